@@ -1,0 +1,3 @@
+from blogcli.cli import main
+
+main()
