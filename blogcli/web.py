@@ -21,6 +21,7 @@ import random
 import re
 import socket
 import ssl
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -30,6 +31,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from blogcli.urls import normalise, private_address, private_host_name, split_fragment
 from blogcli.webcache import UrlCache
+from blogcli.webpool import Pools
 from blogcli.websettings import GITHUB_HOSTS, Settings
 
 if TYPE_CHECKING:
@@ -133,26 +135,20 @@ class _Checker:
         self.done = self.failures = self.total = 0
         self.host_limits: dict[str, asyncio.Semaphore] = {}
         self.private_hosts: dict[str, asyncio.Task[str | None]] = {}
-        self.client: httpx.AsyncClient
+        self.pools: Pools
 
     async def run(self, wanted: dict[str, str]) -> None:
-        import httpx  # only an external check pays for importing httpx
-
-        settings = self.settings
-        self.global_limit = asyncio.Semaphore(settings.concurrency)
+        self.global_limit = asyncio.Semaphore(self.settings.concurrency)
         pages: dict[str, list[tuple[str, str]]] = {}
         for given, key in wanted.items():
             base, fragment = split_fragment(key)
             pages.setdefault(base, []).append((given, fragment))
         self.total = len(pages)
-        timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout, pool=None)
-        limits = httpx.Limits(max_connections=settings.concurrency,
-                              max_keepalive_connections=settings.concurrency)
-        headers = {"User-Agent": settings.user_agent, "Accept-Language": "en,*;q=0.5",
-                   "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
-        async with httpx.AsyncClient(timeout=timeout, limits=limits, headers=headers,
-                                     follow_redirects=False) as self.client:
+        self.pools = Pools(self.settings, Counter(_host(base) for base in pages))
+        try:
             await asyncio.gather(*(self._page_task(base, uses) for base, uses in pages.items()))
+        finally:
+            await self.pools.aclose()
 
     async def _page_task(self, base: str, uses: list[tuple[str, str]]) -> None:
         want_anchors = self.settings.check_anchors and any(
@@ -161,6 +157,7 @@ class _Checker:
         if page is None:
             page = await self.page(base, want_anchors)
             self._to_cache(base, page)
+        await self.pools.page_done(_host(base))
         failed = False
         for given, fragment in uses:
             result = _result(given, base, fragment, page, self.settings.check_anchors)
@@ -294,7 +291,7 @@ class _Checker:
             await asyncio.sleep(_backoff(settings.backoff, attempt))
 
     async def _request(self, method: str, url: str, want_body: bool) -> _Answer:
-        host = (urlsplit(url).hostname or "").lower()
+        host = _host(url)
         limit = self.host_limits.get(host)
         if limit is None:
             per_host = self.settings.host(host).per_host or self.settings.per_host
@@ -304,9 +301,9 @@ class _Checker:
         async with limit, self.global_limit:
             self.run_state.requests += 1
             # The total limit starts once a slot is ours: queueing is not the server's fault.
-            async with asyncio.timeout(self.settings.timeout):
-                request = self.client.build_request(method, url, headers=headers)
-                response = await self.client.send(request, stream=True)
+            async with self.pools.client(host) as client, asyncio.timeout(self.settings.timeout):
+                request = client.build_request(method, url, headers=headers)
+                response = await client.send(request, stream=True)
                 try:
                     anchors = await _read_body(response, want_body)
                 finally:
@@ -314,6 +311,10 @@ class _Checker:
         get = response.headers.get
         return _Answer(response.status_code, get("location"), get("retry-after"),
                        get("x-ratelimit-remaining"), anchors)
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
 
 
 def request_headers(host: str, settings: Settings) -> dict[str, str]:
@@ -329,6 +330,8 @@ async def _read_body(response: httpx.Response, want_anchors: bool) -> frozenset[
     An enormous body is never downloaded: closing the stream early drops the connection.
     """
     if response.request.method == "HEAD":
+        # Reading the (empty) body lets httpcore see the answer end and keep the connection.
+        await response.aread()
         return None
     html = "html" in response.headers.get("content-type", "")
     cap = _HTML_CAP if want_anchors and html and response.status_code < 300 else _BODY_PEEK
