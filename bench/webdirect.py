@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from blogcli.web import Status, check_urls  # noqa: E402
-from blogcli.websettings import Settings  # noqa: E402
+from blogcli.web import Status, check_urls
+from blogcli.websettings import Settings
 
 LINK = re.compile(r"\]\((https?://[^)\s]+)\)|^\s*\[[^\]]+\]:\s*(https?://\S+)", re.M)
 ERRORS = {Status.BROKEN, Status.REFUSED, Status.UNREACHABLE, Status.TLS_ERROR}

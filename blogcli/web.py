@@ -153,9 +153,9 @@ class _Checker:
     async def _page_task(self, base: str, uses: list[tuple[str, str]]) -> None:
         want_anchors = self.settings.check_anchors and any(
             not _fragment_ignored(base, fragment) for _, fragment in uses)
-        page = self._from_cache(base, want_anchors)
+        page, failed_before = self._from_cache(base, want_anchors)
         if page is None:
-            page = await self.page(base, want_anchors)
+            page = await self.page(base, want_anchors, confirm=failed_before)
             self._to_cache(base, page)
         await self.pools.page_done(_host(base))
         failed = False
@@ -168,29 +168,36 @@ class _Checker:
         if self.progress is not None:
             self.progress(self.done, self.total, self.failures)
 
-    def _from_cache(self, base: str, want_anchors: bool) -> _Page | None:
+    def _from_cache(self, base: str, want_anchors: bool) -> tuple[_Page | None, bool]:
+        """A cached pass, or ``(None, failed last time?)``."""
         entry = self.cache.get(base) if self.cache is not None else None
-        if entry is None or (want_anchors and entry.get("anchors") is None):
-            return None
+        if entry is None:
+            return None, False
+        if entry.get("status") not in PASSES or (want_anchors and entry.get("anchors") is None):
+            return None, entry.get("status") not in PASSES
         try:
             anchors = entry.get("anchors")
             return _Page(Status(entry["status"]), entry.get("code"), entry.get("new_url"),
-                         anchors=None if anchors is None else frozenset(anchors), cached=True)
+                         anchors=None if anchors is None else frozenset(anchors),
+                         cached=True), False
         except (KeyError, ValueError, TypeError):
-            return None
+            return None, False
 
     def _to_cache(self, base: str, page: _Page) -> None:
-        if self.cache is None or page.status is Status.EXCLUDED:
+        """Passes are reused next run; failures are only remembered as having failed."""
+        if self.cache is None or page.status in (Status.EXCLUDED, Status.PRIVATE):
             return
-        if page.status in PASSES:
-            anchors = None if page.anchors is None else sorted(page.anchors)
-            self.cache.put(base, {"status": page.status.value, "code": page.code,
-                                  "new_url": page.new_url, "anchors": anchors})
-        else:
-            self.cache.drop(base)
+        anchors = None if page.anchors is None else sorted(page.anchors)
+        self.cache.put(base, {"status": page.status.value, "code": page.code,
+                              "new_url": page.new_url, "anchors": anchors})
 
-    async def page(self, url: str, want_anchors: bool) -> _Page:
-        """Fetch one page, following redirects by hand."""
+    async def page(self, url: str, want_anchors: bool, confirm: bool = False) -> _Page:
+        """Fetch one page, following redirects by hand.
+
+        ``confirm``: the page failed in the previous run, which already spent
+        its retries and back-off on it; ask once, with GET (the request that
+        decides), so a second run over an unchanged blog stays quick.
+        """
         if self.settings.excluded(url):
             return _Page(Status.EXCLUDED, detail="excluded in blog.toml [links]")
         seen, current, moved_to, permanent = {url}, url, None, True
@@ -198,7 +205,7 @@ class _Checker:
             refused = await self._refuse(current)
             if refused is not None:
                 return refused
-            answer = await self._fetch(current, want_anchors)
+            answer = await self._fetch(current, want_anchors, confirm)
             if isinstance(answer, _Page):
                 return answer
             if not (300 <= answer.code < 400 and answer.location):
@@ -248,15 +255,17 @@ class _Checker:
             return _Page(Status.UNREACHABLE, detail=problem)
         return None
 
-    async def _fetch(self, url: str, want_anchors: bool) -> _Answer | _Page:
+    async def _fetch(self, url: str, want_anchors: bool, confirm: bool) -> _Answer | _Page:
         """HEAD, then GET when HEAD is refused (405, 501, or another 4xx GET may answer)."""
-        if not want_anchors:
-            answer = await self._with_retries("HEAD", url, False)
+        retries = 0 if confirm else self.settings.retries
+        if not (want_anchors or confirm):
+            answer = await self._with_retries("HEAD", url, False, retries)
             if isinstance(answer, _Page) or not (400 <= answer.code < 500 or answer.code == 501):
                 return answer
-        return await self._with_retries("GET", url, want_anchors)
+        return await self._with_retries("GET", url, want_anchors, retries)
 
-    async def _with_retries(self, method: str, url: str, want_body: bool) -> _Answer | _Page:
+    async def _with_retries(self, method: str, url: str, want_body: bool,
+                            retries: int) -> _Answer | _Page:
         import httpx
 
         settings, attempt, waits = self.settings, 0, 0
@@ -264,7 +273,7 @@ class _Checker:
             try:
                 answer = await self._request(method, url, want_body)
             except (httpx.TransportError, TimeoutError) as err:
-                if not _retryable(err) or attempt >= settings.retries:
+                if not _retryable(err) or attempt >= retries:
                     return _network_failure(err, settings)
                 attempt += 1
                 await asyncio.sleep(_backoff(settings.backoff, attempt))
@@ -274,7 +283,7 @@ class _Checker:
                 if wait is not None and wait > settings.max_retry_after:
                     return _Page(Status.RATE_LIMITED, answer.code,
                                  detail=f"asked to wait {wait:.0f} s (over max_retry_after)")
-                if waits >= max(settings.retries, 1):
+                if waits >= max(retries, 1):
                     return _Page(Status.RATE_LIMITED, answer.code,
                                  detail=f"still HTTP {answer.code} after waiting as asked")
                 waits += 1
@@ -283,7 +292,7 @@ class _Checker:
             # 501 Not Implemented does not go away on a retry (it is a HEAD refusal).
             if (answer.code < 500 and answer.code != 429) or answer.code == 501:
                 return answer
-            if attempt >= settings.retries:
+            if attempt >= retries:
                 if answer.code == 429:
                     return _Page(Status.RATE_LIMITED, 429, detail="still HTTP 429 after retries")
                 return answer

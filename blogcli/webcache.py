@@ -1,9 +1,10 @@
-"""External link results remembered between runs (successes only).
+"""External link results remembered between runs.
 
 One JSON file for every site on the machine, ``$XDG_CACHE_HOME/blog/external-links.json``:
-a URL's answer does not depend on which blog links to it. Only passes are kept,
-so a failing link is always tried again (lychee learnt that caching failures
-hides fixes: lychee#1734, #2190).
+a URL's answer does not depend on which blog links to it. Only passes are
+reused as results; a failing link is always tried again (lychee learnt that
+caching failures hides fixes: lychee#1734, #2190). A failure is remembered
+only so the next run asks once, without retries and back-off.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import signal
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,11 +16,12 @@ from pytest_httpserver import HTTPServer
 from webservers import Reply, closed_port, scripted_server, self_signed_context, silent_server
 from werkzeug import Request, Response
 
-from blogcli.web import CheckRun, Status, UrlResult, check_urls
+from blogcli.web import Status, UrlResult, check_urls
 from blogcli.webcache import UrlCache, cache_path
 from blogcli.websettings import HostSettings, Settings
 
 # Small limits keep every test bounded: no test waits more than a couple of seconds.
+REPO = Path(__file__).resolve().parent.parent
 FAST = Settings(allow_private=True, use_cache=False, timeout=2.0, connect_timeout=1.0,
                 retries=2, backoff=0.01, max_retry_after=2.0)
 
@@ -207,8 +212,22 @@ def test_second_run_requests_only_what_failed(httpserver_ipv4: HTTPServer) -> No
     assert [r.status for r in second.results.values()] == \
         [r.status for r in first.results.values()] == [Status.OK, Status.REDIRECT, Status.BROKEN]
     assert [r.cached for r in second.results.values()] == [True, True, False]
-    assert [request.path for request, _ in server.log] == ["/missing", "/missing"]
+    # Only the failure is asked again, once, with GET: the first run spent its retries on it.
+    assert [(request.method, request.path) for request, _ in server.log] == [("GET", "/missing")]
     assert cache_path().is_file()  # under XDG_CACHE_HOME, which the tests point into tmp_path
+
+
+def test_a_failure_from_the_last_run_is_asked_once_without_retries(
+        httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/down").respond_with_data("boom", 500)
+    url = httpserver_ipv4.url_for("/down")
+    cached = replace(FAST, use_cache=True)
+    check_urls([url], cached)
+    httpserver_ipv4.clear_log()
+    httpserver_ipv4.clear_all_handlers()
+    httpserver_ipv4.expect_request("/down").respond_with_data("back")
+    assert check(url, cached).status is Status.OK  # fixed links are noticed at once
+    assert requests_to(httpserver_ipv4, "/down") == ["GET"]
 
 
 def test_no_cache_fetches_everything_again(httpserver_ipv4: HTTPServer) -> None:
@@ -299,14 +318,35 @@ def test_progress_reports_each_page_and_failures(httpserver_ipv4: HTTPServer) ->
     assert seen[-1][2] == 1
 
 
-def test_ctrl_c_returns_what_was_found_so_far() -> None:
-    with scripted_server(lambda method, path: Reply(delay=0.3 if path == "/slow" else 0)) as srv:
-        def stop(done: int, total: int, failed: int) -> None:
-            raise KeyboardInterrupt
+INTERRUPTED = """
+import json, sys
+from blogcli.web import check_urls
+from blogcli.websettings import Settings
 
-        run: CheckRun = check_urls([srv.url + "/fast", srv.url + "/slow"], FAST, progress=stop)
-    assert run.interrupted
-    assert list(run.results) == [srv.url + "/fast"]
+def show(done, total, failed):
+    print("progress", done, flush=True)
+
+run = check_urls(sys.argv[1:], Settings(allow_private=True, use_cache=False, timeout=30),
+                 progress=show)
+print(json.dumps({"interrupted": run.interrupted,
+                  "results": {u: r.status.value for u, r in run.results.items()}}), flush=True)
+"""
+
+
+def test_ctrl_c_returns_what_was_found_so_far(tmp_path: Path) -> None:
+    script = tmp_path / "interrupted.py"
+    script.write_text(INTERRUPTED, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with scripted_server(lambda method, path: Reply()) as srv, silent_server() as hang:
+        urls = [srv.url + "/fast", hang + "/never"]
+        with subprocess.Popen([sys.executable, str(script), *urls], env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().split() == ["progress", "1"]
+            proc.send_signal(signal.SIGINT)  # what Ctrl-C in a terminal sends
+            out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert json.loads(out) == {"interrupted": True, "results": {srv.url + "/fast": "ok"}}
 
 
 def test_github_token_goes_to_github_only_and_is_never_shown() -> None:
