@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -131,8 +131,8 @@ def test_drafts_folder_makes_a_draft(tmp_path: Path) -> None:
     ("text", "expected"),
     [
         ("2024-01-02", date(2024, 1, 2)),
-        ("2024-01-02T10:00:00Z", datetime(2024, 1, 2, 10, tzinfo=timezone.utc)),
-        ("2024-01-02 10:00:00 +0000", datetime(2024, 1, 2, 10, tzinfo=timezone.utc)),
+        ("2024-01-02T10:00:00Z", datetime(2024, 1, 2, 10, tzinfo=UTC)),
+        ("2024-01-02 10:00:00 +0000", datetime(2024, 1, 2, 10, tzinfo=UTC)),
         ("2024-01-02T10:00:00+05:30",
          datetime(2024, 1, 2, 10, tzinfo=timezone(timedelta(hours=5, minutes=30)))),
         ("2024-01-02 10:00", datetime(2024, 1, 2, 10, 0)),
