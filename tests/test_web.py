@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
-from webservers import Reply, closed_port, scripted_server, self_signed_context, silent_server
 from werkzeug import Request, Response
 
 from blogcli.web import Status, UrlResult, check_urls
 from blogcli.webcache import UrlCache, cache_path
 from blogcli.websettings import HostSettings, Settings
+from tests.webservers import Reply, closed_port, scripted_server, self_signed_context, silent_server
 
 # Small limits keep every test bounded: no test waits more than a couple of seconds.
 REPO = Path(__file__).resolve().parent.parent
