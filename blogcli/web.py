@@ -19,23 +19,29 @@ from __future__ import annotations
 import asyncio
 import random
 import re
-import socket
-import ssl
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
-from blogcli.urls import normalise, private_address, private_host_name, split_fragment
+from blogcli.urls import normalise, private_host_name, split_fragment
 from blogcli.webcache import UrlCache
+from blogcli.webhttp import (
+    backoff,
+    network_failure,
+    read_body,
+    request_headers,
+    resolve_private,
+    retry_after,
+    retryable,
+)
 from blogcli.webpool import Pools
-from blogcli.websettings import GITHUB_HOSTS, Settings
+from blogcli.websettings import Settings
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 
 class Status(StrEnum):
@@ -100,9 +106,6 @@ class _Answer:
     anchors: frozenset[str] | None = None
 
 
-_BODY_PEEK = 64 * 1024         # read this much of a GET answer so the connection can be reused
-_HTML_CAP = 5 * 1024 * 1024    # read at most this much of a page whose anchors we need
-_ANCHOR = re.compile(rb"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 _GITHUB_LINE = re.compile(r"^L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?$")
 
 
@@ -247,7 +250,7 @@ class _Checker:
         if private_host_name(host):
             return _Page(Status.PRIVATE, detail=f"{host} is a private or loopback address")
         if host not in self.private_hosts:  # one look-up per host, shared by its URLs
-            self.private_hosts[host] = asyncio.ensure_future(_resolve_private(host))
+            self.private_hosts[host] = asyncio.ensure_future(resolve_private(host))
         problem = await self.private_hosts[host]
         if problem == "private":
             return _Page(Status.PRIVATE, detail=f"{host} resolves to a private address")
@@ -273,13 +276,14 @@ class _Checker:
             try:
                 answer = await self._request(method, url, want_body)
             except (httpx.TransportError, TimeoutError) as err:
-                if not _retryable(err) or attempt >= retries:
-                    return _network_failure(err, settings)
+                if not retryable(err) or attempt >= retries:
+                    status, detail = network_failure(err, settings)
+                    return _Page(Status(status), detail=detail)
                 attempt += 1
-                await asyncio.sleep(_backoff(settings.backoff, attempt))
+                await asyncio.sleep(backoff(settings.backoff, attempt))
                 continue
             if answer.code in (429, 503) and answer.retry_after is not None:
-                wait = _retry_after(answer.retry_after)
+                wait = retry_after(answer.retry_after)
                 if wait is not None and wait > settings.max_retry_after:
                     return _Page(Status.RATE_LIMITED, answer.code,
                                  detail=f"asked to wait {wait:.0f} s (over max_retry_after)")
@@ -297,7 +301,7 @@ class _Checker:
                     return _Page(Status.RATE_LIMITED, 429, detail="still HTTP 429 after retries")
                 return answer
             attempt += 1
-            await asyncio.sleep(_backoff(settings.backoff, attempt))
+            await asyncio.sleep(backoff(settings.backoff, attempt))
 
     async def _request(self, method: str, url: str, want_body: bool) -> _Answer:
         host = _host(url)
@@ -314,7 +318,7 @@ class _Checker:
                 request = client.build_request(method, url, headers=headers)
                 response = await client.send(request, stream=True)
                 try:
-                    anchors = await _read_body(response, want_body)
+                    anchors = await read_body(response, want_body)
                 finally:
                     await response.aclose()
         get = response.headers.get
@@ -324,43 +328,6 @@ class _Checker:
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
-
-
-def request_headers(host: str, settings: Settings) -> dict[str, str]:
-    """Extra headers for one request: the GitHub token, for GitHub's own hosts only."""
-    if settings.github_token and host in GITHUB_HOSTS:
-        return {"Authorization": f"Bearer {settings.github_token}"}
-    return {}
-
-
-async def _read_body(response: httpx.Response, want_anchors: bool) -> frozenset[str] | None:
-    """The page's anchors when asked for; else read a little so the connection stays reusable.
-
-    An enormous body is never downloaded: closing the stream early drops the connection.
-    """
-    if response.request.method == "HEAD":
-        # Reading the (empty) body lets httpcore see the answer end and keep the connection.
-        await response.aread()
-        return None
-    html = "html" in response.headers.get("content-type", "")
-    cap = _HTML_CAP if want_anchors and html and response.status_code < 300 else _BODY_PEEK
-    chunks, size = [], 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > cap:
-            break
-    return None if cap == _BODY_PEEK else frozenset(_anchor_names(b"".join(chunks)))
-
-
-def _anchor_names(body: bytes) -> Iterable[str]:
-    for match in _ANCHOR.finditer(body):
-        raw = next(group for group in match.groups() if group is not None)
-        name = raw.decode("utf-8", "replace")
-        yield name
-        # GitHub renders README headings as id="user-content-x" and lets JS handle #x.
-        if name.startswith("user-content-"):
-            yield name[len("user-content-"):]
 
 
 def _fragment_ignored(base: str, fragment: str) -> bool:
@@ -380,81 +347,3 @@ def _result(given: str, base: str, fragment: str, page: _Page, check_anchors: bo
     return UrlResult(given, page.status, page.code, page.new_url, page.detail, page.cached)
 
 
-def _network_failure(err: BaseException, settings: Settings) -> _Page:
-    """Name what went wrong below HTTP: the OSError that caused it says which."""
-    import httpx
-
-    if isinstance(err, TimeoutError | httpx.TimeoutException):
-        what = "connecting" if isinstance(err, httpx.ConnectTimeout) else "waiting for an answer"
-        limit = settings.connect_timeout if what == "connecting" else settings.timeout
-        return _Page(Status.TIMEOUT, detail=f"timed out {what} ({limit:g} s)")
-    for cause in _causes(err):
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return _Page(Status.TLS_ERROR, detail=f"TLS certificate: {cause.verify_message}")
-        if isinstance(cause, ssl.SSLError):
-            return _Page(Status.TLS_ERROR, detail=f"TLS: {cause.reason or cause}")
-        if isinstance(cause, ConnectionRefusedError):
-            return _Page(Status.REFUSED, detail="connection refused")
-        if isinstance(cause, socket.gaierror):
-            return _Page(Status.UNREACHABLE, detail="host not found (DNS)")
-    return _Page(Status.UNREACHABLE, detail=f"network error: {type(err).__name__}: {err}")
-
-
-def _retryable(err: BaseException) -> bool:
-    """Worth another try: refused or dropped connections, a connect timeout.
-
-    Not a read timeout (the server is there but slow: a retry doubles the wait),
-    not TLS or DNS failures (they do not go away in a second).
-    """
-    import httpx
-
-    if isinstance(err, httpx.ConnectTimeout):
-        return True
-    if isinstance(err, TimeoutError | httpx.TimeoutException):
-        return False
-    return not any(isinstance(cause, ssl.SSLError | socket.gaierror) for cause in _causes(err))
-
-
-def _causes(err: BaseException) -> Iterable[BaseException]:
-    """The exception, its causes, and the members of any exception group among them."""
-    stack, seen = [err], set()
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        if isinstance(current, BaseExceptionGroup):
-            stack.extend(current.exceptions)
-        stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)
-
-
-async def _resolve_private(host: str) -> str | None:
-    """``"private"`` if the name resolves to a private address, a message if it does not resolve."""
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None)
-    except (socket.gaierror, UnicodeError):
-        return "host not found (DNS)"
-    addresses: list[Any] = [info[4][0] for info in infos]
-    return "private" if any(private_address(str(a)) for a in addresses) else None
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds asked for by a ``Retry-After`` header (a number or an HTTP date)."""
-    if value is None:
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    from datetime import UTC, datetime
-
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _backoff(base: float, attempt: int) -> float:
-    """Exponential back-off with full jitter, so retries from many tasks do not line up."""
-    return random.uniform(0.5, 1.5) * base * 2.0 ** (attempt - 1)

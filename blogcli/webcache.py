@@ -35,7 +35,7 @@ class UrlCache:
         self.max_age = max_age
         self.now = time.time() if now is None else now
         self._entries = self._load()
-        self._changed: dict[str, dict[str, Any] | None] = {}  # None: dropped
+        self._changed: dict[str, dict[str, Any]] = {}
 
     def _load(self) -> dict[str, Any]:
         # A missing, unreadable or foreign cache is simply empty: it only saves time.
@@ -60,10 +60,6 @@ class UrlCache:
     def put(self, key: str, fields: dict[str, Any]) -> None:
         self._entries[key] = self._changed[key] = {**fields, "checked": self.now}
 
-    def drop(self, key: str) -> None:
-        if self._entries.pop(key, None) is not None:
-            self._changed[key] = None
-
     def save(self) -> None:
         """Write the cache, leaving out expired entries; a cache that cannot be written is skipped.
 
@@ -73,11 +69,7 @@ class UrlCache:
         if not self._changed:
             return
         self._entries = self._load()
-        for key, entry in self._changed.items():
-            if entry is None:
-                self._entries.pop(key, None)
-            else:
-                self._entries[key] = entry
+        self._entries.update(self._changed)
         fresh = {key: entry for key, entry in self._entries.items() if self.get(key) is not None}
         payload = json.dumps({"version": VERSION, "entries": fresh}, separators=(",", ":"))
         with contextlib.suppress(OSError):

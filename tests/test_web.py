@@ -350,7 +350,7 @@ def test_ctrl_c_returns_what_was_found_so_far(tmp_path: Path) -> None:
 
 
 def test_github_token_goes_to_github_only_and_is_never_shown() -> None:
-    from blogcli.web import request_headers
+    from blogcli.webhttp import request_headers
 
     settings = replace(FAST, github_token="ghp_secret")
     assert request_headers("github.com", settings) == {"Authorization": "Bearer ghp_secret"}
