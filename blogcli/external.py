@@ -1,0 +1,145 @@
+"""`blog check --external`: each web address fetched once, a finding at every place it appears."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+from blogcli.urls import Kind, classify
+from blogcli.web import CheckRun, Progress, Status, UrlResult, check_urls
+from blogcli.websettings import Settings
+
+# Rule names and default severities (a public contract, like the offline rules).
+RULES: dict[str, str] = {
+    "external-broken": "error",        # 404, 410, 5xx after retries, redirect loop
+    "external-unreachable": "error",   # no such host, connection refused
+    "external-tls": "error",           # certificate or TLS failure
+    "external-private": "error",       # localhost / private address readers cannot reach
+    "external-redirect": "warning",    # moved for good: the message names the new URL
+    "external-timeout": "warning",
+    "external-rate-limited": "warning",
+    "external-unknown": "warning",     # 999, 401/403: the site turns checkers away
+    "external-anchor": "warning",      # --check-anchors: no such id on the page
+    "link-file": "error",              # file: and C:\ links
+    "link-scheme": "warning",          # javascript:, ftp:, data:, unknown schemes
+}
+_RULE_OF = {
+    Status.BROKEN: "external-broken", Status.REFUSED: "external-unreachable",
+    Status.UNREACHABLE: "external-unreachable", Status.TLS_ERROR: "external-tls",
+    Status.PRIVATE: "external-private", Status.REDIRECT: "external-redirect",
+    Status.TIMEOUT: "external-timeout", Status.RATE_LIMITED: "external-rate-limited",
+    Status.UNKNOWN: "external-unknown", Status.ANCHOR_MISSING: "external-anchor",
+}
+
+
+@dataclass(frozen=True)
+class PlacedLink:
+    """A link target and where it is written (``path`` relative to the site root, 1-based)."""
+
+    path: str
+    line: int
+    column: int
+    target: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Same fields as checks.Finding, so the two lists merge and render alike."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: str
+    message: str
+    target: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"path": self.path, "line": self.line, "column": self.column, "rule": self.rule,
+                "severity": self.severity, "message": self.message}
+        if self.target is not None:
+            data["target"] = self.target
+        return data
+
+
+@dataclass
+class ExternalReport:
+    findings: list[Finding] = field(default_factory=list)
+    urls: int = 0            # distinct web addresses checked
+    requests: int = 0
+    from_cache: int = 0
+    interrupted: bool = False
+
+
+def external_findings(links: Iterable[PlacedLink], settings: Settings,
+                      progress: Progress | None = None) -> ExternalReport:
+    """Fetch every http(s) target once and report problems at each place it is written.
+
+    Other schemes give ``link-file`` / ``link-scheme`` findings (see :func:`scheme_findings`).
+    Findings come back in file order.
+    """
+    placed = list(links)
+    web = [link for link in placed if classify(link.target).kind is Kind.EXTERNAL]
+    run: CheckRun = check_urls(dict.fromkeys(link.target.strip() for link in web), settings,
+                               progress)
+    report = ExternalReport(urls=len(run.results), requests=run.requests,
+                            interrupted=run.interrupted,
+                            from_cache=sum(r.cached for r in run.results.values()))
+    report.findings = scheme_findings(placed)
+    for link in web:
+        result = run.results.get(link.target.strip())
+        finding = None if result is None else _finding(link, result)
+        if finding is not None:
+            report.findings.append(finding)
+    report.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+    return report
+
+
+def scheme_findings(links: Iterable[PlacedLink]) -> list[Finding]:
+    """``link-file`` / ``link-scheme`` for targets no reader's browser will follow.
+
+    Needs no network: the offline check can call it too. Malformed http(s)
+    addresses are left to the offline check's ``link-malformed``.
+    """
+    out = []
+    for link in links:
+        kind = classify(link.target)
+        if kind.kind is Kind.BAD and not link.target.lower().startswith(("http", "//")):
+            rule = "link-file" if kind.severity == "error" else "link-scheme"
+            out.append(Finding(link.path, link.line, link.column, rule, RULES[rule],
+                               kind.message, link.target))
+    return out
+
+
+def _finding(link: PlacedLink, result: UrlResult) -> Finding | None:
+    rule = _RULE_OF.get(result.status)
+    if rule is None:
+        return None
+    return Finding(link.path, link.line, link.column, rule, RULES[rule], message(result),
+                   link.target)
+
+
+def message(result: UrlResult) -> str:
+    """What a blogger reads next to the link."""
+    status, detail = result.status, _with_phrase(result.detail, result.code)
+    if status is Status.REDIRECT:
+        return f"moved permanently to {result.new_url}; link there instead"
+    if status is Status.PRIVATE:
+        return (f"{detail}: readers cannot reach it (blog.toml [links] allow_private = true "
+                "checks it anyway)")
+    if status is Status.RATE_LIMITED:
+        return f"rate-limited, not checked this time: {detail}"
+    return detail
+
+
+def _with_phrase(detail: str, code: int | None) -> str:
+    """``HTTP 404 …`` -> ``HTTP 404 Not Found …``."""
+    prefix = f"HTTP {code}"
+    if code is None or not detail.startswith(prefix):
+        return detail
+    try:
+        return f"{prefix} {HTTPStatus(code).phrase}{detail[len(prefix):]}"
+    except ValueError:  # 999 and other codes outside the standard
+        return detail

@@ -1,0 +1,76 @@
+"""Findings from external checks, at every place a link is written (blogcli/external.py)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+from pytest_httpserver import HTTPServer
+
+from blogcli.external import PlacedLink, external_findings, scheme_findings
+from blogcli.progressbar import url_progress, wanted
+from blogcli.websettings import Settings
+
+FAST = Settings(allow_private=True, use_cache=False, timeout=2.0, connect_timeout=1.0,
+                retries=1, backoff=0.01, max_retry_after=1.0)
+
+
+def test_each_place_gets_the_finding_and_each_url_one_fetch(httpserver_ipv4: HTTPServer) -> None:
+    server = httpserver_ipv4
+    server.expect_request("/gone").respond_with_data("no", 404)
+    server.expect_request("/old").respond_with_data("", 301, {"Location": "/new"})
+    server.expect_request("/new").respond_with_data("ok")
+    gone, old = server.url_for("/gone"), server.url_for("/old")
+    links = [PlacedLink(f"posts/p{i}.md", 3 + i, 7, gone) for i in range(50)]
+    links += [PlacedLink("posts/a.md", 9, 1, old), PlacedLink("posts/a.md", 2, 5, "mailto:x@y.z")]
+    report = external_findings(links, FAST)
+    broken = [f for f in report.findings if f.rule == "external-broken"]
+    assert [(f.path, f.line, f.column) for f in broken] == \
+        sorted((f"posts/p{i}.md", 3 + i, 7) for i in range(50))
+    assert broken[0].severity == "error"
+    assert broken[0].message == "HTTP 404 Not Found"
+    moved = [f for f in report.findings if f.rule == "external-redirect"]
+    assert [(f.path, f.line, f.severity, f.target) for f in moved] == \
+        [("posts/a.md", 9, "warning", old)]
+    assert server.url_for("/new") in moved[0].message
+    assert report.urls == 2
+    assert [r.path for r, _ in server.log].count("/gone") == 2  # HEAD then GET, once in all
+
+
+def test_bot_wall_and_rate_limit_are_warnings(httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/in/me").respond_with_data("denied", 999)
+    httpserver_ipv4.expect_request("/api").respond_with_data("", 429, {"Retry-After": "600"})
+    links = [PlacedLink("a.md", 1, 1, httpserver_ipv4.url_for("/in/me")),
+             PlacedLink("a.md", 2, 1, httpserver_ipv4.url_for("/api"))]
+    report = external_findings(links, FAST)
+    assert [(f.rule, f.severity) for f in report.findings] == [
+        ("external-unknown", "warning"), ("external-rate-limited", "warning")]
+    assert "600 s" in report.findings[1].message
+
+
+def test_localhost_preview_link_is_reported_not_fetched(httpserver_ipv4: HTTPServer) -> None:
+    link = PlacedLink("a.md", 4, 2, "http://localhost:1313/posts/draft/")
+    report = external_findings([link], replace(FAST, allow_private=False))
+    assert [(f.rule, f.severity) for f in report.findings] == [("external-private", "error")]
+    assert "readers cannot reach it" in report.findings[0].message
+    assert report.requests == 0
+
+
+def test_file_and_javascript_links_are_findings_without_network() -> None:
+    links = [PlacedLink("a.md", 1, 1, "file:///Users/me/pic.png"),
+             PlacedLink("a.md", 2, 1, "javascript:void(0)"),
+             PlacedLink("a.md", 3, 1, "tel:+44123"),
+             PlacedLink("a.md", 4, 1, "../b.md")]
+    assert [(f.rule, f.severity, f.line) for f in scheme_findings(links)] == [
+        ("link-file", "error", 1), ("link-scheme", "warning", 2)]
+
+
+def test_progress_bar_only_on_a_terminal_in_text_mode() -> None:
+    assert not wanted("text", io.StringIO())
+    assert not wanted("json", io.StringIO())
+    with url_progress(False) as callback:
+        assert callback is None
+    with url_progress(True) as callback:
+        assert callback is not None
+        callback(1, 2, 0)
+        callback(2, 2, 1)
