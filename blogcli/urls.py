@@ -51,11 +51,14 @@ def classify(target: str) -> Classified:
     scheme = match.group(1).lower()
     if scheme in ("http", "https"):
         try:
-            host = urlsplit(text).hostname
-        except ValueError:
-            host = None
+            parts = urlsplit(text)
+            host, _ = parts.hostname, parts.port  # .port raises on "99999" or "x"
+        except ValueError as err:
+            return Classified(Kind.BAD, "error", f"malformed {scheme} URL: {err}")
         if not host:
             return Classified(Kind.BAD, "error", f"malformed {scheme} URL: no host")
+        if any(c.isspace() for c in text):
+            return Classified(Kind.BAD, "error", f"malformed {scheme} URL: it contains a space")
         return Classified(Kind.EXTERNAL)
     if scheme in _SKIPPED:
         return Classified(Kind.SKIP)

@@ -117,7 +117,13 @@ def check_urls(urls: Iterable[str], settings: Settings,
     checked so far is returned with ``interrupted`` set.
     """
     run = CheckRun()
-    wanted: dict[str, str] = {url: normalise(url) for url in urls}
+    given = list(dict.fromkeys(urls))
+    wanted: dict[str, str] = {}
+    for url in given:
+        try:
+            wanted[url] = normalise(url)
+        except ValueError as err:  # a bad port or IPv6 literal: nothing to fetch
+            run.results[url] = UrlResult(url, Status.BROKEN, detail=f"malformed URL: {err}")
     cache = UrlCache(settings.cache_max_age) if settings.use_cache else None
     checker = _Checker(settings, run, cache, progress)
     try:
@@ -125,7 +131,7 @@ def check_urls(urls: Iterable[str], settings: Settings,
     except KeyboardInterrupt:
         run.interrupted = True
     # Input order, whatever order the answers came in.
-    run.results = {url: run.results[url] for url in wanted if url in run.results}
+    run.results = {url: run.results[url] for url in given if url in run.results}
     if cache is not None:
         cache.save()
     return run
@@ -213,7 +219,11 @@ class _Checker:
                 return answer
             if not (300 <= answer.code < 400 and answer.location):
                 return self._judge(url, current, answer, moved_to)
-            target = split_fragment(normalise(urljoin(current, answer.location.strip())))[0]
+            try:
+                target = split_fragment(normalise(urljoin(current, answer.location.strip())))[0]
+            except ValueError:
+                return _Page(Status.BROKEN, answer.code,
+                             detail=f"redirects to a malformed URL {answer.location!r}")
             if urlsplit(target).scheme not in ("http", "https"):
                 return _Page(Status.UNKNOWN, answer.code, detail=f"redirects to {target}")
             if target in seen:
@@ -275,6 +285,8 @@ class _Checker:
         while True:
             try:
                 answer = await self._request(method, url, want_body)
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
+                return _Page(Status.BROKEN, detail=f"malformed URL: {err}")
             except (httpx.TransportError, TimeoutError) as err:
                 if not retryable(err) or attempt >= retries:
                     status, detail = network_failure(err, settings)

@@ -24,6 +24,9 @@ from blogcli.urls import Kind, classify, normalise, private_host_name
     ("ftp://ftp.example.com/pub", Kind.BAD),
     ("https://", Kind.BAD),
     ("http:///path-only", Kind.BAD),
+    ("http://example.com:99999/", Kind.BAD),
+    ("http://[::1/", Kind.BAD),
+    ("https://exa mple.com/", Kind.BAD),
 ])
 def test_classify_says_what_a_target_is(target: str, kind: Kind) -> None:
     assert classify(target).kind is kind

@@ -349,6 +349,15 @@ def test_ctrl_c_returns_what_was_found_so_far(tmp_path: Path) -> None:
     assert json.loads(out) == {"interrupted": True, "results": {srv.url + "/fast": "ok"}}
 
 
+def test_malformed_urls_are_broken_not_a_crash(httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/bad-move").respond_with_data(
+        "", 301, {"Location": "http://[::1/oops"})
+    urls = ["http://127.0.0.1:99999/", "http://[::1/", httpserver_ipv4.url_for("/bad-move")]
+    run = check_urls(iter(urls), FAST)
+    assert [r.status for r in run.results.values()] == [Status.BROKEN] * 3
+    assert "malformed" in run.results[urls[0]].detail
+
+
 def test_github_token_goes_to_github_only_and_is_never_shown() -> None:
     from blogcli.webhttp import request_headers
 
