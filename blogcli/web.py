@@ -321,16 +321,20 @@ class _Checker:
         if limit is None:
             per_host = self.settings.host(host).per_host or self.settings.per_host
             limit = self.host_limits[host] = asyncio.Semaphore(per_host)
-        headers = request_headers(host, self.settings)
+        import httpx
+
+        headers = {**self.pools.headers, **request_headers(host, self.settings)}
         # Host slot first, then a global one: a task queued behind a busy host holds nothing.
         async with limit, self.global_limit:
             self.run_state.requests += 1
             # The total limit starts once a slot is ours: queueing is not the server's fault.
-            async with self.pools.client(host) as client, asyncio.timeout(self.settings.timeout):
-                request = client.build_request(method, url, headers=headers)
-                response = await client.send(request, stream=True)
+            async with self.pools.transport(host) as transport, \
+                    asyncio.timeout(self.settings.timeout):
+                request = httpx.Request(method, url, headers=headers,
+                                        extensions={"timeout": self.pools.timeout})
+                response = await transport.handle_async_request(request)
                 try:
-                    anchors = await read_body(response, want_body)
+                    anchors = await read_body(response, method, want_body)
                 finally:
                     await response.aclose()
         get = response.headers.get

@@ -29,12 +29,13 @@ def request_headers(host: str, settings: Settings) -> dict[str, str]:
     return {}
 
 
-async def read_body(response: httpx.Response, want_anchors: bool) -> frozenset[str] | None:
+async def read_body(response: httpx.Response, method: str,
+                    want_anchors: bool) -> frozenset[str] | None:
     """The page's anchors when asked for; else read a little so the connection stays reusable.
 
     An enormous body is never downloaded: closing the stream early drops the connection.
     """
-    if response.request.method == "HEAD":
+    if method == "HEAD":
         # Reading the (empty) body lets httpcore see the answer end and keep the connection.
         await response.aread()
         return None
