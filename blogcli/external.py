@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
 from blogcli.urls import Kind, classify
 from blogcli.web import CheckRun, Progress, Status, UrlResult, check_urls
-from blogcli.websettings import Settings
+from blogcli.websettings import Settings, from_config
 
 # Rule names and default severities (a public contract, like the offline rules).
 RULES: dict[str, str] = {
@@ -64,6 +64,22 @@ class Finding:
         return data
 
 
+@dataclass(frozen=True)
+class ExternalOptions:
+    """What ``blog check --external`` passes down: settings and the progress callback."""
+
+    settings: Settings
+    progress: Progress | None = None
+
+
+def options(links_table: Mapping[str, Any], *, use_cache: bool = True,
+            check_anchors: bool = False, progress: Progress | None = None) -> ExternalOptions:
+    """Options from blog.toml ``[links]`` and the command line; UsageError on bad settings."""
+    settings = from_config(links_table).with_options(use_cache=use_cache,
+                                                     check_anchors=check_anchors)
+    return ExternalOptions(settings, progress)
+
+
 @dataclass
 class ExternalReport:
     findings: list[Finding] = field(default_factory=list)
@@ -77,8 +93,8 @@ def external_findings(links: Iterable[PlacedLink], settings: Settings,
                       progress: Progress | None = None) -> ExternalReport:
     """Fetch every http(s) target once and report problems at each place it is written.
 
-    Other schemes give ``link-file`` / ``link-scheme`` findings (see :func:`scheme_findings`).
-    Findings come back in file order.
+    Other targets are ignored here: the offline check reports file:, javascript: and
+    other schemes (:func:`scheme_findings`). Findings come back in file order.
     """
     placed = list(links)
     web = [link for link in placed if classify(link.target).kind is Kind.EXTERNAL]
@@ -87,7 +103,6 @@ def external_findings(links: Iterable[PlacedLink], settings: Settings,
     report = ExternalReport(urls=len(run.results), requests=run.requests,
                             interrupted=run.interrupted,
                             from_cache=sum(r.cached for r in run.results.values()))
-    report.findings = scheme_findings(placed)
     for link in web:
         result = run.results.get(link.target.strip())
         finding = None if result is None else _finding(link, result)

@@ -22,7 +22,8 @@ def test_each_place_gets_the_finding_and_each_url_one_fetch(httpserver_ipv4: HTT
     server.expect_request("/new").respond_with_data("ok")
     gone, old = server.url_for("/gone"), server.url_for("/old")
     links = [PlacedLink(f"posts/p{i}.md", 3 + i, 7, gone) for i in range(50)]
-    links += [PlacedLink("posts/a.md", 9, 1, old), PlacedLink("posts/a.md", 2, 5, "mailto:x@y.z")]
+    links += [PlacedLink("posts/a.md", 9, 1, old), PlacedLink("posts/a.md", 2, 5, "mailto:x@y.z"),
+              PlacedLink("posts/a.md", 3, 5, "javascript:void(0)")]  # the offline check's
     report = external_findings(links, FAST)
     broken = [f for f in report.findings if f.rule == "external-broken"]
     assert [(f.path, f.line, f.column) for f in broken] == \
@@ -32,6 +33,7 @@ def test_each_place_gets_the_finding_and_each_url_one_fetch(httpserver_ipv4: HTT
     moved = [f for f in report.findings if f.rule == "external-redirect"]
     assert [(f.path, f.line, f.severity, f.target) for f in moved] == \
         [("posts/a.md", 9, "warning", old)]
+    assert len(report.findings) == 51
     assert server.url_for("/new") in moved[0].message
     assert report.urls == 2
     assert [r.path for r, _ in server.log].count("/gone") == 2  # HEAD then GET, once in all
@@ -63,6 +65,14 @@ def test_file_and_javascript_links_are_findings_without_network() -> None:
              PlacedLink("a.md", 4, 1, "../b.md")]
     assert [(f.rule, f.severity, f.line) for f in scheme_findings(links)] == [
         ("link-file", "error", 1), ("link-scheme", "warning", 2)]
+
+
+def test_options_come_from_links_table_and_flags() -> None:
+    from blogcli.external import options
+
+    opts = options({"per_host": 2, "allow_private": True}, use_cache=False, check_anchors=True)
+    assert (opts.settings.per_host, opts.settings.allow_private) == (2, True)
+    assert (opts.settings.use_cache, opts.settings.check_anchors) == (False, True)
 
 
 def test_progress_bar_only_on_a_terminal_in_text_mode() -> None:
