@@ -23,7 +23,7 @@ RULES: dict[str, str] = {
     "external-unknown": "warning",     # 999, 401/403: the site turns checkers away
     "external-anchor": "warning",      # --check-anchors: no such id on the page
     "link-file": "error",              # file: and C:\ links
-    "link-scheme": "warning",          # javascript:, ftp:, data:, unknown schemes
+    "link-scheme": "warning",          # javascript:, vbscript:, ftp:
 }
 _RULE_OF = {
     Status.BROKEN: "external-broken", Status.REFUSED: "external-unreachable",

@@ -14,8 +14,8 @@ class Kind(StrEnum):
 
     INTERNAL = "internal"  # a path in the site: the offline check's business
     EXTERNAL = "external"  # http(s): fetched by --external
-    SKIP = "skip"          # mailto:, tel:...: nothing to fetch, nothing wrong
-    BAD = "bad"            # a finding (file:, javascript:, a malformed URL...)
+    SKIP = "skip"          # mailto:, tel:, data:, app links: nothing to fetch, nothing wrong
+    BAD = "bad"            # a finding (file:, javascript:, ftp:, a malformed URL)
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,8 @@ class Classified:
     message: str = ""
 
 
-# Schemes a reader's browser hands to another program; there is nothing to fetch.
-_SKIPPED = frozenset({"mailto", "tel", "sms", "xmpp", "irc", "ircs", "magnet", "geo", "news"})
+# Schemes with no finding: mail, phones, inline data, and links into apps (zoommtg:, steam:,
+# vscode:...) that a reader's browser hands to another program. Nothing to fetch.
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 # Windows drive letters (C:\...) look like a scheme to urlsplit.
 _DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
@@ -34,7 +34,7 @@ _BAD_MESSAGES = {
     "file": ("error", "a file: link points into the author's own disk; readers cannot open it"),
     "javascript": ("warning", "a javascript: link runs code instead of linking; use a button"),
     "ftp": ("warning", "browsers no longer open ftp: links; link to an https: copy"),
-    "data": ("warning", "a data: link embeds content in the URL; not checked"),
+    "vbscript": ("warning", "a vbscript: link runs code and no current browser runs it"),
 }
 
 
@@ -60,11 +60,9 @@ def classify(target: str) -> Classified:
         if any(c.isspace() for c in text):
             return Classified(Kind.BAD, "error", f"malformed {scheme} URL: it contains a space")
         return Classified(Kind.EXTERNAL)
-    if scheme in _SKIPPED:
-        return Classified(Kind.SKIP)
-    severity, message = _BAD_MESSAGES.get(
-        scheme, ("warning", f"{scheme}: links are not checked and most browsers cannot open them"))
-    return Classified(Kind.BAD, severity, message)
+    if scheme in _BAD_MESSAGES:
+        return Classified(Kind.BAD, *_BAD_MESSAGES[scheme])
+    return Classified(Kind.SKIP)
 
 
 def normalise(url: str) -> str:

@@ -15,6 +15,8 @@ from blogcli.urls import Kind, classify, normalise, private_host_name
     ("//cdn.example.com/x.js", Kind.EXTERNAL),
     ("mailto:me@example.com", Kind.SKIP),
     ("tel:+441234", Kind.SKIP),
+    ("data:image/png;base64,iVBORw0KGgo=", Kind.SKIP),
+    ("zoommtg://zoom.us/join?confno=1", Kind.SKIP),
     ("../other.md#setup", Kind.INTERNAL),
     ("/img/a.png", Kind.INTERNAL),
     ("#top", Kind.INTERNAL),
