@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
+from blogcli.errors import UsageError
 from blogcli.urls import Kind, classify
 from blogcli.web import CheckRun, Progress, Status, UrlResult, check_urls
 from blogcli.websettings import Settings, from_config
@@ -100,6 +101,7 @@ def external_findings(links: Iterable[PlacedLink], settings: Settings,
     web = [link for link in placed if classify(link.target).kind is Kind.EXTERNAL]
     run: CheckRun = check_urls(dict.fromkeys(link.target.strip() for link in web), settings,
                                progress)
+    _refuse_if_offline(run)
     report = ExternalReport(urls=len(run.results), requests=run.requests,
                             interrupted=run.interrupted,
                             from_cache=sum(r.cached for r in run.results.values()))
@@ -110,6 +112,22 @@ def external_findings(links: Iterable[PlacedLink], settings: Settings,
             report.findings.append(finding)
     report.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     return report
+
+
+def _refuse_if_offline(run: CheckRun) -> None:
+    """A machine without DNS makes every link "broken": say so once instead.
+
+    Only when no address resolved and at least three different hosts failed, so
+    one or two dead domains are still reported as the findings they are.
+    """
+    from urllib.parse import urlsplit
+
+    results = run.results.values()
+    dns = [r for r in results if r.status is Status.UNREACHABLE and "DNS" in r.detail]
+    hosts = {urlsplit(r.url).hostname for r in dns}
+    if len(hosts) >= 3 and len(dns) == sum(r.status is not Status.EXCLUDED for r in results):
+        raise UsageError(f"none of the {len(hosts)} web hosts could be looked up (DNS): "
+                         "is this machine offline? Run blog check without --external.")
 
 
 def scheme_findings(links: Iterable[PlacedLink]) -> list[Finding]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from blogcli.external import PlacedLink, external_findings, scheme_findings
@@ -56,6 +57,16 @@ def test_localhost_preview_link_is_reported_not_fetched(httpserver_ipv4: HTTPSer
     assert [(f.rule, f.severity) for f in report.findings] == [("external-private", "error")]
     assert "readers cannot reach it" in report.findings[0].message
     assert report.requests == 0
+
+
+def test_offline_machine_is_one_clear_error_not_a_page_of_broken_links() -> None:
+    from blogcli.errors import UsageError
+
+    links = [PlacedLink("a.md", i, 1, f"https://site{i}.invalid/page") for i in range(1, 4)]
+    with pytest.raises(UsageError, match="offline"):
+        external_findings(links, replace(FAST, allow_private=False))
+    two = external_findings(links[:2], replace(FAST, allow_private=False))
+    assert [f.rule for f in two.findings] == ["external-unreachable"] * 2
 
 
 def test_file_and_javascript_links_are_findings_without_network() -> None:
