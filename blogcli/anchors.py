@@ -50,24 +50,28 @@ RULES: dict[str, Callable[[str], str]] = {
 }
 
 
-def heading_ids(headings: list[tuple[str, str | None]],
-                profile: str) -> tuple[list[str], list[str], bool]:
-    """(ids under the profile's rules, ids other engines would make, whether ids are certain).
+def heading_ids(headings: list[tuple[str, str | None]], profile: str) -> tuple[list[str], bool]:
+    """(ids under the profile's rules, whether they are certain) for headings in file order.
 
     ``headings`` holds each heading's plain text and explicit ``{#id}``. Duplicates are numbered
     ``-1``, ``-2``… as every one of these engines does.
     """
     rule = RULES.get(profile, github)
     ids = _numbered([explicit or rule(text) for text, explicit in headings])
+    # Zola transliterates and kramdown drops non-ASCII; what the reader sees there is a guess.
+    certain = profile not in ("zola", "jekyll") or all(t.isascii() for t, e in headings if not e)
+    return ids, certain
+
+
+def other_ids(headings: list[tuple[str, str | None]], profile: str) -> set[str]:
+    """Ids other engines (or other settings of this one) would give the same headings."""
+    rule = RULES.get(profile, github)
     alt: set[str] = set()
     for other in {github, goldmark, kramdown, zola, hexo} - {rule}:
         alt.update(_numbered([other(text) for text, _ in headings]))
     if profile == "plain":  # github.com ignores {#id}; GitHub Pages (kramdown) honours it
         alt.update(_numbered([github(f"{text} {{#{e}}}" if e else text) for text, e in headings]))
-    alt.update(i.lower() for i in ids)
-    # Zola transliterates and kramdown drops non-ASCII; what the reader sees there is a guess.
-    certain = profile not in ("zola", "jekyll") or all(t.isascii() for t, e in headings if not e)
-    return ids, sorted(alt - set(ids)), certain
+    return alt | {a.lower() for a in alt}
 
 
 def _numbered(ids: list[str]) -> list[str]:

@@ -17,7 +17,7 @@ from blogcli.links import scan_post
 from blogcli.post import Post, PostError, parse_date, parse_post
 from blogcli.site import Site
 
-VERSION = 1
+VERSION = 2
 DATE_KEYS = ("date", "lastmod", "publishDate", "publishdate", "expiryDate", "expirydate",
              "updated", "modified")
 TAXONOMIES = ("tags", "categories")
@@ -63,14 +63,9 @@ def scan_bytes(site: Site, path: Path, rel: str, raw: bytes) -> dict[str, Any]:
         "empty": not post.body.strip(),
         "links": [[k.target, k.line, k.column, k.kind] for k in scan.links],
         "anchors": scan.anchors,
-        "alt": scan.alt_anchors,
+        "headings": scan.headings,
         "certain": scan.anchors_certain,
     }
-
-
-def scan_many(site: Site, items: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
-    """``scan_bytes`` over a chunk of ``(rel, bytes)``; the unit of work for a worker process."""
-    return [scan_bytes(site, site.root / rel, rel, raw) for rel, raw in items]
 
 
 def key_lines(post: Post) -> dict[str, int]:

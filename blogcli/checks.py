@@ -119,14 +119,17 @@ def check_site(site: Site, paths: list[Path] | None = None) -> CheckResult:
     required = required_keys(site)
     posts = iter_post_paths(site)
     chosen = posts if paths is None else _expand(site, paths)
-    rels = {site.rel(p) for p in posts} | {site.rel(p) for p in chosen}
-    facts = collect_facts(site, sorted(rels))
-    resolver = _resolver(site, facts, {site.rel(p) for p in posts})
-    post_rels = {site.rel(p) for p in posts}
-    dup = _duplicates(site, facts, post_rels)
+    prefix = len(str(site.root)) + 1
+    post_rels = {str(p)[prefix:] for p in posts}
+    facts = collect_facts(site, sorted(post_rels | {site.rel(p) for p in chosen}))
+    permalinks = {rel: page_urls(site, rel, f["meta"], f["slug"])
+                  for rel, f in facts.items() if not f.get("error") and rel in post_rels}
+    resolver = _resolver(site, facts, permalinks)
+    dup = _duplicates(facts, permalinks)
     result = CheckResult()
     for path in chosen:
-        rel = site.rel(path)
+        text = str(path)
+        rel = text[prefix:] if text.startswith(str(site.root) + "/") else site.rel(path)
         fact = facts.get(rel)
         if fact is None:
             continue  # the file vanished while we looked
@@ -178,11 +181,9 @@ def _is_template(site: Site, path: Path) -> bool:
     return bool(parts) and (parts[0] in TEMPLATE_DIRS or "archetypes" in parts[:3])
 
 
-def _resolver(site: Site, facts: dict[str, dict[str, Any]], posts: set[str]) -> Resolver:
-    pages = {rel: Target(frozenset(f["anchors"]), frozenset(f["alt"]), f["certain"])
-             for rel, f in facts.items() if not f.get("error")}
-    permalinks = {rel: page_urls(site, rel, f["meta"], f["slug"])
-                  for rel, f in facts.items() if not f.get("error") and rel in posts}
+def _resolver(site: Site, facts: dict[str, dict[str, Any]],
+              permalinks: dict[str, list[str]]) -> Resolver:
+    pages = {rel: _target(site, f) for rel, f in facts.items() if not f.get("error")}
     return Resolver(site, pages, permalinks, lambda path: _scan_target(site, path))
 
 
@@ -195,7 +196,12 @@ def _scan_target(site: Site, path: Path) -> Target | None:
     fact = scan_bytes(site, path, site.rel(path), raw)
     if fact.get("error"):
         return None
-    return Target(frozenset(fact["anchors"]), frozenset(fact["alt"]), fact["certain"])
+    return _target(site, fact)
+
+
+def _target(site: Site, fact: dict[str, Any]) -> Target:
+    headings = tuple((text, explicit) for text, explicit in fact["headings"])
+    return Target(frozenset(fact["anchors"]), headings, site.profile, fact["certain"])
 
 
 def _file_findings(site: Site, rel: str, fact: dict[str, Any], is_post: bool,
@@ -266,16 +272,12 @@ def _future(rel: str, fact: dict[str, Any]) -> list[Finding]:
                     "show it until then (mark it draft, or fix the date)")]
 
 
-def _duplicates(site: Site, facts: dict[str, dict[str, Any]],
-                posts: set[str]) -> dict[str, list[Finding]]:
+def _duplicates(facts: dict[str, dict[str, Any]],
+                permalinks: dict[str, list[str]]) -> dict[str, list[Finding]]:
     """Posts that would publish to the same URL: each one named, with the others."""
     by_url: dict[str, list[str]] = {}
-    for rel in sorted(posts):
-        fact = facts.get(rel)
-        if fact is None or fact.get("error"):
-            continue
-        url = page_urls(site, rel, fact["meta"], fact["slug"])[0]
-        by_url.setdefault(normalize(url), []).append(rel)
+    for rel in sorted(permalinks):
+        by_url.setdefault(normalize(permalinks[rel][0]), []).append(rel)
     out: dict[str, list[Finding]] = {}
     for url, rels in by_url.items():
         if len(rels) < 2:

@@ -1,4 +1,10 @@
-"""Links and anchors of one post, read from markdown-it tokens, each with its place in the file."""
+"""Links and anchors of one post, read from markdown-it tokens, each with its place in the file.
+
+markdown-it parses every block (so code blocks, lists and quotes are what CommonMark says). Its
+inline parser is most of the cost, so a paragraph made only of plain ``[text](dest)`` links and
+single-backtick code spans is read by ``simple_links`` instead, whose answer is the same by
+construction (a property test compares the two); anything else goes to markdown-it.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +32,9 @@ HUGO_FIGURE = re.compile(
     r"\{\{[<%]\s*figure\s[^}]*?\bsrc=(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'}>%]+))")
 LIQUID_LINK = re.compile(r"\{%-?\s*(post_url|link)\s+([^\s%]+)")
 NEWLINE = re.compile("\n")
+UNSIMPLE = re.compile(r"[\\&<]|\]\s*[\[(]\s*[^)\s]*\s[^)]*\)|\[\^")
+SIMPLE_LINK = re.compile(r"(!?)\[[^\[\]]*\]\(([^()\s<>\"']*)\)")
+CODE_PAIR = re.compile(r"`[^`]*`")
 CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 # Engine blocks whose content is code, not Markdown: their links are examples, not links.
 VERBATIM = re.compile(r"\{%-?\s*(highlight|raw|comment)\b.*?\{%-?\s*end\1\s*-?%\}|"
@@ -61,12 +70,12 @@ class Scan:
 
     links: list[Link] = field(default_factory=list)
     anchors: list[str] = field(default_factory=list)       # ids under the engine's own rules
-    alt_anchors: list[str] = field(default_factory=list)   # ids other engines would make
+    headings: list[tuple[str, str | None]] = field(default_factory=list)  # text, {#id}
     anchors_certain: bool = True   # False when templates or unsupported text may add ids
 
 
 @cache
-def parser() -> MarkdownIt:
+def parser(blocks_only: bool = False) -> MarkdownIt:
     """CommonMark with tables, strikethrough and footnotes; link destinations kept as written."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
@@ -74,7 +83,43 @@ def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin)
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.validateLink = lambda url: True  # type: ignore[method-assign]
+    if blocks_only:
+        # footnote_tail keeps only footnotes that inline parsing saw used; keep them all here.
+        md.core.ruler.disable(["inline", "footnote_tail"])
     return md
+
+
+def simple_links(content: str) -> list[tuple[str, str]] | None:
+    """(kind, destination) of each link in inline ``content``, or None when it is not simple.
+
+    Simple means: no backslash, entity, ``<`` or backtick run longer than one, every backtick
+    paired, and every bracket part of a ``[text](dest)`` or ``![alt](src)`` whose text has no
+    brackets and whose destination has no spaces, parentheses or quotes. In that text CommonMark
+    has no other reading, so the result equals markdown-it's.
+    """
+    if "[" not in content:
+        return [] if "<" not in content and "\\" not in content else None
+    if UNSIMPLE.search(content):
+        return None
+    masked = _mask_code(content)
+    if masked is None:
+        return None
+    found: list[tuple[str, str]] = []
+    rest = SIMPLE_LINK.sub(lambda m: _keep(m, found), masked)
+    return None if "[" in rest or "]" in rest else found
+
+
+def _mask_code(content: str) -> str | None:
+    if "`" not in content:
+        return content
+    if "``" in content or content.count("`") % 2:
+        return None
+    return CODE_PAIR.sub(lambda m: " " * len(m.group(0)), content)
+
+
+def _keep(match: re.Match[str], found: list[tuple[str, str]]) -> str:
+    found.append(("image" if match.group(1) else "link", match.group(2)))
+    return " " * len(match.group(0))
 
 
 def extract_links(post: Post) -> list[Link]:
@@ -89,18 +134,17 @@ def scan_post(post: Post, profile: str) -> Scan:
     lines = source.split("\n")
     offset = post.body_line - 1
     env: dict[str, Any] = {}
-    tokens = parser().parse(source, env)
+    tokens = parser(blocks_only=True).parse(source, env)
     scan = Scan()
     code = _code_lines(tokens, source)
     headings: list[tuple[str, str | None]] = []
-    defined = frozenset(str(ref.get("href", "")) for ref in env.get("references", {}).values())
-    _walk(tokens, lines, offset, code, scan, headings, defined)
+    _walk(tokens, _Context(lines, offset, code, scan, headings, env))
     _definitions(env, lines, offset, scan)
     _engine_links(lines, offset, code, scan)
     scan.links.sort(key=lambda link: (link.line, link.column))
-    ids, alt, certain = heading_ids(headings, profile)
+    ids, certain = heading_ids(headings, profile)
     scan.anchors = ids + scan.anchors
-    scan.alt_anchors = alt
+    scan.headings = headings
     scan.anchors_certain = certain and "{{" not in source and "{%" not in source
     return scan
 
@@ -118,20 +162,40 @@ def _code_lines(tokens: list[Token], source: str) -> set[int]:
     return code
 
 
-def _walk(tokens: list[Token], lines: list[str], offset: int, code: set[int], scan: Scan,
-          headings: list[tuple[str, str | None]], defined: frozenset[str]) -> None:
+@dataclass
+class _Context:
+    lines: list[str]
+    offset: int
+    code: set[int]
+    scan: Scan
+    headings: list[tuple[str, str | None]]
+    env: dict[str, Any]
+
+
+def _walk(tokens: list[Token], ctx: _Context) -> None:
+    refs = ctx.env.get("references", {}).values()
+    defined = frozenset(str(ref.get("href", "")) for ref in refs)
     for index, token in enumerate(tokens):
-        if token.map is None or token.map[0] in code:
+        if token.map is None or token.map[0] in ctx.code:
             continue
-        if token.type == "inline":
-            block = _Block(lines, token.map[0], token.map[1], offset)
-            block.defined = defined
-            _inline(token.children or [], block, scan)
-            if index and tokens[index - 1].type == "heading_open":
-                headings.append(_heading(token))
-        elif token.type == "html_block":
-            block = _Block(lines, token.map[0], token.map[1], offset)
-            _html(block, block.text, 0, scan)
+        if token.type == "html_block":
+            block = _Block(ctx.lines, token.map[0], token.map[1], ctx.offset)
+            _html(block, block.text, 0, ctx.scan)
+        if token.type != "inline":
+            continue
+        block = _Block(ctx.lines, token.map[0], token.map[1], ctx.offset)
+        block.defined = defined
+        heading = index > 0 and tokens[index - 1].type == "heading_open"
+        simple = None if heading else simple_links(token.content)
+        if simple is not None:
+            for kind, href in simple:
+                _add(ctx.scan, block, href, kind, False)
+            continue
+        md = parser()
+        children = md.inline.parse(token.content, md, ctx.env, [])
+        _inline(children, block, ctx.scan)
+        if heading:
+            ctx.headings.append(_heading(children))
 
 
 def _inline(children: list[Token], block: _Block, scan: Scan) -> None:
@@ -184,11 +248,11 @@ def _html(block: _Block, text: str, base: int, scan: Scan) -> None:
             scan.links.append(Link(value, line, column, "html"))
 
 
-def _heading(token: Token) -> tuple[str, str | None]:
+def _heading(children: list[Token]) -> tuple[str, str | None]:
     """The heading's plain text and its explicit ``{#id}``, if any."""
     parts = []
-    for child in token.children or []:
-        if child.type in ("text", "code_inline"):
+    for child in children:
+        if child.type in ("text", "text_special", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")

@@ -7,54 +7,86 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from blogcli.cache import FileCache
-from blogcli.checkfacts import VERSION, scan_many
+from blogcli.checkfacts import VERSION, scan_bytes
 from blogcli.site import Site
 
 # Below this many files a worker pool costs more to start than it saves.
 POOL_MIN_FILES = 300
 CHUNKS_PER_WORKER = 4
+Item = tuple[str, bytes | None]
+Scanned = tuple[bytes | None, dict[str, Any] | None]
 
 
 def collect_facts(site: Site, rels: list[str]) -> dict[str, dict[str, Any]]:
     """Facts for each file in ``rels``; files that vanished meanwhile are left out."""
     cache = FileCache(site.root, f"check-{site.profile}", VERSION)
     facts: dict[str, dict[str, Any]] = {}
-    todo: list[tuple[str, bytes]] = []
+    todo: list[Item] = []
     for rel in rels:
-        raw = _read(site, rel, facts)
-        if raw is None:
+        if rel not in cache:
+            todo.append((rel, None))  # read where it is scanned: no point hashing it here first
             continue
-        cached = cache.get(rel, raw)
+        raw, fact = read_file(site, rel)
+        cached = cache.get(rel, raw) if raw is not None else None
         if cached is not None:
             facts[rel] = cached
-        else:
+        elif raw is not None:
             todo.append((rel, raw))
-    for (rel, raw), fact in zip(todo, _scan(site, todo), strict=True):
-        facts[rel] = fact
-        cache.put(rel, raw, fact)
+        elif fact is not None:
+            facts[rel] = fact
+    for (rel, _), (raw, fact) in zip(todo, _scan(site, todo), strict=True):
+        if fact is not None:
+            facts[rel] = fact
+        if raw is not None and fact is not None:
+            cache.put(rel, raw, fact)
     cache.save()
     return facts
 
 
-def _read(site: Site, rel: str, facts: dict[str, dict[str, Any]]) -> bytes | None:
+def read_file(site: Site, rel: str) -> Scanned:
+    """(bytes, None), or (None, facts of an unreadable file), or (None, None) if it vanished."""
     try:
-        with open(site.root / rel, "rb") as handle:
-            return handle.read()
+        with open(os.path.join(site.root, rel), "rb") as handle:
+            return handle.read(), None
     except FileNotFoundError:
-        return None  # vanished since the folder was listed: nothing left to check
+        return None, None  # vanished since the folder was listed: nothing left to check
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        facts[rel] = {"error": ["file-unreadable", 1, f"cannot read it ({reason})"]}
-        return None
+        return None, {"error": ["file-unreadable", 1, f"cannot read it ({reason})"]}
 
 
-def _scan(site: Site, todo: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
+def scan_items(site: Site, items: list[Item]) -> list[Scanned]:
+    """Scan a chunk of files (reading those not read yet); the unit of work of a worker."""
+    out: list[Scanned] = []
+    for rel, raw in items:
+        if raw is None:
+            raw, fact = read_file(site, rel)
+            if raw is None:
+                out.append((None, fact))
+                continue
+        out.append((raw, scan_bytes(site, site.root / rel, rel, raw)))
+    return out
+
+
+def _scan(site: Site, todo: list[Item]) -> list[Scanned]:
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                   else os.cpu_count() or 1, 8)
     if workers < 2 or len(todo) < POOL_MIN_FILES:
-        return scan_many(site, todo)
+        return scan_items(site, todo)
+    _warm_up()
     size = -(-len(todo) // (workers * CHUNKS_PER_WORKER))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(scan_many, [site] * len(chunks), chunks)
-        return [fact for chunk in results for fact in chunk]
+        results = pool.map(scan_items, [site] * len(chunks), chunks)
+        return [item for chunk in results for item in chunk]
+
+
+def _warm_up() -> None:
+    """Import and build the parsers once here, so forked workers start with them ready."""
+    import yaml  # noqa: F401
+    from frontmatter import default_handlers  # noqa: F401
+
+    from blogcli.links import parser
+
+    parser()
+    parser(blocks_only=True)
