@@ -10,7 +10,6 @@ from typing import Any
 
 from blogcli.checkfacts import scan_bytes
 from blogcli.errors import UsageError
-from blogcli.links import Link
 from blogcli.permalinks import normalize, page_urls
 from blogcli.post import JEKYLL_NAME, parse_date
 from blogcli.resolve import Resolver, Target
@@ -219,7 +218,7 @@ def _file_findings(site: Site, rel: str, fact: dict[str, Any], is_post: bool,
         out.extend(Finding(rel, line, col, rule, RULES[rule], msg)
                    for rule, line, col, msg in fact["fm"] if rule == "key-typo")
     for target, line, column, kind in fact["links"]:
-        problem = resolver.check(Link(target, line, column, kind), rel)
+        problem = resolver.check_target(target, kind, rel)
         if problem is not None:
             out.append(Finding(rel, line, column, problem.rule, RULES[problem.rule],
                                problem.message, target))

@@ -69,19 +69,17 @@ class Resolver:
         self.content = str(site.content_dir)
         self._exists: dict[str, str | None] = {}
         self._posts: set[str] | None = None
+        self._here: dict[str, str] = {}
 
     def check(self, link: Link, rel: str) -> Problem | None:
         """None when ``link`` (found in page ``rel``) is fine, else the problem with it."""
-        target = link.target.strip()
-        if link.kind in ENGINE_KINDS and ENGINE_KINDS[link.kind] != self.site.profile:
-            return None  # another engine's tag is plain text here, as the engine shows it
-        if link.kind == "post_url":
-            return self._post_url(target)
-        if link.kind == "liquid_link":
-            return self._file_or_missing(os.path.join(self.root, target.lstrip("/")), target, "",
-                                         "Jekyll stops the build on it")
-        if link.kind == "ref":
-            return self._hugo_ref(target, rel)
+        return self.check_target(link.target, link.kind, rel)
+
+    def check_target(self, target: str, kind: str, rel: str) -> Problem | None:
+        """``check`` for a link given as its target and kind."""
+        target = target.strip()
+        if kind in ENGINE_KINDS:
+            return self._engine(target, kind, rel)
         if not target:
             return Problem("link-empty", "the link has no destination")
         if target.startswith("@/") and self.site.profile == "zola":
@@ -97,8 +95,25 @@ class Resolver:
             return self._absolute(path, fragment, target)
         return self._relative(path, fragment, target, rel)
 
+    def _engine(self, target: str, kind: str, rel: str) -> Problem | None:
+        if ENGINE_KINDS[kind] != self.site.profile:
+            return None  # another engine's tag is plain text here, as the engine shows it
+        if kind == "post_url":
+            return self._post_url(target)
+        if kind == "liquid_link":
+            return self._file_or_missing(os.path.join(self.root, target.lstrip("/")), target, "",
+                                         "Jekyll stops the build on it")
+        if kind == "ref":
+            return self._hugo_ref(target, rel)
+        return self.check_target(target, "image", rel)  # a figure's src is an image link
+
     def _external(self, target: str) -> tuple[bool, Problem | None]:
         """(True, problem or None) for web addresses and other schemes; (False, None) else."""
+        if ":" not in target and "//" not in target:  # the common case: a plain site path
+            if target[:4].lower() == "www.":
+                return True, Problem("link-malformed", f"{target!r} is a web address without "
+                                                       "https://; as written it is a file")
+            return False, None
         if target.startswith("//"):
             return True, None
         like = SCHEME_LIKE.match(target)
@@ -133,7 +148,9 @@ class Resolver:
         return self._unfound(clean, target, "no static file and no post at that address")
 
     def _relative(self, path: str, fragment: str, target: str, rel: str) -> Problem | None:
-        here = os.path.dirname(os.path.join(self.root, rel))
+        here = self._here.get(rel)
+        if here is None:
+            here = self._here[rel] = os.path.dirname(os.path.join(self.root, rel))
         clean = unquote(path) if "%" in path else path
         found = self._find(os.path.normpath(os.path.join(here, clean)), PAGE_FILES)
         if found:
