@@ -69,7 +69,8 @@ and **strong** text, written to look like a real paragraph of a real post about 
 
 ## Details
 
-Image: ![fig](../static/img/img-{i % IMAGES}.png) and ![abs](/static/img/img-{(i + 7) % IMAGES}.png).
+Image: ![fig](../static/img/img-{i % IMAGES}.png) and
+![abs](/static/img/img-{(i + 7) % IMAGES}.png).
 See [section](#more-notes) and [external](https://example.com/{i}).
 
 ## More notes

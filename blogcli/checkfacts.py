@@ -17,7 +17,7 @@ from blogcli.links import scan_post
 from blogcli.post import Post, PostError, parse_date, parse_post
 from blogcli.site import Site
 
-VERSION = 2
+VERSION = 3
 DATE_KEYS = ("date", "lastmod", "publishDate", "publishdate", "expiryDate", "expirydate",
              "updated", "modified")
 TAXONOMIES = ("tags", "categories")
@@ -40,6 +40,12 @@ KNOWN_KEYS = frozenset((
 KNOWN_LOWER = frozenset(k.lower() for k in KNOWN_KEYS)
 PERMALINK_KEYS = ("title", "slug", "url", "permalink", "path", "date", "categories", "category",
                   "aliases", "redirect_from")
+KEY_PATTERNS = {
+    "yaml": re.compile(r"^['\"]?([^\s:'\"#][^:'\"]*?)['\"]?\s*:"),
+    "toml": re.compile(r"^([A-Za-z0-9_\-]+)\s*="),
+    "json": re.compile(r"^\s*\"([^\"]+)\"\s*:"),
+}
+TOML_TABLE = re.compile(r"^\[([A-Za-z0-9_\-.]+)\]")
 UNREADABLE = re.compile(r"cannot read|binary file|not valid UTF-8")
 
 
@@ -69,24 +75,27 @@ def scan_bytes(site: Site, path: Path, rel: str, raw: bytes) -> dict[str, Any]:
 
 
 def key_lines(post: Post) -> dict[str, int]:
-    """The file line of each top-level front-matter key (its opening line when not found)."""
+    """The file line of each front-matter key (its opening line when not found).
+
+    Top-level keys by name; keys inside a TOML table also as ``table.key``.
+    """
     if not post.meta:
         return {}
     lines = post.text.split("\n", post.body_line)[: post.body_line - 1]
+    regex = KEY_PATTERNS.get(post.fm_format or "")
     found: dict[str, int] = {}
-    pattern = {"yaml": r"^['\"]?([^\s:'\"#][^:'\"]*?)['\"]?\s*:", "toml": r"^([A-Za-z0-9_\-]+)\s*=",
-               "json": r"^\s*\"([^\"]+)\"\s*:"}.get(post.fm_format or "", "")
-    regex = re.compile(pattern)
+    table = ""
     for number, text in enumerate(lines, start=1):
-        match = regex.match(text)
-        if match and match.group(1) not in found:
-            found[match.group(1)] = number
-    if post.fm_format == "toml":  # a [taxonomies] table counts as that key
-        for number, text in enumerate(lines, start=1):
-            table = re.match(r"^\[([A-Za-z0-9_\-]+)\]", text)
-            if table and table.group(1) not in found:
-                found[table.group(1)] = number
-    return {str(key): found.get(str(key), 1) for key in post.meta}
+        header = TOML_TABLE.match(text) if post.fm_format == "toml" else None
+        if header:
+            table = header.group(1)
+            found.setdefault(table, number)
+            continue
+        match = regex.match(text) if regex else None
+        if match:
+            found.setdefault(f"{table}.{match.group(1)}" if table else match.group(1), number)
+    top = {str(key): found.get(str(key), 1) for key in post.meta}
+    return top | {k: v for k, v in found.items() if "." in k}
 
 
 def front_matter_findings(post: Post, keys: dict[str, int]) -> list[list[Any]]:
@@ -100,12 +109,12 @@ def front_matter_findings(post: Post, keys: dict[str, int]) -> list[list[Any]]:
         if key in meta and not isinstance(meta[key], bool):
             out.append(["draft-not-boolean", keys.get(key, 1), 1,
                         f"{key}: {meta[key]!r} is not true or false (write {key}: true)"])
-    taxonomies = {k: meta[k] for k in TAXONOMIES if k in meta}
+    taxonomies = {k: (meta[k], keys.get(k, 1)) for k in TAXONOMIES if k in meta}
     if isinstance(meta.get("taxonomies"), dict):  # Zola keeps them in a [taxonomies] table
-        taxonomies.update({k: v for k, v in meta["taxonomies"].items()})
-    for key, value in taxonomies.items():
-        line = keys.get(str(key), keys.get("taxonomies", 1))
-        out.extend(_taxonomy_findings(str(key), value, line))
+        taxonomies.update({f"taxonomies.{k}": (v, keys.get(f"taxonomies.{k}", 1))
+                           for k, v in meta["taxonomies"].items()})
+    for key, (value, line) in taxonomies.items():
+        out.extend(_taxonomy_findings(key, value, line))
     for key in meta:
         out.extend(_typo_findings(str(key), keys.get(str(key), 1)))
     if not post.body.strip() and not post.draft:

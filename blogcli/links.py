@@ -27,7 +27,8 @@ HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 HTML_ATTR = re.compile(r"""\s(href|src|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""",
                        re.IGNORECASE)
 EXPLICIT_ID = re.compile(r"\s*\{\s*#([^\s{}]+)[^{}]*\}\s*$")
-HUGO_REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'}>%]+))")
+HUGO_REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+(?:path=)?"
+                      r"(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'}>%]+))")
 HUGO_FIGURE = re.compile(
     r"\{\{[<%]\s*figure\s[^}]*?\bsrc=(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'}>%]+))")
 LIQUID_LINK = re.compile(r"\{%-?\s*(post_url|link)\s+([^\s%]+)")
