@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -46,7 +47,12 @@ def collect_facts(site: Site, rels: list[str]) -> dict[str, dict[str, Any]]:
 def read_file(site: Site, rel: str) -> Scanned:
     """(bytes, None), or (None, facts of an unreadable file), or (None, None) if it vanished."""
     try:
-        with open(os.path.join(site.root, rel), "rb") as handle:
+        # O_NONBLOCK: a FIFO named *.md must not hang the check waiting for a writer.
+        fd = os.open(os.path.join(site.root, rel), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None, {"error": ["file-unreadable", 1, "cannot read it (not a regular "
+                                                              "file)"]}
             return handle.read(), None
     except FileNotFoundError:
         return None, None  # vanished since the folder was listed: nothing left to check

@@ -321,11 +321,14 @@ def test_bad_files_never_raise(tmp_path: Path) -> None:
     site = make_site(tmp_path, "plain", posts)
     (site.posts_dir / "loop.md").symlink_to(site.posts_dir / "loop.md")
     (site.posts_dir / "dir.md").mkdir()
+    os.mkfifo(site.posts_dir / "fifo.md")
     result = check_site(site)
     rules = {f.path.rsplit("/", 1)[-1]: f.rule for f in result.findings}
     assert rules["binary.md"] == "file-unreadable"
     assert rules["utf8.md"] == "file-unreadable"
     assert rules["quotes.md"] == "link-missing"
+    assert rules["fifo.md"] == "file-unreadable"
+    assert check_site(site, [site.posts_dir / "loop.md"]).findings[0].rule == "file-unreadable"
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
