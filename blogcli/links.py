@@ -31,7 +31,10 @@ HUGO_REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+(?:path=)?"
                       r"(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'}>%]+))")
 HUGO_FIGURE = re.compile(
     r"\{\{[<%]\s*figure\s[^}]*?\bsrc=(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'}>%]+))")
-LIQUID_LINK = re.compile(r"\{%-?\s*(post_url|link)\s+([^\s%]+)")
+LIQUID_LINK = re.compile(r"\{%-?\s*(post_url|link|post_link|asset_img|asset_link|asset_path)"
+                         r"\s+([^\s%]+)")
+LIQUID_KINDS = {"post_url": "post_url", "link": "liquid_link", "post_link": "post_link",
+                "asset_img": "asset", "asset_link": "asset", "asset_path": "asset"}
 NEWLINE = re.compile("\n")
 UNSIMPLE = re.compile(r"[\\&<]|\]\s*[\[(]\s*[^)\s]*\s[^)]*\)|\[\^")
 SIMPLE_LINK = re.compile(r"(!?)\[[^\[\]]*\]\(([^()\s<>\"']*)\)")
@@ -49,8 +52,8 @@ class Link:
     ``target`` is the destination as written (``../b.md#setup``, ``https://…``); ``line`` and
     ``column`` are 1-based in the source file, front matter counted. ``kind`` is ``link``,
     ``image``, ``html`` (an ``href``/``src`` in raw HTML), ``definition`` (a reference-style
-    definition), ``ref`` (Hugo ref/relref), ``figure`` (Hugo figure src), ``post_url`` or
-    ``liquid_link`` (Jekyll tags).
+    definition), ``ref`` (Hugo ref/relref), ``figure`` (Hugo figure src), ``post_url`` and
+    ``liquid_link`` (Jekyll tags), ``post_link`` and ``asset`` (Hexo tags).
     """
 
     target: str
@@ -275,7 +278,7 @@ def _definitions(env: dict[str, Any], lines: list[str], offset: int, scan: Scan)
 
 
 def _engine_links(lines: list[str], offset: int, code: set[int], scan: Scan) -> None:
-    """Hugo ref/relref and figure, Jekyll post_url and link: found in text, not in code."""
+    """Hugo ref/relref and figure, Jekyll and Hexo tags: found in text, not in code."""
     for index, text in enumerate(lines):
         if "{" not in text or index in code:
             continue
@@ -286,7 +289,7 @@ def _engine_links(lines: list[str], offset: int, code: set[int], scan: Scan) -> 
                     continue
                 group = 2 if not kind else next(g for g in (1, 2, 3)
                                                 if match.group(g) is not None)
-                name = kind or ("post_url" if match.group(1) == "post_url" else "liquid_link")
+                name = kind or LIQUID_KINDS[match.group(1)]
                 scan.links.append(Link(match.group(group), index + offset + 1,
                                        match.start(group) + 1, name))
 

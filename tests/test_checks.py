@@ -381,3 +381,27 @@ def test_check_never_raises_and_findings_point_at_real_lines(
     for finding in check_site(site).findings:
         assert 1 <= finding.line <= len(lines)
         assert finding.column >= 1
+
+
+def test_template_expressions_in_targets_are_not_guessed(tmp_path: Path) -> None:
+    a = ("---\ntitle: A\n---\n![x]({{site.baseurl}}/assets/ok.png) ![y]({{site.baseurl}}/gone.png)"
+         "\n[z]({{page.url}}.png) [w]({{'/x.png'|relative_url}})\n")
+    site = make_site(tmp_path, "jekyll", {"2024-01-01-a.md": a}, {"assets/ok.png": b"png"})
+    assert rules_of(site) == [("2024-01-01-a.md", 4, "link-missing")]
+
+
+def test_hexo_post_link_and_asset_tags(tmp_path: Path) -> None:
+    a = link_post("{% post_link b %} {% post_link nope %}\n{% asset_img pic.png %} "
+                  "{% asset_img gone.png A title %}")
+    site = make_site(tmp_path, "hexo", {"a.md": a, "b.md": GOOD, "a/pic.png": b"png"})
+    assert rules_of(site) == [("a.md", 5, "link-missing"), ("a.md", 6, "link-missing")]
+
+
+def test_built_assets_and_theme_files_are_not_errors(tmp_path: Path) -> None:
+    a = link_post('<link href="/css/site.css"> <script src="/js/gone.js"></script> '
+                  "![t](/images/theme.png)")
+    site = make_site(tmp_path, "hugo", {"a.md": a}, {"themes/t/static/css/site.css": "x",
+                                                     "themes/t/static/images/theme.png": b"p"})
+    found = check_site(site).findings
+    assert [(f.rule, f.severity, f.target) for f in found] == [
+        ("link-uncertain", "warning", "/js/gone.js")]
