@@ -12,7 +12,7 @@ from blogcli.checkfacts import scan_bytes
 from blogcli.errors import UsageError
 from blogcli.permalinks import normalize, page_urls
 from blogcli.post import JEKYLL_NAME, parse_date
-from blogcli.resolve import Resolver, Target
+from blogcli.resolve import Pages, Resolver, Target, target_of
 from blogcli.scanner import collect_facts
 from blogcli.site import MARKDOWN_SUFFIXES, SKIP_DIRS, Site, iter_post_paths
 
@@ -182,8 +182,8 @@ def _is_template(site: Site, path: Path) -> bool:
 
 def _resolver(site: Site, facts: dict[str, dict[str, Any]],
               permalinks: dict[str, list[str]]) -> Resolver:
-    pages = {rel: _target(site, f) for rel, f in facts.items() if not f.get("error")}
-    return Resolver(site, pages, permalinks, lambda path: _scan_target(site, path))
+    return Resolver(site, Pages(facts, site.profile), permalinks,
+                    lambda path: _scan_target(site, path))
 
 
 def _scan_target(site: Site, path: Path) -> Target | None:
@@ -195,12 +195,7 @@ def _scan_target(site: Site, path: Path) -> Target | None:
     fact = scan_bytes(site, path, site.rel(path), raw)
     if fact.get("error"):
         return None
-    return _target(site, fact)
-
-
-def _target(site: Site, fact: dict[str, Any]) -> Target:
-    headings = tuple((text, explicit) for text, explicit in fact["headings"])
-    return Target(frozenset(fact["anchors"]), headings, site.profile, fact["certain"])
+    return target_of(fact, site.profile)
 
 
 def _file_findings(site: Site, rel: str, fact: dict[str, Any], is_post: bool,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urljoin
 
 from blogcli.anchors import other_ids
@@ -54,6 +55,33 @@ class Target:
         return self._alt
 
 
+class Pages:
+    """Targets of the site's pages by relative path, each made from its facts when first asked."""
+
+    def __init__(self, facts: dict[str, dict[str, Any]], profile: str) -> None:
+        self.facts = {rel: fact for rel, fact in facts.items() if not fact.get("error")}
+        self.profile = profile
+        self._made: dict[str, Target] = {}
+
+    def get(self, rel: str) -> Target | None:
+        made = self._made.get(rel)
+        if made is None and rel in self.facts:
+            made = self._made[rel] = target_of(self.facts[rel], self.profile)
+        return made
+
+    def __contains__(self, rel: str) -> bool:
+        return rel in self.facts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.facts)
+
+
+def target_of(fact: dict[str, Any], profile: str) -> Target:
+    """The Target a page's cached facts describe."""
+    headings = tuple((text, explicit) for text, explicit in fact["headings"])
+    return Target(frozenset(fact["anchors"]), headings, profile, fact["certain"])
+
+
 @dataclass(frozen=True)
 class Problem:
     rule: str
@@ -63,7 +91,7 @@ class Problem:
 class Resolver:
     """Checks internal links against the files on disk and the posts of the whole site."""
 
-    def __init__(self, site: Site, pages: dict[str, Target], permalinks: dict[str, list[str]],
+    def __init__(self, site: Site, pages: Pages, permalinks: dict[str, list[str]],
                  scan_file: Callable[[Path], Target | None]) -> None:
         self.site = site
         self.pages = pages

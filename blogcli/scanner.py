@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from blogcli.cache import FileCache
@@ -82,9 +83,12 @@ def _scan(site: Site, todo: list[Item]) -> list[Scanned]:
     _warm_up()
     size = -(-len(todo) // (workers * CHUNKS_PER_WORKER))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(scan_items, [site] * len(chunks), chunks)
-        return [item for chunk in results for item in chunk]
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(scan_items, [site] * len(chunks), chunks)
+            return [item for chunk in results for item in chunk]
+    except (OSError, BrokenProcessPool):
+        return scan_items(site, todo)  # no processes allowed here (a sandbox): one core it is
 
 
 def _warm_up() -> None:
