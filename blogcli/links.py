@@ -144,7 +144,8 @@ def scan_post(post: Post, profile: str) -> Scan:
     headings: list[tuple[str, str | None]] = []
     _walk(tokens, _Context(lines, offset, code, scan, headings, env))
     _definitions(env, lines, offset, scan)
-    _engine_links(lines, offset, code, scan)
+    if "{" in source:
+        _engine_links(lines, offset, code, scan)
     scan.links.sort(key=lambda link: (link.line, link.column))
     ids, certain = heading_ids(headings, profile)
     scan.anchors = ids + scan.anchors

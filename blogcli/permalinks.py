@@ -24,7 +24,10 @@ URLIZE_DROP = re.compile(r"[^\w\- ]")
 
 def normalize(url: str) -> str:
     """A URL path as compared: no query, no index.html or .html, no slashes at the ends, lower."""
-    path = unquote(urlsplit(url).path).lower()
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    if "://" in path:
+        path = urlsplit(path).path
+    path = (unquote(path) if "%" in path else path).lower()
     for suffix in ("/index.html", "/index.htm", "index.html", ".html", ".htm"):
         if path.endswith(suffix):
             path = path[: -len(suffix)]
@@ -162,7 +165,8 @@ def _zola_slug(text: str) -> str:
 
 
 def _plain(rel: str) -> str:
-    return "/" + str(PurePosixPath(rel).with_suffix(".html"))
+    stem, dot, suffix = rel.rpartition(".")
+    return f"/{stem}.html" if dot and "/" not in suffix else f"/{rel}.html"
 
 
 def _urlize(text: str) -> str:
