@@ -173,6 +173,14 @@ def _color_wanted() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
+def _repo_prefix(root: Path) -> str:
+    """The site's folder relative to here (the repository root in CI), for annotations."""
+    here = Path.cwd().resolve()
+    if root == here or not root.is_relative_to(here):
+        return ""
+    return root.relative_to(here).as_posix() + "/"
+
+
 @app.command()
 @handles_errors
 def check(
@@ -202,7 +210,8 @@ def check(
         raise UsageError("--external is not available yet")
     site = current_site(ctx)
     result = check_site(site, paths or None)
-    typer.echo(render(result, output.value, color=_color_wanted()), nl=False)
+    typer.echo(render(result, output.value, color=_color_wanted(), prefix=_repo_prefix(site.root)),
+               nl=False)
     if result.failed(strict):
         raise typer.Exit(1)
 

@@ -15,12 +15,16 @@ _COLOURS = {"error": "\x1b[31m", "warning": "\x1b[33m", "bold": "\x1b[1m", "dim"
 _RESET = "\x1b[0m"
 
 
-def render(result: CheckResult, fmt: str, color: bool = False) -> str:
-    """The whole report in ``fmt`` (text, json or github), ending with a newline when non-empty."""
+def render(result: CheckResult, fmt: str, color: bool = False, prefix: str = "") -> str:
+    """The whole report in ``fmt`` (text, json or github), ending with a newline when non-empty.
+
+    ``prefix`` (the site's folder inside the repository) is put before paths in GitHub
+    annotations, which GitHub resolves from the repository root.
+    """
     if fmt == "json":
         return as_json(result) + "\n"
     if fmt == "github":
-        return "".join(github_line(f) + "\n" for f in result.findings)
+        return "".join(github_line(f, prefix) + "\n" for f in result.findings)
     return as_text(result, color)
 
 
@@ -64,12 +68,12 @@ def _summary(result: CheckResult, paint: _Paint) -> str:
     return f"{paint('error' if result.errors else 'warning', errors)}, {warnings} ({scope})."
 
 
-def github_line(finding: Finding) -> str:
+def github_line(finding: Finding, prefix: str = "") -> str:
     """``::error file=…,line=…,col=…,title=RULE::message`` with GitHub's escaping."""
     level = "error" if finding.severity == "error" else "warning"
     message = finding.message + (f" [{finding.target}]" if finding.target is not None else "")
     props = ",".join(f"{key}={_escape_property(str(value))}" for key, value in (
-        ("file", finding.path), ("line", finding.line), ("col", finding.column),
+        ("file", prefix + finding.path), ("line", finding.line), ("col", finding.column),
         ("title", finding.rule)))
     return f"::{level} {props}::{_escape_data(message)}"
 

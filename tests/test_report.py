@@ -134,3 +134,13 @@ def test_check_outside_a_blog_exits_2(tmp_path: Path) -> None:
     done = run_blog("check", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.startswith("Error: ")
+
+
+def test_github_paths_start_at_the_repository_root(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "blog").mkdir()
+    root = site(tmp_path / "blog", {"a.md": GOOD + "[x](gone.md)\n"})
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = invoke(root, "--format", "github")
+    assert code == 1, out
+    assert out.startswith("::error file=blog/posts/a.md,line=6,col=5,title=link-missing::")
