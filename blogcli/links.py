@@ -146,6 +146,8 @@ def scan_post(post: Post, profile: str) -> Scan:
     _definitions(env, lines, offset, scan)
     if "{" in source:
         _engine_links(lines, offset, code, scan)
+    if code:  # a highlight tag may sit inside a paragraph: drop what its lines held
+        scan.links = [k for k in scan.links if k.line - post.body_line not in code]
     scan.links.sort(key=lambda link: (link.line, link.column))
     ids, certain = heading_ids(headings, profile)
     scan.anchors = ids + scan.anchors

@@ -49,7 +49,8 @@ def test_nothing_inside_code_counts() -> None:
             "    [d](indented.md)\n\n"
             "{% highlight md %}\n[e](liquid.md)\n{% endhighlight %}\n\n"
             "{{< highlight md >}}\n[f](hugo.md)\n{{< /highlight >}}\n\n"
-            "`{{< ref \"g.md\" >}}` and real [h](h.md)\n")
+            "`{{< ref \"g.md\" >}}` and real [h](h.md)\n"
+            "Text then\n{% highlight md %}\n[i](in-paragraph.md)\n{% endhighlight %}\n")
     assert found(text) == [("h.md", 17, 35, "link")]
 
 
