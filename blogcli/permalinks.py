@@ -109,8 +109,9 @@ def _hugo(site: Site, rel: str, meta: dict[str, Any], slug: str) -> str:
     bundle = source.name in ("index", "_index")
     stem = source.parent.name if bundle else source.name
     section = source.parts[0] if len(source.parts) > 1 else ""
-    permalinks = site.engine.get("permalinks", {})
-    if isinstance(permalinks.get("page"), dict):
+    permalinks = site.engine.get("permalinks")
+    permalinks = permalinks if isinstance(permalinks, dict) else {}
+    if isinstance(permalinks.get("page"), dict):  # Hugo >= 0.120 nests them by page kind
         permalinks = permalinks["page"]
     pattern = permalinks.get(section) if isinstance(permalinks, dict) else None
     own_slug = meta.get("slug") if isinstance(meta.get("slug"), str) else None

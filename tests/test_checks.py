@@ -285,6 +285,19 @@ def test_paths_outside_the_site_or_missing_are_usage_errors(tmp_path: Path) -> N
             check_site(site, [path])
 
 
+@pytest.mark.parametrize(("profile", "config"), [
+    ("hugo", {"hugo.toml": 'permalinks = "odd"\nbaseURL = 3\n'}),
+    ("hugo", {"hugo.toml": '[permalinks]\nposts = 5\n[permalinks.page]\nposts = "/:year/"\n'}),
+    ("jekyll", {"_config.yml": "permalink: [1, 2]\nbaseurl: 7\n"}),
+    ("hexo", {"_config.yml": "permalink: null\nroot: /blog/\n"}),
+])
+def test_odd_engine_settings_never_raise(tmp_path: Path, profile: str,
+                                         config: dict[str, str]) -> None:
+    site = make_site(tmp_path, profile, {"2024-01-02-a.md": link_post("[x](/y/) [z](b.md)")},
+                     config)
+    assert {f.rule for f in check_site(site).findings} <= {"link-uncertain", "link-missing"}
+
+
 def test_every_rule_has_a_stable_kebab_case_name() -> None:
     assert all(name == name.lower() and " " not in name and "_" not in name for name in RULES)
     assert set(RULES.values()) <= {"error", "warning"}
@@ -356,7 +369,8 @@ def test_many_files_go_through_the_worker_pool(tmp_path: Path) -> None:
 
 
 front_matter = st.dictionaries(
-    st.sampled_from(["title", "date", "tags", "draft", "slug", "tittle", "categories"]),
+    st.sampled_from(["title", "date", "tags", "draft", "slug", "tittle", "categories", "url",
+                     "permalink", "aliases", "lastmod", "published"]),
     st.one_of(st.text(max_size=12), st.integers(), st.booleans(), st.none(),
               st.lists(st.text(max_size=5), max_size=3)), max_size=5)
 markdown = st.text(alphabet=st.sampled_from(
