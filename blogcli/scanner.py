@@ -99,4 +99,6 @@ def _warm_up() -> None:
     from blogcli.links import parser
 
     parser()
-    parser(blocks_only=True)
+    for tables in (True, False):
+        for footnotes in (True, False):
+            parser(True, tables, footnotes)
