@@ -106,31 +106,26 @@ def simple_links(content: str) -> list[tuple[str, str]] | None:
     Simple means: no backslash, entity, ``<`` or backtick run longer than one, every backtick
     paired, and every bracket part of a ``[text](dest)`` or ``![alt](src)`` whose text has no
     brackets and whose destination has no spaces, parentheses or quotes. In that text CommonMark
-    has no other reading, so the result equals markdown-it's.
+    has no other reading, so the result equals markdown-it's. Code spans come back too, as
+    ``("code", text)``, so that callers can step over them when placing links.
     """
     if "[" not in content:
         return [] if "<" not in content and "\\" not in content else None
     if UNSIMPLE.search(content):
         return None
-    masked = _mask_code(content)
-    if masked is None:
+    spans: list[tuple[int, str, str]] = []
+    masked = content
+    if "`" in content:
+        if "``" in content or content.count("`") % 2:
+            return None
+        spans = [(m.start(), "code", m.group(0)) for m in CODE_PAIR.finditer(content)]
+        masked = CODE_PAIR.sub(lambda m: " " * len(m.group(0)), content)
+    found = [(m.start(), "image" if m.group(1) else "link", m.group(2))
+             for m in SIMPLE_LINK.finditer(masked)]
+    rest = SIMPLE_LINK.sub("", masked)
+    if "[" in rest or "]" in rest:
         return None
-    found: list[tuple[str, str]] = []
-    rest = SIMPLE_LINK.sub(lambda m: _keep(m, found), masked)
-    return None if "[" in rest or "]" in rest else found
-
-
-def _mask_code(content: str) -> str | None:
-    if "`" not in content:
-        return content
-    if "``" in content or content.count("`") % 2:
-        return None
-    return CODE_PAIR.sub(lambda m: " " * len(m.group(0)), content)
-
-
-def _keep(match: re.Match[str], found: list[tuple[str, str]]) -> str:
-    found.append(("image" if match.group(1) else "link", match.group(2)))
-    return " " * len(match.group(0))
+    return [(kind, text) for _, kind, text in sorted(spans + found)]
 
 
 def extract_links(post: Post) -> list[Link]:
@@ -202,8 +197,11 @@ def _walk(tokens: list[Token], ctx: _Context) -> None:
         heading = index > 0 and tokens[index - 1].type == "heading_open"
         simple = None if heading else simple_links(token.content)
         if simple is not None:
-            for kind, href in simple:
-                _add(ctx.scan, block, href, kind, False)
+            for kind, text in simple:
+                if kind == "code":
+                    block.find(text)  # step over it so its text is not matched
+                else:
+                    _add(ctx.scan, block, text, kind, False)
             continue
         md = parser()
         children = md.inline.parse(token.content, md, ctx.env, [])

@@ -85,6 +85,11 @@ def test_crlf_bom_and_toml_front_matter_keep_positions() -> None:
         [("b.md", 5, 7)]
 
 
+def test_a_link_after_the_same_text_in_code_points_at_the_link() -> None:
+    assert found("`[a](x.md)` then [b](x.md)\n\n`<b>` and [c](y.md) `(y.md)`\n") == [
+        ("x.md", 1, 22, "link"), ("y.md", 3, 15, "link")]
+
+
 def test_lone_carriage_return_does_not_shift_lines() -> None:
     text = "a\rb\n[x](x.md)\n"
     assert found(text) == [("x.md", 2, 5, "link")]
@@ -147,7 +152,7 @@ def _markdown_it_links(content: str) -> list[tuple[str, str]]:
 def test_simple_links_agree_with_markdown_it(content: str) -> None:
     fast = simple_links(content)
     if fast is not None:
-        assert fast == _markdown_it_links(content)
+        assert [item for item in fast if item[0] != "code"] == _markdown_it_links(content)
 
 
 @settings(max_examples=150, deadline=None)
