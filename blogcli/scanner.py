@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from blogcli.cache import FileCache
@@ -21,7 +25,7 @@ Scanned = tuple[bytes | None, dict[str, Any] | None]
 
 def collect_facts(site: Site, rels: list[str]) -> dict[str, dict[str, Any]]:
     """Facts for each file in ``rels``; files that vanished meanwhile are left out."""
-    cache = FileCache(site.root, f"check-{site.profile}", VERSION)
+    cache = FileCache(site.root, f"check-{site.profile}", code_version())
     facts: dict[str, dict[str, Any]] = {}
     todo: list[Item] = []
     for rel in rels:
@@ -43,6 +47,19 @@ def collect_facts(site: Site, rels: list[str]) -> dict[str, dict[str, Any]]:
             cache.put(rel, raw, fact)
     cache.save()
     return facts
+
+
+@cache
+def code_version() -> int:
+    """A number that changes with the code that makes facts, so old caches are never trusted."""
+    from blogcli import anchors, checkfacts, links, post
+
+    digest = VERSION
+    for module in (anchors, checkfacts, links, post):
+        # Running from a zip there is no file: the version number alone has to do.
+        with contextlib.suppress(OSError):
+            digest = zlib.crc32(Path(str(module.__file__)).read_bytes(), digest)
+    return digest
 
 
 def read_file(site: Site, rel: str) -> Scanned:
