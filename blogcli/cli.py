@@ -189,16 +189,18 @@ def check(
         help="Files or folders to check (default: every post). Links still resolve against "
              "the whole site.")] = None,
     external: Annotated[bool, typer.Option(
-        help="Also fetch external http(s) links.")] = False,
+        "--external", help="Also fetch external http(s) links.")] = False,
     output: Annotated[OutputFormat, typer.Option(
         "--format", help="text, json or github (workflow annotations).")] = OutputFormat.text,
-    strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
 ) -> None:
     """Check front matter and every internal link, image and anchor of the posts.
 
-    Exit status: 0 when clean, 1 when there are errors (or warnings with --strict), 2 for bad
-    usage or configuration. Rules can be switched off or re-graded in blog.toml:
-    [check] rules = {"date-no-zone" = "off", "link-anchor" = "warning"}.
+    Exit status: 0 when clean, 1 on errors (or on warnings with --strict), 2 on bad usage or
+    configuration.
+
+    Rules can be switched off or re-graded in the check table of blog.toml, for example
+    rules = {"date-no-zone" = "off", "link-anchor" = "warning"}.
 
     Example: blog check content/posts/new-post.md --format github
     """

@@ -53,9 +53,9 @@ def as_text(result: CheckResult, color: bool = False) -> str:
 
 def _text_line(finding: Finding, paint: _Paint) -> str:
     where = f"{finding.path}:{finding.line}:{finding.column}"
-    target = f" [{finding.target}]" if finding.target is not None else ""
+    target = _target_note(finding)
     severity = paint(finding.severity, f"{finding.severity:<7}")
-    return f"  {where}: {severity} {finding.message}{target} {paint('dim', finding.rule)}"
+    return f"  {where}: {severity} {finding.message}{target}  {paint('dim', f'({finding.rule})')}"
 
 
 def _summary(result: CheckResult, paint: _Paint) -> str:
@@ -71,11 +71,18 @@ def _summary(result: CheckResult, paint: _Paint) -> str:
 def github_line(finding: Finding, prefix: str = "") -> str:
     """``::error file=…,line=…,col=…,title=RULE::message`` with GitHub's escaping."""
     level = "error" if finding.severity == "error" else "warning"
-    message = finding.message + (f" [{finding.target}]" if finding.target is not None else "")
+    message = finding.message + _target_note(finding)
     props = ",".join(f"{key}={_escape_property(str(value))}" for key, value in (
         ("file", prefix + finding.path), ("line", finding.line), ("col", finding.column),
         ("title", finding.rule)))
     return f"::{level} {props}::{_escape_data(message)}"
+
+
+def _target_note(finding: Finding) -> str:
+    """`` [target]`` when the message does not already quote the link as written."""
+    if finding.target is None or finding.target in finding.message:
+        return ""
+    return f" [{finding.target}]"
 
 
 def _escape_data(text: str) -> str:

@@ -23,11 +23,11 @@ GOOD = "---\ntitle: Good\ndate: 2024-01-02T10:00:00+01:00\n---\nText.\n"
 def test_text_groups_by_file_with_path_line_and_column() -> None:
     assert as_text(RESULT) == (
         "posts/a.md\n"
-        "  posts/a.md:3:1: warning date has no time zone date-no-zone\n"
-        "  posts/a.md:12:5: error   b.md: no such file [b.md] link-missing\n"
+        "  posts/a.md:3:1: warning date has no time zone  (date-no-zone)\n"
+        "  posts/a.md:12:5: error   b.md: no such file  (link-missing)\n"
         "\n"
         "posts/z.md\n"
-        "  posts/z.md:1:1: error   front matter has no 'title' required-key\n"
+        "  posts/z.md:1:1: error   front matter has no 'title'  (required-key)\n"
         "\n"
         "2 errors, 1 warning (2 files, 7 links).\n")
 
@@ -50,7 +50,9 @@ def test_json_follows_the_fixed_schema() -> None:
 
 def test_github_annotations_escape_their_fields() -> None:
     assert github_line(ERROR) == ("::error file=posts/a.md,line=12,col=5,title=link-missing::"
-                                  "b.md: no such file [b.md]")
+                                  "b.md: no such file")
+    quiet = Finding("a.md", 1, 1, "link-anchor", "error", "no such heading", "b.md#x")
+    assert github_line(quiet).endswith("::no such heading [b.md#x]")
     odd = Finding("a,b:c.md", 1, 2, "key-typo", "warning", "50% off\nnext line")
     assert github_line(odd) == ("::warning file=a%2Cb%3Ac.md,line=1,col=2,title=key-typo::"
                                 "50%25 off%0Anext line")
@@ -95,7 +97,7 @@ def test_check_paths_and_github_format(tmp_path: Path) -> None:
     root = site(tmp_path, {"a.md": GOOD + "[x](gone.md)\n", "b.md": GOOD + "[y](gone.md)\n"})
     code, out, _ = invoke(root, "--format", "github", str(root / "posts/b.md"))
     assert (code, out) == (1, "::error file=posts/b.md,line=6,col=5,title=link-missing::"
-                              "gone.md: no such file beside the post [gone.md]\n")
+                              "gone.md: no such file beside the post\n")
 
 
 @pytest.mark.parametrize(("args", "message"), [
