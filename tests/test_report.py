@@ -146,3 +146,14 @@ def test_github_paths_start_at_the_repository_root(tmp_path: Path,
     code, out, _ = invoke(root, "--format", "github")
     assert code == 1, out
     assert out.startswith("::error file=blog/posts/a.md,line=6,col=5,title=link-missing::")
+
+
+def test_importing_the_cli_leaves_the_checker_unloaded() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, blogcli.cli; print(sorted(m for m in ('blogcli.checks', 'markdown_it', "
+            "'yaml', 'concurrent.futures.process') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=Path(__file__).parent.parent)
+    assert done.stdout.strip() == "[]"
