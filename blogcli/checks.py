@@ -118,29 +118,31 @@ def check_site(site: Site, paths: list[Path] | None = None) -> CheckResult:
     required = required_keys(site)
     posts = iter_post_paths(site)
     chosen = posts if paths is None else _expand(site, paths)
-    prefix = len(str(site.root)) + 1
-    post_rels = {str(p)[prefix:] for p in posts}
-    facts = collect_facts(site, sorted(post_rels | {site.rel(p) for p in chosen}))
+    post_rels = {_rel(site, p) for p in posts}
+    facts = collect_facts(site, sorted(post_rels | {_rel(site, p) for p in chosen}))
     permalinks = {rel: page_urls(site, rel, f["meta"], f["slug"])
                   for rel, f in facts.items() if not f.get("error") and rel in post_rels}
     resolver = _resolver(site, facts, permalinks)
-    dup = _duplicates(facts, permalinks)
+    duplicates = _duplicates(facts, permalinks)
     result = CheckResult()
-    for path in chosen:
-        text = str(path)
-        rel = text[prefix:] if text.startswith(str(site.root) + "/") else site.rel(path)
+    for rel in (_rel(site, p) for p in chosen):
         fact = facts.get(rel)
         if fact is None:
             continue  # the file vanished while we looked
         result.files += 1
         result.links += len(fact.get("links", []))
         found = _file_findings(site, rel, fact, rel in post_rels, required, resolver)
-        found.extend(dup.get(rel, []))
-        result.findings.extend(f for f in found if settings[f.rule] != "off")
-    result.findings = sorted(
-        (_regrade(f, settings[f.rule]) for f in result.findings),
-        key=lambda f: (f.path, f.line, f.column, f.rule))
+        result.findings.extend(_regrade(f, settings[f.rule])
+                               for f in found + duplicates.get(rel, [])
+                               if settings[f.rule] != "off")
+    result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     return result
+
+
+def _rel(site: Site, path: Path) -> str:
+    """``site.rel`` without pathlib's cost for the usual case (it runs once per post)."""
+    text, root = str(path), str(site.root)
+    return text[len(root) + 1:] if text.startswith(root + "/") else site.rel(path)
 
 
 def _regrade(finding: Finding, severity: str) -> Finding:
@@ -154,11 +156,12 @@ def _expand(site: Site, paths: list[Path]) -> list[Path]:
     """Files named on the command line, folders walked; templates are not posts."""
     out: list[Path] = []
     for given in paths:
-        path = given if given.is_absolute() else Path.cwd() / given
-        path = Path(os.path.abspath(path))
+        path = Path(os.path.abspath(given))
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"{given}: no such file or folder")
-        if site.rel(path) == path.as_posix():
+        if not path.is_relative_to(site.root):  # the site root is resolved; so resolve this
+            path = path.parent.resolve() / path.name
+        if not path.is_relative_to(site.root):
             raise UsageError(f"{given} is outside the site {site.root}")
         if path.is_dir():
             out.extend(_walk(path))

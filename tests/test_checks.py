@@ -419,3 +419,9 @@ def test_built_assets_and_theme_files_are_not_errors(tmp_path: Path) -> None:
     found = check_site(site).findings
     assert [(f.rule, f.severity, f.target) for f in found] == [
         ("link-uncertain", "warning", "/js/gone.js")]
+
+
+def test_paths_through_a_symlinked_folder_are_inside_the_site(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "real", "plain", {"a.md": link_post("[x](gone.md)")})
+    (tmp_path / "alias").symlink_to(tmp_path / "real")
+    assert rules_of(site, [tmp_path / "alias/posts/a.md"]) == [("a.md", 5, "link-missing")]
