@@ -185,7 +185,7 @@ def _is_template(site: Site, path: Path) -> bool:
 
 def _resolver(site: Site, facts: dict[str, dict[str, Any]],
               permalinks: dict[str, list[str]]) -> Resolver:
-    return Resolver(site, Pages(facts, site.profile), permalinks,
+    return Resolver(site, Pages(facts, site), permalinks,
                     lambda path: _scan_target(site, path))
 
 
@@ -198,7 +198,7 @@ def _scan_target(site: Site, path: Path) -> Target | None:
     fact = scan_bytes(site, path, site.rel(path), raw)
     if fact.get("error"):
         return None
-    return target_of(fact, site.profile)
+    return target_of(fact, site)
 
 
 def _file_findings(site: Site, rel: str, fact: dict[str, Any], is_post: bool,

@@ -56,15 +56,15 @@ class Target:
 class Pages:
     """Targets of the site's pages by relative path, each made from its facts when first asked."""
 
-    def __init__(self, facts: dict[str, dict[str, Any]], profile: str) -> None:
+    def __init__(self, facts: dict[str, dict[str, Any]], site: Site) -> None:
         self.facts = {rel: fact for rel, fact in facts.items() if not fact.get("error")}
-        self.profile = profile
+        self.site = site
         self._made: dict[str, Target] = {}
 
     def get(self, rel: str) -> Target | None:
         made = self._made.get(rel)
         if made is None and rel in self.facts:
-            made = self._made[rel] = target_of(self.facts[rel], self.profile)
+            made = self._made[rel] = target_of(self.facts[rel], self.site)
         return made
 
     def __contains__(self, rel: str) -> bool:
@@ -74,10 +74,32 @@ class Pages:
         return iter(self.facts)
 
 
-def target_of(fact: dict[str, Any], profile: str) -> Target:
+def target_of(fact: dict[str, Any], site: Site) -> Target:
     """The Target a page's cached facts describe."""
     headings = tuple((text, explicit) for text, explicit in fact["headings"])
-    return Target(frozenset(fact["anchors"]), headings, profile, fact["certain"])
+    certain = fact["certain"] and default_heading_ids(site)
+    return Target(frozenset(fact["anchors"]), headings, site.profile, certain)
+
+
+def default_heading_ids(site: Site) -> bool:
+    """False when the engine's settings change how heading ids are made from the defaults."""
+    engine = site.engine
+    if site.profile == "hugo":
+        parser = _table(_table(_table(engine, "markup"), "goldmark"), "parser")
+        return parser.get("autoHeadingID", True) is True and \
+            parser.get("autoHeadingIDType", "github") == "github"
+    if site.profile == "jekyll":
+        kramdown = _table(engine, "kramdown")
+        return kramdown.get("auto_ids", True) is True and not any(
+            kramdown.get(key) for key in ("transliterated_header_ids", "auto_id_prefix"))
+    if site.profile == "zola":
+        return _table(engine, "slugify").get("anchors", "on") == "on"
+    return True
+
+
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 @dataclass(frozen=True)

@@ -425,3 +425,12 @@ def test_paths_through_a_symlinked_folder_are_inside_the_site(tmp_path: Path) ->
     site = make_site(tmp_path / "real", "plain", {"a.md": link_post("[x](gone.md)")})
     (tmp_path / "alias").symlink_to(tmp_path / "real")
     assert rules_of(site, [tmp_path / "alias/posts/a.md"]) == [("a.md", 5, "link-missing")]
+
+
+def test_engine_settings_that_change_heading_ids_make_anchors_uncertain(tmp_path: Path) -> None:
+    hugo = ('baseURL = "https://x.org/"\n[markup.goldmark.parser]\n'
+            'autoHeadingIDType = "github-ascii"\n')
+    site = make_site(tmp_path, "hugo", {"a.md": link_post("[x](b.md#nope)"),
+                                        "b.md": link_post("# B")}, {"hugo.toml": hugo})
+    assert [(f.rule, f.severity) for f in check_site(site).findings] == [
+        ("link-uncertain", "warning")]
