@@ -93,7 +93,7 @@ def default_heading_ids(site: Site) -> bool:
         return kramdown.get("auto_ids", True) is True and not any(
             kramdown.get(key) for key in ("transliterated_header_ids", "auto_id_prefix"))
     if site.profile == "zola":
-        return _table(engine, "slugify").get("anchors", "on") == "on"
+        return bool(_table(engine, "slugify").get("anchors", "on") == "on")
     return True
 
 
