@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
 
+from blogcli.cli import app
 from blogcli.external import PlacedLink, external_findings, scheme_findings
 from blogcli.progressbar import url_progress, wanted
 from blogcli.websettings import Settings
@@ -95,3 +100,112 @@ def test_progress_bar_only_on_a_terminal_in_text_mode() -> None:
         assert callback is not None
         callback(1, 2, 0)
         callback(2, 2, 1)
+
+
+# ---- `blog check --external` end to end (CliRunner, real files, real server) ----
+
+SITE_TOML = """[site]
+title = "T"
+profile = "plain"
+
+[links]
+allow_private = true
+timeout = 2
+connect_timeout = 1
+retries = 1
+max_retry_after = 1
+"""
+
+
+def _post(title: str, body: str) -> str:
+    return f"---\ntitle: {title}\ndate: 2024-01-02T10:00:00+00:00\n---\n{body}"
+
+
+def make_blog(root: Path, posts: dict[str, str], toml: str = SITE_TOML) -> Path:
+    (root / "posts").mkdir(parents=True)
+    (root / "blog.toml").write_text(toml, encoding="utf-8")
+    for name, body in posts.items():
+        (root / "posts" / name).write_text(_post(name, body), encoding="utf-8")
+    return root
+
+
+def run_check(root: Path, *args: str) -> tuple[int, dict[str, Any]]:
+    result = CliRunner().invoke(app, ["--site", str(root), "check", "--external",
+                                      "--format", "json", *args])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_check_external_reports_every_place_with_line_and_column(
+        tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    server = httpserver_ipv4
+    server.expect_request("/ok").respond_with_data("ok")
+    server.expect_request("/gone").respond_with_data("no", 410)
+    server.expect_request("/old").respond_with_data("", 308, {"Location": "/ok"})
+    gone, old = server.url_for("/gone"), server.url_for("/old")
+    a = f"See [this]({server.url_for('/ok')}) and [that]({gone}).\n"
+    root = make_blog(tmp_path / "blog", {
+        "a.md": a,
+        "b.md": f"Moved: <{old}>\n\n[ref]: {gone}\n\nUse [ref].\n",
+        "c.md": "[laptop](file:///Users/me/x.png) and [mail](mailto:me@example.com)\n",
+    })
+    code, report = run_check(root)
+    found = [(f["path"], f["line"], f["column"], f["rule"], f["severity"])
+             for f in report["findings"]]
+    # Line 5 is the first body line (four lines of front matter); columns are 1-based.
+    assert found == [
+        ("posts/a.md", 5, a.index(gone) + 1, "external-broken", "error"),
+        ("posts/b.md", 5, len("Moved: <") + 1, "external-redirect", "warning"),
+        ("posts/b.md", 7, len("[ref]: ") + 1, "external-broken", "error"),
+        ("posts/c.md", 5, len("[laptop](") + 1, "link-file", "error"),
+    ]
+    assert code == 1
+    assert server.url_for("/ok") in report["findings"][1]["message"]
+    assert [r.path for r, _ in server.log].count("/gone") == 2  # one HEAD + one GET in all
+
+
+def test_second_run_asks_nothing_of_links_that_passed(
+        tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/ok").respond_with_data("ok")
+    root = make_blog(tmp_path / "blog", {"a.md": f"[x]({httpserver_ipv4.url_for('/ok')})\n"})
+    assert run_check(root)[0] == 0
+    httpserver_ipv4.clear_log()
+    assert run_check(root) == (0, run_check(root)[1])
+    assert httpserver_ipv4.log == []
+    assert run_check(root, "--no-cache")[0] == 0
+    assert len(httpserver_ipv4.log) == 1
+
+
+def test_localhost_preview_link_is_an_error_unless_allowed(tmp_path: Path) -> None:
+    root = make_blog(tmp_path / "blog", {"a.md": "[draft](http://localhost:1313/posts/a/)\n"},
+                     toml=SITE_TOML.replace("allow_private = true", "allow_private = false"))
+    code, report = run_check(root)
+    assert code == 1
+    assert [f["rule"] for f in report["findings"]] == ["external-private"]
+
+
+def test_bad_links_table_is_a_usage_error(tmp_path: Path) -> None:
+    root = make_blog(tmp_path / "blog", {"a.md": "text\n"},
+                     toml=SITE_TOML + "per_host = 0\n")
+    result = CliRunner().invoke(app, ["--site", str(root), "check", "--external"])
+    assert result.exit_code == 2
+    assert "per_host" in result.stderr
+
+
+def test_without_external_no_request_is_made(tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    root = make_blog(tmp_path / "blog", {"a.md": f"[x]({httpserver_ipv4.url_for('/nope')})\n"})
+    result = CliRunner().invoke(app, ["--site", str(root), "check", "--format", "json"])
+    assert result.exit_code == 0
+    assert httpserver_ipv4.log == []
+
+
+def test_check_anchors_flag_checks_fragments_of_web_pages(
+        tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/doc").respond_with_data(
+        '<h2 id="setup">Setup</h2>', content_type="text/html")
+    doc = httpserver_ipv4.url_for("/doc")
+    root = make_blog(tmp_path / "blog", {"a.md": f"[a]({doc}#setup) [b]({doc}#nowhere)\n"})
+    assert run_check(root)[1]["findings"] == []
+    code, report = run_check(root, "--check-anchors")
+    assert [(f["rule"], f["target"]) for f in report["findings"]] == [
+        ("external-anchor", f"{doc}#nowhere")]
+    assert code == 0  # a warning: remote ids can be made by scripts
