@@ -77,7 +77,12 @@ def blog_cmd(mode: str, per_host: int, concurrency: int, cache: bool) -> str:
                 f"--concurrency {concurrency}{flags} > {{out}}/report.json")
     flags = "" if cache else " --no-cache"
     return (f"{env} {PY} -m blogcli check {{posts}} --external --format json{flags}"
-            f" | {PY} -c \"{TO_HARNESS}\" > {{out}}/report.json")
+            f" | {PY} -c \"{_braces(TO_HARNESS)}\" > {{out}}/report.json")
+
+
+def _braces(text: str) -> str:
+    """bench.py fills {root}, {out}... with str.format: literal braces must be doubled."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def main() -> None:

@@ -157,7 +157,7 @@ def check_site(site: Site, paths: list[Path] | None = None,
         if external is not None:
             placed.append((rel, fact.get("links", [])))
     if external is not None:
-        result.external = _external(placed, external)
+        result.external = _external(site, placed, facts, external)
         result.findings.extend(_regrade(Finding(f.path, f.line, f.column, f.rule, f.severity,
                                                 f.message, f.target), settings[f.rule])
                                for f in result.external.findings if settings[f.rule] != "off")
@@ -165,12 +165,24 @@ def check_site(site: Site, paths: list[Path] | None = None,
     return result
 
 
-def _external(placed: list[tuple[str, list[Any]]], options: ExternalOptions) -> ExternalReport:
-    """Fetch the web links of the checked files (blogcli/external.py), each address once."""
-    from blogcli.external import PlacedLink, external_findings
+def _external(site: Site, placed: list[tuple[str, list[Any]]], facts: dict[str, dict[str, Any]],
+              options: ExternalOptions) -> ExternalReport:
+    """Fetch the web links of the checked files (blogcli/external.py), each address once.
+
+    A file whose front matter does not parse has no parsed links; its web addresses are
+    still found in its text, so a broken link is not hidden behind a front-matter error.
+    """
+    from blogcli.external import PlacedLink, external_findings, web_links_in_text
 
     links = [PlacedLink(rel, line, column, target)
-             for rel, facts in placed for target, line, column, _ in facts]
+             for rel, found in placed for target, line, column, _ in found]
+    for rel, _ in placed:
+        if facts[rel].get("error"):
+            try:
+                text = (site.root / rel).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue  # already reported as file-unreadable
+            links.extend(web_links_in_text(rel, text))
     return external_findings(links, options.settings, options.progress)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -112,6 +113,19 @@ def external_findings(links: Iterable[PlacedLink], settings: Settings,
             report.findings.append(finding)
     report.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     return report
+
+
+_WEB_ADDRESS = re.compile(r"""https?://[^\s<>"'`()\[\]{}]+""")
+
+
+def web_links_in_text(rel: str, text: str) -> list[PlacedLink]:
+    """Web addresses in plain text with their line and column, for files that do not parse."""
+    links = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _WEB_ADDRESS.finditer(line):
+            url = match.group(0).rstrip(".,;:!?*_~")
+            links.append(PlacedLink(rel, number, match.start() + 1, url))
+    return links
 
 
 def _refuse_if_offline(run: CheckRun) -> None:

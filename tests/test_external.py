@@ -198,6 +198,19 @@ def test_without_external_no_request_is_made(tmp_path: Path, httpserver_ipv4: HT
     assert httpserver_ipv4.log == []
 
 
+def test_web_links_of_a_post_with_broken_front_matter_are_still_checked(
+        tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/gone").respond_with_data("", 404)
+    gone = httpserver_ipv4.url_for("/gone")
+    root = make_blog(tmp_path / "blog", {})
+    (root / "posts" / "a.md").write_text(f"---\ntitle: A\n\nSee [this]({gone}).\n",
+                                         encoding="utf-8")  # front matter never closed
+    code, report = run_check(root)
+    assert [(f["rule"], f["line"], f["column"]) for f in report["findings"]] == [
+        ("front-matter-invalid", 1, 1), ("external-broken", 4, len("See [this](") + 1)]
+    assert code == 1
+
+
 def test_check_anchors_flag_checks_fragments_of_web_pages(
         tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
     httpserver_ipv4.expect_request("/doc").respond_with_data(
