@@ -10,6 +10,8 @@ run_once/score): 200 posts x 10 external links, 50 ms server latency, +3 s on
   blog-second      same, second run over a warm cache (warm-up untimed);
                    `second_run_requests` = requests the server saw in the timed run
   blog-default     the defaults: per_host = 8, concurrency = 64
+  blog-second-passing  second run when every fetched link passed (the failing
+                   categories excluded in blog.toml): should ask nothing
 
   bench_external.py [--mode cli|direct] [--repeat 3] [--work /tmp/linkbench-web]
 
@@ -46,7 +48,10 @@ posts_dir = "content/posts"
 allow_private = true
 concurrency = {concurrency}
 per_host = {per_host}
-"""
+{extra}"""
+# For "a second run when every link passed": the failing categories are excluded.
+ONLY_PASSING = 'exclude = ["/notfound/", "/gone/", "/error/"]\n'
+
 # `blog check --format json` findings -> the harness's {"file", "url"} list (errors only:
 # warnings such as external-unknown or external-redirect are not broken links).
 TO_HARNESS = (
@@ -56,7 +61,7 @@ TO_HARNESS = (
 )
 
 
-def corpus(work: Path, name: str, per_host: int, concurrency: int) -> Path:
+def corpus(work: Path, name: str, per_host: int, concurrency: int, extra: str = "") -> Path:
     """A generated corpus (made once) with a blog.toml giving these limits."""
     base = work / "ext200"
     if not (base / "groundtruth.json").exists():
@@ -65,7 +70,8 @@ def corpus(work: Path, name: str, per_host: int, concurrency: int) -> Path:
     root = work / name
     if not root.exists():
         shutil.copytree(base, root)
-    (root / "blog.toml").write_text(TOML.format(per_host=per_host, concurrency=concurrency))
+    (root / "blog.toml").write_text(TOML.format(per_host=per_host, concurrency=concurrency,
+                                                extra=extra))
     return root
 
 
@@ -107,6 +113,7 @@ def main() -> None:
 
     fast = corpus(work, "ext200-fast", 128, 128)
     polite = corpus(work, "ext200-default", 8, 64)
+    passing = corpus(work, "ext200-passing", 128, 128, ONLY_PASSING)
     log = work / "second-run.log"
     warm = blog_cmd(args.mode, 128, 128, cache=True)
     recipes = {
@@ -118,6 +125,9 @@ def main() -> None:
             pre=f"rm -rf {{out}}/../cache-128; : > {log}; {warm}; wc -l < {log} > {{out}}/warm")),
         "blog-default": (polite, dict(cmd=blog_cmd(args.mode, 8, 64, cache=False),
                                       parser="json")),
+        "blog-second-passing": (passing, dict(
+            cmd=warm, parser="json", server_args=["--log", str(log)],
+            pre=f"rm -rf {{out}}/../cache-128; : > {log}; {warm}; wc -l < {log} > {{out}}/warm")),
     }
     only = set(args.only.split(",")) if args.only else set(recipes)
     Path(args.results).parent.mkdir(parents=True, exist_ok=True)
@@ -129,7 +139,7 @@ def main() -> None:
             gt = json.loads((root / "groundtruth.json").read_text())
             res = bench.run_once(opts, f"{name}-{args.mode}" if name != "lychee-fast" else name,
                                  recipe, root, gt, gt["meta"], i)
-            if name == "blog-second":
+            if name.startswith("blog-second"):
                 lines = log.read_text().splitlines()
                 res["second_run_requests"] = len(lines) - int(
                     (Path(res["scratch"]) / "warm").read_text())
