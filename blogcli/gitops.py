@@ -1,0 +1,303 @@
+"""Git for publishing: pre-flight checks, a commit of only the given paths, a verified push.
+
+Imported only by `blog publish`/`unpublish`: GitPython runs `git version` when it is imported.
+Every git process runs without prompts and with a timeout, and everything git prints passes
+through ``redact`` before it reaches a message.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from blogcli.errors import GitError, redact
+
+# Operations that leave the work tree half-way; committing on top of them mixes work.
+IN_PROGRESS = (
+    ("MERGE_HEAD", "merge", "git merge --continue or git merge --abort"),
+    ("rebase-merge", "rebase", "git rebase --continue or git rebase --abort"),
+    ("rebase-apply", "rebase or am", "git rebase --continue, git am --continue or --abort"),
+    ("CHERRY_PICK_HEAD", "cherry-pick", "git cherry-pick --continue or --abort"),
+    ("REVERT_HEAD", "revert", "git revert --continue or --abort"),
+    ("BISECT_LOG", "bisect", "git bisect reset"),
+)
+Progress = Callable[[str, float | None, float | None], None]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a publish goes: the local branch, the remote and the branch on it."""
+
+    branch: str
+    remote: str
+    remote_branch: str
+    url: str  # already redacted
+
+    @property
+    def ref(self) -> str:
+        return f"refs/heads/{self.remote_branch}"
+
+
+@dataclass
+class PushReport:
+    """What the push did: the remote's own lines and the summary git gave."""
+
+    remote_lines: list[str] = field(default_factory=list)
+    summary: str = ""
+
+
+def load_git() -> Any:
+    """Import GitPython, turning a missing git binary into a clear GitError."""
+    try:
+        import git
+    except ImportError as err:
+        raise GitError("git is not installed or not on PATH (GitPython could not run it: "
+                       f"{redact(str(err).splitlines()[0])}); install git and try again") from None
+    return git
+
+
+def no_prompt_env(ssh_command: str | None) -> dict[str, str]:
+    """Environment that makes git fail instead of asking for a password on a terminal."""
+    base = os.environ.get("GIT_SSH_COMMAND") or ssh_command or "ssh"
+    return {
+        "GIT_TERMINAL_PROMPT": "0",
+        "GCM_INTERACTIVE": "never",
+        # An empty GIT_ASKPASS stops git from falling back to SSH_ASKPASS or core.askPass.
+        "GIT_ASKPASS": "",
+        "SSH_ASKPASS": "",
+        "SSH_ASKPASS_REQUIRE": "never",
+        "GIT_SSH_COMMAND": f"{base} -o BatchMode=yes -o ConnectTimeout=20",
+        "LC_ALL": "C",  # git's messages are matched below; keep them in English
+    }
+
+
+class GitRepo:
+    """The repository a site lives in, with the checks and steps `blog publish` needs."""
+
+    def __init__(self, root: Path, timeout: float = 120) -> None:
+        git = load_git()
+        self.git = git
+        try:
+            self.repo = git.Repo(root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise GitError(f"{root} is not inside a git repository; run `git init` there "
+                           "(or make the blog with `blog init`) and commit it first") from None
+        if self.repo.bare or self.repo.working_tree_dir is None:
+            raise GitError(f"{root} is a bare git repository; publish from a clone of it")
+        self.top = Path(self.repo.working_tree_dir).resolve()
+        self.timeout = timeout
+        self.env = dict(os.environ, **no_prompt_env(None))
+        self.config = self._read_config()
+        self.env.update(no_prompt_env(self.config.get("core.sshcommand")))
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run git in the work tree, without prompts; a failure raises GitError."""
+        try:
+            done = subprocess.run(["git", *args], cwd=self.top, env=self.env, text=True,
+                                  capture_output=True, timeout=self.timeout, check=False,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise GitError(f"`git {args[0]}` did not finish within {self.timeout:g} s; "
+                           "check the network and the remote, then run the command again") \
+                from None
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH; install git") from None
+        if check and done.returncode != 0:
+            raise GitError(f"`git {args[0]}` failed: {tail(done.stderr)}")
+        return done
+
+    def _read_config(self) -> dict[str, str]:
+        done = self.run("config", "--get-regexp", r"^(user\.(name|email)|core\.sshcommand)$",
+                        check=False)
+        found: dict[str, str] = {}
+        for line in done.stdout.splitlines():
+            key, _, value = line.partition(" ")
+            found[key.lower()] = value
+        return found
+
+    def rel(self, path: Path) -> str:
+        """A path relative to the top of the work tree, as git wants it."""
+        return Path(os.path.relpath(path.resolve(), self.top)).as_posix()
+
+    def check_state(self) -> str:
+        """Refuse a detached HEAD, an operation in progress or a held index lock; the branch."""
+        if self.repo.head.is_detached:
+            raise GitError("HEAD is detached (no branch is checked out): run `git switch "
+                           "BRANCH` (for example `git switch main`), then publish again")
+        git_dir = Path(self.repo.git_dir)
+        for name, what, todo in IN_PROGRESS:
+            if (git_dir / name).exists():
+                raise GitError(f"a {what} is in progress in this repository; finish it first "
+                               f"({todo}), then publish again")
+        if (git_dir / "index.lock").exists():
+            raise GitError(f"{git_dir / 'index.lock'} exists: another git process is running. "
+                           "Wait for it; if none is running, delete that file and publish again")
+        return str(self.repo.active_branch.name)
+
+    def check_identity(self) -> None:
+        """An author and committer must be configured; git's guess from the host name is not."""
+        env = os.environ
+        name = env.get("GIT_AUTHOR_NAME") or self.config.get("user.name")
+        email = env.get("GIT_AUTHOR_EMAIL") or env.get("EMAIL") or self.config.get("user.email")
+        if not name or not email:
+            raise GitError("git does not know who you are (user.name and user.email are not "
+                           'set): run `git config --global user.name "Your Name"` and '
+                           '`git config --global user.email you@example.com`, then publish again')
+
+    def target(self, branch: str, settings: dict[str, Any]) -> Target:
+        """The remote and branch: blog.toml [publish], else the upstream, else origin."""
+        tracking = self.repo.active_branch.tracking_branch()
+        remote = str(settings.get("remote") or (tracking.remote_name if tracking else "origin"))
+        wanted = settings.get("branch")
+        if wanted and wanted != branch:
+            raise GitError(f"blog.toml [publish] branch is {wanted!r} but {branch!r} is checked "
+                           f"out: run `git switch {wanted}`, then publish again")
+        same_remote = tracking is not None and tracking.remote_name == remote
+        remote_branch = str(tracking.remote_head) if same_remote and tracking else branch
+        names = [r.name for r in self.repo.remotes]
+        if remote not in names:
+            raise GitError(f"there is no git remote named {remote!r}: add one with "
+                           f"`git remote add {remote} URL` (or publish with --no-push)")
+        url = self.run("remote", "get-url", remote).stdout.strip()
+        return Target(branch, remote, remote_branch, redact(url))
+
+    def fetch_behind(self, target: Target) -> tuple[int, int]:
+        """Fetch the remote branch; (ahead, behind) of the local branch against it."""
+        tracking = f"refs/remotes/{target.remote}/{target.remote_branch}"
+        done = self.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", target.remote,
+                        f"+{target.ref}:{tracking}", check=False)
+        if done.returncode != 0:
+            if "couldn't find remote ref" in done.stderr:
+                return self._count_commits(None), 0  # the first push makes the branch
+            raise GitError(describe_remote_failure("fetch from", target, done.stderr))
+        if not self.repo.head.is_valid():
+            return 0, self._count_commits(tracking)
+        counts = self.run("rev-list", "--left-right", "--count", f"HEAD...{tracking}").stdout
+        ahead, behind = (int(n) for n in counts.split())
+        return ahead, behind
+
+    def _count_commits(self, ref: str | None) -> int:
+        if ref is None and not self.repo.head.is_valid():
+            return 0
+        return int(self.run("rev-list", "--count", ref or "HEAD").stdout.strip())
+
+    def commit_only(self, paths: list[str], message: str) -> str | None:
+        """Commit the work-tree state of ``paths`` and nothing else; the new commit or None.
+
+        `git commit --only` builds the commit from HEAD plus these paths, so whatever else the
+        user has staged stays staged and uncommitted. Untracked files among the paths are added
+        first (git cannot commit a path it does not know).
+        """
+        status = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+                          *paths).stdout
+        entries = [e for e in status.split("\0") if len(e) > 3]
+        if not entries:
+            return None
+        untracked = [e[3:] for e in entries if e.startswith("??")]
+        if untracked:
+            self.run("add", "--", *untracked)
+        known = set(self.run("ls-files", "-z", "--", *paths).stdout.split("\0"))
+        in_head = self._in_head(paths)
+        specs = [p for p in paths if (self.top / p).exists() or p in known or p in in_head]
+        self.run("-c", "user.useConfigOnly=true", "commit", "--only", "--quiet",
+                 "--message", message, "--", *specs)
+        return str(self.repo.head.commit.hexsha)
+
+    def _in_head(self, paths: list[str]) -> set[str]:
+        if not self.repo.head.is_valid():
+            return set()
+        done = self.run("ls-tree", "-r", "--name-only", "-z", "HEAD", "--", *paths)
+        return set(done.stdout.split("\0"))
+
+    def head(self) -> str:
+        """The commit HEAD points at."""
+        return str(self.repo.head.commit.hexsha)
+
+    def push(self, target: Target, progress: Progress | None) -> PushReport:
+        """Push the branch (never forced) and prove the remote branch now is our HEAD."""
+        sha = self.head()
+        watcher = self._progress(progress)
+        report = PushReport()
+        with self.repo.git.custom_environment(**no_prompt_env(self.config.get("core.sshcommand"))):
+            try:
+                infos = self.repo.remote(target.remote).push(
+                    f"refs/heads/{target.branch}:{target.ref}", progress=watcher,
+                    kill_after_timeout=self.timeout)
+            except self.git.GitCommandError as err:
+                report.remote_lines = remote_lines(watcher)
+                raise GitError(describe_remote_failure("push to", target, str(err.stderr),
+                                                       report.remote_lines)) from None
+        report.remote_lines = remote_lines(watcher)
+        self._check_infos(infos, target, report)
+        self._verify(target, sha)
+        return report
+
+    def _check_infos(self, infos: Any, target: Target, report: PushReport) -> None:
+        bad = self.git.PushInfo.ERROR | self.git.PushInfo.REJECTED \
+            | self.git.PushInfo.REMOTE_REJECTED | self.git.PushInfo.REMOTE_FAILURE
+        ours = [i for i in infos if i.remote_ref_string == target.ref]
+        failed = [i for i in ours if i.flags & bad]
+        if failed or not ours or getattr(infos, "error", None) is not None:
+            why = "; ".join(i.summary.strip() for i in failed) or "git reported an error"
+            if any(i.flags & self.git.PushInfo.REJECTED for i in failed):
+                why += f" (the remote has commits you do not: run `git pull --rebase " \
+                       f"{target.remote} {target.remote_branch}`)"
+            raise GitError(describe_remote_failure("push to", target, why, report.remote_lines))
+        report.summary = ours[0].summary.strip()
+
+    def _verify(self, target: Target, sha: str) -> None:
+        done = self.run("ls-remote", "--", target.remote, target.ref, check=False)
+        found = done.stdout.split()[0] if done.stdout.split() else ""
+        if found != sha:
+            raise GitError(f"the push to {target.remote} ({target.url}) looked successful, but "
+                           f"{target.remote_branch} there is {found[:12] or 'missing'}, not "
+                           f"{sha[:12]}; check the remote, then run the command again")
+
+    def _progress(self, callback: Progress | None) -> Any:
+        base = self.git.RemoteProgress
+
+        class Watcher(base):  # type: ignore[misc, valid-type]
+            def update(self, op_code: int, cur_count: Any, max_count: Any = None,
+                       message: str = "") -> None:
+                if callback is not None:
+                    stage = str(self._cur_line).split(":")[0].removeprefix("remote: ")
+                    callback(stage, cur_count, max_count)
+
+        return Watcher()
+
+
+def remote_lines(watcher: Any) -> list[str]:
+    """The lines the remote wrote (hooks explain refusals there), credentials removed."""
+    lines = [*watcher.other_lines, *watcher.error_lines]
+    return [redact(str(line)) for line in lines if str(line).startswith("remote:")]
+
+
+def tail(stderr: str, count: int = 6) -> str:
+    """The last lines git wrote, redacted, on one line each."""
+    lines = [line.strip() for line in redact(stderr).splitlines() if line.strip()]
+    return " | ".join(lines[-count:]) or "(no message from git)"
+
+
+def describe_remote_failure(action: str, target: Target, stderr: str,
+                            lines: list[str] | None = None) -> str:
+    """A message for a failed fetch or push that says what went wrong and what to do."""
+    text = stderr.lower()
+    if any(s in text for s in ("authentication", "could not read username", " 401", " 403",
+                               "permission denied", "terminal prompts disabled")):
+        hint = ("authentication failed (blog never asks for a password): give git a credential "
+                "helper, a token or an SSH key for this remote")
+    elif any(s in text for s in ("does not appear to be a git repository", "not found",
+                                 "no such file", "could not resolve host", "connection refused",
+                                 "unable to access")):
+        hint = f"the remote is not reachable: check `git remote -v` for {target.remote}"
+    elif "hung up" in text or "unexpected" in text or "early eof" in text:
+        hint = "the connection was cut off by the remote"
+    else:
+        hint = "git failed"
+    shown = "\n".join(lines or [])
+    return (f"could not {action} {target.remote} ({target.url}): {hint}.\n"
+            f"git said: {tail(stderr)}" + (f"\n{shown}" if shown else ""))
