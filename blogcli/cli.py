@@ -247,7 +247,7 @@ def _render_outcome(outcome: Any, output: str) -> None:
         typer.echo(f"Nothing to do: {', '.join(outcome.posts)} already {verb.lower()}"
                    " and pushed")
         return
-    if outcome.commit:
+    if outcome.committed:
         typer.echo(f"{verb} {', '.join(outcome.posts)} in {outcome.commit[:12]} "
                    f"({outcome.message})")
     if outcome.pushed:
@@ -267,7 +267,7 @@ def publish(
     push: Annotated[bool, typer.Option(help="Push after committing (--no-push: commit only).")]
     = True,
     message: Annotated[str | None, typer.Option(
-        help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
+        "--message", "-m", help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
     output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Make drafts live: check, edit only the draft flag and date, commit only them, push.
@@ -292,7 +292,7 @@ def unpublish(
     push: Annotated[bool, typer.Option(help="Push after committing (--no-push: commit only).")]
     = True,
     message: Annotated[str | None, typer.Option(
-        help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
+        "--message", "-m", help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
     output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Make posts drafts again (the reverse of publish), commit only them and push.

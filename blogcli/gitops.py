@@ -7,6 +7,7 @@ through ``redact`` before it reaches a message.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 from collections.abc import Callable
@@ -52,6 +53,11 @@ class PushReport:
 
 def load_git() -> Any:
     """Import GitPython, turning a missing git binary into a clear GitError."""
+    # GitPython logs git's raw stderr (remote URLs, maybe with tokens) as warnings; we report
+    # failures ourselves, redacted, so its log records must not reach the terminal.
+    logger = logging.getLogger("git")
+    logger.addHandler(logging.NullHandler())
+    logger.propagate = False
     try:
         import git
     except ImportError as err:

@@ -50,7 +50,8 @@ class Outcome:
     action: str
     posts: list[str]
     files: list[str] = field(default_factory=list)
-    commit: str | None = None
+    commit: str | None = None  # the commit made now, or the one pushed
+    committed: bool = False  # a new commit was made by this run
     message: str = ""
     pushed: str | None = None  # "origin/main"
     remote_url: str = ""
@@ -63,6 +64,7 @@ class Outcome:
     def as_json(self) -> dict[str, Any]:
         return {"version": 1, "action": self.action, "dry_run": self.dry_run,
                 "posts": self.posts, "files": self.files, "commit": self.commit,
+                "committed": self.committed, "nothing_to_do": self.nothing_to_do,
                 "message": self.message, "pushed": self.pushed,
                 "remote_lines": self.remote_lines, "steps": self.steps}
 
@@ -95,6 +97,7 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
     if index is not None:
         paths.append(repo.rel(index))
     outcome.commit = repo.commit_only(paths, text)
+    outcome.committed = outcome.commit is not None
     if target is None:
         outcome.nothing_to_do = outcome.commit is None
         return outcome
@@ -134,7 +137,7 @@ def _push(repo: GitRepo, target: Target, outcome: Outcome, progress: Progress | 
     try:
         report = repo.push(target, progress)
     except GitError as err:
-        kept = f"the commit {sha[:12]} is kept" if outcome.commit else \
+        kept = f"the commit {sha[:12]} is kept" if outcome.committed else \
             f"your commit {sha[:12]} is still only local"
         raise GitError(f"{err}\nNothing is lost: {kept}. Fix the problem, then run "
                        f"`{again}` again (or `git push {target.remote} "
