@@ -267,7 +267,8 @@ def publish(
     push: Annotated[bool, typer.Option(help="Push after committing (--no-push: commit only).")]
     = True,
     message: Annotated[str | None, typer.Option(
-        "--message", "-m", help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
+        "--message", "-m",
+        help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
     output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Make drafts live: check, edit only the draft flag and date, commit only them, push.
@@ -292,7 +293,8 @@ def unpublish(
     push: Annotated[bool, typer.Option(help="Push after committing (--no-push: commit only).")]
     = True,
     message: Annotated[str | None, typer.Option(
-        "--message", "-m", help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
+        "--message", "-m",
+        help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
     output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Make posts drafts again (the reverse of publish), commit only them and push.

@@ -75,7 +75,10 @@ class FrontMatterEdit:
             return False
         self._require_format(key)
         if self.fm_format == "json":
-            return self._json_replace(key, json.dumps(value))
+            if not self._json_replace(key, json.dumps(value)):
+                raise self._cannot(key)
+            self.changes[key] = value
+            return True
         found = self._find(key)
         if found is None:
             raise self._cannot(key)
@@ -129,7 +132,7 @@ class FrontMatterEdit:
         if found is None:
             return self.start
         index = found[0]
-        following = self.lines[index + 1] if index + 1 < len(self.lines) else ""
+        following = self.lines[index + 1] if index + 1 < self.end else ""
         if self.fm_format == "yaml" and following[:1] in (" ", "\t", "-"):
             return self.start  # the title continues on the next line (folded or block scalar)
         if '"""' in self.lines[index] or "'''" in self.lines[index]:
