@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,20 +86,27 @@ class GitRepo:
     """The repository a site lives in, with the checks and steps `blog publish` needs."""
 
     def __init__(self, root: Path, timeout: float = 120) -> None:
-        git = load_git()
-        self.git = git
-        try:
-            self.repo = git.Repo(root, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise GitError(f"{root} is not inside a git repository; run `git init` there "
-                           "(or make the blog with `blog init`) and commit it first") from None
-        if self.repo.bare or self.repo.working_tree_dir is None:
-            raise GitError(f"{root} is a bare git repository; publish from a clone of it")
-        self.top = Path(self.repo.working_tree_dir).resolve()
         self.timeout = timeout
+        self.top = root
         self.env = dict(os.environ, **no_prompt_env(None))
+        # GitPython is only needed for the push; importing it costs more than every pre-flight
+        # git call together, so it loads in the background while those run.
+        self._loader = _Loader()
+        self._loader.start()
+        where = self.run("rev-parse", "--show-toplevel", "--absolute-git-dir", check=False)
+        if where.returncode != 0:
+            if "work tree" in where.stderr:
+                raise GitError(f"{root} is in a bare git repository; publish from a clone")
+            raise GitError(f"{root} is not inside a git repository; run `git init` there "
+                           "(or make the blog with `blog init`) and commit it first")
+        top, git_dir = where.stdout.splitlines()[:2]
+        self.top, self.git_dir = Path(top).resolve(), Path(git_dir)
         self.config = self._read_config()
         self.env.update(no_prompt_env(self.config.get("core.sshcommand")))
+
+    def close(self) -> None:
+        """Wait for the background import (a thread must not outlive the command)."""
+        self._loader.join()
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run git in the work tree, without prompts; a failure raises GitError."""
@@ -111,18 +119,22 @@ class GitRepo:
                            "check the network and the remote, then run the command again") \
                 from None
         except FileNotFoundError:
-            raise GitError("git is not installed or not on PATH; install git") from None
+            raise GitError("git is not installed or not on PATH; install git and try again") \
+                from None
         if check and done.returncode != 0:
             raise GitError(f"`git {args[0]}` failed: {tail(done.stderr)}")
         return done
 
     def _read_config(self) -> dict[str, str]:
-        done = self.run("config", "--get-regexp", r"^(user\.(name|email)|core\.sshcommand)$",
-                        check=False)
+        """The few settings publishing reads, in one git call (later values win, as in git)."""
+        pattern = (r"^(user\.(name|email)|core\.sshcommand|remote\..+\.url"
+                   r"|branch\..+\.(remote|merge))$")
+        done = self.run("config", "-z", "--get-regexp", pattern, check=False)
         found: dict[str, str] = {}
-        for line in done.stdout.splitlines():
-            key, _, value = line.partition(" ")
-            found[key.lower()] = value
+        for entry in done.stdout.split("\0"):
+            key, _, value = entry.partition("\n")
+            if key:
+                found[key] = value
         return found
 
     def rel(self, path: Path) -> str:
@@ -131,18 +143,19 @@ class GitRepo:
 
     def check_state(self) -> str:
         """Refuse a detached HEAD, an operation in progress or a held index lock; the branch."""
-        if self.repo.head.is_detached:
+        head = (self.git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref: refs/heads/"):
             raise GitError("HEAD is detached (no branch is checked out): run `git switch "
                            "BRANCH` (for example `git switch main`), then publish again")
-        git_dir = Path(self.repo.git_dir)
         for name, what, todo in IN_PROGRESS:
-            if (git_dir / name).exists():
+            if (self.git_dir / name).exists():
                 raise GitError(f"a {what} is in progress in this repository; finish it first "
                                f"({todo}), then publish again")
-        if (git_dir / "index.lock").exists():
-            raise GitError(f"{git_dir / 'index.lock'} exists: another git process is running. "
-                           "Wait for it; if none is running, delete that file and publish again")
-        return str(self.repo.active_branch.name)
+        if (self.git_dir / "index.lock").exists():
+            raise GitError(f"{self.git_dir / 'index.lock'} exists: another git process is "
+                           "running. Wait for it; if none is running, delete that file and "
+                           "publish again")
+        return head.removeprefix("ref: refs/heads/")
 
     def check_identity(self) -> None:
         """An author and committer must be configured; git's guess from the host name is not."""
@@ -156,19 +169,18 @@ class GitRepo:
 
     def target(self, branch: str, settings: dict[str, Any]) -> Target:
         """The remote and branch: blog.toml [publish], else the upstream, else origin."""
-        tracking = self.repo.active_branch.tracking_branch()
-        remote = str(settings.get("remote") or (tracking.remote_name if tracking else "origin"))
+        upstream = self.config.get(f"branch.{branch}.remote")
+        merge = self.config.get(f"branch.{branch}.merge", "").removeprefix("refs/heads/")
+        remote = str(settings.get("remote") or upstream or "origin")
         wanted = settings.get("branch")
         if wanted and wanted != branch:
             raise GitError(f"blog.toml [publish] branch is {wanted!r} but {branch!r} is checked "
                            f"out: run `git switch {wanted}`, then publish again")
-        same_remote = tracking is not None and tracking.remote_name == remote
-        remote_branch = str(tracking.remote_head) if same_remote and tracking else branch
-        names = [r.name for r in self.repo.remotes]
-        if remote not in names:
+        remote_branch = merge if merge and upstream == remote else branch
+        url = self.config.get(f"remote.{remote}.url")
+        if url is None:
             raise GitError(f"there is no git remote named {remote!r}: add one with "
                            f"`git remote add {remote} URL` (or publish with --no-push)")
-        url = self.run("remote", "get-url", remote).stdout.strip()
         return Target(branch, remote, remote_branch, redact(url))
 
     def fetch_behind(self, target: Target) -> tuple[int, int]:
@@ -178,78 +190,83 @@ class GitRepo:
                         f"+{target.ref}:{tracking}", check=False)
         if done.returncode != 0:
             if "couldn't find remote ref" in done.stderr:
-                return self._count_commits(None), 0  # the first push makes the branch
+                return 1, 0  # the remote has no such branch yet: the first push makes it
             raise GitError(describe_remote_failure("fetch from", target, done.stderr))
-        if not self.repo.head.is_valid():
-            return 0, self._count_commits(tracking)
-        counts = self.run("rev-list", "--left-right", "--count", f"HEAD...{tracking}").stdout
-        ahead, behind = (int(n) for n in counts.split())
+        counts = self.run("rev-list", "--left-right", "--count", f"HEAD...{tracking}",
+                          check=False)
+        if counts.returncode != 0:  # no commit on this branch yet
+            return 0, int(self.run("rev-list", "--count", tracking).stdout.strip())
+        ahead, behind = (int(n) for n in counts.stdout.split())
         return ahead, behind
-
-    def _count_commits(self, ref: str | None) -> int:
-        if ref is None and not self.repo.head.is_valid():
-            return 0
-        return int(self.run("rev-list", "--count", ref or "HEAD").stdout.strip())
 
     def commit_only(self, paths: list[str], message: str) -> str | None:
         """Commit the work-tree state of ``paths`` and nothing else; the new commit or None.
 
         `git commit --only` builds the commit from HEAD plus these paths, so whatever else the
         user has staged stays staged and uncommitted. Untracked files among the paths are added
-        first (git cannot commit a path it does not know).
+        first (git cannot commit a path it does not know); only paths git reports as changed
+        are named, so unchanged or ignored files never make the commit fail.
         """
         status = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
-                          *paths).stdout
-        entries = [e for e in status.split("\0") if len(e) > 3]
-        if not entries:
+                          *paths).stdout.split("\0")
+        changed: list[str] = []
+        untracked: list[str] = []
+        fields = iter(status)
+        for entry in fields:
+            if len(entry) < 4:
+                continue
+            changed.append(entry[3:])
+            if entry.startswith("??"):
+                untracked.append(entry[3:])
+            elif entry[0] in "RC":
+                changed.append(next(fields, ""))  # -z puts a rename's old path next
+        if not changed:
             return None
-        untracked = [e[3:] for e in entries if e.startswith("??")]
         if untracked:
             self.run("add", "--", *untracked)
-        known = set(self.run("ls-files", "-z", "--", *paths).stdout.split("\0"))
-        in_head = self._in_head(paths)
-        specs = [p for p in paths if (self.top / p).exists() or p in known or p in in_head]
         self.run("-c", "user.useConfigOnly=true", "commit", "--only", "--quiet",
-                 "--message", message, "--", *specs)
-        return str(self.repo.head.commit.hexsha)
+                 "--message", message, "--", *[c for c in changed if c])
+        return self.head()
 
-    def _in_head(self, paths: list[str]) -> set[str]:
-        if not self.repo.head.is_valid():
-            return set()
-        done = self.run("ls-tree", "-r", "--name-only", "-z", "HEAD", "--", *paths)
-        return set(done.stdout.split("\0"))
+    def is_changed(self, path: str) -> bool:
+        """True when ``path`` differs from HEAD in the index or the work tree."""
+        done = self.run("status", "--porcelain=v1", "--untracked-files=no", "--", path)
+        return bool(done.stdout.strip())
 
     def head(self) -> str:
         """The commit HEAD points at."""
-        return str(self.repo.head.commit.hexsha)
+        return self.run("rev-parse", "--verify", "HEAD").stdout.strip()
 
     def push(self, target: Target, progress: Progress | None) -> PushReport:
         """Push the branch (never forced) and prove the remote branch now is our HEAD."""
+        git = self._loader.module()
         sha = self.head()
-        watcher = self._progress(progress)
+        watcher = self._progress(git, progress)
         report = PushReport()
-        with self.repo.git.custom_environment(**no_prompt_env(self.config.get("core.sshcommand"))):
+        repo = git.Repo(self.top)
+        with repo.git.custom_environment(**no_prompt_env(self.config.get("core.sshcommand"))):
             try:
-                infos = self.repo.remote(target.remote).push(
+                infos = repo.remote(target.remote).push(
                     f"refs/heads/{target.branch}:{target.ref}", progress=watcher,
                     kill_after_timeout=self.timeout)
-            except self.git.GitCommandError as err:
+            except git.GitCommandError as err:
                 report.remote_lines = remote_lines(watcher)
                 raise GitError(describe_remote_failure("push to", target, str(err.stderr),
                                                        report.remote_lines)) from None
         report.remote_lines = remote_lines(watcher)
-        self._check_infos(infos, target, report)
+        self._check_infos(git, infos, target, report)
         self._verify(target, sha)
         return report
 
-    def _check_infos(self, infos: Any, target: Target, report: PushReport) -> None:
-        bad = self.git.PushInfo.ERROR | self.git.PushInfo.REJECTED \
-            | self.git.PushInfo.REMOTE_REJECTED | self.git.PushInfo.REMOTE_FAILURE
+    def _check_infos(self, git: Any, infos: Any, target: Target, report: PushReport) -> None:
+        """GitPython reports most push failures as flags, not exceptions: check them all."""
+        info = git.PushInfo
+        bad = info.ERROR | info.REJECTED | info.REMOTE_REJECTED | info.REMOTE_FAILURE
         ours = [i for i in infos if i.remote_ref_string == target.ref]
         failed = [i for i in ours if i.flags & bad]
         if failed or not ours or getattr(infos, "error", None) is not None:
             why = "; ".join(i.summary.strip() for i in failed) or "git reported an error"
-            if any(i.flags & self.git.PushInfo.REJECTED for i in failed):
+            if any(i.flags & info.REJECTED for i in failed):
                 why += f" (the remote has commits you do not: run `git pull --rebase " \
                        f"{target.remote} {target.remote_branch}`)"
             raise GitError(describe_remote_failure("push to", target, why, report.remote_lines))
@@ -263,8 +280,8 @@ class GitRepo:
                            f"{target.remote_branch} there is {found[:12] or 'missing'}, not "
                            f"{sha[:12]}; check the remote, then run the command again")
 
-    def _progress(self, callback: Progress | None) -> Any:
-        base = self.git.RemoteProgress
+    def _progress(self, git: Any, callback: Progress | None) -> Any:
+        base = git.RemoteProgress
 
         class Watcher(base):  # type: ignore[misc, valid-type]
             def update(self, op_code: int, cur_count: Any, max_count: Any = None,
@@ -274,6 +291,27 @@ class GitRepo:
                     callback(stage, cur_count, max_count)
 
         return Watcher()
+
+
+class _Loader(threading.Thread):
+    """Imports GitPython off the main thread; ``module()`` waits for it."""
+
+    def __init__(self) -> None:
+        super().__init__(name="blog-gitpython", daemon=True)
+        self._module: Any = None
+        self._error: GitError | None = None
+
+    def run(self) -> None:
+        try:
+            self._module = load_git()
+        except GitError as err:
+            self._error = err
+
+    def module(self) -> Any:
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._module
 
 
 def remote_lines(watcher: Any) -> list[str]:

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from conftest import git
+from tests.conftest import git
 
 DRAFT = "---\ntitle: Hello World\ndate: 2024-03-01T10:00:00+01:00\ndraft: true\n---\n\nHi.\n"
 

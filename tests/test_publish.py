@@ -10,11 +10,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import git, run_blog
-from gitsite import DRAFT, Blog, clone, git_http_server, make_blog
 from typer.testing import CliRunner, Result
 
 from blogcli.cli import app
+from tests.conftest import git, run_blog
+from tests.gitsite import DRAFT, Blog, clone, git_http_server, make_blog
 
 PUBLISHED = DRAFT.replace("draft: true", "draft: false")
 POST = "posts/hello-world.md"
