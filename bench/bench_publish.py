@@ -70,6 +70,18 @@ def timed(commands: list[list[str]], cwd: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def safe_git(path: str, n: int) -> list[list[str]]:
+    """What `blog publish` asks of git, by hand: the raw baseline plus the pre-flight fetch,
+    the behind check, the --only commit and the check that the remote moved."""
+    tracking = "refs/remotes/origin/main"
+    return [["git", "fetch", "-q", "--no-tags", "origin", f"+refs/heads/main:{tracking}"],
+            ["git", "rev-list", "--left-right", "--count", f"HEAD...{tracking}"],
+            ["git", "status", "--porcelain", "--", path], ["git", "add", "--", path],
+            ["git", "commit", "-q", "--only", "-m", f"Safe {n}", "--", path],
+            ["git", "push", "-q", "origin", "main"],
+            ["git", "ls-remote", "origin", "refs/heads/main"]]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=5000)
@@ -85,7 +97,10 @@ def main() -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO), GIT_AUTHOR_NAME="Bench",
                GIT_AUTHOR_EMAIL="b@e.x", GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="b@e.x",
                NO_COLOR="1")
-    blog_times, raw_times, start_times = [], [], []
+    blog_times: list[float] = []
+    raw_times: list[float] = []
+    start_times: list[float] = []
+    safe_times: list[float] = []
     for n in range(args.rounds):
         draft = site / f"posts/draft-{n}.md"
         draft.write_text(POST.format(n=n, draft="true", body="New."), encoding="utf-8")
@@ -96,11 +111,19 @@ def main() -> None:
         raw_times.append(timed([["git", "add", raw], ["git", "commit", "-q", "-m", f"Add {n}"],
                                 ["git", "push", "-q", "origin", "main"]], site, env))
         start_times.append(timed([[sys.executable, "-m", "blogcli", "--version"]], site, env))
-    blog, raw, start = (statistics.median(t) for t in (blog_times, raw_times, start_times))
+        safe = f"posts/safe-{n}.md"
+        (site / safe).write_text(POST.format(n=n, draft="false", body="New."), encoding="utf-8")
+        safe_times.append(timed(safe_git(safe, n), site, env))
+    blog, raw, start, safe_raw = (statistics.median(t) for t in
+                                  (blog_times, raw_times, start_times, safe_times))
     print(f"blog publish          median {blog * 1000:7.1f} ms  ({args.rounds} runs)")
     print(f"git add/commit/push   median {raw * 1000:7.1f} ms")
     print(f"blog --version        median {start * 1000:7.1f} ms  (interpreter + CLI start-up)")
+    print(f"git with the same safety steps  median {safe_raw * 1000:7.1f} ms  (fetch, rev-list, "
+          "status, add, commit --only, push, ls-remote)")
     print(f"ratio blog/raw        {blog / raw:.2f}x  (target <= 1.5x)")
+    print(f"ratio blog/safe git   {blog / safe_raw:.2f}x")
+    print(f"ratio (blog - start-up)/raw  {(blog - start) / raw:.2f}x")
 
 
 if __name__ == "__main__":

@@ -237,10 +237,9 @@ class GitRepo:
         """The commit HEAD points at."""
         return self.run("rev-parse", "--verify", "HEAD").stdout.strip()
 
-    def push(self, target: Target, progress: Progress | None) -> PushReport:
-        """Push the branch (never forced) and prove the remote branch now is our HEAD."""
+    def push(self, target: Target, sha: str, progress: Progress | None) -> PushReport:
+        """Push the branch (never forced) and prove the remote branch now is ``sha``."""
         git = self._loader.module()
-        sha = self.head()
         watcher = self._progress(git, progress)
         report = PushReport()
         repo = git.Repo(self.top)

@@ -127,9 +127,9 @@ def _fetch(repo: GitRepo, target: Target) -> int:
 
 def _push(repo: GitRepo, target: Target, outcome: Outcome, progress: Progress | None,
           again: str) -> Outcome:
-    sha = repo.head()
+    sha = outcome.commit or repo.head()
     try:
-        report = repo.push(target, progress)
+        report = repo.push(target, sha, progress)
     except GitError as err:
         kept = f"the commit {sha[:12]} is kept" if outcome.committed else \
             f"your commit {sha[:12]} is still only local"
@@ -139,7 +139,7 @@ def _push(repo: GitRepo, target: Target, outcome: Outcome, progress: Progress | 
     outcome.remote_lines = report.remote_lines
     outcome.pushed = f"{target.remote}/{target.remote_branch}"
     outcome.remote_url = target.url
-    outcome.commit = outcome.commit or sha
+    outcome.commit = sha
     return outcome
 
 
