@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -407,3 +408,93 @@ def test_http_publish_with_token_in_url_succeeds_without_echoing_it(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert CANARY not in done.stdout + done.stderr
     assert json.loads(done.stdout)["commit"] == blog.head() == blog.remote_head()
+
+
+def test_unpublish_moves_jekyll_post_back_to_drafts_keeping_its_date(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "jekyll")
+    blog.write("_posts/2024-02-03-old.md", "---\ntitle: Old\n---\nBody\n")
+    blog.commit_all("post")
+    blog.push()
+    result = blog_cli(blog, "unpublish", "old")
+    assert result.exit_code == 0, result.output
+    assert (blog.root / "_drafts/old.md").read_text(encoding="utf-8") == \
+        "---\ntitle: Old\ndate: 2024-02-03\n---\nBody\n"
+    assert not (blog.root / "_posts/2024-02-03-old.md").exists()
+    assert blog.remote_head() == blog.head() and blog.status() == ""
+    again = blog_cli(blog, "publish", "old")
+    assert again.exit_code == 0, again.output
+    assert (blog.root / "_posts/2024-02-03-old.md").read_text(encoding="utf-8") == \
+        "---\ntitle: Old\ndate: 2024-02-03\n---\nBody\n"
+
+
+def test_no_push_then_publish_pushes_the_local_commit(blog: Blog) -> None:
+    assert blog_cli(blog, "publish", "hello-world", "--no-push").exit_code == 0
+    local = blog.head()
+    assert blog.remote_head() != local
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 0, result.output
+    assert blog.remote_head() == blog.head() == local
+    assert result.stdout == "Pushed to origin/main\n"
+
+
+def test_first_push_creates_the_remote_branch(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path)
+    empty = tmp_path / "empty.git"
+    git("init", "-q", "--bare", str(empty), cwd=tmp_path)
+    git("remote", "set-url", "origin", str(empty), cwd=blog.root)
+    git("branch", "-q", "--unset-upstream", cwd=blog.root)
+    blog.write(POST, DRAFT)
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 0, result.output
+    assert git("rev-parse", "main", cwd=empty).strip() == blog.head()
+
+
+def test_no_remote_says_how_to_add_one(blog: Blog) -> None:
+    git("remote", "remove", "origin", cwd=blog.root)
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 3
+    assert "there is no git remote named 'origin'" in result.stderr
+    assert (blog.root / POST).read_text(encoding="utf-8") == DRAFT
+
+
+def test_token_in_remote_url_is_redacted_from_errors(blog: Blog, tmp_path: Path) -> None:
+    git("remote", "set-url", "origin", f"https://x-access-token:{CANARY}@127.0.0.1:9/r.git",
+        cwd=blog.root)
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 3
+    assert CANARY not in result.output
+    assert "https://***@127.0.0.1:9/r.git" in result.stderr
+
+
+def test_terminal_lists_drafts_and_asks(blog: Blog) -> None:
+    import pty
+    import select
+
+    main_fd, child_fd = pty.openpty()
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    env.pop("_TYPER_FORCE_DISABLE_TERMINAL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "blogcli", "publish"], cwd=blog.root,
+                            stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env)
+    os.close(child_fd)
+    seen = b""
+    answered = False
+    while True:
+        ready, _, _ = select.select([main_fd], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(main_fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not answered and b"Publish which?" in seen:
+            os.write(main_fd, b"1\n")
+            answered = True
+    assert proc.wait(timeout=30) == 0, seen.decode()
+    os.close(main_fd)
+    text = seen.decode()
+    assert "1. Hello World  (posts/hello-world.md)" in text
+    assert "Pushed to origin/main" in text
+    assert blog.remote_head() == blog.head()
