@@ -144,19 +144,37 @@ def _push(repo: GitRepo, target: Target, outcome: Outcome, progress: Progress | 
 
 
 def preflight_posts(site: Site, posts: list[Post], strict: bool = True) -> None:
-    """Refuse posts with check errors (exit 1) before anything is touched."""
+    """Refuse posts with check errors (exit 1) before anything is touched.
+
+    Runs `blog check`'s rules (``blogcli.checks.check_site``) on the selected posts when that
+    module is present, else a minimal check: a title and a readable date. Unpublishing skips
+    it: taking a broken post down must always be possible.
+    """
+    if not strict:
+        return
+    try:
+        from blogcli.checks import check_site  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        problems = _minimal_check(posts)
+    else:
+        result = check_site(site, [p.path for p in posts])
+        problems = [f"{f.path}:{f.line}:{f.column}: {f.message} [{f.rule}]"
+                    for f in result.findings if f.severity == "error"]
+    if problems:
+        raise ContentError("the check found errors; fix them and publish again:\n"
+                           + "\n".join(problems))
+
+
+def _minimal_check(posts: list[Post]) -> list[str]:
     problems: list[str] = []
     for post in posts:
         if not post.title.strip():
             problems.append(f"{post.rel}:1: has no title (add `title:` to its front matter)")
-        value = post.meta.get("date")
         try:
-            parse_date(value)
+            parse_date(post.meta.get("date"))
         except ValueError as err:
-            problems.append(f"{post.rel}: date {err}")
-    if problems and strict:
-        raise ContentError("the check found errors; fix them and publish again:\n"
-                           + "\n".join(problems))
+            problems.append(f"{post.rel}:1: date {err}")
+    return problems
 
 
 def refresh_plain_index(site: Site, repo: GitRepo) -> Path | None:

@@ -105,7 +105,7 @@ def plan_publish(site: Site, post: Post, now: datetime, set_date: bool) -> Edit 
         fm.set_date(now)
     if not fm.changes and dest == post.path:
         return None
-    return Edit(post, before, fm.result(), dest)
+    return _checked(Edit(post, before, fm.result(), dest))
 
 
 def _published_path(site: Site, post: Post, now: datetime) -> Path:
@@ -139,15 +139,21 @@ def plan_unpublish(site: Site, post: Post) -> Edit | None:
         fm.set_bool("draft", True)
     else:
         fm.insert_bool("draft", True)
-    return Edit(post, before, fm.result(), dest)
+    return _checked(Edit(post, before, fm.result(), dest))
+
+
+def _checked(edit: Edit) -> Edit:
+    """Refuse a move onto another file, unless it is this very edit, left by an interrupted run."""
+    if edit.moves and edit.dest.exists() and edit.dest.read_bytes() != edit.after:
+        raise ContentError(f"{edit.post.rel} would move to {edit.dest}, which exists; "
+                           "rename one of them, then publish again")
+    return edit
 
 
 def apply_edits(edits: list[Edit]) -> None:
-    """Write each edit atomically; a move writes the new file before removing the old one."""
-    for edit in edits:
-        if edit.moves and edit.dest.exists():
-            raise ContentError(f"{edit.post.rel} would move to {edit.dest}, which exists; "
-                               "nothing was changed for it")
+    """Write each edit atomically; a move writes the new file before removing the old one, so
+    an interruption leaves the draft where it was (and maybe its finished copy, which the next
+    run recognises)."""
     for edit in edits:
         try:
             edit.dest.parent.mkdir(parents=True, exist_ok=True)

@@ -285,7 +285,8 @@ def test_publish_refuses_post_that_fails_check(blog: Blog) -> None:
     before = snapshot(blog)
     result = blog_cli(blog, "publish", POST)
     assert result.exit_code == 1
-    assert f"{POST}:1: has no title" in result.stderr
+    assert "the check found errors" in result.stderr
+    assert f"{POST}:" in result.stderr and "title" in result.stderr
     assert (blog.root / POST).read_text(encoding="utf-8") == "---\ndraft: true\n---\nNo title\n"
     assert snapshot(blog) == before
 
@@ -498,3 +499,28 @@ def test_terminal_lists_drafts_and_asks(blog: Blog) -> None:
     assert "1. Hello World  (posts/hello-world.md)" in text
     assert "Pushed to origin/main" in text
     assert blog.remote_head() == blog.head()
+
+
+def test_move_interrupted_before_removing_the_draft_is_finished_by_next_run(
+        tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "jekyll")
+    text = "---\ntitle: Half\ndate: 2024-02-03\n---\nBody\n"
+    blog.write("_drafts/half.md", text)
+    blog.write("_posts/2024-02-03-half.md", text)  # the copy an interrupted run had written
+    result = blog_cli(blog, "publish", "_drafts/half.md")
+    assert result.exit_code == 0, result.output
+    assert not (blog.root / "_drafts/half.md").exists()
+    assert blog.committed_files() == ["A\t_posts/2024-02-03-half.md"]
+
+
+def test_move_onto_a_different_existing_post_is_refused(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "jekyll")
+    blog.write("_drafts/same.md", "---\ntitle: Draft\ndate: 2024-02-03\n---\nNew\n")
+    blog.write("_posts/2024-02-03-same.md", "---\ntitle: Other\n---\nOld\n")
+    blog.commit_all("both")
+    blog.push()
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "_drafts/same.md")
+    assert result.exit_code == 1
+    assert "which exists; rename one of them" in result.stderr
+    assert snapshot(blog) == before
