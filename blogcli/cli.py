@@ -206,7 +206,7 @@ class _PushProgress:
 
     def __init__(self, wanted: bool) -> None:
         self.bar: Any = None
-        if wanted and sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
+        if wanted and sys.stderr.isatty():
             from rich.progress import Progress
 
             self.bar = Progress(transient=True)

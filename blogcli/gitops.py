@@ -78,7 +78,9 @@ def no_prompt_env(ssh_command: str | None) -> dict[str, str]:
         "SSH_ASKPASS": "",
         "SSH_ASKPASS_REQUIRE": "never",
         "GIT_SSH_COMMAND": f"{base} -o BatchMode=yes -o ConnectTimeout=20",
-        "LC_ALL": "C",  # git's messages are matched below; keep them in English
+        # git's messages are matched below: keep them in English, leaving the charset alone.
+        "LANGUAGE": "C",
+        "LC_MESSAGES": "C",
     }
 
 

@@ -56,8 +56,8 @@ class Outcome:
         return {"version": 1, "action": self.action, "dry_run": self.dry_run,
                 "posts": self.posts, "files": self.files, "commit": self.commit,
                 "committed": self.committed, "nothing_to_do": self.nothing_to_do,
-                "message": self.message, "pushed": self.pushed,
-                "remote_lines": self.remote_lines, "steps": self.steps}
+                "message": self.message, "pushed": self.pushed, "remote": self.remote_url,
+                "remote_lines": self.remote_lines, "steps": self.steps, "diffs": self.diffs}
 
 
 def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: bool = False,
@@ -227,6 +227,7 @@ def _dry_run(outcome: Outcome, edits: list[Edit], paths: list[str], target: Targ
     outcome.steps.append("git add -- <untracked files among: " + " ".join(paths) + ">")
     outcome.steps.append(f"git commit --only -m {outcome.message!r} -- {' '.join(paths)}")
     if target is not None:
+        outcome.remote_url = target.url
         outcome.steps.append(f"git push {target.remote} {target.branch}:{target.remote_branch}"
                              "  (no force; then verify the remote branch)")
         outcome.pushed = f"{target.remote}/{target.remote_branch}"
