@@ -16,7 +16,7 @@ from blogcli.files import atomic_write, is_within
 from blogcli.frontmatter_edit import FrontMatterEdit
 from blogcli.post import JEKYLL_NAME, Post, load_post, parse_date, post_slug
 from blogcli.scaffold import hexo_post_name
-from blogcli.site import Site, iter_post_paths
+from blogcli.site import MARKDOWN_SUFFIXES, Site, iter_post_paths
 
 if TYPE_CHECKING:
     from blogcli.gitops import GitRepo
@@ -57,6 +57,11 @@ def _find_post(site: Site, name: str, cwd: Path) -> Path:
         if candidate.is_file():
             if not is_within(candidate, site.root):
                 raise UsageError(f"{name} is outside the blog at {site.root}")
+            folders = [site.posts_dir, site.content_dir, site.drafts_dir]
+            if not candidate.name.endswith(MARKDOWN_SUFFIXES) or not any(
+                    f is not None and is_within(candidate, f) for f in folders):
+                raise UsageError(f"{name} is not a post: posts are Markdown files in "
+                                 f"{site.rel(site.posts_dir)}/")
             return candidate
     paths = iter_post_paths(site)
     # File names give most slugs without reading 5,000 files; front matter decides the rest.

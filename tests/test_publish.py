@@ -524,3 +524,10 @@ def test_move_onto_a_different_existing_post_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "which exists; rename one of them" in result.stderr
     assert snapshot(blog) == before
+
+
+def test_a_file_that_is_not_a_post_is_refused(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "hugo")
+    result = blog_cli(blog, "publish", "hugo.toml")
+    assert result.exit_code == 2
+    assert "hugo.toml is not a post" in result.stderr
