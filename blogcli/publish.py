@@ -74,10 +74,13 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
     template = message or settings.get("unpublish_message" if unpublish else "message")
     outcome = Outcome(action, [p.rel for p in posts], dry_run=dry_run,
                       message=commit_message(template or DEFAULT_MESSAGES[action], posts))
+    # After a move the old path is gone: the command to run again names where posts are now.
+    moved = {e.post.path: site.rel(e.dest) for e in edits}
+    again = " ".join(["blog", action, *[moved.get(p.path, p.rel) for p in posts]])
     repo = _open_repo(site, settings)
     try:
         return _run(site, repo, posts, edits, outcome, push=push, progress=progress,
-                    again=" ".join(["blog", action, *names]))
+                    again=again)
     finally:
         repo.close()
 
@@ -94,7 +97,11 @@ def _run(site: Site, repo: GitRepo, posts: list[Post], edits: list[Edit], outcom
     apply_edits(edits)
     if (index := refresh_plain_index(site, repo)) is not None:
         paths.append(repo.rel(index))
-    outcome.commit = repo.commit_only(paths, outcome.message)
+    try:
+        outcome.commit = repo.commit_only(paths, outcome.message)
+    except GitError as err:
+        raise GitError(f"{err}\nThe edited files are kept in the work tree, not committed. "
+                       f"Fix the problem, then run `{again}` again.") from None
     outcome.committed = outcome.commit is not None
     if target is None or (outcome.commit is None and ahead == 0):
         outcome.nothing_to_do = outcome.commit is None and (target is None or ahead == 0)
@@ -119,9 +126,10 @@ def _fetch(repo: GitRepo, target: Target) -> int:
     if behind:
         where = f"{target.remote}/{target.remote_branch}"
         plural = "commit" if behind == 1 else "commits"
-        raise GitError(f"{target.branch} is {behind} {plural} behind {where} (someone pushed "
-                       f"first); nothing was changed. Run `git pull --rebase {target.remote} "
-                       f"{target.remote_branch}`, then publish again")
+        state = f"has diverged from {where} ({ahead} and {behind} different commits)" \
+            if ahead else f"is {behind} {plural} behind {where} (someone pushed first)"
+        raise GitError(f"{target.branch} {state}; nothing was changed. Run `git pull --rebase "
+                       f"{target.remote} {target.remote_branch}`, then publish again")
     return ahead
 
 

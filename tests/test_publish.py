@@ -100,7 +100,7 @@ def test_publish_keeps_commit_when_pre_receive_hook_rejects(blog: Blog) -> None:
     assert "remote: main is protected: open a pull request" in result.stderr
     assert "pre-receive hook declined" in result.stderr
     assert "Nothing is lost: the commit" in result.stderr
-    assert "blog publish hello-world" in result.stderr
+    assert f"run `blog publish {POST}` again" in result.stderr
     assert (blog.root / POST).read_text(encoding="utf-8") == PUBLISHED
     assert blog.committed_files() == [f"A\t{POST}"]
     assert blog.remote_head() == remote_before
@@ -531,3 +531,21 @@ def test_a_file_that_is_not_a_post_is_refused(tmp_path: Path) -> None:
     result = blog_cli(blog, "publish", "hugo.toml")
     assert result.exit_code == 2
     assert "hugo.toml is not a post" in result.stderr
+
+
+def test_failing_pre_commit_hook_keeps_the_edit_and_says_how_to_retry(blog: Blog) -> None:
+    hooks = blog.root / ".git" / "hooks"
+    (hooks / "pre-commit").write_text("#!/bin/sh\necho 'lint failed' >&2\nexit 1\n",
+                                      encoding="utf-8")
+    (hooks / "pre-commit").chmod(0o755)
+    before = (blog.head(), blog.remote_head())
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 3
+    assert "lint failed" in result.stderr
+    assert f"run `blog publish {POST}` again" in result.stderr
+    assert (blog.root / POST).read_text(encoding="utf-8") == PUBLISHED
+    assert (blog.head(), blog.remote_head()) == before
+    (hooks / "pre-commit").unlink()
+    again = blog_cli(blog, "publish", POST)
+    assert again.exit_code == 0, again.output
+    assert blog.committed_files() == [f"A\t{POST}"] and blog.remote_head() == blog.head()
