@@ -339,6 +339,10 @@ def describe_remote_failure(action: str, target: Target, stderr: str,
                                  "no such file", "could not resolve host", "connection refused",
                                  "unable to access")):
         hint = f"the remote is not reachable: check `git remote -v` for {target.remote}"
+    elif "remote rejected" in text or "declined" in text:
+        hint = "the remote refused the push (its reasons are in the remote: lines)"
+    elif "rejected" in text:
+        hint = "the remote refused the push"
     elif "hung up" in text or "unexpected" in text or "early eof" in text:
         hint = "the connection was cut off by the remote"
     else:

@@ -99,6 +99,7 @@ def test_publish_keeps_commit_when_pre_receive_hook_rejects(blog: Blog) -> None:
     assert result.exit_code == 3
     assert "remote: main is protected: open a pull request" in result.stderr
     assert "pre-receive hook declined" in result.stderr
+    assert "the remote refused the push" in result.stderr
     assert "Nothing is lost: the commit" in result.stderr
     assert f"run `blog publish {POST}` again" in result.stderr
     assert (blog.root / POST).read_text(encoding="utf-8") == PUBLISHED
