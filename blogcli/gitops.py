@@ -69,19 +69,22 @@ def load_git() -> Any:
 
 def no_prompt_env(ssh_command: str | None) -> dict[str, str]:
     """Environment that makes git fail instead of asking for a password on a terminal."""
-    base = os.environ.get("GIT_SSH_COMMAND") or ssh_command or "ssh"
-    return {
+    env = {
         "GIT_TERMINAL_PROMPT": "0",
         "GCM_INTERACTIVE": "never",
         # An empty GIT_ASKPASS stops git from falling back to SSH_ASKPASS or core.askPass.
         "GIT_ASKPASS": "",
         "SSH_ASKPASS": "",
         "SSH_ASKPASS_REQUIRE": "never",
-        "GIT_SSH_COMMAND": f"{base} -o BatchMode=yes -o ConnectTimeout=20",
         # git's messages are matched below: keep them in English, leaving the charset alone.
         "LANGUAGE": "C",
         "LC_MESSAGES": "C",
     }
+    base = os.environ.get("GIT_SSH_COMMAND") or ssh_command
+    # A GIT_SSH wrapper takes no options, and GIT_SSH_COMMAND would silently replace it.
+    if base or not os.environ.get("GIT_SSH"):
+        env["GIT_SSH_COMMAND"] = f"{base or 'ssh'} -o BatchMode=yes -o ConnectTimeout=20"
+    return env
 
 
 class GitRepo:
@@ -129,7 +132,7 @@ class GitRepo:
 
     def _read_config(self) -> dict[str, str]:
         """The few settings publishing reads, in one git call (later values win, as in git)."""
-        pattern = (r"^(user\.(name|email)|core\.sshcommand|remote\..+\.url"
+        pattern = (r"^(user\.(name|email)|core\.sshcommand|remote\..+\.(url|pushurl)"
                    r"|branch\..+\.(remote|merge))$")
         done = self.run("config", "-z", "--get-regexp", pattern, check=False)
         found: dict[str, str] = {}
@@ -274,7 +277,9 @@ class GitRepo:
         report.summary = ours[0].summary.strip()
 
     def _verify(self, target: Target, sha: str) -> None:
-        done = self.run("ls-remote", "--", target.remote, target.ref, check=False)
+        # Ask where the push went: a remote's pushurl may differ from its fetch url.
+        where = self.config.get(f"remote.{target.remote}.pushurl") or target.remote
+        done = self.run("ls-remote", "--", where, target.ref, check=False)
         found = done.stdout.split()[0] if done.stdout.split() else ""
         if found != sha:
             raise GitError(f"the push to {target.remote} ({target.url}) looked successful, but "

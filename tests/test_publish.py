@@ -550,3 +550,27 @@ def test_failing_pre_commit_hook_keeps_the_edit_and_says_how_to_retry(blog: Blog
     again = blog_cli(blog, "publish", POST)
     assert again.exit_code == 0, again.output
     assert blog.committed_files() == [f"A\t{POST}"] and blog.remote_head() == blog.head()
+
+
+def test_push_is_verified_where_it_went_when_pushurl_differs(blog: Blog, tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror.git"
+    git("clone", "-q", "--bare", str(blog.remote), str(mirror), cwd=tmp_path)
+    git("remote", "set-url", "--push", "origin", str(mirror), cwd=blog.root)
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 0, result.output
+    assert git("rev-parse", "main", cwd=mirror).strip() == blog.head()
+    assert blog.remote_head() != blog.head()
+
+
+def test_git_environment_never_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from blogcli.gitops import no_prompt_env
+
+    monkeypatch.delenv("GIT_SSH_COMMAND", raising=False)
+    monkeypatch.delenv("GIT_SSH", raising=False)
+    env = no_prompt_env(None)
+    assert env["GIT_TERMINAL_PROMPT"] == "0" and env["GCM_INTERACTIVE"] == "never"
+    assert env["GIT_ASKPASS"] == "" and env["SSH_ASKPASS"] == ""
+    assert env["GIT_SSH_COMMAND"] == "ssh -o BatchMode=yes -o ConnectTimeout=20"
+    assert no_prompt_env("ssh -i key")["GIT_SSH_COMMAND"].startswith("ssh -i key -o BatchMode")
+    monkeypatch.setenv("GIT_SSH", "/usr/local/bin/my-ssh-wrapper")
+    assert "GIT_SSH_COMMAND" not in no_prompt_env(None)
