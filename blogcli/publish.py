@@ -7,7 +7,6 @@ failed push keeps the work and the same command run again only pushes.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -221,6 +220,8 @@ def commit_message(template: str, posts: list[Post]) -> str:
 
 def _dry_run(outcome: Outcome, edits: list[Edit], paths: list[str], target: Target | None,
              site: Site) -> Outcome:
+    import difflib
+
     for edit in edits:
         old, new = site.rel(edit.post.path), site.rel(edit.dest)
         outcome.diffs.append("".join(difflib.unified_diff(
