@@ -574,3 +574,12 @@ def test_git_environment_never_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
     assert no_prompt_env("ssh -i key")["GIT_SSH_COMMAND"].startswith("ssh -i key -o BatchMode")
     monkeypatch.setenv("GIT_SSH", "/usr/local/bin/my-ssh-wrapper")
     assert "GIT_SSH_COMMAND" not in no_prompt_env(None)
+
+
+def test_gitpython_is_not_imported_by_the_cli_or_the_publish_module() -> None:
+    code = ("import sys, blogcli.cli, blogcli.publish; "
+            "print(sorted(m for m in ('git', 'gitdb', 'blogcli.gitops') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env=dict(os.environ, PYTHONPATH=str(
+                              Path(__file__).resolve().parent.parent)))
+    assert done.stdout.strip() == "[]"
