@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import threading
 from collections.abc import Callable
@@ -255,7 +256,9 @@ class GitRepo:
                     kill_after_timeout=self.timeout)
             except git.GitCommandError as err:
                 report.remote_lines = remote_lines(watcher)
-                raise GitError(describe_remote_failure("push to", target, str(err.stderr),
+                # GitPython wraps git's stderr as "stderr: '...'"; show git's own words.
+                said = re.sub(r"^\s*stderr: '(.*)'\s*$", r"\1", str(err.stderr), flags=re.S)
+                raise GitError(describe_remote_failure("push to", target, said,
                                                        report.remote_lines)) from None
         report.remote_lines = remote_lines(watcher)
         self._check_infos(git, infos, target, report)

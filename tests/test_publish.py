@@ -121,6 +121,7 @@ def test_publish_keeps_commit_when_remote_dies_mid_push(blog: Blog) -> None:
     result = blog_cli(blog, "publish", "hello-world")
     assert result.exit_code == 3
     assert "could not push to origin" in result.stderr
+    assert "git said: fatal: the remote end hung up unexpectedly" in result.stderr
     assert "Nothing is lost" in result.stderr
     assert (blog.root / POST).read_text(encoding="utf-8") == PUBLISHED
     assert blog.committed_files() == [f"A\t{POST}"]
