@@ -347,6 +347,8 @@ def describe_remote_failure(action: str, target: Target, stderr: str,
                                  "no such file", "could not resolve host", "connection refused",
                                  "unable to access")):
         hint = f"the remote is not reachable: check `git remote -v` for {target.remote}"
+    elif "timed out" in text:
+        hint = "git took too long (blog.toml [publish] timeout); check the network and the remote"
     elif "remote rejected" in text or "declined" in text:
         hint = "the remote refused the push (its reasons are in the remote: lines)"
     elif "rejected" in text:

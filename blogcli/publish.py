@@ -117,7 +117,11 @@ def _set_date(settings: dict[str, Any]) -> bool:
 def _open_repo(site: Site, settings: dict[str, Any]) -> GitRepo:
     from blogcli.gitops import GitRepo
 
-    return GitRepo(site.root, timeout=float(settings.get("timeout", 120)))
+    timeout = settings.get("timeout", 120)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise UsageError(f"blog.toml: [publish] timeout = {timeout!r} must be a number of "
+                         "seconds above 0")
+    return GitRepo(site.root, timeout=float(timeout))
 
 
 def _fetch(repo: GitRepo, target: Target) -> int:

@@ -584,3 +584,23 @@ def test_gitpython_is_not_imported_by_the_cli_or_the_publish_module() -> None:
                           check=True, env=dict(os.environ, PYTHONPATH=str(
                               Path(__file__).resolve().parent.parent)))
     assert done.stdout.strip() == "[]"
+
+
+def test_push_that_hangs_is_stopped_by_the_timeout(blog: Blog) -> None:
+    blog.write("blog.toml", '[site]\ntitle = "T"\nprofile = "plain"\n\n[publish]\ntimeout = 2\n')
+    git("commit", "-q", "-am", "timeout", cwd=blog.root)
+    blog.push()
+    hook(blog, "pre-receive", "sleep 6\n")
+    before = blog.remote_head()
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 3
+    assert "git took too long" in result.stderr and "Nothing is lost" in result.stderr
+    assert blog.remote_head() == before
+    assert blog.committed_files() == [f"A\t{POST}"]
+
+
+def test_bad_timeout_setting_is_a_usage_error(blog: Blog) -> None:
+    blog.write("blog.toml", '[site]\nprofile = "plain"\n[publish]\ntimeout = "soon"\n')
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 2
+    assert "[publish] timeout = 'soon' must be a number" in result.stderr
