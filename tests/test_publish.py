@@ -604,3 +604,21 @@ def test_bad_timeout_setting_is_a_usage_error(blog: Blog) -> None:
     result = blog_cli(blog, "publish", "hello-world")
     assert result.exit_code == 2
     assert "[publish] timeout = 'soon' must be a number" in result.stderr
+
+
+def test_two_posts_in_one_commit(blog: Blog) -> None:
+    blog.write("posts/second.md", DRAFT.replace("Hello World", "Second"))
+    result = blog_cli(blog, "publish", "hello-world", "posts/second.md", "-m",
+                      "Publish {count}: {title}")
+    assert result.exit_code == 0, result.output
+    assert blog.committed_files() == [f"A\t{POST}", "A\tposts/second.md"]
+    assert git("log", "-1", "--format=%s", cwd=blog.root).strip() == \
+        "Publish 2: Hello World, Second"
+    assert blog.remote_head() == blog.head()
+
+
+def test_bad_message_template_is_a_usage_error(blog: Blog) -> None:
+    result = blog_cli(blog, "publish", "hello-world", "-m", "Publish {nope}")
+    assert result.exit_code == 2
+    assert "commit message template 'Publish {nope}' is not valid" in result.stderr
+    assert (blog.root / POST).read_text(encoding="utf-8") == DRAFT
