@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 import os
 import sys
@@ -159,6 +160,62 @@ def _open_editor(path: Path) -> None:
         typer.echo(f"Could not start the editor {editor!r}: {err.strerror}", err=True)
 
 
+# --- blog check -------------------------------------------------------------------------------
+
+
+class OutputFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def _color_wanted() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _repo_prefix(root: Path) -> str:
+    """The site's folder relative to here (the repository root in CI), for annotations."""
+    here = Path.cwd().resolve()
+    if root == here or not root.is_relative_to(here):
+        return ""
+    return root.relative_to(here).as_posix() + "/"
+
+
+@app.command()
+@handles_errors
+def check(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or folders to check (default: every post). Links still resolve against "
+             "the whole site.")] = None,
+    external: Annotated[bool, typer.Option(
+        "--external", help="Also fetch external http(s) links.")] = False,
+    output: Annotated[OutputFormat, typer.Option(
+        "--format", help="text, json or github (workflow annotations).")] = OutputFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+) -> None:
+    """Check front matter and every internal link, image and anchor of the posts.
+
+    Exit status: 0 when clean, 1 on errors (or on warnings with --strict), 2 on bad usage or
+    configuration.
+
+    Rules can be switched off or re-graded in the check table of blog.toml, for example
+    rules = {"date-no-zone" = "off", "link-anchor" = "warning"}.
+
+    Example: blog check content/posts/new-post.md --format github
+    """
+    from blogcli.checks import check_site
+    from blogcli.errors import UsageError
+    from blogcli.report import render
+
+    if external:
+        raise UsageError("--external is not available yet")
+    site = current_site(ctx)
+    result = check_site(site, paths or None)
+    typer.echo(render(result, output.value, color=_color_wanted(), prefix=_repo_prefix(site.root)),
+               nl=False)
+    if result.failed(strict):
+        raise typer.Exit(1)
 
 # --- publish / unpublish -------------------------------------------------------------------
 
