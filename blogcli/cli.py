@@ -219,14 +219,16 @@ def check(
 
 # --- publish / unpublish -------------------------------------------------------------------
 
+class PublishFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
 def _publish_command(ctx: typer.Context, posts: list[str], *, unpublish: bool, dry_run: bool,
-                     push: bool, message: str | None, output: str) -> None:
+                     push: bool, message: str | None, output: PublishFormat) -> None:
     """Shared body of `publish` and `unpublish`: choose, run, render."""
-    from blogcli.errors import UsageError
     from blogcli.publish import publish
 
-    if output not in ("text", "json"):
-        raise UsageError(f"--format {output!r} is not one of text, json")
     site = current_site(ctx)
     if not posts and not unpublish:
         posts = _choose_drafts(site)
@@ -284,7 +286,7 @@ class _PushProgress:
             self.bar.stop()
 
 
-def _render_outcome(outcome: Any, output: str) -> None:
+def _render_outcome(outcome: Any, output: PublishFormat) -> None:
     import json
 
     if output == "json":
@@ -326,7 +328,8 @@ def publish(
     message: Annotated[str | None, typer.Option(
         "--message", "-m",
         help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
-    output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    output: Annotated[PublishFormat, typer.Option(
+        "--format", help="text, or json (commit, pushed ref, files).")] = PublishFormat.text,
 ) -> None:
     """Make drafts live: check, edit only the draft flag and date, commit only them, push.
 
@@ -352,7 +355,8 @@ def unpublish(
     message: Annotated[str | None, typer.Option(
         "--message", "-m",
         help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
-    output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    output: Annotated[PublishFormat, typer.Option(
+        "--format", help="text, or json (commit, pushed ref, files).")] = PublishFormat.text,
 ) -> None:
     """Make posts drafts again (the reverse of publish), commit only them and push.
 

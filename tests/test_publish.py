@@ -622,3 +622,20 @@ def test_bad_message_template_is_a_usage_error(blog: Blog) -> None:
     assert result.exit_code == 2
     assert "commit message template 'Publish {nope}' is not valid" in result.stderr
     assert (blog.root / POST).read_text(encoding="utf-8") == DRAFT
+
+
+def test_broken_internal_link_refuses_with_the_check_rule(blog: Blog) -> None:
+    blog.write(POST, DRAFT.replace("Hi.", "See [the other post](missing.md)."))
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 1
+    assert f"{POST}:7:22: missing.md: no such file beside the post [link-missing]" \
+        in result.stderr
+    assert snapshot(blog) == before
+
+
+def test_check_warnings_do_not_refuse(blog: Blog) -> None:
+    blog.write(POST, DRAFT.replace("date: 2024-03-01T10:00:00+01:00", "date: 2024-03-01 10:00"))
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 0, result.output
+    assert blog.remote_head() == blog.head()
