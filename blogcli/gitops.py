@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from blogcli.errors import GitError, redact
+from blogcli.gittext import describe_remote_failure, no_prompt_env, remote_lines, tail
 
 # Operations that leave the work tree half-way; committing on top of them mixes work.
 IN_PROGRESS = (
@@ -68,26 +69,6 @@ def load_git() -> Any:
     return git
 
 
-def no_prompt_env(ssh_command: str | None) -> dict[str, str]:
-    """Environment that makes git fail instead of asking for a password on a terminal."""
-    env = {
-        "GIT_TERMINAL_PROMPT": "0",
-        "GCM_INTERACTIVE": "never",
-        # An empty GIT_ASKPASS stops git from falling back to SSH_ASKPASS or core.askPass.
-        "GIT_ASKPASS": "",
-        "SSH_ASKPASS": "",
-        "SSH_ASKPASS_REQUIRE": "never",
-        # git's messages are matched below: keep them in English, leaving the charset alone.
-        "LANGUAGE": "C",
-        "LC_MESSAGES": "C",
-    }
-    base = os.environ.get("GIT_SSH_COMMAND") or ssh_command
-    # A GIT_SSH wrapper takes no options, and GIT_SSH_COMMAND would silently replace it.
-    if base or not os.environ.get("GIT_SSH"):
-        env["GIT_SSH_COMMAND"] = f"{base or 'ssh'} -o BatchMode=yes -o ConnectTimeout=20"
-    return env
-
-
 class GitRepo:
     """The repository a site lives in, with the checks and steps `blog publish` needs."""
 
@@ -95,10 +76,7 @@ class GitRepo:
         self.timeout = timeout
         self.top = root
         self.env = dict(os.environ, **no_prompt_env(None))
-        # GitPython is only needed for the push; importing it costs more than every pre-flight
-        # git call together, so it loads in the background while those run.
         self._loader = _Loader()
-        self._loader.start()
         where = self.run("rev-parse", "--show-toplevel", "--absolute-git-dir", check=False)
         if where.returncode != 0:
             if "work tree" in where.stderr:
@@ -109,10 +87,14 @@ class GitRepo:
         self.top, self.git_dir = Path(top).resolve(), Path(git_dir)
         self.config = self._read_config()
         self.env.update(no_prompt_env(self.config.get("core.sshcommand")))
+        # GitPython is only needed for the push; importing it costs more than every pre-flight
+        # git call together, so it loads in the background while those run.
+        self._loader.start()
 
     def close(self) -> None:
         """Wait for the background import (a thread must not outlive the command)."""
-        self._loader.join()
+        if self._loader.is_alive():
+            self._loader.join()
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run git in the work tree, without prompts; a failure raises GitError."""
@@ -321,42 +303,3 @@ class _Loader(threading.Thread):
         if self._error is not None:
             raise self._error
         return self._module
-
-
-def remote_lines(watcher: Any) -> list[str]:
-    """The lines the remote wrote (hooks explain refusals there), credentials removed."""
-    lines = [*watcher.other_lines, *watcher.error_lines]
-    return [redact(str(line)) for line in lines if str(line).startswith("remote:")]
-
-
-def tail(stderr: str, count: int = 6) -> str:
-    """The last lines git wrote, redacted, on one line each."""
-    lines = [line.strip() for line in redact(stderr).splitlines() if line.strip()]
-    return " | ".join(lines[-count:]) or "(no message from git)"
-
-
-def describe_remote_failure(action: str, target: Target, stderr: str,
-                            lines: list[str] | None = None) -> str:
-    """A message for a failed fetch or push that says what went wrong and what to do."""
-    text = stderr.lower()
-    if any(s in text for s in ("authentication", "could not read username", " 401", " 403",
-                               "permission denied", "terminal prompts disabled")):
-        hint = ("authentication failed (blog never asks for a password): give git a credential "
-                "helper, a token or an SSH key for this remote")
-    elif any(s in text for s in ("does not appear to be a git repository", "not found",
-                                 "no such file", "could not resolve host", "connection refused",
-                                 "unable to access")):
-        hint = f"the remote is not reachable: check `git remote -v` for {target.remote}"
-    elif "timed out" in text:
-        hint = "git took too long (blog.toml [publish] timeout); check the network and the remote"
-    elif "remote rejected" in text or "declined" in text:
-        hint = "the remote refused the push (its reasons are in the remote: lines)"
-    elif "rejected" in text:
-        hint = "the remote refused the push"
-    elif "hung up" in text or "unexpected" in text or "early eof" in text:
-        hint = "the connection was cut off by the remote"
-    else:
-        hint = "git failed"
-    shown = "\n".join(lines or [])
-    return (f"could not {action} {target.remote} ({target.url}): {hint}.\n"
-            f"git said: {tail(stderr)}" + (f"\n{shown}" if shown else ""))

@@ -564,7 +564,7 @@ def test_push_is_verified_where_it_went_when_pushurl_differs(blog: Blog, tmp_pat
 
 
 def test_git_environment_never_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
-    from blogcli.gitops import no_prompt_env
+    from blogcli.gittext import no_prompt_env
 
     monkeypatch.delenv("GIT_SSH_COMMAND", raising=False)
     monkeypatch.delenv("GIT_SSH", raising=False)
@@ -578,7 +578,7 @@ def test_git_environment_never_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_gitpython_is_not_imported_by_the_cli_or_the_publish_module() -> None:
-    code = ("import sys, blogcli.cli, blogcli.publish; "
+    code = ("import sys, blogcli.cli, blogcli.publish, blogcli.gittext; "
             "print(sorted(m for m in ('git', 'gitdb', 'blogcli.gitops') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, env=dict(os.environ, PYTHONPATH=str(
