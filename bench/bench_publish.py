@@ -114,9 +114,12 @@ def run(args: argparse.Namespace, where: Path) -> None:
     raw_times: list[float] = []
     start_times: list[float] = []
     safe_times: list[float] = []
+    check_times: list[float] = []
     for n in range(args.rounds):
         draft = site / f"posts/draft-{n}.md"
         draft.write_text(POST.format(n=n, draft="true", body="New."), encoding="utf-8")
+        check_times.append(timed([[sys.executable, "-m", "blogcli", "check",
+                                   f"posts/draft-{n}.md"]], site, env))
         blog_times.append(timed([[sys.executable, "-m", "blogcli", "publish",
                                   f"posts/draft-{n}.md"]], site, env))
         raw = f"posts/raw-{n}.md"
@@ -127,11 +130,13 @@ def run(args: argparse.Namespace, where: Path) -> None:
         safe = f"posts/safe-{n}.md"
         (site / safe).write_text(POST.format(n=n, draft="false", body="New."), encoding="utf-8")
         safe_times.append(timed(safe_git(safe, n), site, env))
-    blog, raw, start, safe_raw = (statistics.median(t) for t in
-                                  (blog_times, raw_times, start_times, safe_times))
+    blog, raw, start, safe_raw, check = (
+        statistics.median(t) for t in (blog_times, raw_times, start_times, safe_times,
+                                       check_times))
     print(f"blog publish          median {blog * 1000:7.1f} ms  ({args.rounds} runs)")
     print(f"git add/commit/push   median {raw * 1000:7.1f} ms")
     print(f"blog --version        median {start * 1000:7.1f} ms  (interpreter + CLI start-up)")
+    print(f"blog check POST       median {check * 1000:7.1f} ms  (the pre-flight check alone)")
     print(f"git with the same safety steps  median {safe_raw * 1000:7.1f} ms  (fetch, rev-list, "
           "status, add, commit --only, push, ls-remote)")
     print(f"ratio blog/raw        {blog / raw:.2f}x  (target <= 1.5x)")
