@@ -44,6 +44,7 @@ class Outcome:
     committed: bool = False  # a new commit was made by this run
     message: str = ""
     pushed: str | None = None  # "origin/main"
+    ref: str | None = None  # "refs/heads/main" on the remote
     remote_url: str = ""
     remote_lines: list[str] = field(default_factory=list)
     diffs: list[str] = field(default_factory=list)
@@ -55,7 +56,8 @@ class Outcome:
         return {"version": 1, "action": self.action, "dry_run": self.dry_run,
                 "posts": self.posts, "files": self.files, "commit": self.commit,
                 "committed": self.committed, "nothing_to_do": self.nothing_to_do,
-                "message": self.message, "pushed": self.pushed, "remote": self.remote_url,
+                "message": self.message, "pushed": self.pushed, "ref": self.ref,
+                "remote": self.remote_url,
                 "remote_lines": self.remote_lines, "steps": self.steps, "diffs": self.diffs}
 
 
@@ -151,6 +153,7 @@ def _push(repo: GitRepo, target: Target, outcome: Outcome, progress: Progress | 
                        f"{target.branch}:{target.remote_branch}`).") from None
     outcome.remote_lines = report.remote_lines
     outcome.pushed = f"{target.remote}/{target.remote_branch}"
+    outcome.ref = target.ref
     outcome.remote_url = target.url
     outcome.commit = sha
     return outcome

@@ -328,7 +328,8 @@ def test_json_reports_commit_ref_and_files(blog: Blog) -> None:
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["commit"] == blog.head() == blog.remote_head()
-    assert report["pushed"] == "origin/main"
+    assert report["pushed"] == "origin/main" and report["ref"] == "refs/heads/main"
+    assert report["remote"] == str(blog.remote) and report["committed"] is True
     assert report["files"] == [POST]
     assert report["message"] == "Go: hello-world"
 
