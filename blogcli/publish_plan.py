@@ -136,8 +136,9 @@ def plan_unpublish(site: Site, post: Post) -> Edit | None:
     if site.profile in ("jekyll", "hexo") and site.drafts_dir is not None:
         match = JEKYLL_NAME.match(post.path.stem)
         stem = match[4] if match else post.path.stem
-        dest = site.drafts_dir / post.path.parent.relative_to(site.posts_dir) / \
-            f"{stem}{post.path.suffix}"
+        # Hexo's new_post_name may nest posts in date folders; its drafts folder is flat.
+        sub = Path() if site.profile == "hexo" else post.path.parent.relative_to(site.posts_dir)
+        dest = site.drafts_dir / sub / f"{stem}{post.path.suffix}"
         if "date" not in post.meta and isinstance(post.date, date):
             fm.set_date(post.date)  # the date lived in the file name; keep it for republishing
     elif "draft" in post.meta:

@@ -640,3 +640,19 @@ def test_check_warnings_do_not_refuse(blog: Blog) -> None:
     result = blog_cli(blog, "publish", "hello-world")
     assert result.exit_code == 0, result.output
     assert blog.remote_head() == blog.head()
+
+
+def test_hexo_round_trip_with_date_folders(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "hexo")
+    config = "title: T\nnew_post_name: ':year/:month/:title.md'\n"
+    blog.write("_config.yml", config)
+    blog.commit_all("nested names")
+    blog.push()
+    text = "---\ntitle: Nested\ndate: 2024-05-06 07:08:09\n---\nBody\n"
+    blog.write("source/_drafts/nested.md", text)
+    assert blog_cli(blog, "publish", "nested").exit_code == 0
+    assert (blog.root / "source/_posts/2024/05/nested.md").read_text(encoding="utf-8") == text
+    result = blog_cli(blog, "unpublish", "source/_posts/2024/05/nested.md")
+    assert result.exit_code == 0, result.output
+    assert (blog.root / "source/_drafts/nested.md").read_text(encoding="utf-8") == text
+    assert blog.remote_head() == blog.head() and blog.status() == ""
