@@ -656,3 +656,26 @@ def test_hexo_round_trip_with_date_folders(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (blog.root / "source/_drafts/nested.md").read_text(encoding="utf-8") == text
     assert blog.remote_head() == blog.head() and blog.status() == ""
+
+
+def test_site_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
+    remote = tmp_path / "remote.git"
+    git("init", "-q", "--bare", "-b", "main", str(remote), cwd=tmp_path)
+    top = tmp_path / "repo"
+    (top / "blog" / "posts").mkdir(parents=True)
+    git("init", "-q", "-b", "main", cwd=top)
+    git("remote", "add", "origin", str(remote), cwd=top)
+    (top / "blog" / "blog.toml").write_text('[site]\nprofile = "plain"\n', encoding="utf-8")
+    (top / "code.py").write_text("x = 1\n", encoding="utf-8")
+    git("add", "-A", cwd=top)
+    git("commit", "-q", "-m", "start", cwd=top)
+    git("push", "-q", "-u", "origin", "main", cwd=top)
+    (top / "blog" / POST).write_text(DRAFT, encoding="utf-8")
+    (top / "code.py").write_text("x = 2\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--site", str(top / "blog"), "publish", "hello-world"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    shown = git("show", "--name-status", "--format=", "HEAD", cwd=top).split()
+    assert shown == ["A", f"blog/{POST}"]
+    assert git("status", "--porcelain", cwd=top) == " M code.py\n"
+    assert git("rev-parse", "main", cwd=remote) == git("rev-parse", "HEAD", cwd=top)
