@@ -292,7 +292,7 @@ def _render_outcome(outcome: Any, output: PublishFormat) -> None:
     if output == "json":
         typer.echo(json.dumps(outcome.as_json(), indent=2, ensure_ascii=False))
         return
-    for line in outcome.remote_lines:
+    for line in [*outcome.remote_lines, *outcome.notes]:
         typer.echo(line, err=True)
     if outcome.dry_run:
         for diff in outcome.diffs:

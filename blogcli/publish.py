@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from blogcli.errors import ContentError, GitError, UsageError
+from blogcli.errors import BlogError, ContentError, GitError, UsageError
 from blogcli.files import atomic_write
 from blogcli.post import Post, parse_date
 from blogcli.publish_plan import (
@@ -51,6 +51,7 @@ class Outcome:
     steps: list[str] = field(default_factory=list)
     dry_run: bool = False
     nothing_to_do: bool = False
+    notes: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {"version": 1, "action": self.action, "dry_run": self.dry_run,
@@ -58,7 +59,8 @@ class Outcome:
                 "committed": self.committed, "nothing_to_do": self.nothing_to_do,
                 "message": self.message, "pushed": self.pushed, "ref": self.ref,
                 "remote": self.remote_url,
-                "remote_lines": self.remote_lines, "steps": self.steps, "diffs": self.diffs}
+                "remote_lines": self.remote_lines, "steps": self.steps, "diffs": self.diffs,
+                "notes": self.notes}
 
 
 def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: bool = False,
@@ -98,7 +100,12 @@ def _run(site: Site, repo: GitRepo, posts: list[Post], edits: list[Edit], outcom
         return _dry_run(outcome, edits, paths, target, site)
     ahead = _fetch(repo, target) if target is not None else 0
     apply_edits(edits)
-    if (index := refresh_plain_index(site, repo)) is not None:
+    try:
+        index = refresh_plain_index(site, repo)
+    except BlogError as err:  # the post is edited already: report, do not stop half-way
+        index = None
+        outcome.notes.append(f"index.md was not regenerated: {err}")
+    if index is not None:
         paths.append(repo.rel(index))
     try:
         outcome.commit = repo.commit_only(paths, outcome.message)
@@ -205,21 +212,24 @@ def _minimal_check(posts: list[Post]) -> list[str]:
 def refresh_plain_index(site: Site, repo: GitRepo) -> Path | None:
     """Hook for `blog index`: regenerate the plain profile's index.md; its path if it changed.
 
-    Uses ``blogcli.listing.render_index(site) -> str`` when that module exists. An index.md
-    with uncommitted edits of the user's is left alone: publishing never overwrites their work.
+    Uses ``blogcli.listing.collect`` and ``blogcli.listview.index_markdown`` when they exist.
+    Only a plain blog that has an index.md gets it rewritten, and one with uncommitted edits
+    of the user's is left alone: publishing never overwrites their work.
     """
-    if site.profile != "plain":
+    path = site.root / "index.md"
+    if site.profile != "plain" or not path.is_file():
         return None
     try:
-        from blogcli import listing  # type: ignore[attr-defined, unused-ignore]
+        from blogcli.listing import collect  # type: ignore[import-not-found, unused-ignore]
+        from blogcli.listview import (  # type: ignore[import-not-found, unused-ignore]
+            index_markdown,
+        )
     except ImportError:
         return None
-    render = getattr(listing, "render_index", None)
-    path = site.root / "index.md"
-    if render is None or repo.is_changed(repo.rel(path)):
+    if repo.is_changed(repo.rel(path)):
         return None
-    data = str(render(site)).encode("utf-8")
-    if path.is_file() and path.read_bytes() == data:
+    data = str(index_markdown(site, collect(site, drafts=False))).encode("utf-8")
+    if path.read_bytes() == data:
         return None
     atomic_write(path, data)
     return path
