@@ -679,3 +679,29 @@ def test_site_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
     assert shown == ["A", f"blog/{POST}"]
     assert git("status", "--porcelain", cwd=top) == " M code.py\n"
     assert git("rev-parse", "main", cwd=remote) == git("rev-parse", "HEAD", cwd=top)
+
+
+def test_plain_index_is_regenerated_and_committed_with_the_post(blog: Blog) -> None:
+    pytest.importorskip("blogcli.listview")
+    blog.write("index.md", "# T\n\nNo posts yet.\n")
+    git("add", "index.md", cwd=blog.root)
+    git("commit", "-q", "-m", "index", cwd=blog.root)
+    blog.push()
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 0, result.output
+    assert blog.committed_files() == ["M\tindex.md", f"A\t{POST}"]
+    assert "Hello World" in (blog.root / "index.md").read_text(encoding="utf-8")
+    assert blog.status() == ""
+
+
+def test_plain_index_with_the_users_edits_is_left_alone(blog: Blog) -> None:
+    pytest.importorskip("blogcli.listview")
+    blog.write("index.md", "# T\n")
+    git("add", "index.md", cwd=blog.root)
+    git("commit", "-q", "-m", "index", cwd=blog.root)
+    blog.push()
+    blog.write("index.md", "# T\n\nMy own words.\n")
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 0, result.output
+    assert blog.committed_files() == [f"A\t{POST}"]
+    assert (blog.root / "index.md").read_text(encoding="utf-8") == "# T\n\nMy own words.\n"
