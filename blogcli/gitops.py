@@ -87,9 +87,6 @@ class GitRepo:
         self.top, self.git_dir = Path(top).resolve(), Path(git_dir)
         self.config = self._read_config()
         self.env.update(no_prompt_env(self.config.get("core.sshcommand")))
-        # GitPython is only needed for the push; importing it costs more than every pre-flight
-        # git call together, so it loads in the background while those run.
-        self._loader.start()
 
     def close(self) -> None:
         """Wait for the background import (a thread must not outlive the command)."""
@@ -173,6 +170,9 @@ class GitRepo:
 
     def fetch_behind(self, target: Target) -> tuple[int, int]:
         """Fetch the remote branch; (ahead, behind) of the local branch against it."""
+        # GitPython is only needed for the push that follows; importing it costs more than the
+        # remaining git calls together, so it loads in the background while they run.
+        self._loader.start()
         tracking = f"refs/remotes/{target.remote}/{target.remote_branch}"
         done = self.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", target.remote,
                         f"+{target.ref}:{tracking}", check=False)
@@ -299,7 +299,10 @@ class _Loader(threading.Thread):
             self._error = err
 
     def module(self) -> Any:
-        self.join()
+        if self.ident is None:
+            self.run()  # never started: load it here
+        else:
+            self.join()
         if self._error is not None:
             raise self._error
         return self._module

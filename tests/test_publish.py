@@ -705,3 +705,15 @@ def test_plain_index_with_the_users_edits_is_left_alone(blog: Blog) -> None:
     assert result.exit_code == 0, result.output
     assert blog.committed_files() == [f"A\t{POST}"]
     assert (blog.root / "index.md").read_text(encoding="utf-8") == "# T\n\nMy own words.\n"
+
+
+def test_dry_run_and_no_push_never_load_gitpython(blog: Blog) -> None:
+    code = ("import sys; from blogcli.cli import main; sys.argv = ['blog', 'publish', "
+            "'hello-world', '--{}']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('git' in sys.modules)")
+    for flag in ("dry-run", "no-push"):
+        done = subprocess.run([sys.executable, "-c", code.format(flag)], cwd=blog.root,
+                              capture_output=True, text=True, check=True,
+                              env=dict(os.environ, PYTHONPATH=str(
+                                  Path(__file__).resolve().parent.parent)))
+        assert done.stdout.strip().endswith("False"), done.stdout + done.stderr
