@@ -238,6 +238,154 @@ def check(
     if result.failed(strict):
         raise typer.Exit(1)
 
+# --- publish / unpublish -------------------------------------------------------------------
+
+class PublishFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _publish_command(ctx: typer.Context, posts: list[str], *, unpublish: bool, dry_run: bool,
+                     push: bool, message: str | None, output: PublishFormat) -> None:
+    """Shared body of `publish` and `unpublish`: choose, run, render."""
+    from blogcli.publish import publish
+
+    site = current_site(ctx)
+    if not posts and not unpublish:
+        posts = _choose_drafts(site)
+    with _PushProgress(output == "text") as progress:
+        outcome = publish(site, posts, unpublish=unpublish, dry_run=dry_run, push=push,
+                          message=message, progress=progress)
+    _render_outcome(outcome, output)
+
+
+def _choose_drafts(site: Site) -> list[str]:
+    """On a terminal, list the drafts and ask; elsewhere say how to name posts (exit 2)."""
+    from blogcli.errors import UsageError
+    from blogcli.publish import list_drafts
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("name the posts to publish by path or slug, e.g. "
+                         "`blog publish my-first-post` (`blog list --drafts` shows the drafts)")
+    drafts = list_drafts(site)
+    if not drafts:
+        raise UsageError("there are no drafts to publish")
+    for number, post in enumerate(drafts, 1):
+        typer.echo(f"{number:3}. {post.title or post.slug}  ({post.rel})", err=True)
+    answer = typer.prompt("Publish which? (numbers, separated by spaces or commas)", err=True)
+    chosen: list[str] = []
+    for part in answer.replace(",", " ").split():
+        if not part.isdigit() or not 1 <= int(part) <= len(drafts):
+            raise UsageError(f"{part!r} is not one of the numbers 1 to {len(drafts)}")
+        chosen.append(str(drafts[int(part) - 1].path))
+    return chosen
+
+
+class _PushProgress:
+    """A Rich progress bar for the push on a terminal; nothing otherwise."""
+
+    def __init__(self, wanted: bool) -> None:
+        self.bar: Any = None
+        if wanted and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+
+    def __enter__(self) -> Callable[[str, float | None, float | None], None] | None:
+        if self.bar is None:
+            return None
+        self.bar.start()
+        task = self.bar.add_task("push", total=None)
+
+        def update(stage: str, done: float | None, total: float | None) -> None:
+            self.bar.update(task, description=stage, completed=done or 0, total=total)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _render_outcome(outcome: Any, output: PublishFormat) -> None:
+    import json
+
+    if output == "json":
+        typer.echo(json.dumps(outcome.as_json(), indent=2, ensure_ascii=False))
+        return
+    for line in [*outcome.remote_lines, *outcome.notes]:
+        typer.echo(line, err=True)
+    if outcome.dry_run:
+        for diff in outcome.diffs:
+            typer.echo(diff, nl=False)
+        typer.echo("Would run:")
+        for step in outcome.steps:
+            typer.echo(f"  {step}")
+        return
+    verb = "Unpublished" if outcome.action == "unpublish" else "Published"
+    if outcome.nothing_to_do:
+        typer.echo(f"Nothing to do: {', '.join(outcome.posts)} already {verb.lower()}"
+                   " and pushed")
+        return
+    if outcome.committed:
+        typer.echo(f"{verb} {', '.join(outcome.posts)} in {outcome.commit[:12]} "
+                   f"({outcome.message})")
+    if outcome.pushed:
+        typer.echo(f"Pushed to {outcome.pushed}")
+    else:
+        typer.echo("Not pushed (--no-push); run `git push` when ready")
+
+
+@app.command()
+@handles_errors
+def publish(
+    ctx: typer.Context,
+    posts: Annotated[list[str] | None, typer.Argument(
+        help="Posts by path or slug (none: choose from the drafts on a terminal).")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        help="Show each file's diff and the git steps; change nothing.")] = False,
+    push: Annotated[bool, typer.Option(help="Push after committing (--no-push: commit only).")]
+    = True,
+    message: Annotated[str | None, typer.Option(
+        "--message", "-m",
+        help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
+    output: Annotated[PublishFormat, typer.Option(
+        "--format", help="text, or json (commit, pushed ref, files).")] = PublishFormat.text,
+) -> None:
+    """Make drafts live: check, edit only the draft flag and date, commit only them, push.
+
+    Everything is checked before any file is touched; other changes in the repository are
+    never staged or committed; the push is never forced and never asks for a password. If the
+    push fails the commit is kept and the same command pushes it.
+
+    Example: blog publish thoughts-on-jepa
+    """
+    _publish_command(ctx, posts or [], unpublish=False, dry_run=dry_run, push=push,
+                     message=message, output=output)
+
+
+@app.command()
+@handles_errors
+def unpublish(
+    ctx: typer.Context,
+    posts: Annotated[list[str], typer.Argument(help="Posts by path or slug.")],
+    dry_run: Annotated[bool, typer.Option(
+        help="Show each file's diff and the git steps; change nothing.")] = False,
+    push: Annotated[bool, typer.Option(help="Push after committing (--no-push: commit only).")]
+    = True,
+    message: Annotated[str | None, typer.Option(
+        "--message", "-m",
+        help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
+    output: Annotated[PublishFormat, typer.Option(
+        "--format", help="text, or json (commit, pushed ref, files).")] = PublishFormat.text,
+) -> None:
+    """Make posts drafts again (the reverse of publish), commit only them and push.
+
+    Example: blog unpublish thoughts-on-jepa
+    """
+    _publish_command(ctx, posts, unpublish=True, dry_run=dry_run, push=push, message=message,
+                     output=output)
+
 
 def main() -> None:
     """Console-script entry point."""

@@ -1,0 +1,148 @@
+"""Benchmark: `blog publish` against the raw `git add/commit/push` it replaces.
+
+A repository of 5,000 posts with 5,000 commits of history (built with `git fast-import`),
+pushing to a local bare remote. Each round publishes a new draft with `blog publish` and commits
+and pushes another new post with plain git; the two alternate so that machine noise hits both.
+Prints the medians and their ratio (target: blog <= 1.5x raw).
+
+Run from the repository root:
+
+    python bench/bench_publish.py [--posts 5000] [--rounds 9] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+POST = "---\ntitle: Post {n}\ndate: 2024-01-01T00:00:00+00:00\ndraft: {draft}\n---\n\n{body}\n"
+
+
+def git(*args: str, cwd: Path, data: bytes | None = None) -> None:
+    subprocess.run(["git", *args], cwd=cwd, input=data, check=True, capture_output=True)
+
+
+def fast_import_stream(posts: int) -> bytes:
+    """One commit per post: 5,000 posts and 5,000 commits in one fast-import stream."""
+    out: list[bytes] = []
+    stamp = 1_700_000_000
+    for n in range(1, posts + 1):
+        files = [(f"posts/post-{n:05d}.md",
+                  POST.format(n=n, draft="false", body=f"Words of post {n}. " * 40))]
+        if n == 1:
+            files.append(("blog.toml", '[site]\ntitle = "Bench"\nprofile = "plain"\n'))
+        message = f"Add post {n}".encode()
+        out.append(b"commit refs/heads/main\n")
+        out.append(f"mark :{n}\ncommitter Bench <b@e.x> {stamp + n} +0000\n".encode())
+        out.append(b"data %d\n%s\n" % (len(message), message))
+        if n > 1:
+            out.append(f"from :{n - 1}\n".encode())
+        for path, text in files:
+            data = text.encode()
+            out.append(f"M 100644 inline {path}\n".encode())
+            out.append(b"data %d\n%s\n" % (len(data), data))
+    return b"".join(out)
+
+
+def build(where: Path, posts: int) -> Path:
+    site = where / "site"
+    git("init", "-q", "-b", "main", str(site), cwd=where)
+    git("fast-import", "--quiet", cwd=site, data=fast_import_stream(posts))
+    git("reset", "-q", "--hard", "main", cwd=site)
+    git("clone", "-q", "--bare", str(site), str(where / "remote.git"), cwd=where)
+    git("remote", "add", "origin", str(where / "remote.git"), cwd=site)
+    git("fetch", "-q", "origin", cwd=site)
+    git("branch", "-q", "--set-upstream-to=origin/main", "main", cwd=site)
+    return site
+
+
+def timed(commands: list[list[str]], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    for command in commands:
+        subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def safe_git(path: str, n: int) -> list[list[str]]:
+    """What `blog publish` asks of git, by hand: the raw baseline plus the pre-flight fetch,
+    the behind check, the --only commit and the check that the remote moved."""
+    tracking = "refs/remotes/origin/main"
+    return [["git", "fetch", "-q", "--no-tags", "origin", f"+refs/heads/main:{tracking}"],
+            ["git", "rev-list", "--left-right", "--count", f"HEAD...{tracking}"],
+            ["git", "status", "--porcelain", "--", path], ["git", "add", "--", path],
+            ["git", "commit", "-q", "--only", "-m", f"Safe {n}", "--", path],
+            ["git", "push", "-q", "origin", "main"],
+            ["git", "ls-remote", "origin", "refs/heads/main"]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--keep", type=Path, help="build the repository here and keep it")
+    args = parser.parse_args()
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        run(args, args.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp:
+            run(args, Path(tmp))
+
+
+def run(args: argparse.Namespace, where: Path) -> None:
+    started = time.perf_counter()
+    site = build(where, args.posts)
+    print(f"built {args.posts} posts / {args.posts} commits in "
+          f"{time.perf_counter() - started:.1f} s at {where}")
+    env = dict(os.environ, PYTHONPATH=str(REPO), GIT_AUTHOR_NAME="Bench",
+               GIT_AUTHOR_EMAIL="b@e.x", GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="b@e.x",
+               NO_COLOR="1", PYTHONPYCACHEPREFIX=str(where / "pycache"))
+    # An installed wheel has compiled bytecode; without it every run compiles blogcli again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    (site / "posts/warm-up.md").write_text(POST.format(n=0, draft="true", body="Warm."),
+                                           encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "blogcli", "publish", "posts/warm-up.md"], cwd=site,
+                   env=env, check=True, capture_output=True)
+    blog_times: list[float] = []
+    raw_times: list[float] = []
+    start_times: list[float] = []
+    safe_times: list[float] = []
+    check_times: list[float] = []
+    for n in range(args.rounds):
+        draft = site / f"posts/draft-{n}.md"
+        draft.write_text(POST.format(n=n, draft="true", body="New."), encoding="utf-8")
+        check_times.append(timed([[sys.executable, "-m", "blogcli", "check",
+                                   f"posts/draft-{n}.md"]], site, env))
+        blog_times.append(timed([[sys.executable, "-m", "blogcli", "publish",
+                                  f"posts/draft-{n}.md"]], site, env))
+        raw = f"posts/raw-{n}.md"
+        (site / raw).write_text(POST.format(n=n, draft="false", body="New."), encoding="utf-8")
+        raw_times.append(timed([["git", "add", raw], ["git", "commit", "-q", "-m", f"Add {n}"],
+                                ["git", "push", "-q", "origin", "main"]], site, env))
+        start_times.append(timed([[sys.executable, "-m", "blogcli", "--version"]], site, env))
+        safe = f"posts/safe-{n}.md"
+        (site / safe).write_text(POST.format(n=n, draft="false", body="New."), encoding="utf-8")
+        safe_times.append(timed(safe_git(safe, n), site, env))
+    blog, raw, start, safe_raw, check = (
+        statistics.median(t) for t in (blog_times, raw_times, start_times, safe_times,
+                                       check_times))
+    print(f"blog publish          median {blog * 1000:7.1f} ms  ({args.rounds} runs)")
+    print(f"git add/commit/push   median {raw * 1000:7.1f} ms")
+    print(f"blog --version        median {start * 1000:7.1f} ms  (interpreter + CLI start-up)")
+    print(f"blog check POST       median {check * 1000:7.1f} ms  (the pre-flight check alone)")
+    print(f"git with the same safety steps  median {safe_raw * 1000:7.1f} ms  (fetch, rev-list, "
+          "status, add, commit --only, push, ls-remote)")
+    print(f"ratio blog/raw        {blog / raw:.2f}x  (target <= 1.5x)")
+    print(f"ratio blog/safe git   {blog / safe_raw:.2f}x")
+    print(f"ratio (blog - start-up)/raw  {(blog - start) / raw:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

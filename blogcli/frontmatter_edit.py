@@ -1,0 +1,215 @@
+"""Byte-exact front-matter edits: change one value or add one key, keep every other byte.
+
+Re-serialising front matter loses comments, quoting and key order, so publishing edits single
+lines instead and then re-parses the result to prove that only the intended keys changed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from typing import Any
+
+from blogcli.errors import ContentError
+from blogcli.post import PostError, decode, parse_date, split_front_matter
+
+BOM = b"\xef\xbb\xbf"
+# YAML 1.1 booleans as PyYAML reads them, each with its opposite in the same spelling style.
+YAML_BOOLS = {
+    "true": "false", "True": "False", "TRUE": "FALSE", "yes": "no", "Yes": "No", "YES": "NO",
+    "on": "off", "On": "Off", "ON": "OFF",
+}
+YAML_BOOLS.update({v: k for k, v in list(YAML_BOOLS.items())})
+TRUTHY = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"}
+TOML_TABLE = re.compile(r"^[ \t]*\[")
+SEPARATOR = {"yaml": ":", "toml": "="}
+
+
+class FrontMatterEdit:
+    """A post's bytes opened for line edits; ``result()`` checks them and returns new bytes."""
+
+    def __init__(self, raw: bytes, rel: str) -> None:
+        self.rel = rel
+        self.bom = raw.startswith(BOM)
+        text, _ = decode(raw, rel)
+        self.original = text
+        self.meta, self.body, _, fm = split_front_matter(text, rel)
+        self.fm_format = fm
+        self.lines = re.findall(r"[^\n]*\n|[^\n]+\Z", text)
+        self.newline = "\r\n" if "\r\n" in text[:4096] else "\n"
+        self.changes: dict[str, Any] = {}
+        self.start, self.end = self._region()
+
+    def _region(self) -> tuple[int, int]:
+        """Indices of the first key line and of the line after the last top-level key line."""
+        if self.fm_format not in ("yaml", "toml"):
+            return 0, 0
+        opener = self.lines[0].strip()
+        closers = ("---", "...") if opener == "---" else ("+++",)
+        end = next(i for i in range(1, len(self.lines)) if self.lines[i].rstrip() in closers)
+        if self.fm_format == "toml":
+            # Keys after the first [table] header belong to that table, not to the page.
+            end = next((i for i in range(1, end) if TOML_TABLE.match(self.lines[i])), end)
+        return 1, end
+
+    def _find(self, key: str) -> tuple[int, re.Match[str]] | None:
+        sep = SEPARATOR[self.fm_format or "yaml"]
+        pattern = re.compile(
+            rf"^(?P<head>(?:{key}|\"{key}\"|'{key}')[ \t]*{sep}[ \t]*)"
+            r"(?P<value>\"[^\"\r\n]*\"|'[^'\r\n]*'|[^\s#]*(?:[ \t]+[^\s#]+)*)"
+            r"(?P<tail>[^\r\n]*)(?P<eol>\r?\n?)$")
+        for index in range(self.start, self.end):
+            found = pattern.match(self.lines[index])
+            if found:
+                return index, found
+        return None
+
+    def has(self, key: str) -> bool:
+        """True when ``key`` is a top-level key of the front matter."""
+        return key in self.meta
+
+    def set_bool(self, key: str, value: bool) -> bool:
+        """Flip a boolean ``key`` to ``value`` in its own spelling; False when nothing to do."""
+        if self.meta.get(key) is not (not value):
+            return False
+        self._require_format(key)
+        if self.fm_format == "json":
+            if not self._json_replace(key, json.dumps(value)):
+                raise self._cannot(key)
+            self.changes[key] = value
+            return True
+        found = self._find(key)
+        if found is None:
+            raise self._cannot(key)
+        index, match = found
+        current = match["value"]
+        if self.fm_format == "yaml" and current in YAML_BOOLS and (current in TRUTHY) != value:
+            replacement = YAML_BOOLS[current]
+        elif self.fm_format == "toml" and current in ("true", "false"):
+            replacement = "true" if value else "false"
+        else:
+            raise self._cannot(key)
+        self._replace_value(index, match, replacement)
+        self.changes[key] = value
+        return True
+
+    def set_date(self, moment: datetime | date) -> None:
+        """Set ``date`` (replace its value, keeping its quotes, or add the key after the title)."""
+        self._require_format("date")
+        literal = moment.isoformat()
+        if self.fm_format == "json":
+            if not self._json_replace("date", json.dumps(literal)):
+                self._json_insert("date", json.dumps(literal))
+        elif "date" in self.meta and (found := self._find("date")) is not None:
+            index, match = found
+            quote = match["value"][:1] if match["value"][:1] in ("'", '"') else ""
+            self._replace_value(index, match, f"{quote}{literal}{quote}")
+        elif "date" in self.meta:
+            raise self._cannot("date")
+        else:
+            self._insert("date", literal)
+        self.changes["date"] = moment
+
+    def insert_bool(self, key: str, value: bool) -> None:
+        """Add ``key`` with a boolean value (the key must be absent)."""
+        self._require_format(key)
+        if self.fm_format == "json":
+            self._json_insert(key, json.dumps(value))
+        else:
+            self._insert(key, "true" if value else "false")
+        self.changes[key] = value
+
+    def _insert(self, key: str, literal: str) -> None:
+        sep = ": " if self.fm_format == "yaml" else " = "
+        line = f"{key}{sep}{literal}{self.newline}"
+        self.lines.insert(self._insert_at(), line)
+        self.end += 1
+
+    def _insert_at(self) -> int:
+        """After a one-line ``title``, else right after the opening delimiter."""
+        found = self._find("title")
+        if found is None:
+            return self.start
+        index = found[0]
+        following = self.lines[index + 1] if index + 1 < self.end else ""
+        if self.fm_format == "yaml" and following[:1] in (" ", "\t", "-"):
+            return self.start  # the title continues on the next line (folded or block scalar)
+        if '"""' in self.lines[index] or "'''" in self.lines[index]:
+            return self.start
+        return index + 1
+
+    def _replace_value(self, index: int, match: re.Match[str], literal: str) -> None:
+        self.lines[index] = f"{match['head']}{literal}{match['tail']}{match['eol']}"
+
+    def _json_span(self) -> tuple[str, str]:
+        end = json.JSONDecoder().raw_decode(self.original)[1]
+        return self.original[:end], self.original[end:]
+
+    def _json_replace(self, key: str, literal: str) -> bool:
+        head, rest = self._json_span()
+        value = r"(?:true|false|null|-?[0-9.eE+-]+|\"(?:[^\"\\]|\\.)*\")"
+        pattern = re.compile(rf"(\"{key}\"\s*:\s*){value}")
+        found = list(pattern.finditer(head))
+        if not found:
+            return False
+        if len(found) > 1:
+            raise self._cannot(key)
+        span = found[0]
+        self._set_text(head[:span.start()] + span[1] + literal + head[span.end():] + rest)
+        return True
+
+    def _json_insert(self, key: str, literal: str) -> None:
+        head, rest = self._json_span()
+        after_brace = head[1:]
+        stripped = after_brace.lstrip()
+        comma = "" if stripped.startswith("}") else ","
+        layout = re.match(r"(\r?\n)([ \t]*)", after_brace)
+        if layout and not stripped.startswith("}"):
+            entry = f"{layout[1]}{layout[2]}\"{key}\": {literal}{comma}"
+        else:
+            entry = f"\"{key}\": {literal}{comma} "
+        self._set_text("{" + entry + after_brace + rest)
+
+    def _set_text(self, text: str) -> None:
+        self.lines = re.findall(r"[^\n]*\n|[^\n]+\Z", text)
+        self.original = text
+
+    def _require_format(self, key: str) -> None:
+        if self.fm_format is None:
+            raise ContentError(f"{self.rel}:1: has no front matter to set `{key}` in; add a "
+                               "front matter block (--- ... ---) with a title")
+
+    def _cannot(self, key: str) -> ContentError:
+        return ContentError(f"{self.rel}: cannot edit `{key}` safely in this front matter; "
+                            f"change it by hand and run the command again")
+
+    def result(self) -> bytes:
+        """The edited bytes, after proving that only the intended keys changed."""
+        text = "".join(self.lines)
+        self._verify(text)
+        return (BOM if self.bom else b"") + text.encode("utf-8")
+
+    def _verify(self, text: str) -> None:
+        try:
+            meta, body, _, fm_format = split_front_matter(text, self.rel)
+        except PostError as err:
+            raise ContentError(f"{self.rel}: the edited front matter would not parse "
+                               f"({err.detail}); nothing was changed") from None
+        expected = {k: v for k, v in self.meta.items() if k not in self.changes}
+        kept = {k: v for k, v in meta.items() if k not in self.changes}
+        same = (fm_format == self.fm_format and body == self.body and kept == expected
+                and set(meta) == set(self.meta) | set(self.changes)
+                and all(_same_value(meta[k], v) for k, v in self.changes.items()))
+        if not same:
+            raise ContentError(f"{self.rel}: cannot edit the front matter without changing "
+                               "other values; edit it by hand; nothing was changed")
+
+
+def _same_value(found: Any, wanted: Any) -> bool:
+    if isinstance(wanted, bool):
+        return found is wanted
+    try:
+        return bool(parse_date(found) == wanted)
+    except ValueError:
+        return False

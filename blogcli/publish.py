@@ -1,0 +1,272 @@
+"""`blog publish` / `blog unpublish`: edit only what publishing means, commit only it, push.
+
+Order matters: every check (the post, the repository, the remote) runs before any file is
+touched, so a refusal leaves everything as it was; after the commit nothing is rolled back, so a
+failed push keeps the work and the same command run again only pushes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from blogcli.errors import BlogError, ContentError, GitError, UsageError
+from blogcli.files import atomic_write
+from blogcli.post import Post, parse_date
+from blogcli.publish_plan import (
+    Edit,
+    apply_edits,
+    list_drafts,
+    owned_paths,
+    plan_publish,
+    plan_unpublish,
+    select_posts,
+)
+from blogcli.site import Site
+
+if TYPE_CHECKING:
+    from blogcli.gitops import GitRepo, Progress, Target
+
+DEFAULT_MESSAGES = {"publish": "Publish: {title}", "unpublish": "Unpublish: {title}"}
+__all__ = ["Outcome", "list_drafts", "publish", "select_posts"]
+
+
+@dataclass
+class Outcome:
+    """What publish did (or, with dry_run, would do)."""
+
+    action: str
+    posts: list[str]
+    files: list[str] = field(default_factory=list)
+    commit: str | None = None  # the commit made now, or the one pushed
+    committed: bool = False  # a new commit was made by this run
+    message: str = ""
+    pushed: str | None = None  # "origin/main"
+    ref: str | None = None  # "refs/heads/main" on the remote
+    remote_url: str = ""
+    remote_lines: list[str] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    nothing_to_do: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"version": 1, "action": self.action, "dry_run": self.dry_run,
+                "posts": self.posts, "files": self.files, "commit": self.commit,
+                "committed": self.committed, "nothing_to_do": self.nothing_to_do,
+                "message": self.message, "pushed": self.pushed, "ref": self.ref,
+                "remote": self.remote_url,
+                "remote_lines": self.remote_lines, "steps": self.steps, "diffs": self.diffs,
+                "notes": self.notes}
+
+
+def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: bool = False,
+            push: bool = True, message: str | None = None, cwd: Path | None = None,
+            progress: Progress | None = None) -> Outcome:
+    """Publish (or unpublish) the named posts: pre-flight, edit, commit only them, push."""
+    action = "unpublish" if unpublish else "publish"
+    posts = select_posts(site, names, cwd or Path.cwd())
+    settings = site.section("publish")
+    now = datetime.now().astimezone().replace(microsecond=0)
+    edits = [e for p in posts if (e := plan_unpublish(site, p) if unpublish
+                                  else plan_publish(site, p, now, _set_date(settings)))]
+    # A copy an interrupted move left behind duplicates its draft; it is ours, not a conflict.
+    own = {site.rel(e.dest) for e in edits if e.moves and e.dest.exists()}
+    preflight_posts(site, posts, strict=not unpublish, own_copies=own)
+    template = message or settings.get("unpublish_message" if unpublish else "message")
+    outcome = Outcome(action, [p.rel for p in posts], dry_run=dry_run,
+                      message=commit_message(template or DEFAULT_MESSAGES[action], posts))
+    # After a move the old path is gone: the command to run again names where posts are now.
+    moved = {e.post.path: site.rel(e.dest) for e in edits}
+    again = " ".join(["blog", action, *[moved.get(p.path, p.rel) for p in posts]])
+    repo = _open_repo(site, settings)
+    try:
+        return _run(site, repo, posts, edits, outcome, push=push, progress=progress,
+                    again=again)
+    finally:
+        repo.close()
+
+
+def _run(site: Site, repo: GitRepo, posts: list[Post], edits: list[Edit], outcome: Outcome,
+         *, push: bool, progress: Progress | None, again: str) -> Outcome:
+    branch = repo.check_state()
+    repo.check_identity()
+    target = repo.target(branch, site.section("publish")) if push else None
+    paths = outcome.files = owned_paths(site, repo, posts, edits)
+    if outcome.dry_run:
+        return _dry_run(outcome, edits, paths, target, site)
+    ahead = _fetch(repo, target) if target is not None else 0
+    apply_edits(edits)
+    try:
+        index = refresh_plain_index(site, repo)
+    except BlogError as err:  # the post is edited already: report, do not stop half-way
+        index = None
+        outcome.notes.append(f"index.md was not regenerated: {err}")
+    if index is not None:
+        paths.append(repo.rel(index))
+    try:
+        outcome.commit = repo.commit_only(paths, outcome.message)
+    except GitError as err:
+        raise GitError(f"{err}\nThe edited files are kept in the work tree, not committed. "
+                       f"Fix the problem, then run `{again}` again.") from None
+    outcome.committed = outcome.commit is not None
+    if target is None or (outcome.commit is None and ahead == 0):
+        outcome.nothing_to_do = outcome.commit is None and (target is None or ahead == 0)
+        return outcome
+    return _push(repo, target, outcome, progress, again)
+
+
+def _set_date(settings: dict[str, Any]) -> bool:
+    # Default off: a draft keeps the date its author wrote; sites that date posts by the day
+    # they go live set [publish] set_date = true.
+    return bool(settings.get("set_date", False))
+
+
+def _open_repo(site: Site, settings: dict[str, Any]) -> GitRepo:
+    from blogcli.gitops import GitRepo
+
+    timeout = settings.get("timeout", 120)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise UsageError(f"blog.toml: [publish] timeout = {timeout!r} must be a number of "
+                         "seconds above 0")
+    return GitRepo(site.root, timeout=float(timeout))
+
+
+def _fetch(repo: GitRepo, target: Target) -> int:
+    ahead, behind = repo.fetch_behind(target)
+    if behind:
+        where = f"{target.remote}/{target.remote_branch}"
+        plural = "commit" if behind == 1 else "commits"
+        state = f"has diverged from {where} ({ahead} and {behind} different commits)" \
+            if ahead else f"is {behind} {plural} behind {where} (someone pushed first)"
+        raise GitError(f"{target.branch} {state}; nothing was changed. Run `git pull --rebase "
+                       f"{target.remote} {target.remote_branch}`, then publish again")
+    return ahead
+
+
+def _push(repo: GitRepo, target: Target, outcome: Outcome, progress: Progress | None,
+          again: str) -> Outcome:
+    sha = outcome.commit or repo.head()
+    try:
+        report = repo.push(target, sha, progress)
+    except GitError as err:
+        kept = f"the commit {sha[:12]} is kept" if outcome.committed else \
+            f"your commit {sha[:12]} is still only local"
+        raise GitError(f"{err}\nNothing is lost: {kept}. Fix the problem, then run "
+                       f"`{again}` again (or `git push {target.remote} "
+                       f"{target.branch}:{target.remote_branch}`).") from None
+    outcome.remote_lines = report.remote_lines
+    outcome.pushed = f"{target.remote}/{target.remote_branch}"
+    outcome.ref = target.ref
+    outcome.remote_url = target.url
+    outcome.commit = sha
+    return outcome
+
+
+def preflight_posts(site: Site, posts: list[Post], strict: bool = True,
+                    own_copies: set[str] | None = None) -> None:
+    """Refuse posts with check errors (exit 1) before anything is touched.
+
+    Runs `blog check`'s rules (``blogcli.checks.check_site``) on the selected posts when that
+    module is present, else a minimal check: a title and a readable date. Unpublishing skips
+    it: taking a broken post down must always be possible.
+    """
+    if not strict:
+        return
+    try:
+        from blogcli.checks import check_site  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        problems = _minimal_check(posts)
+    else:
+        result = check_site(site, [p.path for p in posts])
+        problems = [f"{f.path}:{f.line}:{f.column}: {f.message} [{f.rule}]"
+                    for f in result.findings
+                    if f.severity == "error" and not _own_duplicate(f, own_copies or set())]
+    if problems:
+        raise ContentError("the check found errors; fix them and publish again:\n"
+                           + "\n".join(problems))
+
+
+def _own_duplicate(finding: Any, own: set[str]) -> bool:
+    if finding.rule not in ("duplicate-slug", "duplicate-output") or not own:
+        return False
+    others = str(finding.message).rpartition(" like ")[2].split(", ")
+    return all(other in own for other in others)
+
+
+def _minimal_check(posts: list[Post]) -> list[str]:
+    problems: list[str] = []
+    for post in posts:
+        if not post.title.strip():
+            problems.append(f"{post.rel}:1: has no title (add `title:` to its front matter)")
+        try:
+            parse_date(post.meta.get("date"))
+        except ValueError as err:
+            problems.append(f"{post.rel}:1: date {err}")
+    return problems
+
+
+def refresh_plain_index(site: Site, repo: GitRepo) -> Path | None:
+    """Hook for `blog index`: regenerate the plain profile's index.md; its path if it changed.
+
+    Uses ``blogcli.listing.collect`` and ``blogcli.listview.index_markdown`` when they exist.
+    Only a plain blog that has an index.md gets it rewritten, and one with uncommitted edits
+    of the user's is left alone: publishing never overwrites their work.
+    """
+    path = site.root / "index.md"
+    if site.profile != "plain" or not path.is_file():
+        return None
+    try:
+        from blogcli.listing import collect  # type: ignore[import-not-found, unused-ignore]
+        from blogcli.listview import (  # type: ignore[import-not-found, unused-ignore]
+            index_markdown,
+        )
+    except ImportError:
+        return None
+    if repo.is_changed(repo.rel(path)):
+        return None
+    data = str(index_markdown(site, collect(site, drafts=False))).encode("utf-8")
+    if path.read_bytes() == data:
+        return None
+    atomic_write(path, data)
+    return path
+
+
+def commit_message(template: str, posts: list[Post]) -> str:
+    """Fill the message template; {title}, {slug}, {path} and {count} are known."""
+    values = {"title": ", ".join(p.title for p in posts), "slug": ", ".join(p.slug for p in posts),
+              "path": ", ".join(p.rel for p in posts), "count": str(len(posts))}
+    try:
+        return template.format_map(values)
+    except (KeyError, ValueError, IndexError) as err:
+        raise UsageError(f"commit message template {template!r} is not valid ({err}); use "
+                         "{title}, {slug}, {path} or {count}") from None
+
+
+def _dry_run(outcome: Outcome, edits: list[Edit], paths: list[str], target: Target | None,
+             site: Site) -> Outcome:
+    import difflib
+
+    for edit in edits:
+        old, new = site.rel(edit.post.path), site.rel(edit.dest)
+        outcome.diffs.append("".join(difflib.unified_diff(
+            edit.before.decode("utf-8", "replace").splitlines(keepends=True),
+            edit.after.decode("utf-8", "replace").splitlines(keepends=True),
+            fromfile=f"a/{old}", tofile=f"b/{new}")))
+    if target is not None:
+        outcome.steps.append(f"git fetch {target.remote} {target.remote_branch}  "
+                             "(refuse if behind)")
+    outcome.steps += [f"git mv {site.rel(e.post.path)} {site.rel(e.dest)}" for e in edits
+                      if e.moves]
+    outcome.steps.append("git add -- <untracked files among: " + " ".join(paths) + ">")
+    outcome.steps.append(f"git commit --only -m {outcome.message!r} -- {' '.join(paths)}")
+    if target is not None:
+        outcome.remote_url = target.url
+        outcome.steps.append(f"git push {target.remote} {target.branch}:{target.remote_branch}"
+                             "  (no force; then verify the remote branch)")
+        outcome.pushed = f"{target.remote}/{target.remote_branch}"
+    return outcome
+
