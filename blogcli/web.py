@@ -41,7 +41,7 @@ from blogcli.webpool import Pools
 from blogcli.websettings import Settings
 
 if TYPE_CHECKING:
-    pass
+    import httpx
 
 
 class Status(StrEnum):
@@ -104,6 +104,7 @@ class _Answer:
     retry_after: str | None
     rate_remaining: str | None
     anchors: frozenset[str] | None = None
+    challenge: bool = False  # a bot challenge page (Cloudflare, AWS WAF), whatever the code
 
 
 _GITHUB_LINE = re.compile(r"^L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?$")
@@ -209,12 +210,17 @@ class _Checker:
         """
         if self.settings.excluded(url):
             return _Page(Status.EXCLUDED, detail="excluded in blog.toml [links]")
-        seen, current, moved_to, permanent = {url}, url, None, True
+        import httpx
+
+        # Cookies live for one redirect chain, as in a browser: sites that set a cookie and
+        # redirect to themselves would otherwise look like a redirect loop.
+        cookies = httpx.Cookies()
+        seen, current, moved_to, permanent = {(url, "")}, url, None, True
         for _ in range(self.settings.max_redirects + 1):
             refused = await self._refuse(current)
             if refused is not None:
                 return refused
-            answer = await self._fetch(current, want_anchors, confirm)
+            answer = await self._fetch(current, want_anchors, confirm, cookies)
             if isinstance(answer, _Page):
                 return answer
             if not (300 <= answer.code < 400 and answer.location):
@@ -226,12 +232,14 @@ class _Checker:
                              detail=f"redirects to a malformed URL {answer.location!r}")
             if urlsplit(target).scheme not in ("http", "https"):
                 return _Page(Status.UNKNOWN, answer.code, detail=f"redirects to {target}")
-            if target in seen:
+            # A return to a URL is a loop unless a cookie changed on the way (login walls).
+            state = ";".join(sorted(f"{c.name}={c.value}" for c in cookies.jar))
+            if (target, state) in seen:
                 return _Page(Status.BROKEN, answer.code, detail=f"redirect loop via {target}")
             # Only an unbroken run of permanent hops from the link itself is a move to report.
             permanent = permanent and answer.code in (301, 308)
             moved_to = target if permanent else moved_to
-            seen.add(target)
+            seen.add((target, state))
             current = target
         return _Page(Status.BROKEN, detail=f"more than {self.settings.max_redirects} redirects")
 
@@ -245,6 +253,9 @@ class _Checker:
             status = Status.REDIRECT if moved_to is not None else Status.OK
             return _Page(status, code, moved_to, anchors=answer.anchors)
         after = f" after a redirect to {final}" if final != url else ""
+        if answer.challenge:
+            return _Page(Status.UNKNOWN, code, detail=f"HTTP {code}{after}: the site answered "
+                         "with a bot challenge page; open it in a browser")
         if code == 403 and answer.rate_remaining == "0":  # GitHub's API rate limit
             return _Page(Status.RATE_LIMITED, code, detail="rate limit reached" + after)
         if code in unknown:
@@ -268,23 +279,24 @@ class _Checker:
             return _Page(Status.UNREACHABLE, detail=problem)
         return None
 
-    async def _fetch(self, url: str, want_anchors: bool, confirm: bool) -> _Answer | _Page:
+    async def _fetch(self, url: str, want_anchors: bool, confirm: bool,
+                     cookies: httpx.Cookies) -> _Answer | _Page:
         """HEAD, then GET when HEAD is refused (405, 501, or another 4xx GET may answer)."""
         retries = 0 if confirm else self.settings.retries
         if not (want_anchors or confirm):
-            answer = await self._with_retries("HEAD", url, False, retries)
+            answer = await self._with_retries("HEAD", url, False, retries, cookies)
             if isinstance(answer, _Page) or not (400 <= answer.code < 500 or answer.code == 501):
                 return answer
-        return await self._with_retries("GET", url, want_anchors, retries)
+        return await self._with_retries("GET", url, want_anchors, retries, cookies)
 
-    async def _with_retries(self, method: str, url: str, want_body: bool,
-                            retries: int) -> _Answer | _Page:
+    async def _with_retries(self, method: str, url: str, want_body: bool, retries: int,
+                            cookies: httpx.Cookies) -> _Answer | _Page:
         import httpx
 
         settings, attempt, waits = self.settings, 0, 0
         while True:
             try:
-                answer = await self._request(method, url, want_body)
+                answer = await self._request(method, url, want_body, cookies)
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
                 return _Page(Status.BROKEN, detail=f"malformed URL: {err}")
             except (httpx.TransportError, TimeoutError) as err:
@@ -294,6 +306,8 @@ class _Checker:
                 attempt += 1
                 await asyncio.sleep(backoff(settings.backoff, attempt))
                 continue
+            if answer.challenge:
+                return answer  # asking again only gets the same challenge
             if answer.code in (429, 503) and answer.retry_after is not None:
                 wait = retry_after(answer.retry_after)
                 if wait is not None and wait > settings.max_retry_after:
@@ -315,7 +329,8 @@ class _Checker:
             attempt += 1
             await asyncio.sleep(backoff(settings.backoff, attempt))
 
-    async def _request(self, method: str, url: str, want_body: bool) -> _Answer:
+    async def _request(self, method: str, url: str, want_body: bool,
+                       cookies: httpx.Cookies) -> _Answer:
         host = _host(url)
         limit = self.host_limits.get(host)
         if limit is None:
@@ -332,14 +347,21 @@ class _Checker:
                     asyncio.timeout(self.settings.timeout):
                 request = httpx.Request(method, url, headers=headers,
                                         extensions={"timeout": self.pools.timeout})
+                if cookies:
+                    cookies.set_cookie_header(request)
                 response = await transport.handle_async_request(request)
+                response.request = request
+                if "set-cookie" in response.headers:
+                    cookies.extract_cookies(response)
                 try:
                     anchors = await read_body(response, method, want_body)
                 finally:
                     await response.aclose()
         get = response.headers.get
+        challenge = "cf-mitigated" in response.headers or \
+            get("x-amzn-waf-action", "") in ("captcha", "challenge")
         return _Answer(response.status_code, get("location"), get("retry-after"),
-                       get("x-ratelimit-remaining"), anchors)
+                       get("x-ratelimit-remaining"), anchors, challenge)
 
 
 def _host(url: str) -> str:

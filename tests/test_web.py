@@ -75,6 +75,32 @@ def test_redirect_loop_is_broken(httpserver_ipv4: HTTPServer) -> None:
     assert "loop" in result.detail
 
 
+def _cookie_wall(request: Request) -> Response:
+    """Sets a cookie and redirects to itself: a loop only for clients without cookies."""
+    if request.cookies.get("seen") == "1":
+        return Response("article")
+    return Response("", status=302, headers={"Location": "/article",
+                                             "Set-Cookie": "seen=1; Path=/"})
+
+
+def test_cookie_then_redirect_to_itself_is_not_a_loop(httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/article").respond_with_handler(_cookie_wall)
+    result = check(httpserver_ipv4.url_for("/article"))
+    assert (result.status, result.new_url) == (Status.OK, None)
+
+
+@pytest.mark.parametrize("code", [403, 503])
+def test_bot_challenge_page_is_unknown_and_not_retried(httpserver_ipv4: HTTPServer,
+                                                       code: int) -> None:
+    httpserver_ipv4.expect_request("/shielded").respond_with_data(
+        "Just a moment...", code, {"cf-mitigated": "challenge"})
+    result = check(httpserver_ipv4.url_for("/shielded"))
+    assert (result.status, result.code) == (Status.UNKNOWN, code)
+    assert "challenge" in result.detail
+    assert requests_to(httpserver_ipv4, "/shielded") == (["HEAD", "GET"] if code == 403
+                                                         else ["HEAD"])
+
+
 @pytest.mark.parametrize("code", [404, 410])
 def test_missing_page_is_broken(httpserver_ipv4: HTTPServer, code: int) -> None:
     httpserver_ipv4.expect_request("/gone").respond_with_data("no", code)
