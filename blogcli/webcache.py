@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
 
+from blogcli.cache import cache_home
 from blogcli.files import atomic_write
 
 VERSION = 1
 
 
 def cache_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "blog" / "external-links.json"
+    return cache_home() / "external-links.json"
 
 
 class UrlCache:

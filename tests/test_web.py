@@ -326,6 +326,14 @@ def test_per_host_limit_bounds_requests_in_flight() -> None:
     assert srv.max_inflight <= 3
 
 
+def test_a_host_setting_lowers_its_own_limit() -> None:
+    with scripted_server(lambda method, path: Reply(delay=0.05)) as srv:
+        hosts = {"127.0.0.1": HostSettings(per_host=1)}
+        run = check_urls([f"{srv.url}/p{i}" for i in range(6)], replace(FAST, hosts=hosts))
+    assert len(run.results) == 6
+    assert srv.max_inflight == 1
+
+
 def test_global_limit_bounds_requests_in_flight() -> None:
     with scripted_server(lambda method, path: Reply(delay=0.05)) as srv:
         run = check_urls([f"{srv.url}/p{i}" for i in range(24)],
