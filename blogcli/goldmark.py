@@ -1,0 +1,288 @@
+"""Markdown to HTML shaped like Hugo 0.111's Goldmark output, for counting words.
+
+Hugo counts words on ``StripHTML(content)``, so what matters here is the text, the entities
+Goldmark writes, and where a ``</p>`` or ``<br>`` (a sentence end for the summary) or a newline (a
+plain space) falls. The HTML is not meant for browsers. markdown-it-py does the parsing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from blogcli.typographer import Counter, substitute
+
+_BLOCK_NEWLINE = {"heading_close", "blockquote_open", "blockquote_close", "bullet_list_open",
+                  "bullet_list_close", "ordered_list_open", "ordered_list_close", "list_item_close",
+                  "table_open", "table_close", "thead_open", "thead_close", "tbody_open",
+                  "tbody_close", "tr_open", "tr_close", "th_close", "td_close", "dl_open",
+                  "dl_close",
+                  "dt_close", "dd_close", "hr"}
+_TRIGGERS = frozenset("'\"-.<>")
+_URL_TAIL = (r"[-a-zA-Z0-9@:%._+~#=]{1,256}\.[a-z]+(?::\d+)?"
+             r"""(?:[/#?][-a-zA-Z0-9@:%_+.~#$!?&/=();,'">^{}\[\]`]*)?""")
+# Goldmark's linkify (on in Hugo): typography never applies inside a bare URL.
+_LINKIFY = re.compile(rf"(?:(?<=[\s*_~(])|^)(?:(?:https?|ftp)://|www\.){_URL_TAIL}")
+# Goldmark's HTML blocks of kinds 1-5 end with a closing line, rendered as a second "omitted".
+_CLOSED_HTML = ("<script", "<pre", "<style", "<textarea", "<!--", "<?", "<!", "<![CDATA[")
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md.use(footnote_plugin, inline=False).use(deflist_plugin)
+    # Keep escapes and entities as their own tokens: Goldmark's typographer never sees them.
+    md.core.ruler.disable("text_join")
+    return md
+
+
+def escape(text: str) -> str:
+    """Goldmark's ``util.EscapeHTML``."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def go_escape(text: str) -> str:
+    """Go's ``html.EscapeString`` (what Chroma writes in code blocks)."""
+    return escape(text).replace("&quot;", "&#34;").replace("'", "&#39;")
+
+
+@functools.lru_cache(maxsize=1)
+def _lexer_names() -> frozenset[str]:
+    # Chroma lexers mirror Pygments'; a known language gets Chroma's line-by-line markup.
+    from pygments.lexers._mapping import LEXERS  # type: ignore[import-untyped]
+
+    return frozenset(alias for entry in LEXERS.values() for alias in entry[2])
+
+
+def code_block(code: str, lang: str) -> str:
+    """A fenced block as Hugo's highlighter writes it (Chroma for known languages)."""
+    lang = lang.split()[0] if lang.strip() else ""
+    if lang and lang.lower() in _lexer_names():
+        lines = code.splitlines(keepends=True)
+        body = "".join(f'<span style="display:flex;"><span>{go_escape(line)}</span></span>'
+                       for line in lines)
+        return (f'<div class="highlight"><pre tabindex="0"><code class="language-{lang}" '
+                f'data-lang="{lang}">{body}</code></pre></div>')
+    attrs = f' class="language-{go_escape(lang)}" data-lang="{go_escape(lang)}"' if lang else ""
+    return f'<pre tabindex="0"><code{attrs}>{go_escape(code)}</code></pre>'
+
+
+def render(markdown: str, unsafe: bool = False) -> str:
+    """Render Markdown to Goldmark-shaped HTML (raw HTML omitted unless ``unsafe``)."""
+    tokens = _parser().parse(markdown)
+    return _Renderer(unsafe).blocks(tokens)
+
+
+class _Renderer:
+    def __init__(self, unsafe: bool) -> None:
+        self.unsafe = unsafe
+        self.counter = Counter()
+
+    def blocks(self, tokens: Sequence[Token]) -> str:
+        out: list[str] = []
+        for i, tok in enumerate(tokens):
+            out.append(self.block(tok, tokens, i))
+        return "".join(out)
+
+    def block(self, tok: Token, tokens: Sequence[Token], i: int) -> str:
+        kind = tok.type
+        if kind == "inline":
+            self.counter = Counter()
+            return self.inline(tok.children or [], _task_item(tokens, i))
+        if kind == "paragraph_open":
+            return "" if tok.hidden else "<p>"
+        if kind == "paragraph_close":
+            if not tok.hidden:
+                return "</p>\n"
+            nxt = tokens[i + 1].type if i + 1 < len(tokens) else ""
+            return "" if nxt in ("list_item_close", "dd_close") else "\n"
+        if kind == "heading_open":
+            return f"<{tok.tag}>"
+        if kind == "list_item_open":
+            tight = i + 1 < len(tokens) and tokens[i + 1].hidden
+            return "<li>" if tight else "<li>\n"
+        if kind in ("th_open", "td_open"):
+            return f"<{tok.tag}>"
+        if kind in ("dt_open", "dd_open"):
+            return f"<{tok.tag}>"
+        if kind in ("fence", "code_block"):
+            return self.code(tok)
+        if kind == "html_block":
+            return self.html_block(tok.content)
+        if kind.startswith("footnote"):
+            return _footnote_block(tok)
+        if kind in _BLOCK_NEWLINE:
+            return f"<{'/' if kind.endswith('close') else ''}{tok.tag}>\n"
+        return ""
+
+    def code(self, tok: Token) -> str:
+        if tok.type == "code_block":  # indented code: plain Goldmark, no highlighter
+            return f"<pre><code>{escape(tok.content)}</code></pre>\n"
+        return code_block(tok.content, tok.info)
+
+    def html_block(self, content: str) -> str:
+        if self.unsafe:
+            return content.replace("\0", "\ufffd")
+        omitted = "<!-- raw HTML omitted -->\n"
+        lines = content.rstrip("\n").split("\n")
+        closed = len(lines) > 1 and content.lstrip().lower().startswith(_CLOSED_HTML)
+        return omitted * (2 if closed else 1)
+
+    def inline(self, children: Sequence[Token], task: bool) -> str:
+        children = _merge_angles(children)
+        flat = [_source(t) for t in children]
+        out: list[str] = []
+        in_autolink = False
+        for k, tok in enumerate(children):
+            if tok.type == "text" and not in_autolink:
+                text = tok.content
+                if task and k == 0:
+                    text, box = _strip_task(text)
+                    out.append(box)
+                out.append(self.text(text, flat, k))
+            elif tok.type == "link_open":
+                in_autolink = tok.markup == "autolink"
+                out.append(_link_open(tok))
+            elif tok.type == "link_close":
+                in_autolink = False
+                out.append("</a>")
+            else:
+                out.append(self.other(tok))
+        return "".join(out)
+
+    def text(self, text: str, flat: list[str], k: int) -> str:
+        if not _TRIGGERS.intersection(text):
+            return escape(text)
+        rest = "".join(flat[k + 1:]).split("\n", 1)
+        tail = rest[0] + ("\n" if len(rest) > 1 else "")
+        prev = "".join(flat[:k])
+        out: list[str] = []
+        urls = _url_spans(text)
+        i = 0
+        while i < len(text):
+            ch = text[i]
+            if i in urls:
+                out.append(escape(text[i:urls[i]]))
+                i = urls[i]
+                continue
+            if ch in _TRIGGERS:
+                before = text[i - 1] if i else (prev[-1] if prev else "\n")
+                hit = substitute(text[i:] + tail, before, self.counter)
+                if hit:
+                    out.append(hit[0])
+                    i += hit[1]
+                    continue
+            out.append(escape(ch))
+            i += 1
+        return "".join(out)
+
+    def other(self, tok: Token) -> str:
+        kind = tok.type
+        if kind == "text":
+            return escape(tok.content)
+        if kind == "text_special":
+            return escape(tok.content)
+        if kind == "softbreak":
+            return "\n"
+        if kind == "hardbreak":
+            return "<br>\n"
+        if kind == "code_inline":
+            return f"<code>{escape(tok.content)}</code>"
+        if kind == "html_inline":
+            return tok.content if self.unsafe else "<!-- raw HTML omitted -->"
+        if kind == "image":
+            return f'<img src="{escape(str(tok.attrs.get("src", "")))}" alt="">'
+        if kind == "footnote_ref":
+            n = int(tok.meta["id"]) + 1
+            return (f'<sup id="fnref:{n}"><a href="#fn:{n}" class="footnote-ref" '
+                    f'role="doc-noteref">{n}</a></sup>')
+        if kind.endswith("_open") or kind.endswith("_close"):
+            return f"<{'/' if kind.endswith('_close') else ''}{tok.tag}>"
+        return ""
+
+
+def _url_spans(text: str) -> dict[int, int]:
+    """Start -> end of the bare URLs Goldmark's linkify would turn into links."""
+    spans: dict[int, int] = {}
+    for m in _LINKIFY.finditer(text):
+        url = m.group(0).rstrip(".")
+        if url.endswith(")") and url.count(")") > url.count("("):
+            url = url[: len(url) - (url.count(")") - url.count("("))]
+        spans[m.start()] = m.start() + len(url)
+    return spans
+
+
+def _merge_angles(children: Sequence[Token]) -> list[Token]:
+    """``<<x>>``: Goldmark reads ``<<`` as a quote mark before it can see a tag."""
+    out: list[Token] = []
+    for tok in children:
+        prev = out[-1] if out else None
+        if prev is not None and prev.type == "text" and tok.type in ("text", "html_inline") and (
+                tok.type == "text" or prev.content.endswith("<")):
+            out[-1] = Token("text", "", 0, content=prev.content + tok.content)
+        else:
+            out.append(tok)
+    return out
+
+
+def _source(tok: Token) -> str:
+    """Roughly the source text of an inline token, for the typographer's look-around."""
+    if tok.type in ("text", "code_inline"):
+        return tok.content if tok.type == "text" else f"`{tok.content}`"
+    if tok.type in ("softbreak", "hardbreak"):
+        return "\n"
+    if tok.type == "text_special":
+        return tok.markup or tok.content
+    if tok.type == "link_close":
+        return ")"
+    if tok.type == "link_open":
+        return "["
+    if tok.type == "html_inline":
+        return tok.content
+    return tok.markup or "x"
+
+
+def _link_open(tok: Token) -> str:
+    href = escape(str(tok.attrs.get("href", "")))
+    title = tok.attrs.get("title")
+    return f'<a href="{href}" title="{escape(str(title))}">' if title else f'<a href="{href}">'
+
+
+def _task_item(tokens: Sequence[Token], i: int) -> bool:
+    """Is this inline the first line of a list item (where ``[ ]`` makes a task box)?"""
+    return (i >= 2 and tokens[i - 1].type == "paragraph_open"
+            and tokens[i - 2].type == "list_item_open")
+
+
+def _strip_task(text: str) -> tuple[str, str]:
+    if len(text) >= 4 and text[0] + text[2] == "[]" and text[1] in " xX" and text[3] in " \t":
+        checked = 'checked="" ' if text[1] in "xX" else ""
+        return text[3:], f'<input {checked}disabled="" type="checkbox">'
+    return text, ""
+
+
+def _footnote_block(tok: Token) -> str:
+    kind = tok.type
+    meta: dict[str, Any] = tok.meta or {}
+    if kind == "footnote_block_open":
+        return '<div class="footnotes" role="doc-endnotes">\n<hr>\n<ol>\n'
+    if kind == "footnote_block_close":
+        return "</ol>\n</div>\n"
+    if kind == "footnote_open":
+        return f'<li id="fn:{int(meta.get("id", 0)) + 1}">\n'
+    if kind == "footnote_close":
+        return "</li>\n"
+    if kind == "footnote_anchor":
+        n = int(meta.get("id", 0)) + 1
+        return (f'&#160;<a href="#fnref:{n}" class="footnote-backref" '
+                f'role="doc-backlink">&#x21a9;&#xfe0e;</a>')
+    return ""
