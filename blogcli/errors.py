@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -32,3 +33,21 @@ class GitError(BlogError):
 def where(path: Path | str, line: int | None = None) -> str:
     """Format a ``path:line`` location for messages."""
     return f"{path}:{line}" if line else str(path)
+
+
+_SECRETS = [
+    # user-info in any URL: https://user:token@host -> https://***@host
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@"), r"\1***@"),
+    (re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{8,})"), "***"),
+    (re.compile(r"\b(github_pat_[A-Za-z0-9_]{8,})"), "***"),
+    (re.compile(r"\b(glpat-[A-Za-z0-9_-]{8,})"), "***"),
+    (re.compile(r"(?i)(x-access-token:)[^@\s]+"), r"\1***"),
+    (re.compile(r"(?i)(authorization:\s*(?:basic|bearer|token)\s+)\S+"), r"\1***"),
+]
+
+
+def redact(text: str) -> str:
+    """Remove credentials (URL user-info, GitHub/GitLab token shapes) from text shown to users."""
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text

@@ -1,0 +1,168 @@
+"""The `blog` command line: each command parses, calls one core function and renders."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from blogcli import __version__
+from blogcli.errors import BlogError, redact
+
+if TYPE_CHECKING:
+    from blogcli.site import Site
+
+app = typer.Typer(
+    name="blog",
+    help="One tool for a Markdown blog kept in git: new posts, checks, listings, publishing.",
+    no_args_is_help=True,
+    add_completion=False,
+    # Tracebacks with locals would print remote URLs, and those can carry tokens.
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(err: BlogError) -> typer.Exit:
+    """Print ``Error: …`` (credentials redacted) on stderr; return the Exit to raise."""
+    typer.echo(f"Error: {redact(str(err))}", err=True)
+    return typer.Exit(err.exit_code)
+
+
+def handles_errors(func: F) -> F:
+    """Turn BlogError into `Error: …` and its exit code; anything else is a bug and propagates."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except BlogError as err:
+            raise fail(err) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def current_site(ctx: typer.Context) -> Site:
+    """The site given by --site, or the one the current folder is in."""
+    from blogcli.site import find_site
+
+    site_dir = (ctx.obj or {}).get("site_dir")
+    return find_site(site_dir=site_dir)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"blog {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    site: Annotated[Path | None, typer.Option(
+        "--site", help="The blog's folder (default: found by walking up from here).",
+        file_okay=False)] = None,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """One tool for a Markdown blog kept in git: new posts, checks, listings, publishing."""
+    ctx.obj = {"site_dir": site}
+
+
+@app.command()
+@handles_errors
+def init(
+    folder: Annotated[Path, typer.Argument(help="Where to make the blog.")] = Path("."),
+    profile: Annotated[str | None, typer.Option(
+        help="hugo, jekyll, hexo, zola or plain (default: plain, or what the folder is).")] = None,
+    title: Annotated[str | None, typer.Option(help="The blog's title.")] = None,
+    author: Annotated[str | None, typer.Option(
+        help="The author (default: git's user.name).")] = None,
+    remote: Annotated[str | None, typer.Option(help="Add this URL as the remote `origin`.")] = None,
+) -> None:
+    """Make a new blog repository, or adopt an existing Hugo, Jekyll, Hexo or Zola site.
+
+    A new blog gets blog.toml, a posts folder, .gitignore, and a git repository with a first
+    commit. In an existing site only blog.toml is added; no other file is touched.
+
+    Example: blog init lab-notes --title "Lab Notes" --author "Tyler Zhu"
+    """
+    from blogcli.newsite import init_site
+
+    result = init_site(folder, profile=profile, title=title, author=author, remote=remote)
+    for rel in result.kept:
+        typer.echo(f"kept existing {rel}", err=True)
+    verb = "Adopted" if result.adopted else "Created"
+    typer.echo(f"{verb} a {result.profile} blog in {result.root}")
+    if not result.adopted:
+        typer.echo(f'Next: cd {folder} && blog new "My first post"')
+
+
+@app.command()
+@handles_errors
+def new(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="The post's title.")],
+    scaffold: Annotated[str, typer.Option(
+        help="Scaffold to render: the site's scaffolds/NAME.md, else the built-in one.")] = "post",
+    slug: Annotated[str | None, typer.Option(help="File name slug (default: from the title).")]
+    = None,
+    tag: Annotated[list[str] | None, typer.Option(help="A tag; repeat for more.")] = None,
+    date: Annotated[str | None, typer.Option(
+        help="The post's date, ISO 8601 (default: now, with the local offset).")] = None,
+    bundle: Annotated[bool, typer.Option(
+        help="Make a page bundle: SLUG/index.md (Hugo, Zola).")] = False,
+    draft: Annotated[bool, typer.Option(
+        help="Start as a draft (Jekyll/Hexo: in the drafts folder).")] = True,
+    dry_run: Annotated[bool, typer.Option(
+        help="Print the path and the file instead of writing it.")] = False,
+    edit: Annotated[bool, typer.Option(help="Open the new post in $VISUAL or $EDITOR.")] = False,
+    force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+) -> None:
+    """Write a new post from a scaffold, in the folder and file name the site expects.
+
+    Prints the new file's path, relative to the site root.
+
+    Example: blog new "Thoughts on JEPA: The Return of SSL" --tag ssl
+    """
+    from blogcli.scaffold import new_post
+
+    site = current_site(ctx)
+    made = new_post(site, title, scaffold=scaffold, slug=slug, tags=tag, when=date,
+                    bundle=bundle, draft=draft, dry_run=dry_run, force=force)
+    typer.echo(made.rel)
+    if dry_run:
+        typer.echo(made.content, nl=False)
+    elif edit:
+        _open_editor(made.path)
+
+
+def _open_editor(path: Path) -> None:
+    import shlex
+    import subprocess
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        typer.echo("Set $VISUAL or $EDITOR to open new posts in your editor.", err=True)
+        return
+    try:
+        subprocess.run([*shlex.split(editor), str(path)], check=False)
+    except OSError as err:
+        typer.echo(f"Could not start the editor {editor!r}: {err.strerror}", err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="blog")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())  # type: ignore[func-returns-value]

@@ -1,0 +1,163 @@
+"""`blog init`: make a new blog repository, or adopt an existing site as it is."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from blogcli.errors import BlogError, ContentError, GitError, UsageError, redact
+from blogcli.files import atomic_write
+from blogcli.site import PROFILES, detect_profile
+
+IGNORES = {
+    "plain": [],
+    "hugo": ["public/", "resources/_gen/", ".hugo_build.lock"],
+    "jekyll": ["_site/", ".jekyll-cache/", ".jekyll-metadata", ".sass-cache/"],
+    "hexo": ["public/", "node_modules/", "db.json", ".deploy*/"],
+    "zola": ["public/"],
+}
+KEEP = ".gitkeep"
+
+
+@dataclass
+class InitResult:
+    """What `blog init` did."""
+
+    root: Path
+    profile: str
+    adopted: bool
+    created: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    committed: bool = False
+
+
+def init_site(folder: Path, *, profile: str | None = None, title: str | None = None,
+              author: str | None = None, remote: str | None = None) -> InitResult:
+    """Create a blog in ``folder`` (made if missing); an existing engine site is adopted."""
+    if profile is not None and profile not in PROFILES:
+        raise UsageError(f"--profile {profile!r} is not one of {', '.join(PROFILES)}")
+    root = folder.resolve()
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{folder} exists and is not a folder")
+    existing = detect_profile(root) if root.is_dir() else None
+    if (root / "blog.toml").exists():
+        raise ContentError(f"{root} already holds a blog (blog.toml is there); nothing to do")
+    if existing is not None and profile not in (None, existing):
+        raise UsageError(f"{root} is already a {existing} site; it cannot become {profile}")
+    chosen = existing or profile or "plain"
+    title = title or root.name
+    author = author if author is not None else _git_user_name()
+    files = {"blog.toml": _blog_toml(chosen, title, author)}
+    if existing is None:
+        files.update(_starter_files(chosen, title, author))
+    try:
+        result = _write_files(root, chosen, files, adopted=existing is not None)
+    except OSError as err:
+        raise BlogError(f"cannot create the blog in {root}: {err.strerror}") from None
+    _git_setup(result, remote)
+    return result
+
+
+def _blog_toml(profile: str, title: str, author: str) -> str:
+    import json
+
+    # JSON strings are valid TOML basic strings, so any title is written safely.
+    return (
+        "# Settings for `blog`; every key is optional. See README.md for all of them.\n"
+        "[site]\n"
+        f"title = {json.dumps(title, ensure_ascii=False)}\n"
+        f"author = {json.dumps(author, ensure_ascii=False)}\n"
+        f'profile = "{profile}"\n'
+        "\n[publish]\n"
+        'remote = "origin"\n'
+        'message = "Publish: {title}"\n'
+    )
+
+
+def _starter_files(profile: str, title: str, author: str) -> dict[str, str]:
+    import json
+
+    quoted = json.dumps(title, ensure_ascii=False)
+    ignore = "\n".join([*IGNORES[profile], ".blog-cache/"]) + "\n"
+    files: dict[str, str] = {".gitignore": ignore}
+    if profile == "plain":
+        files["posts/" + KEEP] = ""
+        files["index.md"] = f"# {title}\n\nNo posts yet.\n"
+    elif profile == "hugo":
+        files["hugo.toml"] = (f'baseURL = "https://example.org/"\nlanguageCode = "en-us"\n'
+                              f"title = {quoted}\n\n[params]\nauthor = "
+                              f"{json.dumps(author, ensure_ascii=False)}\n")
+        files["content/posts/" + KEEP] = ""
+        files["static/" + KEEP] = ""
+    elif profile == "zola":
+        files["config.toml"] = f'base_url = "https://example.org"\ntitle = {quoted}\n'
+        files["content/posts/_index.md"] = '+++\ntitle = "Posts"\nsort_by = "date"\n+++\n'
+        files["static/" + KEEP] = ""
+    elif profile == "jekyll":
+        files["_config.yml"] = f"title: {quoted}\nauthor: {json.dumps(author)}\n"
+        files["_posts/" + KEEP] = ""
+        files["_drafts/" + KEEP] = ""
+    elif profile == "hexo":
+        files["_config.yml"] = (f"title: {quoted}\nauthor: {json.dumps(author)}\n"
+                                "source_dir: source\nnew_post_name: ':title.md'\n")
+        files["source/_posts/" + KEEP] = ""
+        files["source/_drafts/" + KEEP] = ""
+    return files
+
+
+def _write_files(root: Path, profile: str, files: dict[str, str], adopted: bool) -> InitResult:
+    result = InitResult(root=root, profile=profile, adopted=adopted)
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, text in files.items():
+        path = root / rel
+        if path.exists() or path.is_symlink():
+            result.kept.append(rel)  # never overwrite: what the user has stays
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text.encode("utf-8"))
+        result.created.append(rel)
+    return result
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0")
+    try:
+        return subprocess.run(["git", *args], cwd=root, env=env, capture_output=True,
+                              text=True, timeout=60, check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH; install git and run "
+                       "`blog init` again") from None
+
+
+def _git_user_name() -> str:
+    try:
+        done = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout.strip()
+
+
+def _git_setup(result: InitResult, remote: str | None) -> None:
+    root = result.root
+    inside = _git(root, "rev-parse", "--is-inside-work-tree").returncode == 0
+    if not inside:
+        done = _git(root, "init", "-q", "-b", "main")
+        if done.returncode != 0:
+            raise GitError(f"git init failed in {root}: {redact(done.stderr.strip())}")
+    if remote:
+        done = _git(root, "remote", "add", "--", "origin", remote)
+        if done.returncode != 0:
+            raise GitError(f"could not add remote origin: {redact(done.stderr.strip())}")
+    if inside or result.adopted:
+        return  # an existing repository or site: the user decides what to commit
+    _git(root, "add", "--", *result.created)
+    done = _git(root, "commit", "-q", "-m", "Start the blog", "--", *result.created)
+    if done.returncode != 0:
+        raise GitError(f"created the blog in {root}, but git could not commit: "
+                       f"{redact(done.stderr.strip())}\nSet your name and email "
+                       "(git config --global user.name ...; user.email ...), then run: "
+                       f"git -C {root} commit -m 'Start the blog'")
+    result.committed = True

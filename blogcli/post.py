@@ -1,0 +1,241 @@
+"""A post on disk: its front matter, its body, and where each starts in the file."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from blogcli.errors import ContentError
+
+if TYPE_CHECKING:
+    from blogcli.site import Site
+
+DELIMITERS = {"---": "yaml", "+++": "toml"}
+JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
+DATE_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
+    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+
+
+class PostError(ContentError):
+    """A post that cannot be read; carries the file and line for findings and messages."""
+
+    def __init__(self, path: str, line: int, detail: str) -> None:
+        super().__init__(f"{path}:{line}: {detail}")
+        self.path = path
+        self.line = line
+        self.detail = detail
+
+
+@dataclass
+class Post:
+    """A post as written. ``body_line`` is the 1-based file line where the body starts."""
+
+    path: Path
+    rel: str
+    text: str
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+    fm_format: str | None
+    bom: bool
+    crlf: bool
+    slug: str
+    in_drafts_dir: bool = False
+
+    @property
+    def title(self) -> str:
+        value = self.meta.get("title")
+        return "" if value is None else str(value)
+
+    @property
+    def date(self) -> datetime | date | None:
+        """The post's date, or the Jekyll file-name date; None when absent or unreadable."""
+        try:
+            found = parse_date(self.meta.get("date"))
+        except ValueError:
+            return None
+        if found is None:
+            match = JEKYLL_NAME.match(self.path.stem)
+            if match:
+                try:
+                    return date(int(match[1]), int(match[2]), int(match[3]))
+                except ValueError:
+                    return None
+        return found
+
+    @property
+    def draft(self) -> bool:
+        return (self.in_drafts_dir or self.meta.get("draft") is True
+                or self.meta.get("published") is False)
+
+    @property
+    def tags(self) -> list[str]:
+        value = self.meta.get("tags")
+        if value is None and isinstance(self.meta.get("taxonomies"), dict):
+            value = self.meta["taxonomies"].get("tags")  # Zola keeps tags under [taxonomies]
+        if isinstance(value, str):
+            return [t for t in re.split(r"[,\s]+", value) if t]
+        if isinstance(value, list):
+            return [str(t) for t in value if t is not None]
+        return []
+
+
+def load_post(path: Path, site: Site) -> Post:
+    """Read and split one post; unreadable files raise PostError with the line to look at."""
+    rel = site.rel(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise PostError(rel, 1, f"cannot read it ({err.strerror})") from None
+    return parse_post(raw, path, rel, site)
+
+
+def parse_post(raw: bytes, path: Path, rel: str, site: Site | None = None) -> Post:
+    """Build a Post from the file's bytes."""
+    text, bom = decode(raw, rel)
+    meta, body, body_line, fm_format = split_front_matter(text, rel)
+    drafts_dir = site.drafts_dir if site is not None else None
+    in_drafts = drafts_dir is not None and path.is_relative_to(drafts_dir)
+    return Post(
+        path=path, rel=rel, text=text, meta=meta, body=body, body_line=body_line,
+        fm_format=fm_format, bom=bom, crlf="\r\n" in text[:4096], slug=post_slug(path, meta),
+        in_drafts_dir=in_drafts,
+    )
+
+
+def decode(raw: bytes, rel: str) -> tuple[str, bool]:
+    """Decode UTF-8 (with or without BOM); say which line holds the first bad byte."""
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    if bom:
+        raw = raw[3:]
+    if b"\x00" in raw[:8192]:
+        raise PostError(rel, 1, "is a binary file, not Markdown text")
+    try:
+        return raw.decode("utf-8"), bom
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise PostError(rel, line, f"is not valid UTF-8 (byte 0x{raw[err.start]:02x} "
+                                   f"on line {line}); save it as UTF-8") from None
+
+
+def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, int, str | None]:
+    """Return (meta, body, body_line, format) for YAML ``---``, TOML ``+++`` or JSON ``{``."""
+    # Split on "\n" only: str.splitlines also breaks on form feeds and U+2028, which would
+    # make our line numbers disagree with every editor's.
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    if not lines:
+        return {}, "", 1, None
+    first = lines[0].strip()
+    if first == "{" or (first.startswith("{") and first.endswith("}")):
+        return _split_json(text, rel)
+    fm_format = DELIMITERS.get(first)
+    if fm_format is None:
+        return {}, text, 1, None
+    closers = ("---", "...") if fm_format == "yaml" else ("+++",)
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in closers:
+            fm_text = "".join(lines[1:index])
+            meta = _parse_mapping(fm_text, fm_format, rel, first_line=2)
+            return meta, "".join(lines[index + 1:]), index + 2, fm_format
+    raise PostError(rel, 1, f"front matter opened with {first} on line 1 is never closed "
+                            f"(add a line {first} after the last key)")
+
+
+def _split_json(text: str, rel: str) -> tuple[dict[str, Any], str, int, str | None]:
+    try:
+        meta, end = json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError as err:
+        raise PostError(rel, err.lineno, f"JSON front matter does not parse: {err.msg}") from None
+    if not isinstance(meta, dict):
+        raise PostError(rel, 1, "front matter must be a mapping of keys to values")
+    consumed = text[:end]
+    rest = text[end:]
+    newline = rest.find("\n")
+    body = rest[newline + 1:] if newline >= 0 else ""
+    return meta, body, consumed.count("\n") + 2, "json"
+
+
+def _parse_mapping(fm_text: str, fm_format: str, rel: str, first_line: int) -> dict[str, Any]:
+    if fm_format == "toml":
+        try:
+            meta: Any = tomllib.loads(fm_text)
+        except tomllib.TOMLDecodeError as err:
+            found = re.search(r"at line (\d+)", str(err))
+            line = first_line - 1 + (int(found.group(1)) if found else 1)
+            reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
+            raise PostError(rel, line, f"TOML front matter does not parse: {reason}") from None
+    else:
+        meta = _load_yaml(fm_text, rel, first_line)
+    if meta is None:
+        return {}
+    if not isinstance(meta, dict):
+        kind = "a list" if isinstance(meta, list) else f"a single {type(meta).__name__} value"
+        raise PostError(rel, first_line, f"front matter is {kind}, not a mapping of keys "
+                                         "to values (write `key: value` lines)")
+    return meta
+
+
+def _load_yaml(fm_text: str, rel: str, first_line: int) -> Any:
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
+    try:
+        return YAMLHandler().load(fm_text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        line = first_line + (mark.line if mark is not None else 0)
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise PostError(rel, line, f"YAML front matter does not parse: {problem}") from None
+
+
+def post_slug(path: Path, meta: dict[str, Any]) -> str:
+    """The slug the engine would use: front-matter ``slug``, else the bundle or file name."""
+    slug = meta.get("slug")
+    if isinstance(slug, str) and slug.strip():
+        return slug.strip()
+    stem = path.parent.name if path.stem == "index" else path.stem
+    match = JEKYLL_NAME.match(stem)
+    return match[4] if match else stem
+
+
+def parse_date(value: Any) -> datetime | date | None:
+    """Parse a front-matter date the way the engines accept it; ValueError for junk.
+
+    Accepts YAML/TOML native dates and strings like ``2024-01-02``, ``2024-01-02T10:00:00Z`` and
+    ``2024-01-02 10:00:00 +0000`` (Jekyll and Hexo write the zone after a space).
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime | date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a date")
+    match = DATE_RE.match(value.strip())
+    if not match:
+        raise ValueError(f"{value!r} is not a date (write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00)")
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    if hour is None:
+        return date(int(year), int(month), int(day))
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+                    micro, tzinfo=_zone(zone))
+
+
+def _zone(text: str | None) -> timezone | None:
+    if text is None:
+        return None
+    if text == "Z":
+        return UTC
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    offset = timedelta(hours=hours, minutes=minutes)
+    return timezone(-offset if text[0] == "-" else offset)

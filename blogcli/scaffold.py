@@ -1,0 +1,274 @@
+"""Slugs, file names and Jinja2 scaffolds for `blog new` and `blog init`."""
+
+from __future__ import annotations
+
+import json
+import re
+import traceback
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from blogcli.errors import BlogError, ContentError, UsageError
+from blogcli.files import atomic_write, is_within
+from blogcli.post import PostError, parse_date, split_front_matter
+
+if TYPE_CHECKING:
+    from blogcli.site import Site
+
+# Letters NFKD does not take apart into ASCII.
+TRANSLITERATE = str.maketrans({
+    "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "đ": "d",
+    "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "\u0131": "i",
+})
+MAX_SLUG = 80
+TEMPLATE_NAME = "<scaffold>"
+
+
+@dataclass(frozen=True)
+class NewPost:
+    """What `blog new` made (or would make, with --dry-run)."""
+
+    path: Path
+    rel: str
+    content: str
+    written: bool
+
+
+class _Bare(str):
+    """A string the front-matter renderer writes unquoted (dates are dates, not strings)."""
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII slug: ``"Über Café"`` -> ``"uber-cafe"``; may be empty."""
+    ascii_text = unicodedata.normalize("NFKD", text.translate(TRANSLITERATE))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > MAX_SLUG:
+        slug = slug[:MAX_SLUG].rsplit("-", 1)[0] or slug[:MAX_SLUG]
+    return slug
+
+
+def clean_title(title: str) -> str:
+    """A title on one line: newlines and runs of spaces become one space."""
+    return " ".join(title.split())
+
+
+def check_slug(slug: str) -> str:
+    """Refuse a slug that could name a path outside the posts folder."""
+    if not slug or slug in (".", "..") or re.search(r"[/\\\x00]", slug) or slug.startswith("."):
+        raise UsageError(f"slug {slug!r} is not usable: use letters, digits and dashes "
+                         "(no '/', '..' or leading '.')")
+    return slug
+
+
+def new_post(site: Site, title: str, *, scaffold: str = "post", slug: str | None = None,
+             tags: list[str] | None = None, when: str | None = None, bundle: bool = False,
+             draft: bool = True, dry_run: bool = False, force: bool = False) -> NewPost:
+    """Render a scaffold into the profile's folder and file name; never overwrite unless forced."""
+    title = clean_title(title)
+    if not title:
+        raise UsageError("the title is empty")
+    if slug is None:
+        slug = slugify(title)
+        if not slug:
+            raise UsageError(f"the title {title!r} has no letters or digits to make a file name "
+                             "from; pass one with --slug")
+    check_slug(slug)
+    stamp = _post_date(when)
+    path = post_path(site, slug, stamp, scaffold=scaffold, bundle=bundle, draft=draft)
+    values = {
+        "title": title, "slug": slug, "date": _Bare(stamp.isoformat()), "author": site.author,
+        "tags": list(tags or []), "draft": draft,
+        "site": {"title": site.title, "author": site.author, "profile": site.profile,
+                 "config": site.config},
+    }
+    source, origin = load_scaffold(site, scaffold)
+    content = render_scaffold(source, origin, values)
+    rel = site.rel(path)
+    if dry_run:
+        return NewPost(path, rel, content, written=False)
+    if path.exists() and not force:
+        raise ContentError(f"{rel} already exists; not overwriting it (use --force to replace it)")
+    _write_post(site, path, content)
+    return NewPost(path, rel, content, written=True)
+
+
+def _post_date(when: str | None) -> datetime | date:
+    if when is None:
+        return datetime.now().astimezone().replace(microsecond=0)
+    try:
+        parsed = parse_date(when)
+    except ValueError as err:
+        raise UsageError(f"--date: {err}") from None
+    if parsed is None:
+        raise UsageError("--date is empty")
+    if isinstance(parsed, datetime) and parsed.tzinfo is None:
+        parsed = parsed.astimezone()  # a date without a zone means local time, written with it
+    return parsed
+
+
+def post_path(site: Site, slug: str, stamp: datetime | date, *, scaffold: str, bundle: bool,
+              draft: bool) -> Path:
+    """Where the profile keeps a new post with this slug."""
+    if scaffold == "page":
+        folder = site.content_dir
+    elif draft and site.drafts_dir is not None:
+        folder = site.drafts_dir  # Jekyll and Hexo drafts are known by their folder
+    else:
+        folder = site.posts_dir
+    if bundle:
+        if site.profile not in ("hugo", "zola", "plain"):
+            raise UsageError(f"--bundle needs a Hugo or Zola site; this one is {site.profile}")
+        name = f"{slug}/index.md"
+    elif site.profile == "jekyll" and folder == site.posts_dir:
+        name = f"{stamp:%Y-%m-%d}-{slug}.md"
+    elif site.profile == "hexo" and folder == site.posts_dir:
+        name = hexo_post_name(str(site.engine.get("new_post_name") or ":title.md"), slug, stamp)
+    else:
+        name = f"{slug}.md"
+    path = folder / name
+    if not is_within(path.parent if path.parent.exists() else folder, site.root) \
+            or ".." in Path(name).parts:
+        raise UsageError(f"{site.rel(folder)} points outside the site ({folder.resolve()}); "
+                         "blog writes only inside the site")
+    return path
+
+
+def hexo_post_name(pattern: str, slug: str, stamp: datetime | date) -> str:
+    """Expand Hexo's ``new_post_name`` (``:year-:month-:day-:title.md`` and friends)."""
+    moment = stamp if isinstance(stamp, datetime) else datetime(stamp.year, stamp.month, stamp.day)
+    fields = {
+        "year": f"{moment.year:04d}", "month": f"{moment.month:02d}", "i_month": str(moment.month),
+        "day": f"{moment.day:02d}", "i_day": str(moment.day), "hour": f"{moment.hour:02d}",
+        "minute": f"{moment.minute:02d}", "second": f"{moment.second:02d}", "title": slug,
+        "post_title": slug,
+    }
+    name = re.sub(r":(i_month|i_day|post_title|year|month|day|hour|minute|second|title)",
+                  lambda m: fields[m.group(1)], pattern)
+    return name if name.endswith(".md") else name + ".md"
+
+
+def builtin_scaffold_dir() -> Path:
+    """Built-in scaffolds: inside the installed package, or the source checkout's top folder."""
+    packaged = Path(__file__).parent / "scaffolds"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "scaffolds"
+
+
+def load_scaffold(site: Site, name: str) -> tuple[str, str]:
+    """The scaffold's source and where it came from; the site's own scaffold wins."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        raise UsageError(f"scaffold name {name!r} is not valid (letters, digits, - and _)")
+    builtin = builtin_scaffold_dir()
+    candidates = [site.root / "scaffolds" / f"{name}.md", builtin / site.profile / f"{name}.md",
+                  builtin / f"{name}.md"]
+    for path in candidates:
+        if path.is_file():
+            try:
+                return path.read_text(encoding="utf-8-sig"), _origin(site, path)
+            except (OSError, UnicodeDecodeError) as err:
+                raise UsageError(f"{_origin(site, path)}: cannot read the scaffold ({err})") \
+                    from None
+    raise UsageError(f"no scaffold named {name!r} (looked in {site.rel(site.root / 'scaffolds')}/ "
+                     "and the built-in ones: post, draft, page)")
+
+
+def _origin(site: Site, path: Path) -> str:
+    return site.rel(path) if is_within(path, site.root) else f"built-in scaffolds/{path.name}"
+
+
+def render_scaffold(source: str, origin: str, values: dict[str, Any]) -> str:
+    """Render a scaffold; front-matter values are quoted so any title stays valid YAML or TOML."""
+    fm_source, body_source, fm_format = _split_source(source)
+    offset = fm_source.count("\n")
+    front = _render(fm_source, origin, values, fm_format, 0) if fm_source else ""
+    body = _render(body_source, origin, values, None, offset)
+    content = front + body
+    try:
+        split_front_matter(content, origin)
+    except PostError as err:
+        raise UsageError(f"{origin}: the rendered front matter does not parse "
+                         f"({err.detail}); fix the scaffold") from None
+    return content
+
+
+def _split_source(source: str) -> tuple[str, str, str | None]:
+    lines = source.split("\n")
+    opener = lines[0].strip() if lines else ""
+    fm_format = {"---": "yaml", "+++": "toml"}.get(opener)
+    if fm_format is None:
+        return "", source, None
+    for index in range(1, len(lines)):
+        if lines[index].strip() == opener:
+            return "\n".join(lines[: index + 1]) + "\n", "\n".join(lines[index + 1:]), fm_format
+    return "", source, None
+
+
+def _render(source: str, origin: str, values: dict[str, Any], fm_format: str | None,
+            line_offset: int) -> str:
+    import jinja2
+
+    finalize = (lambda v: _front_matter_value(v, fm_format)) if fm_format else _plain_value
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             autoescape=False, finalize=finalize)
+    try:
+        return env.from_string(source).render(values)
+    except jinja2.TemplateSyntaxError as err:
+        raise UsageError(f"{origin}:{(err.lineno or 1) + line_offset}: scaffold syntax error: "
+                         f"{err.message}") from None
+    except jinja2.UndefinedError as err:
+        line = _template_line(err) + line_offset
+        raise UsageError(f"{origin}:{line}: {err.message} (variables: title, slug, date, author, "
+                         "tags, draft, site)") from None
+    except (jinja2.TemplateError, TypeError, ValueError) as err:
+        raise UsageError(f"{origin}: scaffold failed to render: {err}") from None
+
+
+def _template_line(err: BaseException) -> int:
+    lines = [f.lineno for f in traceback.extract_tb(err.__traceback__)
+             if f.filename == "<template>" and f.lineno]
+    return lines[-1] if lines else 1
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else value
+
+
+def _front_matter_value(value: Any, fm_format: str | None) -> Any:
+    """Write a value so front matter means exactly it (Hexo quotes scaffold values too)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "" if fm_format == "yaml" else '""'
+    if isinstance(value, _Bare | int | float):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return json.dumps([str(v) for v in value], ensure_ascii=False)
+    text = str(value)
+    if fm_format == "yaml" and _yaml_plain_ok(text):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _yaml_plain_ok(text: str) -> bool:
+    """True when ``text`` written bare reads back in YAML as the same string."""
+    import yaml
+
+    if not text or text != text.strip() or "\n" in text:
+        return False
+    try:
+        return bool(yaml.safe_load(f"k: {text}") == {"k": text})
+    except yaml.YAMLError:
+        return False
+
+
+def _write_post(site: Site, path: Path, content: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, content.encode("utf-8"))
+    except OSError as err:
+        raise BlogError(f"cannot write {site.rel(path)}: {err.strerror}") from None

@@ -1,0 +1,263 @@
+"""The site a command runs in: its root, its profile, its settings and its posts."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from blogcli.errors import UsageError
+from blogcli.files import is_within
+
+PROFILES = ("hugo", "jekyll", "hexo", "zola", "plain")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
+                "config.toml", "config.yaml", "config.yml", "config.json")
+# Folders no site engine renders and no post lives in.
+SKIP_DIRS = {".git", "node_modules", "public", "_site", "resources", ".blog-cache", "vendor"}
+
+
+@dataclass(frozen=True)
+class Site:
+    """A blog on disk. Paths are absolute; ``config`` is blog.toml, ``engine`` its engine's."""
+
+    root: Path
+    profile: str
+    config: dict[str, Any] = field(default_factory=dict)
+    engine: dict[str, Any] = field(default_factory=dict)
+    posts_dir: Path = Path()
+    drafts_dir: Path | None = None
+    static_dirs: tuple[Path, ...] = ()
+    content_dir: Path = Path()
+    title: str = ""
+    author: str = ""
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the site root, with forward slashes."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A table of blog.toml, or an empty one."""
+        value = self.config.get(name, {})
+        return value if isinstance(value, dict) else {}
+
+
+def find_site(start: Path | None = None, site_dir: Path | None = None) -> Site:
+    """Find the site containing ``start`` (walking up), or open ``site_dir`` as given."""
+    if site_dir is not None:
+        root = site_dir.resolve()
+        if not root.is_dir():
+            raise UsageError(f"--site {site_dir}: no such folder")
+        if detect_profile(root) is None:
+            raise UsageError(f"{root} is not a blog: no blog.toml and no Hugo, Jekyll, Hexo or "
+                             "Zola site there (run `blog init` to make one)")
+        return open_site(root)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if detect_profile(folder) is not None:
+            return open_site(folder)
+    raise UsageError(f"{here} is not inside a blog: no blog.toml and no Hugo, Jekyll, Hexo or "
+                     "Zola site in it or above it (run `blog init`, or pass --site DIR)")
+
+
+def detect_profile(root: Path) -> str | None:
+    """The profile a folder's own files say it is, or None when it is not a site."""
+    if (root / "blog.toml").is_file():
+        return _profile_from_blog_toml(root) or _engine_profile(root) or "plain"
+    return _engine_profile(root)
+
+
+def _engine_profile(root: Path) -> str | None:
+    if (root / "_config.yml").is_file() or (root / "_config.yaml").is_file():
+        if (root / "source").is_dir():
+            return "hexo"
+        if (root / "_posts").is_dir() or (root / "_drafts").is_dir():
+            return "jekyll"
+    has_content = (root / "content").is_dir()
+    if (root / "config.toml").is_file() and has_content and _is_zola_config(root / "config.toml"):
+        return "zola"
+    hugo_dir = (root / "config" / "_default").is_dir()
+    if has_content and (hugo_dir or any((root / name).is_file() for name in HUGO_CONFIGS)):
+        return "hugo"
+    return None
+
+
+def _is_zola_config(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"^\s*base_url\s*=", text, re.MULTILINE) is not None
+
+
+def _profile_from_blog_toml(root: Path) -> str | None:
+    profile = load_blog_toml(root).get("site", {}).get("profile")
+    if profile is None:
+        return None
+    if profile not in PROFILES:
+        raise UsageError(f"{root / 'blog.toml'}: [site] profile = {profile!r} is not one of "
+                         f"{', '.join(PROFILES)}")
+    return str(profile)
+
+
+def load_blog_toml(root: Path) -> dict[str, Any]:
+    """Parse blog.toml; a file that is not valid TOML is a usage error naming file and line."""
+    path = root / "blog.toml"
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{path}: not valid UTF-8 ({err.reason})") from None
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"{path}:{_toml_error_line(err)}: not valid TOML: {_toml_reason(err)}") \
+            from None
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read it ({err.strerror})") from None
+
+
+def _toml_error_line(err: tomllib.TOMLDecodeError) -> int:
+    found = re.search(r"at line (\d+)", str(err))
+    return int(found.group(1)) if found else 1
+
+
+def _toml_reason(err: tomllib.TOMLDecodeError) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
+
+
+def load_engine_config(root: Path, profile: str) -> dict[str, Any]:
+    """The engine's own configuration, for the settings blog mirrors (summaryLength, permalinks)."""
+    if profile in ("jekyll", "hexo"):
+        return _load_yaml_config(root / "_config.yml")
+    if profile == "zola":
+        return _load_toml_config(root / "config.toml")
+    if profile == "hugo":
+        for name in HUGO_CONFIGS:
+            path = root / name
+            if path.is_file():
+                return _load_yaml_config(path) if path.suffix in (".yaml", ".yml", ".json") \
+                    else _load_toml_config(path)
+        for name in ("hugo.toml", "config.toml"):
+            path = root / "config" / "_default" / name
+            if path.is_file():
+                return _load_toml_config(path)
+    return {}
+
+
+def _load_toml_config(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        raise UsageError(f"{path}: cannot read it as UTF-8 text") from None
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"{path}:{_toml_error_line(err)}: not valid TOML: {_toml_reason(err)}") \
+            from None
+
+
+def _load_yaml_config(path: Path) -> dict[str, Any]:
+    import yaml  # PyYAML comes with python-frontmatter; only sites with YAML configs pay for it
+
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        raise UsageError(f"{path}: cannot read it as UTF-8 text") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise UsageError(f"{path}:{line}: not valid YAML: {getattr(err, 'problem', err)}") \
+            from None
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def open_site(root: Path) -> Site:
+    """Build the Site for a folder already known to be one."""
+    profile = detect_profile(root) or "plain"
+    config = load_blog_toml(root)
+    engine = load_engine_config(root, profile)
+    table = config.get("site", {}) if isinstance(config.get("site"), dict) else {}
+    content_dir, posts, drafts, static = _layout(root, profile, engine)
+    if "posts_dir" in table:
+        posts = root / str(table["posts_dir"])
+    if table.get("drafts_dir"):
+        drafts = root / str(table["drafts_dir"])
+    if "static_dirs" in table:
+        static = tuple(root / str(d) for d in table["static_dirs"])
+    return Site(
+        root=root, profile=profile, config=config, engine=engine,
+        posts_dir=posts, drafts_dir=drafts, static_dirs=static, content_dir=content_dir,
+        title=str(table.get("title") or engine.get("title") or root.name),
+        author=str(table.get("author") or _engine_author(engine)),
+    )
+
+
+def _layout(root: Path, profile: str,
+            engine: dict[str, Any]) -> tuple[Path, Path, Path | None, tuple[Path, ...]]:
+    """Content, posts, drafts and static folders as each engine lays them out."""
+    if profile == "hugo":
+        content = root / str(engine.get("contentDir", "content"))
+        posts = _first_dir(content, ("posts", "post", "blog")) or content / "posts"
+        return content, posts, None, (root / str(engine.get("staticDir", "static")),)
+    if profile == "zola":
+        content = root / "content"
+        posts = _first_dir(content, ("posts", "blog", "post")) or content
+        return content, posts, None, (root / "static",)
+    if profile == "jekyll":
+        return root, root / "_posts", root / "_drafts", (root,)
+    if profile == "hexo":
+        source = root / str(engine.get("source_dir", "source"))
+        return source, source / "_posts", source / "_drafts", (source,)
+    return root, root / "posts", None, (root / "static", root)
+
+
+def _first_dir(base: Path, names: tuple[str, ...]) -> Path | None:
+    return next((base / n for n in names if (base / n).is_dir()), None)
+
+
+def _engine_author(engine: dict[str, Any]) -> str:
+    author = engine.get("author") or engine.get("params", {}).get("author", "")
+    if isinstance(author, dict):
+        author = author.get("name", "")
+    if isinstance(author, list):
+        author = ", ".join(str(a) for a in author)
+    return str(author or "")
+
+
+def iter_post_paths(site: Site, drafts: bool = True) -> list[Path]:
+    """Every post's Markdown file, sorted; links are not followed out of the site."""
+    folders = [site.posts_dir]
+    if drafts and site.drafts_dir is not None:
+        folders.append(site.drafts_dir)
+    found: list[Path] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        if not is_within(folder, site.root):
+            raise UsageError(f"{site.rel(folder)} is a link to {folder.resolve()}, "
+                             "outside the site")
+        found.extend(_walk_markdown(folder, site.root))
+    return sorted(found)
+
+
+def _walk_markdown(folder: Path, root: Path) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        here = Path(dirpath)
+        # In a Hugo leaf bundle only index.md is a page; other Markdown files are its resources.
+        if "index.md" in filenames and here != folder:
+            found.append(here / "index.md")
+            dirnames[:] = []
+            continue
+        for name in filenames:
+            if name.endswith(MARKDOWN_SUFFIXES) and name != "_index.md" \
+                    and not name.startswith("."):
+                path = here / name
+                if not path.is_symlink() or is_within(path, root):
+                    found.append(path)
+    return found

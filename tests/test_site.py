@@ -1,0 +1,116 @@
+"""Finding the site, detecting its profile, reading blog.toml, listing posts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from blogcli.errors import UsageError
+from blogcli.site import detect_profile, find_site, iter_post_paths
+
+
+def make(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if rel.endswith("/"):
+            path.mkdir(exist_ok=True)
+        else:
+            path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("files", "profile"),
+    [
+        ({"hugo.toml": 'title = "x"\n', "content/posts/": ""}, "hugo"),
+        ({"config.yaml": "title: x\n", "content/": ""}, "hugo"),
+        ({"config.toml": 'baseURL = "https://x/"\n', "content/": ""}, "hugo"),
+        ({"config.toml": 'base_url = "https://x"\n', "content/": ""}, "zola"),
+        ({"_config.yml": "title: x\n", "_posts/": ""}, "jekyll"),
+        ({"_config.yml": "title: x\n", "source/_posts/": ""}, "hexo"),
+        ({"blog.toml": "[site]\n"}, "plain"),
+        ({"blog.toml": '[site]\nprofile = "jekyll"\n'}, "jekyll"),
+        ({"README.md": "hi\n"}, None),
+    ],
+)
+def test_detect_profile(tmp_path: Path, files: dict[str, str], profile: str | None) -> None:
+    assert detect_profile(make(tmp_path, files)) == profile
+
+
+def test_find_site_walks_up(tmp_path: Path) -> None:
+    make(tmp_path, {"hugo.toml": 'title = "Lab"\n[params]\nauthor = "Ann"\n',
+                    "content/posts/a/": ""})
+    site = find_site(start=tmp_path / "content" / "posts" / "a")
+    assert site.root == tmp_path.resolve()
+    assert site.profile == "hugo"
+    assert site.title == "Lab" and site.author == "Ann"
+    assert site.posts_dir == tmp_path.resolve() / "content" / "posts"
+
+
+def test_outside_any_blog_names_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=f"{tmp_path} is not inside a blog"):
+        find_site(start=tmp_path)
+
+
+def test_site_option_must_be_a_site(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="is not a blog"):
+        find_site(site_dir=tmp_path)
+
+
+def test_invalid_blog_toml_names_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "blog.toml").write_text('[site]\ntitle = "x"\nauthor = \n', encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        find_site(start=tmp_path)
+    assert f"{tmp_path / 'blog.toml'}:3: not valid TOML" in str(caught.value)
+
+
+def test_unknown_profile_in_blog_toml(tmp_path: Path) -> None:
+    (tmp_path / "blog.toml").write_text('[site]\nprofile = "gatsby"\n', encoding="utf-8")
+    with pytest.raises(UsageError, match="'gatsby' is not one of"):
+        find_site(start=tmp_path)
+
+
+def test_blog_toml_overrides_folders(tmp_path: Path) -> None:
+    make(tmp_path, {"blog.toml": '[site]\nposts_dir = "writing"\nstatic_dirs = ["img"]\n'})
+    site = find_site(start=tmp_path)
+    assert site.posts_dir == tmp_path.resolve() / "writing"
+    assert site.static_dirs == (tmp_path.resolve() / "img",)
+
+
+def test_iter_posts_skips_section_pages_and_bundle_resources(tmp_path: Path) -> None:
+    make(tmp_path, {
+        "hugo.toml": "", "content/posts/_index.md": "", "content/posts/a.md": "",
+        "content/posts/b/index.md": "", "content/posts/b/notes.md": "",
+        "content/posts/.hidden.md": "", "content/posts/c.markdown": "",
+    })
+    site = find_site(start=tmp_path)
+    assert [site.rel(p) for p in iter_post_paths(site)] == [
+        "content/posts/a.md", "content/posts/b/index.md", "content/posts/c.markdown"]
+
+
+def test_jekyll_drafts_listed_only_when_asked(tmp_path: Path) -> None:
+    make(tmp_path, {"_config.yml": "", "_posts/2024-01-01-a.md": "", "_drafts/b.md": ""})
+    site = find_site(start=tmp_path)
+    assert len(iter_post_paths(site)) == 2
+    assert [site.rel(p) for p in iter_post_paths(site, drafts=False)] == ["_posts/2024-01-01-a.md"]
+
+
+def test_posts_folder_linked_outside_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    make(outside, {"x.md": "---\ntitle: x\n---\n"})
+    site_root = tmp_path / "site"
+    make(site_root, {"blog.toml": ""})
+    os.symlink(outside, site_root / "posts")
+    site = find_site(start=site_root)
+    with pytest.raises(UsageError, match="outside the site"):
+        iter_post_paths(site)
+
+
+def test_symlink_loop_is_not_followed(tmp_path: Path) -> None:
+    make(tmp_path, {"blog.toml": "", "posts/a.md": ""})
+    os.symlink(tmp_path / "posts", tmp_path / "posts" / "loop")
+    site = find_site(start=tmp_path)
+    assert [site.rel(p) for p in iter_post_paths(site)] == ["posts/a.md"]
