@@ -23,7 +23,7 @@ _BLOCK_NEWLINE = {"heading_close", "blockquote_open", "blockquote_close", "bulle
                   "tbody_close", "tr_open", "tr_close", "th_close", "td_close", "dl_open",
                   "dl_close",
                   "dt_close", "dd_close", "hr"}
-_TRIGGERS = frozenset("'\"-.<>")
+_CANDIDATE = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 _URL_TAIL = (r"[-a-zA-Z0-9@:%._+~#=]{1,256}\.[a-z]+(?::\d+)?"
              r"""(?:[/#?][-a-zA-Z0-9@:%_+.~#$!?&/=();,'">^{}\[\]`]*)?""")
 # Goldmark's linkify (on in Hugo): typography never applies inside a bare URL.
@@ -160,29 +160,26 @@ class _Renderer:
         return "".join(out)
 
     def text(self, text: str, flat: list[str], k: int) -> str:
-        if not _TRIGGERS.intersection(text):
+        if _CANDIDATE.search(text) is None:
             return escape(text)
-        rest = "".join(flat[k + 1:]).split("\n", 1)
-        tail = rest[0] + ("\n" if len(rest) > 1 else "")
-        prev = "".join(flat[:k])
-        out: list[str] = []
         urls = _url_spans(text)
-        i = 0
-        while i < len(text):
-            ch = text[i]
-            if i in urls:
-                out.append(escape(text[i:urls[i]]))
-                i = urls[i]
+        out: list[str] = []
+        i = done = 0
+        while (m := _CANDIDATE.search(text, i)) is not None:
+            i = m.start()
+            if urls and (url := _inside(urls, i)):
+                i = url
                 continue
-            if ch in _TRIGGERS:
-                before = text[i - 1] if i else (prev[-1] if prev else "\n")
-                hit = substitute(text[i:] + tail, before, self.counter)
-                if hit:
-                    out.append(hit[0])
-                    i += hit[1]
-                    continue
-            out.append(escape(ch))
-            i += 1
+            before = text[i - 1] if i else _last_char(flat, k)
+            # Goldmark looks at most a few characters ahead, within the source line.
+            line = text[i:i + 8] if i + 8 < len(text) else text[i:] + _line_tail(flat, k)
+            hit = substitute(line, before, self.counter)
+            if hit:
+                out.append(escape(text[done:i]) + hit[0])
+                done = i = i + hit[1]
+            else:
+                i += 1
+        out.append(escape(text[done:]))
         return "".join(out)
 
     def other(self, tok: Token) -> str:
@@ -208,6 +205,26 @@ class _Renderer:
         if kind.endswith("_open") or kind.endswith("_close"):
             return f"<{'/' if kind.endswith('_close') else ''}{tok.tag}>"
         return ""
+
+
+def _inside(urls: dict[int, int], i: int) -> int:
+    """The end of the URL that covers position ``i``, else 0."""
+    return next((end for start, end in urls.items() if start <= i < end), 0)
+
+
+def _last_char(flat: list[str], k: int) -> str:
+    prev = next((s for s in reversed(flat[:k]) if s), "")
+    return prev[-1] if prev else "\n"
+
+
+def _line_tail(flat: list[str], k: int) -> str:
+    """The source after inline token ``k``, up to a few characters or the line's end."""
+    tail = ""
+    for part in flat[k + 1:]:
+        tail += part
+        if "\n" in tail or len(tail) >= 8:
+            break
+    return tail.split("\n", 1)[0] + "\n" if "\n" in tail else tail
 
 
 def _url_spans(text: str) -> dict[int, int]:
