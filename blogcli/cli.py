@@ -218,7 +218,7 @@ def list_posts(
         return
     from blogcli.listview import list_table
 
-    _console().print(list_table(listing.records))
+    typer.echo(_rich_text(list_table(listing.records)), nl=False)
 
 
 @app.command()
@@ -284,9 +284,16 @@ def stats(ctx: typer.Context, output: FormatOption = OutputFormat.text) -> None:
         typer.echo(stats_text(result), nl=False)
 
 
-def _console() -> Any:
-    """A Rich console on stdout: terminal width on a terminal, else $COLUMNS or 100."""
+def _rich_text(renderable: Any) -> str:
+    """Render with Rich: colour and the terminal's width on a terminal, else $COLUMNS or 100
+    columns, no colour; trailing spaces dropped."""
+    import io
+    import shutil
+
     from rich.console import Console
 
-    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 100)
-    return Console(file=sys.stdout, width=width, highlight=False)
+    tty = sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if tty else int(os.environ.get("COLUMNS") or 100)
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, force_terminal=tty, highlight=False).print(renderable)
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

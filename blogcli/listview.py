@@ -68,7 +68,7 @@ def index_markdown(site: Site, listing: Listing) -> str:
     """The front page as Markdown, from the site's ``scaffolds/index.md`` or the built-in one."""
     import jinja2
 
-    from blogcli.scaffold import builtin_scaffold_dir
+    from blogcli.scaffold import _template_line, builtin_scaffold_dir
 
     own = site.root / "scaffolds" / "index.md"
     path = own if own.is_file() else builtin_scaffold_dir() / "index.md"
@@ -81,7 +81,7 @@ def index_markdown(site: Site, listing: Listing) -> str:
         return template.render(site={"title": site.title, "author": site.author,
                                      "profile": site.profile}, posts=posts)
     except jinja2.TemplateError as err:
-        line = getattr(err, "lineno", None) or 1
+        line = getattr(err, "lineno", None) or _template_line(err)
         raise ContentError(f"{site.rel(path)}:{line}: {err.message or err}") from None
     except OSError as err:
         raise UsageError(f"{path}: cannot read it ({err.strerror})") from None
