@@ -193,9 +193,14 @@ def _listing(ctx: typer.Context, drafts: bool = True) -> tuple[Site, Any]:
 
 
 def _echo_json(value: Any) -> None:
+    """JSON for scripts; a list is written one item per line (fast, and still diffable)."""
     import json
 
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    if isinstance(value, list):
+        items = ",\n".join(json.dumps(item, ensure_ascii=False) for item in value)
+        typer.echo(f"[\n{items}\n]" if value else "[]")
+    else:
+        typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 @app.command("list")
@@ -216,9 +221,10 @@ def list_posts(
     if output is OutputFormat.json:
         _echo_json([r.to_json() for r in listing.records])
         return
-    from blogcli.listview import list_table
+    from blogcli.listview import list_text
 
-    typer.echo(_rich_text(list_table(listing.records)), nl=False)
+    width, bold = _terminal()
+    typer.echo(list_text(listing.records, width, bold), nl=False)
 
 
 @app.command()
@@ -284,16 +290,10 @@ def stats(ctx: typer.Context, output: FormatOption = OutputFormat.text) -> None:
         typer.echo(stats_text(result), nl=False)
 
 
-def _rich_text(renderable: Any) -> str:
-    """Render with Rich: colour and the terminal's width on a terminal, else $COLUMNS or 100
-    columns, no colour; trailing spaces dropped."""
-    import io
+def _terminal() -> tuple[int, bool]:
+    """Width and whether to use bold: a terminal's own, else $COLUMNS or 100 and plain."""
     import shutil
 
-    from rich.console import Console
-
-    tty = sys.stdout.isatty()
-    width = shutil.get_terminal_size().columns if tty else int(os.environ.get("COLUMNS") or 100)
-    buffer = io.StringIO()
-    Console(file=buffer, width=width, force_terminal=tty, highlight=False).print(renderable)
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns, "NO_COLOR" not in os.environ
+    return int(os.environ.get("COLUMNS") or 100), False

@@ -41,6 +41,11 @@ def _parser() -> MarkdownIt:
     md.use(footnote_plugin, inline=False).use(deflist_plugin)
     # Keep escapes and entities as their own tokens: Goldmark's typographer never sees them.
     md.core.ruler.disable("text_join")
+    # Goldmark keeps every link (an unsafe URL just loses its href) and shows URLs as written;
+    # markdown-it's URL checks and percent-decoding would change the text, and cost time.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    md.normalizeLinkText = lambda link: link  # type: ignore[method-assign]
     return md
 
 
