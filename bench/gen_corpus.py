@@ -13,13 +13,15 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
-WORDS = (
+_TEXT = (
     "the model learns a representation of data by predicting masked parts from context while "
     "training with large batches on many images and text tokens so that downstream tasks such "
     "as classification detection and retrieval improve without labels we measure accuracy loss "
     "and throughput across several runs and compare against baselines from recent papers"
-).split()
-CJK = "自然语言处理是人工智能的一个重要分支它研究如何让计算机理解和生成人类语言近年来随着深度学习的发展"
+)
+WORDS = tuple(_TEXT.split())
+CJK = ("自然语言处理是人工智能的一个重要分支它研究如何让计算机理解和生成人类语言"
+       "近年来随着深度学习的发展")
 TAGS = ["ml", "ssl", "python", "go", "hugo", "notes", "paper", "vision", "nlp", "tools", "life"]
 LAYOUT_SINGLE = "{{ .Title }} {{ .WordCount }} {{ .ReadingTime }}\n{{ .Content }}\n"
 LAYOUT_INDEX = ("{{ range .Site.RegularPages }}{{ .Title }} {{ .WordCount }} {{ .ReadingTime }}"
@@ -82,7 +84,7 @@ def cjk_body(rng: random.Random) -> str:
     paras = []
     for _ in range(rng.randint(3, 12)):
         start = rng.randrange(len(CJK) - 20)
-        paras.append(CJK[start:] + "。Hugo静态网站，" + CJK[: rng.randint(10, 40)] + "。")
+        paras.append(CJK[start:] + "。Hugo静态网站\uff0c" + CJK[: rng.randint(10, 40)] + "。")
     return "\n\n".join(paras) + "\n"
 
 
@@ -95,7 +97,8 @@ def front_matter(rng: random.Random, i: int, stamp: datetime, cjk: bool) -> str:
                  f"tags = {json.dumps(tags)}"]
         lines += ["draft = true"] if draft else []
         return "+++\n" + "\n".join(lines) + "\n+++\n"
-    lines = [f"title: {json.dumps(title)}", f"date: {stamp.isoformat()}+00:00", f"tags: [{', '.join(tags)}]"]
+    lines = [f"title: {json.dumps(title)}", f"date: {stamp.isoformat()}+00:00",
+             f"tags: [{', '.join(tags)}]"]
     lines += ["draft: true"] if draft else []
     lines += ["isCJKLanguage: true"] if cjk else []
     if rng.random() < 0.05:

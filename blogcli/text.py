@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from blogcli import hugotext as hugo
-from blogcli.goldmark import render
-from blogcli.shortcodes import expand_hugo, expand_liquid, replace_placeholders
 
 HUGO_MORE = "<!--more-->"
 HEXO_MORE = r"<!--\s*more\s*-->"
@@ -106,6 +104,10 @@ def is_cjk_page(source: str, meta: dict[str, Any], options: TextOptions) -> bool
 
 def to_html(body: str, options: TextOptions) -> str:
     """The page's HTML as the engine renders it (shortcodes expanded, Goldmark's shape)."""
+    # Imported here: markdown-it is only needed when something is rendered, not on warm runs.
+    from blogcli.goldmark import render
+    from blogcli.shortcodes import expand_hugo, expand_liquid, replace_placeholders
+
     placeholders: dict[str, str] = {}
     if options.syntax == "hugo":
         body, placeholders = expand_hugo(body)
