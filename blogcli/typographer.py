@@ -65,55 +65,64 @@ class Counter:
     double: int = 0
 
 
-def _asciip(line: str, i: int) -> bool:
-    return len(line) > i and (line[i] in _ASCII_PUNCT or line[i] in _ASCII_SPACE)
+# Goldmark works on bytes: lengths count UTF-8 bytes and line[2] may be inside a character.
+def _at(raw: bytes, i: int) -> str:
+    return chr(raw[i]) if i < len(raw) else ""
 
 
-def _single(line: str, before: str, can_open: bool, can_close: bool, n: Counter) -> str | None:
-    decade = len(line) > 3 and line[1:3].isascii() and line[1:3].isdigit() and line[3] == "s"
+def _asciip(raw: bytes, i: int) -> bool:
+    """``util.IsPunct(line[i]) || util.IsSpace(line[i])`` on the byte at ``i``."""
+    ch = _at(raw, i)
+    return bool(ch) and (ch in _ASCII_PUNCT or ch in _ASCII_SPACE)
+
+
+def _maybe_close(line: str, raw: bytes, can_open: bool, can_close: bool) -> bool:
+    return can_close and can_open and len(raw) > 1 and _is_punct(line[1]) and (
+        len(raw) == 2 or _asciip(raw, 2))
+
+
+def _single(line: str, raw: bytes, before: str, opens: tuple[bool, bool], n: Counter) -> str | None:
+    can_open, can_close = opens
+    decade = raw[1:3].isdigit() and raw[3:4] == b"s"
     if can_open and not can_close and decade:
         after = line[4] if len(line) > 4 else " "
         if _is_space_rune(after) or _is_punct_rune(after):
             return RSQUO  # decade: '90s
-    if len(line) > 1 and (_is_punct(before) or is_go_space(before)) and line[1] in "tenl":
+    if len(raw) > 1 and (_is_punct(before) or is_go_space(before)) and line[1] in "tenl":
         return RSQUO  # 'twas, 'em, 'net
-    if len(line) > 1 and (unicodedata.category(before) == "Nd" or _is_letter(before)) \
+    if len(raw) > 1 and (unicodedata.category(before) == "Nd" or _is_letter(before)) \
             and _is_letter(line[1]):
         return RSQUO  # an apostrophe between letters
     if can_open and not can_close:
         kind = LSQUO
-        if len(line) > 1 and line[1] in "smtd" and (len(line) < 3 or _asciip(line, 2)):
+        if len(raw) > 1 and line[1] in "smtd" and (len(raw) < 3 or _asciip(raw, 2)):
             kind = RSQUO
-        if len(line) > 2 and line[1:3] in ("ve", "ll", "re") and (
-                len(line) < 4 or _asciip(line, 3)):
+        if raw[1:3] in (b"ve", b"ll", b"re") and (len(raw) < 4 or _asciip(raw, 3)):
             kind = RSQUO
         if kind == LSQUO:
             n.single += 1
         return kind
     # Goldmark's operator precedence makes this true for nearly every remaining quote.
-    if len(line) > 2 and unicodedata.category(line[1]) != "Nd":
+    if len(raw) > 2 and unicodedata.category(line[1]) != "Nd":
         return RSQUO
-    if n.single > 0:
-        maybe = can_close and can_open and len(line) > 1 and _is_punct(line[1]) and (
-            len(line) == 2 or (len(line) > 2 and line[2] in _ASCII_PUNCT) or _asciip(line, 2))
-        if (can_close and not can_open) or maybe:
-            n.single -= 1
-            return RSQUO
+    if n.single > 0 and ((can_close and not can_open)
+                         or _maybe_close(line, raw, can_open, can_close)):
+        n.single -= 1
+        return RSQUO
     return None
 
 
-def _double(line: str, before: str, can_open: bool, can_close: bool, n: Counter) -> str | None:
+def _double(line: str, raw: bytes, before: str, opens: tuple[bool, bool], n: Counter) -> str | None:
+    can_open, can_close = opens
     if can_open and not can_close:
         n.double += 1
         return LDQUO
-    if n.double > 0:
-        maybe = can_close and can_open and len(line) > 1 and _is_punct(line[1]) and (
-            len(line) == 2 or (len(line) > 2 and line[2] in _ASCII_PUNCT) or _asciip(line, 2))
-        if (can_close and not can_open) or maybe:
-            if len(line) > 1 and line[1] == '"' and unicodedata.category(before) == "Nd":
-                return None  # Monitor 21""
-            n.double -= 1
-            return RDQUO
+    if n.double > 0 and ((can_close and not can_open)
+                         or _maybe_close(line, raw, can_open, can_close)):
+        if len(raw) > 1 and line[1] == '"' and unicodedata.category(before) == "Nd":
+            return None  # Monitor 21""
+        n.double -= 1
+        return RDQUO
     return None
 
 
@@ -137,7 +146,7 @@ def substitute(line: str, before: str, n: Counter) -> tuple[str, int] | None:
             return "&ndash;", 2
     if c not in "'\"":
         return None
-    can_open, can_close = _flanking(line, before)
-    rule: Callable[[str, str, bool, bool, Counter], str | None] = _single if c == "'" else _double
-    entity = rule(line, before, can_open, can_close, n)
+    rule: Callable[[str, bytes, str, tuple[bool, bool], Counter], str | None] = (
+        _single if c == "'" else _double)
+    entity = rule(line, line.encode("utf-8"), before, _flanking(line, before), n)
     return (entity, 1) if entity else None

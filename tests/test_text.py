@@ -12,23 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from blogcli import hugotext
+from blogcli.post import split_front_matter
 from blogcli.text import TextOptions, analyse
 
 SITE = Path(__file__).parent / "fixtures" / "hugo_diff"
 VARIANTS = ("hugo", "variant")
-
-
-def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """Enough front-matter parsing for the fixtures (YAML ``---`` or TOML ``+++``)."""
-    text = text.replace("\r\n", "\n") if text.startswith("---\r\n") else text
-    for fence, load in (("---", yaml.safe_load), ("+++", tomllib.loads)):
-        if text.startswith(fence + "\n"):
-            head, _, body = text[len(fence) + 1:].partition(f"\n{fence}\n")
-            return dict(load(head) or {}), body
-    return {}, text
 
 
 def expected(variant: str) -> list[dict[str, Any]]:
@@ -44,7 +34,7 @@ def options_for(variant: str) -> TextOptions:
 
 def compute(variant: str, rel: str) -> dict[str, Any]:
     raw = (SITE / "content" / rel).read_bytes().decode("utf-8")
-    meta, body = split_front_matter(raw)
+    meta, body, _, _ = split_front_matter(raw, rel)
     stats = analyse(body, meta, options_for(variant), source=raw)
     return {"words": stats.words, "minutes": stats.reading_time, "truncated": stats.truncated,
             "summary": hugotext.strip_html(stats.summary_html), "plain": stats.plain}
