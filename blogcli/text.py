@@ -46,24 +46,55 @@ class TextOptions:
     @classmethod
     def from_site(cls, profile: str, engine: dict[str, Any],
                   reading: dict[str, Any]) -> TextOptions:
-        """Options for a site: its profile, its engine's config and blog.toml's ``[reading]``."""
+        """Options for a site: its profile, its engine's config and blog.toml's ``[reading]``.
+
+        A bad ``[reading]`` value is a UsageError naming the key.
+        """
         base: dict[str, Any] = {"has_cjk_language": profile != "hugo", "unsafe_html": True}
         if profile == "hugo":
-            base.update(has_cjk_language=bool(_get(engine, "hasCJKLanguage", False)),
-                        summary_length=int(_get(engine, "summaryLength", 70)),
-                        unsafe_html=bool(_nested(engine, "markup", "goldmark", "renderer",
-                                                 "unsafe")))
+            length = _get(engine, "summaryLength", 70)
+            base.update(has_cjk_language=_get(engine, "hasCJKLanguage", False) is True,
+                        summary_length=length if _positive(length) else 70,
+                        unsafe_html=_nested(engine, "markup", "goldmark", "renderer",
+                                            "unsafe") is True)
         elif profile in ("hexo", "zola"):
             base.update(more=HEXO_MORE, syntax="liquid" if profile == "hexo" else "none")
         elif profile == "jekyll":
             sep = engine.get("excerpt_separator", "\n\n")
-            base.update(excerpt_separator=str(sep), syntax="liquid")
+            base.update(excerpt_separator=str(sep) if sep else "\n\n", syntax="liquid")
         else:
             base.update(syntax="none")
-        keys = {"words_per_minute", "cjk_words_per_minute", "image_seconds", "summary_length",
-                "summary_mode", "has_cjk_language", "unsafe_html"}
-        base.update({k: v for k, v in reading.items() if k in keys})
+        base.update(_reading_table(reading))
         return cls(**base)
+
+
+_READING_KEYS: dict[str, type] = {
+    "words_per_minute": int, "cjk_words_per_minute": int, "summary_length": int,
+    "image_seconds": bool, "has_cjk_language": bool, "unsafe_html": bool, "summary_mode": str}
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _reading_table(reading: dict[str, Any]) -> dict[str, Any]:
+    """blog.toml's ``[reading]``, checked: a typo or a wrong type is an error, not a guess."""
+    from blogcli.errors import UsageError
+
+    for key, value in reading.items():
+        kind = _READING_KEYS.get(key)
+        if kind is None:
+            raise UsageError(f"blog.toml: [reading] has no setting {key!r} "
+                             f"(known: {', '.join(sorted(_READING_KEYS))})")
+        if kind is int and not _positive(value):
+            raise UsageError(f"blog.toml: [reading] {key} must be a positive whole number, "
+                             f"not {value!r}")
+        if kind is bool and not isinstance(value, bool):
+            raise UsageError(f"blog.toml: [reading] {key} must be true or false, not {value!r}")
+        if key == "summary_mode" and value not in ("sentence", "paragraph"):
+            raise UsageError(f"blog.toml: [reading] summary_mode must be \"sentence\" or "
+                             f"\"paragraph\", not {value!r}")
+    return dict(reading)
 
 
 @dataclass(frozen=True)
