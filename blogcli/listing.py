@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import os
 import zlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -103,22 +102,32 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None) -> Lis
 
 
 def _analyse_all(site: Site, options: TextOptions,
-                 files: list[tuple[str, bytes]]) -> Iterable[tuple[str, bytes, dict[str, Any]]]:
-    if len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        for rel, data in files:
-            yield rel, data, analyse_file(site, options, rel, data)
-        return
+                 files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, dict[str, Any]]]:
+    workers = os.cpu_count() or 1
+    if len(files) >= PARALLEL_FROM and workers > 1:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return _analyse_parallel(site, options, files, workers)
+        except (OSError, BrokenProcessPool):
+            pass  # no worker processes allowed here (a sandbox): count in this one
+    return [(rel, data, analyse_file(site, options, rel, data)) for rel, data in files]
+
+
+def _analyse_parallel(site: Site, options: TextOptions, files: list[tuple[str, bytes]],
+                      workers: int) -> list[tuple[str, bytes, dict[str, Any]]]:
+    """Spread the posts over processes, in chunks so each worker gets a few of them."""
     from concurrent.futures import ProcessPoolExecutor
 
-    workers = os.cpu_count() or 2
     size = max(1, len(files) // (workers * 4))
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    out: list[tuple[str, bytes, dict[str, Any]]] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for chunk, values in zip(chunks, pool.map(_analyse_chunk,
-                                                  [(site, options, c) for c in chunks]),
-                                 strict=True):
-            for (rel, data), value in zip(chunk, values, strict=True):
-                yield rel, data, value
+        jobs = [(site, options, chunk) for chunk in chunks]
+        for chunk, values in zip(chunks, pool.map(_analyse_chunk, jobs), strict=True):
+            out.extend((rel, data, value) for (rel, data), value in zip(chunk, values,
+                                                                        strict=True))
+    return out
 
 
 def _analyse_chunk(job: tuple[Site, TextOptions, list[tuple[str, bytes]]]) -> list[dict[str, Any]]:

@@ -235,3 +235,18 @@ def test_list_in_a_subprocess(plain: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[2].split() == ["2026-04-09", "published", "Thoughts", "on",
                                                    "JEPA", "90", "1", "ml,", "ssl"]
+
+
+def test_bad_reading_setting_is_a_usage_error(plain: Path) -> None:
+    write(plain, {"blog.toml": '[site]\ntitle = "x"\n[reading]\nwords_per_minute = "fast"\n'})
+    code, out, err = invoke(plain, "list")
+    assert (code, out) == (2, "")
+    assert err == ("Error: blog.toml: [reading] words_per_minute must be a positive whole "
+                   "number, not 'fast'\n")
+
+
+def test_reading_speed_from_blog_toml_changes_minutes(plain: Path) -> None:
+    write(plain, {"blog.toml": '[site]\ntitle = "x"\nauthor = "A"\n[reading]\n'
+                               "words_per_minute = 30\n"})
+    _, out, _ = invoke(plain, "show", "jepa", "--format", "json")
+    assert json.loads(out)["reading_time"] == 3  # 90 words at 30 a minute
