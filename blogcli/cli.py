@@ -240,11 +240,10 @@ def show(
 
     Example: blog show thoughts-on-jepa
     """
-    from blogcli.listing import find_record
+    from blogcli.listing import find_post
     from blogcli.listview import show_text
 
-    site, listing = _listing(ctx)
-    record = find_record(listing, site, post)
+    record = find_post(current_site(ctx), post)
     if output is OutputFormat.json:
         _echo_json(record.to_json())
     else:

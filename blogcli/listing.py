@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from blogcli.errors import UsageError
+from blogcli.errors import ContentError, UsageError
 from blogcli.post import PostError, parse_date, parse_post
 from blogcli.site import Site, iter_post_paths
 from blogcli.text import TextOptions, analyse
@@ -62,8 +62,10 @@ def text_options(site: Site) -> TextOptions:
     return TextOptions.from_site(site.profile, site.engine, site.section("reading"))
 
 
-def collect(site: Site, drafts: bool = True, now: datetime | None = None) -> Listing:
-    """Read, count and sort every post of the site (cached by content hash)."""
+def collect(site: Site, drafts: bool = True, now: datetime | None = None,
+            only: list[Path] | None = None) -> Listing:
+    """Read, count and sort every post of the site, or ``only`` these (cached by content
+    hash)."""
     from blogcli.cache import FileCache
 
     options = text_options(site)
@@ -73,7 +75,7 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None) -> Lis
     files: list[tuple[str, bytes]] = []
     problems: list[str] = []
     prefix = str(site.root) + os.sep
-    for path in iter_post_paths(site, drafts=drafts):
+    for path in only if only is not None else iter_post_paths(site, drafts=drafts):
         # Plain string slicing: Path.relative_to is slow over thousands of posts.
         text = str(path)
         rel = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) \
@@ -217,8 +219,22 @@ def sort_newest_first(records: list[PostRecord]) -> list[PostRecord]:
     return sorted(records, key=key)
 
 
+def find_post(site: Site, wanted: str, cwd: Path | None = None) -> PostRecord:
+    """The post named by a path (from here or from the site root) or by its slug.
+
+    A path is read on its own; a slug needs the whole listing (cached, so cheap when warm).
+    """
+    posts = set(iter_post_paths(site))
+    candidates = [Path(wanted), (cwd or Path.cwd()) / wanted, site.root / wanted]
+    named = [p.resolve() for p in candidates if p.is_file() and p.resolve() in posts]
+    listing = collect(site, only=named[:1]) if named else collect(site)
+    if named and listing.problems:
+        raise ContentError(listing.problems[0])
+    return find_record(listing, site, wanted, cwd)
+
+
 def find_record(listing: Listing, site: Site, wanted: str, cwd: Path | None = None) -> PostRecord:
-    """The post named by a path (from here or from the site root) or by its slug."""
+    """The record in ``listing`` named by a path or a slug."""
     candidates = [Path(wanted), (cwd or Path.cwd()) / wanted, site.root / wanted]
     rels = {site.rel(p.resolve()) for p in candidates if p.exists()}
     found = [r for r in listing.records if r.path in rels]

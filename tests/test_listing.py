@@ -250,3 +250,10 @@ def test_reading_speed_from_blog_toml_changes_minutes(plain: Path) -> None:
                                "words_per_minute = 30\n"})
     _, out, _ = invoke(plain, "show", "jepa", "--format", "json")
     assert json.loads(out)["reading_time"] == 3  # 90 words at 30 a minute
+
+
+def test_show_by_path_reads_only_that_post_and_reports_it_broken(plain: Path) -> None:
+    write(plain, {"posts/broken.md": "---\ntitle: [unclosed\n---\nText.\n"})
+    code, out, err = invoke(plain, "show", "posts/broken.md")
+    assert (code, out) == (1, "")
+    assert err.startswith("Error: posts/broken.md:3: YAML front matter does not parse")
