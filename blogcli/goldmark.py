@@ -17,19 +17,18 @@ from markdown_it.token import Token
 
 from blogcli.typographer import Counter, substitute
 
+# Block tags Goldmark follows with a newline (a plain space once tags are stripped).
 _BLOCK_NEWLINE = {"heading_close", "blockquote_open", "blockquote_close", "bullet_list_open",
                   "bullet_list_close", "ordered_list_open", "ordered_list_close", "list_item_close",
                   "table_open", "table_close", "thead_open", "thead_close", "tbody_open",
                   "tbody_close", "tr_open", "tr_close", "th_close", "td_close", "dl_open",
-                  "dl_close",
-                  "dt_close", "dd_close", "hr"}
+                  "dl_close", "dt_close", "dd_close", "hr"}
+_BLOCK_BARE = {"heading_open", "th_open", "td_open", "dt_open", "dd_open"}
 _CANDIDATE = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 _URL_TAIL = (r"[-a-zA-Z0-9@:%._+~#=]{1,256}\.[a-z]+(?::\d+)?"
              r"""(?:[/#?][-a-zA-Z0-9@:%_+.~#$!?&/=();,'">^{}\[\]`]*)?""")
 # Goldmark's linkify (on in Hugo): typography never applies inside a bare URL.
 _LINKIFY = re.compile(rf"(?:(?<=[\s*_~(])|^)(?:(?:https?|ftp)://|www\.){_URL_TAIL}")
-# Goldmark's HTML blocks of kinds 1-5 end with a closing line, rendered as a second "omitted".
-_CLOSED_HTML = ("<script", "<pre", "<style", "<textarea", "<!--", "<?", "<!", "<![CDATA[")
 
 
 @functools.lru_cache(maxsize=1)
@@ -110,15 +109,11 @@ class _Renderer:
                 return "</p>\n"
             nxt = tokens[i + 1].type if i + 1 < len(tokens) else ""
             return "" if nxt in ("list_item_close", "dd_close") else "\n"
-        if kind == "heading_open":
+        if kind in _BLOCK_BARE:
             return f"<{tok.tag}>"
         if kind == "list_item_open":
             tight = i + 1 < len(tokens) and tokens[i + 1].hidden
             return "<li>" if tight else "<li>\n"
-        if kind in ("th_open", "td_open"):
-            return f"<{tok.tag}>"
-        if kind in ("dt_open", "dd_open"):
-            return f"<{tok.tag}>"
         if kind in ("fence", "code_block"):
             return self.code(tok)
         if kind == "html_block":
@@ -135,12 +130,8 @@ class _Renderer:
         return code_block(tok.content, tok.info)
 
     def html_block(self, content: str) -> str:
-        if self.unsafe:
-            return content.replace("\0", "\ufffd")
-        omitted = "<!-- raw HTML omitted -->\n"
-        lines = content.rstrip("\n").split("\n")
-        closed = len(lines) > 1 and content.lstrip().lower().startswith(_CLOSED_HTML)
-        return omitted * (2 if closed else 1)
+        # Hugo omits raw HTML unless markup.goldmark.renderer.unsafe is set.
+        return content.replace("\0", "\ufffd") if self.unsafe else "<!-- raw HTML omitted -->\n"
 
     def inline(self, children: Sequence[Token], task: bool) -> str:
         children = _merge_angles(children)
