@@ -19,9 +19,12 @@ from blogcli.post import PostError, parse_date, parse_post
 from blogcli.site import Site, iter_post_paths
 from blogcli.text import TextOptions, analyse
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 PARALLEL_FROM = 200   # below this many uncached posts, starting workers costs more than it saves
 STATUSES = ("draft", "scheduled", "published", "expired")
+# Hugo's front-matter aliases: a post goes up at publishDate (else date), down at expiryDate.
+PUBLISH_KEYS = ("publishDate", "publishdate", "pubdate", "published_at")
+EXPIRY_KEYS = ("expiryDate", "expirydate", "unpublishdate", "expiry_date", "expires")
 
 
 @dataclass(frozen=True)
@@ -147,17 +150,15 @@ def analyse_file(site: Site, options: TextOptions, rel: str, data: bytes) -> dic
     meta = post.meta
     return {
         "path": rel, "slug": post.slug, "title": post.title, "date": _iso(post.date),
-        "draft": post.draft, "expiry": _iso(_date_or_none(_expiry(meta))),
+        "draft": post.draft, "expiry": _iso(_date_or_none(_first(meta, EXPIRY_KEYS))),
+        "publish": _iso(_date_or_none(_first(meta, PUBLISH_KEYS))),
         "words": stats.words, "reading_time": stats.reading_time, "summary": stats.summary,
         "truncated": stats.truncated, "tags": post.tags, "author": _author(meta) or site.author,
     }
 
 
-def _expiry(meta: dict[str, Any]) -> Any:
-    for key in ("expiryDate", "expirydate", "expiry_date", "unpublishdate", "expires"):
-        if meta.get(key):
-            return meta[key]
-    return None
+def _first(meta: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    return next((meta[k] for k in keys if meta.get(k)), None)
 
 
 def _date_or_none(value: Any) -> datetime | date | None:
@@ -201,7 +202,7 @@ def status_of(value: dict[str, Any], now: datetime) -> str:
     expiry = when(value.get("expiry"))
     if expiry is not None and expiry <= now:
         return "expired"
-    posted = when(value["date"])
+    posted = when(value.get("publish") or value["date"])
     return "scheduled" if posted is not None and posted > now else "published"
 
 

@@ -257,3 +257,10 @@ def test_show_by_path_reads_only_that_post_and_reports_it_broken(plain: Path) ->
     code, out, err = invoke(plain, "show", "posts/broken.md")
     assert (code, out) == (1, "")
     assert err.startswith("Error: posts/broken.md:3: YAML front matter does not parse")
+
+
+def test_publish_date_in_the_future_is_scheduled(plain: Path) -> None:
+    write(plain, {"posts/pub.md": "---\ntitle: P\ndate: 2020-01-01\npublishDate: 2999-01-01\n---\n"
+                                  "x\n"})
+    _, out, _ = invoke(plain, "show", "pub", "--format", "json")
+    assert json.loads(out)["status"] == "scheduled"
