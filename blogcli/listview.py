@@ -63,6 +63,30 @@ def _fit(text: str, width: int) -> str:
     return "".join(out) + "…"
 
 
+def wrap(text: str, width: int) -> str:
+    """Fill lines to ``width`` terminal columns; CJK text (no spaces) breaks between characters."""
+    if text.isascii():
+        return textwrap.fill(text, width)
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while cells(word) > width:  # a run of CJK characters: cut it where the line ends
+            room = width - cells(line) - (1 if line else 0)
+            head = _fit(word, room + 1)[:-1] if room > 1 else ""
+            if not head:
+                lines.append(line)
+                line = ""
+                continue
+            lines.append(f"{line} {head}" if line else head)
+            line, word = "", word[len(head):]
+        if line and cells(line) + 1 + cells(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "\n".join([*lines, line] if line else lines)
+
+
 def list_text(records: list[PostRecord], width: int = WIDTH, bold: bool = False) -> str:
     """The ``blog list`` table: aligned columns, titles cut to fit ``width``.
 
@@ -89,7 +113,7 @@ def list_text(records: list[PostRecord], width: int = WIDTH, bold: bool = False)
 
 def show_text(record: PostRecord) -> str:
     """``blog show``: the front-page entry, then words, status and path."""
-    summary = textwrap.fill(summary_text(record), WIDTH) if record.summary else ""
+    summary = wrap(summary_text(record), WIDTH) if record.summary else ""
     parts = [record.title or record.slug, summary, byline(record),
              f"{record.words} words · {record.status} · {record.path}"]
     return "\n\n".join(p for p in parts if p) + "\n"

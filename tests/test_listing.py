@@ -264,3 +264,13 @@ def test_publish_date_in_the_future_is_scheduled(plain: Path) -> None:
                                   "x\n"})
     _, out, _ = invoke(plain, "show", "pub", "--format", "json")
     assert json.loads(out)["status"] == "scheduled"
+
+
+def test_show_wraps_cjk_summaries_by_terminal_columns(tmp_path: Path) -> None:
+    root = write(tmp_path / "zh", {
+        "blog.toml": '[site]\ntitle = "Z"\n',
+        "posts/zh.md": "---\ntitle: 中文\n---\n" + "中文句子。" * 30 + "\n",
+    })
+    _, out, _ = invoke(root, "show", "zh")
+    lines = out.split("\n\n")[1].splitlines()
+    assert [len(line) for line in lines] == [50, 24]  # 70 characters cut, then " ..."
