@@ -235,15 +235,22 @@ def _url_spans(text: str) -> dict[int, int]:
 
 
 def _merge_angles(children: Sequence[Token]) -> list[Token]:
-    """``<<x>>``: Goldmark reads ``<<`` as a quote mark before it can see a tag."""
+    """``<<x>>``: Goldmark reads ``<<`` as a quote mark before it can see a tag or autolink."""
     out: list[Token] = []
-    for tok in children:
-        prev = out[-1] if out else None
-        if prev is not None and prev.type == "text" and tok.type in ("text", "html_inline") and (
-                tok.type == "text" or prev.content.endswith("<")):
+    i = 0
+    while i < len(children):
+        tok, prev = children[i], (out[-1] if out else None)
+        after_angle = prev is not None and prev.type == "text" and prev.content.endswith("<")
+        if after_angle and tok.type == "link_open" and tok.markup == "autolink" \
+                and i + 2 < len(children):
+            tok = Token("text", "", 0, content=f"<{children[i + 1].content}>")
+            i += 2  # the autolink's text and link_close become plain text too
+        if prev is not None and prev.type == "text" and (
+                tok.type == "text" or (tok.type == "html_inline" and after_angle)):
             out[-1] = Token("text", "", 0, content=prev.content + tok.content)
         else:
             out.append(tok)
+        i += 1
     return out
 
 
