@@ -89,6 +89,8 @@ def render(markdown: str, unsafe: bool = False) -> str:
 class _Renderer:
     def __init__(self, unsafe: bool) -> None:
         self.unsafe = unsafe
+        # Goldmark means to reset open quotes at each block's end, but its CloseBlock has the
+        # wrong signature and is never called: the count runs through the whole page.
         self.counter = Counter()
 
     def blocks(self, tokens: Sequence[Token]) -> str:
@@ -100,7 +102,6 @@ class _Renderer:
     def block(self, tok: Token, tokens: Sequence[Token], i: int) -> str:
         kind = tok.type
         if kind == "inline":
-            self.counter = Counter()
             return self.inline(tok.children or [], _task_item(tokens, i))
         if kind == "paragraph_open":
             return "" if tok.hidden else "<p>"
@@ -258,8 +259,10 @@ def _source(tok: Token) -> str:
     """Roughly the source text of an inline token, for the typographer's look-around."""
     if tok.type in ("text", "code_inline"):
         return tok.content if tok.type == "text" else f"`{tok.content}`"
-    if tok.type in ("softbreak", "hardbreak"):
+    if tok.type == "softbreak":
         return "\n"
+    if tok.type == "hardbreak":  # the two spaces (or backslash) before the newline
+        return "  \n"
     if tok.type == "text_special":
         return tok.markup or tok.content
     if tok.type == "link_close":

@@ -63,18 +63,20 @@ def figure(named: dict[str, str]) -> str:
     return html + "\n</figure>"
 
 
-def _ref_url(positional: list[str], named: dict[str, str]) -> str:
+def _ref_url(positional: list[str], named: dict[str, str], base_url: str) -> str:
+    """A guess at the target's URL (one word either way): ``ref`` is absolute, ``relref`` not."""
     target = positional[0] if positional else named.get("path", "")
     stem = target.split("#")[0].rsplit("/", 1)[-1].removesuffix(".md").removesuffix("index")
-    return f"/posts/{stem.strip('/')}/" if stem else "/"
+    path = f"/posts/{stem.strip('/')}/" if stem else "/"
+    return base_url.rstrip("/") + path
 
 
-def _output(name: str, raw: str, inner: str | None) -> str:
+def _output(name: str, raw: str, inner: str | None, base_url: str) -> str:
     positional, named = _params(raw)
     if name == "figure":
         return figure(named)
     if name in ("ref", "relref"):
-        return _ref_url(positional, named)
+        return _ref_url(positional, named, base_url if name == "ref" else "")
     if name == "highlight":
         return code_block((inner or "").strip("\n\r"), positional[0] if positional else "")
     if inner is not None:
@@ -82,7 +84,7 @@ def _output(name: str, raw: str, inner: str | None) -> str:
     return ""
 
 
-def expand_hugo(body: str) -> tuple[str, dict[str, str]]:
+def expand_hugo(body: str, base_url: str = "") -> tuple[str, dict[str, str]]:
     """Replace shortcodes: ``{{< >}}`` by placeholders (returned with their HTML), ``{{% %}}``
     by their output in the Markdown."""
     out: list[str] = []
@@ -101,7 +103,7 @@ def expand_hugo(body: str) -> tuple[str, dict[str, str]]:
         end = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}").search(body, pos)
         if end and not m.group(0).rstrip("}>% ").endswith("/"):
             inner, pos = body[pos:end.start()], end.end()
-        html = _output(name, raw, inner)
+        html = _output(name, raw, inner, base_url)
         if delim == "%" and name not in ("figure", "highlight"):
             out.append(html)
         else:

@@ -42,6 +42,7 @@ class TextOptions:
     excerpt_separator: str | None = None  # Jekyll: the excerpt ends at this separator
     syntax: str = "hugo"             # "hugo" shortcodes | "liquid" tags | "none"
     unsafe_html: bool = False        # Hugo renders raw HTML only with goldmark unsafe = true
+    base_url: str = ""               # Hugo's baseURL, which the ref shortcode writes out
 
     @classmethod
     def from_site(cls, profile: str, engine: dict[str, Any],
@@ -54,6 +55,7 @@ class TextOptions:
         if profile == "hugo":
             length = _get(engine, "summaryLength", 70)
             base.update(has_cjk_language=_get(engine, "hasCJKLanguage", False) is True,
+                        base_url=str(_get(engine, "baseURL", "") or ""),
                         summary_length=length if _positive(length) else 70,
                         unsafe_html=_nested(engine, "markup", "goldmark", "renderer",
                                             "unsafe") is True)
@@ -141,7 +143,7 @@ def to_html(body: str, options: TextOptions) -> str:
 
     placeholders: dict[str, str] = {}
     if options.syntax == "hugo":
-        body, placeholders = expand_hugo(body)
+        body, placeholders = expand_hugo(body, options.base_url)
     elif options.syntax == "liquid":
         body = expand_liquid(body)
     return replace_placeholders(render(body, options.unsafe_html), placeholders)
@@ -175,6 +177,8 @@ def _split_more(body: str, options: TextOptions) -> tuple[str, bool, bool]:
         if m is None:
             return body, False, False
         at, end = m.start(), m.end()
+    # Hugo's lexer swallows the whitespace after the divider (an indented line stays text).
+    end += len(body[end:]) - len(body[end:].lstrip(" \t\r\n"))
     marker = f"\n\n{hugo.MORE_PLACEHOLDER}\n\n"
     return body[:at] + marker + body[end:], True, bool(body[end:].strip())
 
