@@ -83,7 +83,28 @@ def code_block(code: str, lang: str) -> str:
 def render(markdown: str, unsafe: bool = False) -> str:
     """Render Markdown to Goldmark-shaped HTML (raw HTML omitted unless ``unsafe``)."""
     tokens = _parser().parse(markdown)
+    if "dd_open" in {t.type for t in tokens}:
+        _tighten_definitions(tokens, markdown.split("\n"))
     return _Renderer(unsafe).blocks(tokens)
+
+
+def _tighten_definitions(tokens: Sequence[Token], lines: list[str]) -> None:
+    """Goldmark: a definition with no blank line before it is tight, and its first paragraph
+    bare (it means all of them, but its loop stops after replacing the first)."""
+    for i, tok in enumerate(tokens):
+        if tok.type != "dd_open" or not tok.map:
+            continue
+        # The ':' line: markdown-it's dd map may start at the term's line.
+        first = tokens[i + 1].map if i + 1 < len(tokens) else None
+        start = first[0] if first else tok.map[0]
+        tight = start == 0 or lines[start - 1].strip() != ""
+        seen = 0
+        for inner in tokens[i + 1:]:
+            if inner.level <= tok.level:
+                break
+            if inner.level == tok.level + 1 and inner.type.startswith("paragraph_"):
+                inner.hidden = tight and seen < 2
+                seen += 1
 
 
 class _Renderer:
@@ -110,6 +131,8 @@ class _Renderer:
                 return "</p>\n"
             nxt = tokens[i + 1].type if i + 1 < len(tokens) else ""
             return "" if nxt in ("list_item_close", "dd_close") else "\n"
+        if kind == "dd_open":
+            return "<dd>" if i + 1 < len(tokens) and tokens[i + 1].hidden else "<dd>\n"
         if kind in _BLOCK_BARE:
             return f"<{tok.tag}>"
         if kind == "list_item_open":
