@@ -40,12 +40,25 @@ def _parser() -> MarkdownIt:
     md.use(footnote_plugin, inline=False).use(deflist_plugin)
     # Keep escapes and entities as their own tokens: Goldmark's typographer never sees them.
     md.core.ruler.disable("text_join")
+    md.block.ruler.at("paragraph", _ascii_trimmed_paragraph)
     # Goldmark keeps every link (an unsafe URL just loses its href) and shows URLs as written;
     # markdown-it's URL checks and percent-decoding would change the text, and cost time.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.normalizeLinkText = lambda link: link  # type: ignore[method-assign]
     return md
+
+
+def _ascii_trimmed_paragraph(state: Any, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's paragraph, trimmed like Goldmark's: ASCII spaces only (a trailing no-break
+    space stays, and with it the space before the paragraph's end)."""
+    from markdown_it.rules_block.paragraph import paragraph
+
+    found = paragraph(state, start, end, silent)
+    if found and not silent and state.tokens[-2].type == "inline":
+        lines = state.getLines(start, state.line, state.blkIndent, False)
+        state.tokens[-2].content = lines.strip(" \t\n\r\v\f")
+    return found
 
 
 def escape(text: str) -> str:

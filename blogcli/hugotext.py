@@ -95,11 +95,15 @@ def truncate_by_rune(words: list[str], length: int) -> tuple[str, bool]:
     return " ".join(words), False
 
 
-def split_summary(html: str) -> tuple[str, str] | None:
-    """Hugo's ``splitUserDefinedSummaryAndContent``: (summary HTML, content HTML) at the divider."""
+def split_summary(html: str) -> tuple[str, str]:
+    """Hugo's ``splitUserDefinedSummaryAndContent``: (summary HTML, content HTML) at the divider.
+
+    When the divider was swallowed (inside raw HTML that Hugo omits), Hugo ends up with no
+    summary and no content at all; so does this.
+    """
     at = html.find(MORE_PLACEHOLDER)
     if at == -1:
-        return None
+        return "", ""
     start = html.rfind("<p", 0, at)
     end = html.find("</p", at)
     start = at if start == -1 else start

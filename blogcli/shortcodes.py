@@ -9,7 +9,7 @@ keeps its inner text and any other single one shows nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from blogcli.goldmark import code_block, render
 
@@ -60,7 +60,7 @@ def figure(named: dict[str, str]) -> str:
             html += f'\n                    <a href="{link}">' if link else ""
             html += (markdownify(attr) if attr else "") + ("</a>" if link else "") + "</p>"
         html += "\n        </figcaption>"
-    return html + "\n</figure>"
+    return html + "\n</figure>\n"
 
 
 def _ref_url(positional: list[str], named: dict[str, str], base_url: str) -> str:
@@ -79,9 +79,34 @@ def _output(name: str, raw: str, inner: str | None, base_url: str) -> str:
         return _ref_url(positional, named, base_url if name == "ref" else "")
     if name == "highlight":
         return code_block((inner or "").strip("\n\r"), positional[0] if positional else "")
-    if inner is not None:
-        return inner
-    return ""
+    # A theme's shortcode: its inner text, and the newline its template file ends with (which
+    # decides whether a paragraph's end still reads as a sentence end).
+    return (inner or "") + "\n"
+
+
+def _scan(body: str) -> Iterator[tuple[int, int, re.Match[str], str | None]]:
+    """Each top-level shortcode: (start, end, its opening tag, inner text if paired)."""
+    pos = 0
+    while (m := _TAG.search(body, pos)) is not None:
+        pos = m.end()
+        inner = None
+        name, closing, comment = m.group(4), m.group(3), m.group(2)
+        if not closing and not comment and not m.group(0).rstrip("}>% ").endswith("/"):
+            end = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}").search(
+                body, pos)
+            if end:
+                inner, pos = body[pos:end.start()], end.end()
+        yield m.start(), pos, m, inner
+
+
+def inside_shortcode(body: str, at: int) -> bool:
+    """Is position ``at`` inside a shortcode (its tag or a paired one's inner text)?"""
+    for start, end, _, _ in _scan(body):
+        if at < start:
+            return False
+        if at < end:
+            return True
+    return False
 
 
 def expand_hugo(body: str, base_url: str = "") -> tuple[str, dict[str, str]]:
@@ -90,19 +115,15 @@ def expand_hugo(body: str, base_url: str = "") -> tuple[str, dict[str, str]]:
     out: list[str] = []
     placeholders: dict[str, str] = {}
     pos = 0
-    while (m := _TAG.search(body, pos)) is not None:
-        out.append(body[pos:m.start()])
-        pos = m.end()
+    for start, end, m, inner in _scan(body):
+        out.append(body[pos:start])
+        pos = end
         delim, comment, closing, name, raw = m.group(1, 2, 3, 4, 5)
         if comment:  # {{</* x */>}} shows the shortcode itself
             out.append(m.group(0).replace("/*", "", 1).replace("*/", "", 1).replace("  ", " "))
             continue
         if closing:
             continue
-        inner = None
-        end = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}").search(body, pos)
-        if end and not m.group(0).rstrip("}>% ").endswith("/"):
-            inner, pos = body[pos:end.start()], end.end()
         html = _output(name, raw, inner, base_url)
         if delim == "%" and name not in ("figure", "highlight"):
             out.append(html)

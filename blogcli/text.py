@@ -167,18 +167,17 @@ def image_seconds(count: int) -> int:
 
 def _split_more(body: str, options: TextOptions) -> tuple[str, bool, bool]:
     """Replace the summary divider with Hugo's marker: (body, has divider, text after it)."""
-    if options.more == HUGO_MORE:
-        at = body.find(HUGO_MORE)
-        if at == -1:
-            return body, False, False
-        end = at + len(HUGO_MORE)
-    else:
-        m = re.search(options.more, body)
-        if m is None:
-            return body, False, False
-        at, end = m.start(), m.end()
+    m = re.search(re.escape(HUGO_MORE) if options.more == HUGO_MORE else options.more, body)
+    if m is None:
+        return body, False, False
+    at, end = m.start(), m.end()
     # Hugo's lexer swallows the whitespace after the divider (an indented line stays text).
     end += len(body[end:]) - len(body[end:].lstrip(" \t\r\n"))
+    if options.syntax == "hugo" and "{{" in body[:at]:
+        from blogcli.shortcodes import inside_shortcode
+
+        if inside_shortcode(body, at):  # Hugo drops it there, and there is no divider at all
+            return body[:at] + body[end:], False, False
     marker = f"\n\n{hugo.MORE_PLACEHOLDER}\n\n"
     return body[:at] + marker + body[end:], True, bool(body[end:].strip())
 
@@ -193,8 +192,8 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
     body, has_more, after_more = _split_more(body, options)
     html = to_html(body, options)
     summary_html, truncated = "", False
-    if has_more and (parts := hugo.split_summary(html)) is not None:
-        summary_html, html = parts
+    if has_more:
+        summary_html, html = hugo.split_summary(html)
         truncated = after_more
     plain = hugo.strip_html(html)
     words = hugo.fields(plain)
