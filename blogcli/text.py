@@ -172,7 +172,7 @@ def _split_more(body: str, options: TextOptions) -> tuple[str, bool, bool]:
         return body, False, False
     at, end = m.start(), m.end()
     # Hugo's lexer swallows the whitespace after the divider (an indented line stays text).
-    end += len(body[end:]) - len(body[end:].lstrip(" \t\r\n"))
+    end += len(body[end:]) - len(body[end:].lstrip(hugo.GO_SPACES_STR))
     if options.syntax == "hugo" and "{{" in body[:at]:
         from blogcli.shortcodes import inside_shortcode
 
