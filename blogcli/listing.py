@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from blogcli import __version__
 from blogcli.errors import ContentError, UsageError
 from blogcli.post import PostError, parse_date, parse_post
 from blogcli.site import Site, iter_post_paths
@@ -72,13 +73,36 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None,
     from blogcli.cache import FileCache
 
     options = text_options(site)
-    fingerprint = repr((options, site.author, site.profile, str(site.drafts_dir)))
+    # Counts depend on the site's settings and on this version's rules, not only on the file.
+    fingerprint = repr((__version__, options, site.author, site.profile, str(site.drafts_dir)))
     cache = FileCache(site.root, "listing", CACHE_VERSION * 1_000_000_000
                       + zlib.crc32(fingerprint.encode()) % 1_000_000_000)
+    paths = only if only is not None else iter_post_paths(site, drafts=drafts)
+    files, problems = _read_all(site, paths)
+    values = {rel: cache.get(rel, data) for rel, data in files}
+    missing = [(rel, data) for rel, data in files if values[rel] is None]
+    for rel, data, value in _analyse_all(site, options, missing):
+        values[rel] = value
+        if "problem" not in value:
+            cache.put(rel, data, value)
+    cache.save()
+    now = now or datetime.now(UTC)
+    records: list[PostRecord] = []
+    for rel, _ in files:
+        value = values[rel] or {}
+        if "problem" in value:
+            problems.append(str(value["problem"]))
+        elif drafts or not value["draft"]:
+            records.append(_record(value, now))
+    return Listing(sort_newest_first(records), problems)
+
+
+def _read_all(site: Site, paths: list[Path]) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """(relative path, bytes) of each post, and messages for those that cannot be read."""
     files: list[tuple[str, bytes]] = []
     problems: list[str] = []
     prefix = str(site.root) + os.sep
-    for path in only if only is not None else iter_post_paths(site, drafts=drafts):
+    for path in paths:
         # Plain string slicing: Path.relative_to is slow over thousands of posts.
         text = str(path)
         rel = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) \
@@ -88,22 +112,7 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None,
                 files.append((rel, f.read()))
         except OSError as err:
             problems.append(f"{rel}: cannot read it ({err.strerror})")
-    cached = {rel: cache.get(rel, data) for rel, data in files}
-    missing = [(rel, data) for rel, data in files if cached[rel] is None]
-    for rel, data, value in _analyse_all(site, options, missing):
-        cached[rel] = value
-        if "problem" not in value:
-            cache.put(rel, data, value)
-    cache.save()
-    now = now or datetime.now(UTC)
-    records: list[PostRecord] = []
-    for rel, _ in files:
-        value = cached[rel] or {}
-        if "problem" in value:
-            problems.append(str(value["problem"]))
-        elif drafts or not value["draft"]:
-            records.append(_record(value, now))
-    return Listing(sort_newest_first(records), problems)
+    return files, problems
 
 
 def _analyse_all(site: Site, options: TextOptions,
