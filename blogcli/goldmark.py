@@ -116,7 +116,7 @@ def _tighten_definitions(tokens: Sequence[Token], lines: list[str]) -> None:
             if inner.level <= tok.level:
                 break
             if inner.level == tok.level + 1 and inner.type.startswith("paragraph_"):
-                inner.hidden = tight and seen < 2
+                inner.hidden = tight and seen < 2  # the first paragraph's open and close
                 seen += 1
 
 
