@@ -274,3 +274,32 @@ def test_show_wraps_cjk_summaries_by_terminal_columns(tmp_path: Path) -> None:
     _, out, _ = invoke(root, "show", "zh")
     lines = out.split("\n\n")[1].splitlines()
     assert [len(line) for line in lines] == [50, 24]  # 70 characters cut, then " ..."
+
+
+def test_stats_json(plain: Path) -> None:
+    code, out, _ = invoke(plain, "stats", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert (data["posts"], data["tags"], data["drafts"]) == (4, {"ml": 2, "ssl": 1},
+                                                              ["posts/wip.md"])
+    assert data["per_month"] == {"2019-05": 1, "2020-01": 1, "2026-04": 1, "2999-01": 1}
+    assert data["reading_time"]["1 min"] == 4
+
+
+def test_jekyll_published_false_is_a_draft_and_no_drafts_hides_it(tmp_path: Path) -> None:
+    root = write(tmp_path / "jekyll", {
+        "_config.yml": "title: J\n",
+        "_posts/2024-01-02-a.md": "---\ntitle: A\npublished: false\n---\nx\n",
+        "_posts/2024-01-03-b.md": "---\ntitle: B\n---\ny\n",
+    })
+    _, out, _ = invoke(root, "list", "--format", "json")
+    assert [(r["slug"], r["status"], r["date"]) for r in json.loads(out)] == [
+        ("b", "published", "2024-01-03"), ("a", "draft", "2024-01-02")]
+    _, out, _ = invoke(root, "list", "--no-drafts", "--format", "json")
+    assert [r["slug"] for r in json.loads(out)] == ["b"]
+
+
+def test_empty_site_lists_nothing(tmp_path: Path) -> None:
+    root = write(tmp_path / "empty", {"blog.toml": '[site]\ntitle = "E"\n'})
+    assert invoke(root, "list", "--format", "json")[:2] == (0, "[]\n")
+    assert invoke(root, "index", "--stdout")[1] == "# E\n\nNo posts yet.\n"
