@@ -72,24 +72,11 @@ def go_escape(text: str) -> str:
     return escape(text).replace("&quot;", "&#34;").replace("'", "&#39;")
 
 
-@functools.lru_cache(maxsize=1)
-def _lexer_names() -> frozenset[str]:
-    # Chroma lexers mirror Pygments'; a known language gets Chroma's line-by-line markup.
-    from pygments.lexers._mapping import LEXERS  # type: ignore[import-untyped]
-
-    return frozenset(alias for entry in LEXERS.values() for alias in entry[2])
-
-
 def code_block(code: str, lang: str) -> str:
-    """A fenced block as Hugo's highlighter writes it (Chroma for known languages)."""
-    lang = lang.split()[0] if lang.strip() else ""
-    if lang and lang.lower() in _lexer_names():
-        lines = code.splitlines(keepends=True)
-        body = "".join(f'<span style="display:flex;"><span>{go_escape(line)}</span></span>'
-                       for line in lines)
-        return (f'<div class="highlight"><pre tabindex="0"><code class="language-{lang}" '
-                f'data-lang="{lang}">{body}</code></pre></div>')
-    attrs = f' class="language-{go_escape(lang)}" data-lang="{go_escape(lang)}"' if lang else ""
+    """A fenced block as Hugo writes it. Chroma's highlighting only adds tags around each line,
+    which vanish with the rest of the markup; what counts is its escaping (Go's)."""
+    lang = go_escape(lang.split()[0]) if lang.strip() else ""
+    attrs = f' class="language-{lang}" data-lang="{lang}"' if lang else ""
     return f'<pre tabindex="0"><code{attrs}>{go_escape(code)}</code></pre>'
 
 
@@ -98,7 +85,9 @@ def render(markdown: str, unsafe: bool = False) -> str:
     tokens = _parser().parse(markdown)
     if "dd_open" in {t.type for t in tokens}:
         _tighten_definitions(tokens, markdown.split("\n"))
-    return _Renderer(unsafe).blocks(tokens)
+    # markdown-it reads CRLF as LF; Goldmark keeps the CR, one more character of look-ahead.
+    newline = "\r\n" if "\r\n" in markdown else "\n"
+    return _Renderer(unsafe, newline).blocks(tokens)
 
 
 def _tighten_definitions(tokens: Sequence[Token], lines: list[str]) -> None:
@@ -121,8 +110,9 @@ def _tighten_definitions(tokens: Sequence[Token], lines: list[str]) -> None:
 
 
 class _Renderer:
-    def __init__(self, unsafe: bool) -> None:
+    def __init__(self, unsafe: bool, newline: str = "\n") -> None:
         self.unsafe = unsafe
+        self.newline = newline
         # Goldmark means to reset open quotes at each block's end, but its CloseBlock has the
         # wrong signature and is never called: the count runs through the whole page.
         self.counter = Counter()
@@ -172,7 +162,7 @@ class _Renderer:
 
     def inline(self, children: Sequence[Token], task: bool) -> str:
         children = _merge_angles(children)
-        flat = [_source(t) for t in children]
+        flat = [_source(t, self.newline) for t in children]
         out: list[str] = []
         in_autolink = False
         for k, tok in enumerate(children):
@@ -291,14 +281,14 @@ def _merge_angles(children: Sequence[Token]) -> list[Token]:
     return out
 
 
-def _source(tok: Token) -> str:
+def _source(tok: Token, newline: str = "\n") -> str:
     """Roughly the source text of an inline token, for the typographer's look-around."""
     if tok.type in ("text", "code_inline"):
         return tok.content if tok.type == "text" else f"`{tok.content}`"
     if tok.type == "softbreak":
-        return "\n"
+        return newline
     if tok.type == "hardbreak":  # the two spaces (or backslash) before the newline
-        return "  \n"
+        return "  " + newline
     if tok.type == "text_special":
         return tok.markup or tok.content
     if tok.type == "link_close":
