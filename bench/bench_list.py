@@ -3,8 +3,10 @@
     python bench/bench_list.py [-n 5000] [--runs 5] [--corpus bench/out/corpus]
 
 Medians of several runs, measured in one go so the machine's load is the same for both tools.
-Memory: the peak RSS of the largest single process (getrusage of the child, which includes the
-worker processes it waited for) and the peak of the whole process tree (sampled from /proc).
+CPU time (user + system, worker processes included) is shown too: unlike wall time it hardly
+depends on what else the machine is doing. Memory: the peak RSS of the largest single process
+(getrusage of the child, which includes the worker processes it waited for) and the peak of the
+whole process tree (sampled from /proc).
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ import resource, subprocess, sys
 done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 if done.returncode:
     sys.exit(done.stderr.decode(errors="replace"))
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 """
 
 
@@ -48,8 +51,9 @@ def tree_rss_kb(pid: int) -> int:
     return total + sum(tree_rss_kb(child) for child in children)
 
 
-def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """Wall seconds, largest single-process peak RSS (KiB) and sampled process-tree peak (KiB)."""
+def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, float]:
+    """Wall seconds, largest single-process peak RSS (KiB), sampled process-tree peak (KiB) and
+    CPU seconds (user + system, workers included)."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", WRAPPER, *cmd], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -68,16 +72,18 @@ def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
     sampler.join()
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode(errors='replace')}")
-    return elapsed, int(out.split()[-1]), peak
+    cpu, rss = out.split()[-2:]
+    return elapsed, int(rss), peak, float(cpu)
 
 
-def report(name: str, runs: list[tuple[float, int, int]]) -> float:
+def report(name: str, runs: list[tuple[float, int, int, float]]) -> float:
     median = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[3] for r in runs)
     largest = max(r[1] for r in runs) / 1024
     tree = max(r[2] for r in runs) / 1024
     times = " ".join(f"{r[0]:.2f}" for r in runs)
-    print(f"{name:<28} median {median:6.2f} s   runs [{times}]   peak RSS: "
-          f"largest process {largest:5.0f} MB, all processes {tree:5.0f} MB", flush=True)
+    print(f"{name:<31} median {median:6.2f} s (CPU {cpu:5.2f} s)   runs [{times}]   peak RSS: "
+          f"largest process {largest:4.0f} MB, all processes {tree:4.0f} MB", flush=True)
     return median
 
 
