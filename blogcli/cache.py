@@ -44,6 +44,10 @@ class FileCache:
     def digest(data: bytes) -> str:
         return hashlib.blake2b(data, digest_size=16).hexdigest()
 
+    def __contains__(self, rel: str) -> bool:
+        """True when something is stored for ``rel`` (whether or not it is still current)."""
+        return rel in self._entries
+
     def get(self, rel: str, data: bytes) -> Any | None:
         """The value stored for ``rel`` if its content is still ``data``, else None."""
         entry = self._entries.get(rel)

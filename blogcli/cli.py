@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 import os
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -160,6 +160,64 @@ def _open_editor(path: Path) -> None:
         typer.echo(f"Could not start the editor {editor!r}: {err.strerror}", err=True)
 
 
+# --- blog check -------------------------------------------------------------------------------
+
+
+class OutputFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def _color_wanted() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _repo_prefix(root: Path) -> str:
+    """The site's folder relative to here (the repository root in CI), for annotations."""
+    here = Path.cwd().resolve()
+    if root == here or not root.is_relative_to(here):
+        return ""
+    return root.relative_to(here).as_posix() + "/"
+
+
+@app.command()
+@handles_errors
+def check(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or folders to check (default: every post). Links still resolve against "
+             "the whole site.")] = None,
+    external: Annotated[bool, typer.Option(
+        "--external", help="Also fetch external http(s) links.")] = False,
+    output: Annotated[OutputFormat, typer.Option(
+        "--format", help="text, json or github (workflow annotations).")] = OutputFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+) -> None:
+    """Check front matter and every internal link, image and anchor of the posts.
+
+    Exit status: 0 when clean, 1 on errors (or on warnings with --strict), 2 on bad usage or
+    configuration.
+
+    Rules can be switched off or re-graded in the check table of blog.toml, for example
+    rules = {"date-no-zone" = "off", "link-anchor" = "warning"}.
+
+    Example: blog check content/posts/new-post.md --format github
+    """
+    from blogcli.checks import check_site
+    from blogcli.errors import UsageError
+    from blogcli.report import render
+
+    if external:
+        raise UsageError("--external is not available yet")
+    site = current_site(ctx)
+    result = check_site(site, paths or None)
+    typer.echo(render(result, output.value, color=_color_wanted(), prefix=_repo_prefix(site.root)),
+               nl=False)
+    if result.failed(strict):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="blog")
@@ -172,12 +230,14 @@ if __name__ == "__main__":  # pragma: no cover
 # --- Listing: list, show, index, stats (word counts and summaries as the site computes them) ---
 
 
-class OutputFormat(StrEnum):
+class ListFormat(enum.StrEnum):
+    """Output of list, show and stats."""
+
     text = "text"
     json = "json"
 
 
-FormatOption = Annotated[OutputFormat, typer.Option(
+ListFormatOption = Annotated[ListFormat, typer.Option(
     "--format", help="text for people, json for scripts.")]
 
 
@@ -208,7 +268,7 @@ def _echo_json(value: Any) -> None:
 def list_posts(
     ctx: typer.Context,
     drafts: Annotated[bool, typer.Option(help="Include drafts.")] = True,
-    output: FormatOption = OutputFormat.text,
+    output: ListFormatOption = ListFormat.text,
 ) -> None:
     """List every post, newest first: date, status, title, words, reading time and tags.
 
@@ -218,7 +278,7 @@ def list_posts(
     Example: blog list --no-drafts --format json
     """
     _, listing = _listing(ctx, drafts)
-    if output is OutputFormat.json:
+    if output is ListFormat.json:
         _echo_json([r.to_json() for r in listing.records])
         return
     from blogcli.listview import list_text
@@ -232,7 +292,7 @@ def list_posts(
 def show(
     ctx: typer.Context,
     post: Annotated[str, typer.Argument(help="The post: its path or its slug.")],
-    output: FormatOption = OutputFormat.text,
+    output: ListFormatOption = ListFormat.text,
 ) -> None:
     """Show a post as the front page will: title, summary, date · minutes · author.
 
@@ -244,7 +304,7 @@ def show(
     from blogcli.listview import show_text
 
     record = find_post(current_site(ctx), post)
-    if output is OutputFormat.json:
+    if output is ListFormat.json:
         _echo_json(record.to_json())
     else:
         typer.echo(show_text(record), nl=False)
@@ -273,7 +333,7 @@ def index(
 
 @app.command()
 @handles_errors
-def stats(ctx: typer.Context, output: FormatOption = OutputFormat.text) -> None:
+def stats(ctx: typer.Context, output: ListFormatOption = ListFormat.text) -> None:
     """Show posts per month, reading times, most used tags and drafts waiting.
 
     Example: blog stats
@@ -283,7 +343,7 @@ def stats(ctx: typer.Context, output: FormatOption = OutputFormat.text) -> None:
 
     _, listing = _listing(ctx)
     result = compute_stats(listing)
-    if output is OutputFormat.json:
+    if output is ListFormat.json:
         _echo_json(stats_json(result))
     else:
         typer.echo(stats_text(result), nl=False)

@@ -37,6 +37,6 @@ def is_within(path: Path, root: Path) -> bool:
     """True when ``path``, with every link resolved, lies inside ``root``."""
     try:
         path.resolve().relative_to(root.resolve())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return False
     return True

@@ -1,0 +1,170 @@
+"""What one file tells the checker, as plain JSON data: cached by content hash, made in workers.
+
+Everything here depends only on the file's bytes, its path and the site's profile, so a cached
+result stays true while the file is unchanged. Rules that need the whole site or the clock
+(duplicates, required keys, future dates, link targets) run later, in ``checks``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+from blogcli.links import scan_post
+from blogcli.post import Post, PostError, parse_date, parse_post
+from blogcli.site import Site
+
+VERSION = 3
+DATE_KEYS = ("date", "lastmod", "publishDate", "publishdate", "expiryDate", "expirydate",
+             "updated", "modified")
+TAXONOMIES = ("tags", "categories")
+KNOWN_KEYS = frozenset((
+    "title", "date", "lastmod", "publishDate", "publishdate", "expiryDate", "expirydate",
+    "updated", "modified", "draft", "published", "tags", "tag", "categories", "category",
+    "slug", "url", "aliases", "redirect_from", "redirect_to", "permalink", "path",
+    "description", "summary", "excerpt", "excerpt_separator", "author", "authors", "images",
+    "image", "cover", "featured_image", "thumbnail", "layout", "weight", "keywords", "series",
+    "toc", "math", "katex", "mathjax", "comments", "type", "linkTitle", "menu", "params",
+    "taxonomies", "extra", "template", "render", "build", "outputs", "markup", "headless",
+    "resources", "cascade", "translationKey", "lang", "language", "isCJKLanguage", "canonical",
+    "canonicalURL", "sitemap", "hidden", "pinned", "sticky", "top", "disqus", "photos", "link",
+    "subtitle", "header", "footer", "showToc", "TocOpen", "hideSummary", "searchHidden",
+    "ShowReadingTime", "ShowBreadCrumbs", "ShowPostNavLinks", "ShowWordCount",
+    "ShowShareButtons", "UseHugoToc", "disableShare", "disableHLJS", "hidemeta", "comment",
+    "mermaid", "readingTime", "read_time", "in_search_index", "insert_anchor_links",
+    "transparent", "page_template", "aliases_to", "sort_by", "paginate_by",
+))
+KNOWN_LOWER = frozenset(k.lower() for k in KNOWN_KEYS)
+PERMALINK_KEYS = ("title", "slug", "url", "permalink", "path", "date", "categories", "category",
+                  "aliases", "redirect_from")
+KEY_PATTERNS = {
+    "yaml": re.compile(r"^['\"]?([^\s:'\"#][^:'\"]*?)['\"]?\s*:"),
+    "toml": re.compile(r"^([A-Za-z0-9_\-]+)\s*="),
+    "json": re.compile(r"^\s*\"([^\"]+)\"\s*:"),
+}
+TOML_TABLE = re.compile(r"^\[([A-Za-z0-9_\-.]+)\]")
+UNREADABLE = re.compile(r"cannot read|binary file|not valid UTF-8")
+
+
+def scan_bytes(site: Site, path: Path, rel: str, raw: bytes) -> dict[str, Any]:
+    """The facts of one file: front-matter findings, links, anchors, permalink inputs."""
+    try:
+        post = parse_post(raw, path, rel, site)
+    except PostError as err:
+        rule = "file-unreadable" if UNREADABLE.search(err.detail) else "front-matter-invalid"
+        return {"error": [rule, err.line, err.detail]}
+    scan = scan_post(post, site.profile)
+    keys = key_lines(post)
+    return {
+        "error": None,
+        "keys": keys,
+        "fm": front_matter_findings(post, keys),
+        "slug": post.slug,
+        "meta": {k: _jsonable(post.meta[k]) for k in PERMALINK_KEYS if k in post.meta},
+        "date": _iso(post.date),
+        "draft": post.draft,
+        "empty": not post.body.strip(),
+        "links": [[k.target, k.line, k.column, k.kind] for k in scan.links],
+        "anchors": scan.anchors,
+        "headings": scan.headings,
+        "certain": scan.anchors_certain,
+    }
+
+
+def key_lines(post: Post) -> dict[str, int]:
+    """The file line of each front-matter key (its opening line when not found).
+
+    Top-level keys by name; keys inside a TOML table also as ``table.key``.
+    """
+    if not post.meta:
+        return {}
+    lines = post.text.split("\n", post.body_line)[: post.body_line - 1]
+    regex = KEY_PATTERNS.get(post.fm_format or "")
+    found: dict[str, int] = {}
+    table = ""
+    for number, text in enumerate(lines, start=1):
+        header = TOML_TABLE.match(text) if post.fm_format == "toml" else None
+        if header:
+            table = header.group(1)
+            found.setdefault(table, number)
+            continue
+        match = regex.match(text) if regex else None
+        if match:
+            found.setdefault(f"{table}.{match.group(1)}" if table else match.group(1), number)
+    top = {str(key): found.get(str(key), 1) for key in post.meta}
+    return top | {k: v for k, v in found.items() if "." in k}
+
+
+def front_matter_findings(post: Post, keys: dict[str, int]) -> list[list[Any]]:
+    """Findings about front-matter values: [rule, line, column, message]."""
+    out: list[list[Any]] = []
+    meta = post.meta
+    for key in DATE_KEYS:
+        if key in meta:
+            out.extend(_date_findings(key, meta[key], keys.get(key, 1)))
+    for key in ("draft", "published"):
+        if key in meta and not isinstance(meta[key], bool):
+            out.append(["draft-not-boolean", keys.get(key, 1), 1,
+                        f"{key}: {meta[key]!r} is not true or false (write {key}: true)"])
+    taxonomies = {k: (meta[k], keys.get(k, 1)) for k in TAXONOMIES if k in meta}
+    if isinstance(meta.get("taxonomies"), dict):  # Zola keeps them in a [taxonomies] table
+        taxonomies.update({f"taxonomies.{k}": (v, keys.get(f"taxonomies.{k}", 1))
+                           for k, v in meta["taxonomies"].items()})
+    for key, (value, line) in taxonomies.items():
+        out.extend(_taxonomy_findings(key, value, line))
+    for key in meta:
+        out.extend(_typo_findings(str(key), keys.get(str(key), 1)))
+    if not post.body.strip() and not post.draft:
+        out.append(["body-empty", post.body_line if post.body else max(post.body_line - 1, 1), 1,
+                    "the post has no text after its front matter"])
+    return out
+
+
+def _date_findings(key: str, value: Any, line: int) -> list[list[Any]]:
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        return [["date-invalid", line, 1, f"{key}: {value!r} is not a date the engine can read "
+                                          "(write 2024-01-31 or 2024-01-31T10:00:00+01:00)"]]
+    if key == "date" and isinstance(parsed, datetime) and parsed.tzinfo is None:
+        return [["date-no-zone", line, 1, f"date {value} has no time zone: the engine reads it "
+                 "as UTC (or its own zone), so the post may stay hidden as 'in the future'; "
+                 "add an offset like +01:00"]]
+    return []
+
+
+def _taxonomy_findings(key: str, value: Any, line: int) -> list[list[Any]]:
+    if value is None or (isinstance(value, list) and all(
+            isinstance(item, str | int | float) and not isinstance(item, bool) for item in value)):
+        return []
+    if isinstance(value, str):
+        return [["tags-string", line, 1, f"{key} is a single string {value!r}; write a list "
+                                         f"({key}: [a, b]) so every engine reads the same terms"]]
+    return [["tags-invalid", line, 1, f"{key} must be a list of words, not "
+                                      f"{type(value).__name__} {value!r}"[:200]]]
+
+
+def _typo_findings(key: str, line: int) -> list[list[Any]]:
+    if key in KNOWN_KEYS or key.lower() in KNOWN_LOWER or len(key) < 3:
+        return []
+    close = get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.8)
+    if not close:
+        return []
+    return [["key-typo", line, 1, f"unknown key {key!r}: did you mean {close[0]!r}?"]]
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,290 @@
+"""`blog check`: rules over posts and their links, giving findings with file, line and column."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from blogcli.checkfacts import scan_bytes
+from blogcli.errors import UsageError
+from blogcli.permalinks import normalize, page_urls
+from blogcli.post import JEKYLL_NAME, parse_date
+from blogcli.resolve import Pages, Resolver, Target, target_of
+from blogcli.scanner import collect_facts
+from blogcli.site import MARKDOWN_SUFFIXES, SKIP_DIRS, Site, iter_post_paths
+
+# Every rule and its default severity. Names are a public contract: blog.toml and CI use them.
+RULES: dict[str, str] = {
+    "file-unreadable": "error",
+    "front-matter-invalid": "error",
+    "required-key": "error",
+    "date-invalid": "error",
+    "date-no-zone": "warning",
+    "date-future": "warning",
+    "draft-not-boolean": "error",
+    "tags-string": "warning",
+    "tags-invalid": "error",
+    "key-typo": "warning",
+    "duplicate-slug": "error",
+    "duplicate-output": "error",
+    "body-empty": "warning",
+    "link-missing": "error",
+    "link-anchor": "error",
+    "link-malformed": "error",
+    "link-uncertain": "warning",
+    "link-empty": "warning",
+}
+SEVERITIES = ("error", "warning", "off")
+TEMPLATE_DIRS = ("scaffolds", "archetypes")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: where (1-based, in the source file), which rule, how bad, and what."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: str
+    message: str
+    target: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if self.target is None:
+            del data["target"]
+        return data
+
+
+@dataclass
+class CheckResult:
+    """Findings in file order, with the counts the summary line shows."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    links: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    def failed(self, strict: bool = False) -> bool:
+        """True when the check should fail: errors, or any warning under ``--strict``."""
+        return self.errors > 0 or (strict and self.warnings > 0)
+
+
+def rule_settings(site: Site) -> dict[str, str]:
+    """Each rule's severity after blog.toml's ``[check] rules``; bad settings are usage errors."""
+    table = site.section("check").get("rules", {})
+    if not isinstance(table, dict):
+        raise UsageError("blog.toml: [check] rules must be a table like "
+                         '{"date-no-zone" = "off"}')
+    settings = dict(RULES)
+    for name, value in table.items():
+        if name not in RULES:
+            raise UsageError(f"blog.toml: [check] rules: no rule named {name!r} "
+                             f"(rules: {', '.join(RULES)})")
+        level = {"warn": "warning", "ignore": "off"}.get(str(value), str(value))
+        if level not in SEVERITIES:
+            raise UsageError(f"blog.toml: [check] rules: {name} = {value!r} must be "
+                             '"error", "warning" or "off"')
+        settings[name] = level
+    return settings
+
+
+def required_keys(site: Site) -> list[str]:
+    """Front-matter keys every post must have (``[check] required``; title and date by default)."""
+    value = site.section("check").get("required", ["title", "date"])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError('blog.toml: [check] required must be a list of keys like ["title"]')
+    return value
+
+
+def check_site(site: Site, paths: list[Path] | None = None) -> CheckResult:
+    """Check ``paths`` (default: every post) against the whole site; never raises on content.
+
+    Links are resolved against every post of the site, so checking one file still knows its
+    neighbours. Raises UsageError for bad settings or paths outside the site.
+    """
+    settings = rule_settings(site)
+    required = required_keys(site)
+    posts = iter_post_paths(site)
+    chosen = posts if paths is None else _expand(site, paths)
+    post_rels = {_rel(site, p) for p in posts}
+    facts = collect_facts(site, sorted(post_rels | {_rel(site, p) for p in chosen}))
+    permalinks = {rel: page_urls(site, rel, f["meta"], f["slug"])
+                  for rel, f in facts.items() if not f.get("error") and rel in post_rels}
+    resolver = _resolver(site, facts, permalinks)
+    duplicates = _duplicates(facts, permalinks)
+    result = CheckResult()
+    for rel in (_rel(site, p) for p in chosen):
+        fact = facts.get(rel)
+        if fact is None:
+            continue  # the file vanished while we looked
+        result.files += 1
+        result.links += len(fact.get("links", []))
+        found = _file_findings(site, rel, fact, rel in post_rels, required, resolver)
+        result.findings.extend(_regrade(f, settings[f.rule])
+                               for f in found + duplicates.get(rel, [])
+                               if settings[f.rule] != "off")
+    result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+    return result
+
+
+def _rel(site: Site, path: Path) -> str:
+    """``site.rel`` without pathlib's cost for the usual case (it runs once per post)."""
+    text, root = str(path), str(site.root)
+    return text[len(root) + 1:] if text.startswith(root + "/") else site.rel(path)
+
+
+def _regrade(finding: Finding, severity: str) -> Finding:
+    if finding.severity == severity:
+        return finding
+    return Finding(finding.path, finding.line, finding.column, finding.rule, severity,
+                   finding.message, finding.target)
+
+
+def _expand(site: Site, paths: list[Path]) -> list[Path]:
+    """Files named on the command line, folders walked; templates are not posts."""
+    out: list[Path] = []
+    for given in paths:
+        path = Path(os.path.abspath(given))
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"{given}: no such file or folder")
+        if not path.is_relative_to(site.root):  # the site root is resolved; so resolve this
+            path = path.parent.resolve() / path.name
+        if not path.is_relative_to(site.root):
+            raise UsageError(f"{given} is outside the site {site.root}")
+        if path.is_dir():
+            out.extend(_walk(path))
+        elif path.name.endswith(MARKDOWN_SUFFIXES) and not _is_template(site, path):
+            out.append(path)
+    return sorted(set(out))
+
+
+def _walk(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
+        found.extend(Path(dirpath) / n for n in filenames if n.endswith(MARKDOWN_SUFFIXES))
+    return found
+
+
+def _is_template(site: Site, path: Path) -> bool:
+    parts = Path(site.rel(path)).parts
+    return bool(parts) and (parts[0] in TEMPLATE_DIRS or "archetypes" in parts[:3])
+
+
+def _resolver(site: Site, facts: dict[str, dict[str, Any]],
+              permalinks: dict[str, list[str]]) -> Resolver:
+    return Resolver(site, Pages(facts, site), permalinks,
+                    lambda path: _scan_target(site, path))
+
+
+def _scan_target(site: Site, path: Path) -> Target | None:
+    """Anchors of a Markdown page that is not a post (an about page, a README)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    fact = scan_bytes(site, path, site.rel(path), raw)
+    if fact.get("error"):
+        return None
+    return target_of(fact, site)
+
+
+def _file_findings(site: Site, rel: str, fact: dict[str, Any], is_post: bool,
+                   required: list[str], resolver: Resolver) -> list[Finding]:
+    if fact.get("error"):
+        rule, line, message = fact["error"]
+        return [Finding(rel, line, 1, rule, RULES[rule], message)]
+    out: list[Finding] = []
+    if is_post:
+        out.extend(Finding(rel, line, col, rule, RULES[rule], msg)
+                   for rule, line, col, msg in fact["fm"])
+        out.extend(_required(site, rel, fact, required))
+        out.extend(_future(rel, fact))
+    else:
+        out.extend(Finding(rel, line, col, rule, RULES[rule], msg)
+                   for rule, line, col, msg in fact["fm"] if rule == "key-typo")
+    for target, line, column, kind in fact["links"]:
+        problem = resolver.check_target(target, kind, rel)
+        if problem is not None:
+            out.append(Finding(rel, line, column, problem.rule, RULES[problem.rule],
+                               problem.message, target))
+    return out
+
+
+def _required(site: Site, rel: str, fact: dict[str, Any], required: list[str]) -> list[Finding]:
+    keys = fact["keys"]
+    missing = [k for k in required if k not in keys]
+    if "date" in missing and (fact["draft"] or _engine_dates(site, rel)):
+        missing.remove("date")
+    return [Finding(rel, 1, 1, "required-key", RULES["required-key"],
+                    f"front matter has no {key!r}") for key in missing]
+
+
+def _engine_dates(site: Site, rel: str) -> bool:
+    """True when the engine takes a date from outside the front matter for this file."""
+    if site.profile == "hexo":
+        return True  # Hexo falls back to the file's creation time
+    from_name = JEKYLL_NAME.match(Path(rel).stem if Path(rel).stem != "index"
+                                  else Path(rel).parent.name)
+    if site.profile in ("jekyll", "zola"):
+        return from_name is not None
+    if site.profile == "hugo":
+        config = site.engine.get("frontmatter", {})
+        sources = config.get("date", []) if isinstance(config, dict) else []
+        names = {str(s).lower() for s in sources} if isinstance(sources, list) else set()
+        return bool(names & {":git", ":filemodtime"}) or (":filename" in names and
+                                                          from_name is not None)
+    return False
+
+
+def _future(rel: str, fact: dict[str, Any]) -> list[Finding]:
+    if fact["draft"] or not fact["date"]:
+        return []
+    try:
+        when = parse_date(fact["date"])
+    except ValueError:
+        return []
+    now = datetime.now(UTC)
+    if isinstance(when, datetime):
+        late = (when if when.tzinfo else when.replace(tzinfo=UTC)) > now
+    else:
+        late = isinstance(when, date) and when > now.date()
+    if not late:
+        return []
+    line = fact["keys"].get("date", 1)
+    return [Finding(rel, line, 1, "date-future", RULES["date-future"],
+                    f"published post dated {fact['date']}, in the future: the site will not "
+                    "show it until then (mark it draft, or fix the date)")]
+
+
+def _duplicates(facts: dict[str, dict[str, Any]],
+                permalinks: dict[str, list[str]]) -> dict[str, list[Finding]]:
+    """Posts that would publish to the same URL: each one named, with the others."""
+    by_url: dict[str, list[str]] = {}
+    for rel in sorted(permalinks):
+        by_url.setdefault(normalize(permalinks[rel][0]), []).append(rel)
+    out: dict[str, list[Finding]] = {}
+    for url, rels in by_url.items():
+        if len(rels) < 2:
+            continue
+        slugs = {facts[r]["slug"] for r in rels}
+        rule = "duplicate-slug" if len(slugs) == 1 else "duplicate-output"
+        for rel in rels:
+            others = ", ".join(r for r in rels if r != rel)
+            keys = facts[rel]["keys"]
+            line = keys.get("slug", keys.get("url", keys.get("permalink", 1)))
+            out.setdefault(rel, []).append(Finding(
+                rel, line, 1, rule, RULES[rule], f"publishes to /{url}/ like {others}"))
+    return out

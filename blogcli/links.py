@@ -1,0 +1,327 @@
+"""Links and anchors of one post, read from markdown-it tokens, each with its place in the file.
+
+markdown-it parses every block (so code blocks, lists and quotes are what CommonMark says). Its
+inline parser is most of the cost, so a paragraph made only of plain ``[text](dest)`` links and
+single-backtick code spans is read by ``simple_links`` instead, whose answer is the same by
+construction (a property test compares the two); anything else goes to markdown-it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from blogcli.anchors import heading_ids
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+    from blogcli.post import Post
+
+HTML_TAG = re.compile(r"<[a-zA-Z][^<>]*>", re.DOTALL)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+HTML_ATTR = re.compile(r"""\s(href|src|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""",
+                       re.IGNORECASE)
+EXPLICIT_ID = re.compile(r"\s*\{\s*#([^\s{}]+)[^{}]*\}\s*$")
+HUGO_REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+(?:path=)?"
+                      r"(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'}>%]+))")
+HUGO_FIGURE = re.compile(
+    r"\{\{[<%]\s*figure\s[^}]*?\bsrc=(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'}>%]+))")
+LIQUID_LINK = re.compile(r"\{%-?\s*(post_url|link|post_link|asset_img|asset_link|asset_path)"
+                         r"\s+([^\s%]+)")
+LIQUID_KINDS = {"post_url": "post_url", "link": "liquid_link", "post_link": "post_link",
+                "asset_img": "asset", "asset_link": "asset", "asset_path": "asset"}
+NEWLINE = re.compile("\n")
+UNSIMPLE = re.compile(r"[\\&<]|\]\s*[\[(]\s*[^)\s]*\s[^)]*\)|\[\^")
+SIMPLE_LINK = re.compile(r"(!?)\[[^\[\]]*\]\(([^()\s<>\"']*)\)")
+CODE_PAIR = re.compile(r"`[^`]*`")
+CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+# Engine blocks whose content is code, not Markdown: their links are examples, not links.
+VERBATIM = re.compile(r"\{%-?\s*(highlight|raw|comment)\b.*?\{%-?\s*end\1\s*-?%\}|"
+                      r"\{\{[<%]\s*highlight\b.*?\{\{[<%]\s*/highlight\s*[>%]\}\}", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One link as written in a post.
+
+    ``target`` is the destination as written (``../b.md#setup``, ``https://…``); ``line`` and
+    ``column`` are 1-based in the source file, front matter counted. ``kind`` is ``link``,
+    ``image``, ``html`` (an ``href``/``src`` in raw HTML), ``definition`` (a reference-style
+    definition), ``ref`` (Hugo ref/relref), ``figure`` (Hugo figure src), ``post_url`` and
+    ``liquid_link`` (Jekyll tags), ``post_link`` and ``asset`` (Hexo tags).
+    """
+
+    target: str
+    line: int
+    column: int
+    kind: str
+
+    @property
+    def external(self) -> bool:
+        """True for http(s) and protocol-relative links, the ones only the network can check."""
+        lower = self.target[:8].lower()
+        return lower.startswith(("http://", "https://", "//"))
+
+
+@dataclass
+class Scan:
+    """What a post offers and asks: its links, and the anchors other pages may link to."""
+
+    links: list[Link] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)       # ids under the engine's own rules
+    headings: list[tuple[str, str | None]] = field(default_factory=list)  # text, {#id}
+    anchors_certain: bool = True   # False when templates or unsupported text may add ids
+
+
+@cache
+def parser(blocks_only: bool = False, tables: bool = True, footnotes: bool = True) -> MarkdownIt:
+    """CommonMark with tables, strikethrough and footnotes; link destinations kept as written.
+
+    ``blocks_only`` leaves inline parsing to the caller; leaving out tables or footnotes (for a
+    text with no ``|`` or ``[^``) only saves time, since those rules could not match there.
+    """
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"] if tables
+                                         else ["strikethrough"])
+    if footnotes:
+        md.use(footnote_plugin)
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    if blocks_only:
+        # footnote_tail keeps only footnotes that inline parsing saw used; keep them all here.
+        md.core.ruler.disable(["inline", "footnote_tail"] if footnotes else ["inline"])
+    return md
+
+
+def simple_links(content: str) -> list[tuple[str, str]] | None:
+    """(kind, destination) of each link in inline ``content``, or None when it is not simple.
+
+    Simple means: no backslash, entity, ``<`` or backtick run longer than one, every backtick
+    paired, and every bracket part of a ``[text](dest)`` or ``![alt](src)`` whose text has no
+    brackets and whose destination has no spaces, parentheses or quotes. In that text CommonMark
+    has no other reading, so the result equals markdown-it's. Code spans come back too, as
+    ``("code", text)``, so that callers can step over them when placing links.
+    """
+    if "[" not in content:
+        return [] if "<" not in content and "\\" not in content else None
+    if UNSIMPLE.search(content):
+        return None
+    spans: list[tuple[int, str, str]] = []
+    masked = content
+    if "`" in content:
+        if "``" in content or content.count("`") % 2:
+            return None
+        spans = [(m.start(), "code", m.group(0)) for m in CODE_PAIR.finditer(content)]
+        masked = CODE_PAIR.sub(lambda m: " " * len(m.group(0)), content)
+    found = [(m.start(), "image" if m.group(1) else "link", m.group(2))
+             for m in SIMPLE_LINK.finditer(masked)]
+    rest = SIMPLE_LINK.sub("", masked)
+    if "[" in rest or "]" in rest:
+        return None
+    return [(kind, text) for _, kind, text in sorted(spans + found)]
+
+
+def extract_links(post: Post) -> list[Link]:
+    """Every link, image and engine link tag in ``post``, in file order."""
+    return scan_post(post, "plain").links
+
+
+def scan_post(post: Post, profile: str) -> Scan:
+    """Links and anchors of ``post``; ``profile`` picks the engine's heading-id rules."""
+    # markdown-it treats a lone CR as a line break; editors and post.py do not.
+    source = post.body.replace("\r\n", "\n").replace("\r", " ")
+    lines = source.split("\n")
+    offset = post.body_line - 1
+    env: dict[str, Any] = {}
+    tokens = parser(True, "|" in source, "[^" in source).parse(source, env)
+    scan = Scan()
+    code = _code_lines(tokens, source)
+    headings: list[tuple[str, str | None]] = []
+    _walk(tokens, _Context(lines, offset, code, scan, headings, env))
+    _definitions(env, lines, offset, scan)
+    if "{" in source:
+        _engine_links(lines, offset, code, scan)
+    if code:  # a highlight tag may sit inside a paragraph: drop what its lines held
+        scan.links = [k for k in scan.links if k.line - post.body_line not in code]
+    scan.links.sort(key=lambda link: (link.line, link.column))
+    ids, certain = heading_ids(headings, profile)
+    scan.anchors = ids + scan.anchors
+    scan.headings = headings
+    scan.anchors_certain = certain and "{{" not in source and "{%" not in source
+    return scan
+
+
+def _code_lines(tokens: list[Token], source: str) -> set[int]:
+    """0-based body lines holding code: fenced and indented blocks, highlight/raw tags."""
+    code: set[int] = set()
+    for token in tokens:
+        if token.type in ("fence", "code_block") and token.map:
+            code.update(range(token.map[0], token.map[1]))
+    if "{%" in source or "{{" in source:
+        for match in VERBATIM.finditer(source):
+            first = source.count("\n", 0, match.start())
+            code.update(range(first, first + match.group(0).count("\n") + 1))
+    return code
+
+
+@dataclass
+class _Context:
+    lines: list[str]
+    offset: int
+    code: set[int]
+    scan: Scan
+    headings: list[tuple[str, str | None]]
+    env: dict[str, Any]
+
+
+def _walk(tokens: list[Token], ctx: _Context) -> None:
+    refs = ctx.env.get("references", {}).values()
+    defined = frozenset(str(ref.get("href", "")) for ref in refs)
+    for index, token in enumerate(tokens):
+        if token.map is None or token.map[0] in ctx.code:
+            continue
+        if token.type == "html_block":
+            block = _Block(ctx.lines, token.map[0], token.map[1], ctx.offset)
+            _html(block, block.text, 0, ctx.scan)
+        if token.type != "inline":
+            continue
+        block = _Block(ctx.lines, token.map[0], token.map[1], ctx.offset)
+        block.defined = defined
+        heading = index > 0 and tokens[index - 1].type == "heading_open"
+        simple = None if heading else simple_links(token.content)
+        if simple is not None:
+            for kind, text in simple:
+                if kind == "code":
+                    block.find(text)  # step over it so its text is not matched
+                else:
+                    _add(ctx.scan, block, text, kind, False)
+            continue
+        md = parser()
+        children = md.inline.parse(token.content, md, ctx.env, [])
+        _inline(children, block, ctx.scan)
+        if heading:
+            ctx.headings.append(_heading(children))
+
+
+def _inline(children: list[Token], block: _Block, scan: Scan) -> None:
+    for child in children:
+        if child.type == "link_open":
+            href = str(child.attrs.get("href", ""))
+            if child.markup == "autolink" and href.startswith("mailto:"):
+                href = href[len("mailto:"):]
+            _add(scan, block, href, "link", child.markup == "autolink")
+        elif child.type == "image":
+            _add(scan, block, str(child.attrs.get("src", "")), "image", False)
+        elif child.type == "html_inline":
+            start = block.find(child.content)
+            if start is not None:
+                _html(block, child.content, start, scan)
+        elif child.type == "code_inline":
+            block.find(child.markup + child.content)  # step over it so its text is not matched
+
+
+def _add(scan: Scan, block: _Block, href: str, kind: str, autolink: bool) -> None:
+    needles = ("<" + href,) if autolink else ("(" + href, "(<" + href, href)
+    for needle in needles:
+        start = block.find(needle)
+        if start is not None:
+            start += len(needle) - len(href)
+            break
+    else:
+        # A reference-style use: the definition carries the place to fix.
+        if kind == "link" and href in block.defined:
+            return
+        start = block.cursor
+    line, column = block.position(start)
+    scan.links.append(Link(href, line, column, kind))
+
+
+def _html(block: _Block, text: str, base: int, scan: Scan) -> None:
+    """href/src as links, id/name as anchors, from the tags in ``text`` (comments skipped)."""
+    hidden = [m.span() for m in HTML_COMMENT.finditer(text)]
+    for tag in HTML_TAG.finditer(text):
+        if any(a <= tag.start() < b for a, b in hidden):
+            continue
+        for attr in HTML_ATTR.finditer(tag.group(0)):
+            name = attr.group(1).lower()
+            group = next(g for g in (2, 3, 4) if attr.group(g) is not None)
+            value = attr.group(group)
+            if name in ("id", "name"):
+                scan.anchors.append(value)
+                continue
+            line, column = block.position(base + tag.start() + attr.start(group))
+            scan.links.append(Link(value, line, column, "html"))
+
+
+def _heading(children: list[Token]) -> tuple[str, str | None]:
+    """The heading's plain text and its explicit ``{#id}``, if any."""
+    parts = []
+    for child in children:
+        if child.type in ("text", "text_special", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    text = "".join(parts)
+    match = EXPLICIT_ID.search(text)
+    if match:
+        return text[:match.start()], match.group(1)
+    return text, None
+
+
+def _definitions(env: dict[str, Any], lines: list[str], offset: int, scan: Scan) -> None:
+    for ref in env.get("references", {}).values():
+        first = ref.get("map", [0])[0]
+        href = str(ref.get("href", ""))
+        block = _Block(lines, first, ref.get("map", [first, first + 1])[1], offset)
+        colon = block.text.find("]:")
+        block.cursor = max(colon, 0)
+        _add(scan, block, href, "definition", False)
+
+
+def _engine_links(lines: list[str], offset: int, code: set[int], scan: Scan) -> None:
+    """Hugo ref/relref and figure, Jekyll and Hexo tags: found in text, not in code."""
+    for index, text in enumerate(lines):
+        if "{" not in text or index in code:
+            continue
+        spans = [m.span() for m in CODE_SPAN.finditer(text)] if "`" in text else []
+        for pattern, kind in ((HUGO_REF, "ref"), (HUGO_FIGURE, "figure"), (LIQUID_LINK, "")):
+            for match in pattern.finditer(text):
+                if any(a <= match.start() < b for a, b in spans):
+                    continue
+                group = 2 if not kind else next(g for g in (1, 2, 3)
+                                                if match.group(g) is not None)
+                name = kind or LIQUID_KINDS[match.group(1)]
+                scan.links.append(Link(match.group(group), index + offset + 1,
+                                       match.start(group) + 1, name))
+
+
+class _Block:
+    """Source lines of one block, searched left to right to place each link in the file."""
+
+    def __init__(self, lines: list[str], first: int, end: int, offset: int) -> None:
+        self.first = first + offset
+        self.text = "\n".join(lines[first:max(end, first + 1)])
+        self.starts = [0, *(m.end() for m in NEWLINE.finditer(self.text))]
+        self.cursor = 0
+        self.defined: frozenset[str] = frozenset()
+
+    def find(self, needle: str) -> int | None:
+        if not needle:
+            return None
+        found = self.text.find(needle, self.cursor)
+        if found < 0:
+            return None
+        self.cursor = found + len(needle)
+        return found
+
+    def position(self, index: int) -> tuple[int, int]:
+        """(line, column), 1-based in the file, of a character of this block."""
+        row = bisect.bisect_right(self.starts, index) - 1
+        return self.first + row + 1, index - self.starts[row] + 1

@@ -1,0 +1,59 @@
+"""Where each engine publishes a post, so root-absolute links can be matched to posts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from blogcli.permalinks import normalize, page_urls
+from blogcli.site import Site
+
+
+def site_of(profile: str, engine: dict[str, Any], root: Path = Path("/s")) -> Site:
+    content = root / "content" if profile in ("hugo", "zola") else root
+    posts = {"hugo": content / "posts", "zola": content / "blog", "jekyll": root / "_posts",
+             "hexo": root / "source/_posts", "plain": root / "posts"}[profile]
+    return Site(root=root, profile=profile, engine=engine, posts_dir=posts, content_dir=content)
+
+
+@pytest.mark.parametrize(("profile", "engine", "rel", "meta", "slug", "url"), [
+    ("hugo", {}, "content/posts/My-Post.md", {}, "My-Post", "/posts/my-post/"),
+    ("hugo", {}, "content/posts/b/index.md", {"slug": "bee"}, "bee", "/posts/bee/"),
+    ("hugo", {"permalinks": {"posts": "/:year/:month/:slug/"}}, "content/posts/a.md",
+     {"date": "2024-03-05", "title": "A Title"}, "a", "/2024/03/a-title/"),
+    ("hugo", {"permalinks": {"page": {"posts": "/:section/:filename/"}}},
+     "content/posts/a.md", {}, "a", "/posts/a/"),
+    ("hugo", {}, "content/posts/a.md", {"url": "/custom/"}, "a", "/custom/"),
+    ("jekyll", {}, "_posts/2024-01-02-hello.md", {"categories": "x y"}, "hello",
+     "/x/y/2024/01/02/hello.html"),
+    ("jekyll", {"permalink": "pretty"}, "_posts/2024-01-02-hello.md", {}, "hello",
+     "/2024/01/02/hello/"),
+    ("jekyll", {"permalink": "/blog/:title/"}, "_posts/2024-01-02-hello.md", {}, "hello",
+     "/blog/hello/"),
+    ("jekyll", {}, "_posts/2024-01-02-hello.md", {"permalink": "/p/"}, "hello", "/p/"),
+    ("hexo", {}, "source/_posts/hello.md", {"date": "2024-01-02 10:00:00"}, "hello",
+     "/2024/01/02/hello/"),
+    ("zola", {}, "content/blog/2024-01-02-hello-world.md", {}, "2024-01-02-hello-world",
+     "/blog/hello-world/"),
+    ("zola", {}, "content/blog/a.md", {"path": "elsewhere"}, "a", "/elsewhere"),
+    ("plain", {}, "posts/hello.md", {}, "hello", "/posts/hello.html"),
+])
+def test_each_engine_permalink(profile: str, engine: dict[str, Any], rel: str,
+                               meta: dict[str, Any], slug: str, url: str) -> None:
+    assert page_urls(site_of(profile, engine), rel, meta, slug)[0] == url
+
+
+def test_aliases_and_redirects_are_urls_too() -> None:
+    urls = page_urls(site_of("hugo", {}), "content/posts/a.md",
+                     {"aliases": ["/old/", 7], "redirect_from": "/older/"}, "a")
+    assert urls == ["/posts/a/", "/old/", "7", "/older/"]
+
+
+@pytest.mark.parametrize(("url", "normal"), [
+    ("/Posts/A/", "posts/a"), ("/posts/a/index.html", "posts/a"), ("/posts/a.html", "posts/a"),
+    ("/posts/a/?x=1#top", "posts/a"), ("https://x.org/posts/%61/", "posts/a"), ("/", ""),
+])
+def test_urls_compare_without_case_suffix_or_slashes(url: str, normal: str) -> None:
+    assert normalize(url) == normal
