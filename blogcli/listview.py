@@ -190,7 +190,8 @@ def _bars(rows: list[tuple[str, int]], width: int = 40) -> list[str]:
 
 def stats_text(s: Stats) -> str:
     """The stats as terminal text with bar charts."""
-    lines = [f"{s.total} posts, {s.words} words", "", "Posts per month"]
+    noun = "post" if s.total == 1 else "posts"
+    lines = [f"{s.total} {noun}, {s.words} words", "", "Posts per month"]
     lines += _bars(s.per_month) or ["  (no dated posts)"]
     lines += ["", "Reading time", *_bars(s.minutes)]
     lines += ["", "Most used tags"] + (_bars(s.tags) or ["  (no tags)"])
