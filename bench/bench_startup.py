@@ -38,13 +38,14 @@ def main() -> None:
     python = Path(blogs[0]).parent / "python"
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        print(f"python -c pass            {median_ms(lambda i: [str(python), '-c', 'pass'], base, args.runs):7.1f} ms")
+        bare = median_ms(lambda i: [str(python), "-c", "pass"], base, args.runs)
+        print(f"python -c pass            {bare:7.1f} ms")
         for index, blog in enumerate(blogs):
             site = base / f"site{index}"
             subprocess.run([blog, "init", str(site), "--title", "Bench", "--author", "B"],
                            check=True, capture_output=True)
-            version = median_ms(lambda i: [blog, "--version"], site, args.runs)
-            new = median_ms(lambda i: [blog, "new", f"Post number {i + 2}"], site, args.runs)
+            version = median_ms(lambda i, b=blog: [b, "--version"], site, args.runs)
+            new = median_ms(lambda i, b=blog: [b, "new", f"Post number {i + 2}"], site, args.runs)
             print(f"[{blog}]")
             print(f"  blog --version          {version:7.1f} ms")
             print(f"  blog new                {new:7.1f} ms")

@@ -69,6 +69,7 @@ class Finding:
     target: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The finding as DESIGN.md's JSON object (``target`` only for links)."""
         data = asdict(self)
         if self.target is None:
             del data["target"]
@@ -86,10 +87,12 @@ class CheckResult:
 
     @property
     def errors(self) -> int:
+        """How many findings are errors."""
         return sum(1 for f in self.findings if f.severity == "error")
 
     @property
     def warnings(self) -> int:
+        """How many findings are warnings."""
         return sum(1 for f in self.findings if f.severity == "warning")
 
     def failed(self, strict: bool = False) -> bool:

@@ -394,3 +394,134 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())  # type: ignore[func-returns-value]
+
+
+# --- Listing: list, show, index, stats (word counts and summaries as the site computes them) ---
+
+
+class ListFormat(enum.StrEnum):
+    """Output of list, show and stats."""
+
+    text = "text"
+    json = "json"
+
+
+ListFormatOption = Annotated[ListFormat, typer.Option(
+    "--format", help="text for people, json for scripts.")]
+
+
+def _listing(ctx: typer.Context, drafts: bool = True) -> tuple[Site, Any]:
+    """The site and its posts; unreadable posts are reported on stderr and left out."""
+    from blogcli.listing import collect
+
+    site = current_site(ctx)
+    listing = collect(site, drafts=drafts)
+    for problem in listing.problems:
+        typer.echo(f"Warning: {problem}", err=True)
+    return site, listing
+
+
+def _echo_json(value: Any) -> None:
+    """JSON for scripts; a list is written one item per line (fast, and still diffable)."""
+    import json
+
+    if isinstance(value, list):
+        items = ",\n".join(json.dumps(item, ensure_ascii=False) for item in value)
+        typer.echo(f"[\n{items}\n]" if value else "[]")
+    else:
+        typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@app.command("list")
+@handles_errors
+def list_posts(
+    ctx: typer.Context,
+    drafts: Annotated[bool, typer.Option(help="Include drafts.")] = True,
+    output: ListFormatOption = ListFormat.text,
+) -> None:
+    """List every post, newest first: date, status, title, words, reading time and tags.
+
+    Status is draft, scheduled (dated in the future), published or expired (expiryDate past).
+    Words, minutes and summaries are counted the way the site engine counts them.
+
+    Example: blog list --no-drafts --format json
+    """
+    _, listing = _listing(ctx, drafts)
+    if output is ListFormat.json:
+        _echo_json([r.to_json() for r in listing.records])
+        return
+    from blogcli.listview import list_text
+
+    width, bold = _terminal()
+    typer.echo(list_text(listing.records, width, bold), nl=False)
+
+
+@app.command()
+@handles_errors
+def show(
+    ctx: typer.Context,
+    post: Annotated[str, typer.Argument(help="The post: its path or its slug.")],
+    output: ListFormatOption = ListFormat.text,
+) -> None:
+    """Show a post as the front page will: title, summary, date · minutes · author.
+
+    Then its words, status and path.
+
+    Example: blog show thoughts-on-jepa
+    """
+    from blogcli.listing import find_post
+    from blogcli.listview import show_text
+
+    record = find_post(current_site(ctx), post)
+    if output is ListFormat.json:
+        _echo_json(record.to_json())
+    else:
+        typer.echo(show_text(record), nl=False)
+
+
+@app.command()
+@handles_errors
+def index(
+    ctx: typer.Context,
+    stdout: Annotated[bool, typer.Option(
+        "--stdout", help="Print the page instead of writing index.md.")] = False,
+) -> None:
+    """Write the front page, index.md, listing the published posts newest first (plain blogs).
+
+    It is rendered from the site's scaffolds/index.md, else the built-in one. Other engines build
+    their own front page: use --stdout to see this one.
+
+    Example: blog index --stdout
+    """
+    from blogcli.listview import write_index
+
+    site, listing = _listing(ctx, drafts=False)
+    text, written = write_index(site, listing, to_file=not stdout)
+    typer.echo(written if written else text, nl=bool(written))
+
+
+@app.command()
+@handles_errors
+def stats(ctx: typer.Context, output: ListFormatOption = ListFormat.text) -> None:
+    """Show posts per month, reading times, most used tags and drafts waiting.
+
+    Example: blog stats
+    """
+    from blogcli.listview import stats as compute_stats
+    from blogcli.listview import stats_json, stats_text
+
+    _, listing = _listing(ctx)
+    result = compute_stats(listing)
+    if output is ListFormat.json:
+        _echo_json(stats_json(result))
+    else:
+        typer.echo(stats_text(result), nl=False)
+
+
+def _terminal() -> tuple[int, bool]:
+    """Width and whether to use bold: a terminal's own, else $COLUMNS or 100 and plain."""
+    import shutil
+
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns, "NO_COLOR" not in os.environ
+    return int(os.environ.get("COLUMNS") or 100), False

@@ -190,24 +190,28 @@ def _walk(tokens: list[Token], ctx: _Context) -> None:
         if token.type == "html_block":
             block = _Block(ctx.lines, token.map[0], token.map[1], ctx.offset)
             _html(block, block.text, 0, ctx.scan)
-        if token.type != "inline":
-            continue
-        block = _Block(ctx.lines, token.map[0], token.map[1], ctx.offset)
-        block.defined = defined
-        heading = index > 0 and tokens[index - 1].type == "heading_open"
-        simple = None if heading else simple_links(token.content)
-        if simple is not None:
-            for kind, text in simple:
-                if kind == "code":
-                    block.find(text)  # step over it so its text is not matched
-                else:
-                    _add(ctx.scan, block, text, kind, False)
-            continue
-        md = parser()
-        children = md.inline.parse(token.content, md, ctx.env, [])
-        _inline(children, block, ctx.scan)
-        if heading:
-            ctx.headings.append(_heading(children))
+        elif token.type == "inline":
+            block = _Block(ctx.lines, token.map[0], token.map[1], ctx.offset)
+            block.defined = defined
+            heading = index > 0 and tokens[index - 1].type == "heading_open"
+            _inline_token(token, heading, block, ctx)
+
+
+def _inline_token(token: Token, heading: bool, block: _Block, ctx: _Context) -> None:
+    """Links of one paragraph, cell or heading: the fast path if it can, else markdown-it's."""
+    simple = None if heading else simple_links(token.content)
+    if simple is not None:
+        for kind, text in simple:
+            if kind == "code":
+                block.find(text)  # step over it so its text is not matched
+            else:
+                _add(ctx.scan, block, text, kind, False)
+        return
+    md = parser()
+    children = md.inline.parse(token.content, md, ctx.env, [])
+    _inline(children, block, ctx.scan)
+    if heading:
+        ctx.headings.append(_heading(children))
 
 
 def _inline(children: list[Token], block: _Block, scan: Scan) -> None:
@@ -313,6 +317,7 @@ class _Block:
         self.defined: frozenset[str] = frozenset()
 
     def find(self, needle: str) -> int | None:
+        """Where ``needle`` next occurs from the cursor (which moves past it), or None."""
         if not needle:
             return None
         found = self.text.find(needle, self.cursor)

@@ -136,7 +136,9 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, int, s
     if not lines:
         return {}, "", 1, None
     first = lines[0].strip()
-    if first == "{" or (first.startswith("{") and first.endswith("}")):
+    # "{{< shortcode >}}" or "{% tag %}" on line 1 is body text, not JSON front matter.
+    if first == "{" or (first.startswith("{") and first.endswith("}")
+                        and not first.startswith(("{{", "{%"))):
         return _split_json(text, rel)
     fm_format = DELIMITERS.get(first)
     if fm_format is None:

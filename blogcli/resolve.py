@@ -62,6 +62,7 @@ class Pages:
         self._made: dict[str, Target] = {}
 
     def get(self, rel: str) -> Target | None:
+        """The page at ``rel``, or None when the site has no readable page there."""
         made = self._made.get(rel)
         if made is None and rel in self.facts:
             made = self._made[rel] = target_of(self.facts[rel], self.site)
@@ -104,6 +105,8 @@ def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Problem:
+    """Why a link is wrong (or doubtful): the rule it breaks and a message for the user."""
+
     rule: str
     message: str
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import stat
 import zlib
@@ -100,12 +101,24 @@ def _scan(site: Site, todo: list[Item]) -> list[Scanned]:
     _warm_up()
     size = -(-len(todo) // (workers * CHUNKS_PER_WORKER))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    # Frozen objects are left alone by the collector, so forked workers share their pages
+    # instead of copying them.
+    gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(scan_items, [site] * len(chunks), chunks)
+            results = pool.map(_worker_scan, [site] * len(chunks), chunks)
             return [item for chunk in results for item in chunk]
     except (OSError, BrokenProcessPool):
         return scan_items(site, todo)  # no processes allowed here (a sandbox): one core it is
+    finally:
+        gc.unfreeze()
+
+
+def _worker_scan(site: Site, items: list[Item]) -> list[Scanned]:
+    """``scan_items`` in a worker, without the cycle collector: token trees hold no cycles,
+    and a worker lives only as long as this one command."""
+    gc.disable()
+    return scan_items(site, items)
 
 
 def _warm_up() -> None:

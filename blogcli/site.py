@@ -202,7 +202,9 @@ def _layout(root: Path, profile: str,
     if profile == "hugo":
         content = root / str(engine.get("contentDir", "content"))
         posts = _first_dir(content, ("posts", "post", "blog")) or content / "posts"
-        return content, posts, None, (root / str(engine.get("staticDir", "static")),)
+        static = engine.get("staticDir", "static")  # Hugo accepts a list of folders too
+        folders = static if isinstance(static, list) else [static]
+        return content, posts, None, tuple(root / str(folder) for folder in folders)
     if profile == "zola":
         content = root / "content"
         posts = _first_dir(content, ("posts", "blog", "post")) or content

@@ -434,3 +434,9 @@ def test_engine_settings_that_change_heading_ids_make_anchors_uncertain(tmp_path
                                         "b.md": link_post("# B")}, {"hugo.toml": hugo})
     assert [(f.rule, f.severity) for f in check_site(site).findings] == [
         ("link-uncertain", "warning")]
+
+
+def test_hugo_static_dir_lists_are_all_searched(tmp_path: Path) -> None:
+    config = {"hugo.toml": 'staticDir = ["static", "assets2"]\n', "assets2/a.png": b"png"}
+    site = make_site(tmp_path, "hugo", {"a.md": link_post("![a](/a.png) ![b](/b.png)")}, config)
+    assert rules_of(site) == [("a.md", 5, "link-missing")]

@@ -164,3 +164,8 @@ def test_extraction_never_raises_and_every_link_is_on_a_real_line(body: str) -> 
     for link in extract_links(post):
         assert 1 <= link.line <= len(lines)
         assert 1 <= link.column <= len(lines[link.line - 1]) + 1
+
+
+def test_a_body_that_starts_with_a_shortcode_is_not_json_front_matter() -> None:
+    assert found('{{< figure src="/a.png" >}}\n[x](y.md)\n') == [
+        ("/a.png", 1, 17, "figure"), ("y.md", 2, 5, "link")]

@@ -1,0 +1,258 @@
+"""Every post as the site will show it: one record per post, newest first, for list/show/stats.
+
+Counting is the slow part (Markdown rendering), so results are cached by content hash between
+runs, and a cold run with many posts spreads the work over the machine's cores.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from blogcli import __version__
+from blogcli.errors import ContentError, UsageError
+from blogcli.post import PostError, parse_date, parse_post
+from blogcli.site import Site, iter_post_paths
+from blogcli.text import TextOptions, analyse
+
+CACHE_VERSION = 2
+PARALLEL_FROM = 200   # below this many uncached posts, starting workers costs more than it saves
+STATUSES = ("draft", "scheduled", "published", "expired")
+# Hugo's front-matter aliases: a post goes up at publishDate (else date), down at expiryDate.
+PUBLISH_KEYS = ("publishDate", "publishdate", "pubdate", "published_at")
+EXPIRY_KEYS = ("expiryDate", "expirydate", "unpublishdate", "expiry_date", "expires")
+
+
+@dataclass(frozen=True)
+class PostRecord:
+    """One post, with exactly the fields of ``blog list --format json``."""
+
+    path: str
+    slug: str
+    title: str
+    date: str | None
+    draft: bool
+    status: str
+    words: int
+    reading_time: int
+    summary: str
+    truncated: bool
+    tags: list[str]
+    author: str
+
+    def to_json(self) -> dict[str, Any]:
+        # By hand: dataclasses.asdict deep-copies and is slow over thousands of posts.
+        return {"path": self.path, "slug": self.slug, "title": self.title, "date": self.date,
+                "draft": self.draft, "status": self.status, "words": self.words,
+                "reading_time": self.reading_time, "summary": self.summary,
+                "truncated": self.truncated, "tags": list(self.tags), "author": self.author}
+
+
+@dataclass
+class Listing:
+    """The records, newest first, and the posts that could not be read (as messages)."""
+
+    records: list[PostRecord]
+    problems: list[str] = field(default_factory=list)
+
+
+def text_options(site: Site) -> TextOptions:
+    """How this site counts words and cuts summaries."""
+    return TextOptions.from_site(site.profile, site.engine, site.section("reading"))
+
+
+def collect(site: Site, drafts: bool = True, now: datetime | None = None,
+            only: list[Path] | None = None) -> Listing:
+    """Read, count and sort every post of the site, or ``only`` these (cached by content
+    hash)."""
+    from blogcli.cache import FileCache
+
+    options = text_options(site)
+    # Counts depend on the site's settings and on this version's rules, not only on the file.
+    fingerprint = repr((__version__, options, site.author, site.profile, str(site.drafts_dir)))
+    cache = FileCache(site.root, "listing", CACHE_VERSION * 1_000_000_000
+                      + zlib.crc32(fingerprint.encode()) % 1_000_000_000)
+    paths = only if only is not None else iter_post_paths(site, drafts=drafts)
+    files, problems = _read_all(site, paths)
+    values = {rel: cache.get(rel, data) for rel, data in files}
+    missing = [(rel, data) for rel, data in files if values[rel] is None]
+    for rel, data, value in _analyse_all(site, options, missing):
+        values[rel] = value
+        if "problem" not in value:
+            cache.put(rel, data, value)
+    cache.save()
+    now = now or datetime.now(UTC)
+    records: list[PostRecord] = []
+    for rel, _ in files:
+        value = values[rel] or {}
+        if "problem" in value:
+            problems.append(str(value["problem"]))
+        elif drafts or not value["draft"]:
+            records.append(_record(value, now))
+    return Listing(sort_newest_first(records), problems)
+
+
+def _read_all(site: Site, paths: list[Path]) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """(relative path, bytes) of each post, and messages for those that cannot be read."""
+    files: list[tuple[str, bytes]] = []
+    problems: list[str] = []
+    prefix = str(site.root) + os.sep
+    for path in paths:
+        # Plain string slicing: Path.relative_to is slow over thousands of posts.
+        text = str(path)
+        rel = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) \
+            else site.rel(path)
+        try:
+            with open(path, "rb") as f:
+                files.append((rel, f.read()))
+        except OSError as err:
+            problems.append(f"{rel}: cannot read it ({err.strerror})")
+    return files, problems
+
+
+def _analyse_all(site: Site, options: TextOptions,
+                 files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, dict[str, Any]]]:
+    workers = os.cpu_count() or 1
+    if len(files) >= PARALLEL_FROM and workers > 1:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return _analyse_parallel(site, options, files, workers)
+        except (OSError, BrokenProcessPool):
+            pass  # no worker processes allowed here (a sandbox): count in this one
+    return [(rel, data, analyse_file(site, options, rel, data)) for rel, data in files]
+
+
+def _analyse_parallel(site: Site, options: TextOptions, files: list[tuple[str, bytes]],
+                      workers: int) -> list[tuple[str, bytes, dict[str, Any]]]:
+    """Spread the posts over processes, in chunks so each worker gets a few of them."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, len(files) // (workers * 4))
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    out: list[tuple[str, bytes, dict[str, Any]]] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        jobs = [(site, options, chunk) for chunk in chunks]
+        for chunk, values in zip(chunks, pool.map(_analyse_chunk, jobs), strict=True):
+            out.extend((rel, data, value) for (rel, data), value in zip(chunk, values,
+                                                                        strict=True))
+    return out
+
+
+def _analyse_chunk(job: tuple[Site, TextOptions, list[tuple[str, bytes]]]) -> list[dict[str, Any]]:
+    site, options, files = job
+    return [analyse_file(site, options, rel, data) for rel, data in files]
+
+
+def analyse_file(site: Site, options: TextOptions, rel: str, data: bytes) -> dict[str, Any]:
+    """Everything about one post that depends only on its bytes (what the cache keeps)."""
+    try:
+        post = parse_post(data, site.root / rel, rel, site)
+    except PostError as err:
+        return {"problem": str(err)}
+    stats = analyse(post.body, post.meta, options, source=post.text)
+    meta = post.meta
+    return {
+        "path": rel, "slug": post.slug, "title": post.title, "date": _iso(post.date),
+        "draft": post.draft, "expiry": _iso(_date_or_none(_first(meta, EXPIRY_KEYS))),
+        "publish": _iso(_date_or_none(_first(meta, PUBLISH_KEYS))),
+        "words": stats.words, "reading_time": stats.reading_time, "summary": stats.summary,
+        "truncated": stats.truncated, "tags": post.tags, "author": _author(meta) or site.author,
+    }
+
+
+def _first(meta: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    return next((meta[k] for k in keys if meta.get(k)), None)
+
+
+def _date_or_none(value: Any) -> datetime | date | None:
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
+def _author(meta: dict[str, Any]) -> str:
+    value = meta.get("author") or meta.get("authors")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return str(value.get("name", ""))
+    return "" if value is None else str(value)
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    """ISO 8601, and without a zone when the post gave none."""
+    return None if value is None else value.isoformat()
+
+
+@functools.lru_cache(maxsize=65536)
+def when(value: str | None) -> datetime | None:
+    """A record's date as an aware datetime (a date without zone is local time)."""
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        return None
+    if not isinstance(parsed, datetime):
+        parsed = datetime(parsed.year, parsed.month, parsed.day)
+    return parsed if parsed.tzinfo is not None else parsed.astimezone()
+
+
+def status_of(value: dict[str, Any], now: datetime) -> str:
+    """draft, scheduled (dated in the future), expired (expiry date past) or published."""
+    if value["draft"]:
+        return "draft"
+    expiry = when(value.get("expiry"))
+    if expiry is not None and expiry <= now:
+        return "expired"
+    posted = when(value.get("publish") or value["date"])
+    return "scheduled" if posted is not None and posted > now else "published"
+
+
+def _record(value: dict[str, Any], now: datetime) -> PostRecord:
+    fields = {k: value[k] for k in PostRecord.__dataclass_fields__ if k != "status"}
+    return PostRecord(status=status_of(value, now), **fields)
+
+
+def sort_newest_first(records: list[PostRecord]) -> list[PostRecord]:
+    """Newest first; undated posts last, by path."""
+    def key(record: PostRecord) -> tuple[int, float, str]:
+        moment = when(record.date)
+        return (0, -moment.timestamp(), record.path) if moment else (1, 0.0, record.path)
+
+    return sorted(records, key=key)
+
+
+def find_post(site: Site, wanted: str, cwd: Path | None = None) -> PostRecord:
+    """The post named by a path (from here or from the site root) or by its slug.
+
+    A path is read on its own; a slug needs the whole listing (cached, so cheap when warm).
+    """
+    posts = set(iter_post_paths(site))
+    candidates = [Path(wanted), (cwd or Path.cwd()) / wanted, site.root / wanted]
+    named = [p.resolve() for p in candidates if p.is_file() and p.resolve() in posts]
+    listing = collect(site, only=named[:1]) if named else collect(site)
+    if named and listing.problems:
+        raise ContentError(listing.problems[0])
+    return find_record(listing, site, wanted, cwd)
+
+
+def find_record(listing: Listing, site: Site, wanted: str, cwd: Path | None = None) -> PostRecord:
+    """The record in ``listing`` named by a path or a slug."""
+    candidates = [Path(wanted), (cwd or Path.cwd()) / wanted, site.root / wanted]
+    rels = {site.rel(p.resolve()) for p in candidates if p.exists()}
+    found = [r for r in listing.records if r.path in rels]
+    if not found:
+        found = [r for r in listing.records if r.slug == wanted]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        paths = ", ".join(r.path for r in found)
+        raise UsageError(f"{wanted!r} names more than one post ({paths}); give the path")
+    raise UsageError(f"no post {wanted!r}: give its path or slug (see `blog list`)")

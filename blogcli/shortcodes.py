@@ -1,0 +1,173 @@
+"""Hugo shortcodes and Liquid tags, replaced by what the rendered page shows of them.
+
+Hugo expands ``{{< name >}}`` after Markdown (through a placeholder) and ``{{% name %}}`` before
+it; both are handled the same way here so the counts match. Only the built-ins whose text shows
+on a page are known (``figure``, ``ref``/``relref``, ``highlight``); any other paired shortcode
+keeps its inner text and any other single one shows nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from blogcli.goldmark import code_block, render
+
+_TAG = re.compile(r"\{\{([<%])(/\*)?\s*(/?)\s*([\w./-]+)(.*?)\s*(\*/)?\s*/?\s*[>%]\}\}", re.S)
+_PARAM = re.compile(r'(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)')
+_LIQUID = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
+_LIQUID_OUT = re.compile(r"\{\{-?.*?-?\}\}", re.S)
+PLACEHOLDER = "HAHAHUGOSHORTCODE-s{}-HBHB"
+
+
+def _params(raw: str) -> tuple[list[str], dict[str, str]]:
+    positional: list[str] = []
+    named: dict[str, str] = {}
+    for key, value in _PARAM.findall(raw):
+        if value[:1] in '"`':
+            value = value[1:-1].replace('\\"', '"')
+        if key:
+            named[key] = value
+        else:
+            positional.append(value)
+    return positional, named
+
+
+def _template_escape(text: str) -> str:
+    """Go html/template's escaper, which Hugo's figure template applies to its title."""
+    table = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;", "+": "&#43;"}
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+def markdownify(text: str) -> str:
+    """Hugo's ``markdownify``: render, and drop the ``<p>`` of a single paragraph."""
+    from blogcli.hugotext import trim_short_html
+
+    return trim_short_html(render(text))
+
+
+def figure(named: dict[str, str]) -> str:
+    """Hugo 0.111's built-in ``figure`` template, whitespace included."""
+    title, caption, attr = named.get("title", ""), named.get("caption", ""), named.get("attr", "")
+    html = f'<figure><img src="{_template_escape(named.get("src", ""))}"/>'
+    if title or caption or attr:
+        html += "<figcaption>\n            "
+        if title:
+            html += f"<h4>{_template_escape(title)}</h4>"
+        if caption or attr:
+            link = named.get("attrlink", "")
+            html += "<p>" + markdownify(caption) if caption else "<p>"
+            html += f'\n                    <a href="{link}">' if link else ""
+            html += (markdownify(attr) if attr else "") + ("</a>" if link else "") + "</p>"
+        html += "\n        </figcaption>"
+    return html + "\n</figure>\n"
+
+
+def _ref_url(positional: list[str], named: dict[str, str], base_url: str) -> str:
+    """A guess at the target's URL (one word either way): ``ref`` is absolute, ``relref`` not."""
+    target = positional[0] if positional else named.get("path", "")
+    stem = target.split("#")[0].rsplit("/", 1)[-1].removesuffix(".md").removesuffix("index")
+    path = f"/posts/{stem.strip('/')}/" if stem else "/"
+    return base_url.rstrip("/") + path
+
+
+def _output(name: str, raw: str, inner: str | None, base_url: str) -> str:
+    positional, named = _params(raw)
+    if name == "figure":
+        return figure(named)
+    if name in ("ref", "relref"):
+        return _ref_url(positional, named, base_url if name == "ref" else "")
+    if name == "highlight":
+        return code_block((inner or "").strip("\n\r"), positional[0] if positional else "")
+    # A theme's shortcode: its inner text, and the newline its template file ends with (which
+    # decides whether a paragraph's end still reads as a sentence end).
+    return (inner or "") + "\n"
+
+
+def _scan(body: str) -> Iterator[tuple[int, int, re.Match[str], str | None]]:
+    """Each top-level shortcode: (start, end, its opening tag, inner text if paired)."""
+    pos = 0
+    while (m := _TAG.search(body, pos)) is not None:
+        pos = m.end()
+        inner = None
+        name, closing, comment = m.group(4), m.group(3), m.group(2)
+        if not closing and not comment and not m.group(0).rstrip("}>% ").endswith("/"):
+            end = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}").search(
+                body, pos)
+            if end:
+                inner, pos = body[pos:end.start()], end.end()
+        yield m.start(), pos, m, inner
+
+
+def inside_shortcode(body: str, at: int) -> bool:
+    """Is position ``at`` inside a shortcode (its tag or a paired one's inner text)?"""
+    for start, end, _, _ in _scan(body):
+        if at < start:
+            return False
+        if at < end:
+            return True
+    return False
+
+
+def expand_hugo(body: str, base_url: str = "") -> tuple[str, dict[str, str]]:
+    """Replace shortcodes: ``{{< >}}`` by placeholders (returned with their HTML), ``{{% %}}``
+    by their output in the Markdown."""
+    out: list[str] = []
+    placeholders: dict[str, str] = {}
+    pos = 0
+    for start, end, m, inner in _scan(body):
+        out.append(body[pos:start])
+        pos = end
+        delim, comment, closing, name, raw = m.group(1, 2, 3, 4, 5)
+        if comment:  # {{</* x */>}} shows the shortcode itself
+            out.append(m.group(0).replace("/*", "", 1).replace("*/", "", 1).replace("  ", " "))
+            continue
+        if closing:
+            continue
+        html = _output(name, raw, inner, base_url)
+        if delim == "%" and name not in ("figure", "highlight"):
+            out.append(html)
+        else:
+            key = PLACEHOLDER.format(len(placeholders))
+            placeholders[key] = html
+            out.append(key)
+    out.append(body[pos:])
+    return "".join(out), placeholders
+
+
+def replace_placeholders(html: str, placeholders: dict[str, str]) -> str:
+    """Put shortcode output in; a shortcode alone in a paragraph loses the ``<p>`` (as Hugo)."""
+    for key, value in placeholders.items():
+        html = html.replace(f"<p>{key}</p>", value).replace(key, value)
+    return html
+
+
+def _liquid_tag(name: str, args: str, body: str, pos: int) -> tuple[str, int]:
+    """What one Liquid tag becomes and where scanning resumes."""
+    blocks: dict[str, Callable[[str], str]] = {
+        "highlight": lambda inner: f"\n```{args.split()[0] if args.split() else ''}\n"
+                                   f"{inner.strip(chr(10))}\n```\n",
+        "codeblock": lambda inner: f"\n```\n{inner.strip(chr(10))}\n```\n",
+        "raw": lambda inner: inner,
+        "comment": lambda inner: "",
+    }
+    if name in blocks:
+        end = re.compile(r"\{%-?\s*end" + name + r"\s*-?%\}").search(body, pos)
+        stop = end.start() if end else len(body)
+        return blocks[name](body[pos:stop]), (end.end() if end else len(body))
+    if name in ("post_url", "link"):
+        target = args.strip().split()[0] if args.strip() else ""
+        return "/" + target.rsplit("/", 1)[-1].rsplit(".", 1)[0] + "/", pos
+    return "", pos
+
+
+def expand_liquid(body: str) -> str:
+    """Replace Liquid/Nunjucks tags (Jekyll, Hexo) by what the page shows of them."""
+    out: list[str] = []
+    pos = 0
+    while (m := _LIQUID.search(body, pos)) is not None:
+        out.append(_LIQUID_OUT.sub("", body[pos:m.start()]))
+        text, pos = _liquid_tag(m.group(1), m.group(2), body, m.end())
+        out.append(text)
+    out.append(_LIQUID_OUT.sub("", body[pos:]))
+    return "".join(out)

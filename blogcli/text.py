@@ -1,0 +1,251 @@
+"""Markdown to plain text, word count, reading time and summary, as the site computes them.
+
+The defaults are Hugo 0.111's rules (the numbers a PaperMod front page shows); the other engines'
+summary rules (Jekyll excerpts, Hexo/Zola ``<!-- more -->``) and Medium-style reading times are
+options. Pure functions: no Site, no files.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from blogcli import hugotext as hugo
+
+HUGO_MORE = "<!--more-->"
+HEXO_MORE = r"<!--\s*more\s*-->"
+_CJK = re.compile(
+    "[\u1100-\u11ff\u2e80-\u2e99\u2e9b-\u2ef3\u2f00-\u2fd5\u3005\u3007\u3021-\u3029"
+    "\u302e\u302f\u3038-\u303b\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fd-\u30ff"
+    "\u3131-\u318e\u31f0-\u31ff\u3200-\u321e\u3260-\u327e\u32d0-\u32fe\u3300-\u3357"
+    "\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97c\uac00-\ud7a3\ud7b0-\ud7fb\uf900-\ufa6d"
+    "\ufa70-\ufad9\uff66-\uff6f\uff71-\uff9d\uffa0-\uffdc\U0001b000-\U0001b11f"
+    "\U0001f200\U00020000-\U0003134f]"
+)
+_IMAGES = re.compile(r"!\[[^\]]*\]\s*[(\[]|<img\b|\{\{[<%]\s*figure\b|\{%\s*(?:asset_)?img\b")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    """How a site counts: Hugo's defaults unless blog.toml's ``[reading]`` says otherwise."""
+
+    words_per_minute: int = 213
+    cjk_words_per_minute: int = 501
+    image_seconds: bool = False      # Medium: 12 s for the first image, down to 3 s
+    summary_length: int = 70
+    summary_mode: str = "sentence"   # "sentence" (Hugo <= 0.133) | "paragraph" (Hugo >= 0.134)
+    has_cjk_language: bool = False   # detect CJK pages from their characters
+    more: str = HUGO_MORE            # the summary divider; a regular expression unless Hugo's
+    excerpt_separator: str | None = None  # Jekyll: the excerpt ends at this separator
+    syntax: str = "hugo"             # "hugo" shortcodes | "liquid" tags | "none"
+    unsafe_html: bool = False        # Hugo renders raw HTML only with goldmark unsafe = true
+    base_url: str = ""               # Hugo's baseURL, which the ref shortcode writes out
+
+    @classmethod
+    def from_site(cls, profile: str, engine: dict[str, Any],
+                  reading: dict[str, Any]) -> TextOptions:
+        """Options for a site: its profile, its engine's config and blog.toml's ``[reading]``.
+
+        A bad ``[reading]`` value is a UsageError naming the key.
+        """
+        base: dict[str, Any] = {"has_cjk_language": profile != "hugo", "unsafe_html": True}
+        if profile == "hugo":
+            length = _get(engine, "summaryLength", 70)
+            base.update(has_cjk_language=_get(engine, "hasCJKLanguage", False) is True,
+                        base_url=str(_get(engine, "baseURL", "") or ""),
+                        summary_length=length if _positive(length) else 70,
+                        unsafe_html=_nested(engine, "markup", "goldmark", "renderer",
+                                            "unsafe") is True)
+        elif profile in ("hexo", "zola"):
+            base.update(more=HEXO_MORE, syntax="liquid" if profile == "hexo" else "none")
+        elif profile == "jekyll":
+            sep = engine.get("excerpt_separator", "\n\n")
+            base.update(excerpt_separator=str(sep) if sep else "\n\n", syntax="liquid")
+        else:
+            base.update(syntax="none")
+        base.update(_reading_table(reading))
+        return cls(**base)
+
+
+_READING_KEYS: dict[str, type] = {
+    "words_per_minute": int, "cjk_words_per_minute": int, "summary_length": int,
+    "image_seconds": bool, "has_cjk_language": bool, "unsafe_html": bool, "summary_mode": str}
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _reading_table(reading: dict[str, Any]) -> dict[str, Any]:
+    """blog.toml's ``[reading]``, checked: a typo or a wrong type is an error, not a guess."""
+    from blogcli.errors import UsageError
+
+    for key, value in reading.items():
+        kind = _READING_KEYS.get(key)
+        if kind is None:
+            raise UsageError(f"blog.toml: [reading] has no setting {key!r} "
+                             f"(known: {', '.join(sorted(_READING_KEYS))})")
+        if kind is int and not _positive(value):
+            raise UsageError(f"blog.toml: [reading] {key} must be a positive whole number, "
+                             f"not {value!r}")
+        if kind is bool and not isinstance(value, bool):
+            raise UsageError(f"blog.toml: [reading] {key} must be true or false, not {value!r}")
+        if key == "summary_mode" and value not in ("sentence", "paragraph"):
+            raise UsageError(f"blog.toml: [reading] summary_mode must be \"sentence\" or "
+                             f"\"paragraph\", not {value!r}")
+    return dict(reading)
+
+
+@dataclass(frozen=True)
+class TextStats:
+    """What a page shows: counts and its summary (plain text, entities decoded)."""
+
+    words: int
+    reading_time: int
+    summary: str
+    truncated: bool
+    cjk: bool
+    summary_html: str = ""   # the summary as Hugo's ``.Summary`` holds it
+    plain: str = ""          # Hugo's ``.Plain``: tags stripped, entities still encoded
+
+
+def _get(mapping: dict[str, Any], key: str, default: Any) -> Any:
+    """Hugo's config keys are case-insensitive."""
+    for k, v in mapping.items():
+        if k.lower() == key.lower():
+            return v
+    return default
+
+
+def _nested(mapping: dict[str, Any], *keys: str) -> Any:
+    value: Any = mapping
+    for key in keys:
+        value = _get(value, key, None) if isinstance(value, dict) else None
+    return value
+
+
+def is_cjk_page(source: str, meta: dict[str, Any], options: TextOptions) -> bool:
+    """``isCJKLanguage`` in front matter wins; else any CJK character, if the site says so."""
+    flag = _get(meta, "isCJKLanguage", None)
+    if flag is not None:
+        return str(flag).lower() in ("true", "1", "yes") if not isinstance(flag, bool) else flag
+    return options.has_cjk_language and _CJK.search(source) is not None
+
+
+def to_html(body: str, options: TextOptions) -> str:
+    """The page's HTML as the engine renders it (shortcodes expanded, Goldmark's shape)."""
+    # Imported here: markdown-it is only needed when something is rendered, not on warm runs.
+    from blogcli.goldmark import render
+    from blogcli.shortcodes import expand_hugo, expand_liquid, replace_placeholders
+
+    placeholders: dict[str, str] = {}
+    if options.syntax == "hugo":
+        body, placeholders = expand_hugo(body, options.base_url)
+    elif options.syntax == "liquid":
+        body = expand_liquid(body)
+    return replace_placeholders(render(body, options.unsafe_html), placeholders)
+
+
+def plain_text(body: str, options: TextOptions | None = None) -> str:
+    """Markdown body to the plain text a reader sees (entities decoded, spaces collapsed)."""
+    html = to_html(body, options or TextOptions())
+    return _SPACES.sub(" ", htmllib.unescape(hugo.strip_html(html))).strip()
+
+
+def present(summary_html: str) -> str:
+    """A summary for people: tags stripped, entities decoded, whitespace collapsed."""
+    return _SPACES.sub(" ", htmllib.unescape(hugo.strip_html(summary_html))).strip()
+
+
+def image_seconds(count: int) -> int:
+    """Medium's rule: 12 s for the first image, one second less each, 3 s from the tenth."""
+    return sum(max(12 - i, 3) for i in range(count))
+
+
+def _split_more(body: str, options: TextOptions) -> tuple[str, bool, bool]:
+    """Replace the summary divider with Hugo's marker: (body, has divider, text after it)."""
+    m = re.search(re.escape(HUGO_MORE) if options.more == HUGO_MORE else options.more, body)
+    if m is None:
+        return body, False, False
+    at, end = m.start(), m.end()
+    # Hugo's lexer swallows the whitespace after the divider (an indented line stays text).
+    end += len(body[end:]) - len(body[end:].lstrip(hugo.GO_SPACES_STR))
+    if options.syntax == "hugo" and "{{" in body[:at]:
+        from blogcli.shortcodes import inside_shortcode
+
+        if inside_shortcode(body, at):  # Hugo drops it there, and there is no divider at all
+            return body[:at] + body[end:], False, False
+    marker = f"\n\n{hugo.MORE_PLACEHOLDER}\n\n"
+    return body[:at] + marker + body[end:], True, bool(body[end:].strip())
+
+
+def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions | None = None,
+            source: str | None = None) -> TextStats:
+    """Count words, reading time and summary of a post body (``source``: the whole file, for
+    CJK detection)."""
+    meta = meta or {}
+    options = options or TextOptions()
+    cjk = is_cjk_page(source if source is not None else body, meta, options)
+    body, has_more, after_more = _split_more(body, options)
+    html = to_html(body, options)
+    summary_html, truncated = "", False
+    if has_more:
+        summary_html, html = hugo.split_summary(html)
+        truncated = after_more
+    plain = hugo.strip_html(html)
+    words = hugo.fields(plain)
+    count = hugo.cjk_word_count(words) if cjk else len(words)
+    if not has_more:
+        summary_html, truncated = _summary(body, meta, plain, words, cjk, options)
+    minutes = _minutes(body, meta, count, cjk, options)
+    return TextStats(count, minutes, present(summary_html), truncated, cjk, summary_html, plain)
+
+
+def _summary(body: str, meta: dict[str, Any], plain: str, words: list[str], cjk: bool,
+             options: TextOptions) -> tuple[str, bool]:
+    fm_summary = _get(meta, "summary", None) or (
+        _get(meta, "excerpt", None) if options.excerpt_separator is not None else None)
+    if fm_summary:
+        return hugo.trim_short_html(to_html(str(fm_summary), options)), False
+    if options.excerpt_separator is not None:
+        return _excerpt(body, meta, options)
+    if options.summary_mode == "paragraph":
+        return _paragraphs(plain, options.summary_length)
+    if cjk:
+        return hugo.truncate_by_rune(words, options.summary_length)
+    return hugo.truncate_to_sentence(plain, options.summary_length)
+
+
+def _excerpt(body: str, meta: dict[str, Any], options: TextOptions) -> tuple[str, bool]:
+    """Jekyll's excerpt: the body up to ``excerpt_separator`` (a post may set its own)."""
+    sep = str(_get(meta, "excerpt_separator", options.excerpt_separator) or "\n\n")
+    text = body.lstrip("\n").replace("\r\n", "\n")
+    head, found, rest = text.partition(sep)
+    return to_html(head, options), bool(found and rest.strip())
+
+
+def _paragraphs(plain: str, length: int) -> tuple[str, bool]:
+    """Hugo >= 0.134: whole paragraphs until ``length`` words."""
+    paras = [p for p in plain.split("\n") if p.strip()]
+    taken: list[str] = []
+    count = 0
+    for para in paras:
+        taken.append(para)
+        count += len(hugo.fields(para))
+        if count >= length:
+            break
+    return "\n".join(taken), len(taken) < len(paras)
+
+
+def _minutes(body: str, meta: dict[str, Any], words: int, cjk: bool, options: TextOptions) -> int:
+    override = _get(meta, "reading_time", None)
+    if isinstance(override, int | float) and not isinstance(override, bool) and override >= 0:
+        return int(override)
+    rate = options.cjk_words_per_minute if cjk else options.words_per_minute
+    if not options.image_seconds:
+        return hugo.reading_minutes(words, rate)
+    seconds = words * 60 / rate + image_seconds(len(_IMAGES.findall(body)))
+    return int(-(-seconds // 60))

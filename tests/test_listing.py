@@ -1,0 +1,305 @@
+"""blog list, show, index and stats on real Hugo, Jekyll, Hexo, Zola and plain sites."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from blogcli.cli import app
+from blogcli.listing import collect
+from blogcli.site import open_site
+from tests.conftest import run_blog
+
+LONG = ("I used to be very up to date on self-supervised learning, but I'm not anymore. "
+        "Joint-embedding predictive architectures are the return of SSL, as some call it, and "
+        "they predict representations rather than pixels, at the slight cost of having to model "
+        "high-frequency pixel details. That is the gist of it, and the rest of this post is "
+        "the detail. Here it comes, in a few more words than the summary can hold, which is "
+        "the point of this sentence. The end.\n\nA second paragraph with more words in it.\n")
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    return root
+
+
+def invoke(root: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["--site", str(root), *args], env={"COLUMNS": "100"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def plain(tmp_path: Path) -> Path:
+    return write(tmp_path / "plain", {
+        "blog.toml": '[site]\ntitle = "Lab Notes"\nauthor = "Tyler Zhu"\n',
+        "posts/jepa.md": "---\ntitle: Thoughts on JEPA\ndate: 2026-04-09T10:00:00-07:00\n"
+                         "tags: [ml, ssl]\n---\n" + LONG,
+        "posts/old.md": "---\ntitle: An old note\ndate: 2020-01-05\ntags: ml\n---\n"
+                        "Short and *sweet*.\n",
+        "posts/wip.md": "---\ntitle: Work in progress\ndraft: true\n---\nNot yet.\n",
+        "posts/later.md": "---\ntitle: From the future\ndate: 2999-01-01\n---\nSoon.\n",
+        "posts/gone.md": "---\ntitle: Expired\ndate: 2019-05-01\nexpiryDate: 2020-01-01\n---\n"
+                         "Old news.\n",
+    })
+
+
+def test_list_table_is_newest_first_with_status(plain: Path) -> None:
+    code, out, err = invoke(plain, "list")
+    assert (code, err) == (0, "")
+    assert out == (
+        "date        status     title             words  min  tags\n"
+        "2999-01-01  scheduled  From the future       1    1\n"
+        "2026-04-09  published  Thoughts on JEPA     90    1  ml, ssl\n"
+        "2020-01-05  published  An old note           3    1  ml\n"
+        "2019-05-01  expired    Expired               2    1\n"
+        "            draft      Work in progress      2    1\n"
+    )
+
+
+def test_list_json_has_exactly_the_design_fields(plain: Path) -> None:
+    code, out, _ = invoke(plain, "list", "--no-drafts", "--format", "json")
+    records = json.loads(out)
+    assert code == 0
+    assert [r["path"] for r in records] == ["posts/later.md", "posts/jepa.md", "posts/old.md",
+                                            "posts/gone.md"]
+    assert set(records[1]) == {"path", "slug", "title", "date", "draft", "status", "words",
+                               "reading_time", "summary", "truncated", "tags", "author"}
+    jepa = records[1]
+    assert jepa["date"] == "2026-04-09T10:00:00-07:00"
+    assert records[2]["date"] == "2020-01-05"
+    assert jepa["summary"].startswith("I used to be very up to date on self-supervised "
+                                      "learning, but I\u2019m not anymore.")
+    assert jepa["summary"].endswith("which is the point of this sentence.")
+    assert (jepa["truncated"], jepa["author"], jepa["tags"]) == (True, "Tyler Zhu", ["ml", "ssl"])
+
+
+def test_show_prints_the_front_page_entry(plain: Path) -> None:
+    code, out, _ = invoke(plain, "show", "jepa")
+    assert code == 0
+    assert out == (
+        "Thoughts on JEPA\n\n"
+        "I used to be very up to date on self-supervised learning, but I\u2019m not anymore. "
+        "Joint-embedding\npredictive architectures are the return of SSL, as some call it, and "
+        "they predict representations\nrather than pixels, at the slight cost of having to model "
+        "high-frequency pixel details. That is the\ngist of it, and the rest of this post is the "
+        "detail. Here it comes, in a few more words than the\nsummary can hold, which is the "
+        "point of this sentence. ...\n\n"
+        "April 9, 2026 · 1 min · Tyler Zhu\n\n"
+        "90 words · published · posts/jepa.md\n"
+    )
+
+
+def test_show_by_path_and_json(plain: Path) -> None:
+    code, out, _ = invoke(plain, "show", str(plain / "posts" / "old.md"), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["summary"] == "Short and sweet."
+
+
+def test_show_unknown_post_is_a_usage_error(plain: Path) -> None:
+    code, out, err = invoke(plain, "show", "nope")
+    assert (code, out) == (2, "")
+    assert err == "Error: no post 'nope': give its path or slug (see `blog list`)\n"
+
+
+def test_index_writes_the_plain_front_page(plain: Path) -> None:
+    code, out, _ = invoke(plain, "index")
+    assert (code, out) == (0, "index.md\n")
+    page = (plain / "index.md").read_text(encoding="utf-8")
+    assert page.startswith("# Lab Notes\n\n## [Thoughts on JEPA](posts/jepa.md)\n\nI used to be")
+    assert "the point of this sentence. ...\n\nApril 9, 2026 · 1 min · Tyler Zhu\n" in page
+    assert page.endswith("## [An old note](posts/old.md)\n\nShort and sweet.\n\n"
+                         "January 5, 2020 · 1 min · Tyler Zhu\n")
+    assert "Work in progress" not in page and "From the future" not in page
+
+
+def test_index_uses_the_sites_own_scaffold(plain: Path) -> None:
+    write(plain, {"scaffolds/index.md": "{% for p in posts %}- {{ p.title }}\n{% endfor %}"})
+    code, out, _ = invoke(plain, "index", "--stdout")
+    assert (code, out) == (0, "- Thoughts on JEPA\n- An old note\n")
+
+
+def test_index_scaffold_with_undefined_variable_names_file_and_line(plain: Path) -> None:
+    write(plain, {"scaffolds/index.md": "ok\n{{ nope }}\n"})
+    code, _, err = invoke(plain, "index", "--stdout")
+    assert (code, err) == (1, "Error: scaffolds/index.md:2: 'nope' is undefined\n")
+
+
+def test_stats_shows_months_minutes_tags_and_drafts(plain: Path) -> None:
+    code, out, _ = invoke(plain, "stats")
+    assert code == 0
+    assert out.startswith("4 posts, 96 words\n\nPosts per month\n  2019-05  ")
+    assert "\nMost used tags\n  ml   ████████████████████████████████████████ 2\n" in out
+    assert out.endswith("Drafts waiting: 1\n  posts/wip.md  Work in progress\n")
+
+
+def test_hugo_site_counts_cjk_and_reads_summary_length(tmp_path: Path) -> None:
+    root = write(tmp_path / "hugo", {
+        "hugo.toml": 'title = "H"\nhasCJKLanguage = true\nsummaryLength = 5\n',
+        "content/posts/zh.md": "+++\ntitle = \"中文\"\ndate = 2024-01-01\n+++\n"
+                               "Hugo静态网站生成器是一个工具。第二句话。\n",
+        "content/posts/bundle/index.md": "---\ntitle: Bundle\ndate: 2024-02-01\n---\n"
+                                         "One two three four five six. Seven.\n",
+        "content/posts/bundle/notes.md": "not a post\n",
+    })
+    code, out, _ = invoke(root, "list", "--format", "json")
+    records = {r["slug"]: r for r in json.loads(out)}
+    assert code == 0 and set(records) == {"zh", "bundle"}
+    # one token of 22 characters: Hugo counts each, and cuts the summary inside it
+    assert (records["zh"]["words"], records["zh"]["summary"]) == (22, "Hugo静")
+    assert records["bundle"]["summary"] == "One two three four five six."
+
+
+def test_jekyll_excerpt_is_the_first_paragraph(tmp_path: Path) -> None:
+    root = write(tmp_path / "jekyll", {
+        "_config.yml": "title: J\nauthor: Jay\n",
+        "_posts/2024-01-02-hello.md": "---\ntitle: Hello\n---\nFirst {% link a.md %} para.\n\n"
+                                      "{% highlight ruby %}\nputs 'hi'\n{% endhighlight %}\n",
+        "_posts/2024-01-03-sep.md": "---\ntitle: Sep\nexcerpt_separator: <!--cut-->\n---\n"
+                                    "One\n\ntwo <!--cut--> three\n",
+        "_drafts/wip.md": "---\ntitle: WIP\n---\nDraft text.\n",
+    })
+    code, out, _ = invoke(root, "list", "--format", "json")
+    records = {r["slug"]: r for r in json.loads(out)}
+    assert code == 0
+    assert (records["hello"]["summary"], records["hello"]["truncated"]) == ("First /a/ para.", True)
+    assert records["hello"]["words"] == 5
+    assert records["sep"]["summary"] == "One two"
+    assert (records["wip"]["status"], records["hello"]["author"]) == ("draft", "Jay")
+
+
+def test_hexo_and_zola_use_the_more_comment(tmp_path: Path) -> None:
+    hexo = write(tmp_path / "hexo", {
+        "_config.yml": "title: X\n",
+        "source/_posts/a.md": "---\ntitle: A\ndate: 2024-01-02 10:00:00 +0000\ntags:\n---\n"
+                              "Before.\n<!-- more -->\nAfter.\n",
+    })
+    zola = write(tmp_path / "zola", {
+        "config.toml": 'base_url = "https://example.com"\ntitle = "Z"\n',
+        "content/posts/b.md": "+++\ntitle = \"B\"\ndate = 2024-01-02\n[taxonomies]\n"
+                              "tags = [\"z\"]\n+++\nIntro.\n\n<!-- more -->\n\nRest.\n",
+    })
+    (_, out_h, _), (_, out_z, _) = invoke(hexo, "list", "--format", "json"), \
+        invoke(zola, "list", "--format", "json")
+    a, b = json.loads(out_h)[0], json.loads(out_z)[0]
+    assert (a["summary"], a["truncated"], a["date"], a["words"]) == (
+        "Before.", True, "2024-01-02T10:00:00+00:00", 2)
+    assert (b["summary"], b["tags"], b["words"]) == ("Intro.", ["z"], 2)
+
+
+def test_index_refuses_to_write_for_engine_sites(tmp_path: Path) -> None:
+    root = write(tmp_path / "hugo", {"hugo.toml": 'title = "H"\n', "content/posts/a.md": "x\n"})
+    code, _, err = invoke(root, "index")
+    assert code == 2
+    assert err == ("Error: a hugo site builds its own front page; use `blog index --stdout` to "
+                   "print this one\n")
+
+
+def test_broken_post_is_a_warning_not_a_traceback(plain: Path) -> None:
+    write(plain, {"posts/broken.md": "---\ntitle: [unclosed\n---\nText.\n"})
+    code, out, err = invoke(plain, "list", "--format", "json")
+    assert code == 0 and len(json.loads(out)) == 5
+    assert err.startswith("Warning: posts/broken.md:3: YAML front matter does not parse")
+
+
+def test_warm_run_uses_the_cache_and_sees_edits(plain: Path) -> None:
+    site = open_site(plain)
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    first = collect(site, now=now)
+    assert list(Path.home().glob(".cache/blog/*/listing.json"))
+    assert collect(site, now=now).records == first.records
+    (plain / "posts" / "old.md").write_text("---\ntitle: Edited\ndate: 2020-01-05\n---\nA B C D.\n",
+                                            encoding="utf-8")
+    edited = next(r for r in collect(site, now=now).records if r.slug == "old")
+    assert (edited.title, edited.words) == ("Edited", 4)
+
+
+def test_many_posts_are_counted_in_parallel_like_serially(tmp_path: Path) -> None:
+    files = {"blog.toml": '[site]\ntitle = "Many"\n'}
+    for i in range(220):
+        files[f"posts/p{i:03}.md"] = f"---\ntitle: P{i}\ndate: 2024-01-01\n---\n" + "word " * i
+    site = open_site(write(tmp_path / "many", files))
+    records = collect(site).records
+    assert len(records) == 220
+    assert {r.slug: r.words for r in records}["p219"] == 219
+
+
+def test_list_in_a_subprocess(plain: Path) -> None:
+    done = run_blog("list", "--no-drafts", cwd=plain / "posts", env={"COLUMNS": "100"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[2].split() == ["2026-04-09", "published", "Thoughts", "on",
+                                                   "JEPA", "90", "1", "ml,", "ssl"]
+
+
+def test_bad_reading_setting_is_a_usage_error(plain: Path) -> None:
+    write(plain, {"blog.toml": '[site]\ntitle = "x"\n[reading]\nwords_per_minute = "fast"\n'})
+    code, out, err = invoke(plain, "list")
+    assert (code, out) == (2, "")
+    assert err == ("Error: blog.toml: [reading] words_per_minute must be a positive whole "
+                   "number, not 'fast'\n")
+
+
+def test_reading_speed_from_blog_toml_changes_minutes(plain: Path) -> None:
+    write(plain, {"blog.toml": '[site]\ntitle = "x"\nauthor = "A"\n[reading]\n'
+                               "words_per_minute = 30\n"})
+    _, out, _ = invoke(plain, "show", "jepa", "--format", "json")
+    assert json.loads(out)["reading_time"] == 3  # 90 words at 30 a minute
+
+
+def test_show_by_path_reads_only_that_post_and_reports_it_broken(plain: Path) -> None:
+    write(plain, {"posts/broken.md": "---\ntitle: [unclosed\n---\nText.\n"})
+    code, out, err = invoke(plain, "show", "posts/broken.md")
+    assert (code, out) == (1, "")
+    assert err.startswith("Error: posts/broken.md:3: YAML front matter does not parse")
+
+
+def test_publish_date_in_the_future_is_scheduled(plain: Path) -> None:
+    write(plain, {"posts/pub.md": "---\ntitle: P\ndate: 2020-01-01\npublishDate: 2999-01-01\n---\n"
+                                  "x\n"})
+    _, out, _ = invoke(plain, "show", "pub", "--format", "json")
+    assert json.loads(out)["status"] == "scheduled"
+
+
+def test_show_wraps_cjk_summaries_by_terminal_columns(tmp_path: Path) -> None:
+    root = write(tmp_path / "zh", {
+        "blog.toml": '[site]\ntitle = "Z"\n',
+        "posts/zh.md": "---\ntitle: 中文\n---\n" + "中文句子。" * 30 + "\n",
+    })
+    _, out, _ = invoke(root, "show", "zh")
+    lines = out.split("\n\n")[1].splitlines()
+    assert [len(line) for line in lines] == [50, 24]  # 70 characters cut, then " ..."
+
+
+def test_stats_json(plain: Path) -> None:
+    code, out, _ = invoke(plain, "stats", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert (data["posts"], data["tags"], data["drafts"]) == (4, {"ml": 2, "ssl": 1},
+                                                              ["posts/wip.md"])
+    assert data["per_month"] == {"2019-05": 1, "2020-01": 1, "2026-04": 1, "2999-01": 1}
+    assert data["reading_time"]["1 min"] == 4
+
+
+def test_jekyll_published_false_is_a_draft_and_no_drafts_hides_it(tmp_path: Path) -> None:
+    root = write(tmp_path / "jekyll", {
+        "_config.yml": "title: J\n",
+        "_posts/2024-01-02-a.md": "---\ntitle: A\npublished: false\n---\nx\n",
+        "_posts/2024-01-03-b.md": "---\ntitle: B\n---\ny\n",
+    })
+    _, out, _ = invoke(root, "list", "--format", "json")
+    assert [(r["slug"], r["status"], r["date"]) for r in json.loads(out)] == [
+        ("b", "published", "2024-01-03"), ("a", "draft", "2024-01-02")]
+    _, out, _ = invoke(root, "list", "--no-drafts", "--format", "json")
+    assert [r["slug"] for r in json.loads(out)] == ["b"]
+
+
+def test_empty_site_lists_nothing(tmp_path: Path) -> None:
+    root = write(tmp_path / "empty", {"blog.toml": '[site]\ntitle = "E"\n'})
+    assert invoke(root, "list", "--format", "json")[:2] == (0, "[]\n")
+    assert invoke(root, "index", "--stdout")[1] == "# E\n\nNo posts yet.\n"

@@ -1,0 +1,137 @@
+"""Word counts, reading times and summaries: equal to what Hugo 0.111.3 itself computes.
+
+tests/fixtures/hugo_diff/expected/*.json were made by real Hugo (``regen.sh``); this suite only
+reads them, so it needs no Hugo.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from blogcli import hugotext
+from blogcli.errors import UsageError
+from blogcli.post import split_front_matter
+from blogcli.text import TextOptions, analyse, image_seconds, plain_text
+
+SITE = Path(__file__).parent / "fixtures" / "hugo_diff"
+VARIANTS = ("hugo", "variant")
+
+
+def expected(variant: str) -> list[dict[str, Any]]:
+    path = SITE / "expected" / f"{variant}.json"
+    data: list[dict[str, Any]] = json.loads(path.read_text("utf-8"))
+    return data
+
+
+def options_for(variant: str) -> TextOptions:
+    engine = tomllib.loads((SITE / f"{variant}.toml").read_text("utf-8"))
+    return TextOptions.from_site("hugo", engine, {})
+
+
+def compute(variant: str, rel: str) -> dict[str, Any]:
+    raw = (SITE / "content" / rel).read_bytes().decode("utf-8")
+    meta, body, _, _ = split_front_matter(raw, rel)
+    stats = analyse(body, meta, options_for(variant), source=raw)
+    return {"words": stats.words, "minutes": stats.reading_time, "truncated": stats.truncated,
+            "summary": hugotext.strip_html(stats.summary_html), "plain": stats.plain}
+
+
+CASES = [(v, page["path"]) for v in VARIANTS for page in expected(v)]
+
+
+@pytest.mark.parametrize(("variant", "rel"), CASES, ids=[f"{v}:{p}" for v, p in CASES])
+def test_counts_and_summary_equal_hugo(variant: str, rel: str) -> None:
+    want = next(p for p in expected(variant) if p["path"] == rel)
+    got = compute(variant, rel)
+    assert (got["words"], got["minutes"], got["truncated"]) == (
+        want["words"], want["minutes"], want["truncated"])
+    assert got["summary"] == want["summary"]
+
+
+@pytest.mark.parametrize(("variant", "rel"), CASES, ids=[f"{v}:{p}" for v, p in CASES])
+def test_plain_text_equals_hugo(variant: str, rel: str) -> None:
+    """Hugo's .Plain, character for character (entities still encoded, as Hugo keeps them)."""
+    want = next(p for p in expected(variant) if p["path"] == rel)
+    assert compute(variant, rel)["plain"] == want["plain"]
+
+
+def test_fixture_covers_the_boundaries() -> None:
+    words = {p["path"]: (p["words"], p["minutes"]) for p in expected("hugo")}
+    assert words["posts/boundary-213.md"] == (213, 1)
+    assert words["posts/boundary-214.md"] == (214, 2)
+    assert words["posts/boundary-427.md"] == (427, 3)
+
+
+def test_words_per_minute_and_cjk_rate_from_blog_toml() -> None:
+    options = TextOptions.from_site("plain", {}, {"words_per_minute": 100,
+                                                  "cjk_words_per_minute": 10})
+    assert analyse("word " * 250, {}, options).reading_time == 3
+    assert analyse("中文" * 25, {}, options).reading_time == 5
+
+
+def test_medium_image_seconds() -> None:
+    assert [image_seconds(n) for n in (0, 1, 2, 10, 11)] == [0, 12, 23, 75, 78]
+    options = TextOptions(image_seconds=True, words_per_minute=200)
+    body = "word " * 100 + "\n\n" + "![a](a.png)\n\n" * 3
+    assert analyse(body, {}, options).reading_time == 2  # 30 s + 33 s
+
+
+def test_front_matter_reading_time_wins() -> None:
+    assert analyse("word " * 1000, {"reading_time": 7}).reading_time == 7
+
+
+def test_paragraph_summary_mode_keeps_whole_paragraphs() -> None:
+    options = TextOptions(summary_mode="paragraph", summary_length=5)
+    stats = analyse("One two three.\n\nFour five six. Seven.\n\nEight.\n", {}, options)
+    assert (stats.summary, stats.truncated) == ("One two three. Four five six. Seven.", True)
+
+
+def test_hexo_more_comment_and_liquid_tags() -> None:
+    options = TextOptions.from_site("hexo", {}, {})
+    body = ("Intro {% post_link other %}.\n<!--   more   -->\n{% codeblock %}\nx = 1\n"
+            "{% endcodeblock %}\n")
+    stats = analyse(body, {}, options)
+    assert (stats.summary, stats.truncated, stats.words) == ("Intro .", True, 5)
+
+
+def test_jekyll_highlight_keeps_its_code_and_post_url_has_no_words() -> None:
+    options = TextOptions.from_site("jekyll", {"excerpt_separator": "<!--x-->"}, {})
+    body = ("See [this]({% post_url 2020-01-01-a %}).\n\n{% highlight python %}\nprint('a b')\n"
+            "{% endhighlight %}\n<!--x-->\nRest.\n")
+    stats = analyse(body, {}, options)
+    assert stats.words == 5
+    assert (stats.summary, stats.truncated) == ("See this. print('a b')", True)
+
+
+def test_plain_text_decodes_entities_and_drops_markup() -> None:
+    text = plain_text("I'm *here* -- [link](http://x) &amp; `code`\n")
+    assert text == "I\u2019m here \u2013 link & code"
+
+
+@pytest.mark.parametrize(("reading", "message"), [
+    ({"words_per_minute": 0}, "[reading] words_per_minute must be a positive whole number, not 0"),
+    ({"image_seconds": "yes"}, "[reading] image_seconds must be true or false, not 'yes'"),
+    ({"summary_mode": "words"}, 'summary_mode must be "sentence" or "paragraph"'),
+    ({"wpm": 200}, "[reading] has no setting 'wpm'"),
+])
+def test_bad_reading_settings_are_usage_errors(reading: dict[str, Any], message: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(message)):
+        TextOptions.from_site("plain", {}, reading)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab 中'\"-.<>*_[]()!`{}%#\n\r\t&;")), max_size=200))
+def test_any_text_gives_counts_not_a_traceback(body: str) -> None:
+    for options in (TextOptions(), TextOptions(unsafe_html=True, has_cjk_language=True),
+                    TextOptions.from_site("jekyll", {}, {})):
+        stats = analyse(body, {}, options)
+        assert stats.words >= 0 and stats.reading_time >= 0
+        assert isinstance(stats.summary, str)
