@@ -41,7 +41,7 @@ RULES: dict[str, str] = {
     "link-empty": "warning",
     "link-file": "error",               # file: and C:\ links: the author's disk
     "link-scheme": "warning",           # javascript:, vbscript:, ftp:
-    # --external (blogcli/external.py RULES: the same names and severities)
+    # --external (blogcli/external.py)
     "external-broken": "error",
     "external-unreachable": "error",
     "external-tls": "error",
@@ -161,8 +161,7 @@ def check_site(site: Site, paths: list[Path] | None = None,
             placed.append((rel, fact.get("links", [])))
     if external is not None:
         result.external = _external(site, placed, facts, external)
-        result.findings.extend(_regrade(Finding(f.path, f.line, f.column, f.rule, f.severity,
-                                                f.message, f.target), settings[f.rule])
+        result.findings.extend(_regrade(f, settings[f.rule])
                                for f in result.external.findings if settings[f.rule] != "off")
     result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     return result

@@ -8,25 +8,13 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
+from blogcli.checks import RULES, Finding
 from blogcli.errors import UsageError
 from blogcli.urls import Kind, classify
 from blogcli.web import CheckRun, Progress, Status, UrlResult, check_urls
 from blogcli.websettings import Settings, from_config
 
-# Rule names and default severities (a public contract, like the offline rules).
-RULES: dict[str, str] = {
-    "external-broken": "error",        # 404, 410, 5xx after retries, redirect loop
-    "external-unreachable": "error",   # no such host, connection refused
-    "external-tls": "error",           # certificate or TLS failure
-    "external-private": "error",       # localhost / private address readers cannot reach
-    "external-redirect": "warning",    # moved for good: the message names the new URL
-    "external-timeout": "warning",
-    "external-rate-limited": "warning",
-    "external-unknown": "warning",     # 999, 401/403: the site turns checkers away
-    "external-anchor": "warning",      # --check-anchors: no such id on the page
-    "link-file": "error",              # file: and C:\ links
-    "link-scheme": "warning",          # javascript:, vbscript:, ftp:
-}
+# Rule names and default severities live in checks.RULES with the offline rules.
 _RULE_OF = {
     Status.BROKEN: "external-broken", Status.REFUSED: "external-unreachable",
     Status.UNREACHABLE: "external-unreachable", Status.TLS_ERROR: "external-tls",
@@ -44,26 +32,6 @@ class PlacedLink:
     line: int
     column: int
     target: str
-
-
-@dataclass(frozen=True)
-class Finding:
-    """Same fields as checks.Finding, so the two lists merge and render alike."""
-
-    path: str
-    line: int
-    column: int
-    rule: str
-    severity: str
-    message: str
-    target: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data = {"path": self.path, "line": self.line, "column": self.column, "rule": self.rule,
-                "severity": self.severity, "message": self.message}
-        if self.target is not None:
-            data["target"] = self.target
-        return data
 
 
 @dataclass(frozen=True)
