@@ -167,7 +167,6 @@ class _Checker:
         if page is None:
             page = await self.page(base, want_anchors, confirm=failed_before)
             self._to_cache(base, page)
-        await self.pools.page_done(_host(base))
         failed = False
         for given, fragment in uses:
             result = _result(given, base, fragment, page, self.settings.check_anchors)
@@ -177,6 +176,8 @@ class _Checker:
         self.failures += failed
         if self.progress is not None:
             self.progress(self.done, self.total, self.failures)
+        # Last: closing the host's connections may wait, and Ctrl-C must not lose the result.
+        await self.pools.page_done(_host(base))
 
     def _from_cache(self, base: str, want_anchors: bool) -> tuple[_Page | None, bool]:
         """A cached pass, or ``(None, failed last time?)``."""
@@ -319,8 +320,10 @@ class _Checker:
                 waits += 1
                 await asyncio.sleep((wait or 0) + random.uniform(0, 0.1))
                 continue
-            # 501 Not Implemented does not go away on a retry (it is a HEAD refusal).
-            if (answer.code < 500 and answer.code != 429) or answer.code == 501:
+            # Retry 5xx and 429 only: 501 Not Implemented is a HEAD refusal, and codes
+            # from 600 up (LinkedIn's 999) are a site's own answers, not failures.
+            if (answer.code < 500 and answer.code != 429) or answer.code == 501 \
+                    or answer.code >= 600:
                 return answer
             if attempt >= retries:
                 if answer.code == 429:

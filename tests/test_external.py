@@ -222,3 +222,38 @@ def test_check_anchors_flag_checks_fragments_of_web_pages(
     assert [(f["rule"], f["target"]) for f in report["findings"]] == [
         ("external-anchor", f"{doc}#nowhere")]
     assert code == 0  # a warning: remote ids can be made by scripts
+
+
+def test_ctrl_c_prints_the_partial_report_and_exits_130(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    from tests.conftest import REPO
+    from tests.webservers import Reply, scripted_server
+
+    asked = threading.Event()
+
+    def route(method: str, path: str) -> Reply:
+        if path == "/slow":
+            asked.set()
+            return Reply(delay=30)  # cut short when the server stops
+        return Reply(status=999)  # final on HEAD: nothing else is queued before /slow
+
+    with scripted_server(route) as srv:
+        root = make_blog(tmp_path / "blog", {
+            "a.md": f"[walled]({srv.url}/walled)\n\n[slow]({srv.url}/slow)\n"},
+            toml=SITE_TOML.replace("timeout = 2", "timeout = 60") + "per_host = 1\n")
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        with subprocess.Popen([sys.executable, "-m", "blogcli", "check", "--external"],
+                              cwd=root, env=env, text=True, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE) as proc:
+            # per_host = 1: /slow is asked only once /walled has its answer.
+            assert asked.wait(timeout=30)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "HTTP 999" in out and "/slow" not in out, err
+    assert "Interrupted: 1 web address checked before Ctrl-C" in err

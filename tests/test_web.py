@@ -170,6 +170,7 @@ def test_bot_answer_999_is_unknown_not_broken(httpserver_ipv4: HTTPServer) -> No
     httpserver_ipv4.expect_request("/in/someone").respond_with_handler(_bot_wall)
     result = check(httpserver_ipv4.url_for("/in/someone"), replace(FAST, user_agent="curl/8"))
     assert (result.status, result.code) == (Status.UNKNOWN, 999)
+    assert requests_to(httpserver_ipv4, "/in/someone") == ["HEAD"]  # 999 is not retried
 
 
 def test_host_settings_choose_unknown_and_accepted_codes(httpserver_ipv4: HTTPServer) -> None:
