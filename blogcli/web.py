@@ -292,6 +292,7 @@ class _Checker:
 
     async def _with_retries(self, method: str, url: str, want_body: bool, retries: int,
                             cookies: httpx.Cookies) -> _Answer | _Page:
+        """One request, asked again after connection errors, 5xx and 429 as settings allow."""
         import httpx
 
         settings, attempt, waits = self.settings, 0, 0
@@ -307,28 +308,19 @@ class _Checker:
                 attempt += 1
                 await asyncio.sleep(backoff(settings.backoff, attempt))
                 continue
-            if answer.challenge:
-                return answer  # asking again only gets the same challenge
-            if answer.code in (429, 503) and answer.retry_after is not None:
-                wait = retry_after(answer.retry_after)
-                if wait is not None and wait > settings.max_retry_after:
-                    return _Page(Status.RATE_LIMITED, answer.code,
-                                 detail=f"asked to wait {wait:.0f} s (over max_retry_after)")
-                if waits >= max(retries, 1):
-                    return _Page(Status.RATE_LIMITED, answer.code,
-                                 detail=f"still HTTP {answer.code} after waiting as asked")
+            if answer.retry_after is not None and answer.code in (429, 503) \
+                    and not answer.challenge:
+                wait = _asked_wait(answer, waits, max(retries, 1), settings.max_retry_after)
+                if isinstance(wait, _Page):
+                    return wait
                 waits += 1
-                await asyncio.sleep((wait or 0) + random.uniform(0, 0.1))
+                await asyncio.sleep(wait)
                 continue
-            # Retry 5xx and 429 only: 501 Not Implemented is a HEAD refusal, and codes
-            # from 600 up (LinkedIn's 999) are a site's own answers, not failures.
-            if (answer.code < 500 and answer.code != 429) or answer.code == 501 \
-                    or answer.code >= 600:
+            if not _worth_retrying(answer):
                 return answer
             if attempt >= retries:
-                if answer.code == 429:
-                    return _Page(Status.RATE_LIMITED, 429, detail="still HTTP 429 after retries")
-                return answer
+                return _Page(Status.RATE_LIMITED, 429, detail="still HTTP 429 after retries") \
+                    if answer.code == 429 else answer
             attempt += 1
             await asyncio.sleep(backoff(settings.backoff, attempt))
 
@@ -365,6 +357,26 @@ class _Checker:
             get("x-amzn-waf-action", "") in ("captcha", "challenge")
         return _Answer(response.status_code, get("location"), get("retry-after"),
                        get("x-ratelimit-remaining"), anchors, challenge)
+
+
+def _asked_wait(answer: _Answer, waits: int, allowed: int, cap: float) -> float | _Page:
+    """Seconds to wait as a 429/503 ``Retry-After`` asks, or RATE_LIMITED when we will not."""
+    wait = retry_after(answer.retry_after)
+    if wait is not None and wait > cap:
+        return _Page(Status.RATE_LIMITED, answer.code,
+                     detail=f"asked to wait {wait:.0f} s (over max_retry_after)")
+    if waits >= allowed:
+        return _Page(Status.RATE_LIMITED, answer.code,
+                     detail=f"still HTTP {answer.code} after waiting as asked")
+    return (wait or 0.0) + random.uniform(0, 0.1)  # jitter: not all at the same instant
+
+
+def _worth_retrying(answer: _Answer) -> bool:
+    """5xx and 429. Not 501 (a HEAD refusal), not a bot challenge (it comes back the same),
+    not codes from 600 up (LinkedIn's 999 is the site's own answer, not a failure)."""
+    if answer.challenge:
+        return False
+    return answer.code == 429 or (500 <= answer.code < 600 and answer.code != 501)
 
 
 def _host(url: str) -> str:
