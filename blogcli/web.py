@@ -17,12 +17,9 @@ limit. Passing results are cached between runs (webcache.py).
 from __future__ import annotations
 
 import asyncio
-import random
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -34,77 +31,28 @@ from blogcli.webhttp import (
     read_body,
     request_headers,
     resolve_private,
-    retry_after,
     retryable,
 )
 from blogcli.webpool import Pools
+from blogcli.webresult import (
+    NOT_FAILURES,
+    PASSES,
+    Answer,
+    CheckRun,
+    Page,
+    Progress,
+    Status,
+    UrlResult,
+    asked_wait,
+    worth_retrying,
+)
 from blogcli.websettings import Settings
 
 if TYPE_CHECKING:
     import httpx
 
-
-class Status(StrEnum):
-    OK = "ok"
-    REDIRECT = "redirect"          # fine, but moved for good: new_url says where
-    BROKEN = "broken"              # 404, 410, 5xx after retries, a redirect loop...
-    TIMEOUT = "timeout"
-    RATE_LIMITED = "rate-limited"  # 429/503 asking for a longer wait than we allow
-    UNKNOWN = "unknown"            # the site turns checkers away (999, 403...)
-    PRIVATE = "private"            # loopback/private address: not fetched
-    TLS_ERROR = "tls-error"
-    REFUSED = "refused"
-    UNREACHABLE = "unreachable"    # no such host, or the network failed
-    EXCLUDED = "excluded"          # matched [links] exclude: not fetched
-    ANCHOR_MISSING = "anchor-missing"
-
-
-PASSES = frozenset({Status.OK, Status.REDIRECT})
-NOT_FAILURES = PASSES | {Status.EXCLUDED}
-
-
-@dataclass(frozen=True)
-class UrlResult:
-    url: str
-    status: Status
-    code: int | None = None
-    new_url: str | None = None
-    detail: str = ""
-    cached: bool = False
-
-
-@dataclass
-class CheckRun:
-    """What a run found: a result per URL checked (all of them unless interrupted)."""
-
-    results: dict[str, UrlResult] = field(default_factory=dict)
-    interrupted: bool = False
-    requests: int = 0
-
-
-Progress = Callable[[int, int, int], None]  # (pages done, pages in all, failures so far)
-
-
-@dataclass
-class _Page:
-    """One fetched page (URL without fragment), shared by every URL on it."""
-
-    status: Status
-    code: int | None = None
-    new_url: str | None = None
-    detail: str = ""
-    anchors: frozenset[str] | None = None
-    cached: bool = False
-
-
-@dataclass
-class _Answer:
-    code: int
-    location: str | None
-    retry_after: str | None
-    rate_remaining: str | None
-    anchors: frozenset[str] | None = None
-    challenge: bool = False  # a bot challenge page (Cloudflare, AWS WAF), whatever the code
+# The public API: check_urls and what it returns (defined in webresult.py).
+__all__ = ["PASSES", "CheckRun", "Progress", "Status", "UrlResult", "check_urls"]
 
 
 _GITHUB_LINE = re.compile(r"^L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?$")
@@ -179,7 +127,7 @@ class _Checker:
         # Last: closing the host's connections may wait, and Ctrl-C must not lose the result.
         await self.pools.page_done(_host(base))
 
-    def _from_cache(self, base: str, want_anchors: bool) -> tuple[_Page | None, bool]:
+    def _from_cache(self, base: str, want_anchors: bool) -> tuple[Page | None, bool]:
         """A cached pass, or ``(None, failed last time?)``."""
         entry = self.cache.get(base) if self.cache is not None else None
         if entry is None:
@@ -188,13 +136,13 @@ class _Checker:
             return None, entry.get("status") not in PASSES
         try:
             anchors = entry.get("anchors")
-            return _Page(Status(entry["status"]), entry.get("code"), entry.get("new_url"),
+            return Page(Status(entry["status"]), entry.get("code"), entry.get("new_url"),
                          anchors=None if anchors is None else frozenset(anchors),
                          cached=True), False
         except (KeyError, ValueError, TypeError):
             return None, False
 
-    def _to_cache(self, base: str, page: _Page) -> None:
+    def _to_cache(self, base: str, page: Page) -> None:
         """Passes are reused next run; failures are only remembered as having failed."""
         if self.cache is None or page.status in (Status.EXCLUDED, Status.PRIVATE):
             return
@@ -202,7 +150,7 @@ class _Checker:
         self.cache.put(base, {"status": page.status.value, "code": page.code,
                               "new_url": page.new_url, "anchors": anchors})
 
-    async def page(self, url: str, want_anchors: bool, confirm: bool = False) -> _Page:
+    async def page(self, url: str, want_anchors: bool, confirm: bool = False) -> Page:
         """Fetch one page, following redirects by hand.
 
         ``confirm``: the page failed in the previous run, which already spent
@@ -210,7 +158,7 @@ class _Checker:
         decides), so a second run over an unchanged blog stays quick.
         """
         if self.settings.excluded(url):
-            return _Page(Status.EXCLUDED, detail="excluded in blog.toml [links]")
+            return Page(Status.EXCLUDED, detail="excluded in blog.toml [links]")
         import httpx
 
         # Cookies live for one redirect chain, as in a browser: sites that set a cookie and
@@ -222,29 +170,29 @@ class _Checker:
             if refused is not None:
                 return refused
             answer = await self._fetch(current, want_anchors, confirm, cookies)
-            if isinstance(answer, _Page):
+            if isinstance(answer, Page):
                 return answer
             if not (300 <= answer.code < 400 and answer.location):
                 return self._judge(url, current, answer, moved_to)
             try:
                 target = split_fragment(normalise(urljoin(current, answer.location.strip())))[0]
             except ValueError:
-                return _Page(Status.BROKEN, answer.code,
+                return Page(Status.BROKEN, answer.code,
                              detail=f"redirects to a malformed URL {answer.location!r}")
             if urlsplit(target).scheme not in ("http", "https"):
-                return _Page(Status.UNKNOWN, answer.code, detail=f"redirects to {target}")
+                return Page(Status.UNKNOWN, answer.code, detail=f"redirects to {target}")
             # A return to a URL is a loop unless a cookie changed on the way (login walls).
             state = ";".join(sorted(f"{c.name}={c.value}" for c in cookies.jar))
             if (target, state) in seen:
-                return _Page(Status.BROKEN, answer.code, detail=f"redirect loop via {target}")
+                return Page(Status.BROKEN, answer.code, detail=f"redirect loop via {target}")
             # Only an unbroken run of permanent hops from the link itself is a move to report.
             permanent = permanent and answer.code in (301, 308)
             moved_to = target if permanent else moved_to
             seen.add((target, state))
             current = target
-        return _Page(Status.BROKEN, detail=f"more than {self.settings.max_redirects} redirects")
+        return Page(Status.BROKEN, detail=f"more than {self.settings.max_redirects} redirects")
 
-    def _judge(self, url: str, final: str, answer: _Answer, moved_to: str | None) -> _Page:
+    def _judge(self, url: str, final: str, answer: Answer, moved_to: str | None) -> Page:
         code, settings = answer.code, self.settings
         hosts = [settings.host(urlsplit(u).hostname or "") for u in (url, final)]
         accept = settings.accept.union(*(h.accept for h in hosts))
@@ -252,46 +200,46 @@ class _Checker:
                        settings.unknown_status)
         if 200 <= code < 300 or code in accept:
             status = Status.REDIRECT if moved_to is not None else Status.OK
-            return _Page(status, code, moved_to, anchors=answer.anchors)
+            return Page(status, code, moved_to, anchors=answer.anchors)
         after = f" after a redirect to {final}" if final != url else ""
         if answer.challenge:
-            return _Page(Status.UNKNOWN, code, detail=f"HTTP {code}{after}: the site answered "
+            return Page(Status.UNKNOWN, code, detail=f"HTTP {code}{after}: the site answered "
                          "with a bot challenge page; open it in a browser")
         if code == 403 and answer.rate_remaining == "0":  # GitHub's API rate limit
-            return _Page(Status.RATE_LIMITED, code, detail="rate limit reached" + after)
+            return Page(Status.RATE_LIMITED, code, detail="rate limit reached" + after)
         if code in unknown:
-            return _Page(Status.UNKNOWN, code, detail=f"HTTP {code}{after}: the site turns "
+            return Page(Status.UNKNOWN, code, detail=f"HTTP {code}{after}: the site turns "
                          "automated checks away; open it in a browser")
-        return _Page(Status.BROKEN, code, detail=f"HTTP {code}{after}")
+        return Page(Status.BROKEN, code, detail=f"HTTP {code}{after}")
 
-    async def _refuse(self, url: str) -> _Page | None:
+    async def _refuse(self, url: str) -> Page | None:
         """A PRIVATE (or UNREACHABLE) page when ``url`` must not be fetched."""
         if self.settings.allow_private:
             return None
         host = urlsplit(url).hostname or ""
         if private_host_name(host):
-            return _Page(Status.PRIVATE, detail=f"{host} is a private or loopback address")
+            return Page(Status.PRIVATE, detail=f"{host} is a private or loopback address")
         if host not in self.private_hosts:  # one look-up per host, shared by its URLs
             self.private_hosts[host] = asyncio.ensure_future(resolve_private(host))
         problem = await self.private_hosts[host]
         if problem == "private":
-            return _Page(Status.PRIVATE, detail=f"{host} resolves to a private address")
+            return Page(Status.PRIVATE, detail=f"{host} resolves to a private address")
         if problem is not None:
-            return _Page(Status.UNREACHABLE, detail=problem)
+            return Page(Status.UNREACHABLE, detail=problem)
         return None
 
     async def _fetch(self, url: str, want_anchors: bool, confirm: bool,
-                     cookies: httpx.Cookies) -> _Answer | _Page:
+                     cookies: httpx.Cookies) -> Answer | Page:
         """HEAD, then GET when HEAD is refused (405, 501, or another 4xx GET may answer)."""
         retries = 0 if confirm else self.settings.retries
         if not (want_anchors or confirm):
             answer = await self._with_retries("HEAD", url, False, retries, cookies)
-            if isinstance(answer, _Page) or not (400 <= answer.code < 500 or answer.code == 501):
+            if isinstance(answer, Page) or not (400 <= answer.code < 500 or answer.code == 501):
                 return answer
         return await self._with_retries("GET", url, want_anchors, retries, cookies)
 
     async def _with_retries(self, method: str, url: str, want_body: bool, retries: int,
-                            cookies: httpx.Cookies) -> _Answer | _Page:
+                            cookies: httpx.Cookies) -> Answer | Page:
         """One request, asked again after connection errors, 5xx and 429 as settings allow."""
         import httpx
 
@@ -300,32 +248,32 @@ class _Checker:
             try:
                 answer = await self._request(method, url, want_body, cookies)
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
-                return _Page(Status.BROKEN, detail=f"malformed URL: {err}")
+                return Page(Status.BROKEN, detail=f"malformed URL: {err}")
             except (httpx.TransportError, TimeoutError) as err:
                 if not retryable(err) or attempt >= retries:
                     status, detail = network_failure(err, settings)
-                    return _Page(Status(status), detail=detail)
+                    return Page(Status(status), detail=detail)
                 attempt += 1
                 await asyncio.sleep(backoff(settings.backoff, attempt))
                 continue
             if answer.retry_after is not None and answer.code in (429, 503) \
                     and not answer.challenge:
-                wait = _asked_wait(answer, waits, max(retries, 1), settings.max_retry_after)
-                if isinstance(wait, _Page):
+                wait = asked_wait(answer, waits, max(retries, 1), settings.max_retry_after)
+                if isinstance(wait, Page):
                     return wait
                 waits += 1
                 await asyncio.sleep(wait)
                 continue
-            if not _worth_retrying(answer):
+            if not worth_retrying(answer):
                 return answer
             if attempt >= retries:
-                return _Page(Status.RATE_LIMITED, 429, detail="still HTTP 429 after retries") \
+                return Page(Status.RATE_LIMITED, 429, detail="still HTTP 429 after retries") \
                     if answer.code == 429 else answer
             attempt += 1
             await asyncio.sleep(backoff(settings.backoff, attempt))
 
     async def _request(self, method: str, url: str, want_body: bool,
-                       cookies: httpx.Cookies) -> _Answer:
+                       cookies: httpx.Cookies) -> Answer:
         host = _host(url)
         limit = self.host_limits.get(host)
         if limit is None:
@@ -355,28 +303,8 @@ class _Checker:
         get = response.headers.get
         challenge = "cf-mitigated" in response.headers or \
             get("x-amzn-waf-action", "") in ("captcha", "challenge")
-        return _Answer(response.status_code, get("location"), get("retry-after"),
+        return Answer(response.status_code, get("location"), get("retry-after"),
                        get("x-ratelimit-remaining"), anchors, challenge)
-
-
-def _asked_wait(answer: _Answer, waits: int, allowed: int, cap: float) -> float | _Page:
-    """Seconds to wait as a 429/503 ``Retry-After`` asks, or RATE_LIMITED when we will not."""
-    wait = retry_after(answer.retry_after)
-    if wait is not None and wait > cap:
-        return _Page(Status.RATE_LIMITED, answer.code,
-                     detail=f"asked to wait {wait:.0f} s (over max_retry_after)")
-    if waits >= allowed:
-        return _Page(Status.RATE_LIMITED, answer.code,
-                     detail=f"still HTTP {answer.code} after waiting as asked")
-    return (wait or 0.0) + random.uniform(0, 0.1)  # jitter: not all at the same instant
-
-
-def _worth_retrying(answer: _Answer) -> bool:
-    """5xx and 429. Not 501 (a HEAD refusal), not a bot challenge (it comes back the same),
-    not codes from 600 up (LinkedIn's 999 is the site's own answer, not a failure)."""
-    if answer.challenge:
-        return False
-    return answer.code == 429 or (500 <= answer.code < 600 and answer.code != 501)
 
 
 def _host(url: str) -> str:
@@ -391,7 +319,7 @@ def _fragment_ignored(base: str, fragment: str) -> bool:
     return host.endswith("github.com") and bool(_GITHUB_LINE.match(fragment))
 
 
-def _result(given: str, base: str, fragment: str, page: _Page, check_anchors: bool) -> UrlResult:
+def _result(given: str, base: str, fragment: str, page: Page, check_anchors: bool) -> UrlResult:
     if (check_anchors and page.status in PASSES and page.anchors is not None
             and not _fragment_ignored(base, fragment)
             and fragment not in page.anchors and unquote(fragment) not in page.anchors):
