@@ -1,7 +1,5 @@
-"""What external checks produce: statuses, per-URL results, and the internal page/answer records.
-
-Kept apart from web.py so the request helpers (webhttp.py) and the checker share them
-without importing each other.
+"""What external checks produce: statuses, per-URL results, the page and answer records,
+and the pure decisions over an answer (retry it? wait as asked?) that web.py acts on.
 """
 
 from __future__ import annotations
