@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tomllib
@@ -188,15 +189,36 @@ def _parse_mapping(fm_text: str, fm_format: str, rel: str, first_line: int) -> d
 
 def _load_yaml(fm_text: str, rel: str, first_line: int) -> Any:
     import yaml
-    from frontmatter.default_handlers import YAMLHandler
 
     try:
-        return YAMLHandler().load(fm_text)
+        return yaml.load(fm_text, Loader=_yaml_loader())  # a SafeLoader subclass
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = first_line + (mark.line if mark is not None else 0)
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise PostError(rel, line, f"YAML front matter does not parse: {problem}") from None
+
+
+@functools.cache
+def _yaml_loader() -> Any:
+    """PyYAML's safe loader, except that an impossible date (``2024-13-45``) stays text.
+
+    PyYAML raises ValueError from deep inside for those; as text, the check's date rules
+    report them on their own line like any other bad date.
+    """
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def timestamp(loader: Any, node: Any) -> Any:
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
+
+    loader: Any = type("DateTolerantLoader", (base,), {})
+    loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    return loader
 
 
 def post_slug(path: Path, meta: dict[str, Any]) -> str:

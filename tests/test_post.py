@@ -149,3 +149,13 @@ def test_parse_date_accepts_what_engines_accept(text: str, expected: object) -> 
 def test_parse_date_rejects_junk(text: str) -> None:
     with pytest.raises(ValueError):
         parse_date(text)
+
+
+def test_an_impossible_yaml_date_is_text_not_a_crash(tmp_path: Path) -> None:
+    """PyYAML raises ValueError for 2024-13-45; the post still loads and the date is text."""
+    from blogcli.post import split_front_matter
+
+    meta, _, _, _ = split_front_matter("---\ntitle: T\ndate: 2024-13-45\n---\nBody\n", "a.md")
+    assert meta["date"] == "2024-13-45"
+    ok, _, _, _ = split_front_matter("---\ndate: 2024-01-02\n---\n", "b.md")
+    assert ok["date"].isoformat() == "2024-01-02"
