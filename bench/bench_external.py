@@ -36,7 +36,10 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-HARNESS = Path(os.environ.get("LINKBENCH", REPO.parent.parent / "shared/bench/links"))
+# shared/ sits beside the checkout (../shared); a worktree under wt/ is one level deeper.
+HARNESS = Path(os.environ.get("LINKBENCH") or next(
+    (p / "shared/bench/links" for p in (REPO.parent, REPO.parent.parent)
+     if (p / "shared/bench/links").is_dir()), REPO.parent / "shared/bench/links"))
 PY = sys.executable
 PORT = 18791  # not the harness default, so a parallel run of the harness does not collide
 

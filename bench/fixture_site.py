@@ -23,7 +23,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-HARNESS = Path(os.environ.get("LINKBENCH", REPO.parent.parent / "shared/bench/links"))
+# shared/ sits beside the checkout (../shared); a worktree under wt/ is one level deeper.
+HARNESS = Path(os.environ.get("LINKBENCH") or next(
+    (p / "shared/bench/links" for p in (REPO.parent, REPO.parent.parent)
+     if (p / "shared/bench/links").is_dir()), REPO.parent / "shared/bench/links"))
 
 ODD = """---
 title: "Odd links"
