@@ -6,6 +6,7 @@ import json
 import re
 import traceback
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +17,8 @@ from blogcli.files import atomic_write, is_within
 from blogcli.post import PostError, parse_date, split_front_matter
 
 if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
     from blogcli.site import Site
 
 # Letters NFKD does not take apart into ASCII.
@@ -211,8 +214,7 @@ def _render(source: str, origin: str, values: dict[str, Any], fm_format: str | N
     import jinja2
 
     finalize = (lambda v: _front_matter_value(v, fm_format)) if fm_format else _plain_value
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             autoescape=False, finalize=finalize)
+    env = template_environment(finalize)
     try:
         return env.from_string(source).render(values)
     except jinja2.TemplateSyntaxError as err:
@@ -222,8 +224,24 @@ def _render(source: str, origin: str, values: dict[str, Any], fm_format: str | N
         line = _template_line(err) + line_offset
         raise UsageError(f"{origin}:{line}: {err.message} (variables: title, slug, date, author, "
                          "tags, draft, site)") from None
-    except (jinja2.TemplateError, TypeError, ValueError) as err:
+    except jinja2.exceptions.SecurityError as err:
+        raise UsageError(f"{origin}: the scaffold tried something unsafe ({err})") from None
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError,
+            AttributeError, OverflowError) as err:
         raise UsageError(f"{origin}: scaffold failed to render: {err}") from None
+
+
+def template_environment(finalize: Callable[[Any], Any] | None = None) -> SandboxedEnvironment:
+    """A Jinja2 environment for scaffolds: sandboxed, strict about undefined variables.
+
+    Scaffolds come with a cloned repository, so a template must not reach Python internals
+    (``cycler.__init__.__globals__.os`` and the like): the sandbox refuses those.
+    """
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True,
+                                autoescape=False, finalize=finalize)
 
 
 def _template_line(err: BaseException) -> int:

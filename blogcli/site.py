@@ -263,3 +263,44 @@ def _walk_markdown(folder: Path, root: Path) -> list[Path]:
                 if not path.is_symlink() or is_within(path, root):
                     found.append(path)
     return found
+
+
+def find_post_path(site: Site, name: str, cwd: Path | None = None) -> Path:
+    """The post named by a path (from ``cwd`` or the site root) or by its slug.
+
+    A path must be a Markdown file inside the site's posts, content or drafts folder. A slug is
+    matched against file names first (cheap for thousands of posts), then front-matter ``slug``.
+    """
+    for base in (cwd or Path.cwd(), site.root):
+        candidate = (base / name).resolve()
+        if candidate.is_file():
+            if not is_within(candidate, site.root):
+                raise UsageError(f"{name} is outside the blog at {site.root}")
+            folders = [site.posts_dir, site.content_dir, site.drafts_dir]
+            if not candidate.name.endswith(MARKDOWN_SUFFIXES) or not any(
+                    f is not None and is_within(candidate, f) for f in folders):
+                raise UsageError(f"{name} is not a post: posts are Markdown files in "
+                                 f"{site.rel(site.posts_dir)}/")
+            return candidate
+    from blogcli.post import post_slug
+
+    paths = iter_post_paths(site)
+    matches = [p for p in paths if post_slug(p, {}) == name]
+    if not matches:
+        matches = [p for p in paths if _front_matter_slug(p, site) == name]
+    if len(matches) > 1:
+        listed = ", ".join(site.rel(p) for p in matches)
+        raise UsageError(f"{name!r} names {len(matches)} posts ({listed}); give the path")
+    if not matches:
+        raise UsageError(f"no post with path or slug {name!r} (`blog list --drafts` shows them)")
+    return matches[0]
+
+
+def _front_matter_slug(path: Path, site: Site) -> str | None:
+    from blogcli.errors import BlogError
+    from blogcli.post import load_post
+
+    try:
+        return load_post(path, site).slug
+    except BlogError:
+        return None

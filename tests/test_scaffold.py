@@ -296,3 +296,11 @@ def test_atomic_write_failure_keeps_the_original(tmp_path: Path, monkeypatch) ->
         atomic_write(target, b"new content")
     assert target.read_bytes() == b"original"
     assert [p.name for p in tmp_path.iterdir()] == ["post.md"]
+
+
+def test_site_scaffold_cannot_run_code(plain: Path) -> None:
+    make(plain, {"scaffolds/post.md":
+                 "{{ cycler.__init__.__globals__.os.popen('echo pwned').read() }}\n"})
+    result = blog(plain, "new", "X", "--dry-run")
+    assert result.exit_code == 2
+    assert "unsafe" in result.stderr and "pwned" not in result.output
