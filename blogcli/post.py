@@ -172,10 +172,11 @@ def _parse_mapping(fm_text: str, fm_format: str, rel: str, first_line: int) -> d
         try:
             meta: Any = tomllib.loads(fm_text)
         except tomllib.TOMLDecodeError as err:
-            found = re.search(r"at line (\d+)", str(err))
-            line = first_line - 1 + (int(found.group(1)) if found else 1)
-            reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
-            raise PostError(rel, line, f"TOML front matter does not parse: {reason}") from None
+            from blogcli.site import toml_error_line, toml_reason
+
+            line = first_line - 1 + toml_error_line(err)
+            raise PostError(rel, line, f"TOML front matter does not parse: {toml_reason(err)}") \
+                from None
     else:
         meta = _load_yaml(fm_text, rel, first_line)
     if meta is None:
@@ -189,9 +190,10 @@ def _parse_mapping(fm_text: str, fm_format: str, rel: str, first_line: int) -> d
 
 def _load_yaml(fm_text: str, rel: str, first_line: int) -> Any:
     import yaml
+    from frontmatter.default_handlers import YAMLHandler
 
     try:
-        return yaml.load(fm_text, Loader=_yaml_loader())  # a SafeLoader subclass
+        return YAMLHandler().load(fm_text, Loader=_yaml_loader())
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = first_line + (mark.line if mark is not None else 0)
@@ -201,14 +203,15 @@ def _load_yaml(fm_text: str, rel: str, first_line: int) -> Any:
 
 @functools.cache
 def _yaml_loader() -> Any:
-    """PyYAML's safe loader, except that an impossible date (``2024-13-45``) stays text.
+    """python-frontmatter's safe loader, stricter and more tolerant where engines are.
 
-    PyYAML raises ValueError from deep inside for those; as text, the check's date rules
-    report them on their own line like any other bad date.
+    An impossible date (``2024-13-45``) stays text: PyYAML raises ValueError from deep inside
+    for those, and as text the check's date rules report them on their own line. A key given
+    twice is an error at the second one: Hugo refuses to build such a page, and which value
+    "wins" differs between engines.
     """
     import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from frontmatter.default_handlers import SafeLoader
 
     def timestamp(loader: Any, node: Any) -> Any:
         try:
@@ -216,7 +219,21 @@ def _yaml_loader() -> Any:
         except ValueError:
             return loader.construct_scalar(node)
 
-    loader: Any = type("DateTolerantLoader", (base,), {})
+    def construct_mapping(loader: Any, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            loader.flatten_mapping(node)
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = loader.construct_object(key_node, deep=True)
+                if not isinstance(key, str | int | float | bool):
+                    continue  # unhashable keys are PyYAML's own error to report
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key!r} is given twice", key_node.start_mark)
+                seen.add(key)
+        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+    loader: Any = type("BlogYAMLLoader", (SafeLoader,), {"construct_mapping": construct_mapping})
     loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
     return loader
 

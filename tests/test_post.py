@@ -84,6 +84,7 @@ def test_form_feed_does_not_shift_lines(site) -> None:
         (b"{\n\"title\": \"x\",\n}\nbody\n", 3, "JSON front matter does not parse"),
         (b"---\ntitle: ok\n---\nfine\n\xff\xfe bad\n", 5, "not valid UTF-8"),
         (b"\x00\x01\x02binary", 1, "binary file"),
+        (b"---\ntitle: a\ndate: 2024-01-01\ntitle: b\n---\n", 4, "key 'title' is given twice"),
     ],
 )
 def test_broken_posts_name_the_line(site, data: bytes, line: int, words: str) -> None:
