@@ -201,7 +201,17 @@ def when(value: str | None) -> datetime | None:
         return None
     if not isinstance(parsed, datetime):
         parsed = datetime(parsed.year, parsed.month, parsed.day)
-    return parsed if parsed.tzinfo is not None else parsed.astimezone()
+    return parsed if parsed.tzinfo is not None else _local(parsed)
+
+
+def _local(moment: datetime) -> datetime:
+    """A zoneless moment in local time, as the engines read it."""
+    try:
+        return moment.astimezone()
+    except (OverflowError, ValueError, OSError):
+        # 0001-01-01 west of UTC or 9999-12-31 east of it is outside datetime's range in UTC;
+        # that far out the zone changes nothing a reader sees, so keep the day as written.
+        return moment.replace(tzinfo=UTC)
 
 
 def status_of(value: dict[str, Any], now: datetime) -> str:

@@ -303,3 +303,25 @@ def test_empty_site_lists_nothing(tmp_path: Path) -> None:
     root = write(tmp_path / "empty", {"blog.toml": '[site]\ntitle = "E"\n'})
     assert invoke(root, "list", "--format", "json")[:2] == (0, "[]\n")
     assert invoke(root, "index", "--stdout")[1] == "# E\n\nNo posts yet.\n"
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo"])
+def test_extreme_dates_never_crash_in_any_time_zone(tmp_path: Path, zone: str) -> None:
+    root = write(tmp_path / "edge", {
+        "blog.toml": '[site]\ntitle = "E"\n',
+        "posts/first.md": "---\ntitle: First\ndate: 0001-01-01\n---\nx\n",
+        "posts/last.md": "---\ntitle: Last\ndate: 9999-12-31T23:59:59\n---\ny\n",
+        "posts/gone.md": "---\ntitle: Gone\ndate: 0001-01-01T00:00:00\n"
+                         "expiryDate: 0001-01-02T00:00:00\n---\nz\n",
+    })
+    env = {"TZ": zone, "COLUMNS": "100"}
+    listed = run_blog("list", "--format", "json", cwd=root, env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert [(r["slug"], r["status"]) for r in json.loads(listed.stdout)] == [
+        ("last", "scheduled"), ("first", "published"), ("gone", "expired")]
+    shown = run_blog("show", "first", cwd=root, env=env)
+    assert (shown.returncode, shown.stderr) == (0, "")
+    assert "January 1, 1 · 1 min" in shown.stdout
+    for args in (("show", "last"), ("stats",), ("index", "--stdout")):
+        done = run_blog(*args, cwd=root, env=env)
+        assert (done.returncode, done.stderr) == (0, ""), args
