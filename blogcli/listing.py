@@ -98,7 +98,12 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None,
 
 
 def _read_all(site: Site, paths: list[Path]) -> tuple[list[tuple[str, bytes]], list[str]]:
-    """(relative path, bytes) of each post, and messages for those that cannot be read."""
+    """(relative path, bytes) of each post, and messages for those that cannot be read.
+
+    Read as ``blog check`` reads: a FIFO or device named *.md is reported, never waited on.
+    """
+    from blogcli.scanner import read_file
+
     files: list[tuple[str, bytes]] = []
     problems: list[str] = []
     prefix = str(site.root) + os.sep
@@ -107,11 +112,11 @@ def _read_all(site: Site, paths: list[Path]) -> tuple[list[tuple[str, bytes]], l
         text = str(path)
         rel = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) \
             else site.rel(path)
-        try:
-            with open(path, "rb") as f:
-                files.append((rel, f.read()))
-        except OSError as err:
-            problems.append(f"{rel}: cannot read it ({err.strerror})")
+        data, fact = read_file(site, rel)
+        if data is not None:
+            files.append((rel, data))
+        elif fact is not None:
+            problems.append(f"{rel}: {fact['error'][2]}")
     return files, problems
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -257,6 +258,14 @@ def test_show_by_path_reads_only_that_post_and_reports_it_broken(plain: Path) ->
     code, out, err = invoke(plain, "show", "posts/broken.md")
     assert (code, out) == (1, "")
     assert err.startswith("Error: posts/broken.md:3: YAML front matter does not parse")
+
+
+def test_fifo_named_md_is_reported_not_waited_on(plain: Path) -> None:
+    os.mkfifo(plain / "posts" / "pipe.md")
+    listed = run_blog("list", "--format", "json", cwd=plain, timeout=20)
+    assert listed.returncode == 0
+    assert listed.stderr == "Warning: posts/pipe.md: cannot read it (not a regular file)\n"
+    assert len(json.loads(listed.stdout)) == 5
 
 
 def test_publish_date_in_the_future_is_scheduled(plain: Path) -> None:
