@@ -17,7 +17,7 @@ from typing import Any
 from blogcli import __version__
 from blogcli.errors import ContentError, UsageError
 from blogcli.post import PostError, parse_date, parse_post
-from blogcli.site import Site, iter_post_paths
+from blogcli.site import Site, find_post_path, iter_post_paths
 from blogcli.text import TextOptions, analyse
 
 CACHE_VERSION = 2
@@ -247,27 +247,13 @@ def sort_newest_first(records: list[PostRecord]) -> list[PostRecord]:
 def find_post(site: Site, wanted: str, cwd: Path | None = None) -> PostRecord:
     """The post named by a path (from here or from the site root) or by its slug.
 
-    A path is read on its own; a slug needs the whole listing (cached, so cheap when warm).
+    Found as every command finds a post (``site.find_post_path``), then read on its own, so a
+    post that does not parse is reported with its file and line however it was named.
     """
-    posts = set(iter_post_paths(site))
-    candidates = [Path(wanted), (cwd or Path.cwd()) / wanted, site.root / wanted]
-    named = [p.resolve() for p in candidates if p.is_file() and p.resolve() in posts]
-    listing = collect(site, only=named[:1]) if named else collect(site)
-    if named and listing.problems:
+    path = find_post_path(site, wanted, cwd)
+    listing = collect(site, only=[path])
+    if listing.problems:
         raise ContentError(listing.problems[0])
-    return find_record(listing, site, wanted, cwd)
-
-
-def find_record(listing: Listing, site: Site, wanted: str, cwd: Path | None = None) -> PostRecord:
-    """The record in ``listing`` named by a path or a slug."""
-    candidates = [Path(wanted), (cwd or Path.cwd()) / wanted, site.root / wanted]
-    rels = {site.rel(p.resolve()) for p in candidates if p.exists()}
-    found = [r for r in listing.records if r.path in rels]
-    if not found:
-        found = [r for r in listing.records if r.slug == wanted]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        paths = ", ".join(r.path for r in found)
-        raise UsageError(f"{wanted!r} names more than one post ({paths}); give the path")
-    raise UsageError(f"no post {wanted!r}: give its path or slug (see `blog list`)")
+    if not listing.records:
+        raise UsageError(f"{site.rel(path)} vanished while it was being read")
+    return listing.records[0]

@@ -106,7 +106,7 @@ def test_show_by_path_and_json(plain: Path) -> None:
 def test_show_unknown_post_is_a_usage_error(plain: Path) -> None:
     code, out, err = invoke(plain, "show", "nope")
     assert (code, out) == (2, "")
-    assert err == "Error: no post 'nope': give its path or slug (see `blog list`)\n"
+    assert err == "Error: no post with path or slug 'nope' (`blog list --drafts` shows them)\n"
 
 
 def test_index_writes_the_plain_front_page(plain: Path) -> None:
@@ -260,12 +260,23 @@ def test_show_by_path_reads_only_that_post_and_reports_it_broken(plain: Path) ->
     assert err.startswith("Error: posts/broken.md:3: YAML front matter does not parse")
 
 
+def test_show_by_slug_reports_broken_front_matter_like_by_path(plain: Path) -> None:
+    write(plain, {"posts/broken.md": "---\ntitle: [unclosed\n---\nText.\n"})
+    by_path, by_slug = invoke(plain, "show", "posts/broken.md"), invoke(plain, "show", "broken")
+    assert by_slug == by_path
+    assert by_slug[0] == 1
+    assert by_slug[2].startswith("Error: posts/broken.md:3: YAML front matter does not parse")
+
+
 def test_fifo_named_md_is_reported_not_waited_on(plain: Path) -> None:
     os.mkfifo(plain / "posts" / "pipe.md")
     listed = run_blog("list", "--format", "json", cwd=plain, timeout=20)
     assert listed.returncode == 0
     assert listed.stderr == "Warning: posts/pipe.md: cannot read it (not a regular file)\n"
     assert len(json.loads(listed.stdout)) == 5
+    shown = run_blog("show", "pipe", cwd=plain, timeout=20)
+    assert (shown.returncode, shown.stdout) == (1, "")
+    assert shown.stderr == "Error: posts/pipe.md: cannot read it (not a regular file)\n"
 
 
 def test_publish_date_in_the_future_is_scheduled(plain: Path) -> None:
