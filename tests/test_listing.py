@@ -345,3 +345,12 @@ def test_extreme_dates_never_crash_in_any_time_zone(tmp_path: Path, zone: str) -
     for args in (("show", "last"), ("stats",), ("index", "--stdout")):
         done = run_blog(*args, cwd=root, env=env)
         assert (done.returncode, done.stderr) == (0, ""), args
+
+
+def test_post_author_is_read_like_the_site_author(plain: Path) -> None:
+    write(plain, {"posts/two.md": "---\ntitle: Two\nauthor: [Ann, Bo]\n---\nx\n",
+                  "posts/table.md": "---\ntitle: T\nauthors:\n  name: Cy\n---\nx\n",
+                  "posts/blank.md": "---\ntitle: B\nauthor: ''\n---\nx\n"})
+    _, out, _ = invoke(plain, "list", "--format", "json")
+    authors = {r["slug"]: r["author"] for r in json.loads(out)}
+    assert (authors["two"], authors["table"], authors["blank"]) == ("Ann, Bo", "Cy", "Tyler Zhu")
