@@ -354,3 +354,36 @@ def test_post_author_is_read_like_the_site_author(plain: Path) -> None:
     _, out, _ = invoke(plain, "list", "--format", "json")
     authors = {r["slug"]: r["author"] for r in json.loads(out)}
     assert (authors["two"], authors["table"], authors["blank"]) == ("Ann, Bo", "Cy", "Tyler Zhu")
+
+
+def test_index_scaffold_cannot_reach_python_internals(plain: Path) -> None:
+    target = plain / "pwned"
+    write(plain, {"scaffolds/index.md":
+                  f"# {{{{ cycler.__init__.__globals__.os.popen('touch {target}').read() }}}}\n"})
+    code, out, err = invoke(plain, "index", "--stdout")
+    assert (code, out) == (1, "")
+    assert err == ("Error: scaffolds/index.md:1: the template tried something unsafe: access to "
+                   "attribute '__init__' of 'type' object is unsafe.\n")
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    (b"ok\n{{ posts + 1 }}\n",
+     '2: the template failed: TypeError: can only concatenate list (not "int") to list'),
+    (b"{{ posts | length / 0 }}", "1: the template failed: ZeroDivisionError: division by zero"),
+    (b"{{ posts[99].title }}", "1: list object has no element 99"),
+    (b"ok\n\xff\n", "2: is not valid UTF-8 (byte 0xff on line 2); save it as UTF-8"),
+])
+def test_index_template_failures_are_errors_naming_the_file(plain: Path, source: bytes,
+                                                            message: str) -> None:
+    (plain / "scaffolds").mkdir()
+    (plain / "scaffolds" / "index.md").write_bytes(source)
+    assert invoke(plain, "index") == (1, "", f"Error: scaffolds/index.md:{message}\n")
+    assert not (plain / "index.md").exists()
+
+
+def test_index_md_that_is_a_folder_is_an_error_not_a_traceback(plain: Path) -> None:
+    (plain / "index.md").mkdir()
+    assert invoke(plain, "index") == (
+        2, "", "Error: index.md: cannot write the front page (it is a folder)\n")
+
