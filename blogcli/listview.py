@@ -171,7 +171,10 @@ def escape_markdown(text: str) -> str:
 
 
 def _index_entry(site: Site, record: PostRecord) -> dict[str, Any]:
-    link = Path(record.path).as_posix()
+    from urllib.parse import quote
+
+    # Percent-encoded: a space or parenthesis in a file name would end a Markdown link early.
+    link = quote(Path(record.path).as_posix(), safe="/")
     return {**record.to_json(), "link": link, "display_date": display_date(record.date),
             "byline": byline(record), "summary_text": summary_text(record)}
 

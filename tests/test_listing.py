@@ -387,3 +387,16 @@ def test_index_md_that_is_a_folder_is_an_error_not_a_traceback(plain: Path) -> N
     assert invoke(plain, "index") == (
         2, "", "Error: index.md: cannot write the front page (it is a folder)\n")
 
+
+def test_index_links_reach_files_with_spaces_and_parentheses(plain: Path) -> None:
+    from urllib.parse import unquote
+
+    from markdown_it import MarkdownIt
+
+    write(plain, {"posts/my post (1).md": "---\ntitle: Mine\ndate: 2024-01-01\n---\nx\n"})
+    assert invoke(plain, "index")[0] == 0
+    tokens = MarkdownIt().parse((plain / "index.md").read_text(encoding="utf-8"))
+    hrefs = [child.attrs["href"] for t in tokens for child in t.children or []
+             if child.type == "link_open"]
+    assert "posts/my%20post%20%281%29.md" in hrefs
+    assert all((plain / unquote(str(href))).is_file() for href in hrefs)
