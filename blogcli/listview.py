@@ -187,13 +187,15 @@ class Stats:
     minutes: list[tuple[str, int]]
     tags: list[tuple[str, int]]
     drafts: list[PostRecord]
+    scheduled: list[PostRecord]
     total: int
     words: int
 
 
 def stats(listing: Listing, top: int = 10) -> Stats:
-    """Posts per month, reading-time spread, most used tags and drafts waiting."""
-    published = [r for r in listing.records if r.status != "draft"]
+    """Published posts per month, reading-time spread, most used tags; drafts and scheduled."""
+    # What readers see: scheduled posts are not up yet and expired ones are down again.
+    published = [r for r in listing.records if r.status == "published"]
     months = Counter((r.date or "")[:7] for r in published if r.date)
     spread = Counter(next(label for limit, label in MINUTE_BUCKETS if r.reading_time <= limit)
                      for r in published)
@@ -203,6 +205,7 @@ def stats(listing: Listing, top: int = 10) -> Stats:
         minutes=[(label, spread[label]) for _, label in MINUTE_BUCKETS],
         tags=sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:top],
         drafts=[r for r in listing.records if r.status == "draft"],
+        scheduled=[r for r in listing.records if r.status == "scheduled"],
         total=len(published), words=sum(r.words for r in published),
     )
 
@@ -223,13 +226,16 @@ def stats_text(s: Stats) -> str:
     lines += ["", "Most used tags"] + (_bars(s.tags) or ["  (no tags)"])
     lines += ["", f"Drafts waiting: {len(s.drafts)}"]
     lines += [f"  {d.path}  {d.title}" for d in s.drafts]
+    if s.scheduled:
+        lines += ["", f"Scheduled: {len(s.scheduled)}"]
+        lines += [f"  {(d.date or '')[:10]}  {d.path}  {d.title}" for d in s.scheduled]
     return "\n".join(lines) + "\n"
 
 
 def stats_json(s: Stats) -> dict[str, Any]:
     return {"posts": s.total, "words": s.words, "per_month": dict(s.per_month),
             "reading_time": dict(s.minutes), "tags": dict(s.tags),
-            "drafts": [d.path for d in s.drafts]}
+            "drafts": [d.path for d in s.drafts], "scheduled": [d.path for d in s.scheduled]}
 
 
 def write_index(site: Site, listing: Listing, to_file: bool = True) -> tuple[str, str | None]:

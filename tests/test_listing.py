@@ -135,9 +135,11 @@ def test_index_scaffold_with_undefined_variable_names_file_and_line(plain: Path)
 def test_stats_shows_months_minutes_tags_and_drafts(plain: Path) -> None:
     code, out, _ = invoke(plain, "stats")
     assert code == 0
-    assert out.startswith("4 posts, 96 words\n\nPosts per month\n  2019-05  ")
+    # scheduled (2999) and expired (2019) posts are not what readers see: not counted
+    assert out.startswith("2 posts, 93 words\n\nPosts per month\n  2020-01  ")
     assert "\nMost used tags\n  ml   ████████████████████████████████████████ 2\n" in out
-    assert out.endswith("Drafts waiting: 1\n  posts/wip.md  Work in progress\n")
+    assert out.endswith("Drafts waiting: 1\n  posts/wip.md  Work in progress\n\n"
+                        "Scheduled: 1\n  2999-01-01  posts/later.md  From the future\n")
 
 
 def test_hugo_site_counts_cjk_and_reads_summary_length(tmp_path: Path) -> None:
@@ -300,10 +302,10 @@ def test_stats_json(plain: Path) -> None:
     code, out, _ = invoke(plain, "stats", "--format", "json")
     data = json.loads(out)
     assert code == 0
-    assert (data["posts"], data["tags"], data["drafts"]) == (4, {"ml": 2, "ssl": 1},
+    assert (data["posts"], data["tags"], data["drafts"]) == (2, {"ml": 2, "ssl": 1},
                                                               ["posts/wip.md"])
-    assert data["per_month"] == {"2019-05": 1, "2020-01": 1, "2026-04": 1, "2999-01": 1}
-    assert data["reading_time"]["1 min"] == 4
+    assert data["per_month"] == {"2020-01": 1, "2026-04": 1}
+    assert (data["reading_time"]["1 min"], data["scheduled"]) == (2, ["posts/later.md"])
 
 
 def test_jekyll_published_false_is_a_draft_and_no_drafts_hides_it(tmp_path: Path) -> None:
