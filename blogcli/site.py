@@ -317,7 +317,8 @@ def find_post_path(site: Site, name: str, cwd: Path | None = None) -> Path:
     """
     for base in (cwd or Path.cwd(), site.root):
         candidate = (base / name).resolve()
-        if candidate.is_file():
+        # exists(), not is_file(): a FIFO or folder named like a post is reported by its reader.
+        if candidate.exists() and not candidate.is_dir():
             if not is_within(candidate, site.root):
                 raise UsageError(f"{name} is outside the blog at {site.root}")
             folders = [site.posts_dir, site.content_dir, site.drafts_dir]
