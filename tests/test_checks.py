@@ -440,3 +440,8 @@ def test_hugo_static_dir_lists_are_all_searched(tmp_path: Path) -> None:
     config = {"hugo.toml": 'staticDir = ["static", "assets2"]\n', "assets2/a.png": b"png"}
     site = make_site(tmp_path, "hugo", {"a.md": link_post("![a](/a.png) ![b](/b.png)")}, config)
     assert rules_of(site) == [("a.md", 5, "link-missing")]
+
+
+def test_a_paragraph_of_unclosed_link_openers_is_checked(tmp_path: Path) -> None:
+    site = make_site(tmp_path, "plain", {"a.md": link_post("[a](" * 40000 + "\n\n[b](gone.md)")})
+    assert rules_of(site) == [("a.md", 7, "link-missing")]
