@@ -39,6 +39,7 @@ RULES: dict[str, str] = {
     "link-malformed": "error",
     "link-uncertain": "warning",
     "link-empty": "warning",
+    "link-outside": "error",            # leaves the site root (.. or a symlink): never read
     "link-file": "error",               # file: and C:\ links: the author's disk
     "link-scheme": "warning",           # javascript:, vbscript:, ftp:
     # --external (blogcli/external.py)

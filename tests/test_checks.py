@@ -445,3 +445,32 @@ def test_hugo_static_dir_lists_are_all_searched(tmp_path: Path) -> None:
 def test_a_paragraph_of_unclosed_link_openers_is_checked(tmp_path: Path) -> None:
     site = make_site(tmp_path, "plain", {"a.md": link_post("[a](" * 40000 + "\n\n[b](gone.md)")})
     assert rules_of(site) == [("a.md", 7, "link-missing")]
+
+
+def test_links_leaving_the_site_are_errors_and_never_followed(tmp_path: Path) -> None:
+    (tmp_path / "outside2.md").write_text("# Secret heading\n")
+    (tmp_path / "outdir").mkdir()
+    (tmp_path / "outdir/x.md").write_text("# X\n")
+    body = ("[a](../../outside2.md)\n[b](../../outside2.md#secret-heading)\n"
+            "[c](leak.md#secret-heading)\n[d](updir/x.md#nope)\n![e](/leak.png)\n"
+            "[f](../../outside2)\n")
+    site = make_site(tmp_path / "site", "plain", {"a.md": link_post(body)})
+    (site.posts_dir / "leak.md").symlink_to(tmp_path / "outside2.md")
+    (site.posts_dir / "updir").symlink_to(tmp_path / "outdir")
+    (site.root / "static").mkdir()
+    (site.root / "static/leak.png").symlink_to(tmp_path / "outside2.md")
+    found = check_site(site).findings
+    assert [(f.line, f.rule, f.severity) for f in found] == [
+        (line, "link-outside", "error") for line in range(5, 11)]
+    assert found[1].message == ("../../outside2.md leads outside the site folder (not read: it "
+                                "would not be published)")
+
+
+def test_symlinks_that_stay_inside_the_site_are_followed(tmp_path: Path) -> None:
+    body = "[a](alias.md#b) [b](same/b.md#b) [c](same/b.md#nope) [d](loop.md)"
+    site = make_site(tmp_path, "plain", {"a.md": link_post(body), "b.md": link_post("# B")})
+    (site.posts_dir / "alias.md").symlink_to("b.md")
+    (site.posts_dir / "same").symlink_to(site.posts_dir)  # absolute, and inside the site
+    (site.posts_dir / "loop.md").symlink_to("loop.md")
+    assert [(f.rule, f.target) for f in check_site(site).findings] == [
+        ("link-anchor", "same/b.md#nope"), ("link-missing", "loop.md")]
