@@ -474,3 +474,33 @@ def test_symlinks_that_stay_inside_the_site_are_followed(tmp_path: Path) -> None
     (site.posts_dir / "loop.md").symlink_to("loop.md")
     assert [(f.rule, f.target) for f in check_site(site).findings] == [
         ("link-anchor", "same/b.md#nope"), ("link-missing", "loop.md")]
+
+
+def test_named_paths_resolving_outside_the_site_are_refused_unread(tmp_path: Path) -> None:
+    (tmp_path / "secret.md").write_text("---\ntitle: [not read\n---\n")
+    (tmp_path / "outdir").mkdir()
+    (tmp_path / "outdir/x.md").write_text("---\ntitle: [not read\n---\n")
+    site = make_site(tmp_path / "site", "plain", {"a.md": GOOD})
+    (site.posts_dir / "evil.md").symlink_to(tmp_path / "secret.md")
+    (site.posts_dir / "evildir").symlink_to(tmp_path / "outdir")
+    for name in ("evil.md", "evildir", "evildir/x.md"):
+        with pytest.raises(UsageError, match="outside the site"):
+            check_site(site, [site.posts_dir / name])
+    result = check_site(site, [site.posts_dir])
+    assert (result.files, result.findings) == (1, [])
+
+
+def test_a_folder_is_checked_by_the_same_rules_as_the_whole_site(tmp_path: Path) -> None:
+    site = make_site(tmp_path, "hugo", {
+        "a.md": link_post("[a](b/)"), "_index.md": "---\ntitle: Posts\n---\n[x](gone.md)\n",
+        "b/index.md": link_post("![p](p.png)"), "b/p.png": b"png",
+        "b/notes.md": "[y](gone.md)\n"})
+    whole = check_site(site)
+    assert (whole.files, whole.findings) == (2, [])
+    for path in ("content/posts", "content", ".", "content/posts/b"):
+        named = check_site(site, [tmp_path / path])
+        assert named.findings == [], path
+    assert check_site(site, [tmp_path / "content/posts"]).files == 2
+    assert check_site(site, [tmp_path / "content/posts/b"]).files == 1
+    assert check_site(site, [tmp_path / "content/posts/b/notes.md"]).files == 0
+    assert check_site(site, [tmp_path / "content/posts/_index.md"]).files == 0

@@ -156,3 +156,14 @@ def test_importing_the_cli_leaves_the_checker_unloaded() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=Path(__file__).parent.parent)
     assert done.stdout.strip() == "[]"
+
+
+def test_check_refuses_a_post_linked_to_a_file_outside_the_site(tmp_path: Path) -> None:
+    (tmp_path / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (tmp_path / "blog").mkdir()
+    root = site(tmp_path / "blog", {"a.md": GOOD})
+    (root / "posts/evil.md").symlink_to(tmp_path / "passwd")
+    code, out, err = invoke(root, str(root / "posts/evil.md"))
+    assert (code, out) == (2, "")
+    assert err == f"Error: {root / 'posts/evil.md'} is outside the site {root}\n"
+    assert invoke(root, str(root / "posts")) == (0, "No problems found (1 file, 0 links).\n", "")
