@@ -212,13 +212,16 @@ def _expand(site: Site, paths: list[Path], posts: list[Path]) -> list[Path]:
     """
     out: list[Path] = []
     known = set(posts)
+    confined = Confined(str(site.root))
     for given in paths:
         path = Path(os.path.abspath(given))
-        if not path.exists() and not path.is_symlink():
-            raise UsageError(f"{given}: no such file or folder")
         if not path.is_relative_to(site.root):  # the site root is resolved; so resolve this
             path = path.parent.resolve() / path.name
-        if not path.is_relative_to(site.root) or not Confined(str(site.root)).inside(str(path)):
+        if path.is_relative_to(site.root) and not confined.inside(str(path)):
+            raise UsageError(f"{given} is outside the site {site.root}")  # not even stat-ed
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"{given}: no such file or folder")
+        if not path.is_relative_to(site.root):
             raise UsageError(f"{given} is outside the site {site.root}")
         out.extend(_chosen(site, path.resolve() if path.is_dir() else path, posts, known))
     return sorted(set(out))

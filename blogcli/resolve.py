@@ -342,9 +342,14 @@ def _theme_dirs(site: Site) -> list[Path]:
     """Static folders of Hugo themes and modules the site may serve files from."""
     if site.profile != "hugo":
         return []
-    themes = site.root / "themes"
-    found = sorted(themes.glob("*/static")) if themes.is_dir() else []
-    return [*found, site.root / "assets"]
+    themes, confined = site.root / "themes", Confined(str(site.root))
+    try:  # a theme linked in from outside the site is not looked into
+        names = sorted(os.listdir(themes)) if confined.inside(str(themes)) else []
+    except OSError:
+        names = []
+    found = [themes / name / "static" for name in names
+             if confined.inside(str(themes / name / "static"))]
+    return [*(d for d in found if d.is_dir()), site.root / "assets"]
 
 
 def _lookup(base: str, suffixes: tuple[str, ...], confined: Confined) -> str | None:

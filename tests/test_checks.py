@@ -504,3 +504,13 @@ def test_a_folder_is_checked_by_the_same_rules_as_the_whole_site(tmp_path: Path)
     assert check_site(site, [tmp_path / "content/posts/b"]).files == 1
     assert check_site(site, [tmp_path / "content/posts/b/notes.md"]).files == 0
     assert check_site(site, [tmp_path / "content/posts/_index.md"]).files == 0
+
+
+def test_a_theme_linked_in_from_outside_the_site_is_not_looked_into(tmp_path: Path) -> None:
+    (tmp_path / "theme/static/img").mkdir(parents=True)
+    (tmp_path / "theme/static/img/t.png").write_bytes(b"png")
+    site = make_site(tmp_path / "site", "hugo", {"a.md": link_post("![t](/img/t.png)")})
+    (site.root / "themes").mkdir()
+    (site.root / "themes/t").symlink_to(tmp_path / "theme")
+    assert [(f.rule, f.target) for f in check_site(site).findings] == [
+        ("link-missing", "/img/t.png")]
