@@ -514,3 +514,13 @@ def test_a_theme_linked_in_from_outside_the_site_is_not_looked_into(tmp_path: Pa
     (site.root / "themes/t").symlink_to(tmp_path / "theme")
     assert [(f.rule, f.target) for f in check_site(site).findings] == [
         ("link-missing", "/img/t.png")]
+
+
+@pytest.mark.parametrize(("profile", "link"), [
+    ("jekyll", "{% link ../../outside.md %}"), ("hugo", '{{< ref "../../../outside.md" >}}'),
+    ("zola", "[z](@/../../outside.md)"), ("hexo", "{% asset_img ../../../../outside.md %}")])
+def test_engine_link_forms_leaving_the_site_are_errors(tmp_path: Path, profile: str,
+                                                       link: str) -> None:
+    (tmp_path / "outside.md").write_text("# Out\n")
+    site = make_site(tmp_path / "site", profile, {"2024-01-02-a.md": link_post(link)})
+    assert [f.rule for f in check_site(site).findings] == ["link-outside"]
