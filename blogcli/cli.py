@@ -174,7 +174,11 @@ def _color_wanted() -> bool:
 
 
 def _repo_prefix(root: Path) -> str:
-    """The site's folder relative to here (the repository root in CI), for annotations."""
+    """The site's folder inside its git repository, for annotations (GitHub reads paths from
+    the repository root, wherever the command ran); outside git, relative to here."""
+    top = next((d for d in (root, *root.parents) if (d / ".git").exists()), None)
+    if top is not None:  # .git is a folder, or a file in worktrees and submodules
+        return "" if top == root else root.relative_to(top).as_posix() + "/"
     here = Path.cwd().resolve()
     if root == here or not root.is_relative_to(here):
         return ""
