@@ -15,7 +15,7 @@ from blogcli.permalinks import normalize, page_urls
 from blogcli.post import JEKYLL_NAME, parse_date
 from blogcli.resolve import Pages, Resolver, Target, target_of
 from blogcli.scanner import collect_facts
-from blogcli.site import MARKDOWN_SUFFIXES, Site, _walk_markdown, iter_post_paths
+from blogcli.site import MARKDOWN_SUFFIXES, Site, iter_post_paths, walk_markdown
 
 if TYPE_CHECKING:  # external.py (and asyncio) load only for --external
     from blogcli.external import ExternalOptions, ExternalReport
@@ -237,7 +237,7 @@ def _chosen(site: Site, path: Path, posts: list[Path], known: set[Path]) -> list
         return [path] if named else []
     found = [p for p in posts if p.is_relative_to(path)]
     if not in_posts:
-        found += [p for p in _walk_markdown(path, site.root) if not _is_template(site, p)]
+        found += [p for p in walk_markdown(path, site.root) if not _is_template(site, p)]
     return found
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from blogcli import __version__
 from blogcli.errors import ContentError, UsageError
 from blogcli.post import PostError, parse_date, parse_post
-from blogcli.site import Site, _engine_author, find_post_path, iter_post_paths
+from blogcli.site import Site, engine_author, find_post_path, iter_post_paths
 from blogcli.text import TextOptions, analyse
 
 CACHE_VERSION = 2
@@ -184,7 +184,7 @@ def _date_or_none(value: Any) -> datetime | date | None:
 
 def _author(meta: dict[str, Any]) -> str:
     # The site's own rule (a name, a list of names or a {name: ...} table) read on the post.
-    return _engine_author({"author": meta.get("author") or meta.get("authors")})
+    return engine_author({"author": meta.get("author") or meta.get("authors")})
 
 
 def _iso(value: datetime | date | None) -> str | None:

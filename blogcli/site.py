@@ -215,7 +215,7 @@ def open_site(root: Path) -> Site:
         root=root, profile=profile, config=config, engine=engine,
         posts_dir=posts, drafts_dir=drafts, static_dirs=static, content_dir=content_dir,
         title=str(table.get("title") or engine.get("title") or root.name),
-        author=str(table.get("author") or _engine_author(engine)),
+        author=str(table.get("author") or engine_author(engine)),
     )
 
 
@@ -264,7 +264,7 @@ def _first_dir(base: Path, names: tuple[str, ...]) -> Path | None:
     return next((base / n for n in names if (base / n).is_dir()), None)
 
 
-def _engine_author(engine: dict[str, Any]) -> str:
+def engine_author(engine: dict[str, Any]) -> str:
     params = engine.get("params")
     author = engine.get("author") or (params.get("author", "") if isinstance(params, dict) else "")
     if isinstance(author, dict):
@@ -286,11 +286,11 @@ def iter_post_paths(site: Site, drafts: bool = True) -> list[Path]:
         if not is_within(folder, site.root):
             raise UsageError(f"{site.rel(folder)} is a link to {folder.resolve()}, "
                              "outside the site")
-        found.extend(_walk_markdown(folder, site.root))
+        found.extend(walk_markdown(folder, site.root))
     return sorted(found)
 
 
-def _walk_markdown(folder: Path, root: Path) -> list[Path]:
+def walk_markdown(folder: Path, root: Path) -> list[Path]:
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
