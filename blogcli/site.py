@@ -265,6 +265,7 @@ def _first_dir(base: Path, names: tuple[str, ...]) -> Path | None:
 
 
 def engine_author(engine: dict[str, Any]) -> str:
+    """An author from an engine config or front matter: a string, ``{name: …}`` or a list."""
     params = engine.get("params")
     author = engine.get("author") or (params.get("author", "") if isinstance(params, dict) else "")
     if isinstance(author, dict):
@@ -291,6 +292,7 @@ def iter_post_paths(site: Site, drafts: bool = True) -> list[Path]:
 
 
 def walk_markdown(folder: Path, root: Path) -> list[Path]:
+    """Markdown pages under ``folder`` as engines see them (bundle resources, _index.md out)."""
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
