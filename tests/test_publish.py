@@ -717,3 +717,13 @@ def test_dry_run_and_no_push_never_load_gitpython(blog: Blog) -> None:
                               env=dict(os.environ, PYTHONPATH=str(
                                   Path(__file__).resolve().parent.parent)))
         assert done.stdout.strip().endswith("False"), done.stdout + done.stderr
+
+
+def test_glob_characters_in_a_post_name_commit_only_that_file(blog: Blog) -> None:
+    blog.write("posts/a*.md", DRAFT.replace("Hello World", "Star"))
+    blog.write("posts/abc-private.md", "---\ntitle: Private\ndraft: true\n---\nSecret\n")
+    result = blog_cli(blog, "publish", "posts/a*.md")
+    assert result.exit_code == 0, result.output
+    assert blog.committed_files() == ["A\tposts/a*.md"]
+    assert blog.remote_head() == blog.head()
+    assert "?? posts/abc-private.md\n" in blog.status()
