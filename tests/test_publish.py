@@ -727,3 +727,34 @@ def test_glob_characters_in_a_post_name_commit_only_that_file(blog: Blog) -> Non
     assert blog.committed_files() == ["A\tposts/a*.md"]
     assert blog.remote_head() == blog.head()
     assert "?? posts/abc-private.md\n" in blog.status()
+
+
+def test_publish_refuses_without_committer_identity(blog: Blog,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "hello-world")
+    assert_refused(blog, result, before, 3, "git does not know who you are (no committer")
+    assert "git config --global user.email" in result.stderr
+
+
+def settings_refused(blog: Blog, toml: str, args: list[str], words: str) -> None:
+    blog.write("blog.toml", f'[site]\ntitle = "T"\nprofile = "plain"\n[publish]\n{toml}\n')
+    blog.commit_all("settings")
+    blog.write(POST, DRAFT)
+    blog.push()
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "hello-world", *args)
+    assert_refused(blog, result, before, 2, words)
+
+
+@pytest.mark.parametrize(("toml", "words"), [
+    ("remote = 5", "[publish] remote = 5 must be a name in quotes"),
+    ("remote = '--upload-pack=touch pwned'", "must not start with '-'"),
+    ("branch = '-f'", "must not start with '-'"),
+])
+def test_remote_or_branch_setting_that_git_would_read_as_an_option_is_refused(
+        blog: Blog, toml: str, words: str) -> None:
+    settings_refused(blog, toml, [], words)
+    assert not (blog.root / "pwned").exists()
