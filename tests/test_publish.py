@@ -758,3 +758,55 @@ def test_remote_or_branch_setting_that_git_would_read_as_an_option_is_refused(
         blog: Blog, toml: str, words: str) -> None:
     settings_refused(blog, toml, [], words)
     assert not (blog.root / "pwned").exists()
+
+
+def test_destination_outside_the_site_is_refused_before_anything_is_touched(
+        tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "hexo", {
+        "_config.yml": "title: T\nnew_post_name: '../../../escape/:title.md'\n"})
+    blog.write("source/_drafts/out.md", "---\ntitle: Out\ndate: 2024-01-01\n---\nBody\n")
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "out")
+    assert result.exit_code == 2, result.output
+    assert "outside the site" in result.stderr
+    assert not (tmp_path / "escape").exists()
+    assert (blog.root / "source/_drafts/out.md").is_file()
+    assert snapshot(blog) == before
+
+
+@pytest.mark.parametrize(("setting", "command", "start"), [
+    ('posts_dir = "../escape"', "publish", "_drafts/d.md"),
+    ('drafts_dir = "../escape"', "unpublish", "_posts/2024-01-01-d.md")])
+def test_blog_toml_folder_outside_the_site_is_never_written(
+        tmp_path: Path, setting: str, command: str, start: str) -> None:
+    blog = make_blog(tmp_path, "jekyll", {"blog.toml": f"[site]\n{setting}\n"})
+    (tmp_path / "escape").mkdir()
+    blog.write(start, "---\ntitle: D\ndate: 2024-01-01\n---\nBody\n")
+    blog.commit_all("post")
+    blog.push()
+    before = snapshot(blog)
+    result = blog_cli(blog, command, "d")
+    assert result.exit_code == 2, result.output
+    assert "outside" in result.stderr
+    assert list((tmp_path / "escape").iterdir()) == []
+    assert (blog.root / start).is_file() and snapshot(blog) == before
+
+
+@pytest.mark.parametrize("value", ["soon", "12345", "2022-010-10"])
+def test_junk_date_is_the_checks_finding_not_a_crash(blog: Blog, value: str) -> None:
+    blog.write(POST, DRAFT.replace("2024-03-01T10:00:00+01:00", value))
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 1, result.output
+    assert "[date-invalid]" in result.stderr and f"{POST}:3:" in result.stderr
+    assert snapshot(blog) == before
+
+
+def test_junk_date_on_a_jekyll_draft_is_the_checks_finding(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "jekyll")
+    blog.write("_drafts/d.md", "---\ntitle: D\ndate: soon\n---\nBody\n")
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "d")
+    assert result.exit_code == 1, result.output
+    assert "[date-invalid]" in result.stderr
+    assert snapshot(blog) == before
