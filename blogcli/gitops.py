@@ -221,8 +221,8 @@ class GitRepo:
         return self.head()
 
     def is_changed(self, path: str) -> bool:
-        """True when ``path`` differs from HEAD in the index or the work tree."""
-        done = self.run("status", "--porcelain=v1", "--untracked-files=no", "--", path)
+        """True when ``path`` differs from HEAD in the index or the work tree, or is untracked."""
+        done = self.run("status", "--porcelain=v1", "--untracked-files=all", "--", path)
         return bool(done.stdout.strip())
 
     def head(self) -> str:

@@ -23,6 +23,7 @@ from blogcli.publish_plan import (
     plan_publish,
     plan_unpublish,
     select_posts,
+    undo_edits,
 )
 from blogcli.site import Site
 
@@ -99,12 +100,17 @@ def _run(site: Site, repo: GitRepo, posts: list[Post], edits: list[Edit], outcom
     if outcome.dry_run:
         return _dry_run(outcome, edits, paths, target, site)
     ahead = _fetch(repo, target) if target is not None else 0
+    existed = {e.dest for e in edits if e.moves and e.dest.exists()}
     apply_edits(edits)
     try:
         index = refresh_plain_index(site, repo)
-    except BlogError as err:  # the post is edited already: report, do not stop half-way
-        index = None
-        outcome.notes.append(f"index.md was not regenerated: {err}")
+    except Exception as err:
+        # The site's own template runs here: any failure of it must not leave the post edited
+        # but uncommitted, so the post is put back and the error is reported.
+        undo_edits(edits, existed)
+        why = str(err) if isinstance(err, BlogError) else f"{type(err).__name__}: {err}"
+        raise ContentError(f"index.md could not be regenerated ({why}); nothing was changed. "
+                           "Fix scaffolds/index.md, then publish again") from None
     if index is not None:
         paths.append(repo.rel(index))
     try:
@@ -212,24 +218,22 @@ def _minimal_check(posts: list[Post]) -> list[str]:
 def refresh_plain_index(site: Site, repo: GitRepo) -> Path | None:
     """Hook for `blog index`: regenerate the plain profile's index.md; its path if it changed.
 
-    Uses ``blogcli.listing.collect`` and ``blogcli.listview.index_markdown`` when they exist.
     Only a plain blog that has an index.md gets it rewritten, and one with uncommitted edits
-    of the user's is left alone: publishing never overwrites their work.
+    of the user's (or an untracked one) is left alone: publishing never overwrites their work.
+    An uncommitted index.md that is exactly the page publish would write is publish's own (a
+    run whose commit failed wrote it): it is committed, not left dirty for good.
     """
     path = site.root / "index.md"
     if site.profile != "plain" or not path.is_file():
         return None
-    try:
-        from blogcli.listing import collect  # type: ignore[import-not-found, unused-ignore]
-        from blogcli.listview import (  # type: ignore[import-not-found, unused-ignore]
-            index_markdown,
-        )
-    except ImportError:
-        return None
-    if repo.is_changed(repo.rel(path)):
-        return None
+    from blogcli.listing import collect
+    from blogcli.listview import index_markdown
+
     data = str(index_markdown(site, collect(site, drafts=False))).encode("utf-8")
+    changed = repo.is_changed(repo.rel(path))
     if path.read_bytes() == data:
+        return path if changed else None
+    if changed:
         return None
     atomic_write(path, data)
     return path

@@ -148,6 +148,19 @@ def apply_edits(edits: list[Edit]) -> None:
                             "or fully edited, never half") from None
 
 
+def undo_edits(edits: list[Edit], existed: set[Path]) -> None:
+    """Put each post back as it was before ``apply_edits`` (``existed``: destinations that were
+    there before, such as an interrupted run's copy, which stay)."""
+    for edit in reversed(edits):
+        try:
+            atomic_write(edit.post.path, edit.before)
+            if edit.moves and edit.dest not in existed:
+                edit.dest.unlink(missing_ok=True)
+        except OSError as err:
+            raise BlogError(f"cannot restore {edit.post.rel}: {err.strerror}; the edited "
+                            f"post is {edit.dest}") from None
+
+
 def owned_paths(site: Site, repo: GitRepo, posts: list[Post], edits: list[Edit]) -> list[str]:
     """The post, its bundle folder, the local images it links, and where it moved from/to."""
     found: list[Path] = []

@@ -810,3 +810,57 @@ def test_junk_date_on_a_jekyll_draft_is_the_checks_finding(tmp_path: Path) -> No
     assert result.exit_code == 1, result.output
     assert "[date-invalid]" in result.stderr
     assert snapshot(blog) == before
+
+
+def test_untracked_index_md_of_the_users_is_never_overwritten(blog: Blog) -> None:
+    blog.write("index.md", "# My own front page\n")
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 0, result.output
+    assert blog.committed_files() == [f"A\t{POST}"]
+    assert (blog.root / "index.md").read_text(encoding="utf-8") == "# My own front page\n"
+    assert blog.status() == "?? index.md\n"
+
+
+def test_index_left_by_a_failed_commit_is_committed_by_the_next_run(blog: Blog) -> None:
+    blog.write("index.md", "# T\n\nNo posts yet.\n")
+    blog.commit_all("index")
+    blog.write(POST, DRAFT)
+    blog.push()
+    hooks = blog.root / ".git" / "hooks"
+    (hooks / "pre-commit").write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    (hooks / "pre-commit").chmod(0o755)
+    assert blog_cli(blog, "publish", "hello-world").exit_code == 3
+    assert "Hello World" in (blog.root / "index.md").read_text(encoding="utf-8")
+    (hooks / "pre-commit").unlink()
+    result = blog_cli(blog, "publish", POST)
+    assert result.exit_code == 0, result.output
+    assert blog.committed_files() == ["M\tindex.md", f"M\t{POST}"]
+    assert blog.status() == "" and blog.remote_head() == blog.head()
+
+
+@pytest.mark.parametrize("template", ["{{ posts + 1 }}\n", "{% if %}\n", b"\xff\xfe{{ x }}\n"])
+def test_index_template_failure_leaves_everything_as_it_was(blog: Blog,
+                                                            template: str | bytes) -> None:
+    blog.write("index.md", "# T\n")
+    blog.write("scaffolds/index.md", template)
+    blog.commit_all("index")
+    blog.write(POST, DRAFT)
+    blog.push()
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "hello-world")
+    assert_refused(blog, result, before, 1, "index.md could not be regenerated")
+    assert "nothing was changed" in result.stderr
+    assert (blog.root / "index.md").read_text(encoding="utf-8") == "# T\n"
+
+
+def test_index_template_failure_puts_a_moved_draft_back(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "plain", {
+        "blog.toml": '[site]\ntitle = "T"\nprofile = "plain"\ndrafts_dir = "drafts"\n',
+        "index.md": "# T\n", "scaffolds/index.md": "{{ posts + 1 }}\n"})
+    text = "---\ntitle: Moving\ndate: 2024-02-03\n---\nBody\n"
+    blog.write("drafts/moving.md", text)
+    result = blog_cli(blog, "publish", "moving")
+    assert result.exit_code in (1, 2), result.output
+    assert (blog.root / "drafts/moving.md").read_text(encoding="utf-8") == text
+    assert [p.name for p in (blog.root / "posts").iterdir()] == [".keep"]
+    assert blog.status() == "?? drafts/moving.md\n"
