@@ -324,8 +324,8 @@ def _render_outcome(outcome: Any, output: PublishFormat) -> None:
         return
     verb = "Unpublished" if outcome.action == "unpublish" else "Published"
     if outcome.nothing_to_do:
-        typer.echo(f"Nothing to do: {', '.join(outcome.posts)} already {verb.lower()}"
-                   " and pushed")
+        pushed = " (--no-push: the remote was not checked)" if outcome.no_push else " and pushed"
+        typer.echo(f"Nothing to do: {', '.join(outcome.posts)} already {verb.lower()}{pushed}")
         return
     if outcome.committed:
         typer.echo(f"{verb} {', '.join(outcome.posts)} in {outcome.commit[:12]} "

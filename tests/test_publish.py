@@ -864,3 +864,37 @@ def test_index_template_failure_puts_a_moved_draft_back(tmp_path: Path) -> None:
     assert (blog.root / "drafts/moving.md").read_text(encoding="utf-8") == text
     assert [p.name for p in (blog.root / "posts").iterdir()] == [".keep"]
     assert blog.status() == "?? drafts/moving.md\n"
+
+
+@pytest.mark.parametrize(("args", "toml", "words"), [
+    ([], "message = 5", "[publish] message = 5 must be a string"),
+    ([], "message = 'Go {title.upper}'", "blog.toml [publish] message: commit message template"),
+    (["-m", "{title.foo}"], "", "unknown field {title.foo}"),
+    (["-m", "{title[0]}"], "", "unknown field {title[0]}"),
+    (["-m", "{title:d}"], "", "--message: commit message template '{title:d}' is not valid"),
+])
+def test_bad_message_template_setting_is_a_usage_error_naming_it(
+        blog: Blog, args: list[str], toml: str, words: str) -> None:
+    settings_refused(blog, toml, args, words)
+
+
+def test_nothing_to_do_without_push_does_not_claim_a_push(blog: Blog) -> None:
+    assert blog_cli(blog, "publish", "hello-world", "--no-push").exit_code == 0
+    git("remote", "remove", "origin", cwd=blog.root)
+    again = blog_cli(blog, "publish", "hello-world", "--no-push")
+    assert again.exit_code == 0, again.output
+    assert again.stdout == (f"Nothing to do: {POST} already published "
+                            "(--no-push: the remote was not checked)\n")
+
+
+def test_interrupted_copy_with_a_third_post_at_its_address_is_still_refused(
+        tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "jekyll")
+    text = "---\ntitle: Half\ndate: 2024-02-03\n---\nBody\n"
+    blog.write("_drafts/half.md", text)
+    blog.write("_posts/2024-02-03-half.md", text)
+    blog.write("_posts/2024-02-03-half.markdown", "---\ntitle: Other\n---\nOther\n")
+    result = blog_cli(blog, "publish", "_drafts/half.md")
+    assert result.exit_code == 1, result.output
+    assert "[duplicate-slug]" in result.stderr or "[duplicate-output]" in result.stderr
+    assert (blog.root / "_drafts/half.md").is_file()
