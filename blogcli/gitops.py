@@ -220,6 +220,19 @@ class GitRepo:
                  "--message", message, "--", *[c for c in changed if c])
         return self.head()
 
+    def unpushed(self, target: Target) -> list[tuple[str, list[str]]]:
+        """The commits the push would send: ("sha subject", files each touches), newest first."""
+        tracking = f"refs/remotes/{target.remote}/{target.remote_branch}"
+        done = self.run("log", "-z", "--format=%x01%h %s", "--name-only", "-M",
+                        f"{tracking}..HEAD", "--", check=False)
+        commits: list[tuple[str, list[str]]] = []
+        for entry in done.stdout.split("\0") if done.returncode == 0 else []:
+            if entry.startswith("\x01"):
+                commits.append((redact(entry[1:]), []))  # a subject may hold a token
+            elif entry and commits:
+                commits[-1][1].append(entry.removeprefix("\n"))
+        return commits
+
     def is_changed(self, path: str) -> bool:
         """True when ``path`` differs from HEAD in the index or the work tree, or is untracked."""
         done = self.run("status", "--porcelain=v1", "--untracked-files=all", "--", path)

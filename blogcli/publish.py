@@ -54,6 +54,7 @@ class Outcome:
     dry_run: bool = False
     nothing_to_do: bool = False
     no_push: bool = False  # --no-push: the remote was not looked at
+    unpushed: list[str] = field(default_factory=list)  # earlier local commits the push sends
     notes: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -63,13 +64,17 @@ class Outcome:
                 "message": self.message, "pushed": self.pushed, "ref": self.ref,
                 "remote": self.remote_url,
                 "remote_lines": self.remote_lines, "steps": self.steps, "diffs": self.diffs,
-                "notes": self.notes}
+                "unpushed": self.unpushed, "notes": self.notes}
 
 
 def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: bool = False,
             push: bool = True, message: str | None = None, cwd: Path | None = None,
-            progress: Progress | None = None) -> Outcome:
-    """Publish (or unpublish) the named posts: pre-flight, edit, commit only them, push."""
+            progress: Progress | None = None, include_unpushed: bool = False) -> Outcome:
+    """Publish (or unpublish) the named posts: pre-flight, edit, commit only them, push.
+
+    ``include_unpushed`` lets the push send earlier local commits that are not this publish;
+    without it they are a refusal, so nothing the user kept local is published by surprise.
+    """
     action = "unpublish" if unpublish else "publish"
     posts = select_posts(site, names, cwd or Path.cwd())
     settings = site.section("publish")
@@ -93,21 +98,28 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
     repo = _open_repo(site, settings)
     try:
         return _run(site, repo, posts, edits, outcome, push=push, progress=progress,
-                    again=again)
+                    again=again, include_unpushed=include_unpushed)
     finally:
         repo.close()
 
 
 def _run(site: Site, repo: GitRepo, posts: list[Post], edits: list[Edit], outcome: Outcome,
-         *, push: bool, progress: Progress | None, again: str) -> Outcome:
+         *, push: bool, progress: Progress | None, again: str,
+         include_unpushed: bool) -> Outcome:
     branch = repo.check_state()
     repo.check_identity()
     target = repo.target(branch, site.section("publish")) if push else None
     outcome.no_push = target is None
     paths = outcome.files = owned_paths(site, repo, posts, edits)
     if outcome.dry_run:
-        return _dry_run(outcome, edits, paths, target, site)
+        if target is not None:
+            outcome.unpushed = _unrelated(repo, target, paths, site)
+        return _dry_run(outcome, edits, paths, target, site, include_unpushed)
     ahead = _fetch(repo, target) if target is not None else 0
+    if target is not None:
+        outcome.unpushed = _unrelated(repo, target, paths, site)
+        if outcome.unpushed and not include_unpushed:
+            raise GitError(_unpushed_refusal(target, outcome.unpushed, again))
     existed = {e.dest for e in edits if e.moves and e.dest.exists()}
     apply_edits(edits)
     try:
@@ -147,6 +159,25 @@ def _open_repo(site: Site, settings: dict[str, Any]) -> GitRepo:
         raise UsageError(f"blog.toml: [publish] timeout = {timeout!r} must be a number of "
                          "seconds above 0")
     return GitRepo(site.root, timeout=float(timeout))
+
+
+def _unrelated(repo: GitRepo, target: Target, paths: list[str], site: Site) -> list[str]:
+    """Local commits the push would send that touch more than these posts' own files (a
+    commit of only them is an earlier run of this publish whose push failed)."""
+    own = [*paths, *([repo.rel(site.root / "index.md")] if site.profile == "plain" else [])]
+    return [commit for commit, files in repo.unpushed(target)
+            if not files or not all(any(f == p or f.startswith(p.rstrip("/") + "/")
+                                        for p in own) for f in files)]
+
+
+def _unpushed_refusal(target: Target, commits: list[str], again: str) -> str:
+    where = f"{target.remote}/{target.remote_branch}"
+    count = f"{len(commits)} commit{'s' if len(commits) != 1 else ''}"
+    listed = "\n".join(f"  {c}" for c in commits)
+    return (f"{target.branch} has {count} not on {where} that the push would publish too:\n"
+            f"{listed}\nNothing was changed. Push them first (`git push {target.remote} "
+            f"{target.branch}:{target.remote_branch}`), or run `{again} --include-unpushed` "
+            "to publish them with the post")
 
 
 def _fetch(repo: GitRepo, target: Target) -> int:
@@ -267,7 +298,7 @@ def commit_message(template: str, posts: list[Post], source: str = "--message") 
 
 
 def _dry_run(outcome: Outcome, edits: list[Edit], paths: list[str], target: Target | None,
-             site: Site) -> Outcome:
+             site: Site, include_unpushed: bool) -> Outcome:
     import difflib
 
     for edit in edits:
@@ -288,5 +319,10 @@ def _dry_run(outcome: Outcome, edits: list[Edit], paths: list[str], target: Targ
         outcome.steps.append(f"git push {target.remote} {target.branch}:{target.remote_branch}"
                              "  (no force; then verify the remote branch)")
         outcome.pushed = f"{target.remote}/{target.remote_branch}"
+        if outcome.unpushed:  # as of the last fetch: the dry run does not fetch
+            outcome.steps.append("  the push would also publish these local commits"
+                                 + ("" if include_unpushed else
+                                    " (refused without --include-unpushed)") + ":")
+            outcome.steps += [f"    {c}" for c in outcome.unpushed]
     return outcome
 

@@ -572,6 +572,7 @@ def test_git_environment_never_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
     env = no_prompt_env(None)
     assert env["GIT_TERMINAL_PROMPT"] == "0" and env["GCM_INTERACTIVE"] == "never"
     assert env["GIT_ASKPASS"] == "" and env["SSH_ASKPASS"] == ""
+    assert env["GIT_LITERAL_PATHSPECS"] == "1"  # GitPython's push runs with this env too
     assert env["GIT_SSH_COMMAND"] == "ssh -o BatchMode=yes -o ConnectTimeout=20"
     assert no_prompt_env("ssh -i key")["GIT_SSH_COMMAND"].startswith("ssh -i key -o BatchMode")
     monkeypatch.setenv("GIT_SSH", "/usr/local/bin/my-ssh-wrapper")
@@ -898,3 +899,23 @@ def test_interrupted_copy_with_a_third_post_at_its_address_is_still_refused(
     assert result.exit_code == 1, result.output
     assert "[duplicate-slug]" in result.stderr or "[duplicate-output]" in result.stderr
     assert (blog.root / "_drafts/half.md").is_file()
+
+
+def test_unrelated_local_commits_are_listed_and_refused(blog: Blog) -> None:
+    blog.write("notes.md", "private\n")
+    git("add", "notes.md", cwd=blog.root)
+    git("commit", "-q", "-m", "WIP: private notes, do not push", cwd=blog.root)
+    before = snapshot(blog)
+    dry = blog_cli(blog, "publish", "hello-world", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "refused without --include-unpushed" in dry.stdout
+    assert "WIP: private notes, do not push" in dry.stdout
+    result = blog_cli(blog, "publish", "hello-world")
+    assert_refused(blog, result, before, 3, "main has 1 commit not on origin/main")
+    assert "WIP: private notes, do not push" in result.stderr
+    assert "git push origin main:main" in result.stderr
+    assert "blog publish posts/hello-world.md --include-unpushed" in result.stderr
+    forced = blog_cli(blog, "publish", "hello-world", "--include-unpushed", "--format", "json")
+    assert forced.exit_code == 0, forced.output
+    assert json.loads(forced.stdout)["unpushed"][0].endswith("WIP: private notes, do not push")
+    assert blog.remote_head() == blog.head()
