@@ -90,10 +90,11 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
     # A copy an interrupted move left behind duplicates its draft; it is ours, not a conflict.
     own = {e.post.rel: site.rel(e.dest) for e in edits if e.moves and e.dest.exists()}
     preflight_posts(site, posts, strict=not unpublish, own_copies=own)
-    outcome = Outcome(action, [p.rel for p in posts], dry_run=dry_run,
-                      message=commit_message(template, posts, source))
-    # After a move the old path is gone: the command to run again names where posts are now.
+    # After a move the old path is gone: messages and the command to run again name where
+    # the posts are now.
     moved = {e.post.path: site.rel(e.dest) for e in edits}
+    outcome = Outcome(action, [moved.get(p.path, p.rel) for p in posts], dry_run=dry_run,
+                      message=commit_message(template, posts, source))
     again = " ".join(["blog", action, *[moved.get(p.path, p.rel) for p in posts]])
     repo = _open_repo(site, settings)
     try:

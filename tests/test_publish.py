@@ -263,6 +263,7 @@ def test_publish_moves_jekyll_draft_into_posts(tmp_path: Path) -> None:
     blog.push()
     result = blog_cli(blog, "publish", "my-draft")
     assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Published _posts/2024-02-03-my-draft.md in ")
     moved = blog.root / "_posts" / "2024-02-03-my-draft.md"
     assert moved.read_text(encoding="utf-8") == text
     assert not (blog.root / "_drafts" / "my-draft.md").exists()
