@@ -216,7 +216,7 @@ def check(
     Rules can be switched off or re-graded in the check table of blog.toml, for example
     rules = {"date-no-zone" = "off", "link-anchor" = "warning"}.
 
-    Example: blog check content/posts/new-post.md --format github
+    Example: blog check posts/thoughts-on-jepa-the-return-of-ssl.md --format github
     """
     from blogcli.checks import check_site
     from blogcli.report import render
@@ -367,7 +367,7 @@ def publish(
     never staged or committed; the push is never forced and never asks for a password. If the
     push fails the commit is kept and the same command pushes it.
 
-    Example: blog publish thoughts-on-jepa
+    Example: blog publish thoughts-on-jepa-the-return-of-ssl
     """
     _publish_command(ctx, posts or [], unpublish=False, dry_run=dry_run, push=push,
                      message=message, output=output, include_unpushed=include_unpushed)
@@ -394,7 +394,7 @@ def unpublish(
 ) -> None:
     """Make posts drafts again (the reverse of publish), commit only them and push.
 
-    Example: blog unpublish thoughts-on-jepa
+    Example: blog unpublish thoughts-on-jepa-the-return-of-ssl
     """
     _publish_command(ctx, posts, unpublish=True, dry_run=dry_run, push=push, message=message,
                      output=output, include_unpushed=include_unpushed)
@@ -480,7 +480,7 @@ def show(
 
     Then its words, status and path.
 
-    Example: blog show thoughts-on-jepa
+    Example: blog show thoughts-on-jepa-the-return-of-ssl
     """
     from blogcli.listing import find_post
     from blogcli.listview import show_text

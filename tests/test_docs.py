@@ -52,3 +52,25 @@ def test_readme_quick_start_is_the_first_sh_block() -> None:
     assert first is not None
     for step in ("blog init", "blog new", "blog check", "blog publish", "git --git-dir"):
         assert step in first.group(1)
+
+
+def test_every_help_example_works_on_the_blog_init_makes(tmp_path) -> None:
+    """Run each command's `Example:` line, in order of a blogger's day, on a fresh blog."""
+    import shlex
+
+    from tests.conftest import git, run_blog
+
+    group = typer.main.get_command(app)
+    examples = {name: re.search(r"Example: (blog .+)", cmd.help or "")  # type: ignore[attr-defined]
+                for name, cmd in group.commands.items()}  # type: ignore[attr-defined]
+    assert all(examples.values()), [n for n, m in examples.items() if not m]
+    git("init", "-q", "--bare", str(tmp_path / "host.git"), cwd=tmp_path)
+    order = ["init", "new", "check", "list", "show", "index", "stats", "publish", "unpublish"]
+    assert sorted(order) == sorted(examples)
+    for name in order:
+        args = shlex.split(examples[name].group(1))[1:]  # type: ignore[union-attr]
+        cwd = tmp_path if name == "init" else tmp_path / "lab-notes"
+        done = run_blog(*args, cwd=cwd)
+        assert done.returncode == 0, (name, done.stdout, done.stderr)
+        if name == "init":
+            git("remote", "add", "origin", str(tmp_path / "host.git"), cwd=cwd / "lab-notes")
