@@ -341,25 +341,30 @@ def _render_outcome(outcome: Any, output: PublishFormat) -> None:
         typer.echo("Not pushed (--no-push); run `git push` when ready")
 
 
+# publish and unpublish take the same options.
+DryRunOption = Annotated[bool, typer.Option(
+    help="Show each file's diff and the git steps; change nothing.")]
+PushOption = Annotated[bool, typer.Option(help="Push after committing (--no-push: commit only).")]
+MessageOption = Annotated[str | None, typer.Option(
+    "--message", "-m", help="Commit message template ({title}, {slug}, {path}, {count}).")]
+PublishFormatOption = Annotated[PublishFormat, typer.Option(
+    "--format", help="text, or json (commit, pushed ref, files).")]
+IncludeUnpushedOption = Annotated[bool, typer.Option(
+    "--include-unpushed",
+    help="Also push earlier local commits that are not this publish (else: refused).")]
+
+
 @app.command()
 @handles_errors
 def publish(
     ctx: typer.Context,
     posts: Annotated[list[str] | None, typer.Argument(
         help="Posts by path or slug (none: choose from the drafts on a terminal).")] = None,
-    dry_run: Annotated[bool, typer.Option(
-        help="Show each file's diff and the git steps; change nothing.")] = False,
-    push: Annotated[bool, typer.Option(help="Push after committing (--no-push: commit only).")]
-    = True,
-    message: Annotated[str | None, typer.Option(
-        "--message", "-m",
-        help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
-    output: Annotated[PublishFormat, typer.Option(
-        "--format", help="text, or json (commit, pushed ref, files).")] = PublishFormat.text,
-    include_unpushed: Annotated[bool, typer.Option(
-        "--include-unpushed",
-        help="Also push earlier local commits that are not this publish (else: refused).")]
-    = False,
+    dry_run: DryRunOption = False,
+    push: PushOption = True,
+    message: MessageOption = None,
+    output: PublishFormatOption = PublishFormat.text,
+    include_unpushed: IncludeUnpushedOption = False,
 ) -> None:
     """Make drafts live: check, edit only the draft flag and date, commit only them, push.
 
@@ -378,19 +383,11 @@ def publish(
 def unpublish(
     ctx: typer.Context,
     posts: Annotated[list[str], typer.Argument(help="Posts by path or slug.")],
-    dry_run: Annotated[bool, typer.Option(
-        help="Show each file's diff and the git steps; change nothing.")] = False,
-    push: Annotated[bool, typer.Option(help="Push after committing (--no-push: commit only).")]
-    = True,
-    message: Annotated[str | None, typer.Option(
-        "--message", "-m",
-        help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
-    output: Annotated[PublishFormat, typer.Option(
-        "--format", help="text, or json (commit, pushed ref, files).")] = PublishFormat.text,
-    include_unpushed: Annotated[bool, typer.Option(
-        "--include-unpushed",
-        help="Also push earlier local commits that are not this publish (else: refused).")]
-    = False,
+    dry_run: DryRunOption = False,
+    push: PushOption = True,
+    message: MessageOption = None,
+    output: PublishFormatOption = PublishFormat.text,
+    include_unpushed: IncludeUnpushedOption = False,
 ) -> None:
     """Make posts drafts again (the reverse of publish), commit only them and push.
 
