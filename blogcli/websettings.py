@@ -150,7 +150,7 @@ class _Reader:
         value = self.table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise self._bad(key, "a whole number, 0 or more")
-        return value
+        return int(value)
 
     def positive_int(self, key: str, default: int) -> int:
         value = self.count(key, default)
