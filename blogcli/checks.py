@@ -14,7 +14,7 @@ from blogcli.permalinks import normalize, page_urls
 from blogcli.post import JEKYLL_NAME, parse_date
 from blogcli.resolve import Pages, Resolver, Target, target_of
 from blogcli.scanner import collect_facts
-from blogcli.site import MARKDOWN_SUFFIXES, SKIP_DIRS, Site, iter_post_paths
+from blogcli.site import MARKDOWN_SUFFIXES, SKIP_DIRS, Site, iter_post_files
 
 # Every rule and its default severity. Names are a public contract: blog.toml and CI use them.
 RULES: dict[str, str] = {
@@ -119,16 +119,17 @@ def check_site(site: Site, paths: list[Path] | None = None) -> CheckResult:
     """
     settings = rule_settings(site)
     required = required_keys(site)
-    posts = iter_post_paths(site)
-    chosen = posts if paths is None else _expand(site, paths)
+    posts = iter_post_files(site)
+    chosen = [_rel(site, p) for p in posts] if paths is None else \
+        [_rel(site, str(p)) for p in _expand(site, paths)]
     post_rels = {_rel(site, p) for p in posts}
-    facts = collect_facts(site, sorted(post_rels | {_rel(site, p) for p in chosen}))
+    facts = collect_facts(site, sorted(post_rels | set(chosen)))
     permalinks = {rel: page_urls(site, rel, f["meta"], f["slug"])
                   for rel, f in facts.items() if not f.get("error") and rel in post_rels}
     resolver = _resolver(site, facts, permalinks)
     duplicates = _duplicates(facts, permalinks)
     result = CheckResult()
-    for rel in (_rel(site, p) for p in chosen):
+    for rel in chosen:
         fact = facts.get(rel)
         if fact is None:
             continue  # the file vanished while we looked
@@ -142,10 +143,10 @@ def check_site(site: Site, paths: list[Path] | None = None) -> CheckResult:
     return result
 
 
-def _rel(site: Site, path: Path) -> str:
+def _rel(site: Site, path: str) -> str:
     """``site.rel`` without pathlib's cost for the usual case (it runs once per post)."""
-    text, root = str(path), str(site.root)
-    return text[len(root) + 1:] if text.startswith(root + "/") else site.rel(path)
+    root = str(site.root)
+    return path[len(root) + 1:] if path.startswith(root + "/") else site.rel(Path(path))
 
 
 def _regrade(finding: Finding, severity: str) -> Finding:

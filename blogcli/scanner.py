@@ -13,39 +13,55 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from blogcli.cache import FileCache
+from blogcli.cache import FileCache, Signature, signature
 from blogcli.checkfacts import VERSION, scan_bytes
 from blogcli.site import Site
 
 # Below this many files a worker pool costs more to start than it saves.
 POOL_MIN_FILES = 300
 CHUNKS_PER_WORKER = 4
-Item = tuple[str, bytes | None]
-Scanned = tuple[bytes | None, dict[str, Any] | None]
+# A file to scan: its path, and its bytes and signature when already read.
+Item = tuple[str, bytes | None, Signature | None]
+# (content hash, facts, stat signature): what a scan hands back, without the file's bytes.
+Scanned = tuple[str | None, dict[str, Any] | None, Signature | None]
+Read = tuple[bytes | None, dict[str, Any] | None, Signature | None]
 
 
 def collect_facts(site: Site, rels: list[str]) -> dict[str, dict[str, Any]]:
-    """Facts for each file in ``rels``; files that vanished meanwhile are left out."""
+    """Facts for each file in ``rels``; files that vanished meanwhile are left out.
+
+    Files whose stat signature is unchanged since they were scanned are not read at all; the
+    others are read, and scanned when their content hash is not in the cache either.
+    """
     cache = FileCache(site.root, f"check-{site.profile}", code_version())
     facts: dict[str, dict[str, Any]] = {}
     todo: list[Item] = []
+    root = str(site.root)
     for rel in rels:
-        if rel not in cache:
-            todo.append((rel, None))  # read where it is scanned: no point hashing it here first
+        try:
+            sig = signature(os.stat(os.path.join(root, rel)))
+        except OSError:
+            sig = None  # gone or unreadable: read_file below says which
+        cached = cache.lookup(rel, sig) if sig is not None else None
+        if cached is not None:
+            facts[rel] = cached
             continue
-        raw, fact = read_file(site, rel)
-        cached = cache.get(rel, raw) if raw is not None else None
+        if rel not in cache:
+            todo.append((rel, None, None))  # read where it is scanned, not here first
+            continue
+        raw, fact, sig = read_file(site, rel)
+        cached = cache.get(rel, raw, sig) if raw is not None else None
         if cached is not None:
             facts[rel] = cached
         elif raw is not None:
-            todo.append((rel, raw))
+            todo.append((rel, raw, sig))
         elif fact is not None:
             facts[rel] = fact
-    for (rel, _), (raw, fact) in zip(todo, _scan(site, todo), strict=True):
+    for (rel, _, _), (digest, fact, sig) in zip(todo, _scan(site, todo), strict=True):
         if fact is not None:
             facts[rel] = fact
-        if raw is not None and fact is not None:
-            cache.put(rel, raw, fact)
+        if digest is not None and fact is not None:
+            cache.put_digest(rel, digest, fact, sig)
     cache.save()
     return facts
 
@@ -63,33 +79,35 @@ def code_version() -> int:
     return digest
 
 
-def read_file(site: Site, rel: str) -> Scanned:
-    """(bytes, None), or (None, facts of an unreadable file), or (None, None) if it vanished."""
+def read_file(site: Site, rel: str) -> Read:
+    """(bytes, None, signature), or (None, facts of an unreadable file, None), or
+    (None, None, None) if it vanished."""
     try:
         # O_NONBLOCK: a FIFO named *.md must not hang the check waiting for a writer.
         fd = os.open(os.path.join(site.root, rel), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with open(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
                 return None, {"error": ["file-unreadable", 1, "cannot read it (not a regular "
-                                                              "file)"]}
-            return handle.read(), None
+                                                              "file)"]}, None
+            return handle.read(), None, signature(st)
     except FileNotFoundError:
-        return None, None  # vanished since the folder was listed: nothing left to check
+        return None, None, None  # vanished since the folder was listed: nothing left to check
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        return None, {"error": ["file-unreadable", 1, f"cannot read it ({reason})"]}
+        return None, {"error": ["file-unreadable", 1, f"cannot read it ({reason})"]}, None
 
 
 def scan_items(site: Site, items: list[Item]) -> list[Scanned]:
     """Scan a chunk of files (reading those not read yet); the unit of work of a worker."""
     out: list[Scanned] = []
-    for rel, raw in items:
+    for rel, raw, sig in items:
         if raw is None:
-            raw, fact = read_file(site, rel)
+            raw, fact, sig = read_file(site, rel)
             if raw is None:
-                out.append((None, fact))
+                out.append((None, fact, None))
                 continue
-        out.append((raw, scan_bytes(site, site.root / rel, rel, raw)))
+        out.append((FileCache.digest(raw), scan_bytes(site, site.root / rel, rel, raw), sig))
     return out
 
 
