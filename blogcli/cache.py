@@ -48,15 +48,35 @@ class FileCache:
 
     def __init__(self, site_root: Path, name: str, version: int) -> None:
         self.path = site_cache_dir(site_root) / f"{name}.json"
+        # A few changed entries are appended here instead of rewriting megabytes of JSON.
+        self.journal = self.path.with_suffix(".log")
         self.version = version
         # Taken before any file is read in this run: the stamp of every entry made now.
         self.started = time.time_ns()
         self._entries: dict[str, list[Any]] = {}
+        self._changed: set[str] = set()
+        self._loaded = False
+        self._journal_lines = 0
         self._dirty = False
         with contextlib.suppress(OSError, ValueError):
             stored = json.loads(self.path.read_bytes())
             if isinstance(stored, dict) and stored.get("version") == version:
                 self._entries = stored.get("entries", {})
+                self._loaded = True
+                self._replay()
+
+    def _replay(self) -> None:
+        """Apply the journal's lines; each is self-contained, so a torn last line is skipped."""
+        try:
+            lines = self.journal.read_bytes().splitlines()
+        except OSError:
+            return
+        self._journal_lines = len(lines)
+        for line in lines:
+            with contextlib.suppress(ValueError):
+                version, rel, entry = json.loads(line)
+                if version == self.version and isinstance(entry, list):
+                    self._entries[rel] = entry
 
     @staticmethod
     def digest(data: bytes) -> str:
@@ -91,8 +111,10 @@ class FileCache:
             return None
         if sig is not None and not _trusted(entry, sig):
             self._entries[rel] = [digest, entry[1], sig, self.started]
-            # Rewriting the whole cache only pays when the next run can trust the entry.
-            self._dirty = self._dirty or _trusted(self._entries[rel], sig)
+            # Saving only pays when the next run can trust the entry.
+            if _trusted(self._entries[rel], sig):
+                self._changed.add(rel)
+                self._dirty = True
         return entry[1]
 
     def put(self, rel: str, data: bytes, value: Any, sig: Signature | None = None) -> None:
@@ -105,12 +127,25 @@ class FileCache:
         if sig is not None:
             entry += [sig, self.started]
         self._entries[rel] = entry
+        self._changed.add(rel)
         self._dirty = True
 
     def save(self) -> None:
-        """Write the cache if anything changed; a cache that cannot be written is skipped."""
+        """Write the cache if anything changed; a cache that cannot be written is skipped.
+
+        A few changes are appended to the journal; many, or a long journal, rewrite the file.
+        Every journal line is a complete entry that is true whenever it was written, so lines
+        lost or replayed by processes running at once only cost a re-read, never a stale value.
+        """
         if not self._dirty:
             return
+        small = max(64, len(self._entries) // 20)
+        if self._loaded and len(self._changed) <= small \
+                and self._journal_lines + len(self._changed) <= 4 * small:
+            with contextlib.suppress(OSError):
+                self._append()
+                self._dirty = False
+                return
         payload = json.dumps({"version": self.version, "entries": self._entries},
                              separators=(",", ":"))
         with contextlib.suppress(OSError):
@@ -119,6 +154,21 @@ class FileCache:
             # than the cache saves on a small run.
             atomic_write(self.path, payload.encode(), durable=False)
             self._dirty = False
+            self._changed.clear()
+            self.journal.unlink(missing_ok=True)
+
+    def _append(self) -> None:
+        lines = b"".join(json.dumps([self.version, rel, self._entries[rel]],
+                                    separators=(",", ":")).encode() + b"\n"
+                         for rel in sorted(self._changed))
+        # One write with O_APPEND: lines of processes saving at once do not interleave.
+        fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, lines)
+        finally:
+            os.close(fd)
+        self._journal_lines += len(self._changed)
+        self._changed.clear()
 
 
 def _trusted(entry: list[Any], sig: Signature) -> bool:

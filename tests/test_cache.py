@@ -93,3 +93,36 @@ def test_check_sees_a_same_size_edit_that_kept_the_mtime(tmp_path: Path) -> None
     post.write_text("---\ntitle: A\ndate: 2024-01-01\n---\n\n[x](c.md)\n")
     os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert [f.target for f in check_site(site).findings] == ["c.md"]
+
+
+def test_few_changes_go_to_the_journal_and_are_read_back(tmp_path: Path) -> None:
+    cache = FileCache(tmp_path, "t", 1)
+    for n in range(100):
+        cache.put(f"{n}.md", b"%d" % n, n)
+    cache.save()
+    assert not cache.journal.exists()
+    again = FileCache(tmp_path, "t", 1)
+    again.put("1.md", b"changed", "new")
+    again.save()
+    assert cache.journal.read_bytes().count(b"\n") == 1
+    with cache.journal.open("ab") as torn:  # a writer killed mid-line
+        torn.write(b'[1,"2.md",["x"')
+    third = FileCache(tmp_path, "t", 1)
+    assert third.get("1.md", b"changed") == "new"
+    assert third.get("2.md", b"2") == 2
+
+
+def test_many_changes_rewrite_the_file_and_drop_the_journal(tmp_path: Path) -> None:
+    cache = FileCache(tmp_path, "t", 1)
+    cache.put("a.md", b"a", 0)
+    cache.save()
+    cache = FileCache(tmp_path, "t", 1)
+    cache.put("a.md", b"b", 1)
+    cache.save()
+    assert cache.journal.exists()
+    cache = FileCache(tmp_path, "t", 1)
+    for n in range(200):
+        cache.put(f"{n}.md", b"%d" % n, n)
+    cache.save()
+    assert not cache.journal.exists()
+    assert FileCache(tmp_path, "t", 1).get("a.md", b"b") == 1
