@@ -169,3 +169,26 @@ def test_extraction_never_raises_and_every_link_is_on_a_real_line(body: str) -> 
 def test_a_body_that_starts_with_a_shortcode_is_not_json_front_matter() -> None:
     assert found('{{< figure src="/a.png" >}}\n[x](y.md)\n') == [
         ("/a.png", 1, 17, "figure"), ("y.md", 2, 5, "link")]
+
+
+def test_leaving_out_impossible_block_rules_changes_no_token() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from blogcli.links import absent_rules, parser
+
+    pieces = ["# h\n", "> q\n", "```\nc\n```\n", "~~~\n", "[a]: /u\n", "<div>\n", "text\n",
+              "- item\n", "  - sub\n", "\n", "para <b>x</b>\n", "1. one\n", "---\n", "| a |\n",
+              "    code\n", "> # h\n", "[^1]: n\n", "setext\n===\n", "x > y\n", "#tag\n"]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(pieces), max_size=14))
+    def same_tokens(parts: list[str]) -> None:
+        source = "".join(parts)
+        full = parser(True, "|" in source, "[^" in source).parse(source, {})
+        trimmed = parser(True, "|" in source, "[^" in source, absent_rules(source)).parse(
+            source, {})
+        assert [(t.type, t.map, t.content, t.markup) for t in trimmed] == \
+            [(t.type, t.map, t.content, t.markup) for t in full]
+
+    same_tokens()
