@@ -13,7 +13,7 @@ from blogcli.errors import UsageError
 from blogcli.permalinks import normalize, page_urls
 from blogcli.post import JEKYLL_NAME, parse_date
 from blogcli.resolve import Pages, Resolver, Target, target_of
-from blogcli.scanner import collect_facts
+from blogcli.scanner import collect_facts, fan_out, open_cache
 from blogcli.site import MARKDOWN_SUFFIXES, SKIP_DIRS, Site, iter_post_files
 
 # Every rule and its default severity. Names are a public contract: blog.toml and CI use them.
@@ -38,6 +38,7 @@ RULES: dict[str, str] = {
     "link-empty": "warning",
 }
 SEVERITIES = ("error", "warning", "off")
+PARALLEL_LINKS = 10_000  # below this, forking a worker to resolve links costs more than it saves
 TEMPLATE_DIRS = ("scaffolds", "archetypes")
 
 
@@ -123,22 +124,29 @@ def check_site(site: Site, paths: list[Path] | None = None) -> CheckResult:
     chosen = [_rel(site, p) for p in posts] if paths is None else \
         [_rel(site, str(p)) for p in _expand(site, paths)]
     post_rels = {_rel(site, p) for p in posts}
-    facts = collect_facts(site, sorted(post_rels | set(chosen)))
+    cache = open_cache(site)
+    facts = collect_facts(site, sorted(post_rels | set(chosen)), cache)
     permalinks = {rel: page_urls(site, rel, f["meta"], f["slug"])
                   for rel, f in facts.items() if not f.get("error") and rel in post_rels}
     resolver = _resolver(site, facts, permalinks)
     duplicates = _duplicates(facts, permalinks)
-    result = CheckResult()
-    for rel in chosen:
-        fact = facts.get(rel)
-        if fact is None:
-            continue  # the file vanished while we looked
-        result.files += 1
-        result.links += len(fact.get("links", []))
-        found = _file_findings(site, rel, fact, rel in post_rels, required, resolver)
-        result.findings.extend(_regrade(f, settings[f.rule])
-                               for f in found + duplicates.get(rel, [])
-                               if settings[f.rule] != "off")
+    present = [rel for rel in chosen if rel in facts]  # others vanished while we looked
+
+    def findings(start: int, stop: int) -> list[Finding]:
+        out: list[Finding] = []
+        for rel in present[start:stop]:
+            found = _file_findings(site, rel, facts[rel], rel in post_rels, required, resolver)
+            out.extend(_regrade(f, settings[f.rule]) for f in found + duplicates.get(rel, [])
+                       if settings[f.rule] != "off")
+        return out
+
+    result = CheckResult(files=len(present),
+                         links=sum(len(facts[rel].get("links", [])) for rel in present))
+    if result.links < PARALLEL_LINKS:
+        cache.save()
+        result.findings = findings(0, len(present))
+    else:  # resolving tens of thousands of links: on every core, saving the cache meanwhile
+        result.findings = fan_out(findings, len(present), cache.save)
     result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     return result
 

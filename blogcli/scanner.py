@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import multiprocessing
 import os
 import stat
 import zlib
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from blogcli.cache import FileCache, Signature, signature
 from blogcli.checkfacts import VERSION, scan_bytes
@@ -20,6 +22,8 @@ from blogcli.site import Site
 # Below this many files a worker pool costs more to start than it saves.
 POOL_MIN_FILES = 300
 CHUNKS_PER_WORKER = 4
+T = TypeVar("T")
+_JOB: Callable[[int, int], list[Any]] | None = None  # what forked workers of fan_out run
 # A file to scan: its path, and its bytes and signature when already read.
 Item = tuple[str, bytes | None, Signature | None]
 # (content hash, facts, stat signature): what a scan hands back, without the file's bytes.
@@ -27,13 +31,21 @@ Scanned = tuple[str | None, dict[str, Any] | None, Signature | None]
 Read = tuple[bytes | None, dict[str, Any] | None, Signature | None]
 
 
-def collect_facts(site: Site, rels: list[str]) -> dict[str, dict[str, Any]]:
+def open_cache(site: Site) -> FileCache:
+    """The cache of facts for this site's profile and this version of the code."""
+    return FileCache(site.root, f"check-{site.profile}", code_version())
+
+
+def collect_facts(site: Site, rels: list[str],
+                  cache: FileCache | None = None) -> dict[str, dict[str, Any]]:
     """Facts for each file in ``rels``; files that vanished meanwhile are left out.
 
     Files whose stat signature is unchanged since they were scanned are not read at all; the
-    others are read, and scanned when their content hash is not in the cache either.
+    others are read, and scanned when their content hash is not in the cache either. A
+    ``cache`` given by the caller is left for it to save (when it has time to).
     """
-    cache = FileCache(site.root, f"check-{site.profile}", code_version())
+    own = cache is None
+    cache = cache or open_cache(site)
     facts: dict[str, dict[str, Any]] = {}
     todo: list[Item] = []
     root = str(site.root)
@@ -62,7 +74,8 @@ def collect_facts(site: Site, rels: list[str]) -> dict[str, dict[str, Any]]:
             facts[rel] = fact
         if digest is not None and fact is not None:
             cache.put_digest(rel, digest, fact, sig)
-    cache.save()
+    if own:
+        cache.save()
     return facts
 
 
@@ -112,8 +125,7 @@ def scan_items(site: Site, items: list[Item]) -> list[Scanned]:
 
 
 def _scan(site: Site, todo: list[Item]) -> list[Scanned]:
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                  else os.cpu_count() or 1, 8)
+    workers = _cores()
     if workers < 2 or len(todo) < POOL_MIN_FILES:
         return scan_items(site, todo)
     _warm_up()
@@ -130,6 +142,47 @@ def _scan(site: Site, todo: list[Item]) -> list[Scanned]:
         return scan_items(site, todo)  # no processes allowed here (a sandbox): one core it is
     finally:
         gc.unfreeze()
+
+
+def fan_out(job: Callable[[int, int], list[T]], count: int,
+            meanwhile: Callable[[], None]) -> list[T]:
+    """``job(0, count)`` split between this process and forked workers, which inherit the
+    job's data instead of receiving it pickled; ``meanwhile`` runs here first."""
+    global _JOB
+    workers = _cores()
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        meanwhile()
+        return job(0, count)
+    # This process also runs ``meanwhile``, so it takes a smaller share than each worker.
+    mine = count // (workers + 1)
+    size = -(-(count - mine) // (workers - 1))
+    _JOB = job
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers - 1, multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_run_job, start, min(start + size, count))
+                       for start in range(mine, count, size)]
+            meanwhile()
+            out = job(0, mine)
+            for future in futures:
+                out.extend(future.result())
+            return out
+    except (OSError, BrokenProcessPool):
+        return job(0, count)  # no processes allowed here (a sandbox): one core it is
+    finally:
+        _JOB = None
+        gc.unfreeze()
+
+
+def _run_job(start: int, stop: int) -> list[Any]:
+    gc.disable()
+    assert _JOB is not None  # set before the fork
+    return _JOB(start, stop)
+
+
+def _cores() -> int:
+    return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1, 8)
 
 
 def _worker_scan(site: Site, items: list[Item]) -> list[Scanned]:
