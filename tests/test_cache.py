@@ -126,3 +126,19 @@ def test_many_changes_rewrite_the_file_and_drop_the_journal(tmp_path: Path) -> N
     cache.save()
     assert not cache.journal.exists()
     assert FileCache(tmp_path, "t", 1).get("a.md", b"b") == 1
+
+
+def test_list_sees_a_same_size_edit_that_kept_the_mtime(tmp_path: Path) -> None:
+    from blogcli.listing import collect
+    from blogcli.site import find_site
+
+    (tmp_path / "blog.toml").write_text('[site]\ntitle = "T"\nprofile = "plain"\n')
+    (tmp_path / "posts").mkdir()
+    post = tmp_path / "posts" / "a.md"
+    post.write_text("---\ntitle: AAA\ndate: 2024-01-01\n---\n\nWords here.\n")
+    site = find_site(site_dir=tmp_path)
+    assert [r.title for r in collect(site).records] == ["AAA"]
+    before = post.stat()
+    post.write_text("---\ntitle: BBB\ndate: 2024-01-01\n---\n\nWords here.\n")
+    os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert [r.title for r in collect(site).records] == ["BBB"]
