@@ -215,6 +215,9 @@ def _walk(tokens: list[Token], ctx: _Context) -> None:
 
 def _inline_token(token: Token, heading: bool, block: _Block, ctx: _Context) -> None:
     """Links of one paragraph, cell or heading: the fast path if it can, else markdown-it's."""
+    if heading and _plain_text(token.content):
+        ctx.headings.append(_split_id(token.content))  # what markdown-it would give, faster
+        return
     simple = None if heading else simple_links(token.content)
     if simple is not None:
         for kind, text in simple:
@@ -288,11 +291,21 @@ def _heading(children: list[Token]) -> tuple[str, str | None]:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-    text = "".join(parts)
+    return _split_id("".join(parts))
+
+
+def _split_id(text: str) -> tuple[str, str | None]:
     match = EXPLICIT_ID.search(text)
     if match:
         return text[:match.start()], match.group(1)
     return text, None
+
+
+def _plain_text(content: str) -> bool:
+    """True when markdown-it's inline parse of ``content`` is one text token of it all: no
+    character that lets any inline rule start (its own ``terminator_re``) is in it."""
+    terminators = getattr(parser().inline, "terminator_re", None)
+    return terminators is not None and terminators.search(content) is None
 
 
 def _definitions(env: dict[str, Any], lines: list[str], offset: int, scan: Scan) -> None:

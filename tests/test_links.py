@@ -192,3 +192,19 @@ def test_leaving_out_impossible_block_rules_changes_no_token() -> None:
             [(t.type, t.map, t.content, t.markup) for t in full]
 
     same_tokens()
+
+
+def test_plain_heading_text_is_what_markdown_it_gives() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from blogcli.links import _heading, _plain_text, _split_id, parser
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet="aZ 9é中.,;'\"()/?|{}#-_*`[]<>&\\!:=\t", max_size=30))
+    def same(content: str) -> None:
+        if _plain_text(content):
+            md = parser()
+            assert _split_id(content) == _heading(md.inline.parse(content, md, {}, []))
+
+    same()
