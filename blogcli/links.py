@@ -207,18 +207,21 @@ def _walk(tokens: list[Token], ctx: _Context) -> None:
             block = _Block(ctx.lines, token.map[0], token.map[1], ctx.offset)
             _html(block, block.text, 0, ctx.scan)
         elif token.type == "inline":
+            heading = index > 0 and tokens[index - 1].type == "heading_open"
+            if heading and _plain_text(token.content):
+                ctx.headings.append(_split_id(token.content))  # what markdown-it would give
+                continue
+            simple = None if heading else simple_links(token.content)
+            if simple == []:
+                continue  # most paragraphs: nothing to place, so no need to index their lines
             block = _Block(ctx.lines, token.map[0], token.map[1], ctx.offset)
             block.defined = defined
-            heading = index > 0 and tokens[index - 1].type == "heading_open"
-            _inline_token(token, heading, block, ctx)
+            _inline_token(token, heading, simple, block, ctx)
 
 
-def _inline_token(token: Token, heading: bool, block: _Block, ctx: _Context) -> None:
+def _inline_token(token: Token, heading: bool, simple: list[tuple[str, str]] | None,
+                  block: _Block, ctx: _Context) -> None:
     """Links of one paragraph, cell or heading: the fast path if it can, else markdown-it's."""
-    if heading and _plain_text(token.content):
-        ctx.headings.append(_split_id(token.content))  # what markdown-it would give, faster
-        return
-    simple = None if heading else simple_links(token.content)
     if simple is not None:
         for kind, text in simple:
             if kind == "code":
