@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import stat
 import zlib
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,7 +18,7 @@ from blogcli.site import Site
 
 # Below this many files a worker pool costs more to start than it saves.
 POOL_MIN_FILES = 300
-CHUNKS_PER_WORKER = 4
+CHUNKS_PER_WORKER = 8
 T = TypeVar("T")
 _JOB: Callable[[int, int], list[Any]] | None = None  # what forked workers of fan_out run
 # A file to scan: its path, and its bytes and signature when already read.
@@ -128,11 +125,15 @@ def _scan(site: Site, todo: list[Item]) -> list[Scanned]:
     workers = _cores()
     if workers < 2 or len(todo) < POOL_MIN_FILES:
         return scan_items(site, todo)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     _warm_up()
     size = -(-len(todo) // (workers * CHUNKS_PER_WORKER))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     # Frozen objects are left alone by the collector, so forked workers share their pages
-    # instead of copying them.
+    # instead of copying them. They stay frozen: unfrozen, the next full collection would walk
+    # them all again (they are acyclic, so reference counting still frees them).
     gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -140,8 +141,6 @@ def _scan(site: Site, todo: list[Item]) -> list[Scanned]:
             return [item for chunk in results for item in chunk]
     except (OSError, BrokenProcessPool):
         return scan_items(site, todo)  # no processes allowed here (a sandbox): one core it is
-    finally:
-        gc.unfreeze()
 
 
 def fan_out(job: Callable[[int, int], list[T]], count: int,
@@ -149,6 +148,11 @@ def fan_out(job: Callable[[int, int], list[T]], count: int,
     """``job(0, count)`` split between this process and forked workers, which inherit the
     job's data instead of receiving it pickled; ``meanwhile`` runs here first."""
     global _JOB
+    # Imported here: checking a few files (a publish's pre-flight) never starts a process.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     workers = _cores()
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         meanwhile()
@@ -171,7 +175,6 @@ def fan_out(job: Callable[[int, int], list[T]], count: int,
         return job(0, count)  # no processes allowed here (a sandbox): one core it is
     finally:
         _JOB = None
-        gc.unfreeze()
 
 
 def _run_job(start: int, stop: int) -> list[Any]:
