@@ -6,7 +6,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blogcli.checkfacts import scan_bytes
 from blogcli.errors import UsageError
@@ -15,6 +15,9 @@ from blogcli.post import JEKYLL_NAME, parse_date
 from blogcli.resolve import Pages, Resolver, Target, target_of
 from blogcli.scanner import collect_facts, fan_out, open_cache
 from blogcli.site import MARKDOWN_SUFFIXES, SKIP_DIRS, Site, iter_post_files
+
+if TYPE_CHECKING:  # external.py (and asyncio) load only for --external
+    from blogcli.external import ExternalOptions, ExternalReport
 
 # Every rule and its default severity. Names are a public contract: blog.toml and CI use them.
 RULES: dict[str, str] = {
@@ -36,6 +39,18 @@ RULES: dict[str, str] = {
     "link-malformed": "error",
     "link-uncertain": "warning",
     "link-empty": "warning",
+    "link-file": "error",               # file: and C:\ links: the author's disk
+    "link-scheme": "warning",           # javascript:, vbscript:, ftp:
+    # --external (blogcli/external.py)
+    "external-broken": "error",
+    "external-unreachable": "error",
+    "external-tls": "error",
+    "external-private": "error",
+    "external-redirect": "warning",
+    "external-timeout": "warning",
+    "external-rate-limited": "warning",
+    "external-unknown": "warning",
+    "external-anchor": "warning",
 }
 SEVERITIES = ("error", "warning", "off")
 PARALLEL_LINKS = 10_000  # below this, forking a worker to resolve links costs more than it saves
@@ -69,6 +84,7 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     links: int = 0
+    external: ExternalReport | None = None  # what --external fetched, when asked
 
     @property
     def errors(self) -> int:
@@ -112,11 +128,13 @@ def required_keys(site: Site) -> list[str]:
     return value
 
 
-def check_site(site: Site, paths: list[Path] | None = None) -> CheckResult:
+def check_site(site: Site, paths: list[Path] | None = None,
+               external: ExternalOptions | None = None) -> CheckResult:
     """Check ``paths`` (default: every post) against the whole site; never raises on content.
 
     Links are resolved against every post of the site, so checking one file still knows its
-    neighbours. Raises UsageError for bad settings or paths outside the site.
+    neighbours. With ``external``, the web links of the checked files are fetched too, each
+    address once. Raises UsageError for bad settings or paths outside the site.
     """
     settings = rule_settings(site)
     required = required_keys(site)
@@ -147,8 +165,34 @@ def check_site(site: Site, paths: list[Path] | None = None) -> CheckResult:
         result.findings = findings(0, len(present))
     else:  # resolving tens of thousands of links: on every core, saving the cache meanwhile
         result.findings = fan_out(findings, len(present), cache.save)
+    if external is not None:
+        placed = [(rel, facts[rel].get("links", [])) for rel in present]
+        result.external = _external(site, placed, facts, external)
+        result.findings.extend(_regrade(f, settings[f.rule])
+                               for f in result.external.findings if settings[f.rule] != "off")
     result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     return result
+
+
+def _external(site: Site, placed: list[tuple[str, list[Any]]], facts: dict[str, dict[str, Any]],
+              options: ExternalOptions) -> ExternalReport:
+    """Fetch the web links of the checked files (blogcli/external.py), each address once.
+
+    A file whose front matter does not parse has no parsed links; its web addresses are
+    still found in its text, so a broken link is not hidden behind a front-matter error.
+    """
+    from blogcli.external import PlacedLink, external_findings, web_links_in_text
+
+    links = [PlacedLink(rel, line, column, target)
+             for rel, found in placed for target, line, column, _ in found]
+    for rel, _ in placed:
+        if facts[rel].get("error"):
+            try:
+                text = (site.root / rel).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue  # already reported as file-unreadable
+            links.extend(web_links_in_text(rel, text))
+    return external_findings(links, options.settings, options.progress)
 
 
 def _rel(site: Site, path: str) -> str:

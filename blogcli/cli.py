@@ -189,15 +189,25 @@ def check(
         help="Files or folders to check (default: every post). Links still resolve against "
              "the whole site.")] = None,
     external: Annotated[bool, typer.Option(
-        "--external", help="Also fetch external http(s) links.")] = False,
+        "--external", help="Also fetch every web (http/https) link, each address once.")]
+    = False,
     output: Annotated[OutputFormat, typer.Option(
         "--format", help="text, json or github (workflow annotations).")] = OutputFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    cache: Annotated[bool, typer.Option(
+        "--cache/--no-cache", help="With --external: reuse web links that passed in the last "
+        "day (cache_max_age in the links table of blog.toml).")] = True,
+    check_anchors: Annotated[bool, typer.Option(
+        "--check-anchors", help="With --external: also check #fragments against the ids of "
+        "web pages.")] = False,
 ) -> None:
     """Check front matter and every internal link, image and anchor of the posts.
 
     Exit status: 0 when clean, 1 on errors (or on warnings with --strict), 2 on bad usage or
-    configuration.
+    configuration, 130 when Ctrl-C stopped --external (the partial report is printed).
+
+    --external settings (concurrency, per_host, exclude, timeouts, per-host status codes)
+    live in the links table of blog.toml.
 
     Rules can be switched off or re-graded in the check table of blog.toml, for example
     rules = {"date-no-zone" = "off", "link-anchor" = "warning"}.
@@ -205,15 +215,26 @@ def check(
     Example: blog check content/posts/new-post.md --format github
     """
     from blogcli.checks import check_site
-    from blogcli.errors import UsageError
     from blogcli.report import render
 
-    if external:
-        raise UsageError("--external is not available yet")
     site = current_site(ctx)
-    result = check_site(site, paths or None)
+    if not external:
+        result = check_site(site, paths or None)
+    else:
+        from blogcli.external import options
+        from blogcli.progressbar import url_progress, wanted
+
+        with url_progress(wanted(output.value)) as progress:
+            opts = options(site.section("links"), use_cache=cache, check_anchors=check_anchors,
+                           progress=progress)
+            result = check_site(site, paths or None, external=opts)
     typer.echo(render(result, output.value, color=_color_wanted(), prefix=_repo_prefix(site.root)),
                nl=False)
+    if result.external is not None and result.external.interrupted:
+        count = result.external.urls
+        typer.echo(f"Interrupted: {count} web address{'es' if count != 1 else ''} checked "
+                   "before Ctrl-C; the report above is partial.", err=True)
+        raise typer.Exit(130)  # the shell's code for "stopped by SIGINT"
     if result.failed(strict):
         raise typer.Exit(1)
 

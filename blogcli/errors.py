@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 
 class BlogError(Exception):
@@ -28,11 +27,6 @@ class GitError(BlogError):
     """Git or the network failed while publishing; nothing was lost."""
 
     exit_code = 3
-
-
-def where(path: Path | str, line: int | None = None) -> str:
-    """Format a ``path:line`` location for messages."""
-    return f"{path}:{line}" if line else str(path)
 
 
 _SECRETS = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,12 +47,17 @@ def init_site(folder: Path, *, profile: str | None = None, title: str | None = N
         raise ContentError(f"{root} already holds a blog (blog.toml is there); nothing to do")
     if existing is not None and profile not in (None, existing):
         raise UsageError(f"{root} is already a {existing} site; it cannot become {profile}")
+    if remote is not None:
+        _check_remote(remote)
     chosen = existing or profile or "plain"
-    title = title or root.name
-    author = author if author is not None else _git_user_name()
-    files = {"blog.toml": _blog_toml(chosen, title, author)}
     if existing is None:
+        title = title or root.name
+        author = author if author is not None else _git_user_name()
+        files = {"blog.toml": _blog_toml(chosen, title, author)}
         files.update(_starter_files(chosen, title, author))
+    else:
+        # An adopted site keeps its engine's own title and author unless told otherwise.
+        files = {"blog.toml": _blog_toml(chosen, title, author)}
     try:
         result = _write_files(root, chosen, files, adopted=existing is not None)
     except OSError as err:
@@ -60,20 +66,34 @@ def init_site(folder: Path, *, profile: str | None = None, title: str | None = N
     return result
 
 
-def _blog_toml(profile: str, title: str, author: str) -> str:
+def _blog_toml(profile: str, title: str | None, author: str | None) -> str:
     import json
 
     # JSON strings are valid TOML basic strings, so any title is written safely.
-    return (
-        "# Settings for `blog`; every key is optional. See README.md for all of them.\n"
-        "[site]\n"
-        f"title = {json.dumps(title, ensure_ascii=False)}\n"
-        f"author = {json.dumps(author, ensure_ascii=False)}\n"
-        f'profile = "{profile}"\n'
-        "\n[publish]\n"
-        'remote = "origin"\n'
-        'message = "Publish: {title}"\n'
-    )
+    lines = ["# Settings for `blog`; every key is optional. See README.md for all of them.",
+             "[site]"]
+    for key, value in (("title", title), ("author", author)):
+        if value is not None:
+            lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+        else:
+            lines.append(f"# {key} = ...  (read from the site's own config)")
+    lines += [f'profile = "{profile}"', "", "[publish]",
+              "# remote = \"origin\"  (default: the branch's upstream, else origin)",
+              'message = "Publish: {title}"', ""]
+    return "\n".join(lines)
+
+
+def _check_remote(url: str) -> None:
+    """Refuse a remote URL with a password or token in it: git would store it in plain text."""
+    if url.startswith("-"):
+        raise UsageError(f"--remote {url!r} is not a URL or path")
+    userinfo = re.match(r"(?i)^[a-z][a-z0-9+.-]*://([^/@\s]*)@", url)
+    user = userinfo.group(1) if userinfo else ""
+    # A plain user name is fine; a password, or a token used as the user name, is not.
+    if ":" in user or redact(user) != user or len(user) >= 32:
+        raise UsageError("--remote has a password or token in it, which git would store in "
+                         ".git/config in plain text; give the URL without it and let a "
+                         "credential helper (or an SSH key) supply it")
 
 
 def _starter_files(profile: str, title: str, author: str) -> dict[str, str]:

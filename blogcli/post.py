@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tomllib
@@ -171,10 +172,11 @@ def _parse_mapping(fm_text: str, fm_format: str, rel: str, first_line: int) -> d
         try:
             meta: Any = tomllib.loads(fm_text)
         except tomllib.TOMLDecodeError as err:
-            found = re.search(r"at line (\d+)", str(err))
-            line = first_line - 1 + (int(found.group(1)) if found else 1)
-            reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
-            raise PostError(rel, line, f"TOML front matter does not parse: {reason}") from None
+            from blogcli.site import toml_error_line, toml_reason
+
+            line = first_line - 1 + toml_error_line(err)
+            raise PostError(rel, line, f"TOML front matter does not parse: {toml_reason(err)}") \
+                from None
     else:
         meta = _load_yaml(fm_text, rel, first_line)
     if meta is None:
@@ -191,12 +193,49 @@ def _load_yaml(fm_text: str, rel: str, first_line: int) -> Any:
     from frontmatter.default_handlers import YAMLHandler
 
     try:
-        return YAMLHandler().load(fm_text)
+        return YAMLHandler().load(fm_text, Loader=_yaml_loader())
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = first_line + (mark.line if mark is not None else 0)
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise PostError(rel, line, f"YAML front matter does not parse: {problem}") from None
+
+
+@functools.cache
+def _yaml_loader() -> Any:
+    """python-frontmatter's safe loader, stricter and more tolerant where engines are.
+
+    An impossible date (``2024-13-45``) stays text: PyYAML raises ValueError from deep inside
+    for those, and as text the check's date rules report them on their own line. A key given
+    twice is an error at the second one: Hugo refuses to build such a page, and which value
+    "wins" differs between engines.
+    """
+    import yaml
+    from frontmatter.default_handlers import SafeLoader
+
+    def timestamp(loader: Any, node: Any) -> Any:
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
+
+    def construct_mapping(loader: Any, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            loader.flatten_mapping(node)
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = loader.construct_object(key_node, deep=True)
+                if not isinstance(key, str | int | float | bool):
+                    continue  # unhashable keys are PyYAML's own error to report
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key!r} is given twice", key_node.start_mark)
+                seen.add(key)
+        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+    loader: Any = type("BlogYAMLLoader", (SafeLoader,), {"construct_mapping": construct_mapping})
+    loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    return loader
 
 
 def post_slug(path: Path, meta: dict[str, Any]) -> str:

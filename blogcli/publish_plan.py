@@ -14,9 +14,9 @@ from urllib.parse import unquote
 from blogcli.errors import BlogError, ContentError, UsageError
 from blogcli.files import atomic_write, is_within
 from blogcli.frontmatter_edit import FrontMatterEdit
-from blogcli.post import JEKYLL_NAME, Post, load_post, parse_date, post_slug
+from blogcli.post import JEKYLL_NAME, Post, load_post, parse_date
 from blogcli.scaffold import hexo_post_name
-from blogcli.site import MARKDOWN_SUFFIXES, Site, iter_post_paths
+from blogcli.site import Site, find_post_path, iter_post_paths
 
 if TYPE_CHECKING:
     from blogcli.gitops import GitRepo
@@ -45,42 +45,10 @@ def select_posts(site: Site, names: list[str], cwd: Path) -> list[Post]:
                          "shows the drafts), e.g. `blog publish my-first-post`")
     found: list[Post] = []
     for name in names:
-        path = _find_post(site, name, cwd)
+        path = find_post_path(site, name, cwd)
         if all(p.path != path for p in found):
             found.append(load_post(path, site))
     return found
-
-
-def _find_post(site: Site, name: str, cwd: Path) -> Path:
-    for base in (cwd, site.root):
-        candidate = (base / name).resolve()
-        if candidate.is_file():
-            if not is_within(candidate, site.root):
-                raise UsageError(f"{name} is outside the blog at {site.root}")
-            folders = [site.posts_dir, site.content_dir, site.drafts_dir]
-            if not candidate.name.endswith(MARKDOWN_SUFFIXES) or not any(
-                    f is not None and is_within(candidate, f) for f in folders):
-                raise UsageError(f"{name} is not a post: posts are Markdown files in "
-                                 f"{site.rel(site.posts_dir)}/")
-            return candidate
-    paths = iter_post_paths(site)
-    # File names give most slugs without reading 5,000 files; front matter decides the rest.
-    matches = [p for p in paths if post_slug(p, {}) == name]
-    if not matches:
-        matches = [p for p in paths if _slug_of(p, site) == name]
-    if len(matches) > 1:
-        listed = ", ".join(site.rel(p) for p in matches)
-        raise UsageError(f"{name!r} names {len(matches)} posts ({listed}); give the path")
-    if not matches:
-        raise UsageError(f"no post with path or slug {name!r} (`blog list --drafts` shows them)")
-    return matches[0]
-
-
-def _slug_of(path: Path, site: Site) -> str | None:
-    try:
-        return load_post(path, site).slug
-    except BlogError:
-        return None
 
 
 def list_drafts(site: Site) -> list[Post]:

@@ -148,7 +148,7 @@ class Resolver:
             return self._zola(target)
         handled, complaint = address_problem(target)
         if handled:
-            return Problem("link-malformed", complaint) if complaint else None
+            return Problem("link-malformed", complaint) if complaint else _scheme_problem(target)
         path, _, fragment = target.partition("#")
         path = path.split("?", 1)[0]
         if not path:
@@ -294,6 +294,18 @@ class Resolver:
         if found is None:
             return Problem("link-missing", f"no content/{path} (Zola stops the build on it)")
         return self._at_file(found, fragment, target)
+
+
+def _scheme_problem(target: str) -> Problem | None:
+    """file: and C:\\ links are errors; javascript:, vbscript: and ftp: links warnings."""
+    if target[:8].lower().startswith(("http://", "https://", "//")):
+        return None  # fetched by --external; its shape was judged above
+    from blogcli.urls import Kind, classify
+
+    kind = classify(target)
+    if kind.kind is not Kind.BAD:
+        return None  # mailto:, tel:, data:, links into apps
+    return Problem("link-file" if kind.severity == "error" else "link-scheme", kind.message)
 
 
 def _theme_dirs(site: Site) -> list[Path]:

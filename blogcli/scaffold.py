@@ -6,6 +6,7 @@ import json
 import re
 import traceback
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +17,8 @@ from blogcli.files import atomic_write, is_within
 from blogcli.post import PostError, parse_date, split_front_matter
 
 if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
     from blogcli.site import Site
 
 # Letters NFKD does not take apart into ASCII.
@@ -42,10 +45,17 @@ class _Bare(str):
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII slug: ``"Über Café"`` -> ``"uber-cafe"``; may be empty."""
+    """Lower-case ASCII slug: ``"Über Café"`` -> ``"uber-cafe"``.
+
+    A title with no Latin letters or digits (Chinese, Japanese, Greek...) keeps its own letters,
+    as Hugo and Hexo do: ``"日本語のタイトル"`` -> ``"日本語のタイトル"``. Only a title with no
+    letters at all (punctuation, emoji) gives an empty slug.
+    """
     ascii_text = unicodedata.normalize("NFKD", text.translate(TRANSLITERATE))
     ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if not slug:
+        slug = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", text).lower()).strip("-")
     if len(slug) > MAX_SLUG:
         slug = slug[:MAX_SLUG].rsplit("-", 1)[0] or slug[:MAX_SLUG]
     return slug
@@ -58,9 +68,10 @@ def clean_title(title: str) -> str:
 
 def check_slug(slug: str) -> str:
     """Refuse a slug that could name a path outside the posts folder."""
-    if not slug or slug in (".", "..") or re.search(r"[/\\\x00]", slug) or slug.startswith("."):
+    if not slug or slug in (".", "..") or slug.startswith(".") \
+            or re.search(r"[/\\\x00-\x20\x7f]|\s", slug):
         raise UsageError(f"slug {slug!r} is not usable: use letters, digits and dashes "
-                         "(no '/', '..' or leading '.')")
+                         "(no '/', spaces, control characters, '..' or leading '.')")
     return slug
 
 
@@ -106,7 +117,10 @@ def _post_date(when: str | None) -> datetime | date:
     if parsed is None:
         raise UsageError("--date is empty")
     if isinstance(parsed, datetime) and parsed.tzinfo is None:
-        parsed = parsed.astimezone()  # a date without a zone means local time, written with it
+        try:
+            parsed = parsed.astimezone()  # a date without a zone means local time, written with it
+        except (OverflowError, ValueError):
+            raise UsageError(f"--date {when!r} is out of the range of dates") from None
     return parsed
 
 
@@ -126,7 +140,8 @@ def post_path(site: Site, slug: str, stamp: datetime | date, *, scaffold: str, b
     elif site.profile == "jekyll" and folder == site.posts_dir:
         name = f"{stamp:%Y-%m-%d}-{slug}.md"
     elif site.profile == "hexo" and folder == site.posts_dir:
-        name = hexo_post_name(str(site.engine.get("new_post_name") or ":title.md"), slug, stamp)
+        name = hexo_post_name(str(site.engine.get("new_post_name") or ":title.md"), slug, stamp,
+                              str(site.engine.get("default_category") or "uncategorized"))
     else:
         name = f"{slug}.md"
     path = folder / name
@@ -137,17 +152,25 @@ def post_path(site: Site, slug: str, stamp: datetime | date, *, scaffold: str, b
     return path
 
 
-def hexo_post_name(pattern: str, slug: str, stamp: datetime | date) -> str:
-    """Expand Hexo's ``new_post_name`` (``:year-:month-:day-:title.md`` and friends)."""
+def hexo_post_name(pattern: str, slug: str, stamp: datetime | date,
+                   default_category: str = "uncategorized") -> str:
+    """Expand Hexo's ``new_post_name`` (``:year-:month-:day-:title.md`` and friends).
+
+    A new post has no category yet, so ``:category`` takes Hexo's ``default_category``;
+    any other placeholder is refused rather than written into a folder name.
+    """
     moment = stamp if isinstance(stamp, datetime) else datetime(stamp.year, stamp.month, stamp.day)
     fields = {
         "year": f"{moment.year:04d}", "month": f"{moment.month:02d}", "i_month": str(moment.month),
         "day": f"{moment.day:02d}", "i_day": str(moment.day), "hour": f"{moment.hour:02d}",
         "minute": f"{moment.minute:02d}", "second": f"{moment.second:02d}", "title": slug,
-        "post_title": slug,
+        "post_title": slug, "category": slugify(default_category) or "uncategorized",
     }
-    name = re.sub(r":(i_month|i_day|post_title|year|month|day|hour|minute|second|title)",
-                  lambda m: fields[m.group(1)], pattern)
+    name = re.sub(r":([a-z_]+)", lambda m: fields.get(m.group(1), m.group(0)), pattern)
+    unknown = re.search(r":[a-z_]+", name)
+    if unknown or ".." in Path(name).parts or name.startswith("/"):
+        raise UsageError(f"_config.yml: new_post_name {pattern!r} cannot be used for a new post"
+                         + (f" ({unknown.group(0)} is not known)" if unknown else ""))
     return name if name.endswith(".md") else name + ".md"
 
 
@@ -211,8 +234,7 @@ def _render(source: str, origin: str, values: dict[str, Any], fm_format: str | N
     import jinja2
 
     finalize = (lambda v: _front_matter_value(v, fm_format)) if fm_format else _plain_value
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             autoescape=False, finalize=finalize)
+    env = template_environment(finalize)
     try:
         return env.from_string(source).render(values)
     except jinja2.TemplateSyntaxError as err:
@@ -222,8 +244,24 @@ def _render(source: str, origin: str, values: dict[str, Any], fm_format: str | N
         line = _template_line(err) + line_offset
         raise UsageError(f"{origin}:{line}: {err.message} (variables: title, slug, date, author, "
                          "tags, draft, site)") from None
-    except (jinja2.TemplateError, TypeError, ValueError) as err:
+    except jinja2.exceptions.SecurityError as err:
+        raise UsageError(f"{origin}: the scaffold tried something unsafe ({err})") from None
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError,
+            AttributeError, OverflowError) as err:
         raise UsageError(f"{origin}: scaffold failed to render: {err}") from None
+
+
+def template_environment(finalize: Callable[[Any], Any] | None = None) -> SandboxedEnvironment:
+    """A Jinja2 environment for scaffolds: sandboxed, strict about undefined variables.
+
+    Scaffolds come with a cloned repository, so a template must not reach Python internals
+    (``cycler.__init__.__globals__.os`` and the like): the sandbox refuses those.
+    """
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True,
+                                autoescape=False, finalize=finalize)
 
 
 def _template_line(err: BaseException) -> int:

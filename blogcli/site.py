@@ -14,6 +14,7 @@ from blogcli.files import is_within
 
 PROFILES = ("hugo", "jekyll", "hexo", "zola", "plain")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+TABLES = ("site", "links", "publish", "check", "reading")
 HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
                 "config.toml", "config.yaml", "config.yml", "config.json")
 # Folders no site engine renders and no post lives in.
@@ -112,29 +113,46 @@ def load_blog_toml(root: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        config = tomllib.loads(text)
     except UnicodeDecodeError as err:
         raise UsageError(f"{path}: not valid UTF-8 ({err.reason})") from None
     except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path}:{_toml_error_line(err)}: not valid TOML: {_toml_reason(err)}") \
+        raise UsageError(f"{path}:{toml_error_line(err)}: not valid TOML: {toml_reason(err)}") \
             from None
     except OSError as err:
         raise UsageError(f"{path}: cannot read it ({err.strerror})") from None
+    for name in TABLES:
+        if name in config and not isinstance(config[name], dict):
+            raise UsageError(f"{path}:{key_line(text, name)}: {name} must be a table "
+                             f"([{name}] with keys under it), not {config[name]!r}")
+    return config
 
 
-def _toml_error_line(err: tomllib.TOMLDecodeError) -> int:
+def key_line(text: str, key: str) -> int:
+    """The line where ``key`` is set in a TOML or YAML text (1 when it cannot be found)."""
+    found = re.search(rf"^\s*(?:\[\s*)?[\"']?{re.escape(key)}[\"']?\s*[=:\]]", text, re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
+
+
+def toml_error_line(err: tomllib.TOMLDecodeError) -> int:
+    """The 1-based line a TOML error names (tomllib only says it in the message)."""
     found = re.search(r"at line (\d+)", str(err))
     return int(found.group(1)) if found else 1
 
 
-def _toml_reason(err: tomllib.TOMLDecodeError) -> str:
+def toml_reason(err: tomllib.TOMLDecodeError) -> str:
+    """A TOML error's message without its position, for messages that give the position."""
     return re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
 
 
 def load_engine_config(root: Path, profile: str) -> dict[str, Any]:
     """The engine's own configuration, for the settings blog mirrors (summaryLength, permalinks)."""
     if profile in ("jekyll", "hexo"):
-        return _load_yaml_config(root / "_config.yml")
+        for name in ("_config.yml", "_config.yaml"):
+            if (root / name).is_file():
+                return _load_yaml_config(root / name)
+        return {}
     if profile == "zola":
         return _load_toml_config(root / "config.toml")
     if profile == "hugo":
@@ -143,10 +161,11 @@ def load_engine_config(root: Path, profile: str) -> dict[str, Any]:
             if path.is_file():
                 return _load_yaml_config(path) if path.suffix in (".yaml", ".yml", ".json") \
                     else _load_toml_config(path)
-        for name in ("hugo.toml", "config.toml"):
+        for name in HUGO_CONFIGS:
             path = root / "config" / "_default" / name
             if path.is_file():
-                return _load_toml_config(path)
+                return _load_yaml_config(path) if path.suffix in (".yaml", ".yml", ".json") \
+                    else _load_toml_config(path)
     return {}
 
 
@@ -156,7 +175,7 @@ def _load_toml_config(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError):
         raise UsageError(f"{path}: cannot read it as UTF-8 text") from None
     except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path}:{_toml_error_line(err)}: not valid TOML: {_toml_reason(err)}") \
+        raise UsageError(f"{path}:{toml_error_line(err)}: not valid TOML: {toml_reason(err)}") \
             from None
 
 
@@ -180,14 +199,18 @@ def open_site(root: Path) -> Site:
     profile = detect_profile(root) or "plain"
     config = load_blog_toml(root)
     engine = load_engine_config(root, profile)
-    table = config.get("site", {}) if isinstance(config.get("site"), dict) else {}
+    table = config.get("site", {})
     content_dir, posts, drafts, static = _layout(root, profile, engine)
     if "posts_dir" in table:
-        posts = root / str(table["posts_dir"])
+        posts = _folder(root, table["posts_dir"], "posts_dir")
     if table.get("drafts_dir"):
-        drafts = root / str(table["drafts_dir"])
+        drafts = _folder(root, table["drafts_dir"], "drafts_dir")
     if "static_dirs" in table:
-        static = tuple(root / str(d) for d in table["static_dirs"])
+        value = table["static_dirs"]
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list):
+            raise _config_error(root, "static_dirs", "must be a list of folders")
+        static = tuple(_folder(root, name, "static_dirs") for name in names)
     return Site(
         root=root, profile=profile, config=config, engine=engine,
         posts_dir=posts, drafts_dir=drafts, static_dirs=static, content_dir=content_dir,
@@ -217,12 +240,33 @@ def _layout(root: Path, profile: str,
     return root, root / "posts", None, (root / "static", root)
 
 
+def _folder(root: Path, value: Any, key: str) -> Path:
+    """A folder named in blog.toml: a relative path that stays inside the site."""
+    if not isinstance(value, str) or not value.strip():
+        raise _config_error(root, key, f"must be a folder name, not {value!r}")
+    folder = root / value
+    if Path(value).is_absolute() or not is_within(folder, root):
+        raise _config_error(root, key, f"= {value!r} is outside the site; blog reads and "
+                                       "writes only inside it")
+    return folder
+
+
+def _config_error(root: Path, key: str, problem: str) -> UsageError:
+    path = root / "blog.toml"
+    try:
+        line = key_line(path.read_text(encoding="utf-8-sig"), key)
+    except (OSError, UnicodeDecodeError):
+        line = 1
+    return UsageError(f"{path}:{line}: [site] {key} {problem}")
+
+
 def _first_dir(base: Path, names: tuple[str, ...]) -> Path | None:
     return next((base / n for n in names if (base / n).is_dir()), None)
 
 
 def _engine_author(engine: dict[str, Any]) -> str:
-    author = engine.get("author") or engine.get("params", {}).get("author", "")
+    params = engine.get("params")
+    author = engine.get("author") or (params.get("author", "") if isinstance(params, dict) else "")
     if isinstance(author, dict):
         author = author.get("name", "")
     if isinstance(author, list):
@@ -281,3 +325,44 @@ def _walk_markdown(top: str, here: str, root: Path, found: list[str]) -> None:
         if entry.name not in SKIP_DIRS and not entry.name.startswith(".") \
                 and not entry.is_symlink():
             _walk_markdown(top, entry.path, root, found)
+
+
+def find_post_path(site: Site, name: str, cwd: Path | None = None) -> Path:
+    """The post named by a path (from ``cwd`` or the site root) or by its slug.
+
+    A path must be a Markdown file inside the site's posts, content or drafts folder. A slug is
+    matched against file names first (cheap for thousands of posts), then front-matter ``slug``.
+    """
+    for base in (cwd or Path.cwd(), site.root):
+        candidate = (base / name).resolve()
+        if candidate.is_file():
+            if not is_within(candidate, site.root):
+                raise UsageError(f"{name} is outside the blog at {site.root}")
+            folders = [site.posts_dir, site.content_dir, site.drafts_dir]
+            if not candidate.name.endswith(MARKDOWN_SUFFIXES) or not any(
+                    f is not None and is_within(candidate, f) for f in folders):
+                raise UsageError(f"{name} is not a post: posts are Markdown files in "
+                                 f"{site.rel(site.posts_dir)}/")
+            return candidate
+    from blogcli.post import post_slug
+
+    paths = iter_post_paths(site)
+    matches = [p for p in paths if post_slug(p, {}) == name]
+    if not matches:
+        matches = [p for p in paths if _front_matter_slug(p, site) == name]
+    if len(matches) > 1:
+        listed = ", ".join(site.rel(p) for p in matches)
+        raise UsageError(f"{name!r} names {len(matches)} posts ({listed}); give the path")
+    if not matches:
+        raise UsageError(f"no post with path or slug {name!r} (`blog list --drafts` shows them)")
+    return matches[0]
+
+
+def _front_matter_slug(path: Path, site: Site) -> str | None:
+    from blogcli.errors import BlogError
+    from blogcli.post import load_post
+
+    try:
+        return load_post(path, site).slug
+    except BlogError:
+        return None

@@ -113,8 +113,28 @@ def test_init_without_identity_says_what_to_do(tmp_path: Path, monkeypatch) -> N
     assert (tmp_path / "b/blog.toml").is_file()
 
 
-def test_remote_credentials_are_not_printed(tmp_path: Path) -> None:
-    done = run_blog("init", "b", "--remote", "https://user:ghp_SECRETSECRETSECRET1234@host/x.git",
-                    cwd=tmp_path)
-    assert done.returncode == 0
+@pytest.mark.parametrize("url", ["https://user:ghp_SECRETSECRETSECRET1234@host/x.git",
+                                 "https://x-access-token:SECRETSECRET@host/x.git",
+                                 "https://oauth2:glpat-SECRETSECRET12@gitlab.example/x.git"])
+def test_remote_with_credentials_is_refused_and_never_stored(tmp_path: Path, url: str) -> None:
+    done = run_blog("init", "b", "--remote", url, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "credential helper" in done.stderr
     assert "SECRET" not in done.stdout + done.stderr
+    assert not (tmp_path / "b").exists()  # refused before anything was made
+
+
+def test_remote_without_credentials_is_kept(tmp_path: Path) -> None:
+    done = run_blog("init", "b", "--remote", "https://user@host/x.git", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert git("remote", "get-url", "origin", cwd=tmp_path / "b").strip() == \
+        "https://user@host/x.git"
+
+
+def test_adopted_site_keeps_engine_title_and_author(tmp_path: Path) -> None:
+    (tmp_path / "hugo.toml").write_text('title = "H"\n[params]\nauthor = "P"\n', encoding="utf-8")
+    (tmp_path / "content/posts").mkdir(parents=True)
+    assert runner.invoke(app, ["init", str(tmp_path)]).exit_code == 0
+    site = find_site(start=tmp_path)
+    assert (site.title, site.author) == ("H", "P")
+    assert "\nremote =" not in (tmp_path / "blog.toml").read_text(encoding="utf-8")

@@ -84,6 +84,7 @@ def test_form_feed_does_not_shift_lines(site) -> None:
         (b"{\n\"title\": \"x\",\n}\nbody\n", 3, "JSON front matter does not parse"),
         (b"---\ntitle: ok\n---\nfine\n\xff\xfe bad\n", 5, "not valid UTF-8"),
         (b"\x00\x01\x02binary", 1, "binary file"),
+        (b"---\ntitle: a\ndate: 2024-01-01\ntitle: b\n---\n", 4, "key 'title' is given twice"),
     ],
 )
 def test_broken_posts_name_the_line(site, data: bytes, line: int, words: str) -> None:
@@ -149,3 +150,13 @@ def test_parse_date_accepts_what_engines_accept(text: str, expected: object) -> 
 def test_parse_date_rejects_junk(text: str) -> None:
     with pytest.raises(ValueError):
         parse_date(text)
+
+
+def test_an_impossible_yaml_date_is_text_not_a_crash(tmp_path: Path) -> None:
+    """PyYAML raises ValueError for 2024-13-45; the post still loads and the date is text."""
+    from blogcli.post import split_front_matter
+
+    meta, _, _, _ = split_front_matter("---\ntitle: T\ndate: 2024-13-45\n---\nBody\n", "a.md")
+    assert meta["date"] == "2024-13-45"
+    ok, _, _, _ = split_front_matter("---\ndate: 2024-01-02\n---\n", "b.md")
+    assert ok["date"].isoformat() == "2024-01-02"

@@ -101,7 +101,6 @@ def test_check_paths_and_github_format(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--external"], "Error: --external is not available yet\n"),
     (["nowhere.md"], "Error: nowhere.md: no such file or folder\n"),
 ])
 def test_check_usage_errors_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

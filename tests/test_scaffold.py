@@ -51,7 +51,9 @@ def plain(tmp_path: Path) -> Path:
         ("../../etc/passwd", "etc-passwd"),
         ("!!!", ""),
         ("🎉🎉", ""),
-        ("博客", ""),
+        ("博客", "博客"),
+        ("日本語のタイトル", "日本語のタイトル"),
+        ("Ελληνικά Νέα", "ελληνικά-νέα"),
     ],
 )
 def test_slugify(title: str, slug: str) -> None:
@@ -116,7 +118,8 @@ def test_cjk_title_with_explicit_slug(plain: Path) -> None:
     assert post.title == "我的博客"
 
 
-@pytest.mark.parametrize("slug", ["../../x", "a/b", "..", ".hidden", "a\\b"])
+@pytest.mark.parametrize("slug", ["../../x", "a/b", "..", ".hidden", "a\\b", "a\nb", "a b",
+                                  "tab\there", "\x7f"])
 def test_slug_cannot_leave_the_posts_folder(plain: Path, slug: str) -> None:
     result = blog(plain, "new", "X", "--slug", slug)
     assert result.exit_code == 2
@@ -296,3 +299,50 @@ def test_atomic_write_failure_keeps_the_original(tmp_path: Path, monkeypatch) ->
         atomic_write(target, b"new content")
     assert target.read_bytes() == b"original"
     assert [p.name for p in tmp_path.iterdir()] == ["post.md"]
+
+
+def test_site_scaffold_cannot_run_code(plain: Path) -> None:
+    make(plain, {"scaffolds/post.md":
+                 "{{ cycler.__init__.__globals__.os.popen('echo pwned').read() }}\n"})
+    result = blog(plain, "new", "X", "--dry-run")
+    assert result.exit_code == 2
+    assert "unsafe" in result.stderr and "pwned" not in result.output
+
+
+def test_cjk_title_keeps_its_letters(plain: Path) -> None:
+    result = blog(plain, "new", "日本語のタイトル")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "posts/日本語のタイトル.md\n"
+
+
+def test_hexo_category_placeholder_uses_default_category(tmp_path: Path) -> None:
+    root = make(tmp_path, {
+        "_config.yml": "new_post_name: ':category/:title.md'\ndefault_category: Notes\n",
+        "source/_posts/": "", "source/_drafts/": ""})
+    result = blog(root, "new", "Cat", "--no-draft")
+    assert result.stdout == "source/_posts/notes/cat.md\n"
+
+
+def test_hexo_unknown_placeholder_is_refused(tmp_path: Path) -> None:
+    root = make(tmp_path, {"_config.yml": "new_post_name: ':lang/:title.md'\n",
+                           "source/_posts/": ""})
+    result = blog(root, "new", "X", "--no-draft")
+    assert result.exit_code == 2 and ":lang is not known" in result.stderr
+    assert not any((root / "source/_posts").iterdir())
+
+
+@pytest.mark.parametrize("tz", ["Asia/Tokyo", "America/New_York"])
+def test_extreme_dates_are_a_clear_error(plain: Path, monkeypatch, tz: str) -> None:
+    monkeypatch.setenv("TZ", tz)
+    import time
+    time.tzset()
+    try:
+        for when in ("9999-12-31T23:59:59", "0001-01-01T00:00:00"):
+            result = blog(plain, "new", "X", "--date", when)
+            assert result.exit_code in (0, 2), result.output
+            assert "Traceback" not in result.output
+            if result.exit_code == 2:
+                assert "out of the range of dates" in result.stderr
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

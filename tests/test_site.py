@@ -114,3 +114,41 @@ def test_symlink_loop_is_not_followed(tmp_path: Path) -> None:
     os.symlink(tmp_path / "posts", tmp_path / "posts" / "loop")
     site = find_site(start=tmp_path)
     assert [site.rel(p) for p in iter_post_paths(site)] == ["posts/a.md"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ('title = "x"\nsite = "x"\n', 2, "site must be a table"),
+        ('[site]\nposts_dir = "../escape"\n', 2, "is outside the site"),
+        ('[site]\nposts_dir = "/etc"\n', 2, "is outside the site"),
+        ("[site]\ntitle = 'x'\nposts_dir = 5\n", 3, "must be a folder name"),
+        ("[site]\nstatic_dirs = 3\n", 2, "must be a list of folders"),
+        ('links = 1\n', 1, "links must be a table"),
+    ],
+)
+def test_badly_shaped_blog_toml(tmp_path: Path, text: str, line: int, words: str) -> None:
+    (tmp_path / "blog.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        find_site(start=tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'blog.toml'}:{line}: ")
+    assert words in str(caught.value)
+
+
+def test_static_dirs_as_one_string(tmp_path: Path) -> None:
+    (tmp_path / "blog.toml").write_text('[site]\nstatic_dirs = "static"\n', encoding="utf-8")
+    assert find_site(start=tmp_path).static_dirs == (tmp_path.resolve() / "static",)
+
+
+@pytest.mark.parametrize("params", ["params:\n", "params: 3\n", "params: [a]\n"])
+def test_odd_hugo_params_do_not_crash(tmp_path: Path, params: str) -> None:
+    make(tmp_path, {"hugo.yaml": "title: T\n" + params, "content/posts/": ""})
+    site = find_site(start=tmp_path)
+    assert (site.title, site.author) == ("T", "")
+
+
+def test_jekyll_config_yaml_and_hugo_config_dir(tmp_path: Path) -> None:
+    jekyll = make(tmp_path / "j", {"_config.yaml": "title: Jay\n", "_posts/": ""})
+    assert find_site(start=jekyll).title == "Jay"
+    hugo = make(tmp_path / "h", {"config/_default/hugo.yaml": "title: Hue\n", "content/": ""})
+    assert find_site(start=hugo).title == "Hue"

@@ -1,0 +1,160 @@
+"""`blog check --external`: each web address fetched once, a finding at every place it appears."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+from blogcli.checks import RULES, Finding
+from blogcli.errors import UsageError
+from blogcli.urls import Kind, classify
+from blogcli.web import CheckRun, Progress, Status, UrlResult, check_urls
+from blogcli.websettings import Settings, from_config
+
+# Rule names and default severities live in checks.RULES with the offline rules.
+_RULE_OF = {
+    Status.BROKEN: "external-broken", Status.REFUSED: "external-unreachable",
+    Status.UNREACHABLE: "external-unreachable", Status.TLS_ERROR: "external-tls",
+    Status.PRIVATE: "external-private", Status.REDIRECT: "external-redirect",
+    Status.TIMEOUT: "external-timeout", Status.RATE_LIMITED: "external-rate-limited",
+    Status.UNKNOWN: "external-unknown", Status.ANCHOR_MISSING: "external-anchor",
+}
+
+
+@dataclass(frozen=True)
+class PlacedLink:
+    """A link target and where it is written (``path`` relative to the site root, 1-based)."""
+
+    path: str
+    line: int
+    column: int
+    target: str
+
+
+@dataclass(frozen=True)
+class ExternalOptions:
+    """What ``blog check --external`` passes down: settings and the progress callback."""
+
+    settings: Settings
+    progress: Progress | None = None
+
+
+def options(links_table: Mapping[str, Any], *, use_cache: bool = True,
+            check_anchors: bool = False, progress: Progress | None = None) -> ExternalOptions:
+    """Options from blog.toml ``[links]`` and the command line; UsageError on bad settings."""
+    settings = from_config(links_table).with_options(use_cache=use_cache,
+                                                     check_anchors=check_anchors)
+    return ExternalOptions(settings, progress)
+
+
+@dataclass
+class ExternalReport:
+    findings: list[Finding] = field(default_factory=list)
+    urls: int = 0            # distinct web addresses checked
+    requests: int = 0
+    from_cache: int = 0
+    interrupted: bool = False
+
+
+def external_findings(links: Iterable[PlacedLink], settings: Settings,
+                      progress: Progress | None = None) -> ExternalReport:
+    """Fetch every http(s) target once and report problems at each place it is written.
+
+    Other targets are ignored here: the offline check reports file:, javascript: and
+    other schemes (:func:`scheme_findings`). Findings come back in file order.
+    """
+    placed = list(links)
+    web = [link for link in placed if classify(link.target).kind is Kind.EXTERNAL]
+    run: CheckRun = check_urls(dict.fromkeys(link.target.strip() for link in web), settings,
+                               progress)
+    _refuse_if_offline(run)
+    report = ExternalReport(urls=len(run.results), requests=run.requests,
+                            interrupted=run.interrupted,
+                            from_cache=sum(r.cached for r in run.results.values()))
+    for link in web:
+        result = run.results.get(link.target.strip())
+        finding = None if result is None else _finding(link, result)
+        if finding is not None:
+            report.findings.append(finding)
+    report.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+    return report
+
+
+_WEB_ADDRESS = re.compile(r"""https?://[^\s<>"'`()\[\]{}]+""")
+
+
+def web_links_in_text(rel: str, text: str) -> list[PlacedLink]:
+    """Web addresses in plain text with their line and column, for files that do not parse."""
+    links = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _WEB_ADDRESS.finditer(line):
+            url = match.group(0).rstrip(".,;:!?*_~")
+            links.append(PlacedLink(rel, number, match.start() + 1, url))
+    return links
+
+
+def _refuse_if_offline(run: CheckRun) -> None:
+    """A machine without DNS makes every link "broken": say so once instead.
+
+    Only when no address resolved and at least three different hosts failed, so
+    one or two dead domains are still reported as the findings they are.
+    """
+    from urllib.parse import urlsplit
+
+    results = run.results.values()
+    dns = [r for r in results if r.status is Status.UNREACHABLE and "DNS" in r.detail]
+    hosts = {urlsplit(r.url).hostname for r in dns}
+    if len(hosts) >= 3 and len(dns) == sum(r.status is not Status.EXCLUDED for r in results):
+        raise UsageError(f"none of the {len(hosts)} web hosts could be looked up (DNS): "
+                         "is this machine offline? Run blog check without --external.")
+
+
+def scheme_findings(links: Iterable[PlacedLink]) -> list[Finding]:
+    """``link-file`` / ``link-scheme`` for targets no reader's browser will follow.
+
+    Needs no network: the offline check can call it too. Malformed http(s)
+    addresses are left to the offline check's ``link-malformed``.
+    """
+    out = []
+    for link in links:
+        kind = classify(link.target)
+        if kind.kind is Kind.BAD and not link.target.lower().startswith(("http", "//")):
+            rule = "link-file" if kind.severity == "error" else "link-scheme"
+            out.append(Finding(link.path, link.line, link.column, rule, RULES[rule],
+                               kind.message, link.target))
+    return out
+
+
+def _finding(link: PlacedLink, result: UrlResult) -> Finding | None:
+    rule = _RULE_OF.get(result.status)
+    if rule is None:
+        return None
+    return Finding(link.path, link.line, link.column, rule, RULES[rule], message(result),
+                   link.target)
+
+
+def message(result: UrlResult) -> str:
+    """What a blogger reads next to the link."""
+    status, detail = result.status, _with_phrase(result.detail, result.code)
+    if status is Status.REDIRECT:
+        return f"moved permanently to {result.new_url}; link there instead"
+    if status is Status.PRIVATE:
+        return (f"{detail}: readers cannot reach it (blog.toml [links] allow_private = true "
+                "checks it anyway)")
+    if status is Status.RATE_LIMITED:
+        return f"rate-limited, not checked this time: {detail}"
+    return detail
+
+
+def _with_phrase(detail: str, code: int | None) -> str:
+    """``HTTP 404 …`` -> ``HTTP 404 Not Found …``."""
+    prefix = f"HTTP {code}"
+    if code is None or not detail.startswith(prefix):
+        return detail
+    try:
+        return f"{prefix} {HTTPStatus(code).phrase}{detail[len(prefix):]}"
+    except ValueError:  # 999 and other codes outside the standard
+        return detail

@@ -1,0 +1,121 @@
+"""What kind of target a link is, its normal form, and whether its host is private."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit, urlunsplit
+
+
+class Kind(StrEnum):
+    """How ``blog check`` treats a link target."""
+
+    INTERNAL = "internal"  # a path in the site: the offline check's business
+    EXTERNAL = "external"  # http(s): fetched by --external
+    SKIP = "skip"          # mailto:, tel:, data:, app links: nothing to fetch, nothing wrong
+    BAD = "bad"            # a finding (file:, javascript:, ftp:, a malformed URL)
+
+
+@dataclass(frozen=True)
+class Classified:
+    kind: Kind
+    severity: str = ""  # "error" | "warning" for Kind.BAD
+    message: str = ""
+
+
+# Schemes with no finding: mail, phones, inline data, and links into apps (zoommtg:, steam:,
+# vscode:...) that a reader's browser hands to another program. Nothing to fetch.
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# Windows drive letters (C:\...) look like a scheme to urlsplit.
+_DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
+_BAD_MESSAGES = {
+    "file": ("error", "a file: link points into the author's own disk; readers cannot open it"),
+    "javascript": ("warning", "a javascript: link runs code instead of linking; use a button"),
+    "ftp": ("warning", "browsers no longer open ftp: links; link to an https: copy"),
+    "vbscript": ("warning", "a vbscript: link runs code and no current browser runs it"),
+}
+
+
+def classify(target: str) -> Classified:
+    """Say whether a link target is fetched, skipped, internal or itself a finding."""
+    text = target.strip()
+    if text.startswith("//"):
+        text = "https:" + text
+    match = _SCHEME.match(text)
+    if match is None or _DRIVE.match(text):
+        if _DRIVE.match(text):
+            return Classified(Kind.BAD, *_BAD_MESSAGES["file"])
+        return Classified(Kind.INTERNAL)
+    scheme = match.group(1).lower()
+    if scheme in ("http", "https"):
+        try:
+            parts = urlsplit(text)
+            host, _ = parts.hostname, parts.port  # .port raises on "99999" or "x"
+        except ValueError as err:
+            return Classified(Kind.BAD, "error", f"malformed {scheme} URL: {err}")
+        if not host:
+            return Classified(Kind.BAD, "error", f"malformed {scheme} URL: no host")
+        if any(c.isspace() for c in text):
+            return Classified(Kind.BAD, "error", f"malformed {scheme} URL: it contains a space")
+        return Classified(Kind.EXTERNAL)
+    if scheme in _BAD_MESSAGES:
+        return Classified(Kind.BAD, *_BAD_MESSAGES[scheme])
+    return Classified(Kind.SKIP)
+
+
+def normalise(url: str) -> str:
+    """The form a URL is de-duplicated and cached under (fragment kept).
+
+    Lower-case scheme and host, no default port, ``/`` for an empty path. The
+    path and query are left alone: servers may treat their case and escapes
+    as meaningful.
+    """
+    text = url.strip()
+    if text.startswith("//"):
+        text = "https:" + text
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if ":" in host:  # an IPv6 literal needs its brackets back
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) \
+        else f"{host}:{port}"
+    if parts.username is not None:
+        auth = parts.username + (f":{parts.password}" if parts.password is not None else "")
+        netloc = f"{auth}@{netloc}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
+
+
+def split_fragment(url: str) -> tuple[str, str]:
+    """``(url without fragment, fragment)``; the page is fetched once for all its fragments."""
+    base, _, fragment = url.partition("#")
+    return base, fragment
+
+
+_PRIVATE_NAMES = (".localhost", ".local", ".internal", ".home.arpa", ".lan")
+
+
+def private_host_name(host: str) -> bool:
+    """True for names and address literals that never reach the public internet."""
+    name = host.lower().strip("[]").rstrip(".")
+    if name == "localhost" or name.endswith(_PRIVATE_NAMES):
+        return True
+    try:
+        return private_address(name)
+    except ValueError:
+        return False  # a host name: the caller resolves it and asks again
+
+
+def private_address(address: str) -> bool:
+    """True for loopback, private, link-local and unspecified addresses.
+
+    Raises ValueError when ``address`` is not an IP address.
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return bool(ip.is_private or ip.is_loopback or ip.is_link_local
+                or ip.is_unspecified or ip.is_reserved or ip.is_multicast)

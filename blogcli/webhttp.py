@@ -1,0 +1,140 @@
+"""One HTTP exchange for web.py: headers, reading just enough body, naming failures, waits."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import socket
+import ssl
+from collections.abc import Iterable
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+
+from blogcli.urls import private_address
+from blogcli.websettings import GITHUB_HOSTS, Settings
+
+if TYPE_CHECKING:
+    import httpx
+
+BODY_PEEK = 64 * 1024         # read this much of a GET answer so the connection can be reused
+HTML_CAP = 5 * 1024 * 1024    # read at most this much of a page whose anchors we need
+_ANCHOR = re.compile(rb"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+
+
+def request_headers(host: str, settings: Settings) -> dict[str, str]:
+    """Extra headers for one request: the GitHub token, for GitHub's own hosts only."""
+    if settings.github_token and host in GITHUB_HOSTS:
+        return {"Authorization": f"Bearer {settings.github_token}"}
+    return {}
+
+
+async def read_body(response: httpx.Response, method: str,
+                    want_anchors: bool) -> frozenset[str] | None:
+    """The page's anchors when asked for; else read a little so the connection stays reusable.
+
+    An enormous body is never downloaded: closing the stream early drops the connection.
+    """
+    if method == "HEAD":
+        # Reading the (empty) body lets httpcore see the answer end and keep the connection.
+        await response.aread()
+        return None
+    html = "html" in response.headers.get("content-type", "")
+    cap = HTML_CAP if want_anchors and html and response.status_code < 300 else BODY_PEEK
+    chunks, size = [], 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > cap:
+            break
+    return None if cap == BODY_PEEK else frozenset(_anchor_names(b"".join(chunks)))
+
+
+def _anchor_names(body: bytes) -> Iterable[str]:
+    for match in _ANCHOR.finditer(body):
+        raw = next(group for group in match.groups() if group is not None)
+        name = raw.decode("utf-8", "replace")
+        yield name
+        # GitHub renders README headings as id="user-content-x" and lets JS handle #x.
+        if name.startswith("user-content-"):
+            yield name[len("user-content-"):]
+
+
+def network_failure(err: BaseException, settings: Settings) -> tuple[str, str]:
+    """``(status, detail)`` for what went wrong below HTTP: the OSError behind it says which."""
+    import httpx
+
+    if isinstance(err, TimeoutError | httpx.TimeoutException):
+        what = "connecting" if isinstance(err, httpx.ConnectTimeout) else "waiting for an answer"
+        limit = settings.connect_timeout if what == "connecting" else settings.timeout
+        return "timeout", f"timed out {what} ({limit:g} s)"
+    for cause in causes(err):
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return "tls-error", f"TLS certificate: {cause.verify_message}"
+        if isinstance(cause, ssl.SSLError):
+            return "tls-error", f"TLS: {cause.reason or cause}"
+        if isinstance(cause, ConnectionRefusedError):
+            return "refused", "connection refused"
+        if isinstance(cause, socket.gaierror):
+            return "unreachable", "host not found (DNS)"
+    return "unreachable", f"network error: {type(err).__name__}: {err}"
+
+
+def retryable(err: BaseException) -> bool:
+    """Worth another try: refused or dropped connections, a connect timeout.
+
+    Not a read timeout (the server is there but slow: a retry doubles the wait),
+    not TLS or DNS failures (they do not go away in a second).
+    """
+    import httpx
+
+    if isinstance(err, httpx.ConnectTimeout):
+        return True
+    if isinstance(err, TimeoutError | httpx.TimeoutException):
+        return False
+    return not any(isinstance(cause, ssl.SSLError | socket.gaierror) for cause in causes(err))
+
+
+def causes(err: BaseException) -> Iterable[BaseException]:
+    """The exception, its causes, and the members of any exception group among them."""
+    stack, seen = [err], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        if isinstance(current, BaseExceptionGroup):
+            stack.extend(current.exceptions)
+        stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+
+
+async def resolve_private(host: str) -> str | None:
+    """``"private"`` if the name resolves to a private address, a message if it does not resolve."""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError):
+        return "host not found (DNS)"
+    addresses: list[Any] = [info[4][0] for info in infos]
+    return "private" if any(private_address(str(a)) for a in addresses) else None
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds asked for by a ``Retry-After`` header (a number or an HTTP date)."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    from datetime import UTC, datetime
+
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def backoff(base: float, attempt: int) -> float:
+    """Exponential back-off with full jitter, so retries from many tasks do not line up."""
+    return random.uniform(0.5, 1.5) * base * 2.0 ** (attempt - 1)

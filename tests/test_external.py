@@ -1,0 +1,259 @@
+"""Findings from external checks, at every place a link is written (blogcli/external.py)."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
+
+from blogcli.cli import app
+from blogcli.external import PlacedLink, external_findings, scheme_findings
+from blogcli.progressbar import url_progress, wanted
+from blogcli.websettings import Settings
+
+FAST = Settings(allow_private=True, use_cache=False, timeout=2.0, connect_timeout=1.0,
+                retries=1, backoff=0.01, max_retry_after=1.0)
+
+
+def test_each_place_gets_the_finding_and_each_url_one_fetch(httpserver_ipv4: HTTPServer) -> None:
+    server = httpserver_ipv4
+    server.expect_request("/gone").respond_with_data("no", 404)
+    server.expect_request("/old").respond_with_data("", 301, {"Location": "/new"})
+    server.expect_request("/new").respond_with_data("ok")
+    gone, old = server.url_for("/gone"), server.url_for("/old")
+    links = [PlacedLink(f"posts/p{i}.md", 3 + i, 7, gone) for i in range(50)]
+    links += [PlacedLink("posts/a.md", 9, 1, old), PlacedLink("posts/a.md", 2, 5, "mailto:x@y.z"),
+              PlacedLink("posts/a.md", 3, 5, "javascript:void(0)")]  # the offline check's
+    report = external_findings(links, FAST)
+    broken = [f for f in report.findings if f.rule == "external-broken"]
+    assert [(f.path, f.line, f.column) for f in broken] == \
+        sorted((f"posts/p{i}.md", 3 + i, 7) for i in range(50))
+    assert broken[0].severity == "error"
+    assert broken[0].message == "HTTP 404 Not Found"
+    moved = [f for f in report.findings if f.rule == "external-redirect"]
+    assert [(f.path, f.line, f.severity, f.target) for f in moved] == \
+        [("posts/a.md", 9, "warning", old)]
+    assert len(report.findings) == 51
+    assert server.url_for("/new") in moved[0].message
+    assert report.urls == 2
+    assert [r.path for r, _ in server.log].count("/gone") == 2  # HEAD then GET, once in all
+
+
+def test_bot_wall_and_rate_limit_are_warnings(httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/in/me").respond_with_data("denied", 999)
+    httpserver_ipv4.expect_request("/api").respond_with_data("", 429, {"Retry-After": "600"})
+    links = [PlacedLink("a.md", 1, 1, httpserver_ipv4.url_for("/in/me")),
+             PlacedLink("a.md", 2, 1, httpserver_ipv4.url_for("/api"))]
+    report = external_findings(links, FAST)
+    assert [(f.rule, f.severity) for f in report.findings] == [
+        ("external-unknown", "warning"), ("external-rate-limited", "warning")]
+    assert "600 s" in report.findings[1].message
+
+
+def test_localhost_preview_link_is_reported_not_fetched(httpserver_ipv4: HTTPServer) -> None:
+    link = PlacedLink("a.md", 4, 2, "http://localhost:1313/posts/draft/")
+    report = external_findings([link], replace(FAST, allow_private=False))
+    assert [(f.rule, f.severity) for f in report.findings] == [("external-private", "error")]
+    assert "readers cannot reach it" in report.findings[0].message
+    assert report.requests == 0
+
+
+def test_offline_machine_is_one_clear_error_not_a_page_of_broken_links() -> None:
+    from blogcli.errors import UsageError
+
+    links = [PlacedLink("a.md", i, 1, f"https://site{i}.invalid/page") for i in range(1, 4)]
+    with pytest.raises(UsageError, match="offline"):
+        external_findings(links, replace(FAST, allow_private=False))
+    two = external_findings(links[:2], replace(FAST, allow_private=False))
+    assert [f.rule for f in two.findings] == ["external-unreachable"] * 2
+
+
+def test_file_and_javascript_links_are_findings_without_network() -> None:
+    links = [PlacedLink("a.md", 1, 1, "file:///Users/me/pic.png"),
+             PlacedLink("a.md", 2, 1, "javascript:void(0)"),
+             PlacedLink("a.md", 3, 1, "tel:+44123"),
+             PlacedLink("a.md", 4, 1, "../b.md")]
+    assert [(f.rule, f.severity, f.line) for f in scheme_findings(links)] == [
+        ("link-file", "error", 1), ("link-scheme", "warning", 2)]
+
+
+def test_options_come_from_links_table_and_flags() -> None:
+    from blogcli.external import options
+
+    opts = options({"per_host": 2, "allow_private": True}, use_cache=False, check_anchors=True)
+    assert (opts.settings.per_host, opts.settings.allow_private) == (2, True)
+    assert (opts.settings.use_cache, opts.settings.check_anchors) == (False, True)
+
+
+def test_progress_bar_only_on_a_terminal_in_text_mode() -> None:
+    assert not wanted("text", io.StringIO())
+    assert not wanted("json", io.StringIO())
+    with url_progress(False) as callback:
+        assert callback is None
+    with url_progress(True) as callback:
+        assert callback is not None
+        callback(1, 2, 0)
+        callback(2, 2, 1)
+
+
+# ---- `blog check --external` end to end (CliRunner, real files, real server) ----
+
+SITE_TOML = """[site]
+title = "T"
+profile = "plain"
+
+[links]
+allow_private = true
+timeout = 2
+connect_timeout = 1
+retries = 1
+max_retry_after = 1
+"""
+
+
+def _post(title: str, body: str) -> str:
+    return f"---\ntitle: {title}\ndate: 2024-01-02T10:00:00+00:00\n---\n{body}"
+
+
+def make_blog(root: Path, posts: dict[str, str], toml: str = SITE_TOML) -> Path:
+    (root / "posts").mkdir(parents=True)
+    (root / "blog.toml").write_text(toml, encoding="utf-8")
+    for name, body in posts.items():
+        (root / "posts" / name).write_text(_post(name, body), encoding="utf-8")
+    return root
+
+
+def run_check(root: Path, *args: str) -> tuple[int, dict[str, Any]]:
+    result = CliRunner().invoke(app, ["--site", str(root), "check", "--external",
+                                      "--format", "json", *args])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_check_external_reports_every_place_with_line_and_column(
+        tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    server = httpserver_ipv4
+    server.expect_request("/ok").respond_with_data("ok")
+    server.expect_request("/gone").respond_with_data("no", 410)
+    server.expect_request("/old").respond_with_data("", 308, {"Location": "/ok"})
+    gone, old = server.url_for("/gone"), server.url_for("/old")
+    a = f"See [this]({server.url_for('/ok')}) and [that]({gone}).\n"
+    root = make_blog(tmp_path / "blog", {
+        "a.md": a,
+        "b.md": f"Moved: <{old}>\n\n[ref]: {gone}\n\nUse [ref].\n",
+        "c.md": "[laptop](file:///Users/me/x.png) and [mail](mailto:me@example.com)\n",
+    })
+    code, report = run_check(root)
+    found = [(f["path"], f["line"], f["column"], f["rule"], f["severity"])
+             for f in report["findings"]]
+    # Line 5 is the first body line (four lines of front matter); columns are 1-based.
+    assert found == [
+        ("posts/a.md", 5, a.index(gone) + 1, "external-broken", "error"),
+        ("posts/b.md", 5, len("Moved: <") + 1, "external-redirect", "warning"),
+        ("posts/b.md", 7, len("[ref]: ") + 1, "external-broken", "error"),
+        ("posts/c.md", 5, len("[laptop](") + 1, "link-file", "error"),
+    ]
+    assert code == 1
+    assert server.url_for("/ok") in report["findings"][1]["message"]
+    assert [r.path for r, _ in server.log].count("/gone") == 2  # one HEAD + one GET in all
+
+
+def test_second_run_asks_nothing_of_links_that_passed(
+        tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/ok").respond_with_data("ok")
+    root = make_blog(tmp_path / "blog", {"a.md": f"[x]({httpserver_ipv4.url_for('/ok')})\n"})
+    assert run_check(root)[0] == 0
+    httpserver_ipv4.clear_log()
+    assert run_check(root) == (0, run_check(root)[1])
+    assert httpserver_ipv4.log == []
+    assert run_check(root, "--no-cache")[0] == 0
+    assert len(httpserver_ipv4.log) == 1
+
+
+def test_localhost_preview_link_is_an_error_unless_allowed(tmp_path: Path) -> None:
+    root = make_blog(tmp_path / "blog", {"a.md": "[draft](http://localhost:1313/posts/a/)\n"},
+                     toml=SITE_TOML.replace("allow_private = true", "allow_private = false"))
+    code, report = run_check(root)
+    assert code == 1
+    assert [f["rule"] for f in report["findings"]] == ["external-private"]
+
+
+def test_bad_links_table_is_a_usage_error(tmp_path: Path) -> None:
+    root = make_blog(tmp_path / "blog", {"a.md": "text\n"},
+                     toml=SITE_TOML + "per_host = 0\n")
+    result = CliRunner().invoke(app, ["--site", str(root), "check", "--external"])
+    assert result.exit_code == 2
+    assert "per_host" in result.stderr
+
+
+def test_without_external_no_request_is_made(tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    root = make_blog(tmp_path / "blog", {"a.md": f"[x]({httpserver_ipv4.url_for('/nope')})\n"})
+    result = CliRunner().invoke(app, ["--site", str(root), "check", "--format", "json"])
+    assert result.exit_code == 0
+    assert httpserver_ipv4.log == []
+
+
+def test_web_links_of_a_post_with_broken_front_matter_are_still_checked(
+        tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/gone").respond_with_data("", 404)
+    gone = httpserver_ipv4.url_for("/gone")
+    root = make_blog(tmp_path / "blog", {})
+    (root / "posts" / "a.md").write_text(f"---\ntitle: A\n\nSee [this]({gone}).\n",
+                                         encoding="utf-8")  # front matter never closed
+    code, report = run_check(root)
+    assert [(f["rule"], f["line"], f["column"]) for f in report["findings"]] == [
+        ("front-matter-invalid", 1, 1), ("external-broken", 4, len("See [this](") + 1)]
+    assert code == 1
+
+
+def test_check_anchors_flag_checks_fragments_of_web_pages(
+        tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/doc").respond_with_data(
+        '<h2 id="setup">Setup</h2>', content_type="text/html")
+    doc = httpserver_ipv4.url_for("/doc")
+    root = make_blog(tmp_path / "blog", {"a.md": f"[a]({doc}#setup) [b]({doc}#nowhere)\n"})
+    assert run_check(root)[1]["findings"] == []
+    code, report = run_check(root, "--check-anchors")
+    assert [(f["rule"], f["target"]) for f in report["findings"]] == [
+        ("external-anchor", f"{doc}#nowhere")]
+    assert code == 0  # a warning: remote ids can be made by scripts
+
+
+def test_ctrl_c_prints_the_partial_report_and_exits_130(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    from tests.conftest import REPO
+    from tests.webservers import Reply, scripted_server
+
+    asked = threading.Event()
+
+    def route(method: str, path: str) -> Reply:
+        if path == "/slow":
+            asked.set()
+            return Reply(delay=30)  # cut short when the server stops
+        return Reply(status=999)  # final on HEAD: nothing else is queued before /slow
+
+    with scripted_server(route) as srv:
+        root = make_blog(tmp_path / "blog", {
+            "a.md": f"[walled]({srv.url}/walled)\n\n[slow]({srv.url}/slow)\n"},
+            toml=SITE_TOML.replace("timeout = 2", "timeout = 60") + "per_host = 1\n")
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        with subprocess.Popen([sys.executable, "-m", "blogcli", "check", "--external"],
+                              cwd=root, env=env, text=True, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE) as proc:
+            # per_host = 1: /slow is asked only once /walled has its answer.
+            assert asked.wait(timeout=30)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "HTTP 999" in out and "/slow" not in out, err
+    assert "Interrupted: 1 web address checked before Ctrl-C" in err

@@ -1,0 +1,67 @@
+"""Link targets: which are fetched, skipped, internal or findings (blogcli/urls.py)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from blogcli.urls import Kind, classify, normalise, private_host_name
+
+
+@pytest.mark.parametrize(("target", "kind"), [
+    ("https://example.com/a", Kind.EXTERNAL),
+    ("HTTP://Example.com", Kind.EXTERNAL),
+    ("//cdn.example.com/x.js", Kind.EXTERNAL),
+    ("mailto:me@example.com", Kind.SKIP),
+    ("tel:+441234", Kind.SKIP),
+    ("data:image/png;base64,iVBORw0KGgo=", Kind.SKIP),
+    ("zoommtg://zoom.us/join?confno=1", Kind.SKIP),
+    ("../other.md#setup", Kind.INTERNAL),
+    ("/img/a.png", Kind.INTERNAL),
+    ("#top", Kind.INTERNAL),
+    ("file:///home/me/draft.html", Kind.BAD),
+    ("C:\\Users\\me\\pic.png", Kind.BAD),
+    ("javascript:alert(1)", Kind.BAD),
+    ("ftp://ftp.example.com/pub", Kind.BAD),
+    ("https://", Kind.BAD),
+    ("http:///path-only", Kind.BAD),
+    ("http://example.com:99999/", Kind.BAD),
+    ("http://[::1/", Kind.BAD),
+    ("https://exa mple.com/", Kind.BAD),
+])
+def test_classify_says_what_a_target_is(target: str, kind: Kind) -> None:
+    assert classify(target).kind is kind
+
+
+def test_file_links_are_errors_and_javascript_links_warnings() -> None:
+    assert classify("file:///x").severity == "error"
+    assert classify("javascript:void(0)").severity == "warning"
+    assert "javascript:" in classify("javascript:void(0)").message
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("HTTPS://Example.COM:443", "https://example.com/"),
+    ("http://example.com:80/A?b=C#Frag", "http://example.com/A?b=C#Frag"),
+    ("http://example.com:8080/x", "http://example.com:8080/x"),
+    ("//example.com/x", "https://example.com/x"),
+    ("http://[::1]:8000/", "http://[::1]:8000/"),
+])
+def test_normalise_spells_one_url_one_way(url: str, expected: str) -> None:
+    assert normalise(url) == expected
+
+
+@given(st.from_regex(r"https?://[a-z]{1,8}\.(com|org)(:[0-9]{2,4})?(/[a-zA-Z0-9._~-]{0,8}){0,3}"
+                     r"(\?[a-z=&]{0,6})?", fullmatch=True))
+def test_normalise_is_idempotent(url: str) -> None:
+    assert normalise(normalise(url)) == normalise(url)
+
+
+@pytest.mark.parametrize(("host", "private"), [
+    ("localhost", True), ("blog.localhost", True), ("printer.local", True),
+    ("127.0.0.1", True), ("10.1.2.3", True), ("192.168.0.10", True), ("169.254.1.1", True),
+    ("::1", True), ("[::1]", True), ("::ffff:127.0.0.1", True), ("0.0.0.0", True),
+    ("8.8.8.8", False), ("example.com", False), ("2606:4700::1111", False),
+])
+def test_private_host_names(host: str, private: bool) -> None:
+    assert private_host_name(host) is private
