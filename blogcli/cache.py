@@ -176,5 +176,8 @@ class FileCache:
 
 
 def _trusted(entry: list[Any], sig: Signature) -> bool:
-    """Same signature, and the file's last change (ctime) clearly before it was read."""
-    return len(entry) >= 4 and entry[2] == sig and sig[3] < entry[3] - RACY_SLACK_NS
+    """Same signature, and the file's last change (ctime) clearly before it was read.
+
+    A file system that reports no ctime (0) cannot vouch for a file: it is read and hashed.
+    """
+    return len(entry) >= 4 and entry[2] == sig and 0 < sig[3] < entry[3] - RACY_SLACK_NS

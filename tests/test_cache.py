@@ -142,3 +142,11 @@ def test_list_sees_a_same_size_edit_that_kept_the_mtime(tmp_path: Path) -> None:
     post.write_text("---\ntitle: BBB\ndate: 2024-01-01\n---\n\nWords here.\n")
     os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert [r.title for r in collect(site).records] == ["BBB"]
+
+
+def test_a_file_system_without_ctime_never_vouches_for_a_file(tmp_path: Path) -> None:
+    cache = _later(FileCache(tmp_path, "t", 1))
+    no_ctime = [3, 1_600_000_000_000_000_000, 42, 0]
+    cache.put("a.md", b"one", {"n": 1}, no_ctime)
+    assert cache.lookup("a.md", no_ctime) is None
+    assert cache.get("a.md", b"one", no_ctime) == {"n": 1}
