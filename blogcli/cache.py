@@ -150,8 +150,9 @@ class FileCache:
                 self._append()
                 self._dirty = False
                 return
+        # Plain lists and dicts from JSON and the scanners: no cycles to look for.
         payload = json.dumps({"version": self.version, "entries": self._entries},
-                             separators=(",", ":"))
+                             separators=(",", ":"), check_circular=False)
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # No fsync: a cache lost in a crash is rebuilt, and syncing megabytes costs more

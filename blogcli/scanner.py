@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import pickle
 import stat
 import zlib
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,9 +19,7 @@ from blogcli.site import Site
 
 # Below this many files a worker pool costs more to start than it saves.
 POOL_MIN_FILES = 300
-CHUNKS_PER_WORKER = 8
 T = TypeVar("T")
-_JOB: Callable[[int, int], list[Any]] | None = None  # what forked workers of fan_out run
 # A file to scan: its path, and its bytes and signature when already read.
 Item = tuple[str, bytes | None, Signature | None]
 # (content hash, facts, stat signature): what a scan hands back, without the file's bytes.
@@ -47,6 +46,9 @@ def collect_facts(site: Site, rels: list[str],
     todo: list[Item] = []
     root = str(site.root)
     for rel in rels:
+        if rel not in cache:
+            todo.append((rel, None, None))  # read where it is scanned, not here first
+            continue
         try:
             sig = signature(os.stat(os.path.join(root, rel)))
         except OSError:
@@ -54,9 +56,6 @@ def collect_facts(site: Site, rels: list[str],
         cached = cache.lookup(rel, sig) if sig is not None else None
         if cached is not None:
             facts[rel] = cached
-            continue
-        if rel not in cache:
-            todo.append((rel, None, None))  # read where it is scanned, not here first
             continue
         raw, fact, sig = read_file(site, rel)
         cached = cache.get(rel, raw, sig) if raw is not None else None
@@ -125,74 +124,98 @@ def _scan(site: Site, todo: list[Item]) -> list[Scanned]:
     workers = _cores()
     if workers < 2 or len(todo) < POOL_MIN_FILES:
         return scan_items(site, todo)
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     _warm_up()
-    size = -(-len(todo) // (workers * CHUNKS_PER_WORKER))
-    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    # Frozen objects are left alone by the collector, so forked workers share their pages
-    # instead of copying them. They stay frozen: unfrozen, the next full collection would walk
-    # them all again (they are acyclic, so reference counting still frees them).
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(_worker_scan, [site] * len(chunks), chunks)
-            return [item for chunk in results for item in chunk]
-    except (OSError, BrokenProcessPool):
-        return scan_items(site, todo)  # no processes allowed here (a sandbox): one core it is
+    # Every n-th file to each process, this one included: sizes even out over hundreds of
+    # files, and the children inherit the parsers built above instead of building their own.
+    started = Forked([partial(scan_items, site, todo[n::workers]) for n in range(1, workers)])
+    mine = scan_items(site, todo[::workers])
+    parts = started.results()
+    if parts is None:  # no processes allowed here (a sandbox): this one does the rest
+        parts = [scan_items(site, todo[n::workers]) for n in range(1, workers)]
+    out: list[Scanned] = [(None, None, None)] * len(todo)
+    for n, part in enumerate([mine, *parts]):
+        out[n::workers] = part
+    return out
 
 
 def fan_out(job: Callable[[int, int], list[T]], count: int,
             meanwhile: Callable[[], None]) -> list[T]:
     """``job(0, count)`` split between this process and forked workers, which inherit the
     job's data instead of receiving it pickled; ``meanwhile`` runs here first."""
-    global _JOB
-    # Imported here: checking a few files (a publish's pre-flight) never starts a process.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     workers = _cores()
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        meanwhile()
-        return job(0, count)
     # This process also runs ``meanwhile``, so it takes a smaller share than each worker.
-    mine = count // (workers + 1)
-    size = -(-(count - mine) // (workers - 1))
-    _JOB = job
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(workers - 1, multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_run_job, start, min(start + size, count))
-                       for start in range(mine, count, size)]
-            meanwhile()
-            out = job(0, mine)
-            for future in futures:
-                out.extend(future.result())
-            return out
-    except (OSError, BrokenProcessPool):
-        return job(0, count)  # no processes allowed here (a sandbox): one core it is
+    mine = count // (workers + 1) if workers > 1 else count
+    size = -(-(count - mine) // (workers - 1)) if workers > 1 else 1
+    started = Forked([partial(job, a, min(a + size, count)) for a in range(mine, count, size)])
+    meanwhile()
+    out = job(0, mine)
+    parts = started.results()
+    if parts is None:
+        return out + job(mine, count)  # no processes allowed here: this one does the rest
+    for part in parts:
+        out.extend(part)
+    return out
+
+
+def forked(jobs: list[Callable[[], list[Any]]]) -> list[list[Any]] | None:
+    """Run each job in a forked child process; their results in order, or None if any
+    child could not start or failed (the caller then does the work itself)."""
+    return Forked(jobs).results()
+
+
+class Forked:
+    """Jobs running in forked children, which inherit everything they need in memory (no
+    pickling of the input) and send back one pickled result each through a pipe."""
+
+    def __init__(self, jobs: list[Callable[[], list[Any]]]) -> None:
+        self.children: list[tuple[int, int]] = []
+        self.failed = not hasattr(os, "fork")
+        # Frozen objects are left alone by the collector, so children share their pages
+        # instead of copying them. They stay frozen: unfrozen, the next full collection would
+        # walk them all again (they are acyclic, so reference counting still frees them).
+        gc.freeze()
+        for job in [] if self.failed else jobs:
+            try:
+                self.children.append(_start(job))
+            except OSError:
+                self.failed = True  # no processes allowed here (a sandbox)
+                break
+
+    def results(self) -> list[list[Any]] | None:
+        """Wait for every child; their results, or None when one failed."""
+        out: list[list[Any]] = []
+        for pid, fd in self.children:
+            with open(fd, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if status != 0 or not data:
+                self.failed = True
+            elif not self.failed:
+                out.append(pickle.loads(data))
+        return None if self.failed else out
+
+
+def _start(job: Callable[[], list[Any]]) -> tuple[int, int]:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write)
+        return pid, read
+    code = 1
+    try:  # the child: never return into the caller's code, whatever happens
+        os.close(read)
+        gc.disable()  # token trees and findings hold no cycles; the child lives briefly
+        data = pickle.dumps(job(), protocol=pickle.HIGHEST_PROTOCOL)
+        with open(write, "wb") as pipe:
+            pipe.write(data)
+        code = 0
     finally:
-        _JOB = None
-
-
-def _run_job(start: int, stop: int) -> list[Any]:
-    gc.disable()
-    assert _JOB is not None  # set before the fork
-    return _JOB(start, stop)
+        os._exit(code)
 
 
 def _cores() -> int:
     return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                else os.cpu_count() or 1, 8)
-
-
-def _worker_scan(site: Site, items: list[Item]) -> list[Scanned]:
-    """``scan_items`` in a worker, without the cycle collector: token trees hold no cycles,
-    and a worker lives only as long as this one command."""
-    gc.disable()
-    return scan_items(site, items)
 
 
 def _warm_up() -> None:

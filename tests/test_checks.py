@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from blogcli import checks
 from blogcli.checks import RULES, check_site
 from blogcli.errors import UsageError
-from blogcli.scanner import collect_facts, fan_out
+from blogcli.scanner import collect_facts, fan_out, forked
 from blogcli.site import Site, find_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -329,6 +329,11 @@ def test_fan_out_covers_every_item_once_and_runs_meanwhile() -> None:
     assert sorted(fan_out(lambda a, b: list(range(a, b)), 1001, lambda: ran.append(True))) == \
         list(range(1001))
     assert ran == [True]
+
+
+def test_forked_jobs_return_in_order_and_a_failed_one_gives_none() -> None:
+    assert forked([lambda: [1], lambda: ["two"]]) == [[1], ["two"]]
+    assert forked([lambda: [1], lambda: [1 // 0]]) is None  # the caller then does the work
 
 
 def test_warm_run_gives_the_same_findings(tmp_path: Path) -> None:
