@@ -161,6 +161,7 @@ class FileCache:
             self._dirty = False
             self._changed.clear()
             self.journal.unlink(missing_ok=True)
+            self._journal_lines = 0
 
     def _append(self) -> None:
         lines = b"".join(json.dumps([self.version, rel, self._entries[rel]],
