@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blogcli.checkfacts import scan_bytes
+from blogcli.confine import Confined
 from blogcli.errors import UsageError
 from blogcli.permalinks import normalize, page_urls
 from blogcli.post import JEKYLL_NAME, parse_date
 from blogcli.resolve import Pages, Resolver, Target, target_of
 from blogcli.scanner import collect_facts, fan_out, open_cache
-from blogcli.site import MARKDOWN_SUFFIXES, SKIP_DIRS, Site, iter_post_files
+from blogcli.site import MARKDOWN_SUFFIXES, Site, iter_post_files, walk_markdown
 
 if TYPE_CHECKING:  # external.py (and asyncio) load only for --external
     from blogcli.external import ExternalOptions, ExternalReport
@@ -39,6 +40,7 @@ RULES: dict[str, str] = {
     "link-malformed": "error",
     "link-uncertain": "warning",
     "link-empty": "warning",
+    "link-outside": "error",            # leaves the site root (.. or a symlink): never read
     "link-file": "error",               # file: and C:\ links: the author's disk
     "link-scheme": "warning",           # javascript:, vbscript:, ftp:
     # --external (blogcli/external.py)
@@ -140,7 +142,7 @@ def check_site(site: Site, paths: list[Path] | None = None,
     required = required_keys(site)
     posts = iter_post_files(site)
     chosen = [_rel(site, p) for p in posts] if paths is None else \
-        [_rel(site, str(p)) for p in _expand(site, paths)]
+        [_rel(site, str(p)) for p in _expand(site, paths, posts)]
     post_rels = {_rel(site, p) for p in posts}
     cache = open_cache(site)
     facts = collect_facts(site, sorted(post_rels | set(chosen)), cache)
@@ -208,29 +210,43 @@ def _regrade(finding: Finding, severity: str) -> Finding:
                    finding.message, finding.target)
 
 
-def _expand(site: Site, paths: list[Path]) -> list[Path]:
-    """Files named on the command line, folders walked; templates are not posts."""
+def _expand(site: Site, paths: list[Path], posts: list[str]) -> list[Path]:
+    """Files named on the command line, folders walked, by the rules of the whole-site check.
+
+    Inside a posts folder a path counts only if it is one of ``posts`` (so bundle resources and
+    ``_index.md`` are skipped as ``blog check`` skips them); elsewhere folders are walked by
+    the same walker. Templates are not posts. Nothing resolving outside the site is read.
+    """
     out: list[Path] = []
+    known = set(posts)
+    confined = Confined(str(site.root))
     for given in paths:
         path = Path(os.path.abspath(given))
-        if not path.exists() and not path.is_symlink():
-            raise UsageError(f"{given}: no such file or folder")
         if not path.is_relative_to(site.root):  # the site root is resolved; so resolve this
             path = path.parent.resolve() / path.name
+        if path.is_relative_to(site.root) and not confined.inside(str(path)):
+            raise UsageError(f"{given} is outside the site {site.root}")  # not even stat-ed
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"{given}: no such file or folder")
         if not path.is_relative_to(site.root):
             raise UsageError(f"{given} is outside the site {site.root}")
-        if path.is_dir():
-            out.extend(_walk(path))
-        elif path.name.endswith(MARKDOWN_SUFFIXES) and not _is_template(site, path):
-            out.append(path)
+        out.extend(_chosen(site, path.resolve() if path.is_dir() else path, posts, known))
     return sorted(set(out))
 
 
-def _walk(folder: Path) -> list[Path]:
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
-        found.extend(Path(dirpath) / n for n in filenames if n.endswith(MARKDOWN_SUFFIXES))
+def _chosen(site: Site, path: Path, posts: list[str], known: set[str]) -> list[Path]:
+    in_posts = any(folder is not None and path.is_relative_to(folder)
+                   for folder in (site.posts_dir, site.drafts_dir))
+    if not path.is_dir():
+        if in_posts:  # a symlink loop named on purpose is still reported as unreadable
+            return [path] if str(path) in known or path.is_symlink() else []
+        named = path.name.endswith(MARKDOWN_SUFFIXES) and not _is_template(site, path)
+        return [path] if named else []
+    # Posts are absolute path strings (Path objects cost time by the thousand).
+    folder = str(path).rstrip("/") + "/"
+    found = [Path(p) for p in posts if p.startswith(folder) or p == str(path)]
+    if not in_posts:
+        found += [p for p in walk_markdown(path, site.root) if not _is_template(site, p)]
     return found
 
 

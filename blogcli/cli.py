@@ -174,7 +174,11 @@ def _color_wanted() -> bool:
 
 
 def _repo_prefix(root: Path) -> str:
-    """The site's folder relative to here (the repository root in CI), for annotations."""
+    """The site's folder inside its git repository, for annotations (GitHub reads paths from
+    the repository root, wherever the command ran); outside git, relative to here."""
+    top = next((d for d in (root, *root.parents) if (d / ".git").exists()), None)
+    if top is not None:  # .git is a folder, or a file in worktrees and submodules
+        return "" if top == root else root.relative_to(top).as_posix() + "/"
     here = Path.cwd().resolve()
     if root == here or not root.is_relative_to(here):
         return ""
@@ -246,7 +250,8 @@ class PublishFormat(enum.StrEnum):
 
 
 def _publish_command(ctx: typer.Context, posts: list[str], *, unpublish: bool, dry_run: bool,
-                     push: bool, message: str | None, output: PublishFormat) -> None:
+                     push: bool, message: str | None, output: PublishFormat,
+                     include_unpushed: bool = False) -> None:
     """Shared body of `publish` and `unpublish`: choose, run, render."""
     from blogcli.publish import publish
 
@@ -255,7 +260,7 @@ def _publish_command(ctx: typer.Context, posts: list[str], *, unpublish: bool, d
         posts = _choose_drafts(site)
     with _PushProgress(output == "text") as progress:
         outcome = publish(site, posts, unpublish=unpublish, dry_run=dry_run, push=push,
-                          message=message, progress=progress)
+                          message=message, progress=progress, include_unpushed=include_unpushed)
     _render_outcome(outcome, output)
 
 
@@ -324,8 +329,8 @@ def _render_outcome(outcome: Any, output: PublishFormat) -> None:
         return
     verb = "Unpublished" if outcome.action == "unpublish" else "Published"
     if outcome.nothing_to_do:
-        typer.echo(f"Nothing to do: {', '.join(outcome.posts)} already {verb.lower()}"
-                   " and pushed")
+        pushed = " (--no-push: the remote was not checked)" if outcome.no_push else " and pushed"
+        typer.echo(f"Nothing to do: {', '.join(outcome.posts)} already {verb.lower()}{pushed}")
         return
     if outcome.committed:
         typer.echo(f"{verb} {', '.join(outcome.posts)} in {outcome.commit[:12]} "
@@ -351,6 +356,10 @@ def publish(
         help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
     output: Annotated[PublishFormat, typer.Option(
         "--format", help="text, or json (commit, pushed ref, files).")] = PublishFormat.text,
+    include_unpushed: Annotated[bool, typer.Option(
+        "--include-unpushed",
+        help="Also push earlier local commits that are not this publish (else: refused).")]
+    = False,
 ) -> None:
     """Make drafts live: check, edit only the draft flag and date, commit only them, push.
 
@@ -361,7 +370,7 @@ def publish(
     Example: blog publish thoughts-on-jepa
     """
     _publish_command(ctx, posts or [], unpublish=False, dry_run=dry_run, push=push,
-                     message=message, output=output)
+                     message=message, output=output, include_unpushed=include_unpushed)
 
 
 @app.command()
@@ -378,13 +387,17 @@ def unpublish(
         help="Commit message template ({title}, {slug}, {path}, {count}).")] = None,
     output: Annotated[PublishFormat, typer.Option(
         "--format", help="text, or json (commit, pushed ref, files).")] = PublishFormat.text,
+    include_unpushed: Annotated[bool, typer.Option(
+        "--include-unpushed",
+        help="Also push earlier local commits that are not this publish (else: refused).")]
+    = False,
 ) -> None:
     """Make posts drafts again (the reverse of publish), commit only them and push.
 
     Example: blog unpublish thoughts-on-jepa
     """
     _publish_command(ctx, posts, unpublish=True, dry_run=dry_run, push=push, message=message,
-                     output=output)
+                     output=output, include_unpushed=include_unpushed)
 
 
 def main() -> None:

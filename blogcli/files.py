@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -42,3 +43,15 @@ def is_within(path: Path, root: Path) -> bool:
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return False
     return True
+
+
+def read_regular(path: Path) -> bytes:
+    """Read a regular file; OSError (ENODEV-like) for a FIFO, device or folder, never a hang.
+
+    O_NONBLOCK: a FIFO named *.md would otherwise block until something writes to it.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, "not a regular file")
+        return handle.read()

@@ -65,10 +65,6 @@ class FrontMatterEdit:
                 return index, found
         return None
 
-    def has(self, key: str) -> bool:
-        """True when ``key`` is a top-level key of the front matter."""
-        return key in self.meta
-
     def set_bool(self, key: str, value: bool) -> bool:
         """Flip a boolean ``key`` to ``value`` in its own spelling; False when nothing to do."""
         if self.meta.get(key) is not (not value):

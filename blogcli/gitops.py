@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from blogcli.errors import GitError, redact
+from blogcli.errors import GitError, UsageError, redact
 from blogcli.gittext import describe_remote_failure, no_prompt_env, remote_lines, tail
 
 # Operations that leave the work tree half-way; committing on top of them mixes work.
@@ -145,24 +145,28 @@ class GitRepo:
 
     def check_identity(self) -> None:
         """An author and committer must be configured; git's guess from the host name is not."""
-        env = os.environ
-        name = env.get("GIT_AUTHOR_NAME") or self.config.get("user.name")
-        email = env.get("GIT_AUTHOR_EMAIL") or env.get("EMAIL") or self.config.get("user.email")
-        if not name or not email:
-            raise GitError("git does not know who you are (user.name and user.email are not "
-                           'set): run `git config --global user.name "Your Name"` and '
-                           '`git config --global user.email you@example.com`, then publish again')
+        # Ask git itself, as the commit will (config, GIT_AUTHOR_*/GIT_COMMITTER_*, EMAIL).
+        for who in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
+            if self.run("-c", "user.useConfigOnly=true", "var", who, check=False).returncode:
+                role = who.split("_")[1].lower()
+                raise GitError(f"git does not know who you are (no {role} name and email): "
+                               'run `git config --global user.name "Your Name"` and '
+                               "`git config --global user.email you@example.com`, then "
+                               "publish again")
 
     def target(self, branch: str, settings: dict[str, Any]) -> Target:
         """The remote and branch: blog.toml [publish], else the upstream, else origin."""
         upstream = self.config.get(f"branch.{branch}.remote")
         merge = self.config.get(f"branch.{branch}.merge", "").removeprefix("refs/heads/")
-        remote = str(settings.get("remote") or upstream or "origin")
-        wanted = settings.get("branch")
+        remote = _name(settings, "remote") or upstream or "origin"
+        wanted = _name(settings, "branch")
         if wanted and wanted != branch:
             raise GitError(f"blog.toml [publish] branch is {wanted!r} but {branch!r} is checked "
                            f"out: run `git switch {wanted}`, then publish again")
         remote_branch = merge if merge and upstream == remote else branch
+        if remote.startswith("-") or remote_branch.startswith("-"):  # git would take an option
+            raise UsageError(f"the remote {remote!r} or branch {remote_branch!r} starts with "
+                             "'-'; rename it (`git remote rename`, `git branch -m`)")
         url = self.config.get(f"remote.{remote}.url")
         if url is None:
             raise GitError(f"there is no git remote named {remote!r}: add one with "
@@ -175,8 +179,8 @@ class GitRepo:
         # remaining git calls together, so it loads in the background while they run.
         self._loader.start()
         tracking = f"refs/remotes/{target.remote}/{target.remote_branch}"
-        done = self.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", target.remote,
-                        f"+{target.ref}:{tracking}", check=False)
+        done = self.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--",
+                        target.remote, f"+{target.ref}:{tracking}", check=False)
         if done.returncode != 0:
             if "couldn't find remote ref" in done.stderr:
                 return 1, 0  # the remote has no such branch yet: the first push makes it
@@ -217,9 +221,22 @@ class GitRepo:
                  "--message", message, "--", *[c for c in changed if c])
         return self.head()
 
+    def unpushed(self, target: Target) -> list[tuple[str, list[str]]]:
+        """The commits the push would send: ("sha subject", files each touches), newest first."""
+        tracking = f"refs/remotes/{target.remote}/{target.remote_branch}"
+        done = self.run("log", "-z", "--format=%x01%h %s", "--name-only", "-M",
+                        f"{tracking}..HEAD", "--", check=False)
+        commits: list[tuple[str, list[str]]] = []
+        for entry in done.stdout.split("\0") if done.returncode == 0 else []:
+            if entry.startswith("\x01"):
+                commits.append((redact(entry[1:]), []))  # a subject may hold a token
+            elif entry and commits:
+                commits[-1][1].append(entry.removeprefix("\n"))
+        return commits
+
     def is_changed(self, path: str) -> bool:
-        """True when ``path`` differs from HEAD in the index or the work tree."""
-        done = self.run("status", "--porcelain=v1", "--untracked-files=no", "--", path)
+        """True when ``path`` differs from HEAD in the index or the work tree, or is untracked."""
+        done = self.run("status", "--porcelain=v1", "--untracked-files=all", "--", path)
         return bool(done.stdout.strip())
 
     def head(self) -> str:
@@ -283,6 +300,17 @@ class GitRepo:
                     callback(stage, cur_count, max_count)
 
         return Watcher()
+
+
+def _name(settings: dict[str, Any], key: str) -> str | None:
+    """A remote or branch name from blog.toml [publish], checked: it is passed to git."""
+    value = settings.get(key)
+    if value is not None and not isinstance(value, str):
+        raise UsageError(f"blog.toml: [publish] {key} = {value!r} must be a name in quotes")
+    if value and (value.startswith("-") or not value.isprintable() or " " in value):
+        raise UsageError(f"blog.toml: [publish] {key} = {value!r} is not a valid git {key} "
+                         "name (it must not start with '-' or hold spaces)")
+    return value or None
 
 
 class _Loader(threading.Thread):

@@ -13,8 +13,11 @@ if TYPE_CHECKING:
 
 
 def no_prompt_env(ssh_command: str | None) -> dict[str, str]:
-    """Environment that makes git fail instead of asking for a password on a terminal."""
+    """Environment for every git call publish makes: git fails instead of asking for a
+    password on a terminal, and paths are file names, never patterns."""
     env = {
+        # A post named `a*.md` must not commit every file matching the pattern.
+        "GIT_LITERAL_PATHSPECS": "1",
         "GIT_TERMINAL_PROMPT": "0",
         "GCM_INTERACTIVE": "never",
         # An empty GIT_ASKPASS stops git from falling back to SSH_ASKPASS or core.askPass.

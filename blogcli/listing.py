@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from blogcli import __version__
 from blogcli.errors import ContentError, UsageError
 from blogcli.post import PostError, parse_date, parse_post
-from blogcli.site import Site, iter_post_files, iter_post_paths
+from blogcli.site import Site, engine_author, find_post_path, iter_post_files
 
 if TYPE_CHECKING:
     from blogcli.cache import FileCache
@@ -27,7 +27,7 @@ from blogcli.text import TextOptions, analyse
 CACHE_VERSION = 2
 # A post as read: relative path, bytes (None when the cache vouches for it), stat signature,
 # and the cached value when there is one.
-Read = tuple[str, bytes | None, list[int], dict[str, Any] | None]
+Read = tuple[str, bytes | None, list[int] | None, dict[str, Any] | None]
 PARALLEL_FROM = 200   # below this many uncached posts, starting workers costs more than it saves
 STATUSES = ("draft", "scheduled", "published", "expired")
 # Hugo's front-matter aliases: a post goes up at publishDate (else date), down at expiryDate.
@@ -110,8 +110,12 @@ def _read_all(site: Site, paths: Sequence[Path | str],
               cache: FileCache) -> tuple[list[Read], list[str]]:
     """(relative path, bytes, stat signature, cached value) of each post, and messages for
     those that cannot be read; a post the cache knows unchanged by its signature is not read
-    (its bytes are None)."""
+    (its bytes are None).
+
+    Read as ``blog check`` reads: a FIFO or device named *.md is reported, never waited on.
+    """
     from blogcli.cache import signature
+    from blogcli.scanner import read_file
 
     files: list[Read] = []
     problems: list[str] = []
@@ -122,15 +126,17 @@ def _read_all(site: Site, paths: Sequence[Path | str],
         rel = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) \
             else site.rel(Path(path))
         try:
-            sig = signature(os.stat(path))
-            known = cache.lookup(rel, sig)
-            if known is not None:
-                files.append((rel, None, sig, known))
-                continue
-            with open(path, "rb") as f:
-                files.append((rel, f.read(), signature(os.fstat(f.fileno())), None))
-        except OSError as err:
-            problems.append(f"{rel}: cannot read it ({err.strerror})")
+            known = cache.lookup(rel, signature(os.stat(path)))
+        except OSError:
+            known = None  # read_file below says what is wrong with it
+        if known is not None:
+            files.append((rel, None, None, known))
+            continue
+        data, fact, sig = read_file(site, rel)
+        if data is not None:
+            files.append((rel, data, sig, None))
+        elif fact is not None:
+            problems.append(f"{rel}: {fact['error'][2]}")
     return files, problems
 
 
@@ -197,12 +203,8 @@ def _date_or_none(value: Any) -> datetime | date | None:
 
 
 def _author(meta: dict[str, Any]) -> str:
-    value = meta.get("author") or meta.get("authors")
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return str(value.get("name", ""))
-    return "" if value is None else str(value)
+    # The site's own rule (a name, a list of names or a {name: ...} table) read on the post.
+    return engine_author({"author": meta.get("author") or meta.get("authors")})
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -220,7 +222,17 @@ def when(value: str | None) -> datetime | None:
         return None
     if not isinstance(parsed, datetime):
         parsed = datetime(parsed.year, parsed.month, parsed.day)
-    return parsed if parsed.tzinfo is not None else parsed.astimezone()
+    return parsed if parsed.tzinfo is not None else _local(parsed)
+
+
+def _local(moment: datetime) -> datetime:
+    """A zoneless moment in local time, as the engines read it."""
+    try:
+        return moment.astimezone()
+    except (OverflowError, ValueError, OSError):
+        # 0001-01-01 west of UTC or 9999-12-31 east of it is outside datetime's range in UTC;
+        # that far out the zone changes nothing a reader sees, so keep the day as written.
+        return moment.replace(tzinfo=UTC)
 
 
 def status_of(value: dict[str, Any], now: datetime) -> str:
@@ -251,27 +263,13 @@ def sort_newest_first(records: list[PostRecord]) -> list[PostRecord]:
 def find_post(site: Site, wanted: str, cwd: Path | None = None) -> PostRecord:
     """The post named by a path (from here or from the site root) or by its slug.
 
-    A path is read on its own; a slug needs the whole listing (cached, so cheap when warm).
+    Found as every command finds a post (``site.find_post_path``), then read on its own, so a
+    post that does not parse is reported with its file and line however it was named.
     """
-    posts = set(iter_post_paths(site))
-    candidates = [Path(wanted), (cwd or Path.cwd()) / wanted, site.root / wanted]
-    named = [p.resolve() for p in candidates if p.is_file() and p.resolve() in posts]
-    listing = collect(site, only=named[:1]) if named else collect(site)
-    if named and listing.problems:
+    path = find_post_path(site, wanted, cwd)
+    listing = collect(site, only=[path])
+    if listing.problems:
         raise ContentError(listing.problems[0])
-    return find_record(listing, site, wanted, cwd)
-
-
-def find_record(listing: Listing, site: Site, wanted: str, cwd: Path | None = None) -> PostRecord:
-    """The record in ``listing`` named by a path or a slug."""
-    candidates = [Path(wanted), (cwd or Path.cwd()) / wanted, site.root / wanted]
-    rels = {site.rel(p.resolve()) for p in candidates if p.exists()}
-    found = [r for r in listing.records if r.path in rels]
-    if not found:
-        found = [r for r in listing.records if r.slug == wanted]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        paths = ", ".join(r.path for r in found)
-        raise UsageError(f"{wanted!r} names more than one post ({paths}); give the path")
-    raise UsageError(f"no post {wanted!r}: give its path or slug (see `blog list`)")
+    if not listing.records:
+        raise UsageError(f"{site.rel(path)} vanished while it was being read")
+    return listing.records[0]

@@ -14,6 +14,8 @@ from blogcli.errors import ContentError, UsageError
 from blogcli.listing import Listing, PostRecord, when
 
 if TYPE_CHECKING:
+    import jinja2
+
     from blogcli.site import Site
 
 WIDTH = 100
@@ -120,26 +122,47 @@ def show_text(record: PostRecord) -> str:
 
 
 def index_markdown(site: Site, listing: Listing) -> str:
-    """The front page as Markdown, from the site's ``scaffolds/index.md`` or the built-in one."""
-    import jinja2
+    """The front page as Markdown, from the site's ``scaffolds/index.md`` or the built-in one.
 
-    from blogcli.scaffold import _template_line, builtin_scaffold_dir
+    Every way the template can fail is a ContentError naming the file (and line when known).
+    """
+    from blogcli.post import decode
+    from blogcli.scaffold import builtin_scaffold_dir, template_environment
 
     own = site.root / "scaffolds" / "index.md"
     path = own if own.is_file() else builtin_scaffold_dir() / "index.md"
-    posts = [_index_entry(site, r) for r in listing.records if r.status == "published"]
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             autoescape=False)
-    env.filters["escape_md"] = escape_markdown
+    origin = site.rel(own) if path == own else "the built-in scaffolds/index.md"
     try:
-        template = env.from_string(path.read_text(encoding="utf-8"))
-        return template.render(site={"title": site.title, "author": site.author,
-                                     "profile": site.profile}, posts=posts)
+        source, _ = decode(path.read_bytes(), origin)
+    except OSError as err:
+        raise UsageError(f"{origin}: cannot read it ({err.strerror})") from None
+    # Sandboxed: a cloned site's scaffold must not reach Python internals (os.popen and co).
+    env = template_environment()
+    env.filters["escape_md"] = escape_markdown
+    posts = [_index_entry(site, r) for r in listing.records if r.status == "published"]
+    return _render(env, source, origin, {
+        "site": {"title": site.title, "author": site.author, "profile": site.profile},
+        "posts": posts})
+
+
+def _render(env: jinja2.Environment, source: str, origin: str, values: dict[str, Any]) -> str:
+    import jinja2
+
+    from blogcli.scaffold import _template_line
+
+    try:
+        return env.from_string(source).render(values)
+    except jinja2.exceptions.SecurityError as err:
+        raise ContentError(f"{origin}:{_template_line(err)}: the template tried something "
+                           f"unsafe: {err}") from None
     except jinja2.TemplateError as err:
         line = getattr(err, "lineno", None) or _template_line(err)
-        raise ContentError(f"{site.rel(path)}:{line}: {err.message or err}") from None
-    except OSError as err:
-        raise UsageError(f"{path}: cannot read it ({err.strerror})") from None
+        raise ContentError(f"{origin}:{line}: {err.message or err}") from None
+    except Exception as err:
+        # The template is the site's own code: whatever its expressions raise (TypeError from
+        # `posts + 1`, ZeroDivisionError, RecursionError...) is its author's mistake to report.
+        raise ContentError(f"{origin}:{_template_line(err)}: the template failed: "
+                           f"{type(err).__name__}: {err}") from None
 
 
 def escape_markdown(text: str) -> str:
@@ -148,7 +171,10 @@ def escape_markdown(text: str) -> str:
 
 
 def _index_entry(site: Site, record: PostRecord) -> dict[str, Any]:
-    link = Path(record.path).as_posix()
+    from urllib.parse import quote
+
+    # Percent-encoded: a space or parenthesis in a file name would end a Markdown link early.
+    link = quote(Path(record.path).as_posix(), safe="/")
     return {**record.to_json(), "link": link, "display_date": display_date(record.date),
             "byline": byline(record), "summary_text": summary_text(record)}
 
@@ -161,13 +187,15 @@ class Stats:
     minutes: list[tuple[str, int]]
     tags: list[tuple[str, int]]
     drafts: list[PostRecord]
+    scheduled: list[PostRecord]
     total: int
     words: int
 
 
 def stats(listing: Listing, top: int = 10) -> Stats:
-    """Posts per month, reading-time spread, most used tags and drafts waiting."""
-    published = [r for r in listing.records if r.status != "draft"]
+    """Published posts per month, reading-time spread, most used tags; drafts and scheduled."""
+    # What readers see: scheduled posts are not up yet and expired ones are down again.
+    published = [r for r in listing.records if r.status == "published"]
     months = Counter((r.date or "")[:7] for r in published if r.date)
     spread = Counter(next(label for limit, label in MINUTE_BUCKETS if r.reading_time <= limit)
                      for r in published)
@@ -177,6 +205,7 @@ def stats(listing: Listing, top: int = 10) -> Stats:
         minutes=[(label, spread[label]) for _, label in MINUTE_BUCKETS],
         tags=sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:top],
         drafts=[r for r in listing.records if r.status == "draft"],
+        scheduled=[r for r in listing.records if r.status == "scheduled"],
         total=len(published), words=sum(r.words for r in published),
     )
 
@@ -197,13 +226,16 @@ def stats_text(s: Stats) -> str:
     lines += ["", "Most used tags"] + (_bars(s.tags) or ["  (no tags)"])
     lines += ["", f"Drafts waiting: {len(s.drafts)}"]
     lines += [f"  {d.path}  {d.title}" for d in s.drafts]
+    if s.scheduled:
+        lines += ["", f"Scheduled: {len(s.scheduled)}"]
+        lines += [f"  {(d.date or '')[:10]}  {d.path}  {d.title}" for d in s.scheduled]
     return "\n".join(lines) + "\n"
 
 
 def stats_json(s: Stats) -> dict[str, Any]:
     return {"posts": s.total, "words": s.words, "per_month": dict(s.per_month),
             "reading_time": dict(s.minutes), "tags": dict(s.tags),
-            "drafts": [d.path for d in s.drafts]}
+            "drafts": [d.path for d in s.drafts], "scheduled": [d.path for d in s.scheduled]}
 
 
 def write_index(site: Site, listing: Listing, to_file: bool = True) -> tuple[str, str | None]:
@@ -219,5 +251,10 @@ def write_index(site: Site, listing: Listing, to_file: bool = True) -> tuple[str
     if site.profile != "plain":
         raise UsageError(f"a {site.profile} site builds its own front page; "
                          "use `blog index --stdout` to print this one")
-    atomic_write(site.root / "index.md", text.encode("utf-8"))
+    target = site.root / "index.md"
+    try:
+        atomic_write(target, text.encode("utf-8"))
+    except OSError as err:
+        reason = "it is a folder" if target.is_dir() else err.strerror or type(err).__name__
+        raise UsageError(f"index.md: cannot write the front page ({reason})") from None
     return text, "index.md"

@@ -92,10 +92,13 @@ class Post:
 def load_post(path: Path, site: Site) -> Post:
     """Read and split one post; unreadable files raise PostError with the line to look at."""
     rel = site.rel(path)
+    from blogcli.files import read_regular
+
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as err:
-        raise PostError(rel, 1, f"cannot read it ({err.strerror})") from None
+        raise PostError(rel, 1, f"cannot read it ({err.strerror or 'not a regular file'})") \
+            from None
     return parse_post(raw, path, rel, site)
 
 

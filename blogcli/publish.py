@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from blogcli.errors import BlogError, ContentError, GitError, UsageError
 from blogcli.files import atomic_write
-from blogcli.post import Post, parse_date
+from blogcli.post import Post, load_post
 from blogcli.publish_plan import (
     Edit,
     apply_edits,
@@ -23,12 +23,14 @@ from blogcli.publish_plan import (
     plan_publish,
     plan_unpublish,
     select_posts,
+    undo_edits,
 )
-from blogcli.site import Site
+from blogcli.site import Site, iter_post_paths
 
 if TYPE_CHECKING:
     from blogcli.gitops import GitRepo, Progress, Target
 
+DUPLICATE_RULES = ("duplicate-slug", "duplicate-output")
 DEFAULT_MESSAGES = {"publish": "Publish: {title}", "unpublish": "Unpublish: {title}"}
 __all__ = ["Outcome", "list_drafts", "publish", "select_posts"]
 
@@ -51,6 +53,8 @@ class Outcome:
     steps: list[str] = field(default_factory=list)
     dry_run: bool = False
     nothing_to_do: bool = False
+    no_push: bool = False  # --no-push: the remote was not looked at
+    unpushed: list[str] = field(default_factory=list)  # earlier local commits the push sends
     notes: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -60,51 +64,74 @@ class Outcome:
                 "message": self.message, "pushed": self.pushed, "ref": self.ref,
                 "remote": self.remote_url,
                 "remote_lines": self.remote_lines, "steps": self.steps, "diffs": self.diffs,
-                "notes": self.notes}
+                "unpushed": self.unpushed, "notes": self.notes}
 
 
 def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: bool = False,
             push: bool = True, message: str | None = None, cwd: Path | None = None,
-            progress: Progress | None = None) -> Outcome:
-    """Publish (or unpublish) the named posts: pre-flight, edit, commit only them, push."""
+            progress: Progress | None = None, include_unpushed: bool = False) -> Outcome:
+    """Publish (or unpublish) the named posts: pre-flight, edit, commit only them, push.
+
+    ``include_unpushed`` lets the push send earlier local commits that are not this publish;
+    without it they are a refusal, so nothing the user kept local is published by surprise.
+    """
     action = "unpublish" if unpublish else "publish"
     posts = select_posts(site, names, cwd or Path.cwd())
     settings = site.section("publish")
+    key = "unpublish_message" if unpublish else "message"
+    source = "--message" if message else f"blog.toml [publish] {key}"
+    template = message or settings.get(key) or DEFAULT_MESSAGES[action]
+    if not isinstance(template, str):
+        raise UsageError(f"blog.toml: [publish] {key} = {template!r} must be a string like "
+                         f"{DEFAULT_MESSAGES[action]!r}")
     now = datetime.now().astimezone().replace(microsecond=0)
     edits = [e for p in posts if (e := plan_unpublish(site, p) if unpublish
                                   else plan_publish(site, p, now, _set_date(settings)))]
     # A copy an interrupted move left behind duplicates its draft; it is ours, not a conflict.
-    own = {site.rel(e.dest) for e in edits if e.moves and e.dest.exists()}
+    own = {e.post.rel: site.rel(e.dest) for e in edits if e.moves and e.dest.exists()}
     preflight_posts(site, posts, strict=not unpublish, own_copies=own)
-    template = message or settings.get("unpublish_message" if unpublish else "message")
-    outcome = Outcome(action, [p.rel for p in posts], dry_run=dry_run,
-                      message=commit_message(template or DEFAULT_MESSAGES[action], posts))
-    # After a move the old path is gone: the command to run again names where posts are now.
+    # After a move the old path is gone: messages and the command to run again name where
+    # the posts are now.
     moved = {e.post.path: site.rel(e.dest) for e in edits}
+    outcome = Outcome(action, [moved.get(p.path, p.rel) for p in posts], dry_run=dry_run,
+                      message=commit_message(template, posts, source))
     again = " ".join(["blog", action, *[moved.get(p.path, p.rel) for p in posts]])
     repo = _open_repo(site, settings)
     try:
         return _run(site, repo, posts, edits, outcome, push=push, progress=progress,
-                    again=again)
+                    again=again, include_unpushed=include_unpushed)
     finally:
         repo.close()
 
 
 def _run(site: Site, repo: GitRepo, posts: list[Post], edits: list[Edit], outcome: Outcome,
-         *, push: bool, progress: Progress | None, again: str) -> Outcome:
+         *, push: bool, progress: Progress | None, again: str,
+         include_unpushed: bool) -> Outcome:
     branch = repo.check_state()
     repo.check_identity()
     target = repo.target(branch, site.section("publish")) if push else None
+    outcome.no_push = target is None
     paths = outcome.files = owned_paths(site, repo, posts, edits)
     if outcome.dry_run:
-        return _dry_run(outcome, edits, paths, target, site)
+        if target is not None:
+            outcome.unpushed = _unrelated(repo, target, paths, site)
+        return _dry_run(outcome, edits, paths, target, site, include_unpushed)
     ahead = _fetch(repo, target) if target is not None else 0
+    if target is not None:
+        outcome.unpushed = _unrelated(repo, target, paths, site)
+        if outcome.unpushed and not include_unpushed:
+            raise GitError(_unpushed_refusal(target, outcome.unpushed, again))
+    existed = {e.dest for e in edits if e.moves and e.dest.exists()}
     apply_edits(edits)
     try:
         index = refresh_plain_index(site, repo)
-    except BlogError as err:  # the post is edited already: report, do not stop half-way
-        index = None
-        outcome.notes.append(f"index.md was not regenerated: {err}")
+    except Exception as err:
+        # The site's own template runs here: any failure of it must not leave the post edited
+        # but uncommitted, so the post is put back and the error is reported.
+        undo_edits(edits, existed)
+        why = str(err) if isinstance(err, BlogError) else f"{type(err).__name__}: {err}"
+        raise ContentError(f"index.md could not be regenerated ({why}); nothing was changed. "
+                           "Fix scaffolds/index.md, then publish again") from None
     if index is not None:
         paths.append(repo.rel(index))
     try:
@@ -133,6 +160,25 @@ def _open_repo(site: Site, settings: dict[str, Any]) -> GitRepo:
         raise UsageError(f"blog.toml: [publish] timeout = {timeout!r} must be a number of "
                          "seconds above 0")
     return GitRepo(site.root, timeout=float(timeout))
+
+
+def _unrelated(repo: GitRepo, target: Target, paths: list[str], site: Site) -> list[str]:
+    """Local commits the push would send that touch more than these posts' own files (a
+    commit of only them is an earlier run of this publish whose push failed)."""
+    own = [*paths, *([repo.rel(site.root / "index.md")] if site.profile == "plain" else [])]
+    return [commit for commit, files in repo.unpushed(target)
+            if not files or not all(any(f == p or f.startswith(p.rstrip("/") + "/")
+                                        for p in own) for f in files)]
+
+
+def _unpushed_refusal(target: Target, commits: list[str], again: str) -> str:
+    where = f"{target.remote}/{target.remote_branch}"
+    count = f"{len(commits)} commit{'s' if len(commits) != 1 else ''}"
+    listed = "\n".join(f"  {c}" for c in commits)
+    return (f"{target.branch} has {count} not on {where} that the push would publish too:\n"
+            f"{listed}\nNothing was changed. Push them first (`git push {target.remote} "
+            f"{target.branch}:{target.remote_branch}`), or run `{again} --include-unpushed` "
+            "to publish them with the post")
 
 
 def _fetch(repo: GitRepo, target: Target) -> int:
@@ -167,87 +213,93 @@ def _push(repo: GitRepo, target: Target, outcome: Outcome, progress: Progress | 
 
 
 def preflight_posts(site: Site, posts: list[Post], strict: bool = True,
-                    own_copies: set[str] | None = None) -> None:
+                    own_copies: dict[str, str] | None = None) -> None:
     """Refuse posts with check errors (exit 1) before anything is touched.
 
-    Runs `blog check`'s rules (``blogcli.checks.check_site``) on the selected posts when that
-    module is present, else a minimal check: a title and a readable date. Unpublishing skips
-    it: taking a broken post down must always be possible.
+    Runs `blog check`'s rules on the selected posts. ``own_copies`` maps a draft to the copy
+    an interrupted move left (not a duplicate of it). Unpublishing skips the check: taking a
+    broken post down must always be possible.
     """
     if not strict:
         return
-    try:
-        from blogcli.checks import check_site  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        problems = _minimal_check(posts)
-    else:
-        result = check_site(site, [p.path for p in posts])
-        problems = [f"{f.path}:{f.line}:{f.column}: {f.message} [{f.rule}]"
-                    for f in result.findings
-                    if f.severity == "error" and not _own_duplicate(f, own_copies or set())]
+    from blogcli.checks import check_site
+
+    result = check_site(site, [p.path for p in posts])
+    own = own_copies or {}
+    problems = [f"{f.path}:{f.line}:{f.column}: {f.message} [{f.rule}]"
+                for f in result.findings
+                if f.severity == "error" and not (f.rule in DUPLICATE_RULES and f.path in own
+                                                  and _only_own_copy(site, f.path, own[f.path]))]
     if problems:
         raise ContentError("the check found errors; fix them and publish again:\n"
                            + "\n".join(problems))
 
 
-def _own_duplicate(finding: Any, own: set[str]) -> bool:
-    if finding.rule not in ("duplicate-slug", "duplicate-output") or not own:
-        return False
-    others = str(finding.message).rpartition(" like ")[2].split(", ")
-    return all(other in own for other in others)
+def _only_own_copy(site: Site, rel: str, copy: str) -> bool:
+    """True when no post but ``copy`` shares ``rel``'s address (rare: only after an
+    interrupted move, so reading every post here is affordable)."""
+    from blogcli.permalinks import normalize, page_urls
 
+    def address(post: Post) -> str:
+        return normalize(page_urls(site, post.rel, post.meta, post.slug)[0])
 
-def _minimal_check(posts: list[Post]) -> list[str]:
-    problems: list[str] = []
-    for post in posts:
-        if not post.title.strip():
-            problems.append(f"{post.rel}:1: has no title (add `title:` to its front matter)")
+    mine = address(load_post(site.root / rel, site))
+    for path in iter_post_paths(site):
+        other = site.rel(path)
+        if other in (rel, copy):
+            continue
         try:
-            parse_date(post.meta.get("date"))
-        except ValueError as err:
-            problems.append(f"{post.rel}:1: date {err}")
-    return problems
+            if address(load_post(path, site)) == mine:
+                return False
+        except BlogError:
+            continue
+    return True
 
 
 def refresh_plain_index(site: Site, repo: GitRepo) -> Path | None:
     """Hook for `blog index`: regenerate the plain profile's index.md; its path if it changed.
 
-    Uses ``blogcli.listing.collect`` and ``blogcli.listview.index_markdown`` when they exist.
     Only a plain blog that has an index.md gets it rewritten, and one with uncommitted edits
-    of the user's is left alone: publishing never overwrites their work.
+    of the user's (or an untracked one) is left alone: publishing never overwrites their work.
+    An uncommitted index.md that is exactly the page publish would write is publish's own (a
+    run whose commit failed wrote it): it is committed, not left dirty for good.
     """
     path = site.root / "index.md"
     if site.profile != "plain" or not path.is_file():
         return None
-    try:
-        from blogcli.listing import collect  # type: ignore[import-not-found, unused-ignore]
-        from blogcli.listview import (  # type: ignore[import-not-found, unused-ignore]
-            index_markdown,
-        )
-    except ImportError:
-        return None
-    if repo.is_changed(repo.rel(path)):
-        return None
+    from blogcli.listing import collect
+    from blogcli.listview import index_markdown
+
     data = str(index_markdown(site, collect(site, drafts=False))).encode("utf-8")
+    changed = repo.is_changed(repo.rel(path))
     if path.read_bytes() == data:
+        return path if changed else None
+    if changed:
         return None
     atomic_write(path, data)
     return path
 
 
-def commit_message(template: str, posts: list[Post]) -> str:
+def commit_message(template: str, posts: list[Post], source: str = "--message") -> str:
     """Fill the message template; {title}, {slug}, {path} and {count} are known."""
+    import string
+
     values = {"title": ", ".join(p.title for p in posts), "slug": ", ".join(p.slug for p in posts),
               "path": ", ".join(p.rel for p in posts), "count": str(len(posts))}
     try:
+        # Only plain fields: `{title.foo}` or `{title[0]}` would reach into Python objects.
+        unknown = [f for _, f, _, _ in string.Formatter().parse(template)
+                   if f is not None and f not in values]
+        if unknown:
+            raise ValueError(f"unknown field {{{unknown[0]}}}")
         return template.format_map(values)
     except (KeyError, ValueError, IndexError) as err:
-        raise UsageError(f"commit message template {template!r} is not valid ({err}); use "
-                         "{title}, {slug}, {path} or {count}") from None
+        raise UsageError(f"{source}: commit message template {template!r} is not valid "
+                         f"({err}); use {{title}}, {{slug}}, {{path}} or {{count}}") from None
 
 
 def _dry_run(outcome: Outcome, edits: list[Edit], paths: list[str], target: Target | None,
-             site: Site) -> Outcome:
+             site: Site, include_unpushed: bool) -> Outcome:
     import difflib
 
     for edit in edits:
@@ -268,5 +320,10 @@ def _dry_run(outcome: Outcome, edits: list[Edit], paths: list[str], target: Targ
         outcome.steps.append(f"git push {target.remote} {target.branch}:{target.remote_branch}"
                              "  (no force; then verify the remote branch)")
         outcome.pushed = f"{target.remote}/{target.remote_branch}"
+        if outcome.unpushed:  # as of the last fetch: the dry run does not fetch
+            outcome.steps.append("  the push would also publish these local commits"
+                                 + ("" if include_unpushed else
+                                    " (refused without --include-unpushed)") + ":")
+            outcome.steps += [f"    {c}" for c in outcome.unpushed]
     return outcome
 

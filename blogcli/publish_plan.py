@@ -72,19 +72,23 @@ def plan_publish(site: Site, post: Post, now: datetime, set_date: bool) -> Edit 
     fm.set_bool("draft", False)
     fm.set_bool("published", True)
     dest = _published_path(site, post, now)
-    has_date = parse_date(post.meta.get("date")) is not None
+    # A date that does not parse is the check's finding (it refuses): never overwrite it here.
+    has_date = post.meta.get("date") not in (None, "")
     name_dated = site.profile == "jekyll" and JEKYLL_NAME.match(post.path.stem) is not None
     if (not has_date and not name_dated) or (was_draft and set_date):
         fm.set_date(now)
     if not fm.changes and dest == post.path:
         return None
-    return _checked(Edit(post, before, fm.result(), dest))
+    return _checked(site, Edit(post, before, fm.result(), dest))
 
 
 def _published_path(site: Site, post: Post, now: datetime) -> Path:
     if not post.in_drafts_dir or site.drafts_dir is None:
         return post.path
-    stamp = parse_date(post.meta.get("date")) or now
+    try:
+        stamp = parse_date(post.meta.get("date")) or now
+    except ValueError:
+        stamp = now  # the check refuses the junk date before this name is ever used
     sub = post.path.parent.relative_to(site.drafts_dir)
     if site.profile == "hexo":
         pattern = str(site.engine.get("new_post_name") or ":title.md")
@@ -113,11 +117,16 @@ def plan_unpublish(site: Site, post: Post) -> Edit | None:
         fm.set_bool("draft", True)
     else:
         fm.insert_bool("draft", True)
-    return _checked(Edit(post, before, fm.result(), dest))
+    return _checked(site, Edit(post, before, fm.result(), dest))
 
 
-def _checked(edit: Edit) -> Edit:
-    """Refuse a move onto another file, unless it is this very edit, left by an interrupted run."""
+def _checked(site: Site, edit: Edit) -> Edit:
+    """Refuse a destination outside the site, and a move onto another file, unless it is this
+    very edit, left by an interrupted run."""
+    if not is_within(edit.dest, site.root):
+        raise UsageError(f"{edit.post.rel} would be written to {edit.dest}, outside the site at "
+                         f"{site.root}; check the folders in blog.toml and the engine's config "
+                         "(posts_dir, drafts_dir, new_post_name)")
     if edit.moves and edit.dest.exists() and edit.dest.read_bytes() != edit.after:
         raise ContentError(f"{edit.post.rel} would move to {edit.dest}, which exists; "
                            "rename one of them, then publish again")
@@ -137,6 +146,19 @@ def apply_edits(edits: list[Edit]) -> None:
         except OSError as err:
             raise BlogError(f"cannot write {edit.dest}: {err.strerror}; the post is unchanged "
                             "or fully edited, never half") from None
+
+
+def undo_edits(edits: list[Edit], existed: set[Path]) -> None:
+    """Put each post back as it was before ``apply_edits`` (``existed``: destinations that were
+    there before, such as an interrupted run's copy, which stay)."""
+    for edit in reversed(edits):
+        try:
+            atomic_write(edit.post.path, edit.before)
+            if edit.moves and edit.dest not in existed:
+                edit.dest.unlink(missing_ok=True)
+        except OSError as err:
+            raise BlogError(f"cannot restore {edit.post.rel}: {err.strerror}; the edited "
+                            f"post is {edit.dest}") from None
 
 
 def owned_paths(site: Site, repo: GitRepo, posts: list[Post], edits: list[Edit]) -> list[str]:

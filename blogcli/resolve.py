@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin
 
 from blogcli.anchors import other_ids
+from blogcli.confine import Confined, OutsideSite
 from blogcli.links import HTML_ATTR, Link
 from blogcli.permalinks import base_path, normalize
 from blogcli.site import MARKDOWN_SUFFIXES, Site
@@ -31,6 +32,7 @@ FEEDS = {"index.xml", "feed.xml", "atom.xml", "rss.xml", "sitemap.xml", "robots.
          "index.json", "search.json", "feed.json", "404.html"}
 ENGINE_KINDS = {"post_url": "jekyll", "liquid_link": "jekyll", "ref": "hugo", "figure": "hugo",
                 "post_link": "hexo", "asset": "hexo"}
+OUTSIDE = "\0outside"  # _find's cached answer for a path that leaves the site
 PAGE_FILES = ("", ".md", ".markdown", ".html", "/index.md", "/_index.md", "/index.html",
               "/README.md")
 
@@ -123,6 +125,7 @@ class Resolver:
         self.scan_file = scan_file
         self.base = base_path(site)
         self.root = str(site.root)
+        self.confined = Confined(self.root)
         self.static = [str(d) for d in (*site.static_dirs, *_theme_dirs(site), site.content_dir)]
         self.content = str(site.content_dir)
         self._exists: dict[str, str | None] = {}
@@ -135,7 +138,13 @@ class Resolver:
 
     def check_target(self, target: str, kind: str, rel: str) -> Problem | None:
         """``check`` for a link given as its target and kind."""
-        target = target.strip()
+        try:
+            return self._check_target(target.strip(), kind, rel)
+        except OutsideSite:
+            return Problem("link-outside", f"{target.strip().split('#')[0]} leads outside the "
+                                           "site folder (not read: it would not be published)")
+
+    def _check_target(self, target: str, kind: str, rel: str) -> Problem | None:
         if kind in ENGINE_KINDS:
             return self._engine(target, kind, rel)
         if "{{" in target or "{%" in target:
@@ -183,13 +192,20 @@ class Resolver:
         clean = unquote(path).lstrip("/")
         if self.base and (clean + "/").startswith(self.base + "/"):
             clean = clean[len(self.base):].lstrip("/")
+        outside = False
         for folder in self.static:
-            found = self._find(os.path.join(folder, clean), PAGE_FILES)
+            try:
+                found = self._find(os.path.join(folder, clean), PAGE_FILES)
+            except OutsideSite:
+                outside = True  # another static folder or a post may still answer
+                continue
             if found:
                 return self._at_file(found, fragment, target)
         page = self.urls.get(normalize("/" + clean))
         if page is not None:
             return self._anchor(self.pages.get(page), unquote(fragment), target, page)
+        if outside:
+            raise OutsideSite(clean)
         return self._unfound(clean, target, "no static file and no post at that address")
 
     def _relative(self, path: str, fragment: str, target: str, rel: str) -> Problem | None:
@@ -197,10 +213,14 @@ class Resolver:
         if here is None:
             here = self._here[rel] = os.path.dirname(os.path.join(self.root, rel))
         clean = unquote(path) if "%" in path else path
-        found = self._find(os.path.normpath(os.path.join(here, clean)), PAGE_FILES)
+        outside = False
+        try:
+            found = self._find(os.path.normpath(os.path.join(here, clean)), PAGE_FILES)
+        except OutsideSite:
+            found, outside = None, True  # still a page address, maybe (``../../about/``)
         if found:
             return self._at_file(found, fragment, target)
-        if clean.lower().endswith(MARKDOWN_SUFFIXES):
+        if clean.lower().endswith(MARKDOWN_SUFFIXES) and not outside:
             return Problem("link-missing", f"{path}: no such file beside the post")
         # Not a file beside the post: the browser resolves it against the page's own URL.
         own = self.own.get(rel)
@@ -208,6 +228,8 @@ class Resolver:
             page = self.urls.get(normalize(urljoin(own, clean)))
             if page is not None:
                 return self._anchor(self.pages.get(page), unquote(fragment), target, page)
+        if outside:
+            raise OutsideSite(clean)
         return self._unfound(clean, target, "no such file beside the post")
 
     def _unfound(self, clean: str, target: str, why: str) -> Problem | None:
@@ -254,11 +276,19 @@ class Resolver:
         """The file (or folder's index page) at ``path`` tried with each suffix, or None."""
         key = f"{path}\0{len(suffixes)}"
         if key not in self._exists:
-            self._exists[key] = _lookup(path.rstrip("/") or "/", suffixes)
-        return self._exists[key]
+            try:
+                self._exists[key] = _lookup(path.rstrip("/") or "/", suffixes, self.confined)
+            except OutsideSite:
+                self._exists[key] = OUTSIDE
+        found = self._exists[key]
+        if found is OUTSIDE:
+            raise OutsideSite(path)
+        return found
 
     def _file_or_missing(self, path: str, target: str, fragment: str,
                          why: str) -> Problem | None:
+        if not self.confined.inside(path):
+            raise OutsideSite(path)
         if os.path.exists(path):
             return None
         return Problem("link-missing", f"{target} does not exist ({why})")
@@ -312,19 +342,27 @@ def _theme_dirs(site: Site) -> list[Path]:
     """Static folders of Hugo themes and modules the site may serve files from."""
     if site.profile != "hugo":
         return []
-    themes = site.root / "themes"
-    found = sorted(themes.glob("*/static")) if themes.is_dir() else []
-    return [*found, site.root / "assets"]
+    themes, confined = site.root / "themes", Confined(str(site.root))
+    try:  # a theme linked in from outside the site is not looked into
+        names = sorted(os.listdir(themes)) if confined.inside(str(themes)) else []
+    except OSError:
+        names = []
+    found = [themes / name / "static" for name in names
+             if confined.inside(str(themes / name / "static"))]
+    return [*(d for d in found if d.is_dir()), site.root / "assets"]
 
 
-def _lookup(base: str, suffixes: tuple[str, ...]) -> str | None:
+def _lookup(base: str, suffixes: tuple[str, ...], confined: Confined) -> str | None:
+    """The first of ``base`` + each suffix that is a file (or a folder); never looks outside."""
+    if not confined.inside(base):
+        raise OutsideSite(base)
     for suffix in suffixes:
         candidate = base + suffix
-        if os.path.isfile(candidate):
+        if confined.is_file(candidate):
             return candidate
         if not suffix and os.path.isdir(candidate):
             inner = (candidate + name for name in PAGE_FILES[4:])
-            return next((name for name in inner if os.path.isfile(name)), candidate)
+            return next((name for name in inner if confined.is_file(name)), candidate)
     return None
 
 

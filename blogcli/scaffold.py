@@ -167,10 +167,12 @@ def hexo_post_name(pattern: str, slug: str, stamp: datetime | date,
         "post_title": slug, "category": slugify(default_category) or "uncategorized",
     }
     name = re.sub(r":([a-z_]+)", lambda m: fields.get(m.group(1), m.group(0)), pattern)
+    if ".." in Path(name).parts or name.startswith("/"):
+        raise UsageError(f"_config.yml: new_post_name {pattern!r} leads outside the site")
     unknown = re.search(r":[a-z_]+", name)
-    if unknown or ".." in Path(name).parts or name.startswith("/"):
-        raise UsageError(f"_config.yml: new_post_name {pattern!r} cannot be used for a new post"
-                         + (f" ({unknown.group(0)} is not known)" if unknown else ""))
+    if unknown:
+        raise UsageError(f"_config.yml: new_post_name {pattern!r} cannot be used for a new post "
+                         f"({unknown.group(0)} is not known)")
     return name if name.endswith(".md") else name + ".md"
 
 

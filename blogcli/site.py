@@ -215,7 +215,7 @@ def open_site(root: Path) -> Site:
         root=root, profile=profile, config=config, engine=engine,
         posts_dir=posts, drafts_dir=drafts, static_dirs=static, content_dir=content_dir,
         title=str(table.get("title") or engine.get("title") or root.name),
-        author=str(table.get("author") or _engine_author(engine)),
+        author=str(table.get("author") or engine_author(engine)),
     )
 
 
@@ -264,7 +264,8 @@ def _first_dir(base: Path, names: tuple[str, ...]) -> Path | None:
     return next((base / n for n in names if (base / n).is_dir()), None)
 
 
-def _engine_author(engine: dict[str, Any]) -> str:
+def engine_author(engine: dict[str, Any]) -> str:
+    """An author from an engine config or front matter: a string, ``{name: …}`` or a list."""
     params = engine.get("params")
     author = engine.get("author") or (params.get("author", "") if isinstance(params, dict) else "")
     if isinstance(author, dict):
@@ -291,12 +292,19 @@ def iter_post_files(site: Site, drafts: bool = True) -> list[str]:
         if not is_within(folder, site.root):
             raise UsageError(f"{site.rel(folder)} is a link to {folder.resolve()}, "
                              "outside the site")
-        _walk_markdown(str(folder), str(folder), site.root, found)
+        _walk_into(str(folder), str(folder), site.root, found)
     # The order of Path objects (part by part): "/" sorts before every other character.
     return sorted(found, key=lambda p: p.replace("/", "\0"))
 
 
-def _walk_markdown(top: str, here: str, root: Path, found: list[str]) -> None:
+def walk_markdown(folder: Path, root: Path) -> list[Path]:
+    """Markdown pages under ``folder`` as engines see them (bundle resources, _index.md out)."""
+    found: list[str] = []
+    _walk_into(str(folder), str(folder), root, found)
+    return [Path(p) for p in found]
+
+
+def _walk_into(top: str, here: str, root: Path, found: list[str]) -> None:
     """Like os.walk without following links to folders, using the file types scandir gives."""
     try:
         with os.scandir(here) as listing:
@@ -324,7 +332,7 @@ def _walk_markdown(top: str, here: str, root: Path, found: list[str]) -> None:
     for entry in folders:
         if entry.name not in SKIP_DIRS and not entry.name.startswith(".") \
                 and not entry.is_symlink():
-            _walk_markdown(top, entry.path, root, found)
+            _walk_into(top, entry.path, root, found)
 
 
 def find_post_path(site: Site, name: str, cwd: Path | None = None) -> Path:
@@ -335,7 +343,8 @@ def find_post_path(site: Site, name: str, cwd: Path | None = None) -> Path:
     """
     for base in (cwd or Path.cwd(), site.root):
         candidate = (base / name).resolve()
-        if candidate.is_file():
+        # exists(), not is_file(): a FIFO or folder named like a post is reported by its reader.
+        if candidate.exists() and not candidate.is_dir():
             if not is_within(candidate, site.root):
                 raise UsageError(f"{name} is outside the blog at {site.root}")
             folders = [site.posts_dir, site.content_dir, site.drafts_dir]

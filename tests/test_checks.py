@@ -463,3 +463,87 @@ def test_hugo_static_dir_lists_are_all_searched(tmp_path: Path) -> None:
     config = {"hugo.toml": 'staticDir = ["static", "assets2"]\n', "assets2/a.png": b"png"}
     site = make_site(tmp_path, "hugo", {"a.md": link_post("![a](/a.png) ![b](/b.png)")}, config)
     assert rules_of(site) == [("a.md", 5, "link-missing")]
+
+
+def test_a_paragraph_of_unclosed_link_openers_is_checked(tmp_path: Path) -> None:
+    site = make_site(tmp_path, "plain", {"a.md": link_post("[a](" * 40000 + "\n\n[b](gone.md)")})
+    assert rules_of(site) == [("a.md", 7, "link-missing")]
+
+
+def test_links_leaving_the_site_are_errors_and_never_followed(tmp_path: Path) -> None:
+    (tmp_path / "outside2.md").write_text("# Secret heading\n")
+    (tmp_path / "outdir").mkdir()
+    (tmp_path / "outdir/x.md").write_text("# X\n")
+    body = ("[a](../../outside2.md)\n[b](../../outside2.md#secret-heading)\n"
+            "[c](leak.md#secret-heading)\n[d](updir/x.md#nope)\n![e](/leak.png)\n"
+            "[f](../../outside2)\n")
+    site = make_site(tmp_path / "site", "plain", {"a.md": link_post(body)})
+    (site.posts_dir / "leak.md").symlink_to(tmp_path / "outside2.md")
+    (site.posts_dir / "updir").symlink_to(tmp_path / "outdir")
+    (site.root / "static").mkdir()
+    (site.root / "static/leak.png").symlink_to(tmp_path / "outside2.md")
+    found = check_site(site).findings
+    assert [(f.line, f.rule, f.severity) for f in found] == [
+        (line, "link-outside", "error") for line in range(5, 11)]
+    assert found[1].message == ("../../outside2.md leads outside the site folder (not read: it "
+                                "would not be published)")
+
+
+def test_symlinks_that_stay_inside_the_site_are_followed(tmp_path: Path) -> None:
+    body = "[a](alias.md#b) [b](same/b.md#b) [c](same/b.md#nope) [d](loop.md)"
+    site = make_site(tmp_path, "plain", {"a.md": link_post(body), "b.md": link_post("# B")})
+    (site.posts_dir / "alias.md").symlink_to("b.md")
+    (site.posts_dir / "same").symlink_to(site.posts_dir)  # absolute, and inside the site
+    (site.posts_dir / "loop.md").symlink_to("loop.md")
+    assert [(f.rule, f.target) for f in check_site(site).findings] == [
+        ("link-anchor", "same/b.md#nope"), ("link-missing", "loop.md")]
+
+
+def test_named_paths_resolving_outside_the_site_are_refused_unread(tmp_path: Path) -> None:
+    (tmp_path / "secret.md").write_text("---\ntitle: [not read\n---\n")
+    (tmp_path / "outdir").mkdir()
+    (tmp_path / "outdir/x.md").write_text("---\ntitle: [not read\n---\n")
+    site = make_site(tmp_path / "site", "plain", {"a.md": GOOD})
+    (site.posts_dir / "evil.md").symlink_to(tmp_path / "secret.md")
+    (site.posts_dir / "evildir").symlink_to(tmp_path / "outdir")
+    for name in ("evil.md", "evildir", "evildir/x.md"):
+        with pytest.raises(UsageError, match="outside the site"):
+            check_site(site, [site.posts_dir / name])
+    result = check_site(site, [site.posts_dir])
+    assert (result.files, result.findings) == (1, [])
+
+
+def test_a_folder_is_checked_by_the_same_rules_as_the_whole_site(tmp_path: Path) -> None:
+    site = make_site(tmp_path, "hugo", {
+        "a.md": link_post("[a](b/)"), "_index.md": "---\ntitle: Posts\n---\n[x](gone.md)\n",
+        "b/index.md": link_post("![p](p.png)"), "b/p.png": b"png",
+        "b/notes.md": "[y](gone.md)\n"})
+    whole = check_site(site)
+    assert (whole.files, whole.findings) == (2, [])
+    for path in ("content/posts", "content", ".", "content/posts/b"):
+        named = check_site(site, [tmp_path / path])
+        assert named.findings == [], path
+    assert check_site(site, [tmp_path / "content/posts"]).files == 2
+    assert check_site(site, [tmp_path / "content/posts/b"]).files == 1
+    assert check_site(site, [tmp_path / "content/posts/b/notes.md"]).files == 0
+    assert check_site(site, [tmp_path / "content/posts/_index.md"]).files == 0
+
+
+def test_a_theme_linked_in_from_outside_the_site_is_not_looked_into(tmp_path: Path) -> None:
+    (tmp_path / "theme/static/img").mkdir(parents=True)
+    (tmp_path / "theme/static/img/t.png").write_bytes(b"png")
+    site = make_site(tmp_path / "site", "hugo", {"a.md": link_post("![t](/img/t.png)")})
+    (site.root / "themes").mkdir()
+    (site.root / "themes/t").symlink_to(tmp_path / "theme")
+    assert [(f.rule, f.target) for f in check_site(site).findings] == [
+        ("link-missing", "/img/t.png")]
+
+
+@pytest.mark.parametrize(("profile", "link"), [
+    ("jekyll", "{% link ../../outside.md %}"), ("hugo", '{{< ref "../../../outside.md" >}}'),
+    ("zola", "[z](@/../../outside.md)"), ("hexo", "{% asset_img ../../../../outside.md %}")])
+def test_engine_link_forms_leaving_the_site_are_errors(tmp_path: Path, profile: str,
+                                                       link: str) -> None:
+    (tmp_path / "outside.md").write_text("# Out\n")
+    site = make_site(tmp_path / "site", profile, {"2024-01-02-a.md": link_post(link)})
+    assert [f.rule for f in check_site(site).findings] == ["link-outside"]

@@ -208,3 +208,10 @@ def test_plain_heading_text_is_what_markdown_it_gives() -> None:
             assert _split_id(content) == _heading(md.inline.parse(content, md, {}, []))
 
     same()
+
+
+def test_many_unclosed_link_openers_are_not_simple_and_finish() -> None:
+    # UNSIMPLE used to rescan to the end of the text from every "](" (28 s for this paragraph).
+    text = "[a](" * 40000
+    assert simple_links(text) is None
+    assert found("---\ntitle: t\n---\n" + text + "\n\n[b](c.md)\n") == [("c.md", 6, 5, "link")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -105,7 +106,7 @@ def test_show_by_path_and_json(plain: Path) -> None:
 def test_show_unknown_post_is_a_usage_error(plain: Path) -> None:
     code, out, err = invoke(plain, "show", "nope")
     assert (code, out) == (2, "")
-    assert err == "Error: no post 'nope': give its path or slug (see `blog list`)\n"
+    assert err == "Error: no post with path or slug 'nope' (`blog list --drafts` shows them)\n"
 
 
 def test_index_writes_the_plain_front_page(plain: Path) -> None:
@@ -134,9 +135,11 @@ def test_index_scaffold_with_undefined_variable_names_file_and_line(plain: Path)
 def test_stats_shows_months_minutes_tags_and_drafts(plain: Path) -> None:
     code, out, _ = invoke(plain, "stats")
     assert code == 0
-    assert out.startswith("4 posts, 96 words\n\nPosts per month\n  2019-05  ")
+    # scheduled (2999) and expired (2019) posts are not what readers see: not counted
+    assert out.startswith("2 posts, 93 words\n\nPosts per month\n  2020-01  ")
     assert "\nMost used tags\n  ml   ████████████████████████████████████████ 2\n" in out
-    assert out.endswith("Drafts waiting: 1\n  posts/wip.md  Work in progress\n")
+    assert out.endswith("Drafts waiting: 1\n  posts/wip.md  Work in progress\n\n"
+                        "Scheduled: 1\n  2999-01-01  posts/later.md  From the future\n")
 
 
 def test_hugo_site_counts_cjk_and_reads_summary_length(tmp_path: Path) -> None:
@@ -259,6 +262,25 @@ def test_show_by_path_reads_only_that_post_and_reports_it_broken(plain: Path) ->
     assert err.startswith("Error: posts/broken.md:3: YAML front matter does not parse")
 
 
+def test_show_by_slug_reports_broken_front_matter_like_by_path(plain: Path) -> None:
+    write(plain, {"posts/broken.md": "---\ntitle: [unclosed\n---\nText.\n"})
+    by_path, by_slug = invoke(plain, "show", "posts/broken.md"), invoke(plain, "show", "broken")
+    assert by_slug == by_path
+    assert by_slug[0] == 1
+    assert by_slug[2].startswith("Error: posts/broken.md:3: YAML front matter does not parse")
+
+
+def test_fifo_named_md_is_reported_not_waited_on(plain: Path) -> None:
+    os.mkfifo(plain / "posts" / "pipe.md")
+    listed = run_blog("list", "--format", "json", cwd=plain, timeout=20)
+    assert listed.returncode == 0
+    assert listed.stderr == "Warning: posts/pipe.md: cannot read it (not a regular file)\n"
+    assert len(json.loads(listed.stdout)) == 5
+    shown = run_blog("show", "pipe", cwd=plain, timeout=20)
+    assert (shown.returncode, shown.stdout) == (1, "")
+    assert shown.stderr == "Error: posts/pipe.md: cannot read it (not a regular file)\n"
+
+
 def test_publish_date_in_the_future_is_scheduled(plain: Path) -> None:
     write(plain, {"posts/pub.md": "---\ntitle: P\ndate: 2020-01-01\npublishDate: 2999-01-01\n---\n"
                                   "x\n"})
@@ -280,10 +302,10 @@ def test_stats_json(plain: Path) -> None:
     code, out, _ = invoke(plain, "stats", "--format", "json")
     data = json.loads(out)
     assert code == 0
-    assert (data["posts"], data["tags"], data["drafts"]) == (4, {"ml": 2, "ssl": 1},
+    assert (data["posts"], data["tags"], data["drafts"]) == (2, {"ml": 2, "ssl": 1},
                                                               ["posts/wip.md"])
-    assert data["per_month"] == {"2019-05": 1, "2020-01": 1, "2026-04": 1, "2999-01": 1}
-    assert data["reading_time"]["1 min"] == 4
+    assert data["per_month"] == {"2020-01": 1, "2026-04": 1}
+    assert (data["reading_time"]["1 min"], data["scheduled"]) == (2, ["posts/later.md"])
 
 
 def test_jekyll_published_false_is_a_draft_and_no_drafts_hides_it(tmp_path: Path) -> None:
@@ -303,3 +325,80 @@ def test_empty_site_lists_nothing(tmp_path: Path) -> None:
     root = write(tmp_path / "empty", {"blog.toml": '[site]\ntitle = "E"\n'})
     assert invoke(root, "list", "--format", "json")[:2] == (0, "[]\n")
     assert invoke(root, "index", "--stdout")[1] == "# E\n\nNo posts yet.\n"
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo"])
+def test_extreme_dates_never_crash_in_any_time_zone(tmp_path: Path, zone: str) -> None:
+    root = write(tmp_path / "edge", {
+        "blog.toml": '[site]\ntitle = "E"\n',
+        "posts/first.md": "---\ntitle: First\ndate: 0001-01-01\n---\nx\n",
+        "posts/last.md": "---\ntitle: Last\ndate: 9999-12-31T23:59:59\n---\ny\n",
+        "posts/gone.md": "---\ntitle: Gone\ndate: 0001-01-01T00:00:00\n"
+                         "expiryDate: 0001-01-02T00:00:00\n---\nz\n",
+    })
+    env = {"TZ": zone, "COLUMNS": "100"}
+    listed = run_blog("list", "--format", "json", cwd=root, env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert [(r["slug"], r["status"]) for r in json.loads(listed.stdout)] == [
+        ("last", "scheduled"), ("first", "published"), ("gone", "expired")]
+    shown = run_blog("show", "first", cwd=root, env=env)
+    assert (shown.returncode, shown.stderr) == (0, "")
+    assert "January 1, 1 · 1 min" in shown.stdout
+    for args in (("show", "last"), ("stats",), ("index", "--stdout")):
+        done = run_blog(*args, cwd=root, env=env)
+        assert (done.returncode, done.stderr) == (0, ""), args
+
+
+def test_post_author_is_read_like_the_site_author(plain: Path) -> None:
+    write(plain, {"posts/two.md": "---\ntitle: Two\nauthor: [Ann, Bo]\n---\nx\n",
+                  "posts/table.md": "---\ntitle: T\nauthors:\n  name: Cy\n---\nx\n",
+                  "posts/blank.md": "---\ntitle: B\nauthor: ''\n---\nx\n"})
+    _, out, _ = invoke(plain, "list", "--format", "json")
+    authors = {r["slug"]: r["author"] for r in json.loads(out)}
+    assert (authors["two"], authors["table"], authors["blank"]) == ("Ann, Bo", "Cy", "Tyler Zhu")
+
+
+def test_index_scaffold_cannot_reach_python_internals(plain: Path) -> None:
+    target = plain / "pwned"
+    write(plain, {"scaffolds/index.md":
+                  f"# {{{{ cycler.__init__.__globals__.os.popen('touch {target}').read() }}}}\n"})
+    code, out, err = invoke(plain, "index", "--stdout")
+    assert (code, out) == (1, "")
+    assert err == ("Error: scaffolds/index.md:1: the template tried something unsafe: access to "
+                   "attribute '__init__' of 'type' object is unsafe.\n")
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    (b"ok\n{{ posts + 1 }}\n",
+     '2: the template failed: TypeError: can only concatenate list (not "int") to list'),
+    (b"{{ posts | length / 0 }}", "1: the template failed: ZeroDivisionError: division by zero"),
+    (b"{{ posts[99].title }}", "1: list object has no element 99"),
+    (b"ok\n\xff\n", "2: is not valid UTF-8 (byte 0xff on line 2); save it as UTF-8"),
+])
+def test_index_template_failures_are_errors_naming_the_file(plain: Path, source: bytes,
+                                                            message: str) -> None:
+    (plain / "scaffolds").mkdir()
+    (plain / "scaffolds" / "index.md").write_bytes(source)
+    assert invoke(plain, "index") == (1, "", f"Error: scaffolds/index.md:{message}\n")
+    assert not (plain / "index.md").exists()
+
+
+def test_index_md_that_is_a_folder_is_an_error_not_a_traceback(plain: Path) -> None:
+    (plain / "index.md").mkdir()
+    assert invoke(plain, "index") == (
+        2, "", "Error: index.md: cannot write the front page (it is a folder)\n")
+
+
+def test_index_links_reach_files_with_spaces_and_parentheses(plain: Path) -> None:
+    from urllib.parse import unquote
+
+    from markdown_it import MarkdownIt
+
+    write(plain, {"posts/my post (1).md": "---\ntitle: Mine\ndate: 2024-01-01\n---\nx\n"})
+    assert invoke(plain, "index")[0] == 0
+    tokens = MarkdownIt().parse((plain / "index.md").read_text(encoding="utf-8"))
+    hrefs = [child.attrs["href"] for t in tokens for child in t.children or []
+             if child.type == "link_open"]
+    assert "posts/my%20post%20%281%29.md" in hrefs
+    assert all((plain / unquote(str(href))).is_file() for href in hrefs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -160,3 +161,10 @@ def test_an_impossible_yaml_date_is_text_not_a_crash(tmp_path: Path) -> None:
     assert meta["date"] == "2024-13-45"
     ok, _, _, _ = split_front_matter("---\ndate: 2024-01-02\n---\n", "b.md")
     assert ok["date"].isoformat() == "2024-01-02"
+
+
+def test_fifo_is_refused_not_waited_on(site) -> None:
+    fifo = site.posts_dir / "pipe.md"
+    os.mkfifo(fifo)
+    with pytest.raises(PostError, match="not a regular file"):
+        load_post(fifo, site)

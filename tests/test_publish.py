@@ -263,6 +263,7 @@ def test_publish_moves_jekyll_draft_into_posts(tmp_path: Path) -> None:
     blog.push()
     result = blog_cli(blog, "publish", "my-draft")
     assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Published _posts/2024-02-03-my-draft.md in ")
     moved = blog.root / "_posts" / "2024-02-03-my-draft.md"
     assert moved.read_text(encoding="utf-8") == text
     assert not (blog.root / "_drafts" / "my-draft.md").exists()
@@ -572,6 +573,7 @@ def test_git_environment_never_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
     env = no_prompt_env(None)
     assert env["GIT_TERMINAL_PROMPT"] == "0" and env["GCM_INTERACTIVE"] == "never"
     assert env["GIT_ASKPASS"] == "" and env["SSH_ASKPASS"] == ""
+    assert env["GIT_LITERAL_PATHSPECS"] == "1"  # GitPython's push runs with this env too
     assert env["GIT_SSH_COMMAND"] == "ssh -o BatchMode=yes -o ConnectTimeout=20"
     assert no_prompt_env("ssh -i key")["GIT_SSH_COMMAND"].startswith("ssh -i key -o BatchMode")
     monkeypatch.setenv("GIT_SSH", "/usr/local/bin/my-ssh-wrapper")
@@ -717,3 +719,204 @@ def test_dry_run_and_no_push_never_load_gitpython(blog: Blog) -> None:
                               env=dict(os.environ, PYTHONPATH=str(
                                   Path(__file__).resolve().parent.parent)))
         assert done.stdout.strip().endswith("False"), done.stdout + done.stderr
+
+
+def test_glob_characters_in_a_post_name_commit_only_that_file(blog: Blog) -> None:
+    blog.write("posts/a*.md", DRAFT.replace("Hello World", "Star"))
+    blog.write("posts/abc-private.md", "---\ntitle: Private\ndraft: true\n---\nSecret\n")
+    result = blog_cli(blog, "publish", "posts/a*.md")
+    assert result.exit_code == 0, result.output
+    assert blog.committed_files() == ["A\tposts/a*.md"]
+    assert blog.remote_head() == blog.head()
+    assert "?? posts/abc-private.md\n" in blog.status()
+
+
+def test_publish_refuses_without_committer_identity(blog: Blog,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "hello-world")
+    assert_refused(blog, result, before, 3, "git does not know who you are (no committer")
+    assert "git config --global user.email" in result.stderr
+
+
+def settings_refused(blog: Blog, toml: str, args: list[str], words: str) -> None:
+    blog.write("blog.toml", f'[site]\ntitle = "T"\nprofile = "plain"\n[publish]\n{toml}\n')
+    blog.commit_all("settings")
+    blog.write(POST, DRAFT)
+    blog.push()
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "hello-world", *args)
+    assert_refused(blog, result, before, 2, words)
+
+
+@pytest.mark.parametrize(("toml", "words"), [
+    ("remote = 5", "[publish] remote = 5 must be a name in quotes"),
+    ("remote = '--upload-pack=touch pwned'", "must not start with '-'"),
+    ("branch = '-f'", "must not start with '-'"),
+])
+def test_remote_or_branch_setting_that_git_would_read_as_an_option_is_refused(
+        blog: Blog, toml: str, words: str) -> None:
+    settings_refused(blog, toml, [], words)
+    assert not (blog.root / "pwned").exists()
+
+
+def test_destination_outside_the_site_is_refused_before_anything_is_touched(
+        tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "hexo", {
+        "_config.yml": "title: T\nnew_post_name: '../../../escape/:title.md'\n"})
+    blog.write("source/_drafts/out.md", "---\ntitle: Out\ndate: 2024-01-01\n---\nBody\n")
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "out")
+    assert result.exit_code == 2, result.output
+    assert "outside the site" in result.stderr
+    assert not (tmp_path / "escape").exists()
+    assert (blog.root / "source/_drafts/out.md").is_file()
+    assert snapshot(blog) == before
+
+
+@pytest.mark.parametrize(("setting", "command", "start"), [
+    ('posts_dir = "../escape"', "publish", "_drafts/d.md"),
+    ('drafts_dir = "../escape"', "unpublish", "_posts/2024-01-01-d.md")])
+def test_blog_toml_folder_outside_the_site_is_never_written(
+        tmp_path: Path, setting: str, command: str, start: str) -> None:
+    blog = make_blog(tmp_path, "jekyll", {"blog.toml": f"[site]\n{setting}\n"})
+    (tmp_path / "escape").mkdir()
+    blog.write(start, "---\ntitle: D\ndate: 2024-01-01\n---\nBody\n")
+    blog.commit_all("post")
+    blog.push()
+    before = snapshot(blog)
+    result = blog_cli(blog, command, "d")
+    assert result.exit_code == 2, result.output
+    assert "outside" in result.stderr
+    assert list((tmp_path / "escape").iterdir()) == []
+    assert (blog.root / start).is_file() and snapshot(blog) == before
+
+
+@pytest.mark.parametrize("value", ["soon", "12345", "2022-010-10"])
+def test_junk_date_is_the_checks_finding_not_a_crash(blog: Blog, value: str) -> None:
+    blog.write(POST, DRAFT.replace("2024-03-01T10:00:00+01:00", value))
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 1, result.output
+    assert "[date-invalid]" in result.stderr and f"{POST}:3:" in result.stderr
+    assert snapshot(blog) == before
+
+
+def test_junk_date_on_a_jekyll_draft_is_the_checks_finding(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "jekyll")
+    blog.write("_drafts/d.md", "---\ntitle: D\ndate: soon\n---\nBody\n")
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "d")
+    assert result.exit_code == 1, result.output
+    assert "[date-invalid]" in result.stderr
+    assert snapshot(blog) == before
+
+
+def test_untracked_index_md_of_the_users_is_never_overwritten(blog: Blog) -> None:
+    blog.write("index.md", "# My own front page\n")
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 0, result.output
+    assert blog.committed_files() == [f"A\t{POST}"]
+    assert (blog.root / "index.md").read_text(encoding="utf-8") == "# My own front page\n"
+    assert blog.status() == "?? index.md\n"
+
+
+def test_index_left_by_a_failed_commit_is_committed_by_the_next_run(blog: Blog) -> None:
+    blog.write("index.md", "# T\n\nNo posts yet.\n")
+    blog.commit_all("index")
+    blog.write(POST, DRAFT)
+    blog.push()
+    hooks = blog.root / ".git" / "hooks"
+    (hooks / "pre-commit").write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    (hooks / "pre-commit").chmod(0o755)
+    assert blog_cli(blog, "publish", "hello-world").exit_code == 3
+    assert "Hello World" in (blog.root / "index.md").read_text(encoding="utf-8")
+    (hooks / "pre-commit").unlink()
+    result = blog_cli(blog, "publish", POST)
+    assert result.exit_code == 0, result.output
+    assert blog.committed_files() == ["M\tindex.md", f"M\t{POST}"]
+    assert blog.status() == "" and blog.remote_head() == blog.head()
+
+
+@pytest.mark.parametrize("template", ["{{ posts + 1 }}\n", "{% if %}\n", b"\xff\xfe{{ x }}\n"])
+def test_index_template_failure_leaves_everything_as_it_was(blog: Blog,
+                                                            template: str | bytes) -> None:
+    blog.write("index.md", "# T\n")
+    blog.write("scaffolds/index.md", template)
+    blog.commit_all("index")
+    blog.write(POST, DRAFT)
+    blog.push()
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "hello-world")
+    assert_refused(blog, result, before, 1, "index.md could not be regenerated")
+    assert "nothing was changed" in result.stderr
+    assert (blog.root / "index.md").read_text(encoding="utf-8") == "# T\n"
+
+
+def test_index_template_failure_puts_a_moved_draft_back(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "plain", {
+        "blog.toml": '[site]\ntitle = "T"\nprofile = "plain"\ndrafts_dir = "drafts"\n',
+        "index.md": "# T\n", "scaffolds/index.md": "{{ posts + 1 }}\n"})
+    text = "---\ntitle: Moving\ndate: 2024-02-03\n---\nBody\n"
+    blog.write("drafts/moving.md", text)
+    result = blog_cli(blog, "publish", "moving")
+    assert result.exit_code in (1, 2), result.output
+    assert (blog.root / "drafts/moving.md").read_text(encoding="utf-8") == text
+    assert [p.name for p in (blog.root / "posts").iterdir()] == [".keep"]
+    assert blog.status() == "?? drafts/moving.md\n"
+
+
+@pytest.mark.parametrize(("args", "toml", "words"), [
+    ([], "message = 5", "[publish] message = 5 must be a string"),
+    ([], "message = 'Go {title.upper}'", "blog.toml [publish] message: commit message template"),
+    (["-m", "{title.foo}"], "", "unknown field {title.foo}"),
+    (["-m", "{title[0]}"], "", "unknown field {title[0]}"),
+    (["-m", "{title:d}"], "", "--message: commit message template '{title:d}' is not valid"),
+])
+def test_bad_message_template_setting_is_a_usage_error_naming_it(
+        blog: Blog, args: list[str], toml: str, words: str) -> None:
+    settings_refused(blog, toml, args, words)
+
+
+def test_nothing_to_do_without_push_does_not_claim_a_push(blog: Blog) -> None:
+    assert blog_cli(blog, "publish", "hello-world", "--no-push").exit_code == 0
+    git("remote", "remove", "origin", cwd=blog.root)
+    again = blog_cli(blog, "publish", "hello-world", "--no-push")
+    assert again.exit_code == 0, again.output
+    assert again.stdout == (f"Nothing to do: {POST} already published "
+                            "(--no-push: the remote was not checked)\n")
+
+
+def test_interrupted_copy_with_a_third_post_at_its_address_is_still_refused(
+        tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "jekyll")
+    text = "---\ntitle: Half\ndate: 2024-02-03\n---\nBody\n"
+    blog.write("_drafts/half.md", text)
+    blog.write("_posts/2024-02-03-half.md", text)
+    blog.write("_posts/2024-02-03-half.markdown", "---\ntitle: Other\n---\nOther\n")
+    result = blog_cli(blog, "publish", "_drafts/half.md")
+    assert result.exit_code == 1, result.output
+    assert "[duplicate-slug]" in result.stderr or "[duplicate-output]" in result.stderr
+    assert (blog.root / "_drafts/half.md").is_file()
+
+
+def test_unrelated_local_commits_are_listed_and_refused(blog: Blog) -> None:
+    blog.write("notes.md", "private\n")
+    git("add", "notes.md", cwd=blog.root)
+    git("commit", "-q", "-m", "WIP: private notes, do not push", cwd=blog.root)
+    before = snapshot(blog)
+    dry = blog_cli(blog, "publish", "hello-world", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "refused without --include-unpushed" in dry.stdout
+    assert "WIP: private notes, do not push" in dry.stdout
+    result = blog_cli(blog, "publish", "hello-world")
+    assert_refused(blog, result, before, 3, "main has 1 commit not on origin/main")
+    assert "WIP: private notes, do not push" in result.stderr
+    assert "git push origin main:main" in result.stderr
+    assert "blog publish posts/hello-world.md --include-unpushed" in result.stderr
+    forced = blog_cli(blog, "publish", "hello-world", "--include-unpushed", "--format", "json")
+    assert forced.exit_code == 0, forced.output
+    assert json.loads(forced.stdout)["unpushed"][0].endswith("WIP: private notes, do not push")
+    assert blog.remote_head() == blog.head()

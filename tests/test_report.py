@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from blogcli.checks import CheckResult, Finding
 from blogcli.cli import app
 from blogcli.report import as_json, as_text, github_line, render
-from tests.conftest import run_blog
+from tests.conftest import git, run_blog
 
 ERROR = Finding("posts/a.md", 12, 5, "link-missing", "error", "b.md: no such file", "b.md")
 WARNING = Finding("posts/a.md", 3, 1, "date-no-zone", "warning", "date has no time zone")
@@ -156,3 +156,25 @@ def test_importing_the_cli_leaves_the_checker_unloaded() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=Path(__file__).parent.parent)
     assert done.stdout.strip() == "[]"
+
+
+def test_check_refuses_a_post_linked_to_a_file_outside_the_site(tmp_path: Path) -> None:
+    (tmp_path / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (tmp_path / "blog").mkdir()
+    root = site(tmp_path / "blog", {"a.md": GOOD})
+    (root / "posts/evil.md").symlink_to(tmp_path / "passwd")
+    code, out, err = invoke(root, str(root / "posts/evil.md"))
+    assert (code, out) == (2, "")
+    assert err == f"Error: {root / 'posts/evil.md'} is outside the site {root}\n"
+    assert invoke(root, str(root / "posts")) == (0, "No problems found (1 file, 0 links).\n", "")
+
+
+def test_github_paths_are_relative_to_the_git_top_level_in_a_monorepo(tmp_path: Path) -> None:
+    git("init", "-q", str(tmp_path / "repo"), cwd=tmp_path)
+    (tmp_path / "repo/sites/blog").mkdir(parents=True)
+    root = site(tmp_path / "repo/sites/blog", {"a.md": GOOD + "[x](gone.md)\n"})
+    for cwd in (root, root / "posts", tmp_path):
+        done = run_blog("--site", str(root), "check", "--format", "github", cwd=cwd)
+        assert (done.returncode, done.stdout) == (
+            1, "::error file=sites/blog/posts/a.md,line=6,col=5,title=link-missing::"
+               "gone.md: no such file beside the post\n"), cwd
