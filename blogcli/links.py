@@ -109,7 +109,8 @@ def parser(blocks_only: bool = False, tables: bool = True, footnotes: bool = Tru
 # Block rules and the text each one needs to match at all: a rule is tried on every line (and
 # as a paragraph terminator), so leaving out the impossible ones makes parsing ~25% faster.
 RULE_MARKS = (("html_block", ("<",)), ("reference", ("]:",)), ("blockquote", (">",)),
-              ("fence", ("```", "~~~")), ("heading", ("#",)))
+              ("fence", ("```", "~~~")), ("heading", ("#",)),
+              ("code", ("    ", "\t")))  # an indented code block: four columns of white space
 
 
 def absent_rules(source: str) -> tuple[str, ...]:

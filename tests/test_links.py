@@ -179,7 +179,8 @@ def test_leaving_out_impossible_block_rules_changes_no_token() -> None:
 
     pieces = ["# h\n", "> q\n", "```\nc\n```\n", "~~~\n", "[a]: /u\n", "<div>\n", "text\n",
               "- item\n", "  - sub\n", "\n", "para <b>x</b>\n", "1. one\n", "---\n", "| a |\n",
-              "    code\n", "> # h\n", "[^1]: n\n", "setext\n===\n", "x > y\n", "#tag\n"]
+              "    code\n", "> # h\n", "[^1]: n\n", "setext\n===\n", "x > y\n", "#tag\n",
+              ">     c\n", "- a\n\n      code\n", "\tcode\n", "   three\n", "1.  x\n"]
 
     @settings(max_examples=300, deadline=None)
     @given(st.lists(st.sampled_from(pieces), max_size=14))
