@@ -1,15 +1,22 @@
-"""Results cached between runs, keyed by a file's content hash."""
+"""Results cached between runs, keyed by a file's content hash and its stat signature."""
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from blogcli.files import atomic_write
+
+# How far a file's ctime must lie before the moment it was read for its stat signature to be
+# trusted (git's "racy clean" rule, with room for coarse file-system clocks such as FAT's 2 s).
+RACY_SLACK_NS = 2_000_000_000
+Signature = list[int]
 
 
 def cache_home() -> Path:
@@ -24,21 +31,56 @@ def site_cache_dir(site_root: Path) -> Path:
     return cache_home() / digest
 
 
-class FileCache:
-    """A JSON map of ``relative path -> (content hash, value)`` for one kind of result.
+def signature(st: os.stat_result) -> Signature:
+    """What git's index compares before it reads a file: size, mtime, inode, ctime."""
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
 
+
+class FileCache:
+    """A JSON map of ``relative path -> [content hash, value, stat signature, read time]``.
+
+    A warm run asks ``lookup`` first: an entry whose file has the same size, mtime, inode and
+    ctime as when it was read is served without reading the file. Any write to a file changes
+    its ctime (which, unlike mtime, cannot be set back), so a changed file is read again; and
+    an entry whose ctime is not clearly older than the moment it was read is "racy" (the file
+    may have changed again within the clock's granularity) and is checked by content hash.
     Values must be JSON-serialisable. JSON rather than pickle: a cache file is never code.
     """
 
     def __init__(self, site_root: Path, name: str, version: int) -> None:
         self.path = site_cache_dir(site_root) / f"{name}.json"
+        # A few changed entries are appended here instead of rewriting megabytes of JSON.
+        self.journal = self.path.with_suffix(".log")
         self.version = version
+        # Taken before any file is read in this run: the stamp of every entry made now.
+        self.started = time.time_ns()
         self._entries: dict[str, list[Any]] = {}
+        self._changed: set[str] = set()
+        self._loaded = False
+        self._journal_lines = 0
         self._dirty = False
         with contextlib.suppress(OSError, ValueError):
             stored = json.loads(self.path.read_bytes())
             if isinstance(stored, dict) and stored.get("version") == version:
                 self._entries = stored.get("entries", {})
+                self._loaded = True
+                self._replay()
+        # Hundreds of thousands of loaded objects, none in a cycle: left in the collector's
+        # generations, each full collection (and the one at exit) walks them all again.
+        gc.freeze()
+
+    def _replay(self) -> None:
+        """Apply the journal's lines; each is self-contained, so a torn last line is skipped."""
+        try:
+            lines = self.journal.read_bytes().splitlines()
+        except OSError:
+            return
+        self._journal_lines = len(lines)
+        for line in lines:
+            with contextlib.suppress(ValueError):
+                version, rel, entry = json.loads(line)
+                if version == self.version and isinstance(entry, list):
+                    self._entries[rel] = entry
 
     @staticmethod
     def digest(data: bytes) -> str:
@@ -48,23 +90,96 @@ class FileCache:
         """True when something is stored for ``rel`` (whether or not it is still current)."""
         return rel in self._entries
 
-    def get(self, rel: str, data: bytes) -> Any | None:
-        """The value stored for ``rel`` if its content is still ``data``, else None."""
-        entry = self._entries.get(rel)
-        if entry is not None and entry[0] == self.digest(data):
-            return entry[1]
-        return None
+    def lookup(self, rel: str, sig: Signature) -> Any | None:
+        """The value stored for ``rel`` if the file is unchanged by its stat signature alone.
 
-    def put(self, rel: str, data: bytes, value: Any) -> None:
-        self._entries[rel] = [self.digest(data), value]
+        ``sig`` is ``signature(os.stat(file))``.
+        """
+        entry = self._entries.get(rel)
+        if entry is None or not _trusted(entry, sig):
+            return None
+        return entry[1]
+
+    def get(self, rel: str, data: bytes, sig: Signature | None = None) -> Any | None:
+        """The value stored for ``rel`` if its content is still ``data``, else None."""
+        return self.get_digest(rel, self.digest(data), sig)
+
+    def get_digest(self, rel: str, digest: str, sig: Signature | None = None) -> Any | None:
+        """``get`` for content already hashed with ``digest``.
+
+        With ``sig`` (the signature of the file the content was read from) a hit also records
+        it, so that the next run can trust the entry without reading the file.
+        """
+        entry = self._entries.get(rel)
+        if entry is None or entry[0] != digest:
+            return None
+        if sig is not None and not _trusted(entry, sig):
+            self._entries[rel] = [digest, entry[1], sig, self.started]
+            # Saving only pays when the next run can trust the entry.
+            if _trusted(self._entries[rel], sig):
+                self._changed.add(rel)
+                self._dirty = True
+        return entry[1]
+
+    def put(self, rel: str, data: bytes, value: Any, sig: Signature | None = None) -> None:
+        """Store ``value`` for ``data``; ``sig`` is the signature of the file it was read from."""
+        self.put_digest(rel, self.digest(data), value, sig)
+
+    def put_digest(self, rel: str, digest: str, value: Any, sig: Signature | None = None) -> None:
+        """``put`` for content already hashed with ``digest``."""
+        entry: list[Any] = [digest, value]
+        if sig is not None:
+            entry += [sig, self.started]
+        self._entries[rel] = entry
+        self._changed.add(rel)
         self._dirty = True
 
     def save(self) -> None:
-        """Write the cache if anything changed; a cache that cannot be written is skipped."""
+        """Write the cache if anything changed; a cache that cannot be written is skipped.
+
+        A few changes are appended to the journal; many, or a long journal, rewrite the file.
+        Every journal line is a complete entry that is true whenever it was written, so lines
+        lost or replayed by processes running at once only cost a re-read, never a stale value.
+        """
         if not self._dirty:
             return
-        payload = json.dumps({"version": self.version, "entries": self._entries})
+        small = max(64, len(self._entries) // 20)
+        if self._loaded and len(self._changed) <= small \
+                and self._journal_lines + len(self._changed) <= 4 * small:
+            with contextlib.suppress(OSError):
+                self._append()
+                self._dirty = False
+                return
+        # Plain lists and dicts from JSON and the scanners: no cycles to look for.
+        payload = json.dumps({"version": self.version, "entries": self._entries},
+                             separators=(",", ":"), check_circular=False)
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, payload.encode())
+            # No fsync: a cache lost in a crash is rebuilt, and syncing megabytes costs more
+            # than the cache saves on a small run.
+            atomic_write(self.path, payload.encode(), durable=False)
             self._dirty = False
+            self._changed.clear()
+            self.journal.unlink(missing_ok=True)
+            self._journal_lines = 0
+
+    def _append(self) -> None:
+        lines = b"".join(json.dumps([self.version, rel, self._entries[rel]],
+                                    separators=(",", ":")).encode() + b"\n"
+                         for rel in sorted(self._changed))
+        # One write with O_APPEND: lines of processes saving at once do not interleave.
+        fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, lines)
+        finally:
+            os.close(fd)
+        self._journal_lines += len(self._changed)
+        self._changed.clear()
+
+
+def _trusted(entry: list[Any], sig: Signature) -> bool:
+    """Same signature, and the file's last change (ctime) clearly before it was read.
+
+    A file system that reports no ctime (0) cannot vouch for a file: it is read and hashed.
+    """
+    return len(entry) >= 4 and entry[2] == sig and 0 < sig[3] < entry[3] - RACY_SLACK_NS

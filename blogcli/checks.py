@@ -14,8 +14,8 @@ from blogcli.errors import UsageError
 from blogcli.permalinks import normalize, page_urls
 from blogcli.post import JEKYLL_NAME, parse_date
 from blogcli.resolve import Pages, Resolver, Target, target_of
-from blogcli.scanner import collect_facts
-from blogcli.site import MARKDOWN_SUFFIXES, Site, iter_post_paths, walk_markdown
+from blogcli.scanner import collect_facts, fan_out, open_cache
+from blogcli.site import MARKDOWN_SUFFIXES, Site, iter_post_files, walk_markdown
 
 if TYPE_CHECKING:  # external.py (and asyncio) load only for --external
     from blogcli.external import ExternalOptions, ExternalReport
@@ -55,6 +55,7 @@ RULES: dict[str, str] = {
     "external-anchor": "warning",
 }
 SEVERITIES = ("error", "warning", "off")
+PARALLEL_LINKS = 10_000  # below this, forking a worker to resolve links costs more than it saves
 TEMPLATE_DIRS = ("scaffolds", "archetypes")
 
 
@@ -139,29 +140,35 @@ def check_site(site: Site, paths: list[Path] | None = None,
     """
     settings = rule_settings(site)
     required = required_keys(site)
-    posts = iter_post_paths(site)
-    chosen = posts if paths is None else _expand(site, paths, posts)
+    posts = iter_post_files(site)
+    chosen = [_rel(site, p) for p in posts] if paths is None else \
+        [_rel(site, str(p)) for p in _expand(site, paths, posts)]
     post_rels = {_rel(site, p) for p in posts}
-    facts = collect_facts(site, sorted(post_rels | {_rel(site, p) for p in chosen}))
+    cache = open_cache(site)
+    facts = collect_facts(site, sorted(post_rels | set(chosen)), cache)
     permalinks = {rel: page_urls(site, rel, f["meta"], f["slug"])
                   for rel, f in facts.items() if not f.get("error") and rel in post_rels}
     resolver = _resolver(site, facts, permalinks)
     duplicates = _duplicates(facts, permalinks)
-    result = CheckResult()
-    placed: list[tuple[str, list[Any]]] = []
-    for rel in (_rel(site, p) for p in chosen):
-        fact = facts.get(rel)
-        if fact is None:
-            continue  # the file vanished while we looked
-        result.files += 1
-        result.links += len(fact.get("links", []))
-        found = _file_findings(site, rel, fact, rel in post_rels, required, resolver)
-        result.findings.extend(_regrade(f, settings[f.rule])
-                               for f in found + duplicates.get(rel, [])
-                               if settings[f.rule] != "off")
-        if external is not None:
-            placed.append((rel, fact.get("links", [])))
+    present = [rel for rel in chosen if rel in facts]  # others vanished while we looked
+
+    def findings(start: int, stop: int) -> list[Finding]:
+        out: list[Finding] = []
+        for rel in present[start:stop]:
+            found = _file_findings(site, rel, facts[rel], rel in post_rels, required, resolver)
+            out.extend(_regrade(f, settings[f.rule]) for f in found + duplicates.get(rel, [])
+                       if settings[f.rule] != "off")
+        return out
+
+    result = CheckResult(files=len(present),
+                         links=sum(len(facts[rel].get("links", [])) for rel in present))
+    if result.links < PARALLEL_LINKS:
+        cache.save()
+        result.findings = findings(0, len(present))
+    else:  # resolving tens of thousands of links: on every core, saving the cache meanwhile
+        result.findings = fan_out(findings, len(present), cache.save)
     if external is not None:
+        placed = [(rel, facts[rel].get("links", [])) for rel in present]
         result.external = _external(site, placed, facts, external)
         result.findings.extend(_regrade(f, settings[f.rule])
                                for f in result.external.findings if settings[f.rule] != "off")
@@ -190,10 +197,10 @@ def _external(site: Site, placed: list[tuple[str, list[Any]]], facts: dict[str, 
     return external_findings(links, options.settings, options.progress)
 
 
-def _rel(site: Site, path: Path) -> str:
+def _rel(site: Site, path: str) -> str:
     """``site.rel`` without pathlib's cost for the usual case (it runs once per post)."""
-    text, root = str(path), str(site.root)
-    return text[len(root) + 1:] if text.startswith(root + "/") else site.rel(path)
+    root = str(site.root)
+    return path[len(root) + 1:] if path.startswith(root + "/") else site.rel(Path(path))
 
 
 def _regrade(finding: Finding, severity: str) -> Finding:
@@ -203,7 +210,7 @@ def _regrade(finding: Finding, severity: str) -> Finding:
                    finding.message, finding.target)
 
 
-def _expand(site: Site, paths: list[Path], posts: list[Path]) -> list[Path]:
+def _expand(site: Site, paths: list[Path], posts: list[str]) -> list[Path]:
     """Files named on the command line, folders walked, by the rules of the whole-site check.
 
     Inside a posts folder a path counts only if it is one of ``posts`` (so bundle resources and
@@ -227,15 +234,17 @@ def _expand(site: Site, paths: list[Path], posts: list[Path]) -> list[Path]:
     return sorted(set(out))
 
 
-def _chosen(site: Site, path: Path, posts: list[Path], known: set[Path]) -> list[Path]:
+def _chosen(site: Site, path: Path, posts: list[str], known: set[str]) -> list[Path]:
     in_posts = any(folder is not None and path.is_relative_to(folder)
                    for folder in (site.posts_dir, site.drafts_dir))
     if not path.is_dir():
         if in_posts:  # a symlink loop named on purpose is still reported as unreadable
-            return [path] if path in known or path.is_symlink() else []
+            return [path] if str(path) in known or path.is_symlink() else []
         named = path.name.endswith(MARKDOWN_SUFFIXES) and not _is_template(site, path)
         return [path] if named else []
-    found = [p for p in posts if p.is_relative_to(path)]
+    # Posts are absolute path strings (Path objects cost time by the thousand).
+    folder = str(path).rstrip("/") + "/"
+    found = [Path(p) for p in posts if p.startswith(folder) or p == str(path)]
     if not in_posts:
         found += [p for p in walk_markdown(path, site.root) if not _is_template(site, p)]
     return found

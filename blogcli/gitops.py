@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -321,10 +322,16 @@ class _Loader(threading.Thread):
         self._error: GitError | None = None
 
     def run(self) -> None:
+        # While this thread imports, the main thread waits on git processes: let it take the
+        # GIL back within 0.5 ms of a process finishing, not the default 5 ms, each time.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, 0.0005))
         try:
             self._module = load_git()
         except GitError as err:
             self._error = err
+        finally:
+            sys.setswitchinterval(interval)
 
     def module(self) -> Any:
         if self.ident is None:

@@ -9,18 +9,25 @@ from __future__ import annotations
 import functools
 import os
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blogcli import __version__
 from blogcli.errors import ContentError, UsageError
 from blogcli.post import PostError, parse_date, parse_post
-from blogcli.site import Site, engine_author, find_post_path, iter_post_paths
+from blogcli.site import Site, engine_author, find_post_path, iter_post_files
+
+if TYPE_CHECKING:
+    from blogcli.cache import FileCache
 from blogcli.text import TextOptions, analyse
 
 CACHE_VERSION = 2
+# A post as read: relative path, bytes (None when the cache vouches for it), stat signature,
+# and the cached value when there is one.
+Read = tuple[str, bytes | None, list[int] | None, dict[str, Any] | None]
 PARALLEL_FROM = 200   # below this many uncached posts, starting workers costs more than it saves
 STATUSES = ("draft", "scheduled", "published", "expired")
 # Hugo's front-matter aliases: a post goes up at publishDate (else date), down at expiryDate.
@@ -77,18 +84,20 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None,
     fingerprint = repr((__version__, options, site.author, site.profile, str(site.drafts_dir)))
     cache = FileCache(site.root, "listing", CACHE_VERSION * 1_000_000_000
                       + zlib.crc32(fingerprint.encode()) % 1_000_000_000)
-    paths = only if only is not None else iter_post_paths(site, drafts=drafts)
-    files, problems = _read_all(site, paths)
-    values = {rel: cache.get(rel, data) for rel, data in files}
-    missing = [(rel, data) for rel, data in files if values[rel] is None]
+    paths = only if only is not None else iter_post_files(site, drafts=drafts)
+    files, problems = _read_all(site, paths, cache)
+    values = {rel: cache.get(rel, data, sig) if data is not None else known
+              for rel, data, sig, known in files}
+    missing = [(rel, data) for rel, data, _, _ in files if values[rel] is None and data is not None]
+    sigs = {rel: sig for rel, _, sig, _ in files}
     for rel, data, value in _analyse_all(site, options, missing):
         values[rel] = value
         if "problem" not in value:
-            cache.put(rel, data, value)
+            cache.put(rel, data, value, sigs[rel])
     cache.save()
     now = now or datetime.now(UTC)
     records: list[PostRecord] = []
-    for rel, _ in files:
+    for rel, _, _, _ in files:
         value = values[rel] or {}
         if "problem" in value:
             problems.append(str(value["problem"]))
@@ -97,24 +106,35 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None,
     return Listing(sort_newest_first(records), problems)
 
 
-def _read_all(site: Site, paths: list[Path]) -> tuple[list[tuple[str, bytes]], list[str]]:
-    """(relative path, bytes) of each post, and messages for those that cannot be read.
+def _read_all(site: Site, paths: Sequence[Path | str],
+              cache: FileCache) -> tuple[list[Read], list[str]]:
+    """(relative path, bytes, stat signature, cached value) of each post, and messages for
+    those that cannot be read; a post the cache knows unchanged by its signature is not read
+    (its bytes are None).
 
     Read as ``blog check`` reads: a FIFO or device named *.md is reported, never waited on.
     """
+    from blogcli.cache import signature
     from blogcli.scanner import read_file
 
-    files: list[tuple[str, bytes]] = []
+    files: list[Read] = []
     problems: list[str] = []
     prefix = str(site.root) + os.sep
     for path in paths:
         # Plain string slicing: Path.relative_to is slow over thousands of posts.
         text = str(path)
         rel = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) \
-            else site.rel(path)
-        data, fact = read_file(site, rel)
+            else site.rel(Path(path))
+        try:
+            known = cache.lookup(rel, signature(os.stat(path)))
+        except OSError:
+            known = None  # read_file below says what is wrong with it
+        if known is not None:
+            files.append((rel, None, None, known))
+            continue
+        data, fact, sig = read_file(site, rel)
         if data is not None:
-            files.append((rel, data))
+            files.append((rel, data, sig, None))
         elif fact is not None:
             problems.append(f"{rel}: {fact['error'][2]}")
     return files, problems

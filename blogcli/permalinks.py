@@ -24,14 +24,18 @@ URLIZE_DROP = re.compile(r"[^\w\- ]")
 
 def normalize(url: str) -> str:
     """A URL path as compared: no query, no index.html or .html, no slashes at the ends, lower."""
-    path = url.split("#", 1)[0].split("?", 1)[0]
+    # Runs for every page of the site on every check: each step only when it can change a thing.
+    path = url.split("#", 1)[0] if "#" in url else url
+    if "?" in path:
+        path = path.split("?", 1)[0]
     if "://" in path:
         path = urlsplit(path).path
     path = (unquote(path) if "%" in path else path).lower()
-    for suffix in ("/index.html", "/index.htm", "index.html", ".html", ".htm"):
-        if path.endswith(suffix):
-            path = path[: -len(suffix)]
-            break
+    if path.endswith((".html", ".htm")):
+        for suffix in ("/index.html", "/index.htm", "index.html", ".html", ".htm"):
+            if path.endswith(suffix):
+                path = path[: -len(suffix)]
+                break
     return path.strip("/")
 
 

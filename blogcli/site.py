@@ -277,38 +277,62 @@ def engine_author(engine: dict[str, Any]) -> str:
 
 def iter_post_paths(site: Site, drafts: bool = True) -> list[Path]:
     """Every post's Markdown file, sorted; links are not followed out of the site."""
+    return [Path(p) for p in iter_post_files(site, drafts)]
+
+
+def iter_post_files(site: Site, drafts: bool = True) -> list[str]:
+    """``iter_post_paths`` as absolute path strings: Path objects cost time by the thousand."""
     folders = [site.posts_dir]
     if drafts and site.drafts_dir is not None:
         folders.append(site.drafts_dir)
-    found: list[Path] = []
+    found: list[str] = []
     for folder in folders:
         if not folder.is_dir():
             continue
         if not is_within(folder, site.root):
             raise UsageError(f"{site.rel(folder)} is a link to {folder.resolve()}, "
                              "outside the site")
-        found.extend(walk_markdown(folder, site.root))
-    return sorted(found)
+        _walk_into(str(folder), str(folder), site.root, found)
+    # The order of Path objects (part by part): "/" sorts before every other character.
+    return sorted(found, key=lambda p: p.replace("/", "\0"))
 
 
 def walk_markdown(folder: Path, root: Path) -> list[Path]:
     """Markdown pages under ``folder`` as engines see them (bundle resources, _index.md out)."""
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
-        here = Path(dirpath)
-        # In a Hugo leaf bundle only index.md is a page; other Markdown files are its resources.
-        if "index.md" in filenames and here != folder:
-            found.append(here / "index.md")
-            dirnames[:] = []
-            continue
-        for name in filenames:
-            if name.endswith(MARKDOWN_SUFFIXES) and name != "_index.md" \
-                    and not name.startswith("."):
-                path = here / name
-                if not path.is_symlink() or is_within(path, root):
-                    found.append(path)
-    return found
+    found: list[str] = []
+    _walk_into(str(folder), str(folder), root, found)
+    return [Path(p) for p in found]
+
+
+def _walk_into(top: str, here: str, root: Path, found: list[str]) -> None:
+    """Like os.walk without following links to folders, using the file types scandir gives."""
+    try:
+        with os.scandir(here) as listing:
+            entries = list(listing)
+    except OSError:
+        return  # an unreadable folder holds no post we can check (os.walk skips it too)
+    folders: list[os.DirEntry[str]] = []
+    files: list[os.DirEntry[str]] = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        (folders if is_dir else files).append(entry)
+    # In a Hugo leaf bundle only index.md is a page; other Markdown files are its resources.
+    if here != top and any(e.name == "index.md" for e in files):
+        found.append(os.path.join(here, "index.md"))
+        return
+    for entry in files:
+        name = entry.name
+        if name.endswith(MARKDOWN_SUFFIXES) and name != "_index.md" \
+                and not name.startswith(".") \
+                and (not entry.is_symlink() or is_within(Path(entry.path), root)):
+            found.append(entry.path)
+    for entry in folders:
+        if entry.name not in SKIP_DIRS and not entry.name.startswith(".") \
+                and not entry.is_symlink():
+            _walk_into(top, entry.path, root, found)
 
 
 def find_post_path(site: Site, name: str, cwd: Path | None = None) -> Path:

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from blogcli import checks
 from blogcli.checks import RULES, check_site
 from blogcli.errors import UsageError
-from blogcli.scanner import collect_facts
+from blogcli.scanner import collect_facts, fan_out, forked
 from blogcli.site import Site, find_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -311,6 +312,28 @@ def test_messy_site_finds_exactly_the_planted_problems(tmp_path: Path) -> None:
            for f in result.findings]
     expected = json.loads((FIXTURES / "messy_expected.json").read_text(encoding="utf-8"))
     assert got == expected
+
+
+def test_links_resolved_on_every_core_give_the_same_findings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "messy"
+    shutil.copytree(FIXTURES / "messy_site", root, symlinks=True)
+    site = find_site(site_dir=root)
+    alone = check_site(site)
+    monkeypatch.setattr(checks, "PARALLEL_LINKS", 0)  # fan out even for this small site
+    assert check_site(site) == alone
+
+
+def test_fan_out_covers_every_item_once_and_runs_meanwhile() -> None:
+    ran: list[bool] = []
+    assert sorted(fan_out(lambda a, b: list(range(a, b)), 1001, lambda: ran.append(True))) == \
+        list(range(1001))
+    assert ran == [True]
+
+
+def test_forked_jobs_return_in_order_and_a_failed_one_gives_none() -> None:
+    assert forked([lambda: [1], lambda: ["two"]]) == [[1], ["two"]]
+    assert forked([lambda: [1], lambda: [1 // 0]]) is None  # the caller then does the work
 
 
 def test_warm_run_gives_the_same_findings(tmp_path: Path) -> None:

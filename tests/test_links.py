@@ -171,6 +171,46 @@ def test_a_body_that_starts_with_a_shortcode_is_not_json_front_matter() -> None:
         ("/a.png", 1, 17, "figure"), ("y.md", 2, 5, "link")]
 
 
+def test_leaving_out_impossible_block_rules_changes_no_token() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from blogcli.links import absent_rules, parser
+
+    pieces = ["# h\n", "> q\n", "```\nc\n```\n", "~~~\n", "[a]: /u\n", "<div>\n", "text\n",
+              "- item\n", "  - sub\n", "\n", "para <b>x</b>\n", "1. one\n", "---\n", "| a |\n",
+              "    code\n", "> # h\n", "[^1]: n\n", "setext\n===\n", "x > y\n", "#tag\n",
+              ">     c\n", "- a\n\n      code\n", "\tcode\n", "   three\n", "1.  x\n"]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(pieces), max_size=14))
+    def same_tokens(parts: list[str]) -> None:
+        source = "".join(parts)
+        full = parser(True, "|" in source, "[^" in source).parse(source, {})
+        trimmed = parser(True, "|" in source, "[^" in source, absent_rules(source)).parse(
+            source, {})
+        assert [(t.type, t.map, t.content, t.markup) for t in trimmed] == \
+            [(t.type, t.map, t.content, t.markup) for t in full]
+
+    same_tokens()
+
+
+def test_plain_heading_text_is_what_markdown_it_gives() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from blogcli.links import _heading, _plain_text, _split_id, parser
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet="aZ 9é中.,;'\"()/?|{}#-_*`[]<>&\\!:=\t", max_size=30))
+    def same(content: str) -> None:
+        if _plain_text(content):
+            md = parser()
+            assert _split_id(content) == _heading(md.inline.parse(content, md, {}, []))
+
+    same()
+
+
 def test_many_unclosed_link_openers_are_not_simple_and_finish() -> None:
     # UNSIMPLE used to rescan to the end of the text from every "](" (28 s for this paragraph).
     text = "[a](" * 40000

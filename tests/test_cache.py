@@ -1,0 +1,152 @@
+"""The result cache: a file is served from its stat signature only while it is surely unchanged."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from blogcli.cache import RACY_SLACK_NS, FileCache, signature
+
+
+def _old(path: Path, data: bytes) -> os.stat_result:
+    path.write_bytes(data)
+    return path.stat()
+
+
+def _later(cache: FileCache) -> FileCache:
+    """Pretend this run reads files well after they last changed (instead of sleeping 2 s)."""
+    cache.started += 10 * RACY_SLACK_NS
+    return cache
+
+
+def test_unchanged_file_is_served_by_its_signature(tmp_path: Path) -> None:
+    post = tmp_path / "a.md"
+    st = _old(post, b"one")
+    cache = _later(FileCache(tmp_path, "t", 1))
+    cache.put("a.md", b"one", {"n": 1}, signature(st))
+    cache.save()
+    assert FileCache(tmp_path, "t", 1).lookup("a.md", signature(post.stat())) == {"n": 1}
+
+
+def test_rewritten_file_with_same_size_and_mtime_is_not_served_stale(tmp_path: Path) -> None:
+    post = tmp_path / "a.md"
+    st = _old(post, b"one")
+    cache = _later(FileCache(tmp_path, "t", 1))
+    cache.put("a.md", b"one", {"n": 1}, signature(st))
+    cache.save()
+    time.sleep(0.01)  # let the clock tick, as any real edit does
+    post.write_bytes(b"two")
+    os.utime(post, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime: only ctime moved
+    again = post.stat()
+    assert (again.st_size, again.st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    warm = FileCache(tmp_path, "t", 1)
+    assert warm.lookup("a.md", signature(again)) is None
+    assert warm.get("a.md", post.read_bytes(), signature(again)) is None
+
+
+def test_racy_entry_is_checked_by_content(tmp_path: Path) -> None:
+    post = tmp_path / "a.md"
+    post.write_bytes(b"one")  # changed just now: as recent as the read itself
+    sig = signature(post.stat())
+    cache = FileCache(tmp_path, "t", 1)
+    cache.put("a.md", b"one", {"n": 1}, sig)
+    cache.save()
+    warm = FileCache(tmp_path, "t", 1)
+    assert warm.lookup("a.md", sig) is None  # could have changed again within the clock tick
+    assert warm.get("a.md", b"one", sig) == {"n": 1}
+    assert warm.get("a.md", b"two", sig) is None
+
+
+def test_content_hit_records_the_signature_for_the_next_run(tmp_path: Path) -> None:
+    post = tmp_path / "a.md"
+    st = _old(post, b"one")
+    cache = FileCache(tmp_path, "t", 1)
+    cache.put("a.md", b"one", {"n": 1})  # no signature: only the hash is known
+    cache.save()
+    warm = _later(FileCache(tmp_path, "t", 1))
+    assert warm.lookup("a.md", signature(st)) is None
+    assert warm.get("a.md", b"one", signature(st)) == {"n": 1}
+    warm.save()
+    assert FileCache(tmp_path, "t", 1).lookup("a.md", signature(st)) == {"n": 1}
+
+
+def test_other_version_is_ignored(tmp_path: Path) -> None:
+    cache = FileCache(tmp_path, "t", 1)
+    cache.put("a.md", b"one", {"n": 1})
+    cache.save()
+    assert FileCache(tmp_path, "t", 2).get("a.md", b"one") is None
+
+
+def test_check_sees_a_same_size_edit_that_kept_the_mtime(tmp_path: Path) -> None:
+    from blogcli.checks import check_site
+    from blogcli.site import find_site
+
+    (tmp_path / "blog.toml").write_text('[site]\ntitle = "T"\nprofile = "plain"\n')
+    (tmp_path / "posts").mkdir()
+    post = tmp_path / "posts" / "a.md"
+    post.write_text("---\ntitle: A\ndate: 2024-01-01\n---\n\n[x](b.md)\n")
+    (tmp_path / "posts" / "b.md").write_text("---\ntitle: B\ndate: 2024-01-01\n---\n\nB\n")
+    site = find_site(site_dir=tmp_path)
+    assert [f.rule for f in check_site(site).findings] == []
+    before = post.stat()
+    post.write_text("---\ntitle: A\ndate: 2024-01-01\n---\n\n[x](c.md)\n")
+    os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert [f.target for f in check_site(site).findings] == ["c.md"]
+
+
+def test_few_changes_go_to_the_journal_and_are_read_back(tmp_path: Path) -> None:
+    cache = FileCache(tmp_path, "t", 1)
+    for n in range(100):
+        cache.put(f"{n}.md", b"%d" % n, n)
+    cache.save()
+    assert not cache.journal.exists()
+    again = FileCache(tmp_path, "t", 1)
+    again.put("1.md", b"changed", "new")
+    again.save()
+    assert cache.journal.read_bytes().count(b"\n") == 1
+    with cache.journal.open("ab") as torn:  # a writer killed mid-line
+        torn.write(b'[1,"2.md",["x"')
+    third = FileCache(tmp_path, "t", 1)
+    assert third.get("1.md", b"changed") == "new"
+    assert third.get("2.md", b"2") == 2
+
+
+def test_many_changes_rewrite_the_file_and_drop_the_journal(tmp_path: Path) -> None:
+    cache = FileCache(tmp_path, "t", 1)
+    cache.put("a.md", b"a", 0)
+    cache.save()
+    cache = FileCache(tmp_path, "t", 1)
+    cache.put("a.md", b"b", 1)
+    cache.save()
+    assert cache.journal.exists()
+    cache = FileCache(tmp_path, "t", 1)
+    for n in range(200):
+        cache.put(f"{n}.md", b"%d" % n, n)
+    cache.save()
+    assert not cache.journal.exists()
+    assert FileCache(tmp_path, "t", 1).get("a.md", b"b") == 1
+
+
+def test_list_sees_a_same_size_edit_that_kept_the_mtime(tmp_path: Path) -> None:
+    from blogcli.listing import collect
+    from blogcli.site import find_site
+
+    (tmp_path / "blog.toml").write_text('[site]\ntitle = "T"\nprofile = "plain"\n')
+    (tmp_path / "posts").mkdir()
+    post = tmp_path / "posts" / "a.md"
+    post.write_text("---\ntitle: AAA\ndate: 2024-01-01\n---\n\nWords here.\n")
+    site = find_site(site_dir=tmp_path)
+    assert [r.title for r in collect(site).records] == ["AAA"]
+    before = post.stat()
+    post.write_text("---\ntitle: BBB\ndate: 2024-01-01\n---\n\nWords here.\n")
+    os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert [r.title for r in collect(site).records] == ["BBB"]
+
+
+def test_a_file_system_without_ctime_never_vouches_for_a_file(tmp_path: Path) -> None:
+    cache = _later(FileCache(tmp_path, "t", 1))
+    no_ctime = [3, 1_600_000_000_000_000_000, 42, 0]
+    cache.put("a.md", b"one", {"n": 1}, no_ctime)
+    assert cache.lookup("a.md", no_ctime) is None
+    assert cache.get("a.md", b"one", no_ctime) == {"n": 1}
