@@ -281,7 +281,7 @@ class _Checker:
             limit = self.host_limits[host] = asyncio.Semaphore(per_host)
         import httpx
 
-        headers = {**self.pools.headers, **request_headers(host, self.settings)}
+        headers = {**self.pools.headers, **request_headers(url, self.settings)}
         # Host slot first, then a global one: a task queued behind a busy host holds nothing.
         async with limit, self.global_limit:
             self.run_state.requests += 1

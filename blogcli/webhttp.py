@@ -10,6 +10,7 @@ import ssl
 from collections.abc import Iterable
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from blogcli.urls import private_address
 from blogcli.websettings import GITHUB_HOSTS, Settings
@@ -22,9 +23,11 @@ HTML_CAP = 5 * 1024 * 1024    # read at most this much of a page whose anchors w
 _ANCHOR = re.compile(rb"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 
 
-def request_headers(host: str, settings: Settings) -> dict[str, str]:
-    """Extra headers for one request: the GitHub token, for GitHub's own hosts only."""
-    if settings.github_token and host in GITHUB_HOSTS:
+def request_headers(url: str, settings: Settings) -> dict[str, str]:
+    """Extra headers for one request: the GitHub token, over https to GitHub's own hosts only."""
+    parts = urlsplit(url)
+    if settings.github_token and parts.scheme == "https" \
+            and (parts.hostname or "").lower() in GITHUB_HOSTS:
         return {"Authorization": f"Bearer {settings.github_token}"}
     return {}
 
@@ -77,7 +80,20 @@ def network_failure(err: BaseException, settings: Settings) -> tuple[str, str]:
             return "refused", "connection refused"
         if isinstance(cause, socket.gaierror):
             return "unreachable", "host not found (DNS)"
-    return "unreachable", f"network error: {type(err).__name__}: {err}"
+    return "unreachable", f"network error: {type(err).__name__}: {redact_text(str(err), settings)}"
+
+
+# Credentials an exception's text may quote: auth header values and URL user-info.
+_AUTH_VALUE = re.compile(r"(?i)\b(bearer|basic|token)\s+[^\s'\"]+")
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@'\"]*@")
+
+
+def redact_text(text: str, settings: Settings) -> str:
+    """``text`` with the GitHub token, auth header values and URL passwords blanked out."""
+    if settings.github_token:
+        text = text.replace(settings.github_token, "***")
+    text = _AUTH_VALUE.sub(r"\1 ***", text)
+    return _USERINFO.sub(r"\1***@", text)
 
 
 def retryable(err: BaseException) -> bool:

@@ -393,11 +393,50 @@ def test_malformed_urls_are_broken_not_a_crash(httpserver_ipv4: HTTPServer) -> N
     assert "malformed" in run.results[urls[0]].detail
 
 
-def test_github_token_goes_to_github_only_and_is_never_shown() -> None:
+def test_github_token_goes_to_github_over_https_only() -> None:
     from blogcli.webhttp import request_headers
 
     settings = replace(FAST, github_token="ghp_secret")
-    assert request_headers("github.com", settings) == {"Authorization": "Bearer ghp_secret"}
-    assert request_headers("example.com", settings) == {}
+    assert request_headers("https://github.com/a/b", settings) == \
+        {"Authorization": "Bearer ghp_secret"}
+    assert request_headers("http://github.com/a/b", settings) == {}  # would travel in clear
+    assert request_headers("https://example.com/", settings) == {}
     assert "ghp_secret" not in repr(settings)
 
+
+def test_network_error_text_never_carries_the_token(httpserver_ipv4: HTTPServer) -> None:
+    """A header value httpx refuses ends up in the exception text: it must not reach the report."""
+    import asyncio
+
+    import httpx
+
+    from blogcli.webhttp import network_failure
+
+    httpserver_ipv4.expect_request("/").respond_with_data("ok")
+    secret = "ghp_SECRET\r"
+
+    async def send() -> BaseException:
+        async with httpx.AsyncClient() as client:
+            try:
+                await client.get(httpserver_ipv4.url_for("/"),
+                                 headers={"Authorization": f"Bearer {secret}"})
+            except httpx.HTTPError as err:
+                return err
+        raise AssertionError("httpx sent an illegal header")
+
+    err = asyncio.run(send())
+    assert "ghp_SECRET" in str(err)  # what the report used to show
+    _, detail = network_failure(err, replace(FAST, github_token=secret))
+    assert "ghp_SECRET" not in detail
+    assert "SECRET" not in network_failure(err, FAST)[1]  # even when the token is not known
+
+
+def test_github_token_with_a_crlf_ending_is_trimmed_and_a_bad_one_refused() -> None:
+    from blogcli.errors import UsageError
+    from blogcli.websettings import from_config
+
+    assert from_config({}, env={"GITHUB_TOKEN": "ghp_SECRET\r\n"}).github_token == "ghp_SECRET"
+    for bad in ("ghp_SE CRET", "ghp_SÉCRET", "ghp\x00SECRET"):
+        with pytest.raises(UsageError) as caught:
+            from_config({}, env={"GITHUB_TOKEN": bad})
+        assert "SE" not in str(caught.value)
