@@ -89,6 +89,22 @@ def normalise(url: str) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
 
 
+# Query parameters that make a URL a credential: pre-signed S3/GCS/Azure links, API keys.
+_SIGNED = re.compile(r"(?i)(^|&)(x-amz-[a-z-]+|x-goog-[a-z-]+|signature|sig|se|sp|token|"
+                     r"access_token|api_key|apikey|key|auth|password|secret)=")
+
+
+def redact_url(url: str) -> str:
+    """``url`` fit to print or store: no user-info, no query string when it carries a signature."""
+    try:
+        parts = urlsplit(url)
+        host = parts.netloc.rpartition("@")[2]
+    except ValueError:
+        return url.split("?", 1)[0]
+    query = "" if _SIGNED.search(parts.query) else parts.query
+    return urlunsplit((parts.scheme, host, parts.path, query, parts.fragment))
+
+
 def split_fragment(url: str) -> tuple[str, str]:
     """``(url without fragment, fragment)``; the page is fetched once for all its fragments."""
     base, _, fragment = url.partition("#")

@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
-from blogcli.urls import normalise, private_host_name, split_fragment
-from blogcli.webcache import UrlCache
+from blogcli.urls import normalise, private_host_name, redact_url, split_fragment
+from blogcli.webcache import UrlCache, cache_key
 from blogcli.webhttp import (
     backoff,
     network_failure,
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["PASSES", "CheckRun", "Progress", "Status", "UrlResult", "check_urls"]
 
 
+_EXCLUDED = Page(Status.EXCLUDED, detail="excluded in blog.toml [links]")
 _GITHUB_LINE = re.compile(r"^L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?$")
 
 
@@ -94,6 +95,7 @@ class _Checker:
         self.host_limits: dict[str, asyncio.Semaphore] = {}
         self.private_hosts: dict[str, asyncio.Task[str | None]] = {}
         self.pools: Pools
+        self.settings_key = settings.verdict_key()
 
     async def run(self, wanted: dict[str, str]) -> None:
         self.global_limit = asyncio.Semaphore(self.settings.concurrency)
@@ -109,15 +111,24 @@ class _Checker:
             await self.pools.aclose()
 
     async def _page_task(self, base: str, uses: list[tuple[str, str]]) -> None:
-        want_anchors = self.settings.check_anchors and any(
-            not _fragment_ignored(base, fragment) for _, fragment in uses)
-        page, failed_before = self._from_cache(base, want_anchors)
+        # The link as written is matched too: its normal form may no longer match the pattern.
+        fetched = [(given, fragment) for given, fragment in uses
+                   if not self.settings.excluded(given)]
+        # Exclusions and private addresses first: they depend on this site's settings,
+        # and a pass cached for a site that allows private links must not leak to another.
+        page = await self._refuse(base) if fetched else _EXCLUDED
         if page is None:
-            page = await self.page(base, want_anchors, confirm=failed_before)
-            self._to_cache(base, page)
+            want_anchors = self.settings.check_anchors and any(
+                not _fragment_ignored(base, fragment) for _, fragment in fetched)
+            page, failed_before = self._from_cache(base, want_anchors)
+            if page is None:
+                page = await self.page(base, want_anchors, confirm=failed_before)
+                self._to_cache(base, page)
         failed = False
         for given, fragment in uses:
-            result = _result(given, base, fragment, page, self.settings.check_anchors)
+            result = _result(given, base, fragment, page, self.settings.check_anchors) \
+                if (given, fragment) in fetched else UrlResult(given, Status.EXCLUDED,
+                                                               detail=_EXCLUDED.detail)
             self.run_state.results[given] = result
             failed = failed or result.status not in NOT_FAILURES
         self.done += 1
@@ -129,7 +140,9 @@ class _Checker:
 
     def _from_cache(self, base: str, want_anchors: bool) -> tuple[Page | None, bool]:
         """A cached pass, or ``(None, failed last time?)``."""
-        entry = self.cache.get(base) if self.cache is not None else None
+        if self.cache is None:
+            return None, False
+        entry = self.cache.get(cache_key(base, self.settings_key))
         if entry is None:
             return None, False
         if entry.get("status") not in PASSES or (want_anchors and entry.get("anchors") is None):
@@ -147,8 +160,9 @@ class _Checker:
         if self.cache is None or page.status in (Status.EXCLUDED, Status.PRIVATE):
             return
         anchors = None if page.anchors is None else sorted(page.anchors)
-        self.cache.put(base, {"status": page.status.value, "code": page.code,
-                              "new_url": page.new_url, "anchors": anchors})
+        self.cache.put(cache_key(base, self.settings_key),
+                       {"status": page.status.value, "code": page.code,
+                        "new_url": page.new_url, "anchors": anchors})
 
     async def page(self, url: str, want_anchors: bool, confirm: bool = False) -> Page:
         """Fetch one page, following redirects by hand.
@@ -157,8 +171,6 @@ class _Checker:
         its retries and back-off on it; ask once, with GET (the request that
         decides), so a second run over an unchanged blog stays quick.
         """
-        if self.settings.excluded(url):
-            return Page(Status.EXCLUDED, detail="excluded in blog.toml [links]")
         import httpx
 
         # Cookies live for one redirect chain, as in a browser: sites that set a cookie and
@@ -166,7 +178,8 @@ class _Checker:
         cookies = httpx.Cookies()
         seen, current, moved_to, permanent = {(url, "")}, url, None, True
         for _ in range(self.settings.max_redirects + 1):
-            refused = await self._refuse(current)
+            # Every hop: a link may lead to an excluded or private address by redirect.
+            refused = _EXCLUDED if self.settings.excluded(current) else await self._refuse(current)
             if refused is not None:
                 return refused
             answer = await self._fetch(current, want_anchors, confirm, cookies)
@@ -177,17 +190,19 @@ class _Checker:
             try:
                 target = split_fragment(normalise(urljoin(current, answer.location.strip())))[0]
             except ValueError:
-                return Page(Status.BROKEN, answer.code,
-                             detail=f"redirects to a malformed URL {answer.location!r}")
+                shown = redact_url(answer.location)
+            return Page(Status.BROKEN, answer.code, detail=f"redirects to a malformed URL {shown!r}")
             if urlsplit(target).scheme not in ("http", "https"):
-                return Page(Status.UNKNOWN, answer.code, detail=f"redirects to {target}")
+                return Page(Status.UNKNOWN, answer.code,
+                            detail=f"redirects to {redact_url(target)}")
             # A return to a URL is a loop unless a cookie changed on the way (login walls).
             state = ";".join(sorted(f"{c.name}={c.value}" for c in cookies.jar))
             if (target, state) in seen:
-                return Page(Status.BROKEN, answer.code, detail=f"redirect loop via {target}")
+                return Page(Status.BROKEN, answer.code,
+                            detail=f"redirect loop via {redact_url(target)}")
             # Only an unbroken run of permanent hops from the link itself is a move to report.
             permanent = permanent and answer.code in (301, 308)
-            moved_to = target if permanent else moved_to
+            moved_to = redact_url(target) if permanent else moved_to
             seen.add((target, state))
             current = target
         return Page(Status.BROKEN, detail=f"more than {self.settings.max_redirects} redirects")
@@ -201,7 +216,7 @@ class _Checker:
         if 200 <= code < 300 or code in accept:
             status = Status.REDIRECT if moved_to is not None else Status.OK
             return Page(status, code, moved_to, anchors=answer.anchors)
-        after = f" after a redirect to {final}" if final != url else ""
+        after = f" after a redirect to {redact_url(final)}" if final != url else ""
         if answer.challenge:
             return Page(Status.UNKNOWN, code, detail=f"HTTP {code}{after}: the site answered "
                          "with a bot challenge page; open it in a browser")

@@ -90,6 +90,13 @@ class Settings:
     def excluded(self, url: str) -> bool:
         return any(pattern.search(url) for pattern in self.exclude)
 
+    def verdict_key(self) -> str:
+        """The settings that change a link's verdict, as text: cached passes depend on them."""
+        hosts = sorted((name, sorted(h.accept), sorted(h.unknown_status or ()),
+                        h.unknown_status is None) for name, h in self.hosts.items())
+        return repr((sorted(self.accept), sorted(self.unknown_status), hosts,
+                     self.allow_private, [p.pattern for p in self.exclude], self.max_redirects))
+
     def with_options(self, **changes: Any) -> Settings:
         """A copy with command-line options applied (``--no-cache``, ``--check-anchors``)."""
         return replace(self, **changes)

@@ -440,3 +440,51 @@ def test_github_token_with_a_crlf_ending_is_trimmed_and_a_bad_one_refused() -> N
         with pytest.raises(UsageError) as caught:
             from_config({}, env={"GITHUB_TOKEN": bad})
         assert "SE" not in str(caught.value)
+
+
+def test_credentials_and_signatures_stay_out_of_messages_and_cache(
+        httpserver_ipv4: HTTPServer) -> None:
+    server = httpserver_ipv4
+    port = server.port
+    server.expect_request("/move").respond_with_data("", 301, {
+        "Location": f"http://alice:s3cret@127.0.0.1:{port}/new?X-Amz-Signature=TOPSECRET"})
+    server.expect_request("/new").respond_with_data("ok")
+    server.expect_request("/loop").respond_with_data("", 302, {
+        "Location": f"http://carol:pw9@127.0.0.1:{port}/loop"})
+    moved = check(server.url_for("/move"))
+    assert moved.status is Status.REDIRECT
+    assert moved.new_url == f"http://127.0.0.1:{port}/new"
+    loop = check(server.url_for("/loop"))
+    assert "pw9" not in loop.detail
+    check_urls([f"http://bob:hunter2@127.0.0.1:{port}/new"], replace(FAST, use_cache=True))
+    stored = cache_path().read_text()
+    assert "hunter2" not in stored and "TOPSECRET" not in stored
+    assert cache_path().stat().st_mode & 0o777 == 0o600
+
+
+def test_a_cached_pass_does_not_outlive_the_settings_that_made_it(
+        httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/p").respond_with_data("ok")
+    httpserver_ipv4.expect_request("/gone").respond_with_data("no", 404)
+    url, gone = httpserver_ipv4.url_for("/p"), httpserver_ipv4.url_for("/gone")
+    cached = replace(FAST, use_cache=True)
+    assert check(url, cached).status is Status.OK
+    assert check(url, replace(cached, allow_private=False)).status is Status.PRIVATE
+    assert check(gone, replace(cached, accept=frozenset({404}))).status is Status.OK
+    assert check(gone, cached).status is Status.BROKEN
+
+
+def test_exclusions_apply_to_every_hop_and_to_the_link_as_written(
+        httpserver_ipv4: HTTPServer) -> None:
+    import re
+
+    server = httpserver_ipv4
+    server.expect_request("/start").respond_with_data("", 302, {"Location": "/private/x"})
+    server.expect_request("/private/x").respond_with_data("no", 404)
+    server.expect_request("/").respond_with_data("no", 404)
+    bare = f"http://127.0.0.1:{server.port}"  # normalised to .../ which the pattern misses
+    settings = replace(FAST, exclude=(re.compile("/private/"), re.compile(r":\d+$")))
+    run = check_urls([server.url_for("/start"), bare], settings)
+    assert [r.status for r in run.results.values()] == [Status.EXCLUDED, Status.EXCLUDED]
+    assert requests_to(server, "/private/x") == []
+    assert requests_to(server, "/") == []
