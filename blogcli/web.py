@@ -191,7 +191,8 @@ class _Checker:
                 target = split_fragment(normalise(urljoin(current, answer.location.strip())))[0]
             except ValueError:
                 shown = redact_url(answer.location)
-            return Page(Status.BROKEN, answer.code, detail=f"redirects to a malformed URL {shown!r}")
+                return Page(Status.BROKEN, answer.code,
+                            detail=f"redirects to a malformed URL {shown!r}")
             if urlsplit(target).scheme not in ("http", "https"):
                 return Page(Status.UNKNOWN, answer.code,
                             detail=f"redirects to {redact_url(target)}")
