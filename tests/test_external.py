@@ -257,3 +257,26 @@ def test_ctrl_c_prints_the_partial_report_and_exits_130(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     assert "HTTP 999" in out and "/slow" not in out, err
     assert "Interrupted: 1 web address checked before Ctrl-C" in err
+
+
+@pytest.mark.parametrize("external", [False, True])
+def test_malformed_web_links_are_findings(tmp_path: Path, external: bool) -> None:
+    body = ("[p](http://127.0.0.1:65536/x) [x](http://[::1/) "
+            "[y](http://127.0.0.1:18811:80/)\n")
+    root = make_blog(tmp_path / "blog", {"a.md": body})
+    args = ["--site", str(root), "check", "--format", "json"] + (["--external"] if external else [])
+    result = CliRunner().invoke(app, args)
+    found = [(f["rule"], f["column"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == [("link-malformed", 5), ("link-malformed", 35), ("link-malformed", 53)]
+    assert result.exit_code == 1
+
+
+def test_raw_html_links_are_entity_decoded(tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    server = httpserver_ipv4
+    server.expect_request("/q", query_string="a=1&b=2").respond_with_data("ok")
+    server.expect_request("/q").respond_with_data("no", 404)
+    href = server.url_for("/q") + "?a=1&amp;b=2"
+    root = make_blog(tmp_path / "blog", {"a.md": f'<a href="{href}">both</a>\n'})
+    code, report = run_check(root)
+    assert (code, report["findings"]) == (0, [])
+    assert [r.query_string for r, _ in server.log] == [b"a=1&b=2"]
