@@ -17,9 +17,10 @@ limit. Passing results are cached between runs (webcache.py).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -173,16 +174,15 @@ class _Checker:
         """
         import httpx
 
-        # Cookies live for one redirect chain, as in a browser: sites that set a cookie and
-        # redirect to themselves would otherwise look like a redirect loop.
-        cookies = httpx.Cookies()
+        chain = _Chain(httpx.Cookies(), self.settings.timeout)
+        cookies = chain.cookies
         seen, current, moved_to, permanent = {(url, "")}, url, None, True
         for _ in range(self.settings.max_redirects + 1):
             # Every hop: a link may lead to an excluded or private address by redirect.
             refused = _EXCLUDED if self.settings.excluded(current) else await self._refuse(current)
             if refused is not None:
                 return refused
-            answer = await self._fetch(current, want_anchors, confirm, cookies)
+            answer = await self._fetch(current, want_anchors, confirm, chain)
             if isinstance(answer, Page):
                 return answer
             if not (300 <= answer.code < 400 and answer.location):
@@ -245,51 +245,61 @@ class _Checker:
         return None
 
     async def _fetch(self, url: str, want_anchors: bool, confirm: bool,
-                     cookies: httpx.Cookies) -> Answer | Page:
-        """HEAD, then GET when HEAD is refused (405, 501, or another 4xx GET may answer)."""
+                     chain: _Chain) -> Answer | Page:
+        """HEAD, then GET when HEAD is refused: 405, 501, another 4xx, or a 5xx (servers
+        whose HEAD handler is broken while GET works). A HEAD 5xx is not retried: GET decides."""
         retries = 0 if confirm else self.settings.retries
         if not (want_anchors or confirm):
-            answer = await self._with_retries("HEAD", url, False, retries, cookies)
-            if isinstance(answer, Page) or not (400 <= answer.code < 500 or answer.code == 501):
+            answer = await self._with_retries("HEAD", url, False, retries, chain)
+            if isinstance(answer, Page) or not 400 <= answer.code < 600:
                 return answer
-        return await self._with_retries("GET", url, want_anchors, retries, cookies)
+        return await self._with_retries("GET", url, want_anchors, retries, chain)
 
     async def _with_retries(self, method: str, url: str, want_body: bool, retries: int,
-                            cookies: httpx.Cookies) -> Answer | Page:
-        """One request, asked again after connection errors, 5xx and 429 as settings allow."""
+                            chain: _Chain) -> Answer | Page:
+        """One request, asked again after connection errors, 5xx and 429 as settings allow.
+
+        Every wait comes out of the link's time budget (``chain.left``): a wait
+        longer than what is left ends the link instead.
+        """
         import httpx
 
         settings, attempt, waits = self.settings, 0, 0
         while True:
             try:
-                answer = await self._request(method, url, want_body, cookies)
+                answer = await self._request(method, url, want_body, chain)
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
                 return Page(Status.BROKEN, detail=f"malformed URL: {err}")
             except (httpx.TransportError, TimeoutError) as err:
-                if not retryable(err) or attempt >= retries:
+                pause = backoff(settings.backoff, attempt + 1)
+                if not retryable(err) or attempt >= retries or pause >= chain.left:
                     status, detail = network_failure(err, settings)
                     return Page(Status(status), detail=detail)
                 attempt += 1
-                await asyncio.sleep(backoff(settings.backoff, attempt))
+                await chain.sleep(pause)
                 continue
             if answer.retry_after is not None and answer.code in (429, 503) \
                     and not answer.challenge:
                 wait = asked_wait(answer, waits, max(retries, 1), settings.max_retry_after)
                 if isinstance(wait, Page):
                     return wait
+                if wait >= chain.left:
+                    return Page(Status.RATE_LIMITED, answer.code, detail=f"asked to wait "
+                                f"{wait:.0f} s, longer than the time left for this link")
                 waits += 1
-                await asyncio.sleep(wait)
+                await chain.sleep(wait)
                 continue
-            if not worth_retrying(answer):
+            # A HEAD 5xx is not asked again: the GET that follows decides.
+            if not worth_retrying(answer) or (method == "HEAD" and answer.code != 429):
                 return answer
-            if attempt >= retries:
+            pause = backoff(settings.backoff, attempt + 1)
+            if attempt >= retries or pause >= chain.left:
                 return Page(Status.RATE_LIMITED, 429, detail="still HTTP 429 after retries") \
                     if answer.code == 429 else answer
             attempt += 1
-            await asyncio.sleep(backoff(settings.backoff, attempt))
+            await chain.sleep(pause)
 
-    async def _request(self, method: str, url: str, want_body: bool,
-                       cookies: httpx.Cookies) -> Answer:
+    async def _request(self, method: str, url: str, want_body: bool, chain: _Chain) -> Answer:
         host = _host(url)
         limit = self.host_limits.get(host)
         if limit is None:
@@ -300,18 +310,19 @@ class _Checker:
         headers = {**self.pools.headers, **request_headers(url, self.settings)}
         # Host slot first, then a global one: a task queued behind a busy host holds nothing.
         async with limit, self.global_limit:
+            if chain.left <= 0:
+                raise TimeoutError
             self.run_state.requests += 1
-            # The total limit starts once a slot is ours: queueing is not the server's fault.
-            async with self.pools.transport(host) as transport, \
-                    asyncio.timeout(self.settings.timeout):
+            # The clock runs once a slot is ours: queueing is not the server's fault.
+            async with self.pools.transport(host) as transport, chain.spend():
                 request = httpx.Request(method, url, headers=headers,
                                         extensions={"timeout": self.pools.timeout})
-                if cookies:
-                    cookies.set_cookie_header(request)
+                if chain.cookies:
+                    chain.cookies.set_cookie_header(request)
                 response = await transport.handle_async_request(request)
                 response.request = request
                 if "set-cookie" in response.headers:
-                    cookies.extract_cookies(response)
+                    chain.cookies.extract_cookies(response)
                 try:
                     anchors = await read_body(response, method, want_body)
                 finally:
@@ -321,6 +332,33 @@ class _Checker:
             get("x-amzn-waf-action", "") in ("captcha", "challenge")
         return Answer(response.status_code, get("location"), get("retry-after"),
                        get("x-ratelimit-remaining"), anchors, challenge)
+
+
+class _Chain:
+    """One link's redirect chain: its cookies (as in a browser: sites that set a cookie and
+    redirect to themselves would otherwise look like a loop) and its time budget.
+
+    ``timeout`` bounds the whole chain, hops, retries and waits included; time
+    queued for a connection slot is not counted (that is our politeness).
+    """
+
+    def __init__(self, cookies: httpx.Cookies, seconds: float) -> None:
+        self.cookies, self.left = cookies, seconds
+
+    async def sleep(self, seconds: float) -> None:
+        self.left -= seconds
+        await asyncio.sleep(seconds)
+
+    @contextlib.asynccontextmanager
+    async def spend(self) -> AsyncIterator[None]:
+        """Time out when the budget runs out; what the block took is spent."""
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        try:
+            async with asyncio.timeout(self.left):
+                yield
+        finally:
+            self.left -= loop.time() - start
 
 
 def _host(url: str) -> str:

@@ -97,8 +97,7 @@ def test_bot_challenge_page_is_unknown_and_not_retried(httpserver_ipv4: HTTPServ
     result = check(httpserver_ipv4.url_for("/shielded"))
     assert (result.status, result.code) == (Status.UNKNOWN, code)
     assert "challenge" in result.detail
-    assert requests_to(httpserver_ipv4, "/shielded") == (["HEAD", "GET"] if code == 403
-                                                         else ["HEAD"])
+    assert requests_to(httpserver_ipv4, "/shielded") == ["HEAD", "GET"]
 
 
 @pytest.mark.parametrize("code", [404, 410])
@@ -114,14 +113,35 @@ def test_server_error_is_retried_then_passes(httpserver_ipv4: HTTPServer) -> Non
     httpserver_ipv4.expect_oneshot_request("/flaky").respond_with_data("boom", 500)
     httpserver_ipv4.expect_request("/flaky").respond_with_data("fine")
     assert check(httpserver_ipv4.url_for("/flaky")).status is Status.OK
-    assert requests_to(httpserver_ipv4, "/flaky") == ["HEAD", "HEAD"]
+    assert requests_to(httpserver_ipv4, "/flaky") == ["HEAD", "GET"]
 
 
 def test_server_error_that_lasts_is_broken_after_retries(httpserver_ipv4: HTTPServer) -> None:
     httpserver_ipv4.expect_request("/down").respond_with_data("boom", 500)
     result = check(httpserver_ipv4.url_for("/down"))
     assert (result.status, result.code) == (Status.BROKEN, 500)
-    assert len(requests_to(httpserver_ipv4, "/down")) == 1 + FAST.retries
+    assert requests_to(httpserver_ipv4, "/down") == ["HEAD"] + ["GET"] * (1 + FAST.retries)
+
+
+def test_head_server_error_falls_back_to_get(httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/app", method="HEAD").respond_with_data("", 500)
+    httpserver_ipv4.expect_request("/app", method="GET").respond_with_data("page")
+    assert check(httpserver_ipv4.url_for("/app")).status is Status.OK
+    assert requests_to(httpserver_ipv4, "/app") == ["HEAD", "GET"]
+
+
+def test_timeout_bounds_the_whole_redirect_chain() -> None:
+    """Eight hops of 0.6 s each: every hop is within 2 s, the chain is not."""
+    def route(method: str, path: str) -> Reply:
+        hop = int(path.strip("/") or 0)
+        if hop == 8:
+            return Reply(200)
+        return Reply(302, {"Location": f"/{hop + 1}"}, b"", delay=0.6)
+
+    with scripted_server(route) as srv:
+        result = check(srv.url + "/0")
+        assert result.status is Status.TIMEOUT
+        assert len(srv.log) <= 4
 
 
 def test_rate_limit_waits_for_retry_after(httpserver_ipv4: HTTPServer) -> None:
