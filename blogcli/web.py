@@ -236,7 +236,8 @@ class _Checker:
         if private_host_name(host):
             return Page(Status.PRIVATE, detail=f"{host} is a private or loopback address")
         if host not in self.private_hosts:  # one look-up per host, shared by its URLs
-            self.private_hosts[host] = asyncio.ensure_future(resolve_private(host))
+            self.private_hosts[host] = asyncio.ensure_future(
+                resolve_private(host, self.settings))
         problem = await self.private_hosts[host]
         if problem == "private":
             return Page(Status.PRIVATE, detail=f"{host} resolves to a private address")

@@ -125,14 +125,25 @@ def causes(err: BaseException) -> Iterable[BaseException]:
         stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)
 
 
-async def resolve_private(host: str) -> str | None:
-    """``"private"`` if the name resolves to a private address, a message if it does not resolve."""
+async def resolve_private(host: str, settings: Settings) -> str | None:
+    """``"private"`` if the name resolves to a private address, a message if it does not resolve.
+
+    The look-up is bounded by ``connect_timeout``: a resolver that never answers
+    must not hold a link (or Ctrl-C) forever.
+    """
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+        async with asyncio.timeout(settings.connect_timeout):
+            addresses = await (settings.resolve or system_resolve)(host)
+    except TimeoutError:
+        return f"host look-up timed out ({settings.connect_timeout:g} s)"
     except (socket.gaierror, UnicodeError):
         return "host not found (DNS)"
-    addresses: list[Any] = [info[4][0] for info in infos]
-    return "private" if any(private_address(str(a)) for a in addresses) else None
+    return "private" if any(private_address(a) for a in addresses) else None
+
+
+async def system_resolve(host: str) -> list[str]:
+    infos: list[Any] = await asyncio.get_running_loop().getaddrinfo(host, None)
+    return [str(info[4][0]) for info in infos]
 
 
 def retry_after(value: str | None) -> float | None:

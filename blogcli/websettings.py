@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from blogcli.errors import UsageError
+
+Resolver = Callable[[str], Awaitable[list[str]]]
 
 # A current desktop browser's string: many sites answer anything else with 403 or 999.
 DEFAULT_USER_AGENT = (
@@ -77,6 +79,9 @@ class Settings:
     check_anchors: bool = False
     user_agent: str = DEFAULT_USER_AGENT
     github_token: str | None = field(default=None, repr=False)  # never shown
+    # Host name -> addresses for the private-address check; None: the system resolver.
+    # Tests pass their own so that no look-up leaves the machine.
+    resolve: Resolver | None = field(default=None, repr=False, compare=False)
 
     def host(self, host: str) -> HostSettings:
         """The overrides for ``host``: an exact entry, else its nearest parent domain's."""
