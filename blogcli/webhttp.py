@@ -7,6 +7,7 @@ import random
 import re
 import socket
 import ssl
+import zlib
 from collections.abc import Iterable
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -36,21 +37,53 @@ async def read_body(response: httpx.Response, method: str,
                     want_anchors: bool) -> frozenset[str] | None:
     """The page's anchors when asked for; else read a little so the connection stays reusable.
 
-    An enormous body is never downloaded: closing the stream early drops the connection.
+    An enormous body is never downloaded: closing the stream early drops the
+    connection. Bytes are read raw and decompressed here with a cap, so a small
+    gzip bomb cannot grow into gigabytes (httpx's decoders have no limit).
     """
     if method == "HEAD":
         # Reading the (empty) body lets httpcore see the answer end and keep the connection.
         await response.aread()
         return None
     html = "html" in response.headers.get("content-type", "")
-    cap = HTML_CAP if want_anchors and html and response.status_code < 300 else BODY_PEEK
-    chunks, size = [], 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > cap:
+    if not (want_anchors and html and response.status_code < 300):
+        size = 0
+        async for chunk in response.aiter_raw():
+            size += len(chunk)
+            if size > BODY_PEEK:
+                break
+        return None
+    return frozenset(_anchor_names(await _decoded(response, HTML_CAP)))
+
+
+async def _decoded(response: httpx.Response, cap: int) -> bytes:
+    """At most ``cap`` bytes of the decompressed body (identity, gzip or deflate)."""
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+        return b""  # not one we asked for: no anchors rather than a guess
+    out, decoder = bytearray(), None
+    async for chunk in response.aiter_raw():
+        if encoding in ("", "identity"):
+            out += chunk
+        else:
+            if decoder is None:
+                decoder = zlib.decompressobj(_wbits(encoding, chunk))
+            try:
+                out += decoder.decompress(chunk, cap + 1 - len(out))
+            except zlib.error:
+                break
+        if len(out) > cap:
             break
-    return None if cap == BODY_PEEK else frozenset(_anchor_names(b"".join(chunks)))
+    return bytes(out[:cap])
+
+
+def _wbits(encoding: str, first: bytes) -> int:
+    """gzip; or deflate, which servers send with a zlib header or, wrongly, as raw deflate."""
+    if encoding != "deflate":
+        return 31
+    zlib_header = len(first) >= 2 and first[0] & 0x0F == 8 and \
+        (first[0] * 256 + first[1]) % 31 == 0
+    return 15 if zlib_header else -15
 
 
 def _anchor_names(body: bytes) -> Iterable[str]:
