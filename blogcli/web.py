@@ -281,7 +281,8 @@ class _Checker:
                 continue
             if answer.retry_after is not None and answer.code in (429, 503) \
                     and not answer.challenge:
-                wait = asked_wait(answer, waits, max(retries, 1), settings.max_retry_after)
+                wait = asked_wait(answer, waits, max(retries, 1), settings.max_retry_after,
+                                  settings.backoff)
                 if isinstance(wait, Page):
                     return wait
                 if wait >= chain.left:
@@ -309,6 +310,8 @@ class _Checker:
         import httpx
 
         headers = {**self.pools.headers, **request_headers(url, self.settings)}
+        if want_body:
+            headers["Accept-Encoding"] = "gzip, deflate"
         # Host slot first, then a global one: a task queued behind a busy host holds nothing.
         async with limit, self.global_limit:
             if chain.left <= 0:
