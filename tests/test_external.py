@@ -112,8 +112,18 @@ def test_options_come_from_links_table_and_flags() -> None:
 
 
 def test_progress_bar_only_on_a_terminal_in_text_mode() -> None:
+    import os
+
     assert not wanted("text", io.StringIO())
     assert not wanted("json", io.StringIO())
+    leader, follower = os.openpty()  # a real terminal, as an interactive stderr is
+    try:
+        with open(follower, "w", encoding="utf-8") as terminal:
+            assert wanted("text", terminal)
+            assert not wanted("json", terminal)
+            assert not wanted("github", terminal)
+    finally:
+        os.close(leader)
     with url_progress(False) as callback:
         assert callback is None
     with url_progress(True) as callback:

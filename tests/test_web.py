@@ -236,6 +236,40 @@ def test_enormous_body_is_not_downloaded() -> None:
     assert srv.bytes_sent < 50 * 2**20
 
 
+def _gzip_bomb(size: int = 256 * 2**20, header: bytes = b"") -> list[bytes]:
+    """``header`` then ``size`` zero bytes, gzip-compressed: about a thousandth of the size."""
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(2**20)
+    out = [packer.compress(header)] + [packer.compress(block) for _ in range(size // 2**20)]
+    return [*out, packer.flush()]
+
+
+@pytest.mark.parametrize("anchors", [False, True])
+def test_compressed_bomb_is_neither_downloaded_nor_inflated(anchors: bool) -> None:
+    import tracemalloc
+
+    bomb = [b"".join(_gzip_bomb(header=b"<html><h1 id=\"top-of-bomb\">x</h1>"))]
+
+    def route(method: str, path: str) -> Reply:
+        if method == "HEAD":
+            return Reply(status=405)
+        return Reply(headers={"Content-Encoding": "gzip", "Content-Type": "text/html"},
+                     body=iter(bomb))
+
+    with scripted_server(route) as srv:
+        url = srv.url + "/page#top-of-bomb"
+        tracemalloc.start()
+        try:
+            result = check(url, replace(FAST, check_anchors=anchors))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert result.status is Status.OK  # the anchor was found in the first, capped, megabytes
+    assert peak < 40 * 2**20
+
+
 def test_url_repeated_in_fifty_posts_is_fetched_once(httpserver_ipv4: HTTPServer) -> None:
     httpserver_ipv4.expect_request("/popular").respond_with_data("ok")
     url = httpserver_ipv4.url_for("/popular")
@@ -508,3 +542,20 @@ def test_exclusions_apply_to_every_hop_and_to_the_link_as_written(
     assert [r.status for r in run.results.values()] == [Status.EXCLUDED, Status.EXCLUDED]
     assert requests_to(server, "/private/x") == []
     assert requests_to(server, "/") == []
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "abc"])
+def test_retry_after_of_zero_or_junk_still_backs_off(value: str) -> None:
+    from blogcli.webresult import Answer, asked_wait
+
+    wait = asked_wait(Answer(429, None, value, None), 0, 2, 30.0, base=0.5)
+    assert isinstance(wait, float) and wait >= 0.25  # the back-off's lowest first wait
+
+
+def test_retry_after_beyond_any_measure_is_rate_limited_with_a_sane_message(
+        httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/api").respond_with_data(
+        "", 429, {"Retry-After": "9" * 400})
+    result = check(httpserver_ipv4.url_for("/api"))
+    assert result.status is Status.RATE_LIMITED
+    assert "inf" not in result.detail and "longer than" in result.detail
