@@ -17,16 +17,16 @@ limit. Passing results are cached between runs (webcache.py).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 from blogcli.urls import normalise, private_host_name, redact_url, split_fragment
 from blogcli.webcache import UrlCache, cache_key
 from blogcli.webhttp import (
+    Chain,
     backoff,
     network_failure,
     read_body,
@@ -50,7 +50,7 @@ from blogcli.webresult import (
 from blogcli.websettings import Settings
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 # The public API: check_urls and what it returns (defined in webresult.py).
 __all__ = ["PASSES", "CheckRun", "Progress", "Status", "UrlResult", "check_urls"]
@@ -174,7 +174,7 @@ class _Checker:
         """
         import httpx
 
-        chain = _Chain(httpx.Cookies(), self.settings.timeout)
+        chain = Chain(httpx.Cookies(), self.settings.timeout)
         cookies = chain.cookies
         seen, current, moved_to, permanent = {(url, "")}, url, None, True
         for _ in range(self.settings.max_redirects + 1):
@@ -246,7 +246,7 @@ class _Checker:
         return None
 
     async def _fetch(self, url: str, want_anchors: bool, confirm: bool,
-                     chain: _Chain) -> Answer | Page:
+                     chain: Chain) -> Answer | Page:
         """HEAD, then GET when HEAD is refused: 405, 501, another 4xx, or a 5xx (servers
         whose HEAD handler is broken while GET works). A HEAD 5xx is not retried: GET decides."""
         retries = 0 if confirm else self.settings.retries
@@ -257,7 +257,7 @@ class _Checker:
         return await self._with_retries("GET", url, want_anchors, retries, chain)
 
     async def _with_retries(self, method: str, url: str, want_body: bool, retries: int,
-                            chain: _Chain) -> Answer | Page:
+                            chain: Chain) -> Answer | Page:
         """One request, asked again after connection errors, 5xx and 429 as settings allow.
 
         Every wait comes out of the link's time budget (``chain.left``): a wait
@@ -301,7 +301,7 @@ class _Checker:
             attempt += 1
             await chain.sleep(pause)
 
-    async def _request(self, method: str, url: str, want_body: bool, chain: _Chain) -> Answer:
+    async def _request(self, method: str, url: str, want_body: bool, chain: Chain) -> Answer:
         host = _host(url)
         limit = self.host_limits.get(host)
         if limit is None:
@@ -336,33 +336,6 @@ class _Checker:
             get("x-amzn-waf-action", "") in ("captcha", "challenge")
         return Answer(response.status_code, get("location"), get("retry-after"),
                        get("x-ratelimit-remaining"), anchors, challenge)
-
-
-class _Chain:
-    """One link's redirect chain: its cookies (as in a browser: sites that set a cookie and
-    redirect to themselves would otherwise look like a loop) and its time budget.
-
-    ``timeout`` bounds the whole chain, hops, retries and waits included; time
-    queued for a connection slot is not counted (that is our politeness).
-    """
-
-    def __init__(self, cookies: httpx.Cookies, seconds: float) -> None:
-        self.cookies, self.left = cookies, seconds
-
-    async def sleep(self, seconds: float) -> None:
-        self.left -= seconds
-        await asyncio.sleep(seconds)
-
-    @contextlib.asynccontextmanager
-    async def spend(self) -> AsyncIterator[None]:
-        """Time out when the budget runs out; what the block took is spent."""
-        loop = asyncio.get_running_loop()
-        start = loop.time()
-        try:
-            async with asyncio.timeout(self.left):
-                yield
-        finally:
-            self.left -= loop.time() - start
 
 
 def _host(url: str) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
 import socket
 import ssl
 import zlib
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -198,3 +199,30 @@ def retry_after(value: str | None) -> float | None:
 def backoff(base: float, attempt: int) -> float:
     """Exponential back-off with full jitter, so retries from many tasks do not line up."""
     return random.uniform(0.5, 1.5) * base * 2.0 ** (attempt - 1)
+
+
+class Chain:
+    """One link's redirect chain: its cookies (as in a browser: sites that set a cookie and
+    redirect to themselves would otherwise look like a loop) and its time budget.
+
+    ``timeout`` bounds the whole chain, hops, retries and waits included; time
+    queued for a connection slot is not counted (that is our politeness).
+    """
+
+    def __init__(self, cookies: httpx.Cookies, seconds: float) -> None:
+        self.cookies, self.left = cookies, seconds
+
+    async def sleep(self, seconds: float) -> None:
+        self.left -= seconds
+        await asyncio.sleep(seconds)
+
+    @contextlib.asynccontextmanager
+    async def spend(self) -> AsyncIterator[None]:
+        """Time out when the budget runs out; what the block took is spent."""
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        try:
+            async with asyncio.timeout(self.left):
+                yield
+        finally:
+            self.left -= loop.time() - start
