@@ -30,6 +30,7 @@ from blogcli.webhttp import (
     backoff,
     network_failure,
     read_body,
+    redact_text,
     request_headers,
     resolve_private,
     retryable,
@@ -270,7 +271,8 @@ class _Checker:
             try:
                 answer = await self._request(method, url, want_body, chain)
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
-                return Page(Status.BROKEN, detail=f"malformed URL: {err}")
+                return Page(Status.BROKEN, detail="malformed URL: "
+                            + redact_text(str(err), settings))
             except (httpx.TransportError, TimeoutError) as err:
                 pause = backoff(settings.backoff, attempt + 1)
                 if not retryable(err) or attempt >= retries or pause >= chain.left:
