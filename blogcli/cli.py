@@ -232,8 +232,17 @@ def check(
             opts = options(site.section("links"), use_cache=cache, check_anchors=check_anchors,
                            progress=progress)
             result = check_site(site, paths or None, external=opts)
-    typer.echo(render(result, output.value, color=_color_wanted(), prefix=_repo_prefix(site.root)),
-               nl=False)
+    rendered = render(result, output.value, color=_color_wanted(), prefix=_repo_prefix(site.root))
+    if result.external is not None and result.external.interrupted and output.value == "json":
+        import json
+
+        # An addition to the schema, so a script can tell a partial report from a clean one.
+        document = json.loads(rendered)
+        document["summary"]["interrupted"] = True
+        rendered = json.dumps(document, ensure_ascii=False) + "\n"
+    typer.echo(rendered, nl=False)
+    if result.external is not None and result.external.note:
+        typer.echo(result.external.note, err=True)
     if result.external is not None and result.external.interrupted:
         count = result.external.urls
         typer.echo(f"Interrupted: {count} web address{'es' if count != 1 else ''} checked "

@@ -9,7 +9,6 @@ from http import HTTPStatus
 from typing import Any
 
 from blogcli.checks import RULES, Finding
-from blogcli.errors import UsageError
 from blogcli.urls import Kind, classify
 from blogcli.web import CheckRun, Progress, Status, UrlResult, check_urls
 from blogcli.websettings import Settings, from_config
@@ -57,6 +56,7 @@ class ExternalReport:
     requests: int = 0
     from_cache: int = 0
     interrupted: bool = False
+    note: str | None = None  # said on stderr after the report (a likely offline machine)
 
 
 def external_findings(links: Iterable[PlacedLink], settings: Settings,
@@ -70,9 +70,8 @@ def external_findings(links: Iterable[PlacedLink], settings: Settings,
     web = [link for link in placed if classify(link.target).kind is Kind.EXTERNAL]
     run: CheckRun = check_urls(dict.fromkeys(link.target.strip() for link in web), settings,
                                progress)
-    _refuse_if_offline(run)
     report = ExternalReport(urls=len(run.results), requests=run.requests,
-                            interrupted=run.interrupted,
+                            interrupted=run.interrupted, note=_offline_note(run),
                             from_cache=sum(r.cached for r in run.results.values()))
     for link in web:
         result = run.results.get(link.target.strip())
@@ -96,20 +95,21 @@ def web_links_in_text(rel: str, text: str) -> list[PlacedLink]:
     return links
 
 
-def _refuse_if_offline(run: CheckRun) -> None:
-    """A machine without DNS makes every link "broken": say so once instead.
+def _offline_note(run: CheckRun) -> str | None:
+    """A hint when no host at all could be looked up: the machine may be offline.
 
-    Only when no address resolved and at least three different hosts failed, so
-    one or two dead domains are still reported as the findings they are.
+    Only a hint: the findings are still reported, since a post whose few web
+    links all point at dead domains looks just the same from here.
     """
     from urllib.parse import urlsplit
 
     results = run.results.values()
     dns = [r for r in results if r.status is Status.UNREACHABLE and "DNS" in r.detail]
     hosts = {urlsplit(r.url).hostname for r in dns}
-    if len(hosts) >= 3 and len(dns) == sum(r.status is not Status.EXCLUDED for r in results):
-        raise UsageError(f"none of the {len(hosts)} web hosts could be looked up (DNS): "
-                         "is this machine offline? Run blog check without --external.")
+    if len(hosts) < 3 or len(dns) != sum(r.status is not Status.EXCLUDED for r in results):
+        return None
+    return (f"Note: none of the {len(hosts)} web hosts could be looked up (DNS). If this "
+            "machine is offline, the external findings above say nothing about the links.")
 
 
 def scheme_findings(links: Iterable[PlacedLink]) -> list[Finding]:

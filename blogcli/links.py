@@ -9,6 +9,7 @@ construction (a property test compares the two); anything else goes to markdown-
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -286,7 +287,7 @@ def _html(block: _Block, text: str, base: int, scan: Scan) -> None:
                 scan.anchors.append(value)
                 continue
             line, column = block.position(base + tag.start() + attr.start(group))
-            scan.links.append(Link(value, line, column, "html"))
+            scan.links.append(Link(html.unescape(value), line, column, "html"))
 
 
 def _heading(children: list[Token]) -> tuple[str, str | None]:

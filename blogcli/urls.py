@@ -89,6 +89,22 @@ def normalise(url: str) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
 
 
+# Query parameters that make a URL a credential: pre-signed S3/GCS/Azure links, API keys.
+_SIGNED = re.compile(r"(?i)(^|&)(x-amz-[a-z-]+|x-goog-[a-z-]+|signature|sig|se|sp|token|"
+                     r"access_token|api_key|apikey|key|auth|password|secret)=")
+
+
+def redact_url(url: str) -> str:
+    """``url`` fit to print or store: no user-info, no query string when it carries a signature."""
+    try:
+        parts = urlsplit(url)
+        host = parts.netloc.rpartition("@")[2]
+    except ValueError:
+        return url.split("?", 1)[0]
+    query = "" if _SIGNED.search(parts.query) else parts.query
+    return urlunsplit((parts.scheme, host, parts.path, query, parts.fragment))
+
+
 def split_fragment(url: str) -> tuple[str, str]:
     """``(url without fragment, fragment)``; the page is fetched once for all its fragments."""
     base, _, fragment = url.partition("#")
@@ -110,12 +126,37 @@ def private_host_name(host: str) -> bool:
 
 
 def private_address(address: str) -> bool:
-    """True for loopback, private, link-local and unspecified addresses.
+    """True for every address that is not on the public internet.
 
+    ``not is_global`` covers loopback, RFC 1918, CGNAT (100.64.0.0/10, where
+    Tailscale lives), link-local and the special-purpose blocks; addresses
+    that wrap an IPv4 address (mapped, 6to4, NAT64, Teredo) are judged by it.
     Raises ValueError when ``address`` is not an IP address.
     """
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return bool(ip.is_private or ip.is_loopback or ip.is_link_local
-                or ip.is_unspecified or ip.is_reserved or ip.is_multicast)
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(ip)
+        if inner is not None:
+            return private_address(str(inner))
+        if ip.is_site_local:  # fec0::/10: deprecated, yet routed inside some networks
+            return True
+    elif ip in _IPV4_SPECIAL:
+        return True
+    return bool(not ip.is_global or ip.is_multicast or ip.is_reserved or ip.is_unspecified)
+
+
+# 192.0.0.0/24 is IETF protocol assignments: no public host lives there.
+_IPV4_SPECIAL = ipaddress.ip_network("192.0.0.0/24")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from urllib.parse import urlsplit
 
 SPACE = re.compile(r"\s")
 HOST_END = re.compile(r"[/?#]")
@@ -43,6 +44,11 @@ def _web_shape(url: str) -> str | None:
         return f"{url!r} looks like an email address written as a web link; use mailto:"
     if SPACE.search(url):
         return "a web address cannot contain spaces"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises on a port that is not a number from 0 to 65535
+    except ValueError as err:  # also an unclosed IPv6 bracket
+        return f"{url!r} is not a valid web address: {err}"
     return None
 
 

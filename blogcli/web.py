@@ -23,12 +23,14 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
-from blogcli.urls import normalise, private_host_name, split_fragment
-from blogcli.webcache import UrlCache
+from blogcli.urls import normalise, private_host_name, redact_url, split_fragment
+from blogcli.webcache import UrlCache, cache_key
 from blogcli.webhttp import (
+    Chain,
     backoff,
     network_failure,
     read_body,
+    redact_text,
     request_headers,
     resolve_private,
     retryable,
@@ -49,12 +51,13 @@ from blogcli.webresult import (
 from blogcli.websettings import Settings
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 # The public API: check_urls and what it returns (defined in webresult.py).
 __all__ = ["PASSES", "CheckRun", "Progress", "Status", "UrlResult", "check_urls"]
 
 
+_EXCLUDED = Page(Status.EXCLUDED, detail="excluded in blog.toml [links]")
 _GITHUB_LINE = re.compile(r"^L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?$")
 
 
@@ -94,6 +97,7 @@ class _Checker:
         self.host_limits: dict[str, asyncio.Semaphore] = {}
         self.private_hosts: dict[str, asyncio.Task[str | None]] = {}
         self.pools: Pools
+        self.settings_key = settings.verdict_key()
 
     async def run(self, wanted: dict[str, str]) -> None:
         self.global_limit = asyncio.Semaphore(self.settings.concurrency)
@@ -109,15 +113,24 @@ class _Checker:
             await self.pools.aclose()
 
     async def _page_task(self, base: str, uses: list[tuple[str, str]]) -> None:
-        want_anchors = self.settings.check_anchors and any(
-            not _fragment_ignored(base, fragment) for _, fragment in uses)
-        page, failed_before = self._from_cache(base, want_anchors)
+        # The link as written is matched too: its normal form may no longer match the pattern.
+        fetched = [(given, fragment) for given, fragment in uses
+                   if not self.settings.excluded(given)]
+        # Exclusions and private addresses first: they depend on this site's settings,
+        # and a pass cached for a site that allows private links must not leak to another.
+        page = await self._refuse(base) if fetched else _EXCLUDED
         if page is None:
-            page = await self.page(base, want_anchors, confirm=failed_before)
-            self._to_cache(base, page)
+            want_anchors = self.settings.check_anchors and any(
+                not _fragment_ignored(base, fragment) for _, fragment in fetched)
+            page, failed_before = self._from_cache(base, want_anchors)
+            if page is None:
+                page = await self.page(base, want_anchors, confirm=failed_before)
+                self._to_cache(base, page)
         failed = False
         for given, fragment in uses:
-            result = _result(given, base, fragment, page, self.settings.check_anchors)
+            result = _result(given, base, fragment, page, self.settings.check_anchors) \
+                if (given, fragment) in fetched else UrlResult(given, Status.EXCLUDED,
+                                                               detail=_EXCLUDED.detail)
             self.run_state.results[given] = result
             failed = failed or result.status not in NOT_FAILURES
         self.done += 1
@@ -129,7 +142,9 @@ class _Checker:
 
     def _from_cache(self, base: str, want_anchors: bool) -> tuple[Page | None, bool]:
         """A cached pass, or ``(None, failed last time?)``."""
-        entry = self.cache.get(base) if self.cache is not None else None
+        if self.cache is None:
+            return None, False
+        entry = self.cache.get(cache_key(base, self.settings_key))
         if entry is None:
             return None, False
         if entry.get("status") not in PASSES or (want_anchors and entry.get("anchors") is None):
@@ -147,8 +162,9 @@ class _Checker:
         if self.cache is None or page.status in (Status.EXCLUDED, Status.PRIVATE):
             return
         anchors = None if page.anchors is None else sorted(page.anchors)
-        self.cache.put(base, {"status": page.status.value, "code": page.code,
-                              "new_url": page.new_url, "anchors": anchors})
+        self.cache.put(cache_key(base, self.settings_key),
+                       {"status": page.status.value, "code": page.code,
+                        "new_url": page.new_url, "anchors": anchors})
 
     async def page(self, url: str, want_anchors: bool, confirm: bool = False) -> Page:
         """Fetch one page, following redirects by hand.
@@ -157,19 +173,17 @@ class _Checker:
         its retries and back-off on it; ask once, with GET (the request that
         decides), so a second run over an unchanged blog stays quick.
         """
-        if self.settings.excluded(url):
-            return Page(Status.EXCLUDED, detail="excluded in blog.toml [links]")
         import httpx
 
-        # Cookies live for one redirect chain, as in a browser: sites that set a cookie and
-        # redirect to themselves would otherwise look like a redirect loop.
-        cookies = httpx.Cookies()
+        chain = Chain(httpx.Cookies(), self.settings.timeout)
+        cookies = chain.cookies
         seen, current, moved_to, permanent = {(url, "")}, url, None, True
         for _ in range(self.settings.max_redirects + 1):
-            refused = await self._refuse(current)
+            # Every hop: a link may lead to an excluded or private address by redirect.
+            refused = _EXCLUDED if self.settings.excluded(current) else await self._refuse(current)
             if refused is not None:
                 return refused
-            answer = await self._fetch(current, want_anchors, confirm, cookies)
+            answer = await self._fetch(current, want_anchors, confirm, chain)
             if isinstance(answer, Page):
                 return answer
             if not (300 <= answer.code < 400 and answer.location):
@@ -177,17 +191,20 @@ class _Checker:
             try:
                 target = split_fragment(normalise(urljoin(current, answer.location.strip())))[0]
             except ValueError:
+                shown = redact_url(answer.location)
                 return Page(Status.BROKEN, answer.code,
-                             detail=f"redirects to a malformed URL {answer.location!r}")
+                            detail=f"redirects to a malformed URL {shown!r}")
             if urlsplit(target).scheme not in ("http", "https"):
-                return Page(Status.UNKNOWN, answer.code, detail=f"redirects to {target}")
+                return Page(Status.UNKNOWN, answer.code,
+                            detail=f"redirects to {redact_url(target)}")
             # A return to a URL is a loop unless a cookie changed on the way (login walls).
             state = ";".join(sorted(f"{c.name}={c.value}" for c in cookies.jar))
             if (target, state) in seen:
-                return Page(Status.BROKEN, answer.code, detail=f"redirect loop via {target}")
+                return Page(Status.BROKEN, answer.code,
+                            detail=f"redirect loop via {redact_url(target)}")
             # Only an unbroken run of permanent hops from the link itself is a move to report.
             permanent = permanent and answer.code in (301, 308)
-            moved_to = target if permanent else moved_to
+            moved_to = redact_url(target) if permanent else moved_to
             seen.add((target, state))
             current = target
         return Page(Status.BROKEN, detail=f"more than {self.settings.max_redirects} redirects")
@@ -201,7 +218,7 @@ class _Checker:
         if 200 <= code < 300 or code in accept:
             status = Status.REDIRECT if moved_to is not None else Status.OK
             return Page(status, code, moved_to, anchors=answer.anchors)
-        after = f" after a redirect to {final}" if final != url else ""
+        after = f" after a redirect to {redact_url(final)}" if final != url else ""
         if answer.challenge:
             return Page(Status.UNKNOWN, code, detail=f"HTTP {code}{after}: the site answered "
                          "with a bot challenge page; open it in a browser")
@@ -220,7 +237,8 @@ class _Checker:
         if private_host_name(host):
             return Page(Status.PRIVATE, detail=f"{host} is a private or loopback address")
         if host not in self.private_hosts:  # one look-up per host, shared by its URLs
-            self.private_hosts[host] = asyncio.ensure_future(resolve_private(host))
+            self.private_hosts[host] = asyncio.ensure_future(
+                resolve_private(host, self.settings))
         problem = await self.private_hosts[host]
         if problem == "private":
             return Page(Status.PRIVATE, detail=f"{host} resolves to a private address")
@@ -229,51 +247,63 @@ class _Checker:
         return None
 
     async def _fetch(self, url: str, want_anchors: bool, confirm: bool,
-                     cookies: httpx.Cookies) -> Answer | Page:
-        """HEAD, then GET when HEAD is refused (405, 501, or another 4xx GET may answer)."""
+                     chain: Chain) -> Answer | Page:
+        """HEAD, then GET when HEAD is refused: 405, 501, another 4xx, or a 5xx (servers
+        whose HEAD handler is broken while GET works). A HEAD 5xx is not retried: GET decides."""
         retries = 0 if confirm else self.settings.retries
         if not (want_anchors or confirm):
-            answer = await self._with_retries("HEAD", url, False, retries, cookies)
-            if isinstance(answer, Page) or not (400 <= answer.code < 500 or answer.code == 501):
+            answer = await self._with_retries("HEAD", url, False, retries, chain)
+            if isinstance(answer, Page) or not 400 <= answer.code < 600:
                 return answer
-        return await self._with_retries("GET", url, want_anchors, retries, cookies)
+        return await self._with_retries("GET", url, want_anchors, retries, chain)
 
     async def _with_retries(self, method: str, url: str, want_body: bool, retries: int,
-                            cookies: httpx.Cookies) -> Answer | Page:
-        """One request, asked again after connection errors, 5xx and 429 as settings allow."""
+                            chain: Chain) -> Answer | Page:
+        """One request, asked again after connection errors, 5xx and 429 as settings allow.
+
+        Every wait comes out of the link's time budget (``chain.left``): a wait
+        longer than what is left ends the link instead.
+        """
         import httpx
 
         settings, attempt, waits = self.settings, 0, 0
         while True:
             try:
-                answer = await self._request(method, url, want_body, cookies)
+                answer = await self._request(method, url, want_body, chain)
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
-                return Page(Status.BROKEN, detail=f"malformed URL: {err}")
+                return Page(Status.BROKEN, detail="malformed URL: "
+                            + redact_text(str(err), settings))
             except (httpx.TransportError, TimeoutError) as err:
-                if not retryable(err) or attempt >= retries:
+                pause = backoff(settings.backoff, attempt + 1)
+                if not retryable(err) or attempt >= retries or pause >= chain.left:
                     status, detail = network_failure(err, settings)
                     return Page(Status(status), detail=detail)
                 attempt += 1
-                await asyncio.sleep(backoff(settings.backoff, attempt))
+                await chain.sleep(pause)
                 continue
             if answer.retry_after is not None and answer.code in (429, 503) \
                     and not answer.challenge:
-                wait = asked_wait(answer, waits, max(retries, 1), settings.max_retry_after)
+                wait = asked_wait(answer, waits, max(retries, 1), settings.max_retry_after,
+                                  settings.backoff)
                 if isinstance(wait, Page):
                     return wait
+                if wait >= chain.left:
+                    return Page(Status.RATE_LIMITED, answer.code, detail=f"asked to wait "
+                                f"{wait:.0f} s, longer than the time left for this link")
                 waits += 1
-                await asyncio.sleep(wait)
+                await chain.sleep(wait)
                 continue
-            if not worth_retrying(answer):
+            # A HEAD 5xx is not asked again: the GET that follows decides.
+            if not worth_retrying(answer) or (method == "HEAD" and answer.code != 429):
                 return answer
-            if attempt >= retries:
+            pause = backoff(settings.backoff, attempt + 1)
+            if attempt >= retries or pause >= chain.left:
                 return Page(Status.RATE_LIMITED, 429, detail="still HTTP 429 after retries") \
                     if answer.code == 429 else answer
             attempt += 1
-            await asyncio.sleep(backoff(settings.backoff, attempt))
+            await chain.sleep(pause)
 
-    async def _request(self, method: str, url: str, want_body: bool,
-                       cookies: httpx.Cookies) -> Answer:
+    async def _request(self, method: str, url: str, want_body: bool, chain: Chain) -> Answer:
         host = _host(url)
         limit = self.host_limits.get(host)
         if limit is None:
@@ -281,21 +311,24 @@ class _Checker:
             limit = self.host_limits[host] = asyncio.Semaphore(per_host)
         import httpx
 
-        headers = {**self.pools.headers, **request_headers(host, self.settings)}
+        headers = {**self.pools.headers, **request_headers(url, self.settings)}
+        if want_body:
+            headers["Accept-Encoding"] = "gzip, deflate"
         # Host slot first, then a global one: a task queued behind a busy host holds nothing.
         async with limit, self.global_limit:
+            if chain.left <= 0:
+                raise TimeoutError
             self.run_state.requests += 1
-            # The total limit starts once a slot is ours: queueing is not the server's fault.
-            async with self.pools.transport(host) as transport, \
-                    asyncio.timeout(self.settings.timeout):
+            # The clock runs once a slot is ours: queueing is not the server's fault.
+            async with self.pools.transport(host) as transport, chain.spend():
                 request = httpx.Request(method, url, headers=headers,
                                         extensions={"timeout": self.pools.timeout})
-                if cookies:
-                    cookies.set_cookie_header(request)
+                if chain.cookies:
+                    chain.cookies.set_cookie_header(request)
                 response = await transport.handle_async_request(request)
                 response.request = request
                 if "set-cookie" in response.headers:
-                    cookies.extract_cookies(response)
+                    chain.cookies.extract_cookies(response)
                 try:
                     anchors = await read_body(response, method, want_body)
                 finally:

@@ -10,7 +10,9 @@ only so the next run asks once, without retries and back-off.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,14 @@ from typing import Any
 from blogcli.cache import cache_home
 from blogcli.files import atomic_write
 
-VERSION = 1
+# 2: keys are hashes of (settings, URL); version 1 stored URLs, credentials and all.
+VERSION = 2
+
+
+def cache_key(url: str, settings_key: str) -> str:
+    """What an entry is stored under: no URL (they may hold passwords or signed queries)
+    in the file, and a different key when the settings that decide a verdict differ."""
+    return hashlib.sha256(f"{settings_key}\n{url}".encode()).hexdigest()
 
 
 def cache_path() -> Path:
@@ -72,6 +81,7 @@ class UrlCache:
         fresh = {key: entry for key, entry in self._entries.items() if self.get(key) is not None}
         payload = json.dumps({"version": VERSION, "entries": fresh}, separators=(",", ":"))
         with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             atomic_write(self.path, payload.encode())
+            os.chmod(self.path, 0o600)  # what a user linked to is nobody else's business
             self._changed = {}

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
 import socket
 import ssl
-from collections.abc import Iterable
+import zlib
+from collections.abc import AsyncIterator, Iterable
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from blogcli.urls import private_address
 from blogcli.websettings import GITHUB_HOSTS, Settings
@@ -22,9 +25,11 @@ HTML_CAP = 5 * 1024 * 1024    # read at most this much of a page whose anchors w
 _ANCHOR = re.compile(rb"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 
 
-def request_headers(host: str, settings: Settings) -> dict[str, str]:
-    """Extra headers for one request: the GitHub token, for GitHub's own hosts only."""
-    if settings.github_token and host in GITHUB_HOSTS:
+def request_headers(url: str, settings: Settings) -> dict[str, str]:
+    """Extra headers for one request: the GitHub token, over https to GitHub's own hosts only."""
+    parts = urlsplit(url)
+    if settings.github_token and parts.scheme == "https" \
+            and (parts.hostname or "").lower() in GITHUB_HOSTS:
         return {"Authorization": f"Bearer {settings.github_token}"}
     return {}
 
@@ -33,21 +38,53 @@ async def read_body(response: httpx.Response, method: str,
                     want_anchors: bool) -> frozenset[str] | None:
     """The page's anchors when asked for; else read a little so the connection stays reusable.
 
-    An enormous body is never downloaded: closing the stream early drops the connection.
+    An enormous body is never downloaded: closing the stream early drops the
+    connection. Bytes are read raw and decompressed here with a cap, so a small
+    gzip bomb cannot grow into gigabytes (httpx's decoders have no limit).
     """
     if method == "HEAD":
         # Reading the (empty) body lets httpcore see the answer end and keep the connection.
         await response.aread()
         return None
     html = "html" in response.headers.get("content-type", "")
-    cap = HTML_CAP if want_anchors and html and response.status_code < 300 else BODY_PEEK
-    chunks, size = [], 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > cap:
+    if not (want_anchors and html and response.status_code < 300):
+        size = 0
+        async for chunk in response.aiter_raw():
+            size += len(chunk)
+            if size > BODY_PEEK:
+                break
+        return None
+    return frozenset(_anchor_names(await _decoded(response, HTML_CAP)))
+
+
+async def _decoded(response: httpx.Response, cap: int) -> bytes:
+    """At most ``cap`` bytes of the decompressed body (identity, gzip or deflate)."""
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+        return b""  # not one we asked for: no anchors rather than a guess
+    out, decoder = bytearray(), None
+    async for chunk in response.aiter_raw():
+        if encoding in ("", "identity"):
+            out += chunk
+        else:
+            if decoder is None:
+                decoder = zlib.decompressobj(_wbits(encoding, chunk))
+            try:
+                out += decoder.decompress(chunk, cap + 1 - len(out))
+            except zlib.error:
+                break
+        if len(out) > cap:
             break
-    return None if cap == BODY_PEEK else frozenset(_anchor_names(b"".join(chunks)))
+    return bytes(out[:cap])
+
+
+def _wbits(encoding: str, first: bytes) -> int:
+    """gzip; or deflate, which servers send with a zlib header or, wrongly, as raw deflate."""
+    if encoding != "deflate":
+        return 31
+    zlib_header = len(first) >= 2 and first[0] & 0x0F == 8 and \
+        (first[0] * 256 + first[1]) % 31 == 0
+    return 15 if zlib_header else -15
 
 
 def _anchor_names(body: bytes) -> Iterable[str]:
@@ -77,7 +114,20 @@ def network_failure(err: BaseException, settings: Settings) -> tuple[str, str]:
             return "refused", "connection refused"
         if isinstance(cause, socket.gaierror):
             return "unreachable", "host not found (DNS)"
-    return "unreachable", f"network error: {type(err).__name__}: {err}"
+    return "unreachable", f"network error: {type(err).__name__}: {redact_text(str(err), settings)}"
+
+
+# Credentials an exception's text may quote: auth header values and URL user-info.
+_AUTH_VALUE = re.compile(r"(?i)\b(bearer|basic|token)\s+[^\s'\"]+")
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@'\"]*@")
+
+
+def redact_text(text: str, settings: Settings) -> str:
+    """``text`` with the GitHub token, auth header values and URL passwords blanked out."""
+    if settings.github_token:
+        text = text.replace(settings.github_token, "***")
+    text = _AUTH_VALUE.sub(r"\1 ***", text)
+    return _USERINFO.sub(r"\1***@", text)
 
 
 def retryable(err: BaseException) -> bool:
@@ -109,14 +159,25 @@ def causes(err: BaseException) -> Iterable[BaseException]:
         stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)
 
 
-async def resolve_private(host: str) -> str | None:
-    """``"private"`` if the name resolves to a private address, a message if it does not resolve."""
+async def resolve_private(host: str, settings: Settings) -> str | None:
+    """``"private"`` if the name resolves to a private address, a message if it does not resolve.
+
+    The look-up is bounded by ``connect_timeout``: a resolver that never answers
+    must not hold a link (or Ctrl-C) forever.
+    """
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+        async with asyncio.timeout(settings.connect_timeout):
+            addresses = await (settings.resolve or system_resolve)(host)
+    except TimeoutError:
+        return f"host look-up timed out ({settings.connect_timeout:g} s)"
     except (socket.gaierror, UnicodeError):
         return "host not found (DNS)"
-    addresses: list[Any] = [info[4][0] for info in infos]
-    return "private" if any(private_address(str(a)) for a in addresses) else None
+    return "private" if any(private_address(a) for a in addresses) else None
+
+
+async def system_resolve(host: str) -> list[str]:
+    infos: list[Any] = await asyncio.get_running_loop().getaddrinfo(host, None)
+    return [str(info[4][0]) for info in infos]
 
 
 def retry_after(value: str | None) -> float | None:
@@ -138,3 +199,30 @@ def retry_after(value: str | None) -> float | None:
 def backoff(base: float, attempt: int) -> float:
     """Exponential back-off with full jitter, so retries from many tasks do not line up."""
     return random.uniform(0.5, 1.5) * base * 2.0 ** (attempt - 1)
+
+
+class Chain:
+    """One link's redirect chain: its cookies (as in a browser: sites that set a cookie and
+    redirect to themselves would otherwise look like a loop) and its time budget.
+
+    ``timeout`` bounds the whole chain, hops, retries and waits included; time
+    queued for a connection slot is not counted (that is our politeness).
+    """
+
+    def __init__(self, cookies: httpx.Cookies, seconds: float) -> None:
+        self.cookies, self.left = cookies, seconds
+
+    async def sleep(self, seconds: float) -> None:
+        self.left -= seconds
+        await asyncio.sleep(seconds)
+
+    @contextlib.asynccontextmanager
+    async def spend(self) -> AsyncIterator[None]:
+        """Time out when the budget runs out; what the block took is spent."""
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        try:
+            async with asyncio.timeout(self.left):
+                yield
+        finally:
+            self.left -= loop.time() - start

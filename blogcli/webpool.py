@@ -54,7 +54,8 @@ class Pools:
         self._tls = httpx.create_ssl_context()
         self.headers = {"User-Agent": settings.user_agent, "Accept-Language": "en,*;q=0.5",
                         "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
-                        "Accept-Encoding": "gzip, deflate"}
+                        # Compressed only when the page is read for its anchors (web.py).
+                        "Accept-Encoding": "identity"}
 
     def _new_transport(self) -> httpx.AsyncHTTPTransport:
         import httpx

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from blogcli.webhttp import retry_after
+from blogcli.webhttp import backoff, retry_after
 
 
 class Status(StrEnum):
@@ -75,16 +75,23 @@ class Answer:
     challenge: bool = False  # a bot challenge page (Cloudflare, AWS WAF), whatever the code
 
 
-def asked_wait(answer: Answer, waits: int, allowed: int, cap: float) -> float | Page:
-    """Seconds to wait as a 429/503 ``Retry-After`` asks, or RATE_LIMITED when we will not."""
+def asked_wait(answer: Answer, waits: int, allowed: int, cap: float,
+               base: float) -> float | Page:
+    """Seconds to wait as a 429/503 ``Retry-After`` asks, or RATE_LIMITED when we will not.
+
+    A header of 0, a negative number or junk gets the usual back-off instead:
+    asking again at once only earns another 429.
+    """
     wait = retry_after(answer.retry_after)
     if wait is not None and wait > cap:
+        shown = f"{wait:.0f} s" if wait < 1e7 else f"far longer than {cap:g} s"
         return Page(Status.RATE_LIMITED, answer.code,
-                     detail=f"asked to wait {wait:.0f} s (over max_retry_after)")
+                     detail=f"asked to wait {shown} (over max_retry_after)")
     if waits >= allowed:
         return Page(Status.RATE_LIMITED, answer.code,
                      detail=f"still HTTP {answer.code} after waiting as asked")
-    return (wait or 0.0) + random.uniform(0, 0.1)  # jitter: not all at the same instant
+    floor = backoff(base, waits + 1)
+    return max(wait or 0.0, floor) + random.uniform(0, 0.1)  # jitter: not all at one instant
 
 
 def worth_retrying(answer: Answer) -> bool:

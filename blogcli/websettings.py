@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from blogcli.errors import UsageError
+
+Resolver = Callable[[str], Awaitable[list[str]]]
 
 # A current desktop browser's string: many sites answer anything else with 403 or 999.
 DEFAULT_USER_AGENT = (
@@ -77,6 +79,9 @@ class Settings:
     check_anchors: bool = False
     user_agent: str = DEFAULT_USER_AGENT
     github_token: str | None = field(default=None, repr=False)  # never shown
+    # Host name -> addresses for the private-address check; None: the system resolver.
+    # Tests pass their own so that no look-up leaves the machine.
+    resolve: Resolver | None = field(default=None, repr=False, compare=False)
 
     def host(self, host: str) -> HostSettings:
         """The overrides for ``host``: an exact entry, else its nearest parent domain's."""
@@ -89,6 +94,13 @@ class Settings:
 
     def excluded(self, url: str) -> bool:
         return any(pattern.search(url) for pattern in self.exclude)
+
+    def verdict_key(self) -> str:
+        """The settings that change a link's verdict, as text: cached passes depend on them."""
+        hosts = sorted((name, sorted(h.accept), sorted(h.unknown_status or ()),
+                        h.unknown_status is None) for name, h in self.hosts.items())
+        return repr((sorted(self.accept), sorted(self.unknown_status), hosts,
+                     self.allow_private, [p.pattern for p in self.exclude], self.max_redirects))
 
     def with_options(self, **changes: Any) -> Settings:
         """A copy with command-line options applied (``--no-cache``, ``--check-anchors``)."""
@@ -115,9 +127,29 @@ def from_config(section: Mapping[str, Any], env: Mapping[str, str] | None = None
         retries=get.count("retries", 2),
         max_retry_after=get.seconds("max_retry_after", 30.0),
         cache_max_age=get.seconds("cache_max_age", 86400.0),
-        user_agent=get.text("user_agent", DEFAULT_USER_AGENT),
-        github_token=env.get("GITHUB_TOKEN") or None,
+        user_agent=get.header_text("user_agent", DEFAULT_USER_AGENT),
+        github_token=_github_token(env),
     )
+
+
+# What an HTTP header value may hold: visible ASCII and inner spaces, no CR/LF.
+_HEADER_VALUE = re.compile(r"^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$")
+_TOKEN = re.compile(r"^[\x21-\x7e]+$")
+
+
+def _github_token(env: Mapping[str, str]) -> str | None:
+    """``GITHUB_TOKEN``, trimmed (a token read from a CRLF file ends in ``\\r``).
+
+    A token that cannot go in a header is a configuration error whose message
+    never repeats the token: it would otherwise surface in an httpx error text.
+    """
+    token = env.get("GITHUB_TOKEN", "").strip()
+    if not token:
+        return None
+    if not _TOKEN.match(token):
+        raise UsageError("GITHUB_TOKEN holds characters a token cannot have (spaces, control "
+                         "or non-ASCII characters); set it to the token alone")
+    return token
 
 
 def _host(name: str, value: Any) -> HostSettings:
@@ -162,6 +194,13 @@ class _Reader:
         value = self.table.get(key, default)
         if not isinstance(value, str) or not value.strip():
             raise self._bad(key, "a non-empty string")
+        return value
+
+    def header_text(self, key: str, default: str) -> str:
+        """A string sent as a header value: printable ASCII on one line."""
+        value = self.text(key, default)
+        if not _HEADER_VALUE.match(value):
+            raise self._bad(key, "printable ASCII on one line (it is sent as an HTTP header)")
         return value
 
     def seconds(self, key: str, default: float) -> float:

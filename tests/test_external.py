@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -64,14 +65,33 @@ def test_localhost_preview_link_is_reported_not_fetched(httpserver_ipv4: HTTPSer
     assert report.requests == 0
 
 
-def test_offline_machine_is_one_clear_error_not_a_page_of_broken_links() -> None:
-    from blogcli.errors import UsageError
+async def _no_dns(host: str) -> list[str]:
+    """A resolver that knows no host: what an offline machine's looks like."""
+    raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
+
+def test_dead_domains_are_reported_with_an_offline_hint() -> None:
     links = [PlacedLink("a.md", i, 1, f"https://site{i}.invalid/page") for i in range(1, 4)]
-    with pytest.raises(UsageError, match="offline"):
-        external_findings(links, replace(FAST, allow_private=False))
-    two = external_findings(links[:2], replace(FAST, allow_private=False))
-    assert [f.rule for f in two.findings] == ["external-unreachable"] * 2
+    offline = replace(FAST, allow_private=False, resolve=_no_dns)
+    report = external_findings(links, offline)
+    assert [f.rule for f in report.findings] == ["external-unreachable"] * 3
+    assert report.note is not None and "offline" in report.note
+    assert report.requests == 0
+    assert external_findings(links[:2], offline).note is None
+
+
+def test_a_resolver_that_never_answers_is_bounded_by_the_connect_timeout() -> None:
+    import asyncio
+
+    async def hang(host: str) -> list[str]:
+        await asyncio.sleep(3600)
+        return []
+
+    links = [PlacedLink("a.md", 1, 1, "https://slow-dns.invalid/")]
+    settings = replace(FAST, allow_private=False, connect_timeout=0.2, resolve=hang)
+    report = external_findings(links, settings)
+    assert [f.rule for f in report.findings] == ["external-unreachable"]
+    assert "look-up timed out" in report.findings[0].message
 
 
 def test_file_and_javascript_links_are_findings_without_network() -> None:
@@ -92,8 +112,18 @@ def test_options_come_from_links_table_and_flags() -> None:
 
 
 def test_progress_bar_only_on_a_terminal_in_text_mode() -> None:
+    import os
+
     assert not wanted("text", io.StringIO())
     assert not wanted("json", io.StringIO())
+    leader, follower = os.openpty()  # a real terminal, as an interactive stderr is
+    try:
+        with open(follower, "w", encoding="utf-8") as terminal:
+            assert wanted("text", terminal)
+            assert not wanted("json", terminal)
+            assert not wanted("github", terminal)
+    finally:
+        os.close(leader)
     with url_progress(False) as callback:
         assert callback is None
     with url_progress(True) as callback:
@@ -257,3 +287,56 @@ def test_ctrl_c_prints_the_partial_report_and_exits_130(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     assert "HTTP 999" in out and "/slow" not in out, err
     assert "Interrupted: 1 web address checked before Ctrl-C" in err
+
+
+@pytest.mark.parametrize("external", [False, True])
+def test_malformed_web_links_are_findings(tmp_path: Path, external: bool) -> None:
+    body = ("[p](http://127.0.0.1:65536/x) [x](http://[::1/) "
+            "[y](http://127.0.0.1:18811:80/)\n")
+    root = make_blog(tmp_path / "blog", {"a.md": body})
+    args = ["--site", str(root), "check", "--format", "json"] + (["--external"] if external else [])
+    result = CliRunner().invoke(app, args)
+    found = [(f["rule"], f["column"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == [("link-malformed", 5), ("link-malformed", 35), ("link-malformed", 53)]
+    assert result.exit_code == 1
+
+
+def test_raw_html_links_are_entity_decoded(tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    server = httpserver_ipv4
+    server.expect_request("/q", query_string="a=1&b=2").respond_with_data("ok")
+    server.expect_request("/q").respond_with_data("no", 404)
+    href = server.url_for("/q") + "?a=1&amp;b=2"
+    root = make_blog(tmp_path / "blog", {"a.md": f'<a href="{href}">both</a>\n'})
+    code, report = run_check(root)
+    assert (code, report["findings"]) == (0, [])
+    assert [r.query_string for r, _ in server.log] == [b"a=1&b=2"]
+
+
+def test_interrupted_json_report_says_it_is_partial(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO
+    from tests.webservers import Reply, scripted_server
+
+    def route(method: str, path: str) -> Reply:
+        return Reply(200, delay=30 if path == "/slow" else 0)
+
+    with scripted_server(route) as srv:
+        root = make_blog(tmp_path / "blog", {"a.md": f"[a]({srv.url}/fast) [b]({srv.url}/slow)\n"},
+                         toml=SITE_TOML.replace("timeout = 2", "timeout = 60"))
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        with subprocess.Popen([sys.executable, "-m", "blogcli", "--site", str(root), "check",
+                               "--external", "--format", "json"], env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+            for _ in range(200):  # until the slow request is in flight (at most 20 s)
+                if ("HEAD", "/slow") in srv.log:
+                    break
+                time.sleep(0.1)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, err
+    assert json.loads(out)["summary"]["interrupted"] is True

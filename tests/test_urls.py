@@ -65,3 +65,21 @@ def test_normalise_is_idempotent(url: str) -> None:
 ])
 def test_private_host_names(host: str, private: bool) -> None:
     assert private_host_name(host) is private
+
+
+@pytest.mark.parametrize("address", [
+    "100.64.0.1", "100.127.255.254",  # CGNAT, where Tailscale hands out addresses
+    "192.0.0.8", "fec0::1",
+    "2002:7f00:1::",                   # 6to4 wrapping 127.0.0.1
+    "2002:a00:1::",                    # 6to4 wrapping 10.0.0.1
+    "64:ff9b::7f00:1",                 # NAT64 wrapping 127.0.0.1
+    "::ffff:100.64.0.1",
+])
+def test_addresses_off_the_public_internet_are_private(address: str) -> None:
+    assert private_host_name(address)
+    assert private_host_name(f"[{address}]") or "." in address
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "2606:4700::1", "2002:808:808::"])
+def test_public_addresses_are_not_private(address: str) -> None:
+    assert not private_host_name(address)

@@ -97,8 +97,7 @@ def test_bot_challenge_page_is_unknown_and_not_retried(httpserver_ipv4: HTTPServ
     result = check(httpserver_ipv4.url_for("/shielded"))
     assert (result.status, result.code) == (Status.UNKNOWN, code)
     assert "challenge" in result.detail
-    assert requests_to(httpserver_ipv4, "/shielded") == (["HEAD", "GET"] if code == 403
-                                                         else ["HEAD"])
+    assert requests_to(httpserver_ipv4, "/shielded") == ["HEAD", "GET"]
 
 
 @pytest.mark.parametrize("code", [404, 410])
@@ -114,14 +113,35 @@ def test_server_error_is_retried_then_passes(httpserver_ipv4: HTTPServer) -> Non
     httpserver_ipv4.expect_oneshot_request("/flaky").respond_with_data("boom", 500)
     httpserver_ipv4.expect_request("/flaky").respond_with_data("fine")
     assert check(httpserver_ipv4.url_for("/flaky")).status is Status.OK
-    assert requests_to(httpserver_ipv4, "/flaky") == ["HEAD", "HEAD"]
+    assert requests_to(httpserver_ipv4, "/flaky") == ["HEAD", "GET"]
 
 
 def test_server_error_that_lasts_is_broken_after_retries(httpserver_ipv4: HTTPServer) -> None:
     httpserver_ipv4.expect_request("/down").respond_with_data("boom", 500)
     result = check(httpserver_ipv4.url_for("/down"))
     assert (result.status, result.code) == (Status.BROKEN, 500)
-    assert len(requests_to(httpserver_ipv4, "/down")) == 1 + FAST.retries
+    assert requests_to(httpserver_ipv4, "/down") == ["HEAD"] + ["GET"] * (1 + FAST.retries)
+
+
+def test_head_server_error_falls_back_to_get(httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/app", method="HEAD").respond_with_data("", 500)
+    httpserver_ipv4.expect_request("/app", method="GET").respond_with_data("page")
+    assert check(httpserver_ipv4.url_for("/app")).status is Status.OK
+    assert requests_to(httpserver_ipv4, "/app") == ["HEAD", "GET"]
+
+
+def test_timeout_bounds_the_whole_redirect_chain() -> None:
+    """Eight hops of 0.6 s each: every hop is within 2 s, the chain is not."""
+    def route(method: str, path: str) -> Reply:
+        hop = int(path.strip("/") or 0)
+        if hop == 8:
+            return Reply(200)
+        return Reply(302, {"Location": f"/{hop + 1}"}, b"", delay=0.6)
+
+    with scripted_server(route) as srv:
+        result = check(srv.url + "/0")
+        assert result.status is Status.TIMEOUT
+        assert len(srv.log) <= 4
 
 
 def test_rate_limit_waits_for_retry_after(httpserver_ipv4: HTTPServer) -> None:
@@ -214,6 +234,40 @@ def test_enormous_body_is_not_downloaded() -> None:
         result = check(srv.url + "/dump.iso")
     assert result.status is Status.OK
     assert srv.bytes_sent < 50 * 2**20
+
+
+def _gzip_bomb(size: int = 256 * 2**20, header: bytes = b"") -> list[bytes]:
+    """``header`` then ``size`` zero bytes, gzip-compressed: about a thousandth of the size."""
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(2**20)
+    out = [packer.compress(header)] + [packer.compress(block) for _ in range(size // 2**20)]
+    return [*out, packer.flush()]
+
+
+@pytest.mark.parametrize("anchors", [False, True])
+def test_compressed_bomb_is_neither_downloaded_nor_inflated(anchors: bool) -> None:
+    import tracemalloc
+
+    bomb = [b"".join(_gzip_bomb(header=b"<html><h1 id=\"top-of-bomb\">x</h1>"))]
+
+    def route(method: str, path: str) -> Reply:
+        if method == "HEAD":
+            return Reply(status=405)
+        return Reply(headers={"Content-Encoding": "gzip", "Content-Type": "text/html"},
+                     body=iter(bomb))
+
+    with scripted_server(route) as srv:
+        url = srv.url + "/page#top-of-bomb"
+        tracemalloc.start()
+        try:
+            result = check(url, replace(FAST, check_anchors=anchors))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert result.status is Status.OK  # the anchor was found in the first, capped, megabytes
+    assert peak < 40 * 2**20
 
 
 def test_url_repeated_in_fifty_posts_is_fetched_once(httpserver_ipv4: HTTPServer) -> None:
@@ -393,11 +447,115 @@ def test_malformed_urls_are_broken_not_a_crash(httpserver_ipv4: HTTPServer) -> N
     assert "malformed" in run.results[urls[0]].detail
 
 
-def test_github_token_goes_to_github_only_and_is_never_shown() -> None:
+def test_github_token_goes_to_github_over_https_only() -> None:
     from blogcli.webhttp import request_headers
 
     settings = replace(FAST, github_token="ghp_secret")
-    assert request_headers("github.com", settings) == {"Authorization": "Bearer ghp_secret"}
-    assert request_headers("example.com", settings) == {}
+    assert request_headers("https://github.com/a/b", settings) == \
+        {"Authorization": "Bearer ghp_secret"}
+    assert request_headers("http://github.com/a/b", settings) == {}  # would travel in clear
+    assert request_headers("https://example.com/", settings) == {}
     assert "ghp_secret" not in repr(settings)
 
+
+def test_network_error_text_never_carries_the_token(httpserver_ipv4: HTTPServer) -> None:
+    """A header value httpx refuses ends up in the exception text: it must not reach the report."""
+    import asyncio
+
+    import httpx
+
+    from blogcli.webhttp import network_failure
+
+    httpserver_ipv4.expect_request("/").respond_with_data("ok")
+    secret = "ghp_SECRET\r"
+
+    async def send() -> BaseException:
+        async with httpx.AsyncClient() as client:
+            try:
+                await client.get(httpserver_ipv4.url_for("/"),
+                                 headers={"Authorization": f"Bearer {secret}"})
+            except httpx.HTTPError as err:
+                return err
+        raise AssertionError("httpx sent an illegal header")
+
+    err = asyncio.run(send())
+    assert "ghp_SECRET" in str(err)  # what the report used to show
+    _, detail = network_failure(err, replace(FAST, github_token=secret))
+    assert "ghp_SECRET" not in detail
+    assert "SECRET" not in network_failure(err, FAST)[1]  # even when the token is not known
+
+
+def test_github_token_with_a_crlf_ending_is_trimmed_and_a_bad_one_refused() -> None:
+    from blogcli.errors import UsageError
+    from blogcli.websettings import from_config
+
+    assert from_config({}, env={"GITHUB_TOKEN": "ghp_SECRET\r\n"}).github_token == "ghp_SECRET"
+    for bad in ("ghp_SE CRET", "ghp_SÉCRET", "ghp\x00SECRET"):
+        with pytest.raises(UsageError) as caught:
+            from_config({}, env={"GITHUB_TOKEN": bad})
+        assert "SE" not in str(caught.value)
+
+
+def test_credentials_and_signatures_stay_out_of_messages_and_cache(
+        httpserver_ipv4: HTTPServer) -> None:
+    server = httpserver_ipv4
+    port = server.port
+    server.expect_request("/move").respond_with_data("", 301, {
+        "Location": f"http://alice:s3cret@127.0.0.1:{port}/new?X-Amz-Signature=TOPSECRET"})
+    server.expect_request("/new").respond_with_data("ok")
+    server.expect_request("/loop").respond_with_data("", 302, {
+        "Location": f"http://carol:pw9@127.0.0.1:{port}/loop"})
+    moved = check(server.url_for("/move"))
+    assert moved.status is Status.REDIRECT
+    assert moved.new_url == f"http://127.0.0.1:{port}/new"
+    loop = check(server.url_for("/loop"))
+    assert "pw9" not in loop.detail
+    check_urls([f"http://bob:hunter2@127.0.0.1:{port}/new"], replace(FAST, use_cache=True))
+    stored = cache_path().read_text()
+    assert "hunter2" not in stored and "TOPSECRET" not in stored
+    assert cache_path().stat().st_mode & 0o777 == 0o600
+
+
+def test_a_cached_pass_does_not_outlive_the_settings_that_made_it(
+        httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/p").respond_with_data("ok")
+    httpserver_ipv4.expect_request("/gone").respond_with_data("no", 404)
+    url, gone = httpserver_ipv4.url_for("/p"), httpserver_ipv4.url_for("/gone")
+    cached = replace(FAST, use_cache=True)
+    assert check(url, cached).status is Status.OK
+    assert check(url, replace(cached, allow_private=False)).status is Status.PRIVATE
+    assert check(gone, replace(cached, accept=frozenset({404}))).status is Status.OK
+    assert check(gone, cached).status is Status.BROKEN
+
+
+def test_exclusions_apply_to_every_hop_and_to_the_link_as_written(
+        httpserver_ipv4: HTTPServer) -> None:
+    import re
+
+    server = httpserver_ipv4
+    server.expect_request("/start").respond_with_data("", 302, {"Location": "/private/x"})
+    server.expect_request("/private/x").respond_with_data("no", 404)
+    server.expect_request("/").respond_with_data("no", 404)
+    bare = f"http://127.0.0.1:{server.port}"  # normalised to .../ which the pattern misses
+    settings = replace(FAST, exclude=(re.compile("/private/"), re.compile(r":\d+$")))
+    run = check_urls([server.url_for("/start"), bare], settings)
+    assert [r.status for r in run.results.values()] == [Status.EXCLUDED, Status.EXCLUDED]
+    assert requests_to(server, "/private/x") == []
+    assert requests_to(server, "/") == []
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "abc"])
+def test_retry_after_of_zero_or_junk_still_backs_off(value: str) -> None:
+    from blogcli.webresult import Answer, asked_wait
+
+    wait = asked_wait(Answer(429, None, value, None), 0, 2, 30.0, base=0.5)
+    assert isinstance(wait, float) and wait >= 0.25  # the back-off's lowest first wait
+
+
+def test_retry_after_beyond_any_measure_is_rate_limited_with_a_sane_message(
+        httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/api").respond_with_data(
+        "", 429, {"Retry-After": "9" * 400})
+    result = check(httpserver_ipv4.url_for("/api"))
+    assert result.status is Status.RATE_LIMITED
+    assert "inf" not in result.detail and "longer than" in result.detail

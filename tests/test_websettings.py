@@ -56,3 +56,14 @@ def test_bad_values_name_the_key(table: dict[str, Any], key: str) -> None:
 def test_with_options_applies_command_line_flags() -> None:
     settings = Settings().with_options(use_cache=False, check_anchors=True)
     assert (settings.use_cache, settings.check_anchors) == (False, True)
+
+
+@pytest.mark.parametrize("agent", ["Mozilla/5.0 (Gräfin)", "Bot/1.0\nX-Evil: 1", "Bot\r"])
+def test_user_agent_must_be_a_valid_header_value(agent: str) -> None:
+    with pytest.raises(UsageError, match="user_agent"):
+        from_config({"user_agent": agent}, env={})
+
+
+def test_user_agent_with_inner_spaces_is_fine() -> None:
+    assert from_config({"user_agent": "My Bot/1.0 (+https://x.y)"}, env={}).user_agent == \
+        "My Bot/1.0 (+https://x.y)"
