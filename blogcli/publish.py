@@ -125,11 +125,13 @@ def _run(site: Site, repo: GitRepo, posts: list[Post], edits: list[Edit], outcom
     apply_edits(edits)
     try:
         index = refresh_plain_index(site, repo)
-    except Exception as err:
-        # The site's own template runs here: any failure of it must not leave the post edited
-        # but uncommitted, so the post is put back and the error is reported.
+    except BaseException as err:
+        # Whatever stops us here (the site's template, a full disk, Ctrl-C, a bug), the post
+        # must not stay edited but uncommitted: put it back first, then report or re-raise.
         undo_edits(edits, existed)
-        why = str(err) if isinstance(err, BlogError) else f"{type(err).__name__}: {err}"
+        if not isinstance(err, BlogError | OSError):
+            raise
+        why = str(err) if isinstance(err, BlogError) else f"{err.strerror or err}"
         raise ContentError(f"index.md could not be regenerated ({why}); nothing was changed. "
                            "Fix scaffolds/index.md, then publish again") from None
     if index is not None:
