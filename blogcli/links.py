@@ -266,9 +266,12 @@ def _walk(tokens: list[Token], ctx: _Context) -> None:
             if heading and not bare and _plain_text(token.content):
                 ctx.headings.append(_split_id(token.content))  # what markdown-it would give
                 continue
-            simple = None if heading else simple_links(token.content)
-            if bare and simple is not None and ctx.bare:
+            if heading:
+                simple = None
+            elif bare and ctx.bare:
                 simple = _with_bare(token.content, ctx.bare)
+            else:
+                simple = simple_links(token.content)
             if simple == []:
                 continue  # most paragraphs: nothing to place, so no need to index their lines
             block = _Block(ctx.lines, token.map[0], token.map[1], ctx.offset)
