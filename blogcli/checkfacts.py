@@ -13,6 +13,7 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
+from blogcli.bareurls import linkify_on
 from blogcli.links import scan_post
 from blogcli.post import Post, PostError, parse_date, parse_post
 from blogcli.site import Site
@@ -56,7 +57,7 @@ def scan_bytes(site: Site, path: Path, rel: str, raw: bytes) -> dict[str, Any]:
     except PostError as err:
         rule = "file-unreadable" if UNREADABLE.search(err.detail) else "front-matter-invalid"
         return {"error": [rule, err.line, err.detail]}
-    scan = scan_post(post, site.profile)
+    scan = scan_post(post, site.profile, linkify_on(site.profile, site.engine))
     keys = key_lines(post)
     return {
         "error": None,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from blogcli import bareurls
 from blogcli.anchors import heading_ids
 
 if TYPE_CHECKING:
@@ -37,6 +38,9 @@ LIQUID_LINK = re.compile(r"\{%-?\s*(post_url|link|post_link|asset_img|asset_link
 LIQUID_KINDS = {"post_url": "post_url", "link": "liquid_link", "post_link": "post_link",
                 "asset_img": "asset", "asset_link": "asset", "asset_path": "asset"}
 NEWLINE = re.compile("\n")
+A_OPEN = re.compile(r"<a[\s>]", re.IGNORECASE)
+A_CLOSE = re.compile(r"</a\s*>", re.IGNORECASE)
+TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 # A destination with a space or a bracket before its ")" is not simple. The scan after "](" stops
 # at the next bracket, so the pattern stays linear on text like "[a](" * 40000.
 UNSIMPLE = re.compile(r"[\\&<]|\]\s*[\[(][^)\s\[\]]*[\s\[\]]|\[\^")
@@ -56,7 +60,8 @@ class Link:
     ``column`` are 1-based in the source file, front matter counted. ``kind`` is ``link``,
     ``image``, ``html`` (an ``href``/``src`` in raw HTML), ``definition`` (a reference-style
     definition), ``ref`` (Hugo ref/relref), ``figure`` (Hugo figure src), ``post_url`` and
-    ``liquid_link`` (Jekyll tags), ``post_link`` and ``asset`` (Hexo tags).
+    ``liquid_link`` (Jekyll tags), ``post_link`` and ``asset`` (Hexo tags), ``bare_url`` (an
+    address in text that the engine links by itself; a ``www.`` one gets ``http://``).
     """
 
     target: str
@@ -128,6 +133,12 @@ def simple_links(content: str) -> list[tuple[str, str]] | None:
     has no other reading, so the result equals markdown-it's. Code spans come back too, as
     ``("code", text)``, so that callers can step over them when placing links.
     """
+    items = _simple_items(content)
+    return None if items is None else [(kind, text) for _, kind, text in items]
+
+
+def _simple_items(content: str) -> list[tuple[int, str, str]] | None:
+    """``simple_links`` with the index in ``content`` where each item starts."""
     if "[" not in content:
         return [] if "<" not in content and "\\" not in content else None
     if UNSIMPLE.search(content):
@@ -144,16 +155,48 @@ def simple_links(content: str) -> list[tuple[str, str]] | None:
     rest = SIMPLE_LINK.sub("", masked)
     if "[" in rest or "]" in rest:
         return None
-    return [(kind, text) for _, kind, text in sorted(spans + found)]
+    return sorted(spans + found)
 
 
-def extract_links(post: Post) -> list[Link]:
-    """Every link, image and engine link tag in ``post``, in file order."""
-    return scan_post(post, "plain").links
+def _with_bare(content: str, profile: str) -> list[tuple[str, str]] | None:
+    """``simple_links`` plus the bare web addresses the engine links (``bare_url`` items),
+    or None when only markdown-it can tell where they are."""
+    items = _simple_items(content)
+    if items is None:
+        return None
+    masked = content
+    if "`" in content:
+        if "``" in content or content.count("`") % 2:
+            return None
+        if "[" not in content:  # _simple_items left code spans out: nothing to step over
+            items = [(m.start(), "code", m.group(0)) for m in CODE_PAIR.finditer(content)]
+        masked = CODE_PAIR.sub(_mask, masked)
+    if "[" in masked:
+        masked = SIMPLE_LINK.sub(_mask, masked)
+    for index, url in bareurls.find(masked, profile):
+        end = masked[index + len(url):index + len(url) + 1]
+        if "\0" in url + end or any(c in url + end for c in "*_~"):
+            return None  # runs into a link, code or emphasis: markdown-it decides
+        items.append((index, "bare_url", url))
+    return [(kind, text) for _, kind, text in sorted(items)]
 
 
-def scan_post(post: Post, profile: str) -> Scan:
-    """Links and anchors of ``post``; ``profile`` picks the engine's heading-id rules."""
+def _mask(match: re.Match[str]) -> str:
+    # Not a space: an address right after a link or code span does not start a bare link.
+    return "\0" * len(match.group(0))
+
+
+def extract_links(post: Post, profile: str = "plain", linkify: bool | None = None) -> list[Link]:
+    """Every link, image and engine link tag in ``post``, in file order (see ``scan_post``)."""
+    return scan_post(post, profile, linkify).links
+
+
+def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
+    """Links and anchors of ``post``; ``profile`` picks the engine's heading-id rules.
+
+    ``linkify`` says whether the engine links bare web addresses in text (``bare_url``
+    links); None means what ``profile`` does by default.
+    """
     # markdown-it treats a lone CR as a line break; editors and post.py do not.
     source = post.body.replace("\r\n", "\n").replace("\r", " ")
     lines = source.split("\n")
@@ -164,10 +207,16 @@ def scan_post(post: Post, profile: str) -> Scan:
     scan = Scan()
     code = _code_lines(tokens, source)
     headings: list[tuple[str, str | None]] = []
-    _walk(tokens, _Context(lines, offset, code, scan, headings, env))
+    if linkify is None:
+        linkify = bareurls.linkify_on(profile, {})
+    bare = profile if linkify and bareurls.may_hold(source) else None
+    _walk(tokens, _Context(lines, offset, code, scan, headings, env, bare))
     _definitions(env, lines, offset, scan)
     if "{" in source:
         _engine_links(lines, offset, code, scan)
+    if bare and "{" in source:  # a shortcode's or tag's argument is not text the engine links
+        scan.links = [k for k in scan.links
+                      if k.kind != "bare_url" or not _in_tag(lines[k.line - post.body_line], k)]
     if code:  # a highlight tag may sit inside a paragraph: drop what its lines held
         scan.links = [k for k in scan.links if k.line - post.body_line not in code]
     scan.links.sort(key=lambda link: (link.line, link.column))
@@ -199,6 +248,7 @@ class _Context:
     scan: Scan
     headings: list[tuple[str, str | None]]
     env: dict[str, Any]
+    bare: str | None = None  # the profile whose rules find bare web addresses, if linked
 
 
 def _walk(tokens: list[Token], ctx: _Context) -> None:
@@ -212,10 +262,16 @@ def _walk(tokens: list[Token], ctx: _Context) -> None:
             _html(block, block.text, 0, ctx.scan)
         elif token.type == "inline":
             heading = index > 0 and tokens[index - 1].type == "heading_open"
-            if heading and _plain_text(token.content):
+            bare = ctx.bare is not None and bareurls.may_hold(token.content)
+            if heading and not bare and _plain_text(token.content):
                 ctx.headings.append(_split_id(token.content))  # what markdown-it would give
                 continue
-            simple = None if heading else simple_links(token.content)
+            if heading:
+                simple = None
+            elif bare and ctx.bare:
+                simple = _with_bare(token.content, ctx.bare)
+            else:
+                simple = simple_links(token.content)
             if simple == []:
                 continue  # most paragraphs: nothing to place, so no need to index their lines
             block = _Block(ctx.lines, token.map[0], token.map[1], ctx.offset)
@@ -230,19 +286,29 @@ def _inline_token(token: Token, heading: bool, simple: list[tuple[str, str]] | N
         for kind, text in simple:
             if kind == "code":
                 block.find(text)  # step over it so its text is not matched
+            elif kind == "bare_url":
+                _add_bare(ctx.scan, block, text, ctx.bare or "plain")
             else:
                 _add(ctx.scan, block, text, kind, False)
         return
     md = parser()
     children = md.inline.parse(token.content, md, ctx.env, [])
-    _inline(children, block, ctx.scan)
+    _inline(children, block, ctx.scan, ctx.bare)
     if heading:
         ctx.headings.append(_heading(children))
 
 
-def _inline(children: list[Token], block: _Block, scan: Scan) -> None:
-    for child in children:
+def _inline(children: list[Token], block: _Block, scan: Scan, bare: str | None = None) -> None:
+    inside = 0  # > 0 within a link's text or a raw <a> element: no bare links there
+    for index, child in enumerate(children):
+        if child.type == "text" and bare and not inside and bareurls.may_hold(child.content):
+            before = _char_before(children[index - 1]) if index else "\n"
+            for _, url in bareurls.find(child.content, bare, before):
+                _add_bare(scan, block, url, bare)
+        elif child.type == "link_close":
+            inside -= 1
         if child.type == "link_open":
+            inside += 1
             href = str(child.attrs.get("href", ""))
             if child.markup == "autolink" and href.startswith("mailto:"):
                 href = href[len("mailto:"):]
@@ -250,11 +316,13 @@ def _inline(children: list[Token], block: _Block, scan: Scan) -> None:
         elif child.type == "image":
             _add(scan, block, str(child.attrs.get("src", "")), "image", False)
         elif child.type == "html_inline":
+            inside += A_OPEN.match(child.content) is not None
+            inside -= A_CLOSE.match(child.content) is not None and inside > 0
             start = block.find(child.content)
             if start is not None:
                 _html(block, child.content, start, scan)
-        elif child.type == "code_inline":
-            block.find(child.markup + child.content)  # step over it so its text is not matched
+        elif child.type == "code_inline":  # step over it so its text is not matched
+            block.find_code(child.markup, child.content)
 
 
 def _add(scan: Scan, block: _Block, href: str, kind: str, autolink: bool) -> None:
@@ -271,6 +339,36 @@ def _add(scan: Scan, block: _Block, href: str, kind: str, autolink: bool) -> Non
         start = block.cursor
     line, column = block.position(start)
     scan.links.append(Link(href, line, column, kind))
+
+
+def _char_before(token: Token) -> str:
+    """The source character just before the token after ``token`` (near enough for linkify:
+    a line break, an emphasis mark, or something that is neither)."""
+    if token.type in ("softbreak", "hardbreak"):
+        return "\n"
+    if token.type == "text" and token.content:
+        return token.content[-1]
+    return token.markup[-1:] if token.markup[-1:] in bareurls.OPENERS else "x"
+
+
+def _add_bare(scan: Scan, block: _Block, url: str, profile: str) -> None:
+    """A bare address, placed by its text."""
+    start = block.find(url)
+    if start is None:
+        return  # escapes made the text differ from the source: leave it
+    if "&" in block.text[start:start + len(url) + 1]:  # markdown-it split it at an entity
+        source = bareurls.match_at(block.text, start, profile) or url
+        if html.unescape(source).startswith(url):
+            block.cursor = start + len(source)
+            url = source
+        url = html.unescape(url)  # the href the engine writes, as a browser reads it
+    line, column = block.position(start)
+    scan.links.append(Link(bareurls.target(url), line, column, "bare_url"))
+
+
+def _in_tag(text: str, link: Link) -> bool:
+    """Is ``link`` inside a Hugo shortcode or a Liquid/Nunjucks tag on its line?"""
+    return any(a < link.column <= b for a, b in (m.span() for m in TEMPLATE_TAG.finditer(text)))
 
 
 def _html(block: _Block, text: str, base: int, scan: Scan) -> None:
@@ -361,6 +459,16 @@ class _Block:
             return None
         self.cursor = found + len(needle)
         return found
+
+    def find_code(self, markup: str, content: str) -> None:
+        """Step over a code span, also one that markdown-it joined from several lines."""
+        if self.find(markup + content) is not None or "\n" not in self.text:
+            return
+        spaced = re.escape(content).replace("\\ ", "[ \n]")
+        pattern = re.compile(f"{re.escape(markup)}[ \n]?{spaced}[ \n]?{re.escape(markup)}")
+        found = pattern.search(self.text, self.cursor)
+        if found:
+            self.cursor = found.end()
 
     def position(self, index: int) -> tuple[int, int]:
         """(line, column), 1-based in the file, of a character of this block."""

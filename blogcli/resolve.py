@@ -145,6 +145,8 @@ class Resolver:
                                            "site folder (not read: it would not be published)")
 
     def _check_target(self, target: str, kind: str, rel: str) -> Problem | None:
+        if kind == "bare_url":
+            return None  # an address in text: only ``--external`` can say anything about it
         if kind in ENGINE_KINDS:
             return self._engine(target, kind, rel)
         if "{{" in target or "{%" in target:

@@ -13,6 +13,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from blogcli.bareurls import linkify_on
 from blogcli.cache import FileCache, Signature, signature
 from blogcli.checkfacts import VERSION, scan_bytes
 from blogcli.site import Site
@@ -29,7 +30,9 @@ Read = tuple[bytes | None, dict[str, Any] | None, Signature | None]
 
 def open_cache(site: Site) -> FileCache:
     """The cache of facts for this site's profile and this version of the code."""
-    return FileCache(site.root, f"check-{site.profile}", code_version())
+    # Facts depend on whether the engine links bare addresses (Hugo's linkify can be off).
+    linkify = "" if linkify_on(site.profile, site.engine) else "-nolinkify"
+    return FileCache(site.root, f"check-{site.profile}{linkify}", code_version())
 
 
 def collect_facts(site: Site, rels: list[str],
@@ -78,10 +81,10 @@ def collect_facts(site: Site, rels: list[str],
 @cache
 def code_version() -> int:
     """A number that changes with the code that makes facts, so old caches are never trusted."""
-    from blogcli import anchors, checkfacts, links, post
+    from blogcli import anchors, bareurls, checkfacts, links, post
 
     digest = VERSION
-    for module in (anchors, checkfacts, links, post):
+    for module in (anchors, bareurls, checkfacts, links, post):
         # Running from a zip there is no file: the version number alone has to do.
         with contextlib.suppress(OSError):
             digest = zlib.crc32(Path(str(module.__file__)).read_bytes(), digest)

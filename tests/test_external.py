@@ -340,3 +340,61 @@ def test_interrupted_json_report_says_it_is_partial(tmp_path: Path) -> None:
             out, err = proc.communicate(timeout=20)
     assert proc.returncode == 130, err
     assert json.loads(out)["summary"]["interrupted"] is True
+
+
+def _hugo_blog(root: Path, posts: dict[str, str], hugo_toml: str = 'title = "T"\n') -> Path:
+    (root / "content" / "posts").mkdir(parents=True)
+    (root / "hugo.toml").write_text(hugo_toml, encoding="utf-8")
+    (root / "blog.toml").write_text(SITE_TOML.replace('profile = "plain"', 'profile = "hugo"'),
+                                    encoding="utf-8")
+    for name, body in posts.items():
+        (root / "content" / "posts" / name).write_text(_post(name, body), encoding="utf-8")
+    return root
+
+
+def test_bare_url_in_a_hugo_post_is_checked_at_its_place(
+        tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    # Goldmark links an address only if its host part has a ".letters" label; "#x.html" gives
+    # one and is not sent to the server (a fragment): so the request is for "/", a 404.
+    httpserver_ipv4.expect_request("/").respond_with_data("no", 404)
+    url = httpserver_ipv4.url_for("/").rstrip("/") + "#gone.html"
+    body = f"Intro.\n\nSee {url}. And `{url}` in code.\n"
+    root = _hugo_blog(tmp_path / "blog", {"a.md": body})
+    offline = CliRunner().invoke(app, ["--site", str(root), "check", "--format", "json"])
+    assert (offline.exit_code, json.loads(offline.stdout)["findings"]) == (0, [])
+    assert httpserver_ipv4.log == []
+    code, report = run_check(root)
+    assert [(f["path"], f["line"], f["column"], f["rule"], f["target"])
+            for f in report["findings"]] == [
+        ("content/posts/a.md", 7, len("See ") + 1, "external-broken", url)]
+    assert code == 1
+
+
+def test_hugo_linkify_off_leaves_bare_urls_unchecked(
+        tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    url = httpserver_ipv4.url_for("/").rstrip("/") + "#gone.html"
+    root = _hugo_blog(tmp_path / "blog", {"a.md": f"See {url} here.\n"},
+                      'title = "T"\n[markup.goldmark.extensions]\nlinkify = false\n')
+    code, report = run_check(root)
+    assert (code, report["findings"], report["summary"]["files"]) == (0, [], 1)
+    assert httpserver_ipv4.log == []
+
+
+def test_bare_urls_are_checked_on_github_pages_but_not_in_jekyll(
+        tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/gone").respond_with_data("no", 404)
+    gone = httpserver_ipv4.url_for("/gone")
+    root = make_blog(tmp_path / "plain", {"a.md": f"- first\n- then ({gone}), done\n"})
+    code, report = run_check(root)
+    assert [(f["line"], f["column"], f["target"]) for f in report["findings"]] == [
+        (6, len("- then (") + 1, gone)]
+    assert code == 1
+    jekyll = tmp_path / "jekyll"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "blog.toml").write_text(SITE_TOML.replace('"plain"', '"jekyll"'), encoding="utf-8")
+    (jekyll / "_posts" / "2024-01-02-a.md").write_text(_post("a", f"See {gone}\n"),
+                                                       encoding="utf-8")
+    httpserver_ipv4.clear_log()
+    assert run_check(jekyll)[1] == {"version": 1, "findings": [], "summary": {
+        "files": 1, "links": 0, "errors": 0, "warnings": 0}}
+    assert httpserver_ipv4.log == []

@@ -216,3 +216,94 @@ def test_many_unclosed_link_openers_are_not_simple_and_finish() -> None:
     text = "[a](" * 40000
     assert simple_links(text) is None
     assert found("---\ntitle: t\n---\n" + text + "\n\n[b](c.md)\n") == [("c.md", 6, 5, "link")]
+
+
+# ---- bare web addresses that the engine links by itself (linkify) ----
+
+def bare(text: str, profile: str = "plain",
+         linkify: bool | None = None) -> list[tuple[str, int, int]]:
+    return [(k.target, k.line, k.column) for k in extract_links(post_of(text), profile, linkify)
+            if k.kind == "bare_url"]
+
+
+@pytest.mark.parametrize(("profile", "linked"), [
+    ("hugo", True), ("plain", True), ("hexo", True), ("jekyll", False), ("zola", False)])
+def test_bare_urls_are_links_only_where_the_engine_links_them(profile: str, linked: bool) -> None:
+    text = "---\ntitle: x\n---\nSee https://example.com/page for details.\n"
+    assert bare(text, profile) == ([("https://example.com/page", 4, 5)] if linked else [])
+
+
+def test_hugo_linkify_can_be_turned_off_in_the_engine_config() -> None:
+    from blogcli.bareurls import linkify_on
+
+    off = {"markup": {"goldmark": {"extensions": {"linkify": False}}}}
+    assert not linkify_on("hugo", off)
+    assert linkify_on("hugo", {"markup": {"goldmark": {}}})
+    assert not linkify_on("hexo", {"marked": {"autolink": False}})
+    assert bare("x https://e.org\n", "hugo", linkify=False) == []
+
+
+def test_bare_urls_have_exact_places_in_lists_quotes_and_after_markup() -> None:
+    text = ("Intro [a](a.md) then https://one.org/x and\n"
+            "- item *https://two.org/y*\n"
+            "> quoted https://three.org\n\n"
+            "| h |\n|---|\n| https://four.org |\n")
+    assert bare(text) == [("https://one.org/x", 1, 22), ("https://two.org/y", 2, 9),
+                          ("https://three.org", 3, 10), ("https://four.org", 7, 3)]
+
+
+@pytest.mark.parametrize(("written", "url"), [
+    ("https://x.org/a.", "https://x.org/a"),
+    ("https://x.org/a?!,:", "https://x.org/a"),
+    ("https://x.org/wiki/Foo_(bar)", "https://x.org/wiki/Foo_(bar)"),
+    ("(https://x.org/a)", "https://x.org/a"),
+    ("https://x.org/a_(b))", "https://x.org/a_(b)"),
+    ("https://x.org/a&amp;b", "https://x.org/a&b"),
+    ("www.example.com/help.", "http://www.example.com/help"),
+])
+@pytest.mark.parametrize("profile", ["hugo", "plain"])
+def test_trailing_punctuation_is_trimmed_like_the_engine(written: str, url: str,
+                                                         profile: str) -> None:
+    assert [t for t, _, _ in bare(f"Go {written} now\n", profile)] == [url]
+
+
+def test_hugo_needs_a_letters_domain_where_github_links_any_host() -> None:
+    text = "http://localhost:1313/ and http://127.0.0.1:8080/x\n"
+    assert bare(text, "hugo") == []
+    assert bare(text, "plain") == [("http://localhost:1313/", 1, 1),
+                                   ("http://127.0.0.1:8080/x", 1, 28)]
+
+
+def test_no_bare_urls_in_code_links_html_tags_or_front_matter() -> None:
+    text = ("---\nurl: https://front.org\n---\n"
+            "`https://span.org` [https://label.org](a.md) <https://auto.org>\n"
+            "<a href=\"x.html\">https://inside.org</a> x:https://glued.org\n\n"
+            "```\nhttps://fence.org\n```\n\n    https://indented.org\n\n"
+            "<div>\nhttps://block.org\n</div>\n\n"
+            "{{< youtube https://shortcode.org >}} and https://real.org\n")
+    assert bare(text, "hugo") == [("https://real.org", 17, 43)]
+    assert ("https://auto.org", 4, 47, "link") in found(text)
+
+
+def test_a_bare_url_after_the_same_url_in_code_or_a_link_points_at_itself() -> None:
+    text = "`https://a.org` and [x](https://a.org) then https://a.org\n"
+    assert bare(text) == [("https://a.org", 1, 45)]
+    assert bare("`https://a.org` https://a.org\n") == [("https://a.org", 1, 17)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*" [](`*_<>.\\&;\n", "https://x.org/", "www.a.b", "a"]),
+                max_size=20).map("".join))
+def test_fast_path_finds_the_bare_urls_markdown_it_does(body: str) -> None:
+    # The fast path turned off for a moment: markdown-it's inline parse is the reference.
+    from blogcli import links
+
+    post = post_of(body)
+    fast = [extract_links(post, profile) for profile in ("plain", "hugo")]
+    original = links._with_bare
+    links._with_bare = lambda content, profile: None  # type: ignore[assignment]
+    try:
+        slow = [extract_links(post, profile) for profile in ("plain", "hugo")]
+    finally:
+        links._with_bare = original
+    assert fast == slow
