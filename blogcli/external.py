@@ -54,7 +54,6 @@ class ExternalReport:
     findings: list[Finding] = field(default_factory=list)
     urls: int = 0            # distinct web addresses checked
     requests: int = 0
-    from_cache: int = 0
     interrupted: bool = False
     note: str | None = None  # said on stderr after the report (a likely offline machine)
 
@@ -64,15 +63,14 @@ def external_findings(links: Iterable[PlacedLink], settings: Settings,
     """Fetch every http(s) target once and report problems at each place it is written.
 
     Other targets are ignored here: the offline check reports file:, javascript: and
-    other schemes (:func:`scheme_findings`). Findings come back in file order.
+    other schemes (``link-file``/``link-scheme`` in resolve.py). Findings come back in file order.
     """
     placed = list(links)
     web = [link for link in placed if classify(link.target).kind is Kind.EXTERNAL]
     run: CheckRun = check_urls(dict.fromkeys(link.target.strip() for link in web), settings,
                                progress)
     report = ExternalReport(urls=len(run.results), requests=run.requests,
-                            interrupted=run.interrupted, note=_offline_note(run),
-                            from_cache=sum(r.cached for r in run.results.values()))
+                            interrupted=run.interrupted, note=_offline_note(run))
     for link in web:
         result = run.results.get(link.target.strip())
         finding = None if result is None else _finding(link, result)
@@ -110,22 +108,6 @@ def _offline_note(run: CheckRun) -> str | None:
         return None
     return (f"Note: none of the {len(hosts)} web hosts could be looked up (DNS). If this "
             "machine is offline, the external findings above say nothing about the links.")
-
-
-def scheme_findings(links: Iterable[PlacedLink]) -> list[Finding]:
-    """``link-file`` / ``link-scheme`` for targets no reader's browser will follow.
-
-    Needs no network: the offline check can call it too. Malformed http(s)
-    addresses are left to the offline check's ``link-malformed``.
-    """
-    out = []
-    for link in links:
-        kind = classify(link.target)
-        if kind.kind is Kind.BAD and not link.target.lower().startswith(("http", "//")):
-            rule = "link-file" if kind.severity == "error" else "link-scheme"
-            out.append(Finding(link.path, link.line, link.column, rule, RULES[rule],
-                               kind.message, link.target))
-    return out
 
 
 def _finding(link: PlacedLink, result: UrlResult) -> Finding | None:

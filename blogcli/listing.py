@@ -29,7 +29,6 @@ CACHE_VERSION = 2
 # and the cached value when there is one.
 Read = tuple[str, bytes | None, list[int] | None, dict[str, Any] | None]
 PARALLEL_FROM = 200   # below this many uncached posts, starting workers costs more than it saves
-STATUSES = ("draft", "scheduled", "published", "expired")
 # Hugo's front-matter aliases: a post goes up at publishDate (else date), down at expiryDate.
 PUBLISH_KEYS = ("publishDate", "publishdate", "pubdate", "published_at")
 EXPIRY_KEYS = ("expiryDate", "expirydate", "unpublishdate", "expiry_date", "expires")

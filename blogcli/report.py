@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from blogcli.checks import CheckResult, Finding
 
-FORMATS = ("text", "json", "github")
 _COLOURS = {"error": "\x1b[31m", "warning": "\x1b[33m", "bold": "\x1b[1m", "dim": "\x1b[2m",
             "green": "\x1b[32m"}
 _RESET = "\x1b[0m"

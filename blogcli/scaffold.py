@@ -27,7 +27,6 @@ TRANSLITERATE = str.maketrans({
     "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "\u0131": "i",
 })
 MAX_SLUG = 80
-TEMPLATE_NAME = "<scaffold>"
 
 
 @dataclass(frozen=True)

@@ -160,12 +160,6 @@ def fan_out(job: Callable[[int, int], list[T]], count: int,
     return out
 
 
-def forked(jobs: list[Callable[[], list[Any]]]) -> list[list[Any]] | None:
-    """Run each job in a forked child process; their results in order, or None if any
-    child could not start or failed (the caller then does the work itself)."""
-    return Forked(jobs).results()
-
-
 class Forked:
     """Jobs running in forked children, which inherit everything they need in memory (no
     pickling of the input) and send back one pickled result each through a pipe."""

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from blogcli import checks
 from blogcli.checks import RULES, check_site
 from blogcli.errors import UsageError
-from blogcli.scanner import collect_facts, fan_out, forked
+from blogcli.scanner import Forked, collect_facts, fan_out
 from blogcli.site import Site, find_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -332,8 +332,9 @@ def test_fan_out_covers_every_item_once_and_runs_meanwhile() -> None:
 
 
 def test_forked_jobs_return_in_order_and_a_failed_one_gives_none() -> None:
-    assert forked([lambda: [1], lambda: ["two"]]) == [[1], ["two"]]
-    assert forked([lambda: [1], lambda: [1 // 0]]) is None  # the caller then does the work
+    assert Forked([lambda: [1], lambda: ["two"]]).results() == [[1], ["two"]]
+    # None: the caller then does the work itself
+    assert Forked([lambda: [1], lambda: [1 // 0]]).results() is None
 
 
 def test_warm_run_gives_the_same_findings(tmp_path: Path) -> None:
@@ -547,3 +548,10 @@ def test_engine_link_forms_leaving_the_site_are_errors(tmp_path: Path, profile: 
     (tmp_path / "outside.md").write_text("# Out\n")
     site = make_site(tmp_path / "site", profile, {"2024-01-02-a.md": link_post(link)})
     assert [f.rule for f in check_site(site).findings] == ["link-outside"]
+
+
+def test_file_and_javascript_links_are_findings_without_network(tmp_path: Path) -> None:
+    text = ("---\ntitle: T\ndate: 2024-01-02T10:00:00+01:00\n---\n"
+            "[a](file:///Users/me/pic.png)\n\n[b](javascript:void(0))\n\n"
+            "[c](tel:+44123) [d](mailto:me@example.com)\n")
+    assert one_post(tmp_path, text) == [("a.md", 5, "link-file"), ("a.md", 7, "link-scheme")]

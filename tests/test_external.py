@@ -14,7 +14,7 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
 from blogcli.cli import app
-from blogcli.external import PlacedLink, external_findings, scheme_findings
+from blogcli.external import PlacedLink, external_findings
 from blogcli.progressbar import url_progress, wanted
 from blogcli.websettings import Settings
 
@@ -92,15 +92,6 @@ def test_a_resolver_that_never_answers_is_bounded_by_the_connect_timeout() -> No
     report = external_findings(links, settings)
     assert [f.rule for f in report.findings] == ["external-unreachable"]
     assert "look-up timed out" in report.findings[0].message
-
-
-def test_file_and_javascript_links_are_findings_without_network() -> None:
-    links = [PlacedLink("a.md", 1, 1, "file:///Users/me/pic.png"),
-             PlacedLink("a.md", 2, 1, "javascript:void(0)"),
-             PlacedLink("a.md", 3, 1, "tel:+44123"),
-             PlacedLink("a.md", 4, 1, "../b.md")]
-    assert [(f.rule, f.severity, f.line) for f in scheme_findings(links)] == [
-        ("link-file", "error", 1), ("link-scheme", "warning", 2)]
 
 
 def test_options_come_from_links_table_and_flags() -> None:
