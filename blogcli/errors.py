@@ -37,6 +37,9 @@ _SECRETS = [
     (re.compile(r"\b(glpat-[A-Za-z0-9_-]{8,})"), "***"),
     (re.compile(r"(?i)(x-access-token:)[^@\s]+"), r"\1***"),
     (re.compile(r"(?i)(authorization:\s*(?:basic|bearer|token)\s+)\S+"), r"\1***"),
+    # An auth header value quoted without its name (httpx's errors do: b'Bearer …').
+    # Only token-shaped values (8+ characters with a digit or symbol), so prose stays intact.
+    (re.compile(r"(?i)\b(bearer)\s+(?=[^\s'\"]*[0-9._~+/=-])[^\s'\"]{8,}"), r"\1 ***"),
 ]
 
 

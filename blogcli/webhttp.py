@@ -117,17 +117,13 @@ def network_failure(err: BaseException, settings: Settings) -> tuple[str, str]:
     return "unreachable", f"network error: {type(err).__name__}: {redact_text(str(err), settings)}"
 
 
-# Credentials an exception's text may quote: auth header values and URL user-info.
-_AUTH_VALUE = re.compile(r"(?i)\b(bearer|basic|token)\s+[^\s'\"]+")
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@'\"]*@")
-
-
 def redact_text(text: str, settings: Settings) -> str:
-    """``text`` with the GitHub token, auth header values and URL passwords blanked out."""
+    """``text`` with the GitHub token (whatever its shape) and every known credential blanked."""
+    from blogcli.errors import redact
+
     if settings.github_token:
         text = text.replace(settings.github_token, "***")
-    text = _AUTH_VALUE.sub(r"\1 ***", text)
-    return _USERINFO.sub(r"\1***@", text)
+    return redact(text)
 
 
 def retryable(err: BaseException) -> bool:
