@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Drive blogcli.web.check_urls directly on a generated corpus (before `blog check --external`).
+"""Drive web.checker.check_urls directly on a generated corpus (before `blog check --external`).
 
 Collects http(s) links from the posts with a regex (inline links and reference
 definitions: all the generator writes), checks each distinct URL once, and
@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from blogcli.web import Status, check_urls
-from blogcli.websettings import Settings
+from blogcli.web.checker import Status, check_urls
+from blogcli.web.settings import Settings
 
 LINK = re.compile(r"\]\((https?://[^)\s]+)\)|^\s*\[[^\]]+\]:\s*(https?://\S+)", re.M)
 ERRORS = {Status.BROKEN, Status.REFUSED, Status.UNREACHABLE, Status.TLS_ERROR}

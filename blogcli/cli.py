@@ -96,7 +96,7 @@ def init(
 
     Example: blog init lab-notes --title "Lab Notes" --author "Tyler Zhu"
     """
-    from blogcli.newsite import init_site
+    from blogcli.create.site import init_site
 
     result = init_site(folder, profile=profile, title=title, author=author, remote=remote)
     for rel in result.kept:
@@ -134,7 +134,7 @@ def new(
 
     Example: blog new "Thoughts on JEPA: The Return of SSL" --tag ssl
     """
-    from blogcli.scaffold import new_post
+    from blogcli.create.post import new_post
 
     site = current_site(ctx)
     made = new_post(site, title, scaffold=scaffold, slug=slug, tags=tag, when=date,
@@ -218,15 +218,15 @@ def check(
 
     Example: blog check posts/thoughts-on-jepa-the-return-of-ssl.md --format github
     """
-    from blogcli.checks import check_site
-    from blogcli.report import render
+    from blogcli.check.checker import check_site
+    from blogcli.check.report import render
 
     site = current_site(ctx)
     if not external:
         result = check_site(site, paths or None)
     else:
-        from blogcli.external import options
-        from blogcli.progressbar import url_progress, wanted
+        from blogcli.check.external import options
+        from blogcli.progress import url_progress, wanted
 
         with url_progress(wanted(output.value)) as progress:
             opts = options(site.section("links"), use_cache=cache, check_anchors=check_anchors,
@@ -262,7 +262,7 @@ def _publish_command(ctx: typer.Context, posts: list[str], *, unpublish: bool, d
                      push: bool, message: str | None, output: PublishFormat,
                      include_unpushed: bool = False) -> None:
     """Shared body of `publish` and `unpublish`: choose, run, render."""
-    from blogcli.publish import publish
+    from blogcli.publish.flow import publish
 
     site = current_site(ctx)
     if not posts and not unpublish:
@@ -276,7 +276,7 @@ def _publish_command(ctx: typer.Context, posts: list[str], *, unpublish: bool, d
 def _choose_drafts(site: Site) -> list[str]:
     """On a terminal, list the drafts and ask; elsewhere say how to name posts (exit 2)."""
     from blogcli.errors import UsageError
-    from blogcli.publish import list_drafts
+    from blogcli.publish.flow import list_drafts
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("name the posts to publish by path or slug, e.g. "
@@ -431,7 +431,7 @@ ListFormatOption = Annotated[ListFormat, typer.Option(
 
 def _listing(ctx: typer.Context, drafts: bool = True) -> tuple[Site, Any]:
     """The site and its posts; unreadable posts are reported on stderr and left out."""
-    from blogcli.listing import collect
+    from blogcli.listing.records import collect
 
     site = current_site(ctx)
     listing = collect(site, drafts=drafts)
@@ -469,7 +469,7 @@ def list_posts(
     if output is ListFormat.json:
         _echo_json([r.to_json() for r in listing.records])
         return
-    from blogcli.listview import list_text
+    from blogcli.listing.view import list_text
 
     width, bold = _terminal()
     typer.echo(list_text(listing.records, width, bold), nl=False)
@@ -488,8 +488,8 @@ def show(
 
     Example: blog show thoughts-on-jepa-the-return-of-ssl
     """
-    from blogcli.listing import find_post
-    from blogcli.listview import show_text
+    from blogcli.listing.records import find_post
+    from blogcli.listing.view import show_text
 
     record = find_post(current_site(ctx), post)
     if output is ListFormat.json:
@@ -512,7 +512,7 @@ def index(
 
     Example: blog index --stdout
     """
-    from blogcli.listview import write_index
+    from blogcli.listing.view import write_index
 
     site, listing = _listing(ctx, drafts=False)
     text, written = write_index(site, listing, to_file=not stdout)
@@ -526,8 +526,8 @@ def stats(ctx: typer.Context, output: ListFormatOption = ListFormat.text) -> Non
 
     Example: blog stats
     """
-    from blogcli.listview import stats as compute_stats
-    from blogcli.listview import stats_json, stats_text
+    from blogcli.listing.view import stats as compute_stats
+    from blogcli.listing.view import stats_json, stats_text
 
     _, listing = _listing(ctx)
     result = compute_stats(listing)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from blogcli.errors import redact
 
 if TYPE_CHECKING:
-    from blogcli.gitops import Target
+    from blogcli.git import Target
 
 
 def no_prompt_env(ssh_command: str | None) -> dict[str, str]:

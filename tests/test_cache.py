@@ -79,7 +79,7 @@ def test_other_version_is_ignored(tmp_path: Path) -> None:
 
 
 def test_check_sees_a_same_size_edit_that_kept_the_mtime(tmp_path: Path) -> None:
-    from blogcli.checks import check_site
+    from blogcli.check.checker import check_site
     from blogcli.site import find_site
 
     (tmp_path / "blog.toml").write_text('[site]\ntitle = "T"\nprofile = "plain"\n')
@@ -129,7 +129,7 @@ def test_many_changes_rewrite_the_file_and_drop_the_journal(tmp_path: Path) -> N
 
 
 def test_list_sees_a_same_size_edit_that_kept_the_mtime(tmp_path: Path) -> None:
-    from blogcli.listing import collect
+    from blogcli.listing.records import collect
     from blogcli.site import find_site
 
     (tmp_path / "blog.toml").write_text('[site]\ntitle = "T"\nprofile = "plain"\n')

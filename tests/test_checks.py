@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blogcli import checks
-from blogcli.checks import RULES, check_site
+from blogcli.check import checker as checks
+from blogcli.check.checker import RULES, check_site
+from blogcli.check.scan import Forked, collect_facts, fan_out
 from blogcli.errors import UsageError
-from blogcli.scanner import Forked, collect_facts, fan_out
 from blogcli.site import Site, find_site
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,10 +13,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
+from blogcli.check.external import PlacedLink, external_findings
 from blogcli.cli import app
-from blogcli.external import PlacedLink, external_findings
-from blogcli.progressbar import url_progress, wanted
-from blogcli.websettings import Settings
+from blogcli.progress import url_progress, wanted
+from blogcli.web.settings import Settings
 
 FAST = Settings(allow_private=True, use_cache=False, timeout=2.0, connect_timeout=1.0,
                 retries=1, backoff=0.01, max_retry_after=1.0)
@@ -95,7 +95,7 @@ def test_a_resolver_that_never_answers_is_bounded_by_the_connect_timeout() -> No
 
 
 def test_options_come_from_links_table_and_flags() -> None:
-    from blogcli.external import options
+    from blogcli.check.external import options
 
     opts = options({"per_host": 2, "allow_private": True}, use_cache=False, check_anchors=True)
     assert (opts.settings.per_host, opts.settings.allow_private) == (2, True)

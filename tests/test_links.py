@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blogcli.anchors import github, goldmark, heading_ids, hexo, kramdown, other_ids, zola
-from blogcli.links import Link, extract_links, parser, scan_post, simple_links
+from blogcli.check.anchors import github, goldmark, heading_ids, hexo, kramdown, other_ids, zola
+from blogcli.check.links import Link, extract_links, parser, scan_post, simple_links
 from blogcli.post import Post, parse_post
 
 
@@ -175,7 +175,7 @@ def test_leaving_out_impossible_block_rules_changes_no_token() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from blogcli.links import absent_rules, parser
+    from blogcli.check.links import absent_rules, parser
 
     pieces = ["# h\n", "> q\n", "```\nc\n```\n", "~~~\n", "[a]: /u\n", "<div>\n", "text\n",
               "- item\n", "  - sub\n", "\n", "para <b>x</b>\n", "1. one\n", "---\n", "| a |\n",
@@ -199,7 +199,7 @@ def test_plain_heading_text_is_what_markdown_it_gives() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from blogcli.links import _heading, _plain_text, _split_id, parser
+    from blogcli.check.links import _heading, _plain_text, _split_id, parser
 
     @settings(max_examples=300, deadline=None)
     @given(st.text(alphabet="aZ 9é中.,;'\"()/?|{}#-_*`[]<>&\\!:=\t", max_size=30))
@@ -234,7 +234,7 @@ def test_bare_urls_are_links_only_where_the_engine_links_them(profile: str, link
 
 
 def test_hugo_linkify_can_be_turned_off_in_the_engine_config() -> None:
-    from blogcli.bareurls import linkify_on
+    from blogcli.check.bareurls import linkify_on
 
     off = {"markup": {"goldmark": {"extensions": {"linkify": False}}}}
     assert not linkify_on("hugo", off)
@@ -296,7 +296,7 @@ def test_a_bare_url_after_the_same_url_in_code_or_a_link_points_at_itself() -> N
                 max_size=20).map("".join))
 def test_fast_path_finds_the_bare_urls_markdown_it_does(body: str) -> None:
     # The fast path turned off for a moment: markdown-it's inline parse is the reference.
-    from blogcli import links
+    from blogcli.check import links
 
     post = post_of(body)
     fast = [extract_links(post, profile) for profile in ("plain", "hugo")]

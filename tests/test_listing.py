@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from blogcli.cli import app
-from blogcli.listing import collect
+from blogcli.listing.records import collect
 from blogcli.site import open_site
 from tests.conftest import run_blog
 

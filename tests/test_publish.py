@@ -581,8 +581,8 @@ def test_git_environment_never_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_gitpython_is_not_imported_by_the_cli_or_the_publish_module() -> None:
-    code = ("import sys, blogcli.cli, blogcli.publish, blogcli.gittext; "
-            "print(sorted(m for m in ('git', 'gitdb', 'blogcli.gitops') if m in sys.modules))")
+    code = ("import sys, blogcli.cli, blogcli.publish.flow, blogcli.gittext; "
+            "print(sorted(m for m in ('git', 'gitdb', 'blogcli.git') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, env=dict(os.environ, PYTHONPATH=str(
                               Path(__file__).resolve().parent.parent)))
@@ -684,7 +684,7 @@ def test_site_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
 
 
 def test_plain_index_is_regenerated_and_committed_with_the_post(blog: Blog) -> None:
-    pytest.importorskip("blogcli.listview")
+    pytest.importorskip("blogcli.listing.view")
     blog.write("index.md", "# T\n\nNo posts yet.\n")
     git("add", "index.md", cwd=blog.root)
     git("commit", "-q", "-m", "index", cwd=blog.root)
@@ -697,7 +697,7 @@ def test_plain_index_is_regenerated_and_committed_with_the_post(blog: Blog) -> N
 
 
 def test_plain_index_with_the_users_edits_is_left_alone(blog: Blog) -> None:
-    pytest.importorskip("blogcli.listview")
+    pytest.importorskip("blogcli.listing.view")
     blog.write("index.md", "# T\n")
     git("add", "index.md", cwd=blog.root)
     git("commit", "-q", "-m", "index", cwd=blog.root)

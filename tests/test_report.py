@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from blogcli.checks import CheckResult, Finding
+from blogcli.check.checker import CheckResult, Finding
+from blogcli.check.report import as_json, as_text, github_line, render
 from blogcli.cli import app
-from blogcli.report import as_json, as_text, github_line, render
 from tests.conftest import git, run_blog
 
 ERROR = Finding("posts/a.md", 12, 5, "link-missing", "error", "b.md: no such file", "b.md")
@@ -151,8 +151,8 @@ def test_importing_the_cli_leaves_the_checker_unloaded() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, blogcli.cli; print(sorted(m for m in ('blogcli.checks', 'markdown_it', "
-            "'yaml', 'concurrent.futures.process') if m in sys.modules))")
+    code = ("import sys, blogcli.cli; print(sorted(m for m in ('blogcli.check.checker', "
+            "'markdown_it', 'yaml', 'concurrent.futures.process') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=Path(__file__).parent.parent)
     assert done.stdout.strip() == "[]"

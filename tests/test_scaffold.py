@@ -12,9 +12,9 @@ import yaml
 from typer.testing import CliRunner
 
 from blogcli.cli import app
+from blogcli.create.post import hexo_post_name, slugify
 from blogcli.files import atomic_write
 from blogcli.post import load_post
-from blogcli.scaffold import hexo_post_name, slugify
 from blogcli.site import find_site
 
 runner = CliRunner()

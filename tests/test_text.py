@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blogcli import hugotext
 from blogcli.errors import UsageError
 from blogcli.post import split_front_matter
-from blogcli.text import TextOptions, analyse, image_seconds, plain_text
+from blogcli.text import hugo as hugotext
+from blogcli.text.count import TextOptions, analyse, image_seconds, plain_text
 
 SITE = Path(__file__).parent / "fixtures" / "hugo_diff"
 VARIANTS = ("hugo", "variant")

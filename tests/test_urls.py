@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from blogcli.urls import Kind, classify, normalise, private_host_name
+from blogcli.web.urls import Kind, classify, normalise, private_host_name
 
 
 @pytest.mark.parametrize(("target", "kind"), [

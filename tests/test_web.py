@@ -15,9 +15,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from blogcli.web import Status, UrlResult, check_urls
-from blogcli.webcache import UrlCache, cache_path
-from blogcli.websettings import HostSettings, Settings
+from blogcli.web.cache import UrlCache, cache_path
+from blogcli.web.checker import Status, UrlResult, check_urls
+from blogcli.web.settings import HostSettings, Settings
 from tests.webservers import Reply, closed_port, scripted_server, self_signed_context, silent_server
 
 # Small limits keep every test bounded: no test waits more than a couple of seconds.
@@ -409,8 +409,8 @@ def test_progress_reports_each_page_and_failures(httpserver_ipv4: HTTPServer) ->
 
 INTERRUPTED = """
 import json, sys
-from blogcli.web import check_urls
-from blogcli.websettings import Settings
+from blogcli.web.checker import check_urls
+from blogcli.web.settings import Settings
 
 def show(done, total, failed):
     print("progress", done, flush=True)
@@ -448,7 +448,7 @@ def test_malformed_urls_are_broken_not_a_crash(httpserver_ipv4: HTTPServer) -> N
 
 
 def test_github_token_goes_to_github_over_https_only() -> None:
-    from blogcli.webhttp import request_headers
+    from blogcli.web.http import request_headers
 
     settings = replace(FAST, github_token="ghp_secret")
     assert request_headers("https://github.com/a/b", settings) == \
@@ -464,7 +464,7 @@ def test_network_error_text_never_carries_the_token(httpserver_ipv4: HTTPServer)
 
     import httpx
 
-    from blogcli.webhttp import network_failure
+    from blogcli.web.http import network_failure
 
     httpserver_ipv4.expect_request("/").respond_with_data("ok")
     secret = "ghp_SECRET\r"
@@ -487,7 +487,7 @@ def test_network_error_text_never_carries_the_token(httpserver_ipv4: HTTPServer)
 
 def test_github_token_with_a_crlf_ending_is_trimmed_and_a_bad_one_refused() -> None:
     from blogcli.errors import UsageError
-    from blogcli.websettings import from_config
+    from blogcli.web.settings import from_config
 
     assert from_config({}, env={"GITHUB_TOKEN": "ghp_SECRET\r\n"}).github_token == "ghp_SECRET"
     for bad in ("ghp_SE CRET", "ghp_SÉCRET", "ghp\x00SECRET"):
@@ -546,7 +546,7 @@ def test_exclusions_apply_to_every_hop_and_to_the_link_as_written(
 
 @pytest.mark.parametrize("value", ["0", "-5", "abc"])
 def test_retry_after_of_zero_or_junk_still_backs_off(value: str) -> None:
-    from blogcli.webresult import Answer, asked_wait
+    from blogcli.web.result import Answer, asked_wait
 
     wait = asked_wait(Answer(429, None, value, None), 0, 2, 30.0, base=0.5)
     assert isinstance(wait, float) and wait >= 0.25  # the back-off's lowest first wait

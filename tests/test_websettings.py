@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from blogcli.errors import UsageError
-from blogcli.websettings import DEFAULT_UNKNOWN, HostSettings, Settings, from_config
+from blogcli.web.settings import DEFAULT_UNKNOWN, HostSettings, Settings, from_config
 
 
 def test_defaults_when_the_table_is_empty() -> None:

@@ -11,15 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from blogcli.create.post import hexo_post_name
 from blogcli.errors import BlogError, ContentError, UsageError
 from blogcli.files import atomic_write, is_within
-from blogcli.frontmatter_edit import FrontMatterEdit
 from blogcli.post import JEKYLL_NAME, Post, load_post, parse_date
-from blogcli.scaffold import hexo_post_name
+from blogcli.publish.frontmatter_edit import FrontMatterEdit
 from blogcli.site import Site, find_post_path, iter_post_paths
 
 if TYPE_CHECKING:
-    from blogcli.gitops import GitRepo
+    from blogcli.git import GitRepo
 
 IMAGE_LINK = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|\bsrc\s*=\s*[\"']([^\"']+)[\"']")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from blogcli.goldmark import code_block, render
+from blogcli.text.goldmark import code_block, render
 
 _TAG = re.compile(r"\{\{([<%])(/\*)?\s*(/?)\s*([\w./-]+)(.*?)\s*(\*/)?\s*/?\s*[>%]\}\}", re.S)
 _PARAM = re.compile(r'(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)')
@@ -41,7 +41,7 @@ def _template_escape(text: str) -> str:
 
 def markdownify(text: str) -> str:
     """Hugo's ``markdownify``: render, and drop the ``<p>`` of a single paragraph."""
-    from blogcli.hugotext import trim_short_html
+    from blogcli.text.hugo import trim_short_html
 
     return trim_short_html(render(text))
 

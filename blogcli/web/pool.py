@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from blogcli.websettings import Settings
+from blogcli.web.settings import Settings
 
 if TYPE_CHECKING:
     import httpx

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from blogcli.errors import BlogError, ContentError, GitError, UsageError
 from blogcli.files import atomic_write
 from blogcli.post import Post, load_post
-from blogcli.publish_plan import (
+from blogcli.publish.plan import (
     Edit,
     apply_edits,
     list_drafts,
@@ -28,7 +28,7 @@ from blogcli.publish_plan import (
 from blogcli.site import Site, iter_post_paths
 
 if TYPE_CHECKING:
-    from blogcli.gitops import GitRepo, Progress, Target
+    from blogcli.git import GitRepo, Progress, Target
 
 DUPLICATE_RULES = ("duplicate-slug", "duplicate-output")
 DEFAULT_MESSAGES = {"publish": "Publish: {title}", "unpublish": "Unpublish: {title}"}
@@ -155,7 +155,7 @@ def _set_date(settings: dict[str, Any]) -> bool:
 
 
 def _open_repo(site: Site, settings: dict[str, Any]) -> GitRepo:
-    from blogcli.gitops import GitRepo
+    from blogcli.git import GitRepo
 
     timeout = settings.get("timeout", 120)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
@@ -224,7 +224,7 @@ def preflight_posts(site: Site, posts: list[Post], strict: bool = True,
     """
     if not strict:
         return
-    from blogcli.checks import check_site
+    from blogcli.check.checker import check_site
 
     result = check_site(site, [p.path for p in posts])
     own = own_copies or {}
@@ -269,8 +269,8 @@ def refresh_plain_index(site: Site, repo: GitRepo) -> Path | None:
     path = site.root / "index.md"
     if site.profile != "plain" or not path.is_file():
         return None
-    from blogcli.listing import collect
-    from blogcli.listview import index_markdown
+    from blogcli.listing.records import collect
+    from blogcli.listing.view import index_markdown
 
     data = str(index_markdown(site, collect(site, drafts=False))).encode("utf-8")
     changed = repo.is_changed(repo.rel(path))

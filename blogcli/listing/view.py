@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blogcli.errors import ContentError, UsageError
-from blogcli.listing import Listing, PostRecord, when
+from blogcli.listing.records import Listing, PostRecord, when
 
 if TYPE_CHECKING:
     import jinja2
@@ -126,8 +126,8 @@ def index_markdown(site: Site, listing: Listing) -> str:
 
     Every way the template can fail is a ContentError naming the file (and line when known).
     """
+    from blogcli.create.post import builtin_scaffold_dir, template_environment
     from blogcli.post import decode
-    from blogcli.scaffold import builtin_scaffold_dir, template_environment
 
     own = site.root / "scaffolds" / "index.md"
     path = own if own.is_file() else builtin_scaffold_dir() / "index.md"
@@ -148,7 +148,7 @@ def index_markdown(site: Site, listing: Listing) -> str:
 def _render(env: jinja2.Environment, source: str, origin: str, values: dict[str, Any]) -> str:
     import jinja2
 
-    from blogcli.scaffold import _template_line
+    from blogcli.create.post import _template_line
 
     try:
         return env.from_string(source).render(values)

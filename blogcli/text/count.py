@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from blogcli import hugotext as hugo
+from blogcli.text import hugo
 
 HUGO_MORE = "<!--more-->"
 HEXO_MORE = r"<!--\s*more\s*-->"
@@ -138,8 +138,8 @@ def is_cjk_page(source: str, meta: dict[str, Any], options: TextOptions) -> bool
 def to_html(body: str, options: TextOptions) -> str:
     """The page's HTML as the engine renders it (shortcodes expanded, Goldmark's shape)."""
     # Imported here: markdown-it is only needed when something is rendered, not on warm runs.
-    from blogcli.goldmark import render
-    from blogcli.shortcodes import expand_hugo, expand_liquid, replace_placeholders
+    from blogcli.text.goldmark import render
+    from blogcli.text.shortcodes import expand_hugo, expand_liquid, replace_placeholders
 
     placeholders: dict[str, str] = {}
     if options.syntax == "hugo":
@@ -174,7 +174,7 @@ def _split_more(body: str, options: TextOptions) -> tuple[str, bool, bool]:
     # Hugo's lexer swallows the whitespace after the divider (an indented line stays text).
     end += len(body[end:]) - len(body[end:].lstrip(hugo.GO_SPACES_STR))
     if options.syntax == "hugo" and "{{" in body[:at]:
-        from blogcli.shortcodes import inside_shortcode
+        from blogcli.text.shortcodes import inside_shortcode
 
         if inside_shortcode(body, at):  # Hugo drops it there, and there is no divider at all
             return body[:at] + body[end:], False, False

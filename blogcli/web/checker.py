@@ -23,9 +23,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
-from blogcli.urls import normalise, private_host_name, redact_url, split_fragment
-from blogcli.webcache import UrlCache, cache_key
-from blogcli.webhttp import (
+from blogcli.web.cache import UrlCache, cache_key
+from blogcli.web.http import (
     Chain,
     backoff,
     network_failure,
@@ -35,8 +34,8 @@ from blogcli.webhttp import (
     resolve_private,
     retryable,
 )
-from blogcli.webpool import Pools
-from blogcli.webresult import (
+from blogcli.web.pool import Pools
+from blogcli.web.result import (
     NOT_FAILURES,
     PASSES,
     Answer,
@@ -48,7 +47,8 @@ from blogcli.webresult import (
     asked_wait,
     worth_retrying,
 )
-from blogcli.websettings import Settings
+from blogcli.web.settings import Settings
+from blogcli.web.urls import normalise, private_host_name, redact_url, split_fragment
 
 if TYPE_CHECKING:
     pass

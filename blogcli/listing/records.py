@@ -22,7 +22,7 @@ from blogcli.site import Site, engine_author, find_post_path, iter_post_files
 
 if TYPE_CHECKING:
     from blogcli.cache import FileCache
-from blogcli.text import TextOptions, analyse
+from blogcli.text.count import TextOptions, analyse
 
 CACHE_VERSION = 2
 # A post as read: relative path, bytes (None when the cache vouches for it), stat signature,
@@ -114,7 +114,7 @@ def _read_all(site: Site, paths: Sequence[Path | str],
     Read as ``blog check`` reads: a FIFO or device named *.md is reported, never waited on.
     """
     from blogcli.cache import signature
-    from blogcli.scanner import read_file
+    from blogcli.check.scan import read_file
 
     files: list[Read] = []
     problems: list[str] = []

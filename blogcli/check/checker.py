@@ -8,17 +8,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from blogcli.checkfacts import scan_bytes
-from blogcli.confine import Confined
+from blogcli.check.confine import Confined
+from blogcli.check.facts import scan_bytes
+from blogcli.check.resolve import Pages, Resolver, Target, target_of
+from blogcli.check.scan import collect_facts, fan_out, open_cache
 from blogcli.errors import UsageError
 from blogcli.permalinks import normalize, page_urls
 from blogcli.post import JEKYLL_NAME, parse_date
-from blogcli.resolve import Pages, Resolver, Target, target_of
-from blogcli.scanner import collect_facts, fan_out, open_cache
 from blogcli.site import MARKDOWN_SUFFIXES, Site, iter_post_files, walk_markdown
 
 if TYPE_CHECKING:  # external.py (and asyncio) load only for --external
-    from blogcli.external import ExternalOptions, ExternalReport
+    from blogcli.check.external import ExternalOptions, ExternalReport
 
 # Every rule and its default severity. Names are a public contract: blog.toml and CI use them.
 RULES: dict[str, str] = {
@@ -183,7 +183,7 @@ def _external(site: Site, placed: list[tuple[str, list[Any]]], facts: dict[str, 
     A file whose front matter does not parse has no parsed links; its web addresses are
     still found in its text, so a broken link is not hidden behind a front-matter error.
     """
-    from blogcli.external import PlacedLink, external_findings, web_links_in_text
+    from blogcli.check.external import PlacedLink, external_findings, web_links_in_text
 
     links = [PlacedLink(rel, line, column, target)
              for rel, found in placed for target, line, column, _ in found]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from blogcli.webhttp import backoff, retry_after
+from blogcli.web.http import backoff, retry_after
 
 
 class Status(StrEnum):

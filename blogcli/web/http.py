@@ -14,8 +14,8 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from blogcli.urls import private_address
-from blogcli.websettings import GITHUB_HOSTS, Settings
+from blogcli.web.settings import GITHUB_HOSTS, Settings
+from blogcli.web.urls import private_address
 
 if TYPE_CHECKING:
     import httpx

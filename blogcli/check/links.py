@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from blogcli import bareurls
-from blogcli.anchors import heading_ids
+from blogcli.check import bareurls
+from blogcli.check.anchors import heading_ids
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from blogcli.web import Progress
+from blogcli.web.checker import Progress
 
 
 def wanted(output_format: str, stream: TextIO | None = None) -> bool:

@@ -177,8 +177,9 @@ def hexo_post_name(pattern: str, slug: str, stamp: datetime | date,
 
 def builtin_scaffold_dir() -> Path:
     """Built-in scaffolds: inside the installed package, or the source checkout's top folder."""
-    packaged = Path(__file__).parent / "scaffolds"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "scaffolds"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "scaffolds"
+    return packaged if packaged.is_dir() else package.parent / "scaffolds"
 
 
 def load_scaffold(site: Site, name: str) -> tuple[str, str]:

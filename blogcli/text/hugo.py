@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 
-from blogcli.typographer import GO_SPACES, is_go_space
+from blogcli.text.typographer import GO_SPACES, is_go_space
 
 MORE_PLACEHOLDER = "HUGOMORE42"
 _REPLACER = re.compile(r"\n|</p>|<br>|<br />")

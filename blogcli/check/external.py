@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
-from blogcli.checks import RULES, Finding
-from blogcli.urls import Kind, classify
-from blogcli.web import CheckRun, Progress, Status, UrlResult, check_urls
-from blogcli.websettings import Settings, from_config
+from blogcli.check.checker import RULES, Finding
+from blogcli.web.checker import CheckRun, Progress, Status, UrlResult, check_urls
+from blogcli.web.settings import Settings, from_config
+from blogcli.web.urls import Kind, classify
 
 # Rule names and default severities live in checks.RULES with the offline rules.
 _RULE_OF = {

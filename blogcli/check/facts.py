@@ -13,8 +13,8 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
-from blogcli.bareurls import linkify_on
-from blogcli.links import scan_post
+from blogcli.check.bareurls import linkify_on
+from blogcli.check.links import scan_post
 from blogcli.post import Post, PostError, parse_date, parse_post
 from blogcli.site import Site
 

@@ -13,9 +13,9 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from blogcli.bareurls import linkify_on
 from blogcli.cache import FileCache, Signature, signature
-from blogcli.checkfacts import VERSION, scan_bytes
+from blogcli.check.bareurls import linkify_on
+from blogcli.check.facts import VERSION, scan_bytes
 from blogcli.site import Site
 
 # Below this many files a worker pool costs more to start than it saves.
@@ -81,7 +81,9 @@ def collect_facts(site: Site, rels: list[str],
 @cache
 def code_version() -> int:
     """A number that changes with the code that makes facts, so old caches are never trusted."""
-    from blogcli import anchors, bareurls, checkfacts, links, post
+    from blogcli import post
+    from blogcli.check import anchors, bareurls, links
+    from blogcli.check import facts as checkfacts
 
     digest = VERSION
     for module in (anchors, bareurls, checkfacts, links, post):
@@ -220,7 +222,7 @@ def _warm_up() -> None:
     import yaml  # noqa: F401
     from frontmatter import default_handlers  # noqa: F401
 
-    from blogcli.links import parser
+    from blogcli.check.links import parser
 
     parser()
     parser(True)  # the others take a tenth of a millisecond each, made as they are needed

@@ -15,7 +15,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from blogcli.typographer import Counter, substitute
+from blogcli.text.typographer import Counter, substitute
 
 # Block tags Goldmark follows with a newline (a plain space once tags are stripped).
 _BLOCK_NEWLINE = {"heading_close", "blockquote_open", "blockquote_close", "bullet_list_open",

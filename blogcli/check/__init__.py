@@ -1,0 +1,1 @@
+"""Rules over pages: front matter, links, images, anchors; reports; --external glue."""

@@ -1,0 +1,1 @@
+"""New posts and new sites."""

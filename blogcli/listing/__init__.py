@@ -1,0 +1,1 @@
+"""list, show, stats and index: records and their views."""

@@ -1,0 +1,1 @@
+"""Plan, then execute: front-matter edits, git pre-flight, commit, push."""

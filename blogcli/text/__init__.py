@@ -1,0 +1,1 @@
+"""Markdown to plain text, words, reading time and summary, per engine."""

@@ -1,0 +1,1 @@
+"""External link checks: HTTP client, limits, retries, cache."""
