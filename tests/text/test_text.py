@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,8 +19,9 @@ from blogcli.errors import UsageError
 from blogcli.post import split_front_matter
 from blogcli.text import hugo as hugotext
 from blogcli.text.count import TextOptions, analyse, image_seconds, plain_text
+from tests.helpers import FIXTURES
 
-SITE = Path(__file__).parent / "fixtures" / "hugo_diff"
+SITE = FIXTURES / "hugo_diff"
 VARIANTS = ("hugo", "variant")
 
 

@@ -18,10 +18,16 @@ from werkzeug import Request, Response
 from blogcli.web.cache import UrlCache, cache_path
 from blogcli.web.checker import Status, UrlResult, check_urls
 from blogcli.web.settings import HostSettings, Settings
-from tests.webservers import Reply, closed_port, scripted_server, self_signed_context, silent_server
+from tests.helpers import REPO
+from tests.helpers.webservers import (
+    Reply,
+    closed_port,
+    scripted_server,
+    self_signed_context,
+    silent_server,
+)
 
 # Small limits keep every test bounded: no test waits more than a couple of seconds.
-REPO = Path(__file__).resolve().parent.parent
 FAST = Settings(allow_private=True, use_cache=False, timeout=2.0, connect_timeout=1.0,
                 retries=2, backoff=0.01, max_retry_after=2.0)
 

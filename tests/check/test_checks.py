@@ -16,8 +16,8 @@ from blogcli.check.checker import RULES, check_site
 from blogcli.check.scan import Forked, collect_facts, fan_out
 from blogcli.errors import UsageError
 from blogcli.site import Site, find_site
+from tests.helpers import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = "---\ntitle: Good\ndate: 2024-01-02T10:00:00+01:00\n---\nText.\n"
 LAYOUTS = {
     "plain": ({"blog.toml": '[site]\ntitle = "T"\nprofile = "plain"\n'}, "posts"),

@@ -15,7 +15,8 @@ from typer.testing import CliRunner, Result
 
 from blogcli.cli import app
 from tests.conftest import git, run_blog
-from tests.gitsite import DRAFT, Blog, clone, git_http_server, make_blog
+from tests.helpers import REPO
+from tests.helpers.gitsite import DRAFT, Blog, clone, git_http_server, make_blog
 
 PUBLISHED = DRAFT.replace("draft: true", "draft: false")
 POST = "posts/hello-world.md"
@@ -476,7 +477,7 @@ def test_terminal_lists_drafts_and_asks(blog: Blog) -> None:
     import select
 
     main_fd, child_fd = pty.openpty()
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    env = dict(os.environ, PYTHONPATH=str(REPO))
     env.pop("_TYPER_FORCE_DISABLE_TERMINAL", None)
     proc = subprocess.Popen([sys.executable, "-m", "blogcli", "publish"], cwd=blog.root,
                             stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env)
@@ -585,7 +586,7 @@ def test_gitpython_is_not_imported_by_the_cli_or_the_publish_module() -> None:
             "print(sorted(m for m in ('git', 'gitdb', 'blogcli.git') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, env=dict(os.environ, PYTHONPATH=str(
-                              Path(__file__).resolve().parent.parent)))
+                              REPO)))
     assert done.stdout.strip() == "[]"
 
 
@@ -717,7 +718,7 @@ def test_dry_run_and_no_push_never_load_gitpython(blog: Blog) -> None:
         done = subprocess.run([sys.executable, "-c", code.format(flag)], cwd=blog.root,
                               capture_output=True, text=True, check=True,
                               env=dict(os.environ, PYTHONPATH=str(
-                                  Path(__file__).resolve().parent.parent)))
+                                  REPO)))
         assert done.stdout.strip().endswith("False"), done.stdout + done.stderr
 
 

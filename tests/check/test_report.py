@@ -12,6 +12,7 @@ from blogcli.check.checker import CheckResult, Finding
 from blogcli.check.report import as_json, as_text, github_line, render
 from blogcli.cli import app
 from tests.conftest import git, run_blog
+from tests.helpers import REPO
 
 ERROR = Finding("posts/a.md", 12, 5, "link-missing", "error", "b.md: no such file", "b.md")
 WARNING = Finding("posts/a.md", 3, 1, "date-no-zone", "warning", "date has no time zone")
@@ -154,7 +155,7 @@ def test_importing_the_cli_leaves_the_checker_unloaded() -> None:
     code = ("import sys, blogcli.cli; print(sorted(m for m in ('blogcli.check.checker', "
             "'markdown_it', 'yaml', 'concurrent.futures.process') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, cwd=Path(__file__).parent.parent)
+                          check=True, cwd=REPO)
     assert done.stdout.strip() == "[]"
 
 

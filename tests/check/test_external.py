@@ -253,7 +253,7 @@ def test_ctrl_c_prints_the_partial_report_and_exits_130(tmp_path: Path) -> None:
     import threading
 
     from tests.conftest import REPO
-    from tests.webservers import Reply, scripted_server
+    from tests.helpers.webservers import Reply, scripted_server
 
     asked = threading.Event()
 
@@ -311,7 +311,7 @@ def test_interrupted_json_report_says_it_is_partial(tmp_path: Path) -> None:
     import time
 
     from tests.conftest import REPO
-    from tests.webservers import Reply, scripted_server
+    from tests.helpers.webservers import Reply, scripted_server
 
     def route(method: str, path: str) -> Reply:
         return Reply(200, delay=30 if path == "/slow" else 0)
