@@ -56,7 +56,12 @@ def current_site(ctx: typer.Context) -> Site:
     from blogcli.site import find_site
 
     site_dir = (ctx.obj or {}).get("site_dir")
-    return find_site(site_dir=site_dir)
+    site = find_site(site_dir=site_dir)
+    # `check` reports these as findings (so --strict fails on them); elsewhere they are said here.
+    if ctx.info_name != "check":
+        for notice in site.config.notices:
+            typer.echo(f"Warning: {notice}", err=True)
+    return site
 
 
 def _version(value: bool) -> None:
@@ -176,8 +181,10 @@ def _color_wanted() -> bool:
 def _repo_prefix(root: Path) -> str:
     """The site's folder inside its git repository, for annotations (GitHub reads paths from
     the repository root, wherever the command ran); outside git, relative to here."""
-    top = next((d for d in (root, *root.parents) if (d / ".git").exists()), None)
-    if top is not None:  # .git is a folder, or a file in worktrees and submodules
+    from blogcli.git import repo_top
+
+    top = repo_top(root)
+    if top is not None:
         return "" if top == root else root.relative_to(top).as_posix() + "/"
     here = Path.cwd().resolve()
     if root == here or not root.is_relative_to(here):
@@ -229,7 +236,7 @@ def check(
         from blogcli.progress import url_progress, wanted
 
         with url_progress(wanted(output.value)) as progress:
-            opts = options(site.section("links"), use_cache=cache, check_anchors=check_anchors,
+            opts = options(site.config.links, use_cache=cache, check_anchors=check_anchors,
                            progress=progress)
             result = check_site(site, paths or None, external=opts)
     rendered = render(result, output.value, color=_color_wanted(), prefix=_repo_prefix(site.root))

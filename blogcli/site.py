@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from blogcli.config import (
+    HUGO_CONFIGS,
+    BlogConfig,
+    key_line,
+    load_blog_config,
+    load_engine_config,
+)
 from blogcli.errors import UsageError
 from blogcli.files import is_within
 
-PROFILES = ("hugo", "jekyll", "hexo", "zola", "plain")
+if TYPE_CHECKING:
+    from blogcli.post import Post
+
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
-TABLES = ("site", "links", "publish", "check", "reading")
-HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
-                "config.toml", "config.yaml", "config.yml", "config.json")
 # Folders no site engine renders and no post lives in.
 SKIP_DIRS = {".git", "node_modules", "public", "_site", "resources", ".blog-cache", "vendor"}
 
@@ -27,7 +33,7 @@ class Site:
 
     root: Path
     profile: str
-    config: dict[str, Any] = field(default_factory=dict)
+    config: BlogConfig = field(default_factory=BlogConfig)
     engine: dict[str, Any] = field(default_factory=dict)
     posts_dir: Path = Path()
     drafts_dir: Path | None = None
@@ -42,11 +48,6 @@ class Site:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
-
-    def section(self, name: str) -> dict[str, Any]:
-        """A table of blog.toml, or an empty one."""
-        value = self.config.get(name, {})
-        return value if isinstance(value, dict) else {}
 
 
 def find_site(start: Path | None = None, site_dir: Path | None = None) -> Site:
@@ -98,124 +99,29 @@ def _is_zola_config(path: Path) -> bool:
 
 
 def _profile_from_blog_toml(root: Path) -> str | None:
-    profile = load_blog_toml(root).get("site", {}).get("profile")
-    if profile is None:
-        return None
-    if profile not in PROFILES:
-        raise UsageError(f"{root / 'blog.toml'}: [site] profile = {profile!r} is not one of "
-                         f"{', '.join(PROFILES)}")
-    return str(profile)
-
-
-def load_blog_toml(root: Path) -> dict[str, Any]:
-    """Parse blog.toml; a file that is not valid TOML is a usage error naming file and line."""
-    path = root / "blog.toml"
-    if not path.is_file():
-        return {}
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        config = tomllib.loads(text)
-    except UnicodeDecodeError as err:
-        raise UsageError(f"{path}: not valid UTF-8 ({err.reason})") from None
-    except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path}:{toml_error_line(err)}: not valid TOML: {toml_reason(err)}") \
-            from None
-    except OSError as err:
-        raise UsageError(f"{path}: cannot read it ({err.strerror})") from None
-    for name in TABLES:
-        if name in config and not isinstance(config[name], dict):
-            raise UsageError(f"{path}:{key_line(text, name)}: {name} must be a table "
-                             f"([{name}] with keys under it), not {config[name]!r}")
-    return config
-
-
-def key_line(text: str, key: str) -> int:
-    """The line where ``key`` is set in a TOML or YAML text (1 when it cannot be found)."""
-    found = re.search(rf"^\s*(?:\[\s*)?[\"']?{re.escape(key)}[\"']?\s*[=:\]]", text, re.MULTILINE)
-    return text.count("\n", 0, found.start()) + 1 if found else 1
-
-
-def toml_error_line(err: tomllib.TOMLDecodeError) -> int:
-    """The 1-based line a TOML error names (tomllib only says it in the message)."""
-    found = re.search(r"at line (\d+)", str(err))
-    return int(found.group(1)) if found else 1
-
-
-def toml_reason(err: tomllib.TOMLDecodeError) -> str:
-    """A TOML error's message without its position, for messages that give the position."""
-    return re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
-
-
-def load_engine_config(root: Path, profile: str) -> dict[str, Any]:
-    """The engine's own configuration, for the settings blog mirrors (summaryLength, permalinks)."""
-    if profile in ("jekyll", "hexo"):
-        for name in ("_config.yml", "_config.yaml"):
-            if (root / name).is_file():
-                return _load_yaml_config(root / name)
-        return {}
-    if profile == "zola":
-        return _load_toml_config(root / "config.toml")
-    if profile == "hugo":
-        for name in HUGO_CONFIGS:
-            path = root / name
-            if path.is_file():
-                return _load_yaml_config(path) if path.suffix in (".yaml", ".yml", ".json") \
-                    else _load_toml_config(path)
-        for name in HUGO_CONFIGS:
-            path = root / "config" / "_default" / name
-            if path.is_file():
-                return _load_yaml_config(path) if path.suffix in (".yaml", ".yml", ".json") \
-                    else _load_toml_config(path)
-    return {}
-
-
-def _load_toml_config(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
-        raise UsageError(f"{path}: cannot read it as UTF-8 text") from None
-    except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path}:{toml_error_line(err)}: not valid TOML: {toml_reason(err)}") \
-            from None
-
-
-def _load_yaml_config(path: Path) -> dict[str, Any]:
-    import yaml  # PyYAML comes with python-frontmatter; only sites with YAML configs pay for it
-
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
-        raise UsageError(f"{path}: cannot read it as UTF-8 text") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise UsageError(f"{path}:{line}: not valid YAML: {getattr(err, 'problem', err)}") \
-            from None
-    return loaded if isinstance(loaded, dict) else {}
+    return load_blog_config(root).site.profile
 
 
 def open_site(root: Path) -> Site:
     """Build the Site for a folder already known to be one."""
     profile = detect_profile(root) or "plain"
-    config = load_blog_toml(root)
+    config = load_blog_config(root)
     engine = load_engine_config(root, profile)
-    table = config.get("site", {})
+    table = config.site
     content_dir, posts, drafts, static = _layout(root, profile, engine)
-    if "posts_dir" in table:
-        posts = _folder(root, table["posts_dir"], "posts_dir")
-    if table.get("drafts_dir"):
-        drafts = _folder(root, table["drafts_dir"], "drafts_dir")
-    if "static_dirs" in table:
-        value = table["static_dirs"]
-        names = [value] if isinstance(value, str) else value
-        if not isinstance(names, list):
-            raise _config_error(root, "static_dirs", "must be a list of folders")
-        static = tuple(_folder(root, name, "static_dirs") for name in names)
+    if table.posts_dir is not None:
+        if not table.posts_dir:
+            raise _config_error(root, "posts_dir", "must name a folder")
+        posts = _folder(root, table.posts_dir[0], "posts_dir")
+    if table.drafts_dir:
+        drafts = _folder(root, table.drafts_dir, "drafts_dir")
+    if table.static_dirs is not None:
+        static = tuple(_folder(root, name, "static_dirs") for name in table.static_dirs)
     return Site(
         root=root, profile=profile, config=config, engine=engine,
         posts_dir=posts, drafts_dir=drafts, static_dirs=static, content_dir=content_dir,
-        title=str(table.get("title") or engine.get("title") or root.name),
-        author=str(table.get("author") or engine_author(engine)),
+        title=str(table.title or engine.get("title") or root.name),
+        author=str(table.author or engine_author(engine)),
     )
 
 
@@ -278,6 +184,19 @@ def engine_author(engine: dict[str, Any]) -> str:
 def iter_post_paths(site: Site, drafts: bool = True) -> list[Path]:
     """Every post's Markdown file, sorted; links are not followed out of the site."""
     return [Path(p) for p in iter_post_files(site, drafts)]
+
+
+def iter_posts(site: Site, drafts: bool = True) -> Iterator[Post]:
+    """Every readable post, in path order; one that cannot be read is left out (``blog check``
+    is where it is reported)."""
+    from blogcli.errors import BlogError
+    from blogcli.post import load_post
+
+    for path in iter_post_paths(site, drafts):
+        try:
+            yield load_post(path, site)
+        except BlogError:
+            continue
 
 
 def iter_post_files(site: Site, drafts: bool = True) -> list[str]:
@@ -358,20 +277,10 @@ def find_post_path(site: Site, name: str, cwd: Path | None = None) -> Path:
     paths = iter_post_paths(site)
     matches = [p for p in paths if post_slug(p, {}) == name]
     if not matches:
-        matches = [p for p in paths if _front_matter_slug(p, site) == name]
+        matches = [post.path for post in iter_posts(site) if post.slug == name]
     if len(matches) > 1:
         listed = ", ".join(site.rel(p) for p in matches)
         raise UsageError(f"{name!r} names {len(matches)} posts ({listed}); give the path")
     if not matches:
         raise UsageError(f"no post with path or slug {name!r} (`blog list --drafts` shows them)")
     return matches[0]
-
-
-def _front_matter_slug(path: Path, site: Site) -> str | None:
-    from blogcli.errors import BlogError
-    from blogcli.post import load_post
-
-    try:
-        return load_post(path, site).slug
-    except BlogError:
-        return None

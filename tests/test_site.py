@@ -122,8 +122,8 @@ def test_symlink_loop_is_not_followed(tmp_path: Path) -> None:
         ('title = "x"\nsite = "x"\n', 2, "site must be a table"),
         ('[site]\nposts_dir = "../escape"\n', 2, "is outside the site"),
         ('[site]\nposts_dir = "/etc"\n', 2, "is outside the site"),
-        ("[site]\ntitle = 'x'\nposts_dir = 5\n", 3, "must be a folder name"),
-        ("[site]\nstatic_dirs = 3\n", 2, "must be a list of folders"),
+        ("[site]\ntitle = 'x'\nposts_dir = 5\n", 3, "posts_dir: expected a list of strings, got 5"),
+        ("[site]\nstatic_dirs = 3\n", 2, "static_dirs: expected a list of strings, got 3"),
         ('links = 1\n', 1, "links must be a table"),
     ],
 )

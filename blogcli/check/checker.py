@@ -3,112 +3,31 @@
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blogcli.check.confine import Confined
 from blogcli.check.facts import scan_bytes
+from blogcli.check.findings import RULES, SEVERITIES, CheckResult, Finding
 from blogcli.check.resolve import Pages, Resolver, Target, target_of
-from blogcli.check.scan import collect_facts, fan_out, open_cache
+from blogcli.check.scan import collect_facts, open_cache
 from blogcli.errors import UsageError
 from blogcli.permalinks import normalize, page_urls
 from blogcli.post import JEKYLL_NAME, parse_date
 from blogcli.site import MARKDOWN_SUFFIXES, Site, iter_post_files, walk_markdown
+from blogcli.workers import fan_out
 
 if TYPE_CHECKING:  # external.py (and asyncio) load only for --external
     from blogcli.check.external import ExternalOptions, ExternalReport
 
-# Every rule and its default severity. Names are a public contract: blog.toml and CI use them.
-RULES: dict[str, str] = {
-    "file-unreadable": "error",
-    "front-matter-invalid": "error",
-    "required-key": "error",
-    "date-invalid": "error",
-    "date-no-zone": "warning",
-    "date-future": "warning",
-    "draft-not-boolean": "error",
-    "tags-string": "warning",
-    "tags-invalid": "error",
-    "key-typo": "warning",
-    "duplicate-slug": "error",
-    "duplicate-output": "error",
-    "body-empty": "warning",
-    "link-missing": "error",
-    "link-anchor": "error",
-    "link-malformed": "error",
-    "link-uncertain": "warning",
-    "link-empty": "warning",
-    "link-outside": "error",            # leaves the site root (.. or a symlink): never read
-    "link-file": "error",               # file: and C:\ links: the author's disk
-    "link-scheme": "warning",           # javascript:, vbscript:, ftp:
-    # --external (blogcli/external.py)
-    "external-broken": "error",
-    "external-unreachable": "error",
-    "external-tls": "error",
-    "external-private": "error",
-    "external-redirect": "warning",
-    "external-timeout": "warning",
-    "external-rate-limited": "warning",
-    "external-unknown": "warning",
-    "external-anchor": "warning",
-}
-SEVERITIES = ("error", "warning", "off")
 PARALLEL_LINKS = 10_000  # below this, forking a worker to resolve links costs more than it saves
 TEMPLATE_DIRS = ("scaffolds", "archetypes")
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem: where (1-based, in the source file), which rule, how bad, and what."""
-
-    path: str
-    line: int
-    column: int
-    rule: str
-    severity: str
-    message: str
-    target: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The finding as DESIGN.md's JSON object (``target`` only for links)."""
-        data = asdict(self)
-        if self.target is None:
-            del data["target"]
-        return data
-
-
-@dataclass
-class CheckResult:
-    """Findings in file order, with the counts the summary line shows."""
-
-    findings: list[Finding] = field(default_factory=list)
-    files: int = 0
-    links: int = 0
-    external: ExternalReport | None = None  # what --external fetched, when asked
-
-    @property
-    def errors(self) -> int:
-        """How many findings are errors."""
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        """How many findings are warnings."""
-        return sum(1 for f in self.findings if f.severity == "warning")
-
-    def failed(self, strict: bool = False) -> bool:
-        """True when the check should fail: errors, or any warning under ``--strict``."""
-        return self.errors > 0 or (strict and self.warnings > 0)
-
-
 def rule_settings(site: Site) -> dict[str, str]:
     """Each rule's severity after blog.toml's ``[check] rules``; bad settings are usage errors."""
-    table = site.section("check").get("rules", {})
-    if not isinstance(table, dict):
-        raise UsageError("blog.toml: [check] rules must be a table like "
-                         '{"date-no-zone" = "off"}')
+    table = site.config.check.rules
     settings = dict(RULES)
     for name, value in table.items():
         if name not in RULES:
@@ -124,10 +43,7 @@ def rule_settings(site: Site) -> dict[str, str]:
 
 def required_keys(site: Site) -> list[str]:
     """Front-matter keys every post must have (``[check] required``; title and date by default)."""
-    value = site.section("check").get("required", ["title", "date"])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise UsageError('blog.toml: [check] required must be a list of keys like ["title"]')
-    return value
+    return list(site.config.check.required)
 
 
 def check_site(site: Site, paths: list[Path] | None = None,
@@ -162,6 +78,9 @@ def check_site(site: Site, paths: list[Path] | None = None,
 
     result = CheckResult(files=len(present),
                          links=sum(len(facts[rel].get("links", [])) for rel in present))
+    config_findings = [Finding("blog.toml", n.line, 1, "config-unknown",
+                               settings["config-unknown"],
+                               n.message) for n in site.config.notices]
     if result.links < PARALLEL_LINKS:
         cache.save()
         result.findings = findings(0, len(present))
@@ -172,6 +91,8 @@ def check_site(site: Site, paths: list[Path] | None = None,
         result.external = _external(site, placed, facts, external)
         result.findings.extend(_regrade(f, settings[f.rule])
                                for f in result.external.findings if settings[f.rule] != "off")
+    if settings["config-unknown"] != "off":
+        result.findings.extend(config_findings)
     result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     return result
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
-from blogcli.check.checker import RULES, Finding
+from blogcli.check.findings import RULES, Finding
 from blogcli.web.checker import CheckRun, Progress, Status, UrlResult, check_urls
 from blogcli.web.settings import Settings, from_config
 from blogcli.web.urls import Kind, classify

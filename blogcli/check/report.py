@@ -7,7 +7,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from blogcli.check.checker import CheckResult, Finding
+    from blogcli.check.findings import CheckResult, Finding
 
 _COLOURS = {"error": "\x1b[31m", "warning": "\x1b[33m", "bold": "\x1b[1m", "dim": "\x1b[2m",
             "green": "\x1b[32m"}

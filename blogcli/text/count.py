@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +47,7 @@ class TextOptions:
 
     @classmethod
     def from_site(cls, profile: str, engine: dict[str, Any],
-                  reading: dict[str, Any]) -> TextOptions:
+                  reading: Mapping[str, Any]) -> TextOptions:
         """Options for a site: its profile, its engine's config and blog.toml's ``[reading]``.
 
         A bad ``[reading]`` value is a UsageError naming the key.
@@ -79,15 +80,14 @@ def _positive(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
-def _reading_table(reading: dict[str, Any]) -> dict[str, Any]:
+def _reading_table(reading: Mapping[str, Any]) -> dict[str, Any]:
     """blog.toml's ``[reading]``, checked: a typo or a wrong type is an error, not a guess."""
     from blogcli.errors import UsageError
 
     for key, value in reading.items():
         kind = _READING_KEYS.get(key)
         if kind is None:
-            raise UsageError(f"blog.toml: [reading] has no setting {key!r} "
-                             f"(known: {', '.join(sorted(_READING_KEYS))})")
+            continue  # config.py has warned about it, with the closest known name
         if kind is int and not _positive(value):
             raise UsageError(f"blog.toml: [reading] {key} must be a positive whole number, "
                              f"not {value!r}")
@@ -96,7 +96,7 @@ def _reading_table(reading: dict[str, Any]) -> dict[str, Any]:
         if key == "summary_mode" and value not in ("sentence", "paragraph"):
             raise UsageError(f"blog.toml: [reading] summary_mode must be \"sentence\" or "
                              f"\"paragraph\", not {value!r}")
-    return dict(reading)
+    return {k: v for k, v in reading.items() if k in _READING_KEYS}
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from blogcli.check import checker as checks
-from blogcli.check.checker import RULES, check_site
-from blogcli.check.scan import Forked, collect_facts, fan_out
+from blogcli.check.checker import check_site
+from blogcli.check.findings import RULES
+from blogcli.check.scan import collect_facts
 from blogcli.errors import UsageError
 from blogcli.site import Site, find_site
+from blogcli.workers import Forked, fan_out
 from tests.helpers import FIXTURES
 
 GOOD = "---\ntitle: Good\ndate: 2024-01-02T10:00:00+01:00\n---\nText.\n"
@@ -264,9 +266,11 @@ def test_rules_can_be_switched_off_and_regraded(tmp_path: Path) -> None:
                                    'rules = {"key-typo" = "loud"}', 'rules = "off"',
                                    'required = "title"'])
 def test_bad_check_settings_are_usage_errors(tmp_path: Path, table: str) -> None:
-    site = make_site(tmp_path, "plain", {"a.md": GOOD},
-                     {"blog.toml": f'[site]\nprofile = "plain"\n[check]\n{table}\n'})
+    # Raised where blog.toml is read (config.py) or where the rules are applied: either way
+    # before any finding is made.
     with pytest.raises(UsageError):
+        site = make_site(tmp_path, "plain", {"a.md": GOOD},
+                         {"blog.toml": f'[site]\nprofile = "plain"\n[check]\n{table}\n'})
         check_site(site)
 
 

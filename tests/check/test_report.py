@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from blogcli.check.checker import CheckResult, Finding
+from blogcli.check.findings import CheckResult, Finding
 from blogcli.check.report import as_json, as_text, github_line, render
 from blogcli.cli import app
 from tests.conftest import git, run_blog

@@ -120,7 +120,6 @@ def test_plain_text_decodes_entities_and_drops_markup() -> None:
     ({"words_per_minute": 0}, "[reading] words_per_minute must be a positive whole number, not 0"),
     ({"image_seconds": "yes"}, "[reading] image_seconds must be true or false, not 'yes'"),
     ({"summary_mode": "words"}, 'summary_mode must be "sentence" or "paragraph"'),
-    ({"wpm": 200}, "[reading] has no setting 'wpm'"),
 ])
 def test_bad_reading_settings_are_usage_errors(reading: dict[str, Any], message: str) -> None:
     with pytest.raises(UsageError, match=re.escape(message)):

@@ -1,0 +1,297 @@
+"""Configuration, read once: blog.toml as typed tables, and the engines' own config files.
+
+blog.toml is optional. Each table becomes a frozen dataclass whose keys are checked here, with
+the file and line of a bad value; a table or key blog does not know is a warning that names the
+closest known one (``[publsh]`` -> ``[publish]``), because a typo silently ignored is a setting
+silently lost. ``blog check --strict`` turns those warnings into a failure.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from blogcli.errors import UsageError
+
+PROFILES = ("hugo", "jekyll", "hexo", "zola", "plain")
+HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
+                "config.toml", "config.yaml", "config.yml", "config.json")
+
+# Every table and key blog.toml may hold. [links] keys are typed in web/settings.py, [reading]
+# keys in text/count.py (each next to the code that uses them); the names all live here.
+SCHEMA: dict[str, frozenset[str]] = {
+    "site": frozenset({"title", "author", "profile", "posts_dir", "drafts_dir", "static_dirs"}),
+    "publish": frozenset({"remote", "branch", "message", "unpublish_message", "set_date",
+                          "timeout"}),
+    "check": frozenset({"rules", "required"}),
+    "links": frozenset({"exclude", "allow_private", "concurrency", "per_host", "accept",
+                        "unknown_status", "timeout", "connect_timeout", "retries",
+                        "max_retry_after", "cache_max_age", "user_agent", "hosts"}),
+    "reading": frozenset({"words_per_minute", "cjk_words_per_minute", "summary_length",
+                          "image_seconds", "has_cjk_language", "unsafe_html", "summary_mode"}),
+}
+HOST_KEYS = frozenset({"accept", "unknown_status", "per_host"})
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A configuration warning with the line it is about."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"blog.toml:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class SiteTable:
+    title: str | None = None
+    author: str | None = None
+    profile: str | None = None
+    posts_dir: tuple[str, ...] | None = None   # a list since sites keep posts in several places
+    drafts_dir: str | None = None
+    static_dirs: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class PublishTable:
+    remote: str | None = None
+    branch: str | None = None
+    message: str | None = None
+    unpublish_message: str | None = None
+    set_date: bool = False
+    timeout: float = 120.0
+
+
+@dataclass(frozen=True)
+class CheckTable:
+    rules: Mapping[str, str] = field(default_factory=dict)
+    required: tuple[str, ...] = ("title", "date")
+
+
+@dataclass(frozen=True)
+class BlogConfig:
+    """blog.toml, parsed and checked. ``links`` and ``reading`` stay mappings for the typed
+    readers beside the code that uses them; ``raw`` is the whole file for scaffolds."""
+
+    path: Path | None = None
+    site: SiteTable = SiteTable()
+    publish: PublishTable = PublishTable()
+    check: CheckTable = CheckTable()
+    links: Mapping[str, Any] = field(default_factory=dict)
+    reading: Mapping[str, Any] = field(default_factory=dict)
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    notices: tuple[Notice, ...] = ()
+
+
+class Table:
+    """Typed reads from one table of a config file, each failure naming file, line and key."""
+
+    def __init__(self, table: Mapping[str, Any], name: str, text: str = "",
+                 path: str = "blog.toml") -> None:
+        self.table, self.name, self.text, self.path = table, name, text, path
+
+    def line(self, key: str) -> int:
+        return key_line(self.text, key, self.name) if self.text else 1
+
+    def bad(self, key: str, expected: str) -> UsageError:
+        where = f"{self.path}:{self.line(key)}" if self.text else self.path
+        return UsageError(f"{where}: [{self.name}] {key}: expected {expected}, "
+                          f"got {self.table[key]!r}")
+
+    def string(self, key: str) -> str | None:
+        value = self.table.get(key)
+        if value is not None and not isinstance(value, str):
+            raise self.bad(key, "a string in quotes")
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.table.get(key, default)
+        if not isinstance(value, bool):
+            raise self.bad(key, "true or false")
+        return value
+
+    def number(self, key: str, default: float) -> float:
+        value = self.table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1e9:
+            raise self.bad(key, "a positive number")
+        return float(value)
+
+    def strings(self, key: str) -> tuple[str, ...] | None:
+        """A list of strings; a single string is a list of one."""
+        value = self.table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.bad(key, "a list of strings")
+        return tuple(value)
+
+
+def load_blog_config(root: Path) -> BlogConfig:
+    """Parse ``root/blog.toml`` (absent: every default); bad values are UsageErrors."""
+    path = root / "blog.toml"
+    if not path.is_file():
+        return BlogConfig()
+    text, raw = _read_toml(path)
+    notices = _unknown(raw, text)
+    get = {name: Table(_table(raw, name, text, path), name, text, str(path)) for name in SCHEMA}
+    site, publish, check = get["site"], get["publish"], get["check"]
+    return BlogConfig(
+        path=path,
+        site=SiteTable(title=site.string("title"), author=site.string("author"),
+                       profile=_profile(site), posts_dir=site.strings("posts_dir"),
+                       drafts_dir=site.string("drafts_dir") or None,
+                       static_dirs=site.strings("static_dirs")),
+        publish=PublishTable(remote=publish.string("remote"), branch=publish.string("branch"),
+                             message=publish.string("message"),
+                             unpublish_message=publish.string("unpublish_message"),
+                             set_date=publish.boolean("set_date", False),
+                             timeout=publish.number("timeout", 120.0)),
+        check=_check_table(check),
+        links=get["links"].table, reading=get["reading"].table, raw=raw,
+        notices=tuple(notices),
+    )
+
+
+def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        return text, tomllib.loads(text)
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{path}: not valid UTF-8 ({err.reason})") from None
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"{path}:{toml_error_line(err)}: not valid TOML: {toml_reason(err)}") \
+            from None
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read it ({err.strerror})") from None
+
+
+def _table(raw: dict[str, Any], name: str, text: str, path: Path) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise UsageError(f"{path}:{key_line(text, name)}: {name} must be a table "
+                         f"([{name}] with keys under it), not {value!r}")
+    return value
+
+
+def _unknown(raw: dict[str, Any], text: str) -> list[Notice]:
+    """A notice for each table or key blog does not know, with the closest known name."""
+    found: list[Notice] = []
+    for name, value in raw.items():
+        if name not in SCHEMA:
+            found.append(Notice(key_line(text, name), f"unknown table [{name}]"
+                                + _suggest(name, SCHEMA)))
+            continue
+        if not isinstance(value, dict):
+            continue
+        for key, inner in value.items():
+            if key not in SCHEMA[name]:
+                found.append(Notice(key_line(text, key, name), f"[{name}] has no setting {key!r}"
+                                    + _suggest(key, SCHEMA[name])))
+            elif key == "hosts" and isinstance(inner, dict):
+                found += [Notice(key_line(text, k), f'[links.hosts."{host}"] has no setting '
+                                 f"{k!r}" + _suggest(k, HOST_KEYS))
+                          for host, table in inner.items() if isinstance(table, dict)
+                          for k in table if k not in HOST_KEYS]
+    return found
+
+
+def _suggest(word: str, known: Mapping[str, Any] | frozenset[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(sorted(known))})"
+
+
+def _profile(site: Table) -> str | None:
+    profile = site.string("profile")
+    if profile is not None and profile not in PROFILES:
+        where = f"{site.path}:{site.line('profile')}"
+        raise UsageError(f"{where}: [site] profile = {profile!r} is not one of "
+                         f"{', '.join(PROFILES)}")
+    return profile
+
+
+def _check_table(table: Table) -> CheckTable:
+    rules = table.table.get("rules", {})
+    if not isinstance(rules, dict):
+        raise table.bad("rules", 'a table like {"date-no-zone" = "off"}')
+    if isinstance(table.table.get("required"), str):
+        raise table.bad("required", 'a list of keys like ["title"]')
+    required = table.strings("required")
+    return CheckTable(rules={str(k): str(v) for k, v in rules.items()},
+                      required=("title", "date") if required is None else required)
+
+
+def key_line(text: str, key: str, table: str | None = None) -> int:
+    """The line where ``key`` is set in a TOML or YAML text (1 when it cannot be found);
+    with ``table``, the first such line after that table's header."""
+    start = 0
+    if table is not None:
+        header = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
+        start = header.end() if header else 0
+    pattern = re.compile(rf"^[ \t]*(?:\[[ \t]*)?[\"']?{re.escape(key)}[\"']?[ \t]*[=:\]]",
+                         re.MULTILINE)
+    found = pattern.search(text, start) or pattern.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
+
+
+def toml_error_line(err: tomllib.TOMLDecodeError) -> int:
+    """The 1-based line a TOML error names (tomllib only says it in the message)."""
+    found = re.search(r"at line (\d+)", str(err))
+    return int(found.group(1)) if found else 1
+
+
+def toml_reason(err: tomllib.TOMLDecodeError) -> str:
+    """A TOML error's message without its position, for messages that give the position."""
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
+
+
+# --- the engines' own configuration ---------------------------------------------------------
+
+
+def load_engine_config(root: Path, profile: str) -> dict[str, Any]:
+    """The engine's own configuration, for the settings blog mirrors (summaryLength, permalinks)."""
+    if profile in ("jekyll", "hexo"):
+        for name in ("_config.yml", "_config.yaml"):
+            if (root / name).is_file():
+                return load_config_file(root / name)
+        return {}
+    if profile == "zola":
+        return load_config_file(root / "config.toml")
+    if profile == "hugo":
+        for folder in (root, root / "config" / "_default"):
+            for name in HUGO_CONFIGS:
+                if (folder / name).is_file():
+                    return load_config_file(folder / name)
+    return {}
+
+
+def load_config_file(path: Path) -> dict[str, Any]:
+    """A TOML, YAML or JSON config file as a mapping; a broken one names file and line."""
+    if path.suffix == ".toml":
+        try:
+            return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError):
+            raise UsageError(f"{path}: cannot read it as UTF-8 text") from None
+        except tomllib.TOMLDecodeError as err:
+            raise UsageError(f"{path}:{toml_error_line(err)}: not valid TOML: "
+                             f"{toml_reason(err)}") from None
+    import yaml  # PyYAML comes with python-frontmatter; only sites with YAML configs pay for it
+
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        raise UsageError(f"{path}: cannot read it as UTF-8 text") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise UsageError(f"{path}:{line}: not valid YAML: {getattr(err, 'problem', err)}") \
+            from None
+    return loaded if isinstance(loaded, dict) else {}
