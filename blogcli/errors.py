@@ -17,6 +17,12 @@ class ContentError(BlogError):
     exit_code = 1
 
 
+class WriteError(BlogError):
+    """A file could not be written (full disk, no permission); the old one is intact."""
+
+    exit_code = 1
+
+
 class UsageError(BlogError):
     """Bad usage or configuration: not inside a blog, unreadable blog.toml, bad option."""
 

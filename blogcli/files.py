@@ -8,6 +8,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from blogcli.errors import WriteError
+
 
 def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix.
@@ -45,13 +47,25 @@ def is_within(path: Path, root: Path) -> bool:
     return True
 
 
-def read_regular(path: Path) -> bytes:
-    """Read a regular file; OSError (ENODEV-like) for a FIFO, device or folder, never a hang.
+def read_file(path: Path | str) -> tuple[bytes, os.stat_result]:
+    """A regular file's bytes and its stat; OSError for a FIFO, device or folder, never a hang.
 
     O_NONBLOCK: a FIFO named *.md would otherwise block until something writes to it.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with open(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise OSError(0, "not a regular file")
-        return handle.read()
+        return handle.read(), st
+
+
+def write_file(path: Path, data: bytes, shown: str | None = None) -> None:
+    """``atomic_write`` for the user's files: a failure is a WriteError naming the file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data)
+    except OSError as err:
+        reason = "it is a folder" if path.is_dir() else err.strerror or type(err).__name__
+        raise WriteError(f"cannot write {shown or path} ({reason}); nothing was changed") \
+            from None

@@ -92,10 +92,10 @@ class Post:
 def load_post(path: Path, site: Site) -> Post:
     """Read and split one post; unreadable files raise PostError with the line to look at."""
     rel = site.rel(path)
-    from blogcli.files import read_regular
+    from blogcli.files import read_file
 
     try:
-        raw = read_regular(path)
+        raw, _ = read_file(path)
     except OSError as err:
         raise PostError(rel, 1, f"cannot read it ({err.strerror or 'not a regular file'})") \
             from None
@@ -175,7 +175,7 @@ def _parse_mapping(fm_text: str, fm_format: str, rel: str, first_line: int) -> d
         try:
             meta: Any = tomllib.loads(fm_text)
         except tomllib.TOMLDecodeError as err:
-            from blogcli.site import toml_error_line, toml_reason
+            from blogcli.config import toml_error_line, toml_reason
 
             line = first_line - 1 + toml_error_line(err)
             raise PostError(rel, line, f"TOML front matter does not parse: {toml_reason(err)}") \
@@ -239,6 +239,11 @@ def _yaml_loader() -> Any:
     loader: Any = type("BlogYAMLLoader", (SafeLoader,), {"construct_mapping": construct_mapping})
     loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
     return loader
+
+
+def iso_date(value: datetime | date | None) -> str | None:
+    """ISO 8601, and without a zone when the post gave none."""
+    return None if value is None else value.isoformat()
 
 
 def post_slug(path: Path, meta: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from blogcli.check.bareurls import linkify_on
 from blogcli.check.links import scan_post
-from blogcli.post import Post, PostError, parse_date, parse_post
+from blogcli.post import Post, PostError, iso_date, parse_date, parse_post
 from blogcli.site import Site
 
 VERSION = 3
@@ -65,7 +65,7 @@ def scan_bytes(site: Site, path: Path, rel: str, raw: bytes) -> dict[str, Any]:
         "fm": front_matter_findings(post, keys),
         "slug": post.slug,
         "meta": {k: _jsonable(post.meta[k]) for k in PERMALINK_KEYS if k in post.meta},
-        "date": _iso(post.date),
+        "date": iso_date(post.date),
         "draft": post.draft,
         "empty": not post.body.strip(),
         "links": [[k.target, k.line, k.column, k.kind] for k in scan.links],
@@ -155,10 +155,6 @@ def _typo_findings(key: str, line: int) -> list[list[Any]]:
     if not close:
         return []
     return [["key-typo", line, 1, f"unknown key {key!r}: did you mean {close[0]!r}?"]]
-
-
-def _iso(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _jsonable(value: Any) -> Any:

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
-import pickle
-import stat
 import zlib
-from collections.abc import Callable
 from functools import cache, partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from blogcli import files
 from blogcli.cache import FileCache, Signature, signature
 from blogcli.check.bareurls import linkify_on
 from blogcli.check.facts import VERSION, scan_bytes
 from blogcli.site import Site
+from blogcli.workers import spread
 
-# Below this many files a worker pool costs more to start than it saves.
-POOL_MIN_FILES = 300
-T = TypeVar("T")
 # A file to scan: its path, and its bytes and signature when already read.
 Item = tuple[str, bytes | None, Signature | None]
 # (content hash, facts, stat signature): what a scan hands back, without the file's bytes.
@@ -97,14 +92,8 @@ def read_file(site: Site, rel: str) -> Read:
     """(bytes, None, signature), or (None, facts of an unreadable file, None), or
     (None, None, None) if it vanished."""
     try:
-        # O_NONBLOCK: a FIFO named *.md must not hang the check waiting for a writer.
-        fd = os.open(os.path.join(site.root, rel), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as handle:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                return None, {"error": ["file-unreadable", 1, "cannot read it (not a regular "
-                                                              "file)"]}, None
-            return handle.read(), None, signature(st)
+        data, st = files.read_file(os.path.join(site.root, rel))
+        return data, None, signature(st)
     except FileNotFoundError:
         return None, None, None  # vanished since the folder was listed: nothing left to check
     except OSError as err:
@@ -126,95 +115,7 @@ def scan_items(site: Site, items: list[Item]) -> list[Scanned]:
 
 
 def _scan(site: Site, todo: list[Item]) -> list[Scanned]:
-    workers = _cores()
-    if workers < 2 or len(todo) < POOL_MIN_FILES:
-        return scan_items(site, todo)
-    _warm_up()
-    # Every n-th file to each process, this one included: sizes even out over hundreds of
-    # files, and the children inherit the parsers built above instead of building their own.
-    started = Forked([partial(scan_items, site, todo[n::workers]) for n in range(1, workers)])
-    mine = scan_items(site, todo[::workers])
-    parts = started.results()
-    if parts is None:  # no processes allowed here (a sandbox): this one does the rest
-        parts = [scan_items(site, todo[n::workers]) for n in range(1, workers)]
-    out: list[Scanned] = [(None, None, None)] * len(todo)
-    for n, part in enumerate([mine, *parts]):
-        out[n::workers] = part
-    return out
-
-
-def fan_out(job: Callable[[int, int], list[T]], count: int,
-            meanwhile: Callable[[], None]) -> list[T]:
-    """``job(0, count)`` split between this process and forked workers, which inherit the
-    job's data instead of receiving it pickled; ``meanwhile`` runs here first."""
-    workers = _cores()
-    # This process also runs ``meanwhile``, so it takes a smaller share than each worker.
-    mine = count // (workers + 1) if workers > 1 else count
-    size = -(-(count - mine) // (workers - 1)) if workers > 1 else 1
-    started = Forked([partial(job, a, min(a + size, count)) for a in range(mine, count, size)])
-    meanwhile()
-    out = job(0, mine)
-    parts = started.results()
-    if parts is None:
-        return out + job(mine, count)  # no processes allowed here: this one does the rest
-    for part in parts:
-        out.extend(part)
-    return out
-
-
-class Forked:
-    """Jobs running in forked children, which inherit everything they need in memory (no
-    pickling of the input) and send back one pickled result each through a pipe."""
-
-    def __init__(self, jobs: list[Callable[[], list[Any]]]) -> None:
-        self.children: list[tuple[int, int]] = []
-        self.failed = not hasattr(os, "fork")
-        # Frozen objects are left alone by the collector, so children share their pages
-        # instead of copying them. They stay frozen: unfrozen, the next full collection would
-        # walk them all again (they are acyclic, so reference counting still frees them).
-        gc.freeze()
-        for job in [] if self.failed else jobs:
-            try:
-                self.children.append(_start(job))
-            except OSError:
-                self.failed = True  # no processes allowed here (a sandbox)
-                break
-
-    def results(self) -> list[list[Any]] | None:
-        """Wait for every child; their results, or None when one failed."""
-        out: list[list[Any]] = []
-        for pid, fd in self.children:
-            with open(fd, "rb") as pipe:
-                data = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            if status != 0 or not data:
-                self.failed = True
-            elif not self.failed:
-                out.append(pickle.loads(data))
-        return None if self.failed else out
-
-
-def _start(job: Callable[[], list[Any]]) -> tuple[int, int]:
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid:
-        os.close(write)
-        return pid, read
-    code = 1
-    try:  # the child: never return into the caller's code, whatever happens
-        os.close(read)
-        gc.disable()  # token trees and findings hold no cycles; the child lives briefly
-        data = pickle.dumps(job(), protocol=pickle.HIGHEST_PROTOCOL)
-        with open(write, "wb") as pipe:
-            pipe.write(data)
-        code = 0
-    finally:
-        os._exit(code)
-
-
-def _cores() -> int:
-    return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-               else os.cpu_count() or 1, 8)
+    return spread(partial(scan_items, site), todo, warm_up=_warm_up)
 
 
 def _warm_up() -> None:

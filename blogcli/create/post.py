@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-import traceback
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from blogcli.errors import BlogError, ContentError, UsageError
-from blogcli.files import atomic_write, is_within
+from blogcli import templates
+from blogcli.errors import ContentError, UsageError
+from blogcli.files import is_within, write_file
 from blogcli.post import PostError, parse_date, split_front_matter
 
 if TYPE_CHECKING:
-    from jinja2.sandbox import SandboxedEnvironment
-
     from blogcli.site import Site
 
 # Letters NFKD does not take apart into ASCII.
@@ -93,7 +90,7 @@ def new_post(site: Site, title: str, *, scaffold: str = "post", slug: str | None
         "title": title, "slug": slug, "date": _Bare(stamp.isoformat()), "author": site.author,
         "tags": list(tags or []), "draft": draft,
         "site": {"title": site.title, "author": site.author, "profile": site.profile,
-                 "config": site.config},
+                 "config": site.config.raw},
     }
     source, origin = load_scaffold(site, scaffold)
     content = render_scaffold(source, origin, values)
@@ -175,18 +172,11 @@ def hexo_post_name(pattern: str, slug: str, stamp: datetime | date,
     return name if name.endswith(".md") else name + ".md"
 
 
-def builtin_scaffold_dir() -> Path:
-    """Built-in scaffolds: inside the installed package, or the source checkout's top folder."""
-    package = Path(__file__).resolve().parents[1]
-    packaged = package / "scaffolds"
-    return packaged if packaged.is_dir() else package.parent / "scaffolds"
-
-
 def load_scaffold(site: Site, name: str) -> tuple[str, str]:
     """The scaffold's source and where it came from; the site's own scaffold wins."""
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
         raise UsageError(f"scaffold name {name!r} is not valid (letters, digits, - and _)")
-    builtin = builtin_scaffold_dir()
+    builtin = templates.builtin_scaffold_dir()
     candidates = [site.root / "scaffolds" / f"{name}.md", builtin / site.profile / f"{name}.md",
                   builtin / f"{name}.md"]
     for path in candidates:
@@ -233,43 +223,10 @@ def _split_source(source: str) -> tuple[str, str, str | None]:
 
 def _render(source: str, origin: str, values: dict[str, Any], fm_format: str | None,
             line_offset: int) -> str:
-    import jinja2
-
     finalize = (lambda v: _front_matter_value(v, fm_format)) if fm_format else _plain_value
-    env = template_environment(finalize)
-    try:
-        return env.from_string(source).render(values)
-    except jinja2.TemplateSyntaxError as err:
-        raise UsageError(f"{origin}:{(err.lineno or 1) + line_offset}: scaffold syntax error: "
-                         f"{err.message}") from None
-    except jinja2.UndefinedError as err:
-        line = _template_line(err) + line_offset
-        raise UsageError(f"{origin}:{line}: {err.message} (variables: title, slug, date, author, "
-                         "tags, draft, site)") from None
-    except jinja2.exceptions.SecurityError as err:
-        raise UsageError(f"{origin}: the scaffold tried something unsafe ({err})") from None
-    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError,
-            AttributeError, OverflowError) as err:
-        raise UsageError(f"{origin}: scaffold failed to render: {err}") from None
-
-
-def template_environment(finalize: Callable[[Any], Any] | None = None) -> SandboxedEnvironment:
-    """A Jinja2 environment for scaffolds: sandboxed, strict about undefined variables.
-
-    Scaffolds come with a cloned repository, so a template must not reach Python internals
-    (``cycler.__init__.__globals__.os`` and the like): the sandbox refuses those.
-    """
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    return SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True,
-                                autoescape=False, finalize=finalize)
-
-
-def _template_line(err: BaseException) -> int:
-    lines = [f.lineno for f in traceback.extract_tb(err.__traceback__)
-             if f.filename == "<template>" and f.lineno]
-    return lines[-1] if lines else 1
+    return templates.render(source, origin, values, env=templates.environment(finalize),
+                            line_offset=line_offset,
+                            names="title, slug, date, author, tags, draft, site")
 
 
 def _plain_value(value: Any) -> Any:
@@ -307,8 +264,4 @@ def _yaml_plain_ok(text: str) -> bool:
 
 
 def _write_post(site: Site, path: Path, content: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, content.encode("utf-8"))
-    except OSError as err:
-        raise BlogError(f"cannot write {site.rel(path)}: {err.strerror}") from None
+    write_file(path, content.encode("utf-8"), site.rel(path))

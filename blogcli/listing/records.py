@@ -12,12 +12,13 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blogcli import __version__
 from blogcli.errors import ContentError, UsageError
-from blogcli.post import PostError, parse_date, parse_post
+from blogcli.post import PostError, iso_date, parse_date, parse_post
 from blogcli.site import Site, engine_author, find_post_path, iter_post_files
 
 if TYPE_CHECKING:
@@ -28,7 +29,6 @@ CACHE_VERSION = 2
 # A post as read: relative path, bytes (None when the cache vouches for it), stat signature,
 # and the cached value when there is one.
 Read = tuple[str, bytes | None, list[int] | None, dict[str, Any] | None]
-PARALLEL_FROM = 200   # below this many uncached posts, starting workers costs more than it saves
 # Hugo's front-matter aliases: a post goes up at publishDate (else date), down at expiryDate.
 PUBLISH_KEYS = ("publishDate", "publishdate", "pubdate", "published_at")
 EXPIRY_KEYS = ("expiryDate", "expirydate", "unpublishdate", "expiry_date", "expires")
@@ -69,7 +69,7 @@ class Listing:
 
 def text_options(site: Site) -> TextOptions:
     """How this site counts words and cuts summaries."""
-    return TextOptions.from_site(site.profile, site.engine, site.section("reading"))
+    return TextOptions.from_site(site.profile, site.engine, site.config.reading)
 
 
 def collect(site: Site, drafts: bool = True, now: datetime | None = None,
@@ -114,7 +114,7 @@ def _read_all(site: Site, paths: Sequence[Path | str],
     Read as ``blog check`` reads: a FIFO or device named *.md is reported, never waited on.
     """
     from blogcli.cache import signature
-    from blogcli.check.scan import read_file
+    from blogcli.files import read_file
 
     files: list[Read] = []
     problems: list[str] = []
@@ -131,45 +131,27 @@ def _read_all(site: Site, paths: Sequence[Path | str],
         if known is not None:
             files.append((rel, None, None, known))
             continue
-        data, fact, sig = read_file(site, rel)
-        if data is not None:
-            files.append((rel, data, sig, None))
-        elif fact is not None:
-            problems.append(f"{rel}: {fact['error'][2]}")
+        try:
+            data, st = read_file(text)
+        except FileNotFoundError:
+            continue  # vanished since the folder was listed
+        except OSError as err:
+            problems.append(f"{rel}: cannot read it ({err.strerror or type(err).__name__})")
+            continue
+        files.append((rel, data, signature(st), None))
     return files, problems
 
 
 def _analyse_all(site: Site, options: TextOptions,
                  files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, dict[str, Any]]]:
-    workers = os.cpu_count() or 1
-    if len(files) >= PARALLEL_FROM and workers > 1:
-        from concurrent.futures.process import BrokenProcessPool
+    from blogcli.workers import spread
 
-        try:
-            return _analyse_parallel(site, options, files, workers)
-        except (OSError, BrokenProcessPool):
-            pass  # no worker processes allowed here (a sandbox): count in this one
-    return [(rel, data, analyse_file(site, options, rel, data)) for rel, data in files]
+    values = spread(partial(_analyse_files, site, options), files)
+    return [(rel, data, value) for (rel, data), value in zip(files, values, strict=True)]
 
 
-def _analyse_parallel(site: Site, options: TextOptions, files: list[tuple[str, bytes]],
-                      workers: int) -> list[tuple[str, bytes, dict[str, Any]]]:
-    """Spread the posts over processes, in chunks so each worker gets a few of them."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = max(1, len(files) // (workers * 4))
-    chunks = [files[i:i + size] for i in range(0, len(files), size)]
-    out: list[tuple[str, bytes, dict[str, Any]]] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        jobs = [(site, options, chunk) for chunk in chunks]
-        for chunk, values in zip(chunks, pool.map(_analyse_chunk, jobs), strict=True):
-            out.extend((rel, data, value) for (rel, data), value in zip(chunk, values,
-                                                                        strict=True))
-    return out
-
-
-def _analyse_chunk(job: tuple[Site, TextOptions, list[tuple[str, bytes]]]) -> list[dict[str, Any]]:
-    site, options, files = job
+def _analyse_files(site: Site, options: TextOptions,
+                   files: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
     return [analyse_file(site, options, rel, data) for rel, data in files]
 
 
@@ -182,9 +164,9 @@ def analyse_file(site: Site, options: TextOptions, rel: str, data: bytes) -> dic
     stats = analyse(post.body, post.meta, options, source=post.text)
     meta = post.meta
     return {
-        "path": rel, "slug": post.slug, "title": post.title, "date": _iso(post.date),
-        "draft": post.draft, "expiry": _iso(_date_or_none(_first(meta, EXPIRY_KEYS))),
-        "publish": _iso(_date_or_none(_first(meta, PUBLISH_KEYS))),
+        "path": rel, "slug": post.slug, "title": post.title, "date": iso_date(post.date),
+        "draft": post.draft, "expiry": iso_date(_date_or_none(_first(meta, EXPIRY_KEYS))),
+        "publish": iso_date(_date_or_none(_first(meta, PUBLISH_KEYS))),
         "words": stats.words, "reading_time": stats.reading_time, "summary": stats.summary,
         "truncated": stats.truncated, "tags": post.tags, "author": _author(meta) or site.author,
     }
@@ -204,11 +186,6 @@ def _date_or_none(value: Any) -> datetime | date | None:
 def _author(meta: dict[str, Any]) -> str:
     # The site's own rule (a name, a list of names or a {name: ...} table) read on the post.
     return engine_author({"author": meta.get("author") or meta.get("authors")})
-
-
-def _iso(value: datetime | date | None) -> str | None:
-    """ISO 8601, and without a zone when the post gave none."""
-    return None if value is None else value.isoformat()
 
 
 @functools.lru_cache(maxsize=65536)

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from blogcli.errors import ContentError, UsageError
+from blogcli.errors import UsageError
 from blogcli.listing.records import Listing, PostRecord, when
 
 if TYPE_CHECKING:
-    import jinja2
 
     from blogcli.site import Site
 
@@ -124,45 +123,27 @@ def show_text(record: PostRecord) -> str:
 def index_markdown(site: Site, listing: Listing) -> str:
     """The front page as Markdown, from the site's ``scaffolds/index.md`` or the built-in one.
 
-    Every way the template can fail is a ContentError naming the file (and line when known).
+    Every way the template can fail is a UsageError naming the file (and line when known).
     """
-    from blogcli.create.post import builtin_scaffold_dir, template_environment
-    from blogcli.post import decode
+    from blogcli import templates
+    from blogcli.post import PostError, decode
 
     own = site.root / "scaffolds" / "index.md"
-    path = own if own.is_file() else builtin_scaffold_dir() / "index.md"
+    path = own if own.is_file() else templates.builtin_scaffold_dir() / "index.md"
     origin = site.rel(own) if path == own else "the built-in scaffolds/index.md"
     try:
         source, _ = decode(path.read_bytes(), origin)
     except OSError as err:
         raise UsageError(f"{origin}: cannot read it ({err.strerror})") from None
+    except PostError as err:
+        raise UsageError(str(err)) from None
     # Sandboxed: a cloned site's scaffold must not reach Python internals (os.popen and co).
-    env = template_environment()
+    env = templates.environment()
     env.filters["escape_md"] = escape_markdown
     posts = [_index_entry(site, r) for r in listing.records if r.status == "published"]
-    return _render(env, source, origin, {
+    return templates.render(source, origin, {
         "site": {"title": site.title, "author": site.author, "profile": site.profile},
-        "posts": posts})
-
-
-def _render(env: jinja2.Environment, source: str, origin: str, values: dict[str, Any]) -> str:
-    import jinja2
-
-    from blogcli.create.post import _template_line
-
-    try:
-        return env.from_string(source).render(values)
-    except jinja2.exceptions.SecurityError as err:
-        raise ContentError(f"{origin}:{_template_line(err)}: the template tried something "
-                           f"unsafe: {err}") from None
-    except jinja2.TemplateError as err:
-        line = getattr(err, "lineno", None) or _template_line(err)
-        raise ContentError(f"{origin}:{line}: {err.message or err}") from None
-    except Exception as err:
-        # The template is the site's own code: whatever its expressions raise (TypeError from
-        # `posts + 1`, ZeroDivisionError, RecursionError...) is its author's mistake to report.
-        raise ContentError(f"{origin}:{_template_line(err)}: the template failed: "
-                           f"{type(err).__name__}: {err}") from None
+        "posts": posts}, env=env)
 
 
 def escape_markdown(text: str) -> str:
@@ -243,7 +224,7 @@ def write_index(site: Site, listing: Listing, to_file: bool = True) -> tuple[str
 
     Returns the page and the relative path written (None when only rendered).
     """
-    from blogcli.files import atomic_write
+    from blogcli.files import write_file
 
     text = index_markdown(site, listing)
     if not to_file:
@@ -252,9 +233,5 @@ def write_index(site: Site, listing: Listing, to_file: bool = True) -> tuple[str
         raise UsageError(f"a {site.profile} site builds its own front page; "
                          "use `blog index --stdout` to print this one")
     target = site.root / "index.md"
-    try:
-        atomic_write(target, text.encode("utf-8"))
-    except OSError as err:
-        reason = "it is a folder" if target.is_dir() else err.strerror or type(err).__name__
-        raise UsageError(f"index.md: cannot write the front page ({reason})") from None
+    write_file(target, text.encode("utf-8"), "index.md")
     return text, "index.md"

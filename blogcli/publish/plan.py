@@ -16,7 +16,7 @@ from blogcli.errors import BlogError, ContentError, UsageError
 from blogcli.files import atomic_write, is_within
 from blogcli.post import JEKYLL_NAME, Post, load_post, parse_date
 from blogcli.publish.frontmatter_edit import FrontMatterEdit
-from blogcli.site import Site, find_post_path, iter_post_paths
+from blogcli.site import Site, find_post_path, iter_posts
 
 if TYPE_CHECKING:
     from blogcli.git import GitRepo
@@ -53,15 +53,7 @@ def select_posts(site: Site, names: list[str], cwd: Path) -> list[Post]:
 
 def list_drafts(site: Site) -> list[Post]:
     """Every draft, for choosing one interactively; unreadable posts are left out."""
-    drafts = []
-    for path in iter_post_paths(site):
-        try:
-            post = load_post(path, site)
-        except BlogError:
-            continue
-        if post.draft:
-            drafts.append(post)
-    return drafts
+    return [post for post in iter_posts(site) if post.draft]
 
 
 def plan_publish(site: Site, post: Post, now: datetime, set_date: bool) -> Edit | None:

@@ -129,7 +129,8 @@ def test_index_uses_the_sites_own_scaffold(plain: Path) -> None:
 def test_index_scaffold_with_undefined_variable_names_file_and_line(plain: Path) -> None:
     write(plain, {"scaffolds/index.md": "ok\n{{ nope }}\n"})
     code, _, err = invoke(plain, "index", "--stdout")
-    assert (code, err) == (1, "Error: scaffolds/index.md:2: 'nope' is undefined\n")
+    # A broken template is the site's configuration: exit 2, as in `blog new`.
+    assert (code, err) == (2, "Error: scaffolds/index.md:2: 'nope' is undefined\n")
 
 
 def test_stats_shows_months_minutes_tags_and_drafts(plain: Path) -> None:
@@ -363,7 +364,7 @@ def test_index_scaffold_cannot_reach_python_internals(plain: Path) -> None:
     write(plain, {"scaffolds/index.md":
                   f"# {{{{ cycler.__init__.__globals__.os.popen('touch {target}').read() }}}}\n"})
     code, out, err = invoke(plain, "index", "--stdout")
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")
     assert err == ("Error: scaffolds/index.md:1: the template tried something unsafe: access to "
                    "attribute '__init__' of 'type' object is unsafe.\n")
     assert not target.exists()
@@ -380,14 +381,14 @@ def test_index_template_failures_are_errors_naming_the_file(plain: Path, source:
                                                             message: str) -> None:
     (plain / "scaffolds").mkdir()
     (plain / "scaffolds" / "index.md").write_bytes(source)
-    assert invoke(plain, "index") == (1, "", f"Error: scaffolds/index.md:{message}\n")
+    assert invoke(plain, "index") == (2, "", f"Error: scaffolds/index.md:{message}\n")
     assert not (plain / "index.md").exists()
 
 
 def test_index_md_that_is_a_folder_is_an_error_not_a_traceback(plain: Path) -> None:
     (plain / "index.md").mkdir()
     assert invoke(plain, "index") == (
-        2, "", "Error: index.md: cannot write the front page (it is a folder)\n")
+        1, "", "Error: cannot write index.md (it is a folder); nothing was changed\n")
 
 
 def test_index_links_reach_files_with_spaces_and_parentheses(plain: Path) -> None:

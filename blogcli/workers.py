@@ -1,0 +1,119 @@
+"""Work spread over the machine's cores by forking: children inherit the data they work on.
+
+One pool for every command that does per-file work (check's scan and resolution, list's
+counting). Forking, not a process pool: the children start with the parsers and the site
+already in memory instead of receiving them pickled, which is most of a pool's start-up cost.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+
+# Below this many files, starting a second process costs more than it saves.
+POOL_MIN_FILES = 200
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def spread(job: Callable[[list[T]], list[R]], items: list[T], *,
+           warm_up: Callable[[], None] | None = None) -> list[R]:
+    """``job(items)``, with every n-th item given to each of n processes, this one included.
+
+    Sizes even out over hundreds of files; ``warm_up`` runs here first so that the children
+    inherit what it builds. Where no process may be started (a sandbox) this one does it all.
+    """
+    workers = cores()
+    if workers < 2 or len(items) < POOL_MIN_FILES:
+        return job(items)
+    if warm_up is not None:
+        warm_up()
+    started = Forked([partial(job, items[n::workers]) for n in range(1, workers)])
+    mine = job(items[::workers])
+    parts = started.results()
+    if parts is None:
+        parts = [job(items[n::workers]) for n in range(1, workers)]
+    out: list[Any] = [None] * len(items)
+    for n, part in enumerate([mine, *parts]):
+        out[n::workers] = part
+    return out
+
+
+def fan_out(job: Callable[[int, int], list[T]], count: int,
+            meanwhile: Callable[[], None]) -> list[T]:
+    """``job(0, count)`` split between this process and forked workers, which inherit the
+    job's data instead of receiving it pickled; ``meanwhile`` runs here first."""
+    workers = cores()
+    # This process also runs ``meanwhile``, so it takes a smaller share than each worker.
+    mine = count // (workers + 1) if workers > 1 else count
+    size = -(-(count - mine) // (workers - 1)) if workers > 1 else 1
+    started = Forked([partial(job, a, min(a + size, count)) for a in range(mine, count, size)])
+    meanwhile()
+    out = job(0, mine)
+    parts = started.results()
+    if parts is None:
+        return out + job(mine, count)  # no processes allowed here: this one does the rest
+    for part in parts:
+        out.extend(part)
+    return out
+
+
+class Forked:
+    """Jobs running in forked children, which inherit everything they need in memory (no
+    pickling of the input) and send back one pickled result each through a pipe."""
+
+    def __init__(self, jobs: list[Callable[[], list[Any]]]) -> None:
+        self.children: list[tuple[int, int]] = []
+        self.failed = not hasattr(os, "fork")
+        # Frozen objects are left alone by the collector, so children share their pages
+        # instead of copying them. They stay frozen: unfrozen, the next full collection would
+        # walk them all again (they are acyclic, so reference counting still frees them).
+        gc.freeze()
+        for job in [] if self.failed else jobs:
+            try:
+                self.children.append(_start(job))
+            except OSError:
+                self.failed = True  # no processes allowed here (a sandbox)
+                break
+
+    def results(self) -> list[list[Any]] | None:
+        """Wait for every child; their results, or None when one failed."""
+        out: list[list[Any]] = []
+        for pid, fd in self.children:
+            with open(fd, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if status != 0 or not data:
+                self.failed = True
+            elif not self.failed:
+                out.append(pickle.loads(data))
+        return None if self.failed else out
+
+
+def _start(job: Callable[[], list[Any]]) -> tuple[int, int]:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write)
+        return pid, read
+    code = 1
+    try:  # the child: never return into the caller's code, whatever happens
+        os.close(read)
+        gc.disable()  # token trees and findings hold no cycles; the child lives briefly
+        data = pickle.dumps(job(), protocol=pickle.HIGHEST_PROTOCOL)
+        with open(write, "wb") as pipe:
+            pipe.write(data)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def cores() -> int:
+    return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1, 8)
+
+
