@@ -210,7 +210,7 @@ def test_scaffold_syntax_error_names_file_and_line(plain: Path) -> None:
     make(plain, {"scaffolds/post.md": "---\ntitle: {{ title }}\n---\n\n{% if %}\n"})
     result = blog(plain, "new", "X")
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: scaffolds/post.md:5: scaffold syntax error")
+    assert result.stderr.startswith("Error: scaffolds/post.md:5: template syntax error")
     assert not (plain / "posts/x.md").exists()
 
 
@@ -273,7 +273,7 @@ def test_read_only_posts_folder(plain: Path, read_only) -> None:
     read_only(plain / "posts")
     result = blog(plain, "new", "X")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: cannot write posts/x.md: ")
+    assert result.stderr.startswith("Error: cannot write posts/x.md (")
     assert "Traceback" not in result.output
     assert list((plain / "posts").iterdir()) == []
 
