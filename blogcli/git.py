@@ -1,25 +1,24 @@
-"""Git for publishing: pre-flight checks, a commit of only the given paths, a verified push.
+"""The one git runner: every git process blog starts (init, publish, the CLI) goes through here.
 
-Imported only by `blog publish`/`unpublish`: GitPython runs `git version` when it is imported.
-Every git process runs without prompts and with a timeout, and everything git prints passes
-through ``redact`` before it reaches a message.
+Plain `git` through subprocess, not GitPython: GitPython itself runs the git binary for each
+of these steps, and importing it costs ~90 ms (it runs `git version` at import), most of what
+publish is allowed on top of git's own time. Every process runs without prompts and with a
+timeout, and everything git prints passes through ``redact`` before it reaches a message.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import subprocess
-import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO
 
+from blogcli.config import PublishTable
 from blogcli.errors import GitError, UsageError, redact
-from blogcli.gittext import describe_remote_failure, no_prompt_env, remote_lines, tail
 
 # Operations that leave the work tree half-way; committing on top of them mixes work.
 IN_PROGRESS = (
@@ -55,21 +54,6 @@ class PushReport:
     summary: str = ""
 
 
-def load_git() -> Any:
-    """Import GitPython, turning a missing git binary into a clear GitError."""
-    # GitPython logs git's raw stderr (remote URLs, maybe with tokens) as warnings; we report
-    # failures ourselves, redacted, so its log records must not reach the terminal.
-    logger = logging.getLogger("git")
-    logger.addHandler(logging.NullHandler())
-    logger.propagate = False
-    try:
-        import git
-    except ImportError as err:
-        raise GitError("git is not installed or not on PATH (GitPython could not run it: "
-                       f"{redact(str(err).splitlines()[0])}); install git and try again") from None
-    return git
-
-
 class GitRepo:
     """The repository a site lives in, with the checks and steps `blog publish` needs."""
 
@@ -77,7 +61,6 @@ class GitRepo:
         self.timeout = timeout
         self.top = root
         self.env = dict(os.environ, **no_prompt_env(None))
-        self._loader = _Loader()
         where = self.run("rev-parse", "--show-toplevel", "--absolute-git-dir", check=False)
         if where.returncode != 0:
             if "work tree" in where.stderr:
@@ -88,11 +71,6 @@ class GitRepo:
         self.top, self.git_dir = Path(top).resolve(), Path(git_dir)
         self.config = self._read_config()
         self.env.update(no_prompt_env(self.config.get("core.sshcommand")))
-
-    def close(self) -> None:
-        """Wait for the background import (a thread must not outlive the command)."""
-        if self._loader.is_alive():
-            self._loader.join()
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run git in the work tree, without prompts; a failure raises GitError."""
@@ -154,7 +132,7 @@ class GitRepo:
                                "`git config --global user.email you@example.com`, then "
                                "publish again")
 
-    def target(self, branch: str, settings: dict[str, Any]) -> Target:
+    def target(self, branch: str, settings: PublishTable) -> Target:
         """The remote and branch: blog.toml [publish], else the upstream, else origin."""
         upstream = self.config.get(f"branch.{branch}.remote")
         merge = self.config.get(f"branch.{branch}.merge", "").removeprefix("refs/heads/")
@@ -175,9 +153,6 @@ class GitRepo:
 
     def fetch_behind(self, target: Target) -> tuple[int, int]:
         """Fetch the remote branch; (ahead, behind) of the local branch against it."""
-        # GitPython is only needed for the push that follows; importing it costs more than the
-        # remaining git calls together, so it loads in the background while they run.
-        self._loader.start()
         tracking = f"refs/remotes/{target.remote}/{target.remote_branch}"
         done = self.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--",
                         target.remote, f"+{target.ref}:{tracking}", check=False)
@@ -245,39 +220,58 @@ class GitRepo:
 
     def push(self, target: Target, sha: str, progress: Progress | None) -> PushReport:
         """Push the branch (never forced) and prove the remote branch now is ``sha``."""
-        git = self._loader.module()
-        watcher = self._progress(git, progress)
-        report = PushReport()
-        repo = git.Repo(self.top)
-        with repo.git.custom_environment(**no_prompt_env(self.config.get("core.sshcommand"))):
-            try:
-                infos = repo.remote(target.remote).push(
-                    f"refs/heads/{target.branch}:{target.ref}", progress=watcher,
-                    kill_after_timeout=self.timeout)
-            except git.GitCommandError as err:
-                report.remote_lines = remote_lines(watcher)
-                # GitPython wraps git's stderr as "stderr: '...'"; show git's own words.
-                said = re.sub(r"^\s*stderr: '(.*)'\s*$", r"\1", str(err.stderr), flags=re.S)
-                raise GitError(describe_remote_failure("push to", target, said,
-                                                       report.remote_lines)) from None
-        report.remote_lines = remote_lines(watcher)
-        self._check_infos(git, infos, target, report)
+        refspec = f"refs/heads/{target.branch}:{target.ref}"
+        args = ["push", "--porcelain", "--progress" if progress else "--no-progress", "--",
+                target.remote, refspec]
+        done = self._run_watched(args, progress)
+        report = PushReport(remote_lines=remote_lines(done.stderr))
+        # --porcelain: one "flag<TAB>from:to<TAB>summary" line per ref, on stdout.
+        ours = [line.split("\t") for line in done.stdout.splitlines()
+                if line.count("\t") >= 2 and line.split("\t")[1].endswith(f":{target.ref}")]
+        if done.returncode != 0 or not ours or ours[0][0] not in (" ", "*", "="):
+            said = "\n".join(line for line in done.stderr.splitlines()
+                             if not line.startswith("remote:"))
+            if ours:
+                said = f"{said}\n{ours[0][2].strip()}"
+                if ours[0][0] == "!" and "reject" in ours[0][2] and "remote rejected" not in said:
+                    said += (f" (the remote has commits you do not: run `git pull --rebase "
+                             f"{target.remote} {target.remote_branch}`)")
+            raise GitError(describe_remote_failure("push to", target, said.strip(),
+                                                   report.remote_lines))
+        report.summary = ours[0][2].strip()
         self._verify(target, sha)
         return report
 
-    def _check_infos(self, git: Any, infos: Any, target: Target, report: PushReport) -> None:
-        """GitPython reports most push failures as flags, not exceptions: check them all."""
-        info = git.PushInfo
-        bad = info.ERROR | info.REJECTED | info.REMOTE_REJECTED | info.REMOTE_FAILURE
-        ours = [i for i in infos if i.remote_ref_string == target.ref]
-        failed = [i for i in ours if i.flags & bad]
-        if failed or not ours or getattr(infos, "error", None) is not None:
-            why = "; ".join(i.summary.strip() for i in failed) or "git reported an error"
-            if any(i.flags & info.REJECTED for i in failed):
-                why += f" (the remote has commits you do not: run `git pull --rebase " \
-                       f"{target.remote} {target.remote_branch}`)"
-            raise GitError(describe_remote_failure("push to", target, why, report.remote_lines))
-        report.summary = ours[0].summary.strip()
+    def _run_watched(self, args: list[str], progress: Progress | None,
+                     ) -> subprocess.CompletedProcess[str]:
+        """``run`` for a network step whose progress (on stderr) feeds ``progress``."""
+        if progress is None:
+            try:
+                return subprocess.run(["git", *args], cwd=self.top, env=self.env, text=True,
+                                      capture_output=True, timeout=self.timeout, check=False,
+                                      stdin=subprocess.DEVNULL)
+            except subprocess.TimeoutExpired:
+                return subprocess.CompletedProcess(args, -9, "", "fatal: timed out")
+        with subprocess.Popen(["git", *args], cwd=self.top, env=self.env, text=True,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE) as proc:
+            timer = threading.Timer(self.timeout, proc.kill)
+            timer.start()
+            try:
+                assert proc.stdout is not None and proc.stderr is not None
+                stdout = proc.stdout
+                out: list[str] = []
+                # stdout is read meanwhile, so that neither pipe can fill up and stall git.
+                reader = threading.Thread(target=lambda: out.append(stdout.read()), daemon=True)
+                reader.start()
+                err = _follow(proc.stderr, progress)
+                proc.wait()
+                reader.join()
+            finally:
+                timer.cancel()
+        if proc.returncode < 0:
+            err += "\nfatal: timed out"
+        return subprocess.CompletedProcess(args, proc.returncode, "".join(out), err)
 
     def _verify(self, target: Target, sha: str) -> None:
         # Ask where the push went: a remote's pushurl may differ from its fetch url.
@@ -289,55 +283,117 @@ class GitRepo:
                            f"{target.remote_branch} there is {found[:12] or 'missing'}, not "
                            f"{sha[:12]}; check the remote, then run the command again")
 
-    def _progress(self, git: Any, callback: Progress | None) -> Any:
-        base = git.RemoteProgress
 
-        class Watcher(base):  # type: ignore[misc, valid-type]
-            def update(self, op_code: int, cur_count: Any, max_count: Any = None,
-                       message: str = "") -> None:
-                if callback is not None:
-                    stage = str(self._cur_line).split(":")[0].removeprefix("remote: ")
-                    callback(stage, cur_count, max_count)
-
-        return Watcher()
-
-
-def _name(settings: dict[str, Any], key: str) -> str | None:
+def _name(settings: PublishTable, key: str) -> str | None:
     """A remote or branch name from blog.toml [publish], checked: it is passed to git."""
-    value = settings.get(key)
-    if value is not None and not isinstance(value, str):
-        raise UsageError(f"blog.toml: [publish] {key} = {value!r} must be a name in quotes")
+    value: str | None = getattr(settings, key)
     if value and (value.startswith("-") or not value.isprintable() or " " in value):
         raise UsageError(f"blog.toml: [publish] {key} = {value!r} is not a valid git {key} "
                          "name (it must not start with '-' or hold spaces)")
     return value or None
 
 
-class _Loader(threading.Thread):
-    """Imports GitPython off the main thread; ``module()`` waits for it."""
+_STAGE = re.compile(r"^(?:remote: )?([A-Za-z][A-Za-z ]+):\s+\d+% \((\d+)/(\d+)\)")
 
-    def __init__(self) -> None:
-        super().__init__(name="blog-gitpython", daemon=True)
-        self._module: Any = None
-        self._error: GitError | None = None
 
-    def run(self) -> None:
-        # While this thread imports, the main thread waits on git processes: let it take the
-        # GIL back within 0.5 ms of a process finishing, not the default 5 ms, each time.
-        interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(interval, 0.0005))
-        try:
-            self._module = load_git()
-        except GitError as err:
-            self._error = err
-        finally:
-            sys.setswitchinterval(interval)
+def _follow(stream: IO[str], progress: Progress) -> str:
+    """Read git's stderr to the end, reporting each "Writing objects: 40% (2/5)" line."""
+    seen: list[str] = []
+    for line in _lines(stream):
+        seen.append(line)
+        found = _STAGE.match(line)
+        if found:
+            progress(found[1], float(found[2]), float(found[3]))
+    return "".join(seen)
 
-    def module(self) -> Any:
-        if self.ident is None:
-            self.run()  # never started: load it here
-        else:
-            self.join()
-        if self._error is not None:
-            raise self._error
-        return self._module
+
+def _lines(stream: IO[str]) -> Iterator[str]:
+    """Lines as git ends them: progress rewrites its line with \r, the rest ends in \n."""
+    buffer = ""
+    while chunk := stream.read(256):
+        buffer += chunk
+        *done, buffer = re.split(r"(?<=[\r\n])", buffer)
+        yield from done
+    if buffer:
+        yield buffer
+
+
+def repo_top(path: Path) -> Path | None:
+    """The top of the work tree ``path`` is in, by looking for .git (no process started)."""
+    # .git is a folder, or a file in worktrees and submodules.
+    return next((d for d in (path, *path.parents) if (d / ".git").exists()), None)
+
+
+def run_git(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """One git command outside a publish (``blog init``): no prompts, output captured."""
+    env = dict(os.environ, **no_prompt_env(None))
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                              timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH; install git and try again") \
+            from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"`git {args[0]}` did not finish within {timeout:g} s") from None
+
+
+def no_prompt_env(ssh_command: str | None) -> dict[str, str]:
+    """Environment for every git call publish makes: git fails instead of asking for a
+    password on a terminal, and paths are file names, never patterns."""
+    env = {
+        # A post named `a*.md` must not commit every file matching the pattern.
+        "GIT_LITERAL_PATHSPECS": "1",
+        "GIT_TERMINAL_PROMPT": "0",
+        "GCM_INTERACTIVE": "never",
+        # An empty GIT_ASKPASS stops git from falling back to SSH_ASKPASS or core.askPass.
+        "GIT_ASKPASS": "",
+        "SSH_ASKPASS": "",
+        "SSH_ASKPASS_REQUIRE": "never",
+        # git's messages are matched below: keep them in English, leaving the charset alone.
+        "LANGUAGE": "C",
+        "LC_MESSAGES": "C",
+    }
+    base = os.environ.get("GIT_SSH_COMMAND") or ssh_command
+    # A GIT_SSH wrapper takes no options, and GIT_SSH_COMMAND would silently replace it.
+    if base or not os.environ.get("GIT_SSH"):
+        env["GIT_SSH_COMMAND"] = f"{base or 'ssh'} -o BatchMode=yes -o ConnectTimeout=20"
+    return env
+
+
+def remote_lines(stderr: str) -> list[str]:
+    """The lines the remote wrote (hooks explain refusals there), credentials removed."""
+    lines = re.split(r"[\r\n]+", stderr)
+    return [redact(line.rstrip()) for line in lines if line.startswith("remote:")]
+
+
+def tail(stderr: str, count: int = 6) -> str:
+    """The last lines git wrote, redacted, on one line each."""
+    lines = [line.strip() for line in redact(stderr).splitlines() if line.strip()]
+    return " | ".join(lines[-count:]) or "(no message from git)"
+
+
+def describe_remote_failure(action: str, target: Target, stderr: str,
+                            lines: list[str] | None = None) -> str:
+    """A message for a failed fetch or push that says what went wrong and what to do."""
+    text = stderr.lower()
+    if any(s in text for s in ("authentication", "could not read username", " 401", " 403",
+                               "permission denied", "terminal prompts disabled")):
+        hint = ("authentication failed (blog never asks for a password): give git a credential "
+                "helper, a token or an SSH key for this remote")
+    elif any(s in text for s in ("does not appear to be a git repository", "not found",
+                                 "no such file", "could not resolve host", "connection refused",
+                                 "unable to access")):
+        hint = f"the remote is not reachable: check `git remote -v` for {target.remote}"
+    elif "timed out" in text:
+        hint = "git took too long (blog.toml [publish] timeout); check the network and the remote"
+    elif "remote rejected" in text or "declined" in text:
+        hint = "the remote refused the push (its reasons are in the remote: lines)"
+    elif "rejected" in text:
+        hint = "the remote refused the push"
+    elif "hung up" in text or "unexpected" in text or "early eof" in text:
+        hint = "the connection was cut off by the remote"
+    else:
+        hint = "git failed"
+    shown = "\n".join(lines or [])
+    return (f"could not {action} {target.remote} ({target.url}): {hint}.\n"
+            f"git said: {tail(stderr)}" + (f"\n{shown}" if shown else ""))

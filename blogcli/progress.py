@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from blogcli.web.checker import Progress
+# (pages done, pages in all, failures so far): what web.checker reports as it goes.
+Progress = Callable[[int, int, int], None]
 
 
 def wanted(output_format: str, stream: TextIO | None = None) -> bool:

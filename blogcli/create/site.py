@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from blogcli.config import PROFILES
 from blogcli.errors import BlogError, ContentError, GitError, UsageError, redact
 from blogcli.files import atomic_write
-from blogcli.site import PROFILES, detect_profile
+from blogcli.git import run_git
+from blogcli.site import detect_profile
 
 IGNORES = {
     "plain": [],
@@ -141,40 +141,28 @@ def _write_files(root: Path, profile: str, files: dict[str, str], adopted: bool)
     return result
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, GIT_TERMINAL_PROMPT="0")
-    try:
-        return subprocess.run(["git", *args], cwd=root, env=env, capture_output=True,
-                              text=True, timeout=60, check=False)
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH; install git and run "
-                       "`blog init` again") from None
-
-
 def _git_user_name() -> str:
     try:
-        done = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True,
-                              timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
+        return run_git(Path.cwd(), "config", "user.name", timeout=10).stdout.strip()
+    except GitError:
         return ""
-    return done.stdout.strip()
 
 
 def _git_setup(result: InitResult, remote: str | None) -> None:
     root = result.root
-    inside = _git(root, "rev-parse", "--is-inside-work-tree").returncode == 0
+    inside = run_git(root, "rev-parse", "--is-inside-work-tree").returncode == 0
     if not inside:
-        done = _git(root, "init", "-q", "-b", "main")
+        done = run_git(root, "init", "-q", "-b", "main")
         if done.returncode != 0:
             raise GitError(f"git init failed in {root}: {redact(done.stderr.strip())}")
     if remote:
-        done = _git(root, "remote", "add", "--", "origin", remote)
+        done = run_git(root, "remote", "add", "--", "origin", remote)
         if done.returncode != 0:
             raise GitError(f"could not add remote origin: {redact(done.stderr.strip())}")
     if inside or result.adopted:
         return  # an existing repository or site: the user decides what to commit
-    _git(root, "add", "--", *result.created)
-    done = _git(root, "commit", "-q", "-m", "Start the blog", "--", *result.created)
+    run_git(root, "add", "--", *result.created)
+    done = run_git(root, "commit", "-q", "-m", "Start the blog", "--", *result.created)
     if done.returncode != 0:
         raise GitError(f"created the blog in {root}, but git could not commit: "
                        f"{redact(done.stderr.strip())}\nSet your name and email "

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from blogcli.config import PublishTable
 from blogcli.errors import BlogError, ContentError, GitError, UsageError
 from blogcli.files import atomic_write
 from blogcli.post import Post, load_post
@@ -25,7 +26,7 @@ from blogcli.publish.plan import (
     select_posts,
     undo_edits,
 )
-from blogcli.site import Site, iter_post_paths
+from blogcli.site import Site, iter_posts
 
 if TYPE_CHECKING:
     from blogcli.git import GitRepo, Progress, Target
@@ -77,16 +78,13 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
     """
     action = "unpublish" if unpublish else "publish"
     posts = select_posts(site, names, cwd or Path.cwd())
-    settings = site.section("publish")
+    settings = site.config.publish
     key = "unpublish_message" if unpublish else "message"
     source = "--message" if message else f"blog.toml [publish] {key}"
-    template = message or settings.get(key) or DEFAULT_MESSAGES[action]
-    if not isinstance(template, str):
-        raise UsageError(f"blog.toml: [publish] {key} = {template!r} must be a string like "
-                         f"{DEFAULT_MESSAGES[action]!r}")
+    template = message or getattr(settings, key) or DEFAULT_MESSAGES[action]
     now = datetime.now().astimezone().replace(microsecond=0)
     edits = [e for p in posts if (e := plan_unpublish(site, p) if unpublish
-                                  else plan_publish(site, p, now, _set_date(settings)))]
+                                  else plan_publish(site, p, now, settings.set_date))]
     # A copy an interrupted move left behind duplicates its draft; it is ours, not a conflict.
     own = {e.post.rel: site.rel(e.dest) for e in edits if e.moves and e.dest.exists()}
     preflight_posts(site, posts, strict=not unpublish, own_copies=own)
@@ -97,11 +95,8 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
                       message=commit_message(template, posts, source))
     again = " ".join(["blog", action, *[moved.get(p.path, p.rel) for p in posts]])
     repo = _open_repo(site, settings)
-    try:
-        return _run(site, repo, posts, edits, outcome, push=push, progress=progress,
-                    again=again, include_unpushed=include_unpushed)
-    finally:
-        repo.close()
+    return _run(site, repo, posts, edits, outcome, push=push, progress=progress,
+                again=again, include_unpushed=include_unpushed)
 
 
 def _run(site: Site, repo: GitRepo, posts: list[Post], edits: list[Edit], outcome: Outcome,
@@ -109,7 +104,7 @@ def _run(site: Site, repo: GitRepo, posts: list[Post], edits: list[Edit], outcom
          include_unpushed: bool) -> Outcome:
     branch = repo.check_state()
     repo.check_identity()
-    target = repo.target(branch, site.section("publish")) if push else None
+    target = repo.target(branch, site.config.publish) if push else None
     outcome.no_push = target is None
     paths = outcome.files = owned_paths(site, repo, posts, edits)
     if outcome.dry_run:
@@ -148,20 +143,10 @@ def _run(site: Site, repo: GitRepo, posts: list[Post], edits: list[Edit], outcom
     return _push(repo, target, outcome, progress, again)
 
 
-def _set_date(settings: dict[str, Any]) -> bool:
-    # Default off: a draft keeps the date its author wrote; sites that date posts by the day
-    # they go live set [publish] set_date = true.
-    return bool(settings.get("set_date", False))
-
-
-def _open_repo(site: Site, settings: dict[str, Any]) -> GitRepo:
+def _open_repo(site: Site, settings: PublishTable) -> GitRepo:
     from blogcli.git import GitRepo
 
-    timeout = settings.get("timeout", 120)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise UsageError(f"blog.toml: [publish] timeout = {timeout!r} must be a number of "
-                         "seconds above 0")
-    return GitRepo(site.root, timeout=float(timeout))
+    return GitRepo(site.root, timeout=settings.timeout)
 
 
 def _unrelated(repo: GitRepo, target: Target, paths: list[str], site: Site) -> list[str]:
@@ -246,16 +231,8 @@ def _only_own_copy(site: Site, rel: str, copy: str) -> bool:
         return normalize(page_urls(site, post.rel, post.meta, post.slug)[0])
 
     mine = address(load_post(site.root / rel, site))
-    for path in iter_post_paths(site):
-        other = site.rel(path)
-        if other in (rel, copy):
-            continue
-        try:
-            if address(load_post(path, site)) == mine:
-                return False
-        except BlogError:
-            continue
-    return True
+    return not any(address(post) == mine for post in iter_posts(site)
+                   if post.rel not in (rel, copy))
 
 
 def refresh_plain_index(site: Site, repo: GitRepo) -> Path | None:

@@ -20,9 +20,9 @@ import asyncio
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
+from blogcli.progress import Progress
 from blogcli.web.cache import UrlCache, cache_key
 from blogcli.web.http import (
     Chain,
@@ -41,7 +41,6 @@ from blogcli.web.result import (
     Answer,
     CheckRun,
     Page,
-    Progress,
     Status,
     UrlResult,
     asked_wait,
@@ -49,9 +48,6 @@ from blogcli.web.result import (
 )
 from blogcli.web.settings import Settings
 from blogcli.web.urls import normalise, private_host_name, redact_url, split_fragment
-
-if TYPE_CHECKING:
-    pass
 
 # The public API: check_urls and what it returns (defined in webresult.py).
 __all__ = ["PASSES", "CheckRun", "Progress", "Status", "UrlResult", "check_urls"]

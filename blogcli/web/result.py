@@ -5,7 +5,6 @@ and the pure decisions over an answer (retry it? wait as asked?) that web.py act
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -50,7 +49,6 @@ class CheckRun:
     requests: int = 0
 
 
-Progress = Callable[[int, int, int], None]  # (pages done, pages in all, failures so far)
 
 
 @dataclass
