@@ -476,6 +476,44 @@ def due(
         raise typer.Exit(1)
 
 
+@app.command()
+@handles_errors
+def rename(
+    ctx: typer.Context,
+    post: Annotated[str, typer.Argument(help="The post: its path or its slug.")],
+    new_slug: Annotated[str, typer.Argument(help="Its new slug (file or bundle name).")],
+    title: Annotated[str | None, typer.Option(help="A new title too.")] = None,
+    dry_run: DryRunOption = False,
+    push: Annotated[bool, typer.Option("--push", help="Push after committing.")] = False,
+    output: PublishFormatOption = PublishFormat.text,
+) -> None:
+    """Rename a post: git mv, a redirect from the old URL, every internal link rewritten.
+
+    Links in every form (Markdown, reference definitions, raw HTML, Hugo ref/relref, Jekyll
+    post_url/link, Zola @/) are edited byte-exactly, never inside code. The check runs before
+    the one commit (no push without --push). A published post's old URL redirects (Hugo and
+    Zola aliases, Jekyll redirect_from); a draft just moves. An interrupted rename is rolled
+    back by the next one.
+
+    Example: blog rename thoughts-on-jepa-the-return-of-ssl jepa --dry-run
+    """
+    from blogcli.publish.rename import rename as rename_post
+
+    site = current_site(ctx)
+    with _PushProgress(output == "text" and push) as progress:
+        outcome = rename_post(site, post, new_slug, title=title, dry_run=dry_run, push=push,
+                              progress=progress)
+    if output == "json" or dry_run:
+        _render_outcome(outcome, output)
+        return
+    for line in [*outcome.remote_lines, *outcome.notes]:
+        typer.echo(line, err=True)
+    typer.echo(f"Renamed to {outcome.posts[0]} in {(outcome.commit or '')[:12]} "
+               f"({outcome.message})")
+    typer.echo(f"Pushed to {outcome.pushed}" if outcome.pushed
+               else "Not pushed; run `git push` (or rename with --push) when ready")
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="blog")
