@@ -175,6 +175,9 @@ def rename(site: Site, name: str, new_slug: str, *, title: str | None = None,
     from blogcli.git import GitRepo
 
     repo = GitRepo(site.root, timeout=site.config.publish.timeout)
+    if dry_run and (repo.git_dir / JOURNAL).is_file():
+        raise GitError("an interrupted rename left files half-changed; run `blog rename` "
+                       "without --dry-run to roll it back first (a dry run changes nothing)")
     recovered = recover(site, repo)
     plan = plan_rename(site, name, new_slug, title, cwd)
     message = f"Rename {plan.post.rel} to {plan.names.new_rel}" + (

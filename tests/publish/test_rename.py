@@ -304,6 +304,8 @@ def test_the_same_command_after_a_kill_finishes_the_rename(tmp_path: Path) -> No
     blog = fixture_blog(tmp_path, "hugo")
     assert run_blog("rename", "old-post", "new-post", cwd=blog.root,
                     env={KILL_VARIABLE: "2"}).returncode == -9
+    dry = run_blog("rename", "old-post", "new-post", "--dry-run", cwd=blog.root)
+    assert dry.returncode == 3 and "a dry run changes nothing" in dry.stderr
     again = run_blog("rename", "old-post", "new-post", cwd=blog.root)
     assert again.returncode == 0, again.stderr
     assert "Rolled back an interrupted rename" in again.stderr
