@@ -381,6 +381,9 @@ def publish(
     message: MessageOption = None,
     output: PublishFormatOption = PublishFormat.text,
     include_unpushed: IncludeUnpushedOption = False,
+    at: Annotated[str | None, typer.Option(
+        "--at", help="Schedule: publish dated WHEN, in the site's time zone (ISO 8601, "
+        "'tomorrow 09:00', 'next monday 8am'); the site shows it from then.")] = None,
 ) -> None:
     """Make drafts live: check, edit only the draft flag and date, commit only them, push.
 
@@ -390,6 +393,10 @@ def publish(
 
     Example: blog publish thoughts-on-jepa-the-return-of-ssl
     """
+    if at is not None:
+        _schedule_command(ctx, posts or [], at, dry_run=dry_run, push=push, message=message,
+                          output=output, include_unpushed=include_unpushed)
+        return
     _publish_command(ctx, posts or [], unpublish=False, dry_run=dry_run, push=push,
                      message=message, output=output, include_unpushed=include_unpushed)
 
@@ -411,6 +418,100 @@ def unpublish(
     """
     _publish_command(ctx, posts, unpublish=True, dry_run=dry_run, push=push, message=message,
                      output=output, include_unpushed=include_unpushed)
+
+
+def _schedule_command(ctx: typer.Context, posts: list[str], when: str, *, dry_run: bool,
+                      push: bool, message: str | None, output: PublishFormat,
+                      include_unpushed: bool) -> None:
+    from blogcli.clock import now
+    from blogcli.publish.schedule import schedule
+
+    site = current_site(ctx)
+    with _PushProgress(output == "text") as progress:
+        outcome = schedule(site, posts, when, now=now(site), dry_run=dry_run, push=push,
+                           message=message, progress=progress,
+                           include_unpushed=include_unpushed)
+    _render_outcome(outcome, output)
+
+
+@app.command()
+@handles_errors
+def due(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option(
+        help="Look back to this time: a span ('2h', '90m', '1d') or a moment (ISO 8601, "
+        "'today 00:00').")] = "1d",
+    output: Annotated[PublishFormat, typer.Option(
+        "--format", help="text, or json (due posts and the next change).")] = PublishFormat.text,
+) -> None:
+    """Say whether a scheduled post went up (or an expiryDate passed) since --since.
+
+    Prints what came due and the next scheduled change. Exit status: 0 when something came
+    due since --since (rebuild the site), 1 when nothing did, 2 on bad usage. The clock is
+    BLOG_NOW when set (ISO 8601), else the system's.
+
+    Example: blog due --since 2h
+    """
+    from blogcli.clock import now, site_zone
+    from blogcli.publish.schedule import due as find_due
+    from blogcli.publish.schedule import parse_since
+
+    site = current_site(ctx)
+    moment = now(site)
+    report = find_due(site, parse_since(since, moment, site_zone(site)), moment)
+    for rel in report.skipped:
+        typer.echo(f"Warning: {rel}: its date does not parse; left out", err=True)
+    if output == "json":
+        _echo_json(report.as_json())
+    else:
+        typer.echo(f"Since {report.since.isoformat()}: " + (
+            f"{len(report.came)} change{'s' if len(report.came) != 1 else ''} came due"
+            if report.came else "nothing came due"))
+        for change in report.came:
+            typer.echo(f"  {change.moment.isoformat()}  {change.kind:7}  {change.path}")
+        nxt = report.upcoming
+        typer.echo(f"Next: {nxt.moment.isoformat()}  {nxt.kind}  {nxt.path}" if nxt
+                   else "Next: no scheduled change")
+    if not report.came:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def rename(
+    ctx: typer.Context,
+    post: Annotated[str, typer.Argument(help="The post: its path or its slug.")],
+    new_slug: Annotated[str, typer.Argument(help="Its new slug (file or bundle name).")],
+    title: Annotated[str | None, typer.Option(help="A new title too.")] = None,
+    dry_run: DryRunOption = False,
+    push: Annotated[bool, typer.Option("--push", help="Push after committing.")] = False,
+    output: PublishFormatOption = PublishFormat.text,
+) -> None:
+    """Rename a post: git mv, a redirect from the old URL, every internal link rewritten.
+
+    Links in every form (Markdown, reference definitions, raw HTML, Hugo ref/relref, Jekyll
+    post_url/link, Zola @/) are edited byte-exactly, never inside code. The check runs before
+    the one commit (no push without --push). A published post's old URL redirects (Hugo and
+    Zola aliases, Jekyll redirect_from); a draft just moves. An interrupted rename is rolled
+    back by the next one.
+
+    Example: blog rename thoughts-on-jepa-the-return-of-ssl jepa --dry-run
+    """
+    from blogcli.publish.rename import rename as rename_post
+
+    site = current_site(ctx)
+    with _PushProgress(output == "text" and push) as progress:
+        outcome = rename_post(site, post, new_slug, title=title, dry_run=dry_run, push=push,
+                              progress=progress)
+    if output == "json" or dry_run:
+        _render_outcome(outcome, output)
+        return
+    for line in [*outcome.remote_lines, *outcome.notes]:
+        typer.echo(line, err=True)
+    typer.echo(f"Renamed to {outcome.posts[0]} in {(outcome.commit or '')[:12]} "
+               f"({outcome.message})")
+    typer.echo(f"Pushed to {outcome.pushed}" if outcome.pushed
+               else "Not pushed; run `git push` (or rename with --push) when ready")
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from blogcli import __version__
+from blogcli import __version__, clock
 from blogcli.errors import ContentError, UsageError
 from blogcli.post import PostError, iso_date, parse_date, parse_post
 from blogcli.site import Site, engine_author, find_post_path, iter_post_files
@@ -94,7 +94,7 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None,
         if "problem" not in value:
             cache.put(rel, data, value, sigs[rel])
     cache.save()
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     records: list[PostRecord] = []
     for rel, _, _, _ in files:
         value = values[rel] or {}

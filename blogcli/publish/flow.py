@@ -7,11 +7,12 @@ failed push keeps the work and the same command run again only pushes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from blogcli import clock
 from blogcli.config import PublishTable
 from blogcli.errors import BlogError, ContentError, GitError, UsageError
 from blogcli.files import atomic_write
@@ -70,11 +71,13 @@ class Outcome:
 
 def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: bool = False,
             push: bool = True, message: str | None = None, cwd: Path | None = None,
-            progress: Progress | None = None, include_unpushed: bool = False) -> Outcome:
+            progress: Progress | None = None, include_unpushed: bool = False,
+            planner: Callable[[Post], Edit | None] | None = None) -> Outcome:
     """Publish (or unpublish) the named posts: pre-flight, edit, commit only them, push.
 
     ``include_unpushed`` lets the push send earlier local commits that are not this publish;
     without it they are a refusal, so nothing the user kept local is published by surprise.
+    ``planner`` plans each post's edit instead of publishing (scheduling uses it).
     """
     action = "unpublish" if unpublish else "publish"
     posts = select_posts(site, names, cwd or Path.cwd())
@@ -82,9 +85,9 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
     key = "unpublish_message" if unpublish else "message"
     source = "--message" if message else f"blog.toml [publish] {key}"
     template = message or getattr(settings, key) or DEFAULT_MESSAGES[action]
-    now = datetime.now().astimezone().replace(microsecond=0)
-    edits = [e for p in posts if (e := plan_unpublish(site, p) if unpublish
-                                  else plan_publish(site, p, now, settings.set_date))]
+    now = clock.now()
+    edits = [e for p in posts if (e := planner(p) if planner else plan_unpublish(site, p)
+                                  if unpublish else plan_publish(site, p, now, settings.set_date))]
     # A copy an interrupted move left behind duplicates its draft; it is ours, not a conflict.
     own = {e.post.rel: site.rel(e.dest) for e in edits if e.moves and e.dest.exists()}
     preflight_posts(site, posts, strict=not unpublish, own_copies=own)

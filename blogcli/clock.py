@@ -1,0 +1,78 @@
+"""The one clock: "now" (injectable with BLOG_NOW), the site's time zone, and whether the
+site's engine builds posts dated in the future (which decides what "scheduled" means)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
+
+from blogcli.errors import UsageError
+
+if TYPE_CHECKING:
+    from blogcli.site import Site
+
+NOW_VARIABLE = "BLOG_NOW"
+
+
+def now(site: Site | None = None) -> datetime:
+    """The current moment, aware; ``BLOG_NOW`` (ISO 8601) overrides it for tests and dry runs.
+
+    A ``BLOG_NOW`` without an offset is read in the site's zone (or the local one).
+    """
+    given = os.environ.get(NOW_VARIABLE, "").strip()
+    if not given:
+        current = datetime.now(site_zone(site)) if site is not None \
+            else datetime.now().astimezone()
+        return current.replace(microsecond=0)
+    try:
+        moment = datetime.fromisoformat(given)
+    except ValueError:
+        raise UsageError(f"{NOW_VARIABLE}={given!r} is not an ISO 8601 date-time "
+                         "(e.g. 2026-05-01T09:00:00+02:00)") from None
+    if moment.tzinfo is None:
+        zone = site_zone(site) if site is not None else datetime.now().astimezone().tzinfo
+        moment = moment.replace(tzinfo=zone)
+    return moment
+
+
+def site_zone(site: Site) -> tzinfo:
+    """The zone the engine reads zoneless dates in: Hugo ``timeZone``, Jekyll/Hexo
+    ``timezone``; else UTC for Hugo and Zola and the machine's local zone for the others
+    (what each engine falls back to)."""
+    engine = site.engine
+    name = engine.get("timeZone") or engine.get("timezone") or engine.get("TimeZone")
+    if isinstance(name, str) and name.strip():
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            return ZoneInfo(name.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise UsageError(f"the site's config names the time zone {name!r}, which is not "
+                             "an IANA zone (e.g. Europe/Oslo)") from None
+    if site.profile in ("hugo", "zola"):
+        return UTC
+    local = datetime.now().astimezone().tzinfo
+    assert local is not None  # astimezone() always gives an aware datetime
+    return local
+
+
+def builds_future(site: Site) -> str | None:
+    """Why the site's build shows posts dated in the future right away, or None when it waits
+    for the date (then a future-dated published post is *scheduled*)."""
+    engine = site.engine
+    if site.profile == "hugo" and _true(engine.get("buildFuture", engine.get("buildfuture"))):
+        return "the Hugo config sets buildFuture = true"
+    if site.profile == "jekyll" and _true(engine.get("future")):
+        return "_config.yml sets future: true (Jekyll then builds future-dated posts)"
+    if site.profile == "hexo" and engine.get("future", True) is not False:
+        return "Hexo builds future-dated posts unless _config.yml sets future: false"
+    if site.profile == "zola":
+        return "Zola builds every page that is not a draft, whatever its date"
+    if site.profile == "plain":
+        return "a plain blog's post pages are served as soon as they are pushed"
+    return None
+
+
+def _true(value: object) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
