@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from blogcli.errors import ContentError
-from blogcli.publish.frontmatter_edit import FrontMatterEdit
+from blogcli.frontmatter_edit import FrontMatterEdit
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
