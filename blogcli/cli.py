@@ -211,6 +211,11 @@ def check(
     check_anchors: Annotated[bool, typer.Option(
         "--check-anchors", help="With --external: also check #fragments against the ids of "
         "web pages.")] = False,
+    history: Annotated[bool, typer.Option(
+        "--history/--no-history", help="With --external: keep the link history and call a "
+        "failing link broken only once it has failed in 3 runs over 7 days (history, "
+        "broken_after_runs and broken_after_days in the links table of blog.toml); "
+        "--no-history: every failure is an error now.")] = True,
 ) -> None:
     """Check front matter and every internal link, image and anchor of the posts.
 
@@ -237,7 +242,8 @@ def check(
 
         with url_progress(wanted(output.value)) as progress:
             opts = options(site.config.links, use_cache=cache, check_anchors=check_anchors,
-                           progress=progress)
+                           progress=progress, history_root=site.root if history else None,
+                           complete=not paths)
             result = check_site(site, paths or None, external=opts)
     rendered = render(result, output.value, color=_color_wanted(), prefix=_repo_prefix(site.root))
     if result.external is not None and result.external.interrupted and output.value == "json":
@@ -257,6 +263,49 @@ def check(
         raise typer.Exit(130)  # the shell's code for "stopped by SIGINT"
     if result.failed(strict):
         raise typer.Exit(1)
+
+class LinksFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+@handles_errors
+def links(
+    ctx: typer.Context,
+    output: Annotated[LinksFormat, typer.Option(
+        "--format", help="text, json, or markdown (for a CI job summary).")] = LinksFormat.text,
+    min_days: Annotated[float, typer.Option(
+        "--min-days", help="Only links failing for at least this many days.", min=0)] = 0,
+    broken: Annotated[bool, typer.Option(
+        "--broken", help="Only links that failed long enough to be errors.")] = False,
+) -> None:
+    """List the web links that are failing, oldest failure first, from the link history.
+
+    `blog check --external` keeps the history (.blog/links.json by default: history in the
+    links table of blog.toml). Nothing is fetched here.
+
+    Example: blog links --format markdown --min-days 7
+    """
+    from blogcli.check.external import open_history
+    from blogcli.check.linkview import failing_rows, render_links
+
+    site = current_site(ctx)
+    history = open_history(site.config.links, site.root, readonly=True)
+    if history is None:
+        typer.echo("No link history: history = false in the links table of blog.toml.", err=True)
+        return
+    for note in history.notes:
+        typer.echo(note, err=True)
+    if not history.path.exists():
+        typer.echo(f"No link history yet ({history.shown}): run `blog check --external`.",
+                   err=True)
+    rows = failing_rows(history, min_days, broken)
+    typer.echo(render_links(rows, history, output.value), nl=False)
+    if output is LinksFormat.text and not rows:
+        typer.echo(f"No failing links in {history.shown}.", err=True)
+
 
 # --- publish / unpublish -------------------------------------------------------------------
 
