@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperCommand
 
 from blogcli import __version__
-from blogcli.errors import BlogError, redact
+from blogcli.errors import BlogError, UsageError, redact
 
 if TYPE_CHECKING:
     from blogcli.site import Site
@@ -192,7 +193,21 @@ def _repo_prefix(root: Path) -> str:
     return root.relative_to(here).as_posix() + "/"
 
 
-@app.command()
+class _CheckCommand(TyperCommand):
+    """``--changed [REF]``: the option may stand alone, as Typer has no optional values."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        fixed = list(args)
+        for index, arg in enumerate(fixed):
+            if arg == "--":
+                break
+            following = fixed[index + 1] if index + 1 < len(fixed) else "-"
+            if arg == "--changed" and following.startswith("-"):
+                fixed[index] = "--changed="  # the empty REF: the remote's default branch
+        return list(super().parse_args(ctx, fixed))
+
+
+@app.command(cls=_CheckCommand)
 @handles_errors
 def check(
     ctx: typer.Context,
@@ -211,6 +226,11 @@ def check(
     check_anchors: Annotated[bool, typer.Option(
         "--check-anchors", help="With --external: also check #fragments against the ids of "
         "web pages.")] = False,
+    changed: Annotated[str | None, typer.Option(
+        "--changed", metavar="[REF]",
+        help="Only the pages changed since REF (default: the merge base with the remote's "
+             "default branch), and the pages linking to posts renamed or deleted since. Put "
+             "it after PATHs, or write --changed=REF.")] = None,
     history: Annotated[bool, typer.Option(
         "--history/--no-history", help="With --external: keep the link history and call a "
         "failing link broken only once it has failed in 3 runs over 7 days (history, "
@@ -234,8 +254,17 @@ def check(
     from blogcli.check.report import render
 
     site = current_site(ctx)
+    chosen = paths or None
+    if changed is not None:
+        from blogcli.check.changed import changed_pages
+
+        if paths:
+            raise UsageError("give PATHs or --changed, not both")
+        changes = changed_pages(site, changed or None)
+        typer.echo(changes.summary(), err=True)
+        chosen = [site.root / rel for rel in changes.paths]
     if not external:
-        result = check_site(site, paths or None)
+        result = check_site(site, chosen)
     else:
         from blogcli.check.external import options
         from blogcli.progress import url_progress, wanted
@@ -243,8 +272,8 @@ def check(
         with url_progress(wanted(output.value)) as progress:
             opts = options(site.config.links, use_cache=cache, check_anchors=check_anchors,
                            progress=progress, history_root=site.root if history else None,
-                           complete=not paths)
-            result = check_site(site, paths or None, external=opts)
+                           complete=chosen is None)
+            result = check_site(site, chosen, external=opts)
     rendered = render(result, output.value, color=_color_wanted(), prefix=_repo_prefix(site.root))
     if result.external is not None and result.external.interrupted and output.value == "json":
         import json
