@@ -231,6 +231,13 @@ def check(
         help="Only the pages changed since REF (default: the merge base with the remote's "
              "default branch), and the pages linking to posts renamed or deleted since. Put "
              "it after PATHs, or write --changed=REF.")] = None,
+    fix: Annotated[bool, typer.Option(
+        "--fix", help="Fix what is mechanical and safe (tags as a string, dates without a "
+        "zone, key typos, links to a moved page's alias; with --external also permanent "
+        "redirects and http:// where https answers), every other byte kept; list each fix.")]
+    = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="With --fix: print the diff instead of writing.")] = False,
     history: Annotated[bool, typer.Option(
         "--history/--no-history", help="With --external: keep the link history and call a "
         "failing link broken only once it has failed in 3 runs over 7 days (history, "
@@ -254,6 +261,8 @@ def check(
     from blogcli.check.report import render
 
     site = current_site(ctx)
+    if dry_run and not fix:
+        raise UsageError("--dry-run goes with --fix")
     chosen = paths or None
     if changed is not None:
         from blogcli.check.changed import changed_pages
@@ -263,6 +272,7 @@ def check(
         changes = changed_pages(site, changed or None)
         typer.echo(changes.summary(), err=True)
         chosen = [site.root / rel for rel in changes.paths]
+    settings = None
     if not external:
         result = check_site(site, chosen)
     else:
@@ -274,6 +284,11 @@ def check(
                            progress=progress, history_root=site.root if history else None,
                            complete=chosen is None)
             result = check_site(site, chosen, external=opts)
+            settings = opts.settings
+    if fix and not (result.external is not None and result.external.interrupted):
+        _fix(site, result, settings, chosen, dry_run)
+        if dry_run:
+            raise typer.Exit(1 if result.failed(strict) else 0)
     rendered = render(result, output.value, color=_color_wanted(), prefix=_repo_prefix(site.root))
     if result.external is not None and result.external.interrupted and output.value == "json":
         import json
@@ -292,6 +307,40 @@ def check(
         raise typer.Exit(130)  # the shell's code for "stopped by SIGINT"
     if result.failed(strict):
         raise typer.Exit(1)
+
+def _fix(site: Site, result: Any, settings: Any, chosen: list[Path] | None,
+         dry_run: bool) -> None:
+    """Plan the fixes, list them on stderr, then print the diff or write the files; the
+    result keeps only the findings left standing."""
+    from blogcli.check.fix import apply_fixes, plan_fixes
+
+    only = None if chosen is None else [site.rel(p.resolve()) for p in chosen]
+    plan = plan_fixes(site, result, settings, only)
+    verb = "Would fix" if dry_run else "Fixed"
+    for change in plan.fixes:
+        typer.echo(f"{verb} {change}", err=True)
+    for item, why in plan.unfixed:
+        typer.echo(f"Not fixed {item.path}:{item.line}: {why}", err=True)
+    if settings is None:
+        typer.echo("Note: web links are fixed only with --external (redirects, https).",
+                   err=True)
+    remaining = plan.remaining(result)
+    if dry_run:
+        typer.echo(plan.diff(), nl=False)
+    elif plan.files:
+        from blogcli.check.checker import check_site
+
+        apply_fixes(site, plan)
+        # What is left, read from the fixed files (a renamed key may satisfy a required one).
+        offline = check_site(site, chosen).findings
+        remaining = sorted([*offline, *(f for f in remaining if f.rule.startswith("external-"))],
+                           key=lambda f: (f.path, f.line, f.column, f.rule))
+    files = len(plan.files)
+    typer.echo(f"{len(plan.fixes)} fix{'es' if len(plan.fixes) != 1 else ''} in {files} "
+               f"file{'s' if files != 1 else ''}{' (dry run: nothing written)' if dry_run else ''}",
+               err=True)
+    result.findings = remaining
+
 
 class LinksFormat(enum.StrEnum):
     text = "text"

@@ -86,6 +86,7 @@ class ExternalReport:
     urls: int = 0            # distinct web addresses checked
     requests: int = 0
     interrupted: bool = False
+    results: dict[str, UrlResult] = field(default_factory=dict)  # per URL, for --fix
     note: str | None = None  # said on stderr after the report (a likely offline machine)
 
 
@@ -103,7 +104,8 @@ def external_findings(links: Iterable[PlacedLink], settings: Settings,
     run: CheckRun = check_urls(dict.fromkeys(link.target.strip() for link in web), settings,
                                progress)
     report = ExternalReport(urls=len(run.results), requests=run.requests,
-                            interrupted=run.interrupted, note=_offline_note(run))
+                            interrupted=run.interrupted, results=run.results,
+                            note=_offline_note(run))
     failing = history.update(run.results) if history is not None else {}
     for link in web:
         result = run.results.get(link.target.strip())
