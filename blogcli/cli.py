@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperCommand
 
 from blogcli import __version__
-from blogcli.errors import BlogError, redact
+from blogcli.errors import BlogError, UsageError, redact
 
 if TYPE_CHECKING:
     from blogcli.site import Site
@@ -192,7 +193,21 @@ def _repo_prefix(root: Path) -> str:
     return root.relative_to(here).as_posix() + "/"
 
 
-@app.command()
+class _CheckCommand(TyperCommand):
+    """``--changed [REF]``: the option may stand alone, as Typer has no optional values."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        fixed = list(args)
+        for index, arg in enumerate(fixed):
+            if arg == "--":
+                break
+            following = fixed[index + 1] if index + 1 < len(fixed) else "-"
+            if arg == "--changed" and following.startswith("-"):
+                fixed[index] = "--changed="  # the empty REF: the remote's default branch
+        return list(super().parse_args(ctx, fixed))
+
+
+@app.command(cls=_CheckCommand)
 @handles_errors
 def check(
     ctx: typer.Context,
@@ -211,6 +226,23 @@ def check(
     check_anchors: Annotated[bool, typer.Option(
         "--check-anchors", help="With --external: also check #fragments against the ids of "
         "web pages.")] = False,
+    changed: Annotated[str | None, typer.Option(
+        "--changed", metavar="[REF]",
+        help="Only the pages changed since REF (default: the merge base with the remote's "
+             "default branch), and the pages linking to posts renamed or deleted since. Put "
+             "it after PATHs, or write --changed=REF.")] = None,
+    fix: Annotated[bool, typer.Option(
+        "--fix", help="Fix what is mechanical and safe (tags as a string, dates without a "
+        "zone, key typos, links to a moved page's alias; with --external also permanent "
+        "redirects and http:// where https answers), every other byte kept; list each fix.")]
+    = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="With --fix: print the diff instead of writing.")] = False,
+    history: Annotated[bool, typer.Option(
+        "--history/--no-history", help="With --external: keep the link history and call a "
+        "failing link broken only once it has failed in 3 runs over 7 days (history, "
+        "broken_after_runs and broken_after_days in the links table of blog.toml); "
+        "--no-history: every failure is an error now.")] = True,
 ) -> None:
     """Check front matter and every internal link, image and anchor of the posts.
 
@@ -229,16 +261,34 @@ def check(
     from blogcli.check.report import render
 
     site = current_site(ctx)
+    if dry_run and not fix:
+        raise UsageError("--dry-run goes with --fix")
+    chosen = paths or None
+    if changed is not None:
+        from blogcli.check.changed import changed_pages
+
+        if paths:
+            raise UsageError("give PATHs or --changed, not both")
+        changes = changed_pages(site, changed or None)
+        typer.echo(changes.summary(), err=True)
+        chosen = [site.root / rel for rel in changes.paths]
+    settings = None
     if not external:
-        result = check_site(site, paths or None)
+        result = check_site(site, chosen)
     else:
         from blogcli.check.external import options
         from blogcli.progress import url_progress, wanted
 
         with url_progress(wanted(output.value)) as progress:
             opts = options(site.config.links, use_cache=cache, check_anchors=check_anchors,
-                           progress=progress)
-            result = check_site(site, paths or None, external=opts)
+                           progress=progress, history_root=site.root if history else None,
+                           complete=chosen is None)
+            result = check_site(site, chosen, external=opts)
+            settings = opts.settings
+    if fix and not (result.external is not None and result.external.interrupted):
+        _fix(site, result, settings, chosen, dry_run)
+        if dry_run:
+            raise typer.Exit(1 if result.failed(strict) else 0)
     rendered = render(result, output.value, color=_color_wanted(), prefix=_repo_prefix(site.root))
     if result.external is not None and result.external.interrupted and output.value == "json":
         import json
@@ -257,6 +307,83 @@ def check(
         raise typer.Exit(130)  # the shell's code for "stopped by SIGINT"
     if result.failed(strict):
         raise typer.Exit(1)
+
+def _fix(site: Site, result: Any, settings: Any, chosen: list[Path] | None,
+         dry_run: bool) -> None:
+    """Plan the fixes, list them on stderr, then print the diff or write the files; the
+    result keeps only the findings left standing."""
+    from blogcli.check.fix import apply_fixes, plan_fixes
+
+    only = None if chosen is None else [site.rel(p.resolve()) for p in chosen]
+    plan = plan_fixes(site, result, settings, only)
+    verb = "Would fix" if dry_run else "Fixed"
+    for change in plan.fixes:
+        typer.echo(f"{verb} {change}", err=True)
+    for item, why in plan.unfixed:
+        typer.echo(f"Not fixed {item.path}:{item.line}: {why}", err=True)
+    if settings is None:
+        typer.echo("Note: web links are fixed only with --external (redirects, https).",
+                   err=True)
+    remaining = plan.remaining(result)
+    if dry_run:
+        typer.echo(plan.diff(), nl=False)
+    elif plan.files:
+        from blogcli.check.checker import check_site
+
+        apply_fixes(site, plan)
+        # What is left, read from the fixed files (a renamed key may satisfy a required one).
+        offline = check_site(site, chosen).findings
+        remaining = sorted([*offline, *(f for f in remaining if f.rule.startswith("external-"))],
+                           key=lambda f: (f.path, f.line, f.column, f.rule))
+    files = len(plan.files)
+    typer.echo(f"{len(plan.fixes)} fix{'es' if len(plan.fixes) != 1 else ''} in {files} "
+               f"file{'s' if files != 1 else ''}{' (dry run: nothing written)' if dry_run else ''}",
+               err=True)
+    result.findings = remaining
+
+
+class LinksFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+@handles_errors
+def links(
+    ctx: typer.Context,
+    output: Annotated[LinksFormat, typer.Option(
+        "--format", help="text, json, or markdown (for a CI job summary).")] = LinksFormat.text,
+    min_days: Annotated[float, typer.Option(
+        "--min-days", help="Only links failing for at least this many days.", min=0)] = 0,
+    broken: Annotated[bool, typer.Option(
+        "--broken", help="Only links that failed long enough to be errors.")] = False,
+) -> None:
+    """List the web links that are failing, oldest failure first, from the link history.
+
+    `blog check --external` keeps the history (.blog/links.json by default: history in the
+    links table of blog.toml). Nothing is fetched here.
+
+    Example: blog links --format markdown --min-days 7
+    """
+    from blogcli.check.external import open_history
+    from blogcli.check.linkview import failing_rows, render_links
+
+    site = current_site(ctx)
+    history = open_history(site.config.links, site.root, readonly=True)
+    if history is None:
+        typer.echo("No link history: history = false in the links table of blog.toml.", err=True)
+        return
+    for note in history.notes:
+        typer.echo(note, err=True)
+    if not history.path.exists():
+        typer.echo(f"No link history yet ({history.shown}): run `blog check --external`.",
+                   err=True)
+    rows = failing_rows(history, min_days, broken)
+    typer.echo(render_links(rows, history, output.value), nl=False)
+    if output is LinksFormat.text and not rows:
+        typer.echo(f"No failing links in {history.shown}.", err=True)
+
 
 # --- publish / unpublish -------------------------------------------------------------------
 

@@ -65,8 +65,8 @@ def test_every_help_example_works_on_the_blog_init_makes(tmp_path) -> None:
                 for name, cmd in group.commands.items()}  # type: ignore[attr-defined]
     assert all(examples.values()), [n for n, m in examples.items() if not m]
     git("init", "-q", "--bare", str(tmp_path / "host.git"), cwd=tmp_path)
-    order = ["init", "new", "check", "list", "show", "index", "stats", "publish", "due",
-             "rename", "unpublish"]
+    order = ["init", "new", "check", "links", "list", "show", "index", "stats", "publish",
+             "due", "rename", "unpublish"]
     assert sorted(order) == sorted(examples)
     for name in order:
         args = shlex.split(examples[name].group(1))[1:]  # type: ignore[union-attr]

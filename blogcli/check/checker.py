@@ -116,7 +116,7 @@ def _external(site: Site, placed: list[tuple[str, list[Any]]], facts: dict[str, 
             except OSError:
                 continue  # already reported as file-unreadable
             links.extend(web_links_in_text(rel, text))
-    return external_findings(links, options.settings, options.progress)
+    return external_findings(links, options.settings, options.progress, options.history)
 
 
 def _rel(site: Site, path: str) -> str:

@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 from blogcli.check.findings import RULES, Finding
+from blogcli.errors import UsageError
+from blogcli.files import is_within
 from blogcli.web.checker import CheckRun, Progress, Status, UrlResult, check_urls
-from blogcli.web.settings import Settings, from_config
+from blogcli.web.history import LinkHistory, Policy, Record
+from blogcli.web.settings import Settings, from_config, history_from_config
 from blogcli.web.urls import Kind, classify
 
 # Rule names and default severities live in checks.RULES with the offline rules.
@@ -39,14 +44,40 @@ class ExternalOptions:
 
     settings: Settings
     progress: Progress | None = None
+    history: LinkHistory | None = None  # None: every failure is final (a one-shot check)
 
 
 def options(links_table: Mapping[str, Any], *, use_cache: bool = True,
-            check_anchors: bool = False, progress: Progress | None = None) -> ExternalOptions:
-    """Options from blog.toml ``[links]`` and the command line; UsageError on bad settings."""
+            check_anchors: bool = False, progress: Progress | None = None,
+            history_root: Path | None = None, now: datetime | None = None,
+            complete: bool = False) -> ExternalOptions:
+    """Options from blog.toml ``[links]`` and the command line; UsageError on bad settings.
+
+    ``history_root``: the site whose link history to read and update (None: no history);
+    ``complete``: this run checks every web link of the site, so a link not seen is gone.
+    """
     settings = from_config(links_table).with_options(use_cache=use_cache,
                                                      check_anchors=check_anchors)
-    return ExternalOptions(settings, progress)
+    history = None
+    if history_root is not None:
+        history = open_history(links_table, history_root, now, complete)
+    return ExternalOptions(settings, progress, history)
+
+
+def open_history(links_table: Mapping[str, Any], root: Path, now: datetime | None = None,
+                 complete: bool = False, readonly: bool = False) -> LinkHistory | None:
+    """The site's link history as ``[links]`` places it (None when ``history = false``)."""
+    from blogcli.web.history import clock
+
+    wanted = history_from_config(links_table)
+    if wanted.path is None:
+        return None
+    path = root / wanted.path
+    # Never written outside the site, also not through a symlinked folder (resolve follows).
+    if not is_within(path, root):
+        raise UsageError(f"blog.toml [links] history = {wanted.path!r} leads outside the site")
+    return LinkHistory(path, Policy(wanted.runs, wanted.days), now or clock(),
+                       shown=wanted.path, complete=complete, readonly=readonly)
 
 
 @dataclass
@@ -55,27 +86,38 @@ class ExternalReport:
     urls: int = 0            # distinct web addresses checked
     requests: int = 0
     interrupted: bool = False
+    results: dict[str, UrlResult] = field(default_factory=dict)  # per URL, for --fix
     note: str | None = None  # said on stderr after the report (a likely offline machine)
 
 
 def external_findings(links: Iterable[PlacedLink], settings: Settings,
-                      progress: Progress | None = None) -> ExternalReport:
+                      progress: Progress | None = None,
+                      history: LinkHistory | None = None) -> ExternalReport:
     """Fetch every http(s) target once and report problems at each place it is written.
 
     Other targets are ignored here: the offline check reports file:, javascript: and
     other schemes (``link-file``/``link-scheme`` in resolve.py). Findings come back in file order.
+    With a ``history``, a failure is ``external-failing`` (a warning) until it has lasted.
     """
     placed = list(links)
     web = [link for link in placed if classify(link.target).kind is Kind.EXTERNAL]
     run: CheckRun = check_urls(dict.fromkeys(link.target.strip() for link in web), settings,
                                progress)
     report = ExternalReport(urls=len(run.results), requests=run.requests,
-                            interrupted=run.interrupted, note=_offline_note(run))
+                            interrupted=run.interrupted, results=run.results,
+                            note=_offline_note(run))
+    failing = history.update(run.results) if history is not None else {}
     for link in web:
         result = run.results.get(link.target.strip())
         finding = None if result is None else _finding(link, result)
+        record = failing.get(link.target.strip())
+        if finding is not None and record is not None and history is not None:
+            finding = _with_history(finding, record, history)
         if finding is not None:
             report.findings.append(finding)
+    if history is not None:
+        history.save()
+        report.note = "\n".join(filter(None, [report.note, *history.notes])) or None
     report.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     return report
 
@@ -116,6 +158,20 @@ def _finding(link: PlacedLink, result: UrlResult) -> Finding | None:
         return None
     return Finding(link.path, link.line, link.column, rule, RULES[rule], message(result),
                    link.target)
+
+
+def _with_history(finding: Finding, record: Record, history: LinkHistory) -> Finding:
+    """A failure that has lasted keeps its rule; a newer one is ``external-failing``."""
+    if history.confirmed(record):
+        return Finding(finding.path, finding.line, finding.column, finding.rule,
+                       finding.severity, f"{finding.message} ({record.since_text()})",
+                       finding.target)
+    policy = history.policy
+    days = f"{policy.days:g} day{'s' if policy.days != 1 else ''}"
+    return Finding(finding.path, finding.line, finding.column, "external-failing",
+                   RULES["external-failing"],
+                   f"{finding.message}; {record.since_text()} (an error after {policy.runs} "
+                   f"failing runs over {days})", finding.target)
 
 
 def message(result: UrlResult) -> str:

@@ -149,12 +149,18 @@ def _taxonomy_findings(key: str, value: Any, line: int) -> list[list[Any]]:
 
 
 def _typo_findings(key: str, line: int) -> list[list[Any]]:
+    close = suggest_key(key)
+    if close is None:
+        return []
+    return [["key-typo", line, 1, f"unknown key {key!r}: did you mean {close!r}?"]]
+
+
+def suggest_key(key: str) -> str | None:
+    """The known key ``key`` is most likely a typo of (``tittle`` -> ``title``), or None."""
     if key in KNOWN_KEYS or key.lower() in KNOWN_LOWER or len(key) < 3:
-        return []
+        return None
     close = get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.8)
-    if not close:
-        return []
-    return [["key-typo", line, 1, f"unknown key {key!r}: did you mean {close[0]!r}?"]]
+    return close[0] if close else None
 
 
 def _jsonable(value: Any) -> Any:

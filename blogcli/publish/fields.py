@@ -13,8 +13,8 @@ from datetime import date, datetime
 from typing import Any
 
 from blogcli.errors import ContentError
+from blogcli.frontmatter_edit import FrontMatterEdit
 from blogcli.post import PostError, parse_date, split_front_matter
-from blogcli.publish.frontmatter_edit import FrontMatterEdit
 
 # A YAML plain scalar that reads back as the same string (no quotes needed).
 YAML_PLAIN = re.compile(r"^[A-Za-z0-9_/][\w\-./]*(?: [\w\-./]+)*$")

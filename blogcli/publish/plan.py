@@ -14,8 +14,8 @@ from urllib.parse import unquote
 from blogcli.create.post import hexo_post_name
 from blogcli.errors import BlogError, ContentError, UsageError
 from blogcli.files import atomic_write, is_within
+from blogcli.frontmatter_edit import FrontMatterEdit
 from blogcli.post import JEKYLL_NAME, Post, load_post, parse_date
-from blogcli.publish.frontmatter_edit import FrontMatterEdit
 from blogcli.site import Site, find_post_path, iter_posts
 
 if TYPE_CHECKING:

@@ -14,6 +14,9 @@ retries = 2                 # extra tries after a connection error or a 5xx
 max_retry_after = 30        # longest Retry-After honoured; longer is "rate-limited"
 cache_max_age = "1d"        # seconds, or "30m", "12h", "2d"
 user_agent = "..."
+history = ".blog/links.json"  # the link history, relative to the site root; false: none
+broken_after_runs = 3       # a failing link is an error after this many failing runs...
+broken_after_days = 7       # ...spanning at least this many days (before: a warning)
 
 [links.hosts."linkedin.com"]    # this host and its subdomains
 unknown_status = [999]
@@ -160,6 +163,32 @@ def _host(name: str, value: Any) -> HostSettings:
     per_host = get.positive_int("per_host", 1) if "per_host" in value else None
     return HostSettings(accept=get.codes("accept", frozenset()), unknown_status=unknown,
                         per_host=per_host)
+
+
+@dataclass(frozen=True)
+class HistorySettings:
+    """Where the link history lives (None: kept nowhere) and when a failure is final."""
+
+    path: str | None = ".blog/links.json"
+    runs: int = 3
+    days: float = 7.0
+
+
+def history_from_config(section: Mapping[str, Any]) -> HistorySettings:
+    """The link-history keys of ``[links]``; UsageError names the bad key."""
+    get = _Reader(section, "links")
+    value = section.get("history", HistorySettings.path)
+    if value is False:
+        path = None
+    elif isinstance(value, str) and value.strip() and not value.startswith(("/", "~")) \
+            and ".." not in value.replace("\\", "/").split("/"):
+        path = value.strip()
+    else:
+        raise get._bad("history", 'a path inside the site like ".blog/links.json", or false')
+    days = section.get("broken_after_days", HistorySettings.days)
+    if isinstance(days, bool) or not isinstance(days, int | float) or days < 0:
+        raise get._bad("broken_after_days", "a number of days, 0 or more")
+    return HistorySettings(path, get.positive_int("broken_after_runs", 3), float(days))
 
 
 class _Reader:

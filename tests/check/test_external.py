@@ -135,6 +135,7 @@ timeout = 2
 connect_timeout = 1
 retries = 1
 max_retry_after = 1
+history = false  # one-shot: these tests are about what a single run finds
 """
 
 

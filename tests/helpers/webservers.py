@@ -131,3 +131,57 @@ def self_signed_context(folder: Path) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     return context
+
+
+def trusted_certificate(folder: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server TLS context for 127.0.0.1 and its certificate, to trust through SSL_CERT_FILE."""
+    key, cert = folder / "ip-key.pem", folder / "ip-cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True, timeout=30,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context, cert
+
+
+@contextmanager
+def dual_server(route: Route, tls: ssl.SSLContext) -> Iterator[Scripted]:
+    """http and https on one 127.0.0.1 port (a TLS hello starts with byte 0x16), as a site
+    answers both at the same address. ``route`` sees https paths as ``"https:" + path``."""
+    stop = threading.Event()
+    state = Scripted(url="")
+
+    class Dual(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def get_request(self) -> tuple[socket.socket, object]:
+            sock, address = self.socket.accept()
+            sock.settimeout(5)
+            if sock.recv(1, socket.MSG_PEEK) == b"\x16":
+                sock = tls.wrap_socket(sock, server_side=True)
+            return sock, address
+
+    handler = _handler(route, state, stop)
+
+    class Handler(handler):  # type: ignore[misc, valid-type]
+        def _answer(self) -> None:
+            if isinstance(self.connection, ssl.SSLSocket):
+                self.path = "https:" + self.path
+            super()._answer()
+
+        do_GET = do_HEAD = _answer
+
+    server = Dual(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield state
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

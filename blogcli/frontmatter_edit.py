@@ -39,6 +39,7 @@ class FrontMatterEdit:
         self.lines = re.findall(r"[^\n]*\n|[^\n]+\Z", text)
         self.newline = "\r\n" if "\r\n" in text[:4096] else "\n"
         self.changes: dict[str, Any] = {}
+        self.removed: set[str] = set()  # keys renamed away
         self.start, self.end = self._region()
 
     def _region(self) -> tuple[int, int]:
@@ -106,6 +107,43 @@ class FrontMatterEdit:
         else:
             self._insert("date", literal)
         self.changes["date"] = moment
+
+    def set_list(self, key: str, items: list[str]) -> None:
+        """Replace the one-line scalar value of ``key`` with a list of strings (flow style)."""
+        self._require_format(key)
+        literal = "[" + ", ".join(_list_item(item, self.fm_format) for item in items) + "]"
+        if self.fm_format == "json":
+            if not self._json_replace(key, json.dumps(items, ensure_ascii=False)):
+                raise self._cannot(key)
+        elif (found := self._find(key)) is not None and not found[1]["value"].startswith("["):
+            self._replace_value(found[0], found[1], literal)
+        else:
+            raise self._cannot(key)
+        self.changes[key] = items
+
+    def rename_key(self, old: str, new: str) -> None:
+        """Write the key ``old`` as ``new``, its value and every other byte kept."""
+        self._require_format(old)
+        if new in self.meta or old not in self.meta:
+            raise self._cannot(old)
+        if self.fm_format == "json":
+            head, rest = self._json_span()
+            found = list(re.finditer(rf"\"{re.escape(old)}\"(?=\s*:)", head))
+            if len(found) != 1:
+                raise self._cannot(old)
+            span = found[0]
+            self._set_text(f"{head[:span.start()]}\"{new}\"{head[span.end():]}{rest}")
+        else:
+            sep = SEPARATOR[self.fm_format or "yaml"]
+            pattern = re.compile(rf"^(?P<quote>[\"']?){re.escape(old)}(?P=quote)(?=[ \t]*{sep})")
+            lines = [i for i in range(self.start, self.end) if pattern.match(self.lines[i])]
+            if len(lines) != 1:
+                raise self._cannot(old)
+            index = lines[0]
+            self.lines[index] = pattern.sub(lambda m: f"{m['quote']}{new}{m['quote']}",
+                                            self.lines[index], count=1)
+        self.removed.add(old)
+        self.changes[new] = self.meta[old]
 
     def insert_bool(self, key: str, value: bool) -> None:
         """Add ``key`` with a boolean value (the key must be absent)."""
@@ -192,19 +230,35 @@ class FrontMatterEdit:
         except PostError as err:
             raise ContentError(f"{self.rel}: the edited front matter would not parse "
                                f"({err.detail}); nothing was changed") from None
-        expected = {k: v for k, v in self.meta.items() if k not in self.changes}
-        kept = {k: v for k, v in meta.items() if k not in self.changes}
+        touched = set(self.changes) | self.removed
+        expected = {k: v for k, v in self.meta.items() if k not in touched}
+        kept = {k: v for k, v in meta.items() if k not in touched}
         same = (fm_format == self.fm_format and body == self.body and kept == expected
-                and set(meta) == set(self.meta) | set(self.changes)
+                and set(meta) == (set(self.meta) - self.removed) | set(self.changes)
                 and all(_same_value(meta[k], v) for k, v in self.changes.items()))
         if not same:
             raise ContentError(f"{self.rel}: cannot edit the front matter without changing "
                                "other values; edit it by hand; nothing was changed")
 
 
+_PLAIN_ITEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.+-]*$")
+# YAML reads these plain words as booleans or null, not as the string tag.
+_YAML_WORDS = frozenset(YAML_BOOLS) | {"null", "Null", "NULL", "~", "y", "Y", "n", "N"}
+
+
+def _list_item(item: str, fm_format: str | None) -> str:
+    """One list item as the format writes it: bare when YAML reads it back as the same string."""
+    if fm_format == "yaml" and _PLAIN_ITEM.match(item) and item not in _YAML_WORDS \
+            and not re.match(r"^[0-9.+-]", item):
+        return item
+    return json.dumps(item, ensure_ascii=False)  # a JSON string is valid YAML and TOML too
+
+
 def _same_value(found: Any, wanted: Any) -> bool:
     if isinstance(wanted, bool):
         return found is wanted
+    if not isinstance(wanted, datetime | date):
+        return bool(found == wanted)
     try:
         return bool(parse_date(found) == wanted)
     except ValueError:

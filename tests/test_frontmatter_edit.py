@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from blogcli.errors import ContentError
-from blogcli.publish.frontmatter_edit import FrontMatterEdit
+from blogcli.frontmatter_edit import FrontMatterEdit
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
@@ -190,3 +190,48 @@ def test_property_toml_publish_changes_only_the_draft_value(
     fm = edit(raw)
     assert fm.set_bool("draft", False)
     assert fm.result() == raw.replace(b"draft = true # wip", b"draft = false # wip")
+
+
+# --- check --fix: lists and renamed keys ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("raw", "items", "fixed"), [
+    (b"---\ntags: solo  # one\n---\n", ["solo"], b"---\ntags: [solo]  # one\n---\n"),
+    (b"---\ntags: 'a b'\n---\n", ["a", "b"], b"---\ntags: [a, b]\n---\n"),
+    # Words YAML would read as something else are quoted.
+    (b"---\ntags: x\n---\n", ["yes", "1.5", "a: b"], b'---\ntags: ["yes", "1.5", "a: b"]\n---\n'),
+    (b'+++\r\ntags = "x"\r\n+++\r\n', ["x"], b'+++\r\ntags = ["x"]\r\n+++\r\n'),
+    (b'{"tags": "x", "title": "T"}\n', ["x"], b'{"tags": ["x"], "title": "T"}\n'),
+])
+def test_set_list_writes_the_list_in_place(raw: bytes, items: list[str], fixed: bytes) -> None:
+    fm = edit(raw)
+    fm.set_list("tags", items)
+    assert fm.result() == fixed
+
+
+def test_set_list_refuses_a_value_on_several_lines() -> None:
+    fm = edit(b"---\ntags: >\n  a b\n---\n")
+    with pytest.raises(ContentError, match="nothing was changed"):
+        fm.set_list("tags", ["a b"])
+        fm.result()
+
+
+@pytest.mark.parametrize(("raw", "fixed"), [
+    (b"---\ntittle: A  # c\ndate: 2024-01-01\n---\nb\n",
+     b"---\ntitle: A  # c\ndate: 2024-01-01\n---\nb\n"),
+    (b"---\n'tittle': A\n---\n", b"---\n'title': A\n---\n"),
+    (b'+++\r\ntittle = "A"\r\n+++\r\n', b'+++\r\ntitle = "A"\r\n+++\r\n'),
+    (b'{\n  "tittle": "A"\n}\n', b'{\n  "title": "A"\n}\n'),
+])
+def test_rename_key_changes_only_the_key(raw: bytes, fixed: bytes) -> None:
+    fm = edit(raw)
+    fm.rename_key("tittle", "title")
+    assert fm.result() == fixed
+
+
+def test_rename_key_refuses_when_both_keys_exist_or_in_a_table() -> None:
+    with pytest.raises(ContentError):
+        edit(b"---\ntittle: A\ntitle: B\n---\n").rename_key("tittle", "title")
+    # A TOML key inside a table is not the page's key: not found, not renamed.
+    with pytest.raises(ContentError):
+        edit(b'+++\ntittle = "A"\n[extra]\ntittle = "B"\n+++\n').rename_key("x", "y")
