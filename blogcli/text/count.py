@@ -143,7 +143,7 @@ def to_html(body: str, options: TextOptions) -> str:
 
     placeholders: dict[str, str] = {}
     if options.syntax == "hugo":
-        body, placeholders = expand_hugo(body, options.base_url)
+        body, placeholders = expand_hugo(body, options.base_url, options.unsafe_html)
     elif options.syntax == "liquid":
         body = expand_liquid(body)
     return replace_placeholders(render(body, options.unsafe_html), placeholders)
