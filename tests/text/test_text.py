@@ -12,7 +12,7 @@ import tomllib
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from blogcli.errors import UsageError
@@ -134,3 +134,50 @@ def test_any_text_gives_counts_not_a_traceback(body: str) -> None:
         stats = analyse(body, {}, options)
         assert stats.words >= 0 and stats.reading_time >= 0
         assert isinstance(stats.summary, str)
+
+
+# Go's own table for html/template.stripTags (src/html/template/html_test.go, BSD licence).
+GO_STRIP_TAGS = [
+    ("", ""),
+    ("Hello, World!", "Hello, World!"),
+    ("foo&amp;bar", "foo&amp;bar"),
+    ('Hello <a href="www.example.com/">World</a>!', "Hello World!"),
+    ("Foo <textarea>Bar</textarea> Baz", "Foo Bar Baz"),
+    ("Foo <!-- Bar --> Baz", "Foo  Baz"),
+    ("<", "<"),
+    ("foo < bar", "foo < bar"),
+    ('Foo<script type="text/javascript">alert(1337)</script>Bar', "FooBar"),
+    ('Foo<div title="1>2">Bar', "FooBar"),
+    ("I <3 Ponies!", "I <3 Ponies!"),
+    ("<script>foo()</script>", ""),
+]
+
+
+@pytest.mark.parametrize(("html", "text"), GO_STRIP_TAGS)
+def test_strip_tags_equals_go(html: str, text: str) -> None:
+    assert hugotext.strip_tags(html) == text
+
+
+@pytest.mark.parametrize(("html", "text"), [
+    ("a<td>x<y</td> gone", "ax"),                     # a "<" in an attribute name
+    ("a <div class='it's'>gone</div>", "a "),         # a quote in an attribute name
+    ('a <a href="x>gone</a>', "a "),                   # a quote never closed
+    ("a <ab=x>gone", "a "),                           # '=' where a name must be
+    ("a <b>kept</b> <!-- open", "a kept "),          # a comment never closed
+])
+def test_strip_tags_drops_the_rest_where_go_gives_up(html: str, text: str) -> None:
+    assert hugotext.strip_tags(html) == text
+
+
+HTML_PIECES = [*"ab<>/!-='\" \n\t", "<p>", "</p>", "<script>", "</script>", "<textarea>",
+               "</title>", "<!--", "-->", ' href="', "='", "<a:b", "<x-1", "style", "<ab", "<b ",
+               "a="]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=30).map("".join))
+@example("<ab=>z")  # the tag name is "ab", so '=' is where Go gives up
+@example("<a b=>z <c d='e'f>g")
+def test_strip_tags_fast_path_agrees_with_the_tokenizer(html: str) -> None:
+    """The one-regex pass is taken only where it gives what Go's tokenizer gives."""
+    assert hugotext.strip_tags(html) == hugotext._tokenize(html)
