@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from blogcli.errors import UsageError
 from blogcli.post import split_front_matter
 from blogcli.text import hugo as hugotext
+from blogcli.text.attributes import heading_text
 from blogcli.text.count import TextOptions, analyse, image_seconds, plain_text
 from tests.helpers import FIXTURES
 
@@ -181,3 +182,28 @@ HTML_PIECES = [*"ab<>/!-='\" \n\t", "<p>", "</p>", "<script>", "</script>", "<te
 def test_strip_tags_fast_path_agrees_with_the_tokenizer(html: str) -> None:
     """The one-regex pass is taken only where it gives what Go's tokenizer gives."""
     assert hugotext.strip_tags(html) == hugotext._tokenize(html)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab {}#.=",[]-1\\`\n')), max_size=40),
+       st.booleans())
+def test_heading_attributes_only_ever_cut_the_end(content: str, atx: bool) -> None:
+    """Goldmark drops a trailing attribute block and nothing else."""
+    text = heading_text(content, atx)
+    assert content.startswith(text)
+    assert "\n" not in content[len(text):]
+
+
+@pytest.mark.parametrize(("content", "text"), [
+    ("Title {#id}", "Title"),
+    ('Title {.a #b c="d e" n=-1.5e3 t=true arr=[1, "x"]}', "Title"),
+    ("Title ## {#after-closing}", "Title"),
+    ("Two {.a} {.b}", "Two {.a}"),
+    ("Not {attributes here}", "Not {attributes here}"),
+    ("Class {class=1}", "Class {class=1}"),
+    ("Nested {a={b=1}}", "Nested {a={b=1}}"),
+    ("Escaped \\{#kept}", "Escaped \\{#kept}"),
+    ("line one {#x}\nline two {#y}", "line one {#x}\nline two"),
+])
+def test_heading_attributes_as_goldmark_reads_them(content: str, text: str) -> None:
+    assert heading_text(content, atx=True) == text
