@@ -17,6 +17,10 @@ _TAG = re.compile(r"\{\{([<%])(/\*)?\s*(/?)\s*([\w./-]+)(.*?)\s*(\*/)?\s*/?\s*[>
 _PARAM = re.compile(r'(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)')
 _LIQUID = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _LIQUID_OUT = re.compile(r"\{\{-?.*?-?\}\}", re.S)
+_ANY_LIQUID = re.compile(r"\{%-?\s*\w+.*?-?%\}|\{\{-?.*?-?\}\}", re.S)
+_NUNJUCKS_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+_CODE = re.compile(r"<code[^>]*>(.*?)</code>", re.S)
+_MARK = re.compile(r"LIQUIDTAG(\d+)X")
 PLACEHOLDER = "HAHAHUGOSHORTCODE-s{}-HBHB"
 
 
@@ -205,13 +209,53 @@ def _liquid_tag(name: str, args: str, body: str, pos: int) -> tuple[str, int]:
     return "", pos
 
 
-def expand_liquid(body: str) -> str:
-    """Replace Liquid/Nunjucks tags (Jekyll, Hexo) by what the page shows of them."""
+def expand_liquid(body: str, keep_code: bool = False) -> str:
+    """Replace Liquid/Nunjucks tags (Jekyll, Hexo) by what the page shows of them.
+
+    ``keep_code``: Hexo's Markdown renderer escapes braces in code before Nunjucks runs, so
+    tags inside code (spans, fences, indented blocks) stay as written; Jekyll's Liquid runs
+    over the whole file, code included.
+    """
+    keep = _tags_in_code(body) if keep_code else set()
     out: list[str] = []
     pos = 0
     while (m := _LIQUID.search(body, pos)) is not None:
-        out.append(_LIQUID_OUT.sub("", body[pos:m.start()]))
+        out.append(_outputs(body, pos, m.start(), keep))
+        if m.start() in keep:
+            out.append(m.group(0))
+            pos = m.end()
+            continue
         text, pos = _liquid_tag(m.group(1), m.group(2), body, m.end())
         out.append(text)
-    out.append(_LIQUID_OUT.sub("", body[pos:]))
+    out.append(_outputs(body, pos, len(body), keep))
+    text = "".join(out)
+    return _NUNJUCKS_COMMENT.sub("", text) if keep_code else text
+
+
+def _outputs(body: str, start: int, end: int, keep: set[int]) -> str:
+    """``body[start:end]`` without its ``{{ ... }}`` outputs (undefined ones print nothing)."""
+    out: list[str] = []
+    pos = start
+    for m in _LIQUID_OUT.finditer(body, start, end):
+        out.append(body[pos:m.start()] + (m.group(0) if m.start() in keep else ""))
+        pos = m.end()
+    out.append(body[pos:end])
     return "".join(out)
+
+
+def _tags_in_code(body: str) -> set[int]:
+    """Where the tags that sit in Markdown code start: render the page with each tag as a
+    placeholder word, and see which placeholders come out inside ``<code>``."""
+    tags = list(_ANY_LIQUID.finditer(body))
+    if not tags:
+        return set()
+    marked: list[str] = []
+    pos = 0
+    for n, m in enumerate(tags):
+        marked.append(f"{body[pos:m.start()]}LIQUIDTAG{n}X")
+        pos = m.end()
+    marked.append(body[pos:])
+    inside: set[int] = set()
+    for code in _CODE.finditer(render("".join(marked), True)):
+        inside.update(tags[int(n)].start() for n in _MARK.findall(code.group(1)))
+    return inside
