@@ -27,6 +27,7 @@ _CJK = re.compile(
 )
 _IMAGES = re.compile(r"!\[[^\]]*\]\s*[(\[]|<img\b|\{\{[<%]\s*figure\b|\{%\s*(?:asset_)?img\b")
 _SPACES = re.compile(r"\s+")
+_LINK_DEFINITION = re.compile(r"^ {0,3}(\[[^\]]+\])(:.+)$", re.M)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class TextOptions:
     has_cjk_language: bool = False   # detect CJK pages from their characters
     more: str = HUGO_MORE            # the summary divider; a regular expression unless Hugo's
     excerpt_separator: str | None = None  # Jekyll: the excerpt ends at this separator
-    syntax: str = "hugo"             # "hugo" shortcodes | "liquid" tags | "none"
+    syntax: str = "hugo"             # "hugo" shortcodes | "liquid" (Jekyll) | "nunjucks" (Hexo)
+    #                                  | "none": {{ }} is text, in code and out
     unsafe_html: bool = False        # Hugo renders raw HTML only with goldmark unsafe = true
     base_url: str = ""               # Hugo's baseURL, which the ref shortcode writes out
 
@@ -61,7 +63,7 @@ class TextOptions:
                         unsafe_html=_nested(engine, "markup", "goldmark", "renderer",
                                             "unsafe") is True)
         elif profile in ("hexo", "zola"):
-            base.update(more=HEXO_MORE, syntax="liquid" if profile == "hexo" else "none")
+            base.update(more=HEXO_MORE, syntax="nunjucks" if profile == "hexo" else "none")
         elif profile == "jekyll":
             sep = engine.get("excerpt_separator", "\n\n")
             base.update(excerpt_separator=str(sep) if sep else "\n\n", syntax="liquid")
@@ -143,9 +145,9 @@ def to_html(body: str, options: TextOptions) -> str:
 
     placeholders: dict[str, str] = {}
     if options.syntax == "hugo":
-        body, placeholders = expand_hugo(body, options.base_url)
-    elif options.syntax == "liquid":
-        body = expand_liquid(body)
+        body, placeholders = expand_hugo(body, options.base_url, options.unsafe_html)
+    elif options.syntax in ("liquid", "nunjucks"):
+        body = expand_liquid(body, keep_code=options.syntax == "nunjucks")
     return replace_placeholders(render(body, options.unsafe_html), placeholders)
 
 
@@ -220,10 +222,15 @@ def _summary(body: str, meta: dict[str, Any], plain: str, words: list[str], cjk:
 
 
 def _excerpt(body: str, meta: dict[str, Any], options: TextOptions) -> tuple[str, bool]:
-    """Jekyll's excerpt: the body up to ``excerpt_separator`` (a post may set its own)."""
+    """Jekyll's excerpt: the body up to ``excerpt_separator`` (a post may set its own), with
+    the post's link definitions whose label it uses, so ``[x][1]`` is a link there too."""
     sep = str(_get(meta, "excerpt_separator", options.excerpt_separator) or "\n\n")
     text = body.lstrip("\n").replace("\r\n", "\n")
     head, found, rest = text.partition(sep)
+    if rest:
+        # Jekyll's Excerpt#extract_markdown_link_reference_definitions, footnotes included
+        used = [label + value for label, value in _LINK_DEFINITION.findall(rest) if label in head]
+        head += "\n\n" + "\n".join(used) if used else ""
     return to_html(head, options), bool(found and rest.strip())
 
 

@@ -24,6 +24,7 @@ _BLOCK_NEWLINE = {"heading_close", "blockquote_open", "blockquote_close", "bulle
                   "tbody_close", "tr_open", "tr_close", "th_close", "td_close", "dl_open",
                   "dl_close", "dt_close", "dd_close", "hr"}
 _BLOCK_BARE = {"heading_open", "th_open", "td_open", "dt_open", "dd_open"}
+_TASK_BOX = re.compile(r"\[([ \t\n\f\rxX])\][ \t\n\f\r]*")  # Go's \s is ASCII only
 _CANDIDATE = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 _URL_TAIL = (r"[-a-zA-Z0-9@:%._+~#=]{1,256}\.[a-z]+(?::\d+)?"
              r"""(?:[/#?][-a-zA-Z0-9@:%_+.~#$!?&/=();,'">^{}\[\]`]*)?""")
@@ -41,6 +42,7 @@ def _parser() -> MarkdownIt:
     # Keep escapes and entities as their own tokens: Goldmark's typographer never sees them.
     md.core.ruler.disable("text_join")
     md.block.ruler.at("paragraph", _ascii_trimmed_paragraph)
+    md.core.ruler.after("block", "heading_attributes", _heading_attributes)
     # Goldmark keeps every link (an unsafe URL just loses its href) and shows URLs as written;
     # markdown-it's URL checks and percent-decoding would change the text, and cost time.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -59,6 +61,16 @@ def _ascii_trimmed_paragraph(state: Any, start: int, end: int, silent: bool) -> 
         lines = state.getLines(start, state.line, state.blkIndent, False)
         state.tokens[-2].content = lines.strip(" \t\n\r\v\f")
     return found
+
+
+def _heading_attributes(state: Any) -> None:
+    """Hugo's Goldmark reads ``{#id .class}`` at a heading's end as attributes, not text."""
+    from blogcli.text.attributes import heading_text
+
+    tokens = state.tokens
+    for i, tok in enumerate(tokens[:-1]):
+        if tok.type == "heading_open" and "{" in tokens[i + 1].content:
+            tokens[i + 1].content = heading_text(tokens[i + 1].content, tok.markup[:1] == "#")
 
 
 def escape(text: str) -> str:
@@ -165,14 +177,16 @@ class _Renderer:
         flat = [_source(t, self.newline) for t in children]
         out: list[str] = []
         in_autolink = False
+        depth = 0  # inside emphasis, a link...: Goldmark's task box needs the paragraph itself
         for k, tok in enumerate(children):
             if tok.type == "text" and not in_autolink:
-                text = tok.content
-                if task and k == 0:
-                    text, box = _strip_task(text)
-                    out.append(box)
-                out.append(self.text(text, flat, k))
-            elif tok.type == "link_open":
+                if task and depth == 0 and _TASK_BOX.search(tok.content):
+                    out.append(self.task_text(tok.content, flat, k))
+                else:
+                    out.append(self.text(tok.content, flat, k))
+                continue
+            depth += tok.nesting
+            if tok.type == "link_open":
                 in_autolink = tok.markup == "autolink"
                 out.append(_link_open(tok))
             elif tok.type == "link_close":
@@ -182,7 +196,21 @@ class _Renderer:
                 out.append(self.other(tok))
         return "".join(out)
 
-    def text(self, text: str, flat: list[str], k: int) -> str:
+    def task_text(self, text: str, flat: list[str], k: int) -> str:
+        """Goldmark's task list: a ``[ ]``, ``[x]`` or ``[X]`` anywhere in a list item's first
+        paragraph is a check box, and it takes the spaces after it."""
+        out: list[str] = []
+        done = 0
+        for m in _TASK_BOX.finditer(text):
+            out.append(self.text(text[done:m.start()], flat, k, text[done - 1] if done else None))
+            checked = 'checked="" ' if m.group(1) in "xX" else ""
+            out.append(f'<input {checked}disabled="" type="checkbox"> ')
+            done = m.end()
+        out.append(self.text(text[done:], flat, k, text[done - 1] if done else None))
+        return "".join(out)
+
+    def text(self, text: str, flat: list[str], k: int, lead: str | None = None) -> str:
+        """Text with Goldmark's typography (``lead``: the source character before it)."""
         if _CANDIDATE.search(text) is None:
             return escape(text)
         urls = _url_spans(text)
@@ -193,7 +221,7 @@ class _Renderer:
             if urls and (url := _inside(urls, i)):
                 i = url
                 continue
-            before = text[i - 1] if i else _last_char(flat, k)
+            before = text[i - 1] if i else lead or _last_char(flat, k)
             # Goldmark looks at most a few characters ahead, within the source line.
             line = text[i:i + 8] if i + 8 < len(text) else text[i:] + _line_tail(flat, k)
             hit = substitute(line, before, self.counter)
@@ -310,13 +338,6 @@ def _task_item(tokens: Sequence[Token], i: int) -> bool:
     """Is this inline the first line of a list item (where ``[ ]`` makes a task box)?"""
     return (i >= 2 and tokens[i - 1].type == "paragraph_open"
             and tokens[i - 2].type == "list_item_open")
-
-
-def _strip_task(text: str) -> tuple[str, str]:
-    if len(text) >= 4 and text[0] + text[2] == "[]" and text[1] in " xX" and text[3] in " \t":
-        checked = 'checked="" ' if text[1] in "xX" else ""
-        return text[3:], f'<input {checked}disabled="" type="checkbox">'
-    return text, ""
 
 
 def _footnote_block(tok: Token) -> str:

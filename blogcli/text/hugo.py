@@ -21,15 +21,6 @@ _SENTENCE_END = frozenset('.?!"\n')
 
 _WS = "".join(sorted(GO_SPACES)).replace("\\", "")
 _COLLAPSE = re.compile(f"([{_WS}])[{_WS}]+")
-_ATTRS = r"""(?:"[^"]*"|'[^']*'|[^'">])*"""
-# Go's html/template stripTags, which Hugo uses: comments and script/style bodies go too, and a
-# '>' inside a quoted attribute does not end the tag.
-_MARKUP = re.compile(
-    r"<!--.*?(?:-->|\Z)"
-    rf"|<(script|style)\b{_ATTRS}>.*?(?=</(?i:\1)|\Z)"
-    rf"|</?[A-Za-z][A-Za-z0-9:-]*{_ATTRS}(?:>|\Z)",
-    re.S | re.I,
-)
 
 
 def strip_html(s: str) -> str:
@@ -37,7 +28,139 @@ def strip_html(s: str) -> str:
     if "<" not in s and ">" not in s:
         return s
     s = _REPLACER.sub(lambda m: _REPLACEMENTS[m.group(0)], s)
-    return _COLLAPSE.sub(r"\1", _MARKUP.sub("", s))
+    return _COLLAPSE.sub(r"\1", strip_tags(s))
+
+
+# Go's html/template stripTags, which Hugo uses, is a small HTML tokenizer: it keeps `I <3 you`
+# and `<div title="1>2">` right and drops script and style bodies; and once it meets what it
+# cannot read (a `<`, `'` or `"` in an attribute name, a quote never closed) it drops all the
+# rest of the page. So a raw `<td>x<y</td>` ends the text Hugo counts.
+_TEXT, _TAG, _ATTR_NAME, _AFTER_NAME, _BEFORE_VALUE, _COMMENT, _RCDATA, _HIDDEN, _ERROR = range(9)
+_IN_TAG = (_TAG, _ATTR_NAME, _AFTER_NAME, _BEFORE_VALUE)
+_CONTENT = {"script": _HIDDEN, "style": _HIDDEN, "textarea": _RCDATA, "title": _RCDATA}
+_DELIM_END = {'"': re.compile('"'), "'": re.compile("'"), " ": re.compile("[ \t\n\f\r>]")}
+_TAG_NAME = re.compile("[A-Za-z](?:[A-Za-z0-9]|[:-][A-Za-z0-9])*+")
+_ATTR_NAME_END = re.compile("[ \t\n\f\r=>'\"<]")
+_HTML_SPACES = re.compile("[ \t\n\f\r]*")
+_END_TAG = {name: re.compile(f"</{name}[> \t\n\f/]", re.I) for name in _CONTENT}
+_Context = tuple[int, str, str]  # state, special element, attribute delimiter
+# The rest of a tag that the tokenizer reads to its '>' without trouble (possessive, so a long
+# attribute name cannot make it backtrack).
+_VALUE = r"""(?>"[^"]*+"|'[^']*+'|[^ \t\n\f\r>'"][^ \t\n\f\r>]*+)?+"""
+_TAG_REST = (rf"""(?>[ \t\n\f\r]*+[^ \t\n\f\r=>'"<]++(?>[ \t\n\f\r]*+=[ \t\n\f\r]*+{_VALUE})?+)*+"""
+             r"[ \t\n\f\r]*+>")
+_PLAIN_MARKUP = re.compile(rf"<!--.*?-->|</?{_TAG_NAME.pattern}{_TAG_REST}", re.S)
+_SPECIAL_START = re.compile(r"<(?i:script|style|textarea|title)(?![A-Za-z0-9]|[:-][A-Za-z0-9])")
+# What the one-regex pass leaves that the tokenizer would have read as markup.
+_MARKUP_START = re.compile("<(?:[A-Za-z]|/[A-Za-z]|!--)")
+
+
+def strip_tags(s: str) -> str:
+    """Go's ``html/template.stripTags``: one regex pass where the HTML is tidy (most pages),
+    else its tokenizer, transition by transition."""
+    if _SPECIAL_START.search(s) is None:
+        text = _PLAIN_MARKUP.sub("", s)
+        if _MARKUP_START.search(text) is None:
+            return text
+    return _tokenize(s)
+
+
+def _tokenize(s: str) -> str:
+    out: list[str] = []
+    ctx: _Context = (_TEXT, "", "")
+    i, n, all_text = 0, len(s), True
+    while i != n:
+        state, element, delim = ctx
+        if delim:  # an attribute value: skip to its end
+            m = _DELIM_END[delim].search(s, i)
+            if m is None:
+                break
+            ctx, i = (_TAG, element, ""), m.start() + (delim != " ")
+            continue
+        new, end = _transition(_RCDATA if element and state not in _IN_TAG else state, ctx, s, i)
+        if state in (_TEXT, _RCDATA):
+            stop = end
+            if new[0] != state:  # the text ends where the tag or comment starts
+                lt = s.rfind("<", i, end)
+                stop = lt if lt != -1 else end
+            out.append(s[i:stop])
+        else:
+            all_text = False
+        ctx, i = new, end
+    if all_text:
+        return s
+    if ctx[0] in (_TEXT, _RCDATA) and not ctx[2]:
+        out.append(s[i:])
+    return "".join(out)
+
+
+def _transition(st: int, ctx: _Context, s: str, i: int) -> tuple[_Context, int]:
+    """The next context and where it starts: Go's ``transitionFunc[st]``."""
+    element = ctx[1]
+    if st == _TEXT:
+        return _text(ctx, s, i)
+    if st in (_TAG, _AFTER_NAME, _BEFORE_VALUE):
+        i = _spaces_end(s, i)
+        if i == len(s):
+            return ctx, i
+    if st == _TAG:
+        if s[i] == ">":
+            return (_CONTENT.get(element, _TEXT), element, ""), i + 1
+        j = _attr_name_end(s, i)
+        if j <= i:
+            return (_ERROR, "", ""), len(s)
+        return (_ATTR_NAME if j == len(s) else _AFTER_NAME, element, ""), j
+    if st == _ATTR_NAME:
+        j = _attr_name_end(s, i)
+        if j < 0:
+            return (_ERROR, "", ""), len(s)
+        return ((_AFTER_NAME, element, "") if j != len(s) else ctx), j
+    if st == _AFTER_NAME:  # a valueless attribute, or the '=' before a value
+        return ((_BEFORE_VALUE, element, ""), i + 1) if s[i] == "=" else ((_TAG, element, ""), i)
+    if st == _BEFORE_VALUE:
+        quoted = s[i] in "'\""
+        return (_TAG, element, s[i] if quoted else " "), i + quoted
+    if st == _COMMENT:
+        end = s.find("-->", i)
+        return ((_TEXT, "", ""), end + 3) if end != -1 else (ctx, len(s))
+    if st == _RCDATA and element:  # script, style, textarea, title: on to the end tag
+        m = _END_TAG[element].search(s, i)
+        return ((_TEXT, "", ""), m.start()) if m else (ctx, len(s))
+    return ctx, len(s)
+
+
+def _text(ctx: _Context, s: str, i: int) -> tuple[_Context, int]:
+    """Go's ``tText``: on to the next tag or comment (a ``<`` that starts neither is text)."""
+    n = len(s)
+    while True:
+        lt = s.find("<", i)
+        if lt == -1 or lt + 1 == n:
+            return ctx, n
+        if s.startswith("<!--", lt):
+            return (_COMMENT, "", ""), lt + 4
+        i = lt + 1
+        closing = s[i] == "/"
+        if closing:
+            if i + 1 == n:
+                return ctx, n
+            i += 1
+        m = _TAG_NAME.match(s, i)
+        if m:
+            name = m.group(0).lower()
+            return (_TAG, "" if closing or name not in _CONTENT else name, ""), m.end()
+
+
+def _spaces_end(s: str, i: int) -> int:
+    m = _HTML_SPACES.match(s, i)
+    return m.end() if m else i
+
+
+def _attr_name_end(s: str, i: int) -> int:
+    """Go's ``eatAttrName``: where the name ends, or -1 at a quote or ``<`` inside it."""
+    m = _ATTR_NAME_END.search(s, i)
+    if m is None:
+        return len(s)
+    return -1 if s[m.start()] in "'\"<" else m.start()
 
 
 def fields(s: str) -> list[str]:

@@ -17,6 +17,10 @@ _TAG = re.compile(r"\{\{([<%])(/\*)?\s*(/?)\s*([\w./-]+)(.*?)\s*(\*/)?\s*/?\s*[>
 _PARAM = re.compile(r'(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)')
 _LIQUID = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _LIQUID_OUT = re.compile(r"\{\{-?.*?-?\}\}", re.S)
+_ANY_LIQUID = re.compile(r"\{%-?\s*\w+.*?-?%\}|\{\{-?.*?-?\}\}", re.S)
+_NUNJUCKS_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+_CODE = re.compile(r"<code[^>]*>(.*?)</code>", re.S)
+_MARK = re.compile(r"LIQUIDTAG(\d+)X")
 PLACEHOLDER = "HAHAHUGOSHORTCODE-s{}-HBHB"
 
 
@@ -86,17 +90,36 @@ def _output(name: str, raw: str, inner: str | None, base_url: str) -> str:
 
 def _scan(body: str) -> Iterator[tuple[int, int, re.Match[str], str | None]]:
     """Each top-level shortcode: (start, end, its opening tag, inner text if paired)."""
+    tags = list(_TAG.finditer(body))
+    closes = _pairs(tags)
     pos = 0
-    while (m := _TAG.search(body, pos)) is not None:
-        pos = m.end()
-        inner = None
-        name, closing, comment = m.group(4), m.group(3), m.group(2)
-        if not closing and not comment and not m.group(0).rstrip("}>% ").endswith("/"):
-            end = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}").search(
-                body, pos)
-            if end:
-                inner, pos = body[pos:end.start()], end.end()
+    for m in tags:
+        if m.start() < pos:
+            continue  # inside the shortcode before
+        inner, pos = None, m.end()
+        close = closes.get(m.start())
+        if close is not None:
+            inner, pos = body[m.end():close.start()], close.end()
         yield m.start(), pos, m, inner
+
+
+def _opens(m: re.Match[str]) -> bool:
+    """An opening tag that may have a closing one (not ``{{< /x >}}``, ``/* */`` or ``/>``)."""
+    return not m.group(3) and not m.group(2) and not m.group(0).rstrip("}>% ").endswith("/")
+
+
+def _pairs(tags: list[re.Match[str]]) -> dict[int, re.Match[str]]:
+    """Opening tag's start -> its closing tag: the latest open one of the same name."""
+    open_: dict[str, list[int]] = {}
+    pairs: dict[int, re.Match[str]] = {}
+    for m in tags:
+        name = m.group(4)
+        if m.group(3) and not m.group(2):
+            if open_.get(name):
+                pairs[open_[name].pop()] = m
+        elif _opens(m):
+            open_.setdefault(name, []).append(m.start())
+    return pairs
 
 
 def inside_shortcode(body: str, at: int) -> bool:
@@ -109,23 +132,19 @@ def inside_shortcode(body: str, at: int) -> bool:
     return False
 
 
-def expand_hugo(body: str, base_url: str = "") -> tuple[str, dict[str, str]]:
+def expand_hugo(body: str, base_url: str = "", unsafe: bool = False
+                ) -> tuple[str, dict[str, str]]:
     """Replace shortcodes: ``{{< >}}`` by placeholders (returned with their HTML), ``{{% %}}``
-    by their output in the Markdown."""
+    by their output in the Markdown. Nested shortcodes are expanded as Hugo does it, inside out."""
     out: list[str] = []
     placeholders: dict[str, str] = {}
     pos = 0
     for start, end, m, inner in _scan(body):
         out.append(body[pos:start])
         pos = end
-        delim, comment, closing, name, raw = m.group(1, 2, 3, 4, 5)
-        if comment:  # {{</* x */>}} shows the shortcode itself
-            out.append(m.group(0).replace("/*", "", 1).replace("*/", "", 1).replace("  ", " "))
-            continue
-        if closing:
-            continue
-        html = _output(name, raw, inner, base_url)
-        if delim == "%" and name not in ("figure", "highlight"):
+        delim, name = m.group(1), m.group(4)
+        html = _expand_one(m, inner, base_url, unsafe, nested=False)
+        if m.group(2) or m.group(3) or (delim == "%" and name not in ("figure", "highlight")):
             out.append(html)
         else:
             key = PLACEHOLDER.format(len(placeholders))
@@ -133,6 +152,35 @@ def expand_hugo(body: str, base_url: str = "") -> tuple[str, dict[str, str]]:
             out.append(key)
     out.append(body[pos:])
     return "".join(out), placeholders
+
+
+def _expand_one(m: re.Match[str], inner: str | None, base_url: str, unsafe: bool,
+                nested: bool) -> str:
+    """One shortcode's output. Its inner text has its own shortcodes expanded in place (raw,
+    whatever their delimiter); a nested ``{{% %}}`` one's inner Markdown is rendered first, as
+    Hugo renders it, so its HTML lands in the outer Markdown as raw HTML."""
+    if m.group(2):  # {{</* x */>}} shows the shortcode itself
+        return m.group(0).replace("/*", "", 1).replace("*/", "", 1).replace("  ", " ")
+    if m.group(3):
+        return ""  # a closing tag with no opening one
+    if inner is not None and "{{" in inner:
+        inner = _expand_nested(inner, base_url, unsafe)
+    if nested and m.group(1) == "%" and inner is not None:
+        from blogcli.text.hugo import trim_short_html
+
+        inner = trim_short_html(render(inner, unsafe))
+    return _output(m.group(4), m.group(5), inner, base_url)
+
+
+def _expand_nested(text: str, base_url: str, unsafe: bool) -> str:
+    out: list[str] = []
+    pos = 0
+    for start, end, m, inner in _scan(text):
+        out.append(text[pos:start])
+        out.append(_expand_one(m, inner, base_url, unsafe, nested=True))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def replace_placeholders(html: str, placeholders: dict[str, str]) -> str:
@@ -161,13 +209,53 @@ def _liquid_tag(name: str, args: str, body: str, pos: int) -> tuple[str, int]:
     return "", pos
 
 
-def expand_liquid(body: str) -> str:
-    """Replace Liquid/Nunjucks tags (Jekyll, Hexo) by what the page shows of them."""
+def expand_liquid(body: str, keep_code: bool = False) -> str:
+    """Replace Liquid/Nunjucks tags (Jekyll, Hexo) by what the page shows of them.
+
+    ``keep_code``: Hexo's Markdown renderer escapes braces in code before Nunjucks runs, so
+    tags inside code (spans, fences, indented blocks) stay as written; Jekyll's Liquid runs
+    over the whole file, code included.
+    """
+    keep = _tags_in_code(body) if keep_code else set()
     out: list[str] = []
     pos = 0
     while (m := _LIQUID.search(body, pos)) is not None:
-        out.append(_LIQUID_OUT.sub("", body[pos:m.start()]))
+        out.append(_outputs(body, pos, m.start(), keep))
+        if m.start() in keep:
+            out.append(m.group(0))
+            pos = m.end()
+            continue
         text, pos = _liquid_tag(m.group(1), m.group(2), body, m.end())
         out.append(text)
-    out.append(_LIQUID_OUT.sub("", body[pos:]))
+    out.append(_outputs(body, pos, len(body), keep))
+    text = "".join(out)
+    return _NUNJUCKS_COMMENT.sub("", text) if keep_code else text
+
+
+def _outputs(body: str, start: int, end: int, keep: set[int]) -> str:
+    """``body[start:end]`` without its ``{{ ... }}`` outputs (undefined ones print nothing)."""
+    out: list[str] = []
+    pos = start
+    for m in _LIQUID_OUT.finditer(body, start, end):
+        out.append(body[pos:m.start()] + (m.group(0) if m.start() in keep else ""))
+        pos = m.end()
+    out.append(body[pos:end])
     return "".join(out)
+
+
+def _tags_in_code(body: str) -> set[int]:
+    """Where the tags that sit in Markdown code start: render the page with each tag as a
+    placeholder word, and see which placeholders come out inside ``<code>``."""
+    tags = list(_ANY_LIQUID.finditer(body))
+    if not tags:
+        return set()
+    marked: list[str] = []
+    pos = 0
+    for n, m in enumerate(tags):
+        marked.append(f"{body[pos:m.start()]}LIQUIDTAG{n}X")
+        pos = m.end()
+    marked.append(body[pos:])
+    inside: set[int] = set()
+    for code in _CODE.finditer(render("".join(marked), True)):
+        inside.update(tags[int(n)].start() for n in _MARK.findall(code.group(1)))
+    return inside

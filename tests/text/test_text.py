@@ -6,18 +6,21 @@ reads them, so it needs no Hugo.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import tomllib
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+import yaml
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from blogcli.errors import UsageError
 from blogcli.post import split_front_matter
 from blogcli.text import hugo as hugotext
+from blogcli.text.attributes import heading_text
 from blogcli.text.count import TextOptions, analyse, image_seconds, plain_text
 from tests.helpers import FIXTURES
 
@@ -134,3 +137,128 @@ def test_any_text_gives_counts_not_a_traceback(body: str) -> None:
         stats = analyse(body, {}, options)
         assert stats.words >= 0 and stats.reading_time >= 0
         assert isinstance(stats.summary, str)
+
+
+# Go's own table for html/template.stripTags (src/html/template/html_test.go, BSD licence).
+GO_STRIP_TAGS = [
+    ("", ""),
+    ("Hello, World!", "Hello, World!"),
+    ("foo&amp;bar", "foo&amp;bar"),
+    ('Hello <a href="www.example.com/">World</a>!', "Hello World!"),
+    ("Foo <textarea>Bar</textarea> Baz", "Foo Bar Baz"),
+    ("Foo <!-- Bar --> Baz", "Foo  Baz"),
+    ("<", "<"),
+    ("foo < bar", "foo < bar"),
+    ('Foo<script type="text/javascript">alert(1337)</script>Bar', "FooBar"),
+    ('Foo<div title="1>2">Bar', "FooBar"),
+    ("I <3 Ponies!", "I <3 Ponies!"),
+    ("<script>foo()</script>", ""),
+]
+
+
+@pytest.mark.parametrize(("html", "text"), GO_STRIP_TAGS)
+def test_strip_tags_equals_go(html: str, text: str) -> None:
+    assert hugotext.strip_tags(html) == text
+
+
+@pytest.mark.parametrize(("html", "text"), [
+    ("a<td>x<y</td> gone", "ax"),                     # a "<" in an attribute name
+    ("a <div class='it's'>gone</div>", "a "),         # a quote in an attribute name
+    ('a <a href="x>gone</a>', "a "),                   # a quote never closed
+    ("a <ab=x>gone", "a "),                           # '=' where a name must be
+    ("a <b>kept</b> <!-- open", "a kept "),          # a comment never closed
+])
+def test_strip_tags_drops_the_rest_where_go_gives_up(html: str, text: str) -> None:
+    assert hugotext.strip_tags(html) == text
+
+
+HTML_PIECES = [*"ab<>/!-='\" \n\t", "<p>", "</p>", "<script>", "</script>", "<textarea>",
+               "</title>", "<!--", "-->", ' href="', "='", "<a:b", "<x-1", "style", "<ab", "<b ",
+               "a="]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=30).map("".join))
+@example("<ab=>z")  # the tag name is "ab", so '=' is where Go gives up
+@example("<a b=>z <c d='e'f>g")
+def test_strip_tags_fast_path_agrees_with_the_tokenizer(html: str) -> None:
+    """The one-regex pass is taken only where it gives what Go's tokenizer gives."""
+    assert hugotext.strip_tags(html) == hugotext._tokenize(html)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab {}#.=",[]-1\\`\n')), max_size=40),
+       st.booleans())
+def test_heading_attributes_only_ever_cut_the_end(content: str, atx: bool) -> None:
+    """Goldmark drops a trailing attribute block and nothing else."""
+    text = heading_text(content, atx)
+    assert content.startswith(text)
+    assert "\n" not in content[len(text):]
+
+
+@pytest.mark.parametrize(("content", "text"), [
+    ("Title {#id}", "Title"),
+    ('Title {.a #b c="d e" n=-1.5e3 t=true arr=[1, "x"]}', "Title"),
+    ("Title ## {#after-closing}", "Title"),
+    ("Two {.a} {.b}", "Two {.a}"),
+    ("Not {attributes here}", "Not {attributes here}"),
+    ("Class {class=1}", "Class {class=1}"),
+    ("Nested {a={b=1}}", "Nested {a={b=1}}"),
+    ("Escaped \\{#kept}", "Escaped \\{#kept}"),
+    ("line one {#x}\nline two {#y}", "line one {#x}\nline two"),
+])
+def test_heading_attributes_as_goldmark_reads_them(content: str, text: str) -> None:
+    assert heading_text(content, atx=True) == text
+
+
+JEKYLL = FIXTURES / "jekyll_excerpt"
+
+
+def jekyll_excerpts() -> list[dict[str, str]]:
+    data: list[dict[str, str]] = json.loads(
+        (JEKYLL / "expected" / "excerpts.json").read_text("utf-8"))
+    return data
+
+
+@pytest.mark.parametrize("page", jekyll_excerpts(), ids=lambda p: p["path"])
+def test_jekyll_excerpt_equals_jekyll(page: dict[str, str]) -> None:
+    """The summary is the excerpt Jekyll 4.3.1 renders (expected/ made by regen.sh), reference
+    links included. Kramdown's footnote back-link is U+21A9 where ours adds U+FE0E, and
+    Liquid's normalize_whitespace keeps a no-break space."""
+    raw = (JEKYLL / page["path"]).read_text("utf-8")
+    meta, body, _, _ = split_front_matter(raw, page["path"])
+    config = yaml.safe_load((JEKYLL / "_config.yml").read_text("utf-8"))
+    stats = analyse(body, meta, TextOptions.from_site("jekyll", config, {}))
+    want = " ".join(html.unescape(page["text"]).split())
+    assert stats.summary.replace("\ufe0e", "") == want
+
+
+def test_jekyll_excerpt_fixture_has_reference_links() -> None:
+    excerpt = next(p for p in jekyll_excerpts() if "reference-links" in p["path"])
+    assert excerpt["html"].count("<a href=") >= 3
+
+
+HEXO = FIXTURES / "hexo_braces"
+_BRACES = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+
+
+def test_hexo_keeps_liquid_braces_in_code_as_hexo_does() -> None:
+    """The ``{{ }}``/``{% %}`` Hexo 8.1.2 leaves in its output (expected/ made by regen.sh) are
+    the ones our text keeps: those in Markdown code. Jekyll's Liquid drops them all (``{# #}``
+    is no Liquid syntax)."""
+    data = json.loads((HEXO / "expected" / "posts.json").read_text("utf-8"))
+    (post,) = data["posts"]
+    raw = (HEXO / "source" / post["source"]).read_text("utf-8")
+    meta, body, _, _ = split_front_matter(raw, post["source"])
+    want = _BRACES.findall(html.unescape(hugotext.strip_tags(post["content"])))
+    assert len(want) == 7
+    assert _BRACES.findall(analyse(body, meta, TextOptions.from_site("hexo", {}, {})).plain) == want
+    jekyll = analyse(body, meta, TextOptions.from_site("jekyll", {}, {})).plain
+    assert _BRACES.findall(jekyll) == ["{# a comment #}"]
+
+
+@pytest.mark.parametrize("profile", ["plain", "zola", "hugo"])
+def test_engines_without_liquid_keep_every_brace(profile: str) -> None:
+    body = "Use `{{ x }}` and {% y %}.\n\n```\n{{ z }}\n```\n\nText {{ w }} here.\n"
+    plain = analyse(body, {}, TextOptions.from_site(profile, {}, {})).plain
+    assert _BRACES.findall(plain) == ["{{ x }}", "{% y %}", "{{ z }}", "{{ w }}"]
