@@ -138,3 +138,38 @@ def test_exclude_and_lycheeignore_skip_web_addresses(tmp_path: Path, httpserver_
     assert done.stderr.startswith(f"Error: {site / '.lycheeignore'}:2: bad regular expression")
     bad = run_blog(*args, "--exclude", "[", cwd=site)
     assert bad.returncode == 2 and bad.stderr.startswith("Error: --exclude '[': bad regular")
+
+
+def _terminal_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NO_COLOR", "TERMINAL_WIDTH", "_TYPER_FORCE_DISABLE_TERMINAL",
+                        "COLUMNS", "LINES")}
+    bindir = str(Path(sys.executable).parent)
+    env.update(PATH=bindir + ":" + env.get("PATH", ""), TERM="xterm", PS1="$ ", **extra)
+    env["PYTHONPATH"] = str(REPO)
+    return env
+
+
+def test_completion_installs_and_completes_in_a_real_bash(tmp_path: Path) -> None:
+    from tests.helpers.terminal import terminal
+
+    assert (Path(sys.executable).parent / "blog").is_file(), "needs the `blog` script installed"
+    site = tmp_path / "lab"
+    assert runner.invoke(app, ["-q", "init", str(site)]).exit_code == 0
+    env = _terminal_env(tmp_path, HOME=str(tmp_path), SHELL="/bin/bash")
+    with terminal(["bash", "--norc", "--noprofile", "-i"], cwd=site, env=env) as term:
+        term.expect("$ ")
+        term.send("blog --install-completion\n")
+        term.expect("bash completion installed in")
+        term.send("source ~/.bashrc\n")
+        term.send("blog li\t")
+        term.expect("blog list")
+        term.send("--form\t")
+        term.expect("blog list --format")
+        term.send("\x03")  # Ctrl-C: leave the half-typed line
+        term.send("exit\n")
+    assert (tmp_path / ".bash_completions/blog.sh").is_file()
+    shown = run_blog("--show-completion", "bash", cwd=tmp_path)
+    assert shown.returncode == 0 and "_BLOG_COMPLETE=complete_bash" in shown.stdout
