@@ -92,8 +92,12 @@ def new_post(site: Site, title: str, *, scaffold: str = "post", slug: str | None
         "site": {"title": site.title, "author": site.author, "profile": site.profile,
                  "config": site.config.raw},
     }
-    source, origin = load_scaffold(site, scaffold)
-    content = render_scaffold(source, origin, values)
+    content = _from_archetype(site, path, slug, stamp, scaffold, title, tags, draft)
+    if content is None:
+        source, origin = load_scaffold(site, scaffold)
+        content = render_scaffold(source, origin, values)
+        if origin.startswith("built-in"):
+            content = _as_the_site_writes(site, content, origin, path)
     rel = site.rel(path)
     if dry_run:
         return NewPost(path, rel, content, written=False)
@@ -101,6 +105,58 @@ def new_post(site: Site, title: str, *, scaffold: str = "post", slug: str | None
         raise ContentError(f"{rel} already exists; not overwriting it (use --force to replace it)")
     _write_post(site, path, content)
     return NewPost(path, rel, content, written=True)
+
+
+def _from_archetype(site: Site, path: Path, slug: str, stamp: datetime | date, scaffold: str,
+                    title: str, tags: list[str] | None, draft: bool) -> str | None:
+    """A Hugo post from the site's archetype, as `hugo new content` makes it, then the title
+    (and tags, draft) given on the command line set in its front matter. None: no archetype,
+    or the site's own scaffolds/NAME.md, which wins as for every engine."""
+    from blogcli.create import archetype, fields
+
+    if site.profile != "hugo" or (site.root / "scaffolds" / f"{scaffold}.md").is_file():
+        return None
+    folder = path.parent.parent if path.name == "index.md" else path.parent
+    parts = folder.relative_to(site.content_dir).parts if folder.is_relative_to(
+        site.content_dir) else ()
+    section = parts[0] if parts else ""
+    theme = site.engine.get("theme")
+    theme = theme[0] if isinstance(theme, list) and theme else theme
+    found = archetype.find_archetype(site.root, section, str(theme) if theme else None)
+    if found is None:
+        return None
+    origin = site.rel(found)
+    try:
+        source = found.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"{origin}: cannot read the archetype ({err})") from None
+    params = site.engine.get("params")
+    page = archetype.Page(name=slug, file_name=path.stem, section=section, moment=stamp,
+                          site_title=site.title, params=params if isinstance(params, dict)
+                          else {})
+    content = archetype.render(source, origin, page)
+    try:
+        content = fields.set_key(content, "title", title, origin)
+        if tags:
+            content = fields.set_key(content, "tags", list(tags), origin)
+        if not draft:
+            content = fields.set_key(content, "draft", False, origin)
+    except PostError as err:
+        raise UsageError(f"{origin}: the rendered front matter does not parse "
+                         f"({err.detail}); fix the archetype") from None
+    return content
+
+
+def _as_the_site_writes(site: Site, content: str, origin: str, path: Path) -> str:
+    """The built-in scaffold in the site's front-matter format; jekyll-compose's defaults."""
+    from blogcli.create import fields
+
+    content = fields.convert(content, fields.site_format(site), origin)
+    if site.profile == "jekyll":
+        in_drafts = site.drafts_dir is not None and path.is_relative_to(site.drafts_dir)
+        content = fields.jekyll_defaults(content, site, "drafts" if in_drafts else "posts",
+                                         origin)
+    return content
 
 
 def _post_date(when: str | None) -> datetime | date:

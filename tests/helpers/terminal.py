@@ -10,7 +10,7 @@ import struct
 import termios
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from fcntl import ioctl
 from pathlib import Path
 
@@ -68,9 +68,7 @@ def terminal(argv: list[str], cwd: Path, env: dict[str, str], columns: int = 80,
     try:
         yield Terminal(fd, pid)
     finally:
-        try:
+        with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         os.waitpid(pid, 0)
         os.close(fd)
