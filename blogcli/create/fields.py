@@ -122,9 +122,39 @@ def set_key(content: str, key: str, value: Any, origin: str) -> str:
 
 
 def _yaml_value(value: Any) -> str:
-    from blogcli.create.post import _front_matter_value
+    return str(front_matter_value(value, "yaml"))
 
-    return str(_front_matter_value(value, "yaml"))
+
+class Bare(str):
+    """A string the front-matter renderer writes unquoted (dates are dates, not strings)."""
+
+
+def front_matter_value(value: Any, fm_format: str | None) -> Any:
+    """Write a value so front matter means exactly it (Hexo quotes scaffold values too)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "" if fm_format == "yaml" else '""'
+    if isinstance(value, Bare | int | float):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return json.dumps([str(v) for v in value], ensure_ascii=False)
+    text = str(value)
+    if fm_format == "yaml" and _yaml_plain_ok(text):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _yaml_plain_ok(text: str) -> bool:
+    """True when ``text`` written bare reads back in YAML as the same string."""
+    import yaml
+
+    if not text or text != text.strip() or "\n" in text:
+        return False
+    try:
+        return bool(yaml.safe_load(f"k: {text}") == {"k": text})
+    except yaml.YAMLError:
+        return False
 
 
 def jekyll_defaults(content: str, site: Site, kind: str, origin: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -11,6 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blogcli import templates
+from blogcli.create import fields
+from blogcli.create.fields import Bare as _Bare
+from blogcli.create.fields import front_matter_value as _front_matter_value
 from blogcli.errors import ContentError, UsageError
 from blogcli.files import is_within, write_file
 from blogcli.post import PostError, parse_date, split_front_matter
@@ -34,10 +36,6 @@ class NewPost:
     rel: str
     content: str
     written: bool
-
-
-class _Bare(str):
-    """A string the front-matter renderer writes unquoted (dates are dates, not strings)."""
 
 
 def slugify(text: str) -> str:
@@ -112,7 +110,7 @@ def _from_archetype(site: Site, path: Path, slug: str, stamp: datetime | date, s
     """A Hugo post from the site's archetype, as `hugo new content` makes it, then the title
     (and tags, draft) given on the command line set in its front matter. None: no archetype,
     or the site's own scaffolds/NAME.md, which wins as for every engine."""
-    from blogcli.create import archetype, fields
+    from blogcli.create import archetype
 
     if site.profile != "hugo" or (site.root / "scaffolds" / f"{scaffold}.md").is_file():
         return None
@@ -149,8 +147,6 @@ def _from_archetype(site: Site, path: Path, slug: str, stamp: datetime | date, s
 
 def _as_the_site_writes(site: Site, content: str, origin: str, path: Path) -> str:
     """The built-in scaffold in the site's front-matter format; jekyll-compose's defaults."""
-    from blogcli.create import fields
-
     content = fields.convert(content, fields.site_format(site), origin)
     if site.profile == "jekyll":
         in_drafts = site.drafts_dir is not None and path.is_relative_to(site.drafts_dir)
@@ -289,34 +285,6 @@ def _plain_value(value: Any) -> Any:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return "" if value is None else value
-
-
-def _front_matter_value(value: Any, fm_format: str | None) -> Any:
-    """Write a value so front matter means exactly it (Hexo quotes scaffold values too)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "" if fm_format == "yaml" else '""'
-    if isinstance(value, _Bare | int | float):
-        return str(value)
-    if isinstance(value, list | tuple):
-        return json.dumps([str(v) for v in value], ensure_ascii=False)
-    text = str(value)
-    if fm_format == "yaml" and _yaml_plain_ok(text):
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _yaml_plain_ok(text: str) -> bool:
-    """True when ``text`` written bare reads back in YAML as the same string."""
-    import yaml
-
-    if not text or text != text.strip() or "\n" in text:
-        return False
-    try:
-        return bool(yaml.safe_load(f"k: {text}") == {"k": text})
-    except yaml.YAMLError:
-        return False
 
 
 def _write_post(site: Site, path: Path, content: str) -> None:
