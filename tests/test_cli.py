@@ -173,3 +173,25 @@ def test_completion_installs_and_completes_in_a_real_bash(tmp_path: Path) -> Non
     assert (tmp_path / ".bash_completions/blog.sh").is_file()
     shown = run_blog("--show-completion", "bash", cwd=tmp_path)
     assert shown.returncode == 0 and "_BLOG_COMPLETE=complete_bash" in shown.stdout
+
+
+@pytest.mark.parametrize(("front", "where", "hint"), [
+    ('title: "Part 1\ndate: 2024-01-01\n', "posts/a.md:2:", "YAML front matter does not parse "
+     "at line 2, column 8: found unexpected end of stream; the quote opened at line 2, "
+     "column 8 is never closed"),
+    ("date: 2024-01-01\ntitle: Part 1: the plan\n", "posts/a.md:3:", "at line 3, column 14: "
+     "mapping values are not allowed in this context; a value with ': ' in it must be quoted"),
+    ("title: x\n\tdate: 1\n", "posts/a.md:3:", "at line 3, column 1: found a tab character "
+     "that violates indentation; YAML does not allow tabs before a key: indent with spaces"),
+])
+def test_yaml_errors_say_the_parsers_line_column_and_a_hint(tmp_path: Path, front: str,
+                                                           where: str, hint: str) -> None:
+    site = tmp_path / "lab"
+    assert runner.invoke(app, ["-q", "init", str(site)]).exit_code == 0
+    (site / "posts/a.md").write_text(f"---\n{front}---\nHi\n", encoding="utf-8")
+    done = run_blog("check", cwd=site)
+    assert done.returncode == 1
+    line = next(x for x in done.stdout.splitlines() if "front-matter-invalid" in x)
+    assert where in line and hint in line, line
+    shown = run_blog("show", "a", cwd=site)
+    assert shown.returncode == 1 and where in shown.stderr and hint in shown.stderr
