@@ -594,18 +594,21 @@ def show(
 ) -> None:
     """Show a post as the front page will: title, summary, date · minutes · author.
 
-    Then its words, status and path.
+    The byline follows the site's theme where blog knows it (PaperMod: its DateFormat,
+    ShowReadingTime, ShowWordCount and hideAuthor params). Then words, status and path.
 
     Example: blog show thoughts-on-jepa-the-return-of-ssl
     """
     from blogcli.listing.records import find_post
-    from blogcli.listing.view import show_text
+    from blogcli.listing.view import show_text, site_byline
 
-    record = find_post(current_site(ctx), post)
+    site = current_site(ctx)
+    record = find_post(site, post)
     if output is ListFormat.json:
         _echo_json(record.to_json())
     else:
-        typer.echo(show_text(record), nl=False)
+        width, _ = _terminal()
+        typer.echo(show_text(record, min(width, 100), site_byline(site, record)), nl=False)
 
 
 @app.command()
@@ -632,7 +635,10 @@ def index(
 @app.command()
 @handles_errors
 def stats(ctx: typer.Context, output: ListFormatOption = ListFormat.text) -> None:
-    """Show posts per month, reading times, most used tags and drafts waiting.
+    """Show a posting calendar, posts per month, reading times, tags and drafts waiting.
+
+    The calendar is GitHub's: a column a week, a row a weekday, the year up to today (empty
+    days are dots). Every month from the first post to the last is listed, empty ones too.
 
     Example: blog stats
     """
@@ -644,7 +650,8 @@ def stats(ctx: typer.Context, output: ListFormatOption = ListFormat.text) -> Non
     if output is ListFormat.json:
         _echo_json(stats_json(result))
     else:
-        typer.echo(stats_text(result), nl=False)
+        width, _ = _terminal()
+        typer.echo(stats_text(result, width), nl=False)
 
 
 def _terminal() -> tuple[int, bool]:

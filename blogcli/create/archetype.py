@@ -18,16 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from blogcli.errors import UsageError
+from blogcli.gotime import go_format
 
 _ACTION = re.compile(r"\{\{(-?)(.*?)(-?)\}\}", re.DOTALL)
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|\||[^\s|]+')
 # AP style, Hugo's default titleCaseStyle: short function words stay lower case inside a title.
 _SMALL = {"a", "an", "and", "as", "at", "but", "by", "for", "if", "in", "nor", "of", "on", "or",
           "so", "the", "to", "up", "yet", "vs", "via"}
-# Go's reference-time layout elements, longest first.
-_GO_LAYOUT = [("January", "%B"), ("Monday", "%A"), ("2006", "%Y"), ("-07:00", "%:z"),
-              ("Jan", "%b"), ("Mon", "%a"), ("MST", "%Z"), ("01", "%m"), ("02", "%d"),
-              ("15", "%H"), ("03", "%I"), ("04", "%M"), ("05", "%S"), ("PM", "%p")]
 NO_VALUE = "<no value>"  # what Go templates print for a missing map key
 
 
@@ -105,7 +102,7 @@ def _evaluate(expr: str, page: Page, origin: str, line: int) -> str:
         head = command[0]
         if head == "now.Format" and len(command) == 2 and not piped:
             layout = _operand(command[1], page, refuse)
-            value = _go_format(str(layout), datetime.now().astimezone())
+            value = go_format(str(layout), datetime.now().astimezone())
         elif head in _FUNCTIONS:
             args = [_operand(t, page, refuse) for t in command[1:]] + piped
             try:
@@ -166,22 +163,6 @@ def _now_field(rest: str, refuse: Callable[[str], UsageError]) -> Any:
     raise refuse(f"now.{rest} is not a field blog knows")
 
 
-def _go_format(layout: str, moment: Any) -> str:
-    """Go's reference-time layout (``2006-01-02``) applied to a datetime."""
-    if not isinstance(moment, datetime | date):
-        raise ValueError(f"{moment!r} is not a time")
-    out = layout
-    for go, strf in _GO_LAYOUT:
-        out = out.replace(go, "\0" + strf + "\0")
-    return "".join(_zone(moment) if part == "%:z" else moment.strftime(part)
-                   if part.startswith("%") else part for part in out.split("\0"))
-
-
-def _zone(moment: datetime | date) -> str:
-    offset = moment.isoformat()[19:] if isinstance(moment, datetime) else ""
-    return offset[-6:] if offset[-6:-5] in ("+", "-") else "+00:00"
-
-
 def title_case(text: str) -> str:
     """Hugo's ``title`` in its default AP style: small words lower case inside the title."""
     words = text.split(" ")
@@ -212,5 +193,5 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "default": lambda fallback, value=None: fallback if value in (None, "", NO_VALUE) else value,
     "printf": lambda layout, *args: str(layout).replace("%s", "{}").replace("%v", "{}").format(
         *[_text(a) for a in args]),
-    "dateFormat": lambda layout, moment: _go_format(str(layout), moment),
+    "dateFormat": lambda layout, moment: go_format(str(layout), moment),
 }
