@@ -19,11 +19,51 @@ from blogcli.errors import BlogError, UsageError, redact
 if TYPE_CHECKING:
     from blogcli.site import Site
 
+# Global options a user may also write after the subcommand (`blog list --site DIR`, like
+# git's and hugo's), with whether each takes a value.
+GLOBAL_OPTIONS = {"--site": True, "-C": True, "--quiet": False, "-q": False,
+                  "--verbose": False, "-v": False}
+
+
+def hoist_global_options(args: list[str], commands: set[str]) -> list[str]:
+    """Move global options found after the subcommand to before it, so click reads them."""
+    at = next((i for i, arg in enumerate(args) if arg in commands), None)
+    if at is None:
+        return args
+    head, tail, moved = args[:at + 1], args[at + 1:], []
+    rest: list[str] = []
+    i = 0
+    while i < len(tail):
+        arg = tail[i]
+        name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+        if arg == "--":
+            rest += tail[i:]
+            break
+        if name in GLOBAL_OPTIONS:
+            takes = GLOBAL_OPTIONS[name] and "=" not in arg
+            moved += tail[i:i + 2] if takes else [arg]
+            i += 2 if takes else 1
+            continue
+        if arg.startswith("-C") and len(arg) > 2:  # -CDIR, as git and make accept it
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return [*head[:at], *moved, head[at], *rest]
+
+
+class _Group(typer.core.TyperGroup):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(args, set(self.commands)))
+
+
 app = typer.Typer(
     name="blog",
+    cls=_Group,
     help="One tool for a Markdown blog kept in git: new posts, checks, listings, publishing.",
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion: typer's own, for bash, zsh, fish, PowerShell.
+    add_completion=True,
     # Tracebacks with locals would print remote URLs, and those can carry tokens.
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
@@ -52,12 +92,31 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# The global options of the command being run (set by main_options on every invocation).
+_GLOBAL: dict[str, Any] = {}
+
+
+def flag(name: str) -> Any:
+    """A global option's value: quiet, verbose or site_dir."""
+    return _GLOBAL.get(name)
+
+
+def say(text: str, err: bool = False) -> None:
+    """Tell the user something they may do without (-q leaves it out)."""
+    if not flag("quiet"):
+        typer.echo(text, err=err)
+
+
 def current_site(ctx: typer.Context) -> Site:
     """The site given by --site, or the one the current folder is in."""
     from blogcli.site import find_site
 
     site_dir = (ctx.obj or {}).get("site_dir")
     site = find_site(site_dir=site_dir)
+    if flag("verbose"):
+        drafts = f", drafts in {site.rel(site.drafts_dir)}/" if site.drafts_dir else ""
+        typer.echo(f"Site: {site.root} ({site.profile}; posts in {site.rel(site.posts_dir)}/"
+                   f"{drafts})", err=True)
     # `check` reports these as findings (so --strict fails on them); elsewhere they are said here.
     if ctx.info_name != "check":
         for notice in site.config.notices:
@@ -75,13 +134,20 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     site: Annotated[Path | None, typer.Option(
-        "--site", help="The blog's folder (default: found by walking up from here).",
-        file_okay=False)] = None,
+        "--site", "-C", help="The blog's folder (default: found by walking up from here). "
+        "Also accepted after the command.", file_okay=False)] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Say only what went wrong (and what a command prints as its "
+        "result).")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Also say which site, profile and folders were used.")] = False,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     """One tool for a Markdown blog kept in git: new posts, checks, listings, publishing."""
-    ctx.obj = {"site_dir": site}
+    ctx.obj = {"site_dir": site, "quiet": quiet, "verbose": verbose and not quiet}
+    _GLOBAL.clear()
+    _GLOBAL.update(ctx.obj)
 
 
 @app.command()
@@ -94,23 +160,34 @@ def init(
     author: Annotated[str | None, typer.Option(
         help="The author (default: git's user.name).")] = None,
     remote: Annotated[str | None, typer.Option(help="Add this URL as the remote `origin`.")] = None,
+    make_repo: Annotated[bool, typer.Option(
+        "--git", help="Adopting a site outside git: make a repository and commit the whole "
+        "site (and a .gitignore for the engine's build output).")] = False,
 ) -> None:
     """Make a new blog repository, or adopt an existing Hugo, Jekyll, Hexo or Zola site.
 
     A new blog gets blog.toml, a posts folder, .gitignore, and a git repository with a first
-    commit. In an existing site only blog.toml is added; no other file is touched.
+    commit. In an existing site only blog.toml is added and no repository is made unless you
+    pass --git. Every file created and every git command run is listed.
 
     Example: blog init lab-notes --title "Lab Notes" --author "Tyler Zhu"
     """
     from blogcli.create.site import init_site
 
-    result = init_site(folder, profile=profile, title=title, author=author, remote=remote)
-    for rel in result.kept:
-        typer.echo(f"kept existing {rel}", err=True)
+    result = init_site(folder, profile=profile, title=title, author=author, remote=remote,
+                       make_repo=make_repo)
     verb = "Adopted" if result.adopted else "Created"
-    typer.echo(f"{verb} a {result.profile} blog in {result.root}")
+    say(f"{verb} a {result.profile} blog in {result.root}")
+    for rel in result.created:
+        say(f"  created  {rel}")
+    for rel in result.kept:
+        say(f"  kept     {rel} (it was there; not changed)")
+    for command in result.commands:
+        say(f"  ran      {command}")
+    for note in result.notes:
+        typer.echo(f"Note: {note}", err=True)
     if not result.adopted:
-        typer.echo(f'Next: cd {folder} && blog new "My first post"')
+        say(f'Next: cd {folder} && blog new "My first post"')
 
 
 @app.command()
@@ -243,6 +320,10 @@ def check(
         "failing link broken only once it has failed in 3 runs over 7 days (history, "
         "broken_after_runs and broken_after_days in the links table of blog.toml); "
         "--no-history: every failure is an error now.")] = True,
+    exclude: Annotated[list[str] | None, typer.Option(
+        "--exclude", metavar="REGEX", help="With --external: do not fetch web addresses "
+        "matching this regex (as lychee's --exclude); repeat for more. Added to the exclude "
+        "list in blog.toml and the site's .lycheeignore.")] = None,
 ) -> None:
     """Check front matter and every internal link, image and anchor of the posts.
 
@@ -250,7 +331,8 @@ def check(
     configuration, 130 when Ctrl-C stopped --external (the partial report is printed).
 
     --external settings (concurrency, per_host, exclude, timeouts, per-host status codes)
-    live in the links table of blog.toml.
+    live in the links table of blog.toml; a .lycheeignore at the site root is read as lychee
+    reads it (a regex per line, # for comments).
 
     Rules can be switched off or re-graded in the check table of blog.toml, for example
     rules = {"date-no-zone" = "off", "link-anchor" = "warning"}.
@@ -279,8 +361,9 @@ def check(
         from blogcli.check.external import options
         from blogcli.progress import url_progress, wanted
 
+        links = _links_table(site, exclude or [])
         with url_progress(wanted(output.value)) as progress:
-            opts = options(site.config.links, use_cache=cache, check_anchors=check_anchors,
+            opts = options(links, use_cache=cache, check_anchors=check_anchors,
                            progress=progress, history_root=site.root if history else None,
                            complete=chosen is None)
             result = check_site(site, chosen, external=opts)
@@ -297,7 +380,8 @@ def check(
         document = json.loads(rendered)
         document["summary"]["interrupted"] = True
         rendered = json.dumps(document, ensure_ascii=False) + "\n"
-    typer.echo(rendered, nl=False)
+    if not (flag("quiet") and output is OutputFormat.text and not result.findings):
+        typer.echo(rendered, nl=False)
     if result.external is not None and result.external.note:
         typer.echo(result.external.note, err=True)
     if result.external is not None and result.external.interrupted:
@@ -383,6 +467,25 @@ def links(
     typer.echo(render_links(rows, history, output.value), nl=False)
     if output is LinksFormat.text and not rows:
         typer.echo(f"No failing links in {history.shown}.", err=True)
+
+
+def _links_table(site: Site, exclude: list[str]) -> dict[str, Any]:
+    """blog.toml's [links] with --exclude and .lycheeignore patterns added to its exclude."""
+    import re
+
+    from blogcli.config import load_lycheeignore
+    from blogcli.errors import UsageError
+
+    for pattern in exclude:
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            raise UsageError(f"--exclude {pattern!r}: bad regular expression: {err}") from None
+    links = dict(site.config.links)
+    own = links.get("exclude", [])
+    links["exclude"] = [*([own] if isinstance(own, str) else own),
+                        *load_lycheeignore(site.root), *exclude]
+    return links
 
 
 # --- publish / unpublish -------------------------------------------------------------------
@@ -719,18 +822,21 @@ def show(
 ) -> None:
     """Show a post as the front page will: title, summary, date · minutes · author.
 
-    Then its words, status and path.
+    The byline follows the site's theme where blog knows it (PaperMod: its DateFormat,
+    ShowReadingTime, ShowWordCount and hideAuthor params). Then words, status and path.
 
     Example: blog show thoughts-on-jepa-the-return-of-ssl
     """
     from blogcli.listing.records import find_post
-    from blogcli.listing.view import show_text
+    from blogcli.listing.view import show_text, site_byline
 
-    record = find_post(current_site(ctx), post)
+    site = current_site(ctx)
+    record = find_post(site, post)
     if output is ListFormat.json:
         _echo_json(record.to_json())
     else:
-        typer.echo(show_text(record), nl=False)
+        width, _ = _terminal()
+        typer.echo(show_text(record, min(width, 100), site_byline(site, record)), nl=False)
 
 
 @app.command()
@@ -757,7 +863,10 @@ def index(
 @app.command()
 @handles_errors
 def stats(ctx: typer.Context, output: ListFormatOption = ListFormat.text) -> None:
-    """Show posts per month, reading times, most used tags and drafts waiting.
+    """Show a posting calendar, posts per month, reading times, tags and drafts waiting.
+
+    The calendar is GitHub's: a column a week, a row a weekday, the year up to today (empty
+    days are dots). Every month from the first post to the last is listed, empty ones too.
 
     Example: blog stats
     """
@@ -769,7 +878,8 @@ def stats(ctx: typer.Context, output: ListFormatOption = ListFormat.text) -> Non
     if output is ListFormat.json:
         _echo_json(stats_json(result))
     else:
-        typer.echo(stats_text(result), nl=False)
+        width, _ = _terminal()
+        typer.echo(stats_text(result, width), nl=False)
 
 
 def _terminal() -> tuple[int, bool]:

@@ -296,3 +296,26 @@ def load_config_file(path: Path) -> dict[str, Any]:
         raise UsageError(f"{path}:{line}: not valid YAML: {getattr(err, 'problem', err)}") \
             from None
     return loaded if isinstance(loaded, dict) else {}
+
+
+def load_lycheeignore(root: Path) -> tuple[str, ...]:
+    """The regexes of ``root/.lycheeignore``, read as lychee reads it: one per line, blank
+    lines and lines starting with ``#`` skipped. A bad regex names file and line."""
+    path = root / ".lycheeignore"
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return ()
+    except (OSError, UnicodeDecodeError):
+        raise UsageError(f"{path}: cannot read it as UTF-8 text") from None
+    patterns = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            re.compile(line)
+        except re.error as err:
+            raise UsageError(f"{path}:{number}: bad regular expression {line!r}: {err}") from None
+        patterns.append(line)
+    return tuple(patterns)

@@ -198,10 +198,30 @@ def _load_yaml(fm_text: str, rel: str, first_line: int) -> Any:
     try:
         return YAMLHandler().load(fm_text, Loader=_yaml_loader())
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        line = first_line + (mark.line if mark is not None else 0)
+        # PyYAML's own marks (0-based, counted in the front matter) become file positions;
+        # an unclosed quote is reported where it opens, not where the stream ended.
+        problem_mark = getattr(err, "problem_mark", None)
+        context_mark = getattr(err, "context_mark", None)
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise PostError(rel, line, f"YAML front matter does not parse: {problem}") from None
+        context = getattr(err, "context", None) or ""
+        quote = "quoted scalar" in context and context_mark is not None
+        mark = context_mark if quote else problem_mark or context_mark
+        line = first_line + (mark.line if mark is not None else 0)
+        column = mark.column + 1 if mark is not None else 1
+        if quote:
+            hint = (f"the quote opened at line {line}, column {column} is never closed: close "
+                    "it on the same line")
+        elif "mapping values are not allowed" in problem:
+            hint = "a value with ': ' in it must be quoted, e.g. title: \"Part 1: the plan\""
+        elif "tab" in problem or "'\\t'" in problem:
+            hint = "YAML does not allow tabs before a key: indent with spaces"
+        else:
+            hint = f"{context} " if context else ""
+            hint = f"{hint}{problem}".strip()
+            raise PostError(rel, line, f"YAML front matter does not parse at line {line}, "
+                                       f"column {column}: {hint}") from None
+        raise PostError(rel, line, f"YAML front matter does not parse at line {line}, column "
+                                   f"{column}: {problem}; {hint}") from None
 
 
 @functools.cache

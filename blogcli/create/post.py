@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -11,6 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blogcli import templates
+from blogcli.create import fields
+from blogcli.create.fields import Bare as _Bare
+from blogcli.create.fields import front_matter_value as _front_matter_value
 from blogcli.errors import ContentError, UsageError
 from blogcli.files import is_within, write_file
 from blogcli.post import PostError, parse_date, split_front_matter
@@ -34,10 +36,6 @@ class NewPost:
     rel: str
     content: str
     written: bool
-
-
-class _Bare(str):
-    """A string the front-matter renderer writes unquoted (dates are dates, not strings)."""
 
 
 def slugify(text: str) -> str:
@@ -92,8 +90,12 @@ def new_post(site: Site, title: str, *, scaffold: str = "post", slug: str | None
         "site": {"title": site.title, "author": site.author, "profile": site.profile,
                  "config": site.config.raw},
     }
-    source, origin = load_scaffold(site, scaffold)
-    content = render_scaffold(source, origin, values)
+    content = _from_archetype(site, path, slug, stamp, scaffold, title, tags, draft)
+    if content is None:
+        source, origin = load_scaffold(site, scaffold)
+        content = render_scaffold(source, origin, values)
+        if origin.startswith("built-in"):
+            content = _as_the_site_writes(site, content, origin, path)
     rel = site.rel(path)
     if dry_run:
         return NewPost(path, rel, content, written=False)
@@ -101,6 +103,56 @@ def new_post(site: Site, title: str, *, scaffold: str = "post", slug: str | None
         raise ContentError(f"{rel} already exists; not overwriting it (use --force to replace it)")
     _write_post(site, path, content)
     return NewPost(path, rel, content, written=True)
+
+
+def _from_archetype(site: Site, path: Path, slug: str, stamp: datetime | date, scaffold: str,
+                    title: str, tags: list[str] | None, draft: bool) -> str | None:
+    """A Hugo post from the site's archetype, as `hugo new content` makes it, then the title
+    (and tags, draft) given on the command line set in its front matter. None: no archetype,
+    or the site's own scaffolds/NAME.md, which wins as for every engine."""
+    from blogcli.create import archetype
+
+    if site.profile != "hugo" or (site.root / "scaffolds" / f"{scaffold}.md").is_file():
+        return None
+    folder = path.parent.parent if path.name == "index.md" else path.parent
+    parts = folder.relative_to(site.content_dir).parts if folder.is_relative_to(
+        site.content_dir) else ()
+    section = parts[0] if parts else ""
+    theme = site.engine.get("theme")
+    theme = theme[0] if isinstance(theme, list) and theme else theme
+    found = archetype.find_archetype(site.root, section, str(theme) if theme else None)
+    if found is None:
+        return None
+    origin = site.rel(found)
+    try:
+        source = found.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"{origin}: cannot read the archetype ({err})") from None
+    params = site.engine.get("params")
+    page = archetype.Page(name=slug, file_name=path.stem, section=section, moment=stamp,
+                          site_title=site.title, params=params if isinstance(params, dict)
+                          else {})
+    content = archetype.render(source, origin, page)
+    try:
+        content = fields.set_key(content, "title", title, origin)
+        if tags:
+            content = fields.set_key(content, "tags", list(tags), origin)
+        if not draft:
+            content = fields.set_key(content, "draft", False, origin)
+    except PostError as err:
+        raise UsageError(f"{origin}: the rendered front matter does not parse "
+                         f"({err.detail}); fix the archetype") from None
+    return content
+
+
+def _as_the_site_writes(site: Site, content: str, origin: str, path: Path) -> str:
+    """The built-in scaffold in the site's front-matter format; jekyll-compose's defaults."""
+    content = fields.convert(content, fields.site_format(site), origin)
+    if site.profile == "jekyll":
+        in_drafts = site.drafts_dir is not None and path.is_relative_to(site.drafts_dir)
+        content = fields.jekyll_defaults(content, site, "drafts" if in_drafts else "posts",
+                                         origin)
+    return content
 
 
 def _post_date(when: str | None) -> datetime | date:
@@ -233,34 +285,6 @@ def _plain_value(value: Any) -> Any:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return "" if value is None else value
-
-
-def _front_matter_value(value: Any, fm_format: str | None) -> Any:
-    """Write a value so front matter means exactly it (Hexo quotes scaffold values too)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "" if fm_format == "yaml" else '""'
-    if isinstance(value, _Bare | int | float):
-        return str(value)
-    if isinstance(value, list | tuple):
-        return json.dumps([str(v) for v in value], ensure_ascii=False)
-    text = str(value)
-    if fm_format == "yaml" and _yaml_plain_ok(text):
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _yaml_plain_ok(text: str) -> bool:
-    """True when ``text`` written bare reads back in YAML as the same string."""
-    import yaml
-
-    if not text or text != text.strip() or "\n" in text:
-        return False
-    try:
-        return bool(yaml.safe_load(f"k: {text}") == {"k": text})
-    except yaml.YAMLError:
-        return False
 
 
 def _write_post(site: Site, path: Path, content: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from blogcli.config import PROFILES
 from blogcli.errors import BlogError, ContentError, GitError, UsageError, redact
 from blogcli.files import atomic_write
-from blogcli.git import run_git
+from blogcli.git import repo_top, run_git
 from blogcli.site import detect_profile
 
 IGNORES = {
@@ -32,11 +32,20 @@ class InitResult:
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     committed: bool = False
+    # Every git command run, as the user would type it, so init can say exactly what it did.
+    commands: list[str] = field(default_factory=list)
+    # Why no repository was made or nothing was committed, for init to say.
+    notes: list[str] = field(default_factory=list)
 
 
 def init_site(folder: Path, *, profile: str | None = None, title: str | None = None,
-              author: str | None = None, remote: str | None = None) -> InitResult:
-    """Create a blog in ``folder`` (made if missing); an existing engine site is adopted."""
+              author: str | None = None, remote: str | None = None,
+              make_repo: bool = False) -> InitResult:
+    """Create a blog in ``folder`` (made if missing); an existing engine site is adopted.
+
+    An adopted site outside git gets a repository only with ``make_repo`` (``--git``): then
+    its first commit holds the whole site, so the host can build what publish later pushes.
+    """
     if profile is not None and profile not in PROFILES:
         raise UsageError(f"--profile {profile!r} is not one of {', '.join(PROFILES)}")
     root = folder.resolve()
@@ -44,6 +53,8 @@ def init_site(folder: Path, *, profile: str | None = None, title: str | None = N
         raise UsageError(f"{folder} exists and is not a folder")
     existing = detect_profile(root) if root.is_dir() else None
     if (root / "blog.toml").exists():
+        if make_repo and repo_top(root) is None:
+            return _track_existing(root, existing or "plain", remote)
         raise ContentError(f"{root} already holds a blog (blog.toml is there); nothing to do")
     if existing is not None and profile not in (None, existing):
         raise UsageError(f"{root} is already a {existing} site; it cannot become {profile}")
@@ -58,12 +69,78 @@ def init_site(folder: Path, *, profile: str | None = None, title: str | None = N
     else:
         # An adopted site keeps its engine's own title and author unless told otherwise.
         files = {"blog.toml": _blog_toml(chosen, title, author)}
+        if make_repo and repo_top(root) is None:
+            files[".gitignore"] = "\n".join([*IGNORES[chosen], ".blog-cache/"]) + "\n"
     try:
         result = _write_files(root, chosen, files, adopted=existing is not None)
     except OSError as err:
         raise BlogError(f"cannot create the blog in {root}: {err.strerror}") from None
-    _git_setup(result, remote)
+    if result.adopted:
+        _adopt_git(result, remote, make_repo)
+    else:
+        _git_setup(result, remote)
     return result
+
+
+def _track_existing(root: Path, profile: str, remote: str | None) -> InitResult:
+    """``blog init --git`` on a blog adopted earlier without a repository."""
+    ignore = {".gitignore": "\n".join([*IGNORES[profile], ".blog-cache/"]) + "\n"}
+    try:
+        result = _write_files(root, profile, ignore, adopted=True)
+    except OSError as err:
+        raise BlogError(f"cannot write {root / '.gitignore'}: {err.strerror}") from None
+    _adopt_git(result, remote, make_repo=True)
+    return result
+
+
+def _adopt_git(result: InitResult, remote: str | None, make_repo: bool) -> None:
+    """An adopted site: never make a repository unasked; with --git, commit the whole site."""
+    root = result.root
+    if repo_top(root) is not None:
+        if remote:
+            _git(result, "remote", "add", "--", "origin", remote)
+        result.notes.append("nothing committed: this is your repository, you decide what "
+                            "goes in (git add -- blog.toml && git commit)")
+        return
+    if not make_repo:
+        result.notes.append(f"{root} is not in a git repository and none was made; `blog "
+                            "publish` needs one: run `blog init --git "
+                            f"{root}` to make it with a first commit of the whole site")
+        if remote:
+            result.notes.append("--remote was not set: there is no repository to set it in")
+        return
+    _git(result, "init", "-q", "-b", "main")
+    if remote:
+        _git(result, "remote", "add", "--", "origin", remote)
+    _git(result, "add", "-A")
+    _commit(result, "Track the site (blog init --git)", [])
+
+
+def _git(result: InitResult, *args: str) -> None:
+    """Run one git command in the site, record it, and raise GitError if it fails."""
+    result.commands.append(" ".join(["git", *(_shell_word(a) for a in args if a != "-q")]))
+    done = run_git(result.root, *args)
+    if done.returncode != 0:
+        raise GitError(f"git {args[0]} failed in {result.root}: {redact(done.stderr.strip())}")
+
+
+def _shell_word(word: str) -> str:
+    import shlex
+
+    return shlex.quote(redact(word))
+
+
+def _commit(result: InitResult, message: str, paths: list[str]) -> None:
+    root = result.root
+    only = ["--", *paths] if paths else []
+    result.commands.append(f"git commit -m {_shell_word(message)}")
+    done = run_git(root, "commit", "-q", "-m", message, *only)
+    if done.returncode != 0:
+        raise GitError(f"created the blog in {root}, but git could not commit: "
+                       f"{redact(done.stderr.strip())}\nSet your name and email "
+                       "(git config --global user.name ...; user.email ...), then run: "
+                       f"git -C {root} commit -m {_shell_word(message)}")
+    result.committed = True
 
 
 def _blog_toml(profile: str, title: str | None, author: str | None) -> str:
@@ -149,23 +226,56 @@ def _git_user_name() -> str:
 
 
 def _git_setup(result: InitResult, remote: str | None) -> None:
-    root = result.root
-    inside = run_git(root, "rev-parse", "--is-inside-work-tree").returncode == 0
+    """A new blog: its own repository with a first commit, unless it sits inside one."""
+    inside = repo_top(result.root) is not None
     if not inside:
-        done = run_git(root, "init", "-q", "-b", "main")
-        if done.returncode != 0:
-            raise GitError(f"git init failed in {root}: {redact(done.stderr.strip())}")
+        _git(result, "init", "-q", "-b", "main")
     if remote:
-        done = run_git(root, "remote", "add", "--", "origin", remote)
-        if done.returncode != 0:
-            raise GitError(f"could not add remote origin: {redact(done.stderr.strip())}")
-    if inside or result.adopted:
-        return  # an existing repository or site: the user decides what to commit
-    run_git(root, "add", "--", *result.created)
-    done = run_git(root, "commit", "-q", "-m", "Start the blog", "--", *result.created)
-    if done.returncode != 0:
-        raise GitError(f"created the blog in {root}, but git could not commit: "
-                       f"{redact(done.stderr.strip())}\nSet your name and email "
-                       "(git config --global user.name ...; user.email ...), then run: "
-                       f"git -C {root} commit -m 'Start the blog'")
-    result.committed = True
+        _git(result, "remote", "add", "--", "origin", remote)
+    if inside:
+        result.notes.append("nothing committed: the blog is inside an existing repository, "
+                            "you decide what goes in (git add . && git commit)")
+        return
+    _git(result, "add", "--", *result.created)
+    _commit(result, "Start the blog", result.created)
+
+
+# The files an engine cannot build without: publishing while they are untracked pushes a
+# repository the host cannot build.
+ENGINE_CONFIGS = {
+    "hugo": ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml",
+             "config.yml", "config.json", "config/_default"),
+    "jekyll": ("_config.yml", "_config.yaml"),
+    "hexo": ("_config.yml", "_config.yaml", "package.json"),
+    "zola": ("config.toml",),
+    "plain": ("blog.toml",),
+}
+
+
+def untracked_site_config(root: Path, profile: str) -> list[str]:
+    """The engine's own config files in ``root`` not in the last commit (relative paths).
+
+    Staged is not enough: publish commits only the post, so a config file only in the index
+    would still be missing from what is pushed. Empty when all are committed, or when ``root``
+    is not in a repository (publish says that itself). For publish's pre-flight: refuse, and
+    say to commit these first (:func:`untracked_config_message`).
+    """
+    if repo_top(root) is None:
+        return []
+    present = [name for name in ENGINE_CONFIGS.get(profile, ()) if (root / name).exists()]
+    if not present:
+        return []
+    # ls-tree prints paths relative to the current folder (the site root) with --full-name off.
+    done = run_git(root, "ls-tree", "-r", "-z", "--name-only", "HEAD", "--", *present)
+    committed = {Path(p) for p in done.stdout.split("\0") if p} if done.returncode == 0 else set()
+    # A config folder (config/_default) counts as committed when any file in it is.
+    return [name for name in present
+            if not any(c == Path(name) or Path(name) in c.parents for c in committed)]
+
+
+def untracked_config_message(root: Path, missing: list[str]) -> str:
+    """The refusal publish prints for :func:`untracked_site_config`'s answer."""
+    names = " ".join(missing)
+    return (f"the site's own configuration is not committed ({', '.join(missing)}); a host "
+            "building what publish pushes could not build the site. Commit it first: "
+            f"git -C {root} add -- {names} && git -C {root} commit -m 'Track the site config'")

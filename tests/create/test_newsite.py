@@ -88,7 +88,7 @@ def test_init_never_overwrites_files(tmp_path: Path) -> None:
     (tmp_path / ".gitignore").write_text("secret.txt\n", encoding="utf-8")
     result = runner.invoke(app, ["init", str(tmp_path)])
     assert result.exit_code == 0
-    assert "kept existing .gitignore" in result.stderr
+    assert "  kept     .gitignore (it was there; not changed)\n" in result.stdout
     assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "secret.txt\n"
 
 
@@ -138,3 +138,88 @@ def test_adopted_site_keeps_engine_title_and_author(tmp_path: Path) -> None:
     site = find_site(start=tmp_path)
     assert (site.title, site.author) == ("H", "P")
     assert "\nremote =" not in (tmp_path / "blog.toml").read_text(encoding="utf-8")
+
+
+def test_init_lists_every_file_and_git_command(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init", str(tmp_path / "lab"), "--author", "A"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"Created a plain blog in {tmp_path / 'lab'}\n"
+        "  created  blog.toml\n  created  .gitignore\n  created  posts/.gitkeep\n"
+        "  created  index.md\n"
+        "  ran      git init -b main\n"
+        "  ran      git add -- blog.toml .gitignore posts/.gitkeep index.md\n"
+        "  ran      git commit -m 'Start the blog'\n"
+        f'Next: cd {tmp_path / "lab"} && blog new "My first post"\n')
+    # what it says it created is exactly what is there
+    root = tmp_path / "lab"
+    made = [p.relative_to(root) for p in root.rglob("*") if p.is_file()]
+    made = sorted(p.as_posix() for p in made if p.parts[0] != ".git")
+    assert made == sorted(["blog.toml", ".gitignore", "posts/.gitkeep", "index.md"])
+
+
+def test_quiet_init_prints_nothing_but_does_the_same(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["-q", "init", str(tmp_path / "lab"), "--author", "A"])
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
+    assert git("log", "--format=%s", cwd=tmp_path / "lab") == "Start the blog\n"
+
+
+def _hugo_site_outside_git(root: Path) -> None:
+    (root / "content/posts").mkdir(parents=True)
+    (root / "hugo.toml").write_text('title = "H"\n', encoding="utf-8")
+    (root / "content/posts/a.md").write_text("---\ntitle: A\n---\nHi\n", encoding="utf-8")
+    (root / "public").mkdir()
+    (root / "public/index.html").write_text("<p>built</p>\n", encoding="utf-8")
+
+
+def test_adopting_a_site_outside_git_makes_no_repository_and_says_so(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _hugo_site_outside_git(site)
+    done = run_blog("init", str(site), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"Adopted a hugo blog in {site}\n  created  blog.toml\n"
+    assert done.stderr == (f"Note: {site} is not in a git repository and none was made; `blog "
+                           f"publish` needs one: run `blog init --git {site}` to make it with a "
+                           "first commit of the whole site\n")
+    assert not (site / ".git").exists()
+
+
+@pytest.mark.parametrize("twice", [False, True], ids=["at-once", "after-adopting"])
+def test_init_git_commits_the_whole_site_but_not_its_build(tmp_path: Path, twice: bool) -> None:
+    site = tmp_path / "site"
+    _hugo_site_outside_git(site)
+    if twice:
+        assert run_blog("init", str(site), cwd=tmp_path).returncode == 0
+    done = run_blog("init", str(site), "--git", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "  created  .gitignore\n  ran      git init -b main\n  ran      git add -A\n" \
+        "  ran      git commit -m 'Track the site (blog init --git)'\n" in done.stdout
+    assert git("ls-files", cwd=site).split() == [".gitignore", "blog.toml",
+                                                  "content/posts/a.md", "hugo.toml"]
+    assert git("status", "--porcelain", cwd=site) == ""
+    from blogcli.create.site import untracked_site_config
+
+    assert untracked_site_config(site, "hugo") == []
+
+
+def test_untracked_engine_config_is_named_for_publish(tmp_path: Path) -> None:
+    from blogcli.create.site import untracked_config_message, untracked_site_config
+
+    site = tmp_path / "site"
+    _hugo_site_outside_git(site)
+    (site / "config/_default").mkdir(parents=True)
+    (site / "config/_default/params.toml").write_text("x = 1\n", encoding="utf-8")
+    assert untracked_site_config(site, "hugo") == []  # not in git: publish says that itself
+    git("init", "-q", cwd=site)
+    git("add", "content", cwd=site)
+    git("commit", "-qm", "only the posts", cwd=site)
+    assert untracked_site_config(site, "hugo") == ["hugo.toml", "config/_default"]
+    git("add", "config", "hugo.toml", cwd=site)
+    # staged is not committed: publish commits only the post, the config would stay behind
+    assert untracked_site_config(site, "hugo") == ["hugo.toml", "config/_default"]
+    git("commit", "-qm", "config", "--", "config", cwd=site)
+    assert untracked_site_config(site, "hugo") == ["hugo.toml"]
+    assert untracked_config_message(site, ["hugo.toml"]).endswith(
+        f"git -C {site} add -- hugo.toml && git -C {site} commit -m 'Track the site config'")
+    git("commit", "-qm", "config", cwd=site)
+    assert untracked_site_config(site, "hugo") == []

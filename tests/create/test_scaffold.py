@@ -156,7 +156,9 @@ def test_hugo_post_and_bundle(tmp_path: Path) -> None:
     assert blog(root, "new", "Plain Post").stdout == "content/posts/plain-post.md\n"
     result = blog(root, "new", "Bundled", "--bundle")
     assert result.stdout == "content/posts/bundled/index.md\n"
-    assert "draft: true" in (root / "content/posts/bundled/index.md").read_text(encoding="utf-8")
+    # no posts yet: written in hugo.toml's format, as Hugo's own default archetype is
+    assert "\ndraft = true\n" in (root / "content/posts/bundled/index.md").read_text(
+        encoding="utf-8")
 
 
 def test_jekyll_post_and_draft(tmp_path: Path) -> None:

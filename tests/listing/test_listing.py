@@ -137,7 +137,8 @@ def test_stats_shows_months_minutes_tags_and_drafts(plain: Path) -> None:
     code, out, _ = invoke(plain, "stats")
     assert code == 0
     # scheduled (2999) and expired (2019) posts are not what readers see: not counted
-    assert out.startswith("2 posts, 93 words\n\nPosts per month\n  2020-01  ")
+    assert out.startswith("2 posts, 93 words\n\nPosting calendar\n")
+    assert "\nPosts per month\n  2020-01  " in out
     assert "\nMost used tags\n  ml   ████████████████████████████████████████ 2\n" in out
     assert out.endswith("Drafts waiting: 1\n  posts/wip.md  Work in progress\n\n"
                         "Scheduled: 1\n  2999-01-01  posts/later.md  From the future\n")
@@ -305,7 +306,11 @@ def test_stats_json(plain: Path) -> None:
     assert code == 0
     assert (data["posts"], data["tags"], data["drafts"]) == (2, {"ml": 2, "ssl": 1},
                                                               ["posts/wip.md"])
-    assert data["per_month"] == {"2020-01": 1, "2026-04": 1}
+    months = data["per_month"]
+    # every month from the first post to the last, the empty ones as 0
+    assert (list(months)[:3], months["2026-04"], len(months)) == (
+        ["2020-01", "2020-02", "2020-03"], 1, 12 * 6 + 4)
+    assert sum(months.values()) == 2 and data["per_day"] == {"2020-01-05": 1, "2026-04-09": 1}
     assert (data["reading_time"]["1 min"], data["scheduled"]) == (2, ["posts/later.md"])
 
 
