@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from gen_corpus import generate  # noqa: E402
+from gen_corpus import generate
 
 FRONT = re.compile(r"\A(?:---\r?\n.*?\r?\n---|\+\+\+\r?\n.*?\r?\n\+\+\+)\r?\n", re.DOTALL)
 DEFAULT_DIRS = ["hugoDocs", "jekyll", "hexo-site", "papermod-exampleSite", "tabi", "zola-docs"]
