@@ -44,18 +44,25 @@ ROWS: list[tuple[str, str, str, float, float, float, float, str]] = []
 
 
 def measure(cmd: list[str], env: dict[str, str]) -> Sample:
-    """Wall seconds, peak RSS (KiB) of the largest process, 0, CPU seconds: from wait4 on the
-    command itself, so no wrapper's start-up is counted."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss, 0, usage.ru_utime + usage.ru_stime
+    """Wall seconds, peak RSS (KiB) of the command, 0, CPU seconds (its children included).
+
+    The command runs under /usr/bin/time, which forks it from a small process: a child forked
+    from this big Python would inherit its peak RSS (Linux keeps the high-water mark across
+    exec), and a Python wrapper would add its own start-up to the wall time.
+    """
+    with tempfile.NamedTemporaryFile("r") as peak:
+        start = time.perf_counter()
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", peak.name, *cmd], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode(errors='replace')}")
+        rss = int(peak.read().split()[-1])
+    return elapsed, rss, 0, usage.ru_utime + usage.ru_stime
 
 
 def row(job: str, blog: str, peer: str, ours: list[Sample], theirs: list[Sample],
