@@ -67,13 +67,14 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     raw = source.encode()
     if linkify is None:
         linkify = bareurls.linkify_on(profile, {})
-    walker = _Walker(raw, post.body_line - 1, _code_lines(raw, source),
+    walker = _Walker(raw, post.body_line - 1, _code_lines(source),
                      profile if linkify and bareurls.may_hold(source) else None)
     # Zola's headings take {#id} as pulldown-cmark reads it; the others' as links.py reads it.
     zola = profile == "zola"
     md = parser("|" in source, "[^" in source, zola)
     walker.walk(md.events_with_range(source), zola)
-    walker.definitions(md.reference_definitions(source))
+    if "]:" in source:  # a second, block-only pass; no definition is possible without "]:"
+        walker.definitions(md.reference_definitions(source))
     scan = walker.scan
     lines = source.split("\n") if "{" in source else []
     if lines:
@@ -91,7 +92,7 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     return scan
 
 
-def _code_lines(raw: bytes, source: str) -> set[int]:
+def _code_lines(source: str) -> set[int]:
     """0-based body lines inside highlight/raw tags (code blocks are marked during the walk)."""
     code: set[int] = set()
     if "{%" in source or "{{" in source:
@@ -175,7 +176,7 @@ class _Walker:
                 tag = event["Start"]
                 name = tag if type(tag) is str else next(iter(tag))
                 if name in LEAVES or name == "Heading" or name == "Item":
-                    skip = self.line(start) in self.code
+                    skip = bool(self.code) and self.line(start) in self.code
                     fresh = True
                 if skip:
                     continue
