@@ -22,7 +22,10 @@ MISPLACED = {
     "hugo_diff/content/posts/links.md": "an image inside a link",
     "hugo_diff/content/posts/real-world.md": "an image inside a link",
     "messy_site/content/about.md": "a <mailto:...> autolink",
+    "fix_blog/input/content/posts/links.md": "a reference use placed at earlier matching text",
 }
+# Zola's headings are pulldown-cmark's: {#id} and {.class} attributes leave the id as Zola's.
+ZOLA_HEADINGS = {"hugo_diff/content/posts/heading-attributes.md"}
 
 
 def post_of(text: str | bytes, name: str = "a.md") -> Post:
@@ -111,9 +114,12 @@ def test_native_scan_equals_markdown_it_scan_on_the_fixture_sites(profile: str) 
         assert placed(post, new) == [], rel
         if old != new:
             differ.append(rel)
+            if profile == "zola" and rel in ZOLA_HEADINGS:
+                continue
             assert (old.anchors, old.headings) == (new.anchors, new.headings)
             assert placed(post, old) != [] or "mailto" in post.body, rel
-    assert sorted(differ) == sorted(MISPLACED)
+    expected = set(MISPLACED) | (ZOLA_HEADINGS if profile == "zola" else set())
+    assert sorted(differ) == sorted(expected)
 
 
 # ---- where markdown-it's scan is wrong and the native one right ----
