@@ -18,7 +18,7 @@ from blogcli.check.links import scan_post
 from blogcli.post import Post, PostError, iso_date, parse_date, parse_post
 from blogcli.site import Site
 
-VERSION = 3
+VERSION = 4
 DATE_KEYS = ("date", "lastmod", "publishDate", "publishdate", "expiryDate", "expirydate",
              "updated", "modified")
 TAXONOMIES = ("tags", "categories")
@@ -40,7 +40,7 @@ KNOWN_KEYS = frozenset((
 ))
 KNOWN_LOWER = frozenset(k.lower() for k in KNOWN_KEYS)
 PERMALINK_KEYS = ("title", "slug", "url", "permalink", "path", "date", "categories", "category",
-                  "aliases", "redirect_from")
+                  "aliases", "redirect_from", "tags", "taxonomies", "series", "authors")
 KEY_PATTERNS = {
     "yaml": re.compile(r"^['\"]?([^\s:'\"#][^:'\"]*?)['\"]?\s*:"),
     "toml": re.compile(r"^([A-Za-z0-9_\-]+)\s*="),
@@ -131,9 +131,7 @@ def _date_findings(key: str, value: Any, line: int) -> list[list[Any]]:
         return [["date-invalid", line, 1, f"{key}: {value!r} is not a date the engine can read "
                                           "(write 2024-01-31 or 2024-01-31T10:00:00+01:00)"]]
     if key == "date" and isinstance(parsed, datetime) and parsed.tzinfo is None:
-        return [["date-no-zone", line, 1, f"date {value} has no time zone: the engine reads it "
-                 "as UTC (or its own zone), so the post may stay hidden as 'in the future'; "
-                 "add an offset like +01:00"]]
+        return [["date-no-zone", line, 1, f"date {value} has no time zone"]]
     return []
 
 
@@ -162,6 +160,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)

@@ -311,8 +311,12 @@ def _inline(children: list[Token], block: _Block, scan: Scan, bare: str | None =
             inside += 1
             href = str(child.attrs.get("href", ""))
             if child.markup == "autolink" and href.startswith("mailto:"):
-                href = href[len("mailto:"):]
-            _add(scan, block, href, "link", child.markup == "autolink")
+                # <me@example.org> is e-mail: found in the text as written, kept as mailto:
+                _add(scan, block, href[len("mailto:"):], "link", True)
+                last = scan.links[-1]
+                scan.links[-1] = Link(href, last.line, last.column, last.kind)
+            else:
+                _add(scan, block, href, "link", child.markup == "autolink")
         elif child.type == "image":
             _add(scan, block, str(child.attrs.get("src", "")), "image", False)
         elif child.type == "html_inline":
