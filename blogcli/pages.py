@@ -341,6 +341,9 @@ def _zola(site: Site) -> list[Page]:
             base, lang = _base(name, languages)
             if index and base != "index":
                 continue
+            if base == "_index" and zola_section(os.path.join(here, name)).get(
+                    "render") is False:
+                continue  # a section with render = false has no page of its own
             kind = "section" if base == "_index" else "page"
             folder = inner if kind == "section" or base != "index" else inner.rsplit("/", 1)[0] \
                 if "/" in inner else ""

@@ -373,9 +373,9 @@ def _zola(site: Site, page: Page, meta: dict[str, Any], slug: str) -> str:
 
 
 def _zola_path(site: Site, page: Page, value: str) -> str:
-    prefix = site.lang_prefix(page.lang) if page.lang != site.default_lang else ""
+    # ``path`` is the whole path: a translation names its language in it (path = "/ar/about").
     path = value.strip().strip("/")
-    return prefix + "/" + path + ("" if path.endswith(".html") or not path else "/")
+    return "/" + path + ("" if path.endswith(".html") or not path else "/")
 
 
 def zola_slug(site: Site, text: str) -> str:

@@ -214,6 +214,10 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     _definitions(env, lines, offset, scan)
     if "{" in source:
         _engine_links(lines, offset, code, scan)
+    if profile in ("jekyll", "plain"):
+        _kramdown(lines, offset, code, scan)
+    if "]((" in source:
+        _doubled(lines, offset, code, scan)
     if bare and "{" in source:  # a shortcode's or tag's argument is not text the engine links
         scan.links = [k for k in scan.links
                       if k.kind != "bare_url" or not _in_tag(lines[k.line - post.body_line], k)]
@@ -225,6 +229,38 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     scan.headings = headings
     scan.anchors_certain = certain and "{{" not in source and "{%" not in source
     return scan
+
+
+KRAMDOWN_IAL = re.compile(r"\{:\s*[^}]*?#([A-Za-z][\w:.-]*)")
+# kramdown takes a destination with spaces, where CommonMark leaves the text as it is.
+KRAMDOWN_SPACED = re.compile(r"(?<![\\!])\[[^\]\n]+\]\(([^()<>\n\s]*\s[^()<>\n]*?)\)")
+
+
+def _kramdown(lines: list[str], offset: int, code: set[int], scan: Scan) -> None:
+    """kramdown's own syntax: ``{: #id}`` attribute lists (anchors) and spaced link targets."""
+    for number, line in enumerate(lines):
+        if number in code or ("{:" not in line and "](" not in line):
+            continue
+        scan.anchors.extend(m.group(1) for m in KRAMDOWN_IAL.finditer(line))
+        for match in KRAMDOWN_SPACED.finditer(line):
+            target = match.group(1).strip()
+            if not any(c in target for c in "\"'{") and "`" not in line[:match.start()]:
+                scan.links.append(Link(target, number + offset + 1, match.start(1) + 1, "link"))
+
+
+DOUBLED = re.compile(r"\]\((\(+\s*(?:https?:|www\.)[^)\s]*)")
+
+
+def _doubled(lines: list[str], offset: int, code: set[int], scan: Scan) -> None:
+    """``[x]((https://…))``: a link most renderers leave as text or send to a page path."""
+    known = {(link.line, link.column) for link in scan.links}
+    for number, line in enumerate(lines):
+        if number in code or "]((" not in line:
+            continue
+        for match in DOUBLED.finditer(line):
+            place = (number + offset + 1, match.start(1) + 1)
+            if place not in known:
+                scan.links.append(Link(match.group(1), *place, "link"))
 
 
 def _code_lines(tokens: list[Token], source: str) -> set[int]:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 from blogcli.check.anchors import other_ids
 from blogcli.check.confine import Confined, OutsideSite
@@ -139,6 +139,7 @@ class Resolver:
         if site.profile == "hexo" and site.engine.get("post_asset_folder"):
             self.bundles.update({normalize(self.own[p.rel]): os.path.splitext(p.path)[0]
                                  for p in site.pages() if p.kind == "post" and p.rel in self.own})
+        self.host = own_host(site)
         self.generated = generated_pages(site, permalinks,
                                          [f.get("meta", {}) for f in pages.facts.values()])
         self._exists: dict[str, str | None] = {}
@@ -171,6 +172,11 @@ class Resolver:
             return Problem("link-empty", "the link has no destination")
         if target.startswith("@/") and self.site.profile == "zola":
             return self._zola(target)
+        if self.host and target[:4].lower() == "http" and \
+                target[:len(self.host[0]) + 1].lower().startswith(self.host):
+            # A full address on the site's own host is a page of this site: resolved here.
+            split = urlsplit(target)
+            return self._absolute(split.path or "/", split.fragment, target)
         handled, complaint = address_problem(target)
         if handled:
             return Problem("link-malformed", complaint) if complaint else _scheme_problem(target)
@@ -363,6 +369,13 @@ class Resolver:
             self._posts = {PurePosixPath(rel).stem for rel in self.pages} | {
                 str(PurePosixPath(rel).with_suffix("")).split("_posts/", 1)[-1]
                 for rel in self.pages}
+            if self.site.profile == "hexo":  # post_link names a post by its slug
+                from blogcli.permalinks import hexo_name
+
+                rule = str(self.site.engine.get("new_post_name") or ":title.md")
+                self._posts |= {hexo_name(rule, str(PurePosixPath(p.rel).with_suffix("")).split(
+                    "_posts/", 1)[-1]).get("title", "") for p in self.site.pages()
+                    if p.kind == "post"}
         if name.strip("/") in self._posts:
             return None
         return Problem("link-missing", f"no post named {name} ({engine} cannot link to it)")
@@ -439,6 +452,19 @@ def _html_target(path: Path) -> Target | None:
     ids = {m.group(2) or m.group(3) or m.group(4) or "" for m in HTML_ATTR.finditer(text)
            if m.group(1).lower() in ("id", "name")}
     return Target(frozenset(ids), (), "plain", certain=False)
+
+
+def own_host(site: Site) -> tuple[str, ...]:
+    """``https://host`` and ``http://host`` of the site's own address (url, baseURL, base_url),
+    lower case; empty when the config names none (or names a placeholder)."""
+    engine = site.engine
+    url = str(engine.get("baseURL") or engine.get("url") or engine.get("base_url") or "")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or \
+            parts.hostname in ("example.com", "example.org", "localhost", "127.0.0.1"):
+        return ()
+    host = parts.netloc.lower()
+    return (f"https://{host}/", f"http://{host}/")
 
 
 def generated_pages(site: Site, permalinks: dict[str, list[str]],

@@ -575,3 +575,19 @@ def test_file_and_javascript_links_are_findings_without_network(tmp_path: Path) 
             "[a](file:///Users/me/pic.png)\n\n[b](javascript:void(0))\n\n"
             "[c](tel:+44123) [d](mailto:me@example.com)\n")
     assert one_post(tmp_path, text) == [("a.md", 5, "link-file"), ("a.md", 7, "link-scheme")]
+
+
+def test_a_key_given_twice_is_a_warning_where_the_engine_keeps_the_last(tmp_path: Path) -> None:
+    text = "---\ntitle: A\nauthor: x\ndate: 2024-01-02T10:00:00+00:00\nauthor: y\n---\nx\n"
+    jekyll = make_site(tmp_path / "j", "jekyll", {"2024-01-02-a.md": text})
+    assert rules_of(jekyll) == [("2024-01-02-a.md", 5, "key-duplicate")]
+    hugo = make_site(tmp_path / "h", "hugo", {"a.md": text})
+    assert [(f.line, f.rule, f.severity) for f in check_site(hugo).findings] == [
+        (5, "front-matter-invalid", "error")]
+
+
+@pytest.mark.parametrize("target", ["((https://example.com/a))", "http\uff1a//example.com/",
+                                    "(https://example.com/a"])
+def test_doubled_parentheses_and_wide_colons_are_malformed(tmp_path: Path, target: str) -> None:
+    assert one_post(tmp_path, link_post(f"<a href=\"{target}\">x</a>")) == [
+        ("a.md", 5, "link-malformed")]
