@@ -187,18 +187,17 @@ def _hugo(site: Site, page: Page, meta: dict[str, Any], slug: str) -> str:
         folder = source.parent
     prefix = site.lang_prefix(page.lang)
     url_value = meta.get("url")
-    if isinstance(url_value, str) and url_value.strip():
-        url = "/" + url_value.strip().lstrip("/")
-        return _hugo_case(site, url if url.startswith(prefix + "/") or not prefix
-                          else prefix + url)
+    if isinstance(url_value, str) and url_value.strip():  # as written: no language folder
+        return _hugo_case(site, "/" + url_value.strip().lstrip("/"))
     own_slug = meta.get("slug") if isinstance(meta.get("slug"), str) and meta["slug"].strip() \
         else None
     kind = "section" if name == "_index" else "page"
     pattern = _hugo_pattern(site, page.group or (source.parts[0] if len(source.parts) > 1
                                                   else ""), kind)
     if isinstance(pattern, str) and (kind == "page" or name == "_index"):
-        values = _values(meta, page.rel, _urlize(own_slug or str(meta.get("title") or stem)),
-                         stem)
+        values = {"year": "1", "month": "01", "day": "01"}  # Hugo's zero date, for undated pages
+        values |= _values(meta, page.rel, _urlize(own_slug or str(meta.get("title") or stem)),
+                          stem)
         parts = folder.parts if folder.as_posix() != "." else ()
         values.update(section=parts[0] if parts else "", sections="/".join(parts))
         values["slugorfilename"] = values["slugorcontentbasename"] = own_slug or stem
@@ -321,8 +320,8 @@ def _hexo(site: Site, page: Page, meta: dict[str, Any], slug: str) -> str:
         return url[: -len("index.html")] if inner.name == "index" else url
     pattern = str(site.engine.get("permalink") or ":year/:month/:day/:title/")
     name = hexo_name(str(site.engine.get("new_post_name") or ":title.md"), inner.as_posix())
-    values = _values(meta, page.rel, name.get("title", slug), PurePosixPath(page.rel).stem,
-                     site_zone(site))
+    values = _values(_hexo_local(site, meta), page.rel, name.get("title", slug),
+                     PurePosixPath(page.rel).stem)
     values.update({k: v for k, v in name.items() if k != "title"})
     values.update(title=name.get("title", slug), name=PurePosixPath(name.get("title", slug)).name,
                   post_title=_hexo_slug(str(meta.get("title") or "")))
@@ -330,6 +329,23 @@ def _hexo(site: Site, page: Page, meta: dict[str, Any], slug: str) -> str:
     values["category"] = _hexo_slug(category[-1]) if category else \
         str(site.engine.get("default_category") or "uncategorized")
     return "/" + _fill(pattern, values).lstrip("/")
+
+
+def _hexo_local(site: Site, meta: dict[str, Any]) -> dict[str, Any]:
+    """``meta`` with its date as Hexo formats it in URLs: read in the site's ``timezone``,
+    written in the build machine's zone (moment's default)."""
+    try:
+        when = parse_date(meta.get("date"))
+    except ValueError:
+        return meta
+    if not isinstance(when, datetime):
+        return meta
+    if when.tzinfo is None:
+        zone = site_zone(site)
+        if zone is None:
+            return meta
+        when = when.replace(tzinfo=zone)
+    return {**meta, "date": when.astimezone()}
 
 
 def hexo_name(rule: str, path: str) -> dict[str, str]:
