@@ -65,7 +65,7 @@ def _override(site: Site, pages: list[Page]) -> list[Page]:
     out = [_as(p, "post" if p.path.startswith(tuple(folders)) and p.kind != "section"
                else ("page" if p.kind == "post" else p.kind)) for p in pages]
     for folder in site.posts_override:
-        out += [Page(path, site.rel(Path(path)), "post", root=site.rel(folder))
+        out += [Page(path, _rel(site, path), "post", root=site.rel(folder))
                 for path in _markdown_under(str(folder), site.root) if path not in known]
     return out
 
@@ -115,6 +115,13 @@ def _walk(here: str, root: Path, visit: Any, skip: set[str] = SKIP_DIRS) -> None
         _walk(os.path.join(here, name), root, visit, skip)
 
 
+def _rel(site: Site, path: str) -> str:
+    """``site.rel`` by slicing: pathlib costs time by the thousand pages."""
+    root = str(site.root) + os.sep
+    return path[len(root):].replace(os.sep, "/") if path.startswith(root) else \
+        site.rel(Path(path))
+
+
 def _inside(path: str, root: Path) -> bool:
     real = os.path.realpath(path)
     return real == str(root) or real.startswith(str(root) + os.sep)
@@ -149,8 +156,9 @@ def _hugo(site: Site) -> list[Page]:
                 page_group = group if (parts and kind == "page") or kind == "section" else ""
                 if kind == "page" and base == "index" and len(parts) == 1:
                     page_group = ""  # content/about/index.md is a page of the home section
-                pages.append(Page(os.path.join(here, name), site.rel(Path(here) / name), kind,
-                                  own_lang or lang, root_rel, page_group,
+                path = os.path.join(here, name)
+                pages.append(Page(path, _rel(site, path), kind, own_lang or lang, root_rel,
+                                  page_group,
                                   bundle=base in ("index", "_index")))
             if index:
                 dirs.clear()  # nothing under a leaf bundle is a page
@@ -249,7 +257,7 @@ def _jekyll_posts(site: Site, folder: str, above: str, drafts: bool, pages: list
                 continue
             # An undated name is kept: Jekyll skips it, and blog check says so (post-name).
             path = os.path.join(here, name)
-            pages.append(Page(path, site.rel(Path(path)), "post", group="posts",
+            pages.append(Page(path, _rel(site, path), "post", group="posts",
                               categories=categories, in_drafts=drafts))
 
     _walk(folder, site.root, visit)
@@ -260,7 +268,7 @@ def _jekyll_docs(site: Site, folder: str, label: str, pages: list[Page]) -> None
         for name in files:
             if is_markdown(name) and not name.startswith((".", "_")):
                 path = os.path.join(here, name)
-                pages.append(Page(path, site.rel(Path(path)), "page", group=label,
+                pages.append(Page(path, _rel(site, path), "page", group=label,
                                   root=site.rel(Path(folder))))
 
     _walk(folder, site.root, visit)
@@ -286,6 +294,7 @@ def _hexo(site: Site) -> list[Page]:
     source = site.content_dir
     pages: list[Page] = []
     skip = [str(s) for s in _list(site.engine.get("skip_render"))]
+    source_rel = site.rel(source)
 
     def visit(here: str, files: list[str], dirs: list[str]) -> None:
         inner = os.path.relpath(here, source)
@@ -302,7 +311,7 @@ def _hexo(site: Site) -> list[Page]:
                     not name.startswith(("_", ".")) and \
                     not any(_glob(pattern, rel) for pattern in skip):
                 path = os.path.join(here, name)
-                pages.append(Page(path, site.rel(Path(path)), "page", root=site.rel(source)))
+                pages.append(Page(path, _rel(site, path), "page", root=source_rel))
 
     _walk(str(source), site.root, visit)
     return pages
@@ -317,7 +326,7 @@ def _glob(pattern: str, rel: str) -> bool:
 def _hexo_posts(site: Site, folder: str, drafts: bool, pages: list[Page]) -> None:
     root = site.rel(Path(folder))
     for path in _markdown_under(folder, site.root):
-        pages.append(Page(path, site.rel(Path(path)), "post", root=root, in_drafts=drafts))
+        pages.append(Page(path, _rel(site, path), "post", root=root, in_drafts=drafts))
 
 
 # --- Zola ------------------------------------------------------------------------------------
@@ -328,6 +337,7 @@ def _zola(site: Site) -> list[Page]:
     languages = set(site.languages)
     pages: list[Page] = []
     sections: dict[str, dict[str, Any]] = {}  # folder (relative to content) -> _index settings
+    content_rel = site.rel(content)
 
     def visit(here: str, files: list[str], dirs: list[str]) -> None:
         inner = os.path.relpath(here, content)
@@ -347,8 +357,9 @@ def _zola(site: Site) -> list[Page]:
             kind = "section" if base == "_index" else "page"
             folder = inner if kind == "section" or base != "index" else inner.rsplit("/", 1)[0] \
                 if "/" in inner else ""
-            pages.append(Page(os.path.join(here, name), site.rel(Path(here) / name), kind,
-                              lang or site.default_lang, site.rel(content), folder,
+            path = os.path.join(here, name)
+            pages.append(Page(path, _rel(site, path), kind, lang or site.default_lang,
+                              content_rel, folder,
                               bundle=base in ("index", "_index")))
         if index:
             dirs.clear()
@@ -416,7 +427,7 @@ def _plain(site: Site) -> list[Page]:
                     (not bundle or name == "index.md"):
                 path = os.path.join(here, name)
                 kind = "post" if path.startswith(posts) else "page"
-                pages.append(Page(path, site.rel(Path(path)), kind, bundle=bundle))
+                pages.append(Page(path, _rel(site, path), kind, bundle=bundle))
         if bundle:
             dirs.clear()
         dirs[:] = [d for d in dirs if not d.startswith("_") and d not in

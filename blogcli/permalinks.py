@@ -410,7 +410,7 @@ def zola_slug(site: Site, text: str) -> str:
 
 def _plain(rel: str) -> str:
     stem, dot, suffix = rel.rpartition(".")
-    if PurePosixPath(stem).name == "index":
+    if stem == "index" or stem.endswith("/index"):
         return "/" + stem[: -len("index")]
     return f"/{stem}.html" if dot and "/" not in suffix else f"/{rel}.html"
 

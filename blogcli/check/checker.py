@@ -68,8 +68,9 @@ def check_site(site: Site, paths: list[Path] | None = None,
     post_rels = {_rel(site, p) for p in posts}
     page_rels = {_rel(site, p) for p in published}
     # A named link that leads nowhere (a loop, a dangling link) is read, to say it is unreadable.
-    page_rels |= {rel for rel in chosen if os.path.islink(site.root / rel)
-                  and not os.path.exists(site.root / rel)}
+    if paths is not None:
+        page_rels |= {rel for rel in chosen if os.path.islink(site.root / rel)
+                      and not os.path.exists(site.root / rel)}
     cache = open_cache(site)
     facts = collect_facts(site, sorted(page_rels), cache)
     permalinks = site_urls(site, facts)

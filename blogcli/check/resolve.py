@@ -145,7 +145,7 @@ class Resolver:
         self._exists: dict[str, str | None] = {}
         self._posts: set[str] | None = None
         self._here: dict[str, str] = {}
-        self._known: list[str] | None = None
+        self._known: dict[str, list[str]] | None = None
 
     def check(self, link: Link, rel: str) -> Problem | None:
         """None when ``link`` (found in page ``rel``) is fine, else the problem with it."""
@@ -216,6 +216,8 @@ class Resolver:
         if self.base and based:
             clean = clean[len(self.base):].lstrip("/")
         problem = self._at_url("/" + clean, fragment, target)
+        if problem is not None and problem.rule == "link-missing" and based:
+            problem = Problem("link-missing", problem.message + self._closest("/" + clean))
         if self.base and not based and (problem is None or problem.rule == "link-uncertain"):
             return Problem("link-uncertain", f"{path} leaves out the site's base path "
                                              f"/{self.base}/: it works only where the site is "
@@ -272,21 +274,21 @@ class Resolver:
         if here is None:
             here = self._here[rel] = os.path.dirname(os.path.join(self.root, rel))
         clean = unquote(path) if "%" in path else path
+        outside = False
+        try:  # a file beside the source (editors, GitHub, render hooks): the cheap answer
+            found = self._find(os.path.normpath(os.path.join(here, clean)), ("",))
+        except OutsideSite:
+            found, outside = None, True
+        if found and not os.path.isdir(found):
+            return self._at_file(found, fragment, target)
         own = self.own.get(rel)
         if own is not None:  # as a browser does: against the page's own address
             try:
                 problem = self._at_url(urljoin(own, clean), fragment, target)
             except OutsideSite:
                 problem = Problem("link-outside", "")
-            if problem is None or problem.rule != "link-missing":
+            if problem is None or problem.rule not in ("link-missing", "link-outside"):
                 return problem
-        outside = False
-        try:  # then as the source tree does (editors, GitHub, render hooks)
-            found = self._find(os.path.normpath(os.path.join(here, clean)), ("",))
-        except OutsideSite:
-            found, outside = None, True
-        if found and not os.path.isdir(found):
-            return self._at_file(found, fragment, target)
         if outside:
             raise OutsideSite(clean)
         if clean.lower().endswith(MARKDOWN_SUFFIXES) or own is None:
@@ -309,14 +311,19 @@ class Resolver:
             return Problem("link-uncertain", f"no file {shown} in the site; the theme or the "
                                              "asset pipeline may build it")
         return Problem("link-missing", f"{shown}: the site publishes no page or file at "
-                                       f"/{clean}{self._closest('/' + clean)}")
+                                       f"/{clean}")
 
     def _closest(self, url: str) -> str:
+        """A page URL one slip away from ``url`` (same folder, about the same length)."""
         if self._known is None:
-            self._known = sorted({urls for urls in self.own.values()})
+            self._known = {}
+            for known in set(self.own.values()):
+                self._known.setdefault(known.rstrip("/").rsplit("/", 1)[0], []).append(known)
         import difflib
 
-        close = difflib.get_close_matches(url, self._known, n=1, cutoff=0.8)
+        near = [u for u in self._known.get(url.rstrip("/").rsplit("/", 1)[0], [])
+                if abs(len(u) - len(url)) <= 3]
+        close = difflib.get_close_matches(url, near, n=1, cutoff=0.8)
         return f" (did you mean {close[0]}?)" if close else ""
 
     def _at_file(self, found: str, fragment: str, target: str) -> Problem | None:
@@ -474,7 +481,8 @@ def generated_pages(site: Site, permalinks: dict[str, list[str]],
     lists, terms = _taxonomies(site, metas)
     made_first = set(GENERATED.get(site.profile, ())) | set(lists)
     prefixes = {site.lang_prefix(lang).strip("/") for lang in site.languages} - {""}
-    sections = {normalize(urls[0]).split("/", 1)[0] for urls in permalinks.values() if urls}
+    sections = {normalize(urls[0]).split("/", 1)[0] for urls in permalinks.values() if urls} \
+        if site.profile in ("hugo", "zola") else set()
 
     def made(key: str) -> str | None:
         parts = key.split("/")
