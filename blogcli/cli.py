@@ -775,6 +775,13 @@ def _listing(ctx: typer.Context, drafts: bool = True) -> tuple[Site, Any]:
     listing = collect(site, drafts=drafts)
     for problem in listing.problems:
         typer.echo(f"Warning: {problem}", err=True)
+    if not listing.records and not listing.problems:
+        from blogcli.site import iter_post_files
+
+        if not iter_post_files(site):  # say where we looked, rather than show an empty table
+            typer.echo(f"Note: no posts found: {site.profile} site, looked in "
+                       f"{site.posts_places()}. If the posts live elsewhere, name their "
+                       'folders in blog.toml: [site] posts_dir = ["path/to/posts"]', err=True)
     return site, listing
 
 

@@ -36,20 +36,26 @@ def now(site: Site | None = None) -> datetime:
     return moment
 
 
-def site_zone(site: Site) -> tzinfo:
-    """The zone the engine reads zoneless dates in: Hugo ``timeZone``, Jekyll/Hexo
-    ``timezone``; else UTC for Hugo and Zola and the machine's local zone for the others
-    (what each engine falls back to)."""
-    engine = site.engine
-    name = engine.get("timeZone") or engine.get("timezone") or engine.get("TimeZone")
-    if isinstance(name, str) and name.strip():
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+def configured_zone(site: Site) -> tzinfo | None:
+    """The zone the site's config names (Hugo ``timeZone``, Jekyll/Hexo ``timezone``), or None."""
+    name = site.timezone.strip()
+    if not name:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-        try:
-            return ZoneInfo(name.strip())
-        except (ZoneInfoNotFoundError, ValueError):
-            raise UsageError(f"the site's config names the time zone {name!r}, which is not "
-                             "an IANA zone (e.g. Europe/Oslo)") from None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"the site's config names the time zone {name!r}, which is not "
+                         "an IANA zone (e.g. Europe/Oslo)") from None
+
+
+def site_zone(site: Site) -> tzinfo:
+    """The zone the engine reads zoneless dates in: the configured one; else UTC for Hugo and
+    Zola and the machine's local zone for the others (what each engine falls back to)."""
+    configured = configured_zone(site)
+    if configured is not None:
+        return configured
     if site.profile in ("hugo", "zola"):
         return UTC
     local = datetime.now().astimezone().tzinfo

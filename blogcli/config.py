@@ -257,8 +257,48 @@ def toml_reason(err: tomllib.TOMLDecodeError) -> str:
 # --- the engines' own configuration ---------------------------------------------------------
 
 
+class Folded(dict[str, Any]):
+    """A mapping whose keys are matched case-insensitively, as Hugo matches its config keys.
+
+    Keys are stored lower-cased; ``get``, ``[]`` and ``in`` lower-case the key asked for, so
+    ``engine.get("contentDir")`` finds ``contentdir = …`` and ``ContentDir: …`` alike.
+    """
+
+    def __getitem__(self, key: Any) -> Any:
+        return super().__getitem__(key.lower() if isinstance(key, str) else key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return super().get(key.lower() if isinstance(key, str) else key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(key.lower() if isinstance(key, str) else key)
+
+
+def folded(value: Any) -> Any:
+    """``value`` with every mapping in it made a Folded one (lists are walked too)."""
+    if isinstance(value, dict):
+        out = Folded()
+        for key, inner in value.items():
+            name = key.lower() if isinstance(key, str) else key
+            out[name] = merged(out[name], folded(inner)) if name in out else folded(inner)
+        return out
+    if isinstance(value, list):
+        return [folded(item) for item in value]
+    return value
+
+
+def merged(base: Any, over: Any) -> Any:
+    """``over`` deep-merged onto ``base``: tables merge key by key, anything else replaces."""
+    if not isinstance(base, dict) or not isinstance(over, dict):
+        return over
+    out = type(base)(base)
+    for key, value in over.items():
+        out[key] = merged(out[key], value) if key in out else value
+    return out
+
+
 def load_engine_config(root: Path, profile: str) -> dict[str, Any]:
-    """The engine's own configuration, for the settings blog mirrors (summaryLength, permalinks)."""
+    """The engine's own configuration as the engine reads it (Hugo: every file, merged)."""
     if profile in ("jekyll", "hexo"):
         for name in ("_config.yml", "_config.yaml"):
             if (root / name).is_file():
@@ -267,15 +307,49 @@ def load_engine_config(root: Path, profile: str) -> dict[str, Any]:
     if profile == "zola":
         return load_config_file(root / "config.toml")
     if profile == "hugo":
-        for folder in (root, root / "config" / "_default"):
-            for name in HUGO_CONFIGS:
-                if (folder / name).is_file():
-                    return load_config_file(folder / name)
+        return hugo_config(root)
     return {}
+
+
+def hugo_config(root: Path) -> dict[str, Any]:
+    """Hugo's config: ``config/_default/`` (each file under its own top-level key, so
+    ``params.toml`` is ``[params]`` and ``menus.en.toml`` the ``en`` language's menus), then
+    ``config/production/`` (what ``hugo`` builds), then the root ``hugo.*``/``config.*``; keys
+    case-insensitive."""
+    config: dict[str, Any] = Folded()
+    for folder in (root / "config" / "_default", root / "config" / "production"):
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.suffix in (".toml", ".yaml", ".yml", ".json") and path.is_file():
+                    config = merged(config, folded(_hugo_config_part(path)))
+    top = next((root / name for name in HUGO_CONFIGS if (root / name).is_file()), None)
+    if top is not None:
+        config = merged(config, folded(load_config_file(top)))
+    return config
+
+
+def _hugo_config_part(path: Path) -> dict[str, Any]:
+    data = load_config_file(path)
+    name, _, lang = path.stem.partition(".")
+    if name.lower() in ("hugo", "config"):
+        return data
+    if lang:  # menus.en.toml, params.fr.yaml: settings of one language
+        return {"languages": {lang: {name: data}}}
+    return {name: data}
 
 
 def load_config_file(path: Path) -> dict[str, Any]:
     """A TOML, YAML or JSON config file as a mapping; a broken one names file and line."""
+    if path.suffix == ".json":
+        import json
+
+        try:
+            loaded_json = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError):
+            raise UsageError(f"{path}: cannot read it as UTF-8 text") from None
+        except json.JSONDecodeError as err:
+            raise UsageError(f"{path}:{err.lineno}: not valid JSON: {err.msg}") from None
+        return loaded_json if isinstance(loaded_json, dict) else {}
     if path.suffix == ".toml":
         try:
             return tomllib.loads(path.read_text(encoding="utf-8-sig"))

@@ -105,7 +105,9 @@ def load_post(path: Path, site: Site) -> Post:
 def parse_post(raw: bytes, path: Path, rel: str, site: Site | None = None) -> Post:
     """Build a Post from the file's bytes."""
     text, bom = decode(raw, rel)
-    meta, body, body_line, fm_format = split_front_matter(text, rel)
+    # Jekyll and Hexo (and GitHub Pages, for plain sites) keep the last of a key given twice.
+    lenient = site is not None and site.profile in ("jekyll", "hexo", "plain")
+    meta, body, body_line, fm_format = split_front_matter(text, rel, lenient)
     drafts_dir = site.drafts_dir if site is not None else None
     in_drafts = drafts_dir is not None and path.is_relative_to(drafts_dir)
     return Post(
@@ -130,7 +132,8 @@ def decode(raw: bytes, rel: str) -> tuple[str, bool]:
                                    f"on line {line}); save it as UTF-8") from None
 
 
-def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, int, str | None]:
+def split_front_matter(text: str, rel: str,
+                       lenient: bool = False) -> tuple[dict[str, Any], str, int, str | None]:
     """Return (meta, body, body_line, format) for YAML ``---``, TOML ``+++`` or JSON ``{``."""
     # Split on "\n" only: str.splitlines also breaks on form feeds and U+2028, which would
     # make our line numbers disagree with every editor's.
@@ -150,7 +153,7 @@ def split_front_matter(text: str, rel: str) -> tuple[dict[str, Any], str, int, s
     for index in range(1, len(lines)):
         if lines[index].rstrip() in closers:
             fm_text = "".join(lines[1:index])
-            meta = _parse_mapping(fm_text, fm_format, rel, first_line=2)
+            meta = _parse_mapping(fm_text, fm_format, rel, first_line=2, lenient=lenient)
             return meta, "".join(lines[index + 1:]), index + 2, fm_format
     raise PostError(rel, 1, f"front matter opened with {first} on line 1 is never closed "
                             f"(add a line {first} after the last key)")
@@ -170,7 +173,8 @@ def _split_json(text: str, rel: str) -> tuple[dict[str, Any], str, int, str | No
     return meta, body, consumed.count("\n") + 2, "json"
 
 
-def _parse_mapping(fm_text: str, fm_format: str, rel: str, first_line: int) -> dict[str, Any]:
+def _parse_mapping(fm_text: str, fm_format: str, rel: str, first_line: int,
+                   lenient: bool = False) -> dict[str, Any]:
     if fm_format == "toml":
         try:
             meta: Any = tomllib.loads(fm_text)
@@ -181,7 +185,7 @@ def _parse_mapping(fm_text: str, fm_format: str, rel: str, first_line: int) -> d
             raise PostError(rel, line, f"TOML front matter does not parse: {toml_reason(err)}") \
                 from None
     else:
-        meta = _load_yaml(fm_text, rel, first_line)
+        meta = _load_yaml(fm_text, rel, first_line, lenient)
     if meta is None:
         return {}
     if not isinstance(meta, dict):
@@ -191,12 +195,12 @@ def _parse_mapping(fm_text: str, fm_format: str, rel: str, first_line: int) -> d
     return meta
 
 
-def _load_yaml(fm_text: str, rel: str, first_line: int) -> Any:
+def _load_yaml(fm_text: str, rel: str, first_line: int, lenient: bool = False) -> Any:
     import yaml
     from frontmatter.default_handlers import YAMLHandler
 
     try:
-        return YAMLHandler().load(fm_text, Loader=_yaml_loader())
+        return YAMLHandler().load(fm_text, Loader=_yaml_loader(lenient))
     except yaml.YAMLError as err:
         # PyYAML's own marks (0-based, counted in the front matter) become file positions;
         # an unclosed quote is reported where it opens, not where the stream ended.
@@ -225,13 +229,14 @@ def _load_yaml(fm_text: str, rel: str, first_line: int) -> Any:
 
 
 @functools.cache
-def _yaml_loader() -> Any:
+def _yaml_loader(lenient: bool = False) -> Any:
     """python-frontmatter's safe loader, stricter and more tolerant where engines are.
 
     An impossible date (``2024-13-45``) stays text: PyYAML raises ValueError from deep inside
     for those, and as text the check's date rules report them on their own line. A key given
-    twice is an error at the second one: Hugo refuses to build such a page, and which value
-    "wins" differs between engines.
+    twice is an error at the second one (current Hugo and Zola refuse such a page), unless
+    ``lenient``: Jekyll's and Hexo's readers keep the last value, as PyYAML does (blog check
+    warns about it from the key lines).
     """
     import yaml
     from frontmatter.default_handlers import SafeLoader
@@ -250,7 +255,7 @@ def _yaml_loader() -> Any:
                 key = loader.construct_object(key_node, deep=True)
                 if not isinstance(key, str | int | float | bool):
                     continue  # unhashable keys are PyYAML's own error to report
-                if key in seen:
+                if key in seen and not lenient:
                     raise yaml.constructor.ConstructorError(
                         None, None, f"key {key!r} is given twice", key_node.start_mark)
                 seen.add(key)

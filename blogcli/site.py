@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,13 +17,12 @@ from blogcli.config import (
 )
 from blogcli.errors import UsageError
 from blogcli.files import is_within
+from blogcli.pages import MARKDOWN_SUFFIXES, SKIP_DIRS, Page, find_pages
 
 if TYPE_CHECKING:
     from blogcli.post import Post
 
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
-# Folders no site engine renders and no post lives in.
-SKIP_DIRS = {".git", "node_modules", "public", "_site", "resources", ".blog-cache", "vendor"}
+__all__ = ["MARKDOWN_SUFFIXES", "SKIP_DIRS", "Page", "Site"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +39,55 @@ class Site:
     content_dir: Path = Path()
     title: str = ""
     author: str = ""
+    # Where the engine reads content, per language ("" for a site in one language).
+    content_roots: tuple[tuple[Path, str], ...] = ()
+    languages: tuple[str, ...] = ()
+    default_lang: str = ""
+    timezone: str = ""
+    posts_override: tuple[Path, ...] = ()   # blog.toml's posts_dir folders
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def pages(self) -> list[Page]:
+        """Every Markdown page the engine publishes (found once per Site)."""
+        if "pages" not in self._memo:
+            self._memo["pages"] = find_pages(self)
+        found: list[Page] = self._memo["pages"]
+        return found
+
+    def page(self, rel: str) -> Page | None:
+        """The page whose source is ``rel`` (relative to the root), or None."""
+        if "by_rel" not in self._memo:
+            self._memo["by_rel"] = {p.rel: p for p in self.pages()}
+        found: Page | None = self._memo["by_rel"].get(rel)
+        return found
+
+    def lang_prefix(self, lang: str) -> str:
+        """The URL folder of a language ("/fr"), "" for the default one at the root."""
+        if not lang or (lang == self.default_lang and not
+                        self.engine.get("defaultContentLanguageInSubdir")):
+            return ""
+        languages = self.engine.get("languages")
+        table = languages.get(lang) if isinstance(languages, dict) else None
+        if isinstance(table, dict) and table.get("baseURL"):
+            return ""  # one host per language: each at its own root
+        return "/" + lang
+
+    def posts_places(self) -> str:
+        """Where posts were looked for, for the message that says none were found."""
+        if self.posts_override:
+            return ", ".join(self.rel(f) + "/" for f in self.posts_override)
+        return {
+            "hugo": f"{self._roots()} (the sections of params.mainSections, else the section "
+                    "with most pages)",
+            "jekyll": "every _posts/ folder and the collections of _config.yml",
+            "hexo": f"{self.rel(self.posts_dir)}/ and {self.rel(self.posts_dir.parent)}/_drafts/",
+            "zola": f"{self._roots()} (pages of the sections whose _index.md has "
+                    'sort_by = "date", else the section with most pages)',
+        }.get(self.profile, f"{self.rel(self.posts_dir)}/")
+
+    def _roots(self) -> str:
+        return ", ".join(self.rel(f) + "/" for f, _ in self.content_roots) or \
+            self.rel(self.content_dir) + "/"
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the site root, with forward slashes."""
@@ -109,20 +156,73 @@ def open_site(root: Path) -> Site:
     engine = load_engine_config(root, profile)
     table = config.site
     content_dir, posts, drafts, static = _layout(root, profile, engine)
+    override: tuple[Path, ...] = ()
     if table.posts_dir is not None:
         if not table.posts_dir:
             raise _config_error(root, "posts_dir", "must name a folder")
-        posts = _folder(root, table.posts_dir[0], "posts_dir")
+        override = tuple(_folder(root, name, "posts_dir") for name in table.posts_dir)
+        posts = override[0]
     if table.drafts_dir:
         drafts = _folder(root, table.drafts_dir, "drafts_dir")
     if table.static_dirs is not None:
         static = tuple(_folder(root, name, "static_dirs") for name in table.static_dirs)
-    return Site(
+    languages, default = _languages(profile, engine)
+    roots = _content_roots(root, profile, engine, content_dir, default)
+    if profile == "hugo":
+        content_dir = next((f for f, lang in roots if lang == default), content_dir)
+        posts = _first_dir(content_dir, ("posts", "post", "blog")) or posts
+    site = Site(
         root=root, profile=profile, config=config, engine=engine,
         posts_dir=posts, drafts_dir=drafts, static_dirs=static, content_dir=content_dir,
         title=str(table.title or engine.get("title") or root.name),
         author=str(table.author or engine_author(engine)),
+        content_roots=roots,
+        languages=languages, default_lang=default,
+        timezone=str(engine.get("timeZone") or engine.get("timezone") or ""),
+        posts_override=override,
     )
+    if profile == "hugo" and not override:  # new posts go to the first main section
+        main = sorted({p.group for p in site.pages() if p.kind == "post"})
+        if main and not (posts.is_dir() and posts.name in main):
+            object.__setattr__(site, "posts_dir", content_dir / main[0])
+    return site
+
+
+def _languages(profile: str, engine: dict[str, Any]) -> tuple[tuple[str, ...], str]:
+    """The site's languages and its default one (Hugo ``languages``, Zola ``languages``)."""
+    if profile == "hugo":
+        default = str(engine.get("defaultContentLanguage") or "en").lower()
+        table = engine.get("languages")
+        names = [str(k).lower() for k in table] if isinstance(table, dict) else []
+        return tuple(dict.fromkeys([default, *names])), default
+    if profile == "zola":
+        default = str(engine.get("default_language") or "en")
+        table = engine.get("languages")
+        names = [str(k) for k in table] if isinstance(table, dict) else []
+        return tuple(dict.fromkeys([default, *names])), default
+    return (), ""
+
+
+def _content_roots(root: Path, profile: str, engine: dict[str, Any], content: Path,
+                   default: str) -> tuple[tuple[Path, str], ...]:
+    """Each folder content is read from and its language (Hugo: per-language contentDir and
+    module mounts of content)."""
+    if profile != "hugo":
+        return ((content, ""),)
+    roots: dict[Path, str] = {}
+    languages = engine.get("languages")
+    for lang, table in (languages.items() if isinstance(languages, dict) else []):
+        if isinstance(table, dict) and table.get("contentDir"):
+            roots.setdefault(root / str(table["contentDir"]), str(lang).lower())
+    module = engine.get("module")
+    mounts = module.get("mounts") if isinstance(module, dict) else None
+    for mount in mounts if isinstance(mounts, list) else []:
+        if isinstance(mount, dict) and str(mount.get("target", "")).strip("/") == "content":
+            lang = mount.get("lang") or default
+            roots.setdefault(root / str(mount.get("source", "content")), str(lang).lower())
+    if not any(lang == default for lang in roots.values()) or not roots:
+        roots.setdefault(content, default)
+    return tuple((folder, lang) for folder, lang in roots.items() if is_within(folder, root))
 
 
 def _layout(root: Path, profile: str,
@@ -201,57 +301,18 @@ def iter_posts(site: Site, drafts: bool = True) -> Iterator[Post]:
 
 def iter_post_files(site: Site, drafts: bool = True) -> list[str]:
     """``iter_post_paths`` as absolute path strings: Path objects cost time by the thousand."""
-    folders = [site.posts_dir]
-    if drafts and site.drafts_dir is not None:
-        folders.append(site.drafts_dir)
-    found: list[str] = []
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        if not is_within(folder, site.root):
+    for folder in (site.posts_dir, site.drafts_dir, *site.posts_override):
+        if folder is not None and folder.is_dir() and not is_within(folder, site.root):
             raise UsageError(f"{site.rel(folder)} is a link to {folder.resolve()}, "
                              "outside the site")
-        _walk_into(str(folder), str(folder), site.root, found)
-    # The order of Path objects (part by part): "/" sorts before every other character.
-    return sorted(found, key=lambda p: p.replace("/", "\0"))
+    return [p.path for p in site.pages() if p.kind == "post" and (drafts or not p.in_drafts)]
 
 
 def walk_markdown(folder: Path, root: Path) -> list[Path]:
-    """Markdown pages under ``folder`` as engines see them (bundle resources, _index.md out)."""
-    found: list[str] = []
-    _walk_into(str(folder), str(folder), root, found)
-    return [Path(p) for p in found]
+    """Markdown files under ``folder`` (links to folders not followed, ``_index.md`` out)."""
+    from blogcli.pages import _markdown_under
 
-
-def _walk_into(top: str, here: str, root: Path, found: list[str]) -> None:
-    """Like os.walk without following links to folders, using the file types scandir gives."""
-    try:
-        with os.scandir(here) as listing:
-            entries = list(listing)
-    except OSError:
-        return  # an unreadable folder holds no post we can check (os.walk skips it too)
-    folders: list[os.DirEntry[str]] = []
-    files: list[os.DirEntry[str]] = []
-    for entry in entries:
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
-        (folders if is_dir else files).append(entry)
-    # In a Hugo leaf bundle only index.md is a page; other Markdown files are its resources.
-    if here != top and any(e.name == "index.md" for e in files):
-        found.append(os.path.join(here, "index.md"))
-        return
-    for entry in files:
-        name = entry.name
-        if name.endswith(MARKDOWN_SUFFIXES) and name != "_index.md" \
-                and not name.startswith(".") \
-                and (not entry.is_symlink() or is_within(Path(entry.path), root)):
-            found.append(entry.path)
-    for entry in folders:
-        if entry.name not in SKIP_DIRS and not entry.name.startswith(".") \
-                and not entry.is_symlink():
-            _walk_into(top, entry.path, root, found)
+    return [Path(p) for p in _markdown_under(str(folder), root)]
 
 
 def find_post_path(site: Site, name: str, cwd: Path | None = None) -> Path:
@@ -266,11 +327,11 @@ def find_post_path(site: Site, name: str, cwd: Path | None = None) -> Path:
         if candidate.exists() and not candidate.is_dir():
             if not is_within(candidate, site.root):
                 raise UsageError(f"{name} is outside the blog at {site.root}")
-            folders = [site.posts_dir, site.content_dir, site.drafts_dir]
-            if not candidate.name.endswith(MARKDOWN_SUFFIXES) or not any(
-                    f is not None and is_within(candidate, f) for f in folders):
-                raise UsageError(f"{name} is not a post: posts are Markdown files in "
-                                 f"{site.rel(site.posts_dir)}/")
+            page = site.page(site.rel(candidate))
+            if page is None or page.kind != "post":
+                what = "a page" if page is not None else "not a page the site publishes"
+                raise UsageError(f"{name} is not a post ({what}): posts are the Markdown files "
+                                 f"in {site.posts_places()}")
             return candidate
     from blogcli.post import post_slug
 

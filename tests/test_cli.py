@@ -95,6 +95,7 @@ def test_global_options_after_double_dash_are_left_alone() -> None:
 def test_verbose_names_the_site_and_quiet_silences_notes(tmp_path: Path) -> None:
     site = tmp_path / "lab"
     assert runner.invoke(app, ["-q", "init", str(site)]).exit_code == 0
+    assert run_blog("new", "Hello", cwd=site).returncode == 0  # no post at all: check exits 2
     done = run_blog("list", "-v", cwd=site)
     assert done.stderr == f"Site: {site} (plain; posts in posts/)\n"
     clean = run_blog("check", cwd=site)

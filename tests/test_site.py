@@ -152,3 +152,56 @@ def test_jekyll_config_yaml_and_hugo_config_dir(tmp_path: Path) -> None:
     assert find_site(start=jekyll).title == "Jay"
     hugo = make(tmp_path / "h", {"config/_default/hugo.yaml": "title: Hue\n", "content/": ""})
     assert find_site(start=hugo).title == "Hue"
+
+
+SITES = Path(__file__).parent / "fixtures" / "sites"
+
+
+@pytest.mark.parametrize(("name", "posts"), [
+    ("hugo-dirs", ["content/en/blog/bundle/index.md", "content/en/blog/first-post.md",
+                   "content/en/blog/nested/Deep Page.md", "content/ko/blog/first-post.md"]),
+    ("hugo-suffix", ["content/posts/bundle/index.fr.md", "content/posts/bundle/index.md",
+                     "content/posts/hello-world.fr.md", "content/posts/hello-world.md",
+                     "content/posts/undated.md"]),
+    ("jekyll", ["_drafts/an-idea.md", "_posts/2024-01-02-first-post.md",
+                "_posts/2024-02-03-second-post.markdown", "_posts/2024-03-04-late-night.md",
+                "en/news/_posts/2024-04-05-release.md"]),
+    ("hexo", ["source/_drafts/draft-one.md", "source/_posts/2024-01-02-hello-hexo.md",
+              "source/_posts/plain-name.md", "source/_posts/sub/nested-post.md"]),
+    ("zola", ["content/blog/2024-01-02-hello-world.md", "content/blog/archive/old.md",
+              "content/blog/bundle-post/index.fr.md", "content/blog/bundle-post/index.md",
+              "content/blog/Ünïcode Title.md"]),
+])
+def test_posts_are_the_pages_the_engine_lists_as_posts(name: str, posts: list[str]) -> None:
+    site = find_site(site_dir=SITES / name)
+    assert sorted(p.rel for p in site.pages() if p.kind == "post") == sorted(posts)
+
+
+def test_hugo_config_folder_is_merged_with_keys_in_any_case() -> None:
+    site = find_site(site_dir=SITES / "hugo-dirs")
+    assert site.engine.get("params")["mainSections"] == ["blog"]
+    assert [(site.rel(f), lang) for f, lang in site.content_roots] == [
+        ("content/en", "en"), ("content/ko", "ko")]
+    assert site.engine.get("languages")["en"].get("contentDir") == "content/en"
+    assert site.engine.get("languages")["en"].get("menus")["main"][0]["url"] == "/blog/"
+    assert (site.languages, site.default_lang, site.lang_prefix("en")) == (
+        ("en", "ko"), "en", "/en")
+
+
+def test_every_page_has_its_kind_and_language() -> None:
+    pages = {p.rel: (p.kind, p.lang) for p in find_site(site_dir=SITES / "hugo-suffix").pages()}
+    assert pages["content/about.fr.md"] == ("page", "fr")
+    assert pages["content/posts/bundle/index.fr.md"] == ("post", "fr")
+    assert pages["content/docs/guide.md"] == ("page", "en")
+    zola = {p.rel: p.kind for p in find_site(site_dir=SITES / "zola").pages()}
+    assert zola["content/blog/_index.md"] == "section"
+    assert "content/pages/_index.md" not in zola  # render = false: no page of its own
+
+
+def test_blog_toml_posts_dir_is_a_list_of_folders(tmp_path: Path) -> None:
+    make(tmp_path, {"blog.toml": '[site]\nposts_dir = ["notes", "essays"]\n',
+                    "notes/a.md": "---\ntitle: A\n---\n", "essays/b.md": "---\ntitle: B\n---\n",
+                    "about.md": "---\ntitle: About\n---\n"})
+    site = find_site(start=tmp_path)
+    assert [Path(p).name for p in iter_post_paths(site)] == ["b.md", "a.md"]
+    assert {p.rel: p.kind for p in site.pages()}["about.md"] == "page"

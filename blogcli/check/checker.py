@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +15,8 @@ from blogcli.check.resolve import Pages, Resolver, Target, target_of
 from blogcli.check.scan import collect_facts, open_cache
 from blogcli.errors import UsageError
 from blogcli.permalinks import normalize, page_urls
-from blogcli.post import JEKYLL_NAME, parse_date
-from blogcli.site import MARKDOWN_SUFFIXES, Site, iter_post_files, walk_markdown
+from blogcli.post import JEKYLL_NAME, parse_date, post_slug
+from blogcli.site import MARKDOWN_SUFFIXES, Page, Site, iter_post_files
 from blogcli.workers import fan_out
 
 if TYPE_CHECKING:  # external.py (and asyncio) load only for --external
@@ -58,23 +58,40 @@ def check_site(site: Site, paths: list[Path] | None = None,
     settings = rule_settings(site)
     required = required_keys(site)
     posts = iter_post_files(site)
-    chosen = [_rel(site, p) for p in posts] if paths is None else \
-        [_rel(site, str(p)) for p in _expand(site, paths, posts)]
+    if not posts and paths is None:
+        raise UsageError(f"no posts found: {site.profile} site, looked in {site.posts_places()}. "
+                         "Nothing was checked. If the posts live elsewhere, name their folders "
+                         "in blog.toml: [site] posts_dir = [\"path/to/posts\"]")
+    # Every Markdown page the site publishes is checked; posts get the post rules too.
+    published = [p.path for p in site.pages() if p.path.endswith(MARKDOWN_SUFFIXES)]
+    chosen = [_rel(site, p) for p in published] if paths is None else \
+        [_rel(site, str(p)) for p in _expand(site, paths, published)]
     post_rels = {_rel(site, p) for p in posts}
+    page_rels = {_rel(site, p) for p in published}
+    # A named link that leads nowhere (a loop, a dangling link) is read, to say it is unreadable.
+    if paths is not None:
+        page_rels |= {rel for rel in chosen if os.path.islink(site.root / rel)
+                      and not os.path.exists(site.root / rel)}
     cache = open_cache(site)
-    facts = collect_facts(site, sorted(post_rels | set(chosen)), cache)
-    permalinks = {rel: page_urls(site, rel, f["meta"], f["slug"])
-                  for rel, f in facts.items() if not f.get("error") and rel in post_rels}
+    facts = collect_facts(site, sorted(page_rels), cache)
+    permalinks = site_urls(site, facts)
     resolver = _resolver(site, facts, permalinks)
-    duplicates = _duplicates(facts, permalinks)
+    duplicates = _duplicates(facts, {r: u for r, u in permalinks.items() if r in facts})
     present = [rel for rel in chosen if rel in facts]  # others vanished while we looked
+    unpublished = [Finding(rel, 1, 1, "not-published", RULES["not-published"],
+                           f"{rel} is not a page this {site.profile} site publishes "
+                           f"({_why_unpublished(site, rel)}), so it was not checked")
+                   for rel in chosen if rel not in page_rels]
 
     def findings(start: int, stop: int) -> list[Finding]:
         out: list[Finding] = []
         for rel in present[start:stop]:
-            found = _file_findings(site, rel, facts[rel], rel in post_rels, required, resolver)
-            out.extend(_regrade(f, settings[f.rule]) for f in found + duplicates.get(rel, [])
-                       if settings[f.rule] != "off")
+            found = _file_findings(site, rel, facts[rel], site.page(rel) if rel in post_rels
+                                   else None, required, resolver)
+            # A rule's own severity may be lowered for one case (an engine that is lenient);
+            # blog.toml's setting, where it differs from the default, still wins.
+            out.extend(_regrade(f, settings[f.rule]) if settings[f.rule] != RULES[f.rule] else f
+                       for f in found + duplicates.get(rel, []) if settings[f.rule] != "off")
         return out
 
     result = CheckResult(files=len(present),
@@ -94,6 +111,8 @@ def check_site(site: Site, paths: list[Path] | None = None,
                                for f in result.external.findings if settings[f.rule] != "off")
     if settings["config-unknown"] != "off":
         result.findings.extend(config_findings)
+    if settings["not-published"] != "off":
+        result.findings.extend(_regrade(f, settings["not-published"]) for f in unpublished)
     result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     return result
 
@@ -132,15 +151,15 @@ def _regrade(finding: Finding, severity: str) -> Finding:
                    finding.message, finding.target)
 
 
-def _expand(site: Site, paths: list[Path], posts: list[str]) -> list[Path]:
+def _expand(site: Site, paths: list[Path], pages: list[str]) -> list[Path]:
     """Files named on the command line, folders walked, by the rules of the whole-site check.
 
-    Inside a posts folder a path counts only if it is one of ``posts`` (so bundle resources and
-    ``_index.md`` are skipped as ``blog check`` skips them); elsewhere folders are walked by
-    the same walker. Templates are not posts. Nothing resolving outside the site is read.
+    A folder stands for the published pages in it (bundle resources and templates are not
+    pages). A named file the site does not publish is kept, to be reported as such. Nothing
+    resolving outside the site is read.
     """
     out: list[Path] = []
-    known = set(posts)
+    known = set(pages)
     confined = Confined(str(site.root))
     for given in paths:
         path = Path(os.path.abspath(given))
@@ -152,29 +171,56 @@ def _expand(site: Site, paths: list[Path], posts: list[str]) -> list[Path]:
             raise UsageError(f"{given}: no such file or folder")
         if not path.is_relative_to(site.root):
             raise UsageError(f"{given} is outside the site {site.root}")
-        out.extend(_chosen(site, path.resolve() if path.is_dir() else path, posts, known))
+        if path.is_dir():
+            folder = str(path.resolve()).rstrip("/") + "/"
+            out.extend(Path(p) for p in pages if p.startswith(folder))
+        elif str(path) in known or path.name.endswith(MARKDOWN_SUFFIXES):
+            out.append(path)
+        else:
+            raise UsageError(f"{given} is not a Markdown file: blog check reads Markdown pages")
     return sorted(set(out))
 
 
-def _chosen(site: Site, path: Path, posts: list[str], known: set[str]) -> list[Path]:
-    in_posts = any(folder is not None and path.is_relative_to(folder)
-                   for folder in (site.posts_dir, site.drafts_dir))
-    if not path.is_dir():
-        if in_posts:  # a symlink loop named on purpose is still reported as unreadable
-            return [path] if str(path) in known or path.is_symlink() else []
-        named = path.name.endswith(MARKDOWN_SUFFIXES) and not _is_template(site, path)
-        return [path] if named else []
-    # Posts are absolute path strings (Path objects cost time by the thousand).
-    folder = str(path).rstrip("/") + "/"
-    found = [Path(p) for p in posts if p.startswith(folder) or p == str(path)]
-    if not in_posts:
-        found += [p for p in walk_markdown(path, site.root) if not _is_template(site, p)]
-    return found
+def _why_unpublished(site: Site, rel: str) -> str:
+    parts = Path(rel).parts
+    if parts and (parts[0] in TEMPLATE_DIRS or "archetypes" in parts[:3]):
+        return "a template for new posts"
+    if any(part.startswith(("_", ".")) for part in parts[:-1]) and site.profile in (
+            "jekyll", "hexo"):
+        return f"{site.profile.title()} does not render files in folders named with _ or ."
+    if site.profile in ("hugo", "zola") and not any(
+            Path(site.root / rel).is_relative_to(folder) for folder, _ in site.content_roots):
+        return "it is outside the content folders " + ", ".join(
+            site.rel(f) + "/" for f, _ in site.content_roots)
+    if site.profile in ("hugo", "zola"):
+        return "a file of a page bundle: only its index.md is a page"
+    if site.profile == "jekyll":
+        return "Jekyll copies a file without front matter as it is, or excludes it"
+    return f"posts are in {site.posts_places()}"
 
 
-def _is_template(site: Site, path: Path) -> bool:
-    parts = Path(site.rel(path)).parts
-    return bool(parts) and (parts[0] in TEMPLATE_DIRS or "archetypes" in parts[:3])
+def site_urls(site: Site, facts: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """Every page's URLs (permalink first), by source path: Markdown pages from their facts,
+    others (HTML pages, unreadable ones) from their path and front matter alone."""
+    out: dict[str, list[str]] = {}
+    for page in site.pages():
+        fact = facts.get(page.rel)
+        if fact is not None and not fact.get("error"):
+            out[page.rel] = page_urls(site, page.rel, fact["meta"], fact["slug"])
+        else:
+            meta = _front_matter(page.path) if fact is None else {}
+            out[page.rel] = page_urls(site, page.rel, meta, post_slug(Path(page.path), meta))
+    return out
+
+
+def _front_matter(path: str) -> dict[str, Any]:
+    from blogcli.post import PostError, split_front_matter
+
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            return split_front_matter(handle.read(), path)[0]
+    except (OSError, PostError):
+        return {}
 
 
 def _resolver(site: Site, facts: dict[str, dict[str, Any]],
@@ -195,16 +241,17 @@ def _scan_target(site: Site, path: Path) -> Target | None:
     return target_of(fact, site)
 
 
-def _file_findings(site: Site, rel: str, fact: dict[str, Any], is_post: bool,
+def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None,
                    required: list[str], resolver: Resolver) -> list[Finding]:
     if fact.get("error"):
         rule, line, message = fact["error"]
         return [Finding(rel, line, 1, rule, RULES[rule], message)]
     out: list[Finding] = []
-    if is_post:
-        out.extend(Finding(rel, line, col, rule, RULES[rule], msg)
+    if post is not None:
+        out.extend(_lenient_date(site, fact, Finding(rel, line, col, rule, RULES[rule],
+                                                     _zoned(site, rule, msg)))
                    for rule, line, col, msg in fact["fm"])
-        out.extend(_required(site, rel, fact, required))
+        out.extend(_required(site, post, fact, required))
         out.extend(_future(site, rel, fact))
     else:
         out.extend(Finding(rel, line, col, rule, RULES[rule], msg)
@@ -217,13 +264,44 @@ def _file_findings(site: Site, rel: str, fact: dict[str, Any], is_post: bool,
     return out
 
 
-def _required(site: Site, rel: str, fact: dict[str, Any], required: list[str]) -> list[Finding]:
+def _lenient_date(site: Site, fact: dict[str, Any], finding: Finding) -> Finding:
+    """Jekyll and Hexo read a date that starts well and ignore the rest (Ruby's Time.parse,
+    moment): a warning there, since the build does take it."""
+    value = fact["meta"].get("date")
+    if finding.rule != "date-invalid" or site.profile not in ("jekyll", "hexo") or \
+            not isinstance(value, str):
+        return finding
+    try:
+        parse_date(value[:10])
+    except ValueError:
+        return finding
+    if len(value) < 10:
+        return finding
+    return Finding(finding.path, finding.line, finding.column, finding.rule, "warning",
+                   f"{finding.message.split(' is not', 1)[0]} is read by the engine as "
+                   f"{value[:10]} and what follows it, as far as it can; write "
+                   "2024-01-31T10:00:00+01:00 to say exactly", finding.target)
+
+
+def _required(site: Site, page: Page, fact: dict[str, Any],
+              required: list[str]) -> list[Finding]:
+    rel = page.rel
     keys = fact["keys"]
+    told = isinstance(site.config.raw.get("check"), dict) and "required" in site.config.raw["check"]
+    if site.profile == "zola" and not page.dated and not told:
+        return []  # pages of a section that is no blog: Zola needs neither title nor date
     missing = [k for k in required if k not in keys]
-    if "date" in missing and (fact["draft"] or _engine_dates(site, rel)):
-        missing.remove("date")
-    return [Finding(rel, 1, 1, "required-key", RULES["required-key"],
-                    f"front matter has no {key!r}") for key in missing]
+    if "date" in missing and (fact["draft"] or _engine_dates(site, rel) or
+                              (site.profile == "zola" and not page.dated)):
+        missing.remove("date")  # Zola needs a date only where the section sorts by date
+    out = [Finding(rel, 1, 1, "required-key", RULES["required-key"],
+                   f"front matter has no {key!r}") for key in missing]
+    if site.profile == "jekyll" and "/_posts/" in "/" + rel and not \
+            JEKYLL_NAME.match(Path(rel).stem):
+        out.append(Finding(rel, 1, 1, "post-name", RULES["post-name"],
+                           "Jekyll publishes only _posts files named YYYY-MM-DD-title.md; it "
+                           "skips this one"))
+    return out
 
 
 def _engine_dates(site: Site, rel: str) -> bool:
@@ -243,6 +321,27 @@ def _engine_dates(site: Site, rel: str) -> bool:
     return False
 
 
+def zone_of(site: Site) -> tuple[tzinfo, str]:
+    """The zone a date without one is read in (clock.site_zone), and how to name it."""
+    zone = clock.site_zone(site)
+    if clock.configured_zone(site) is not None:
+        key = "timeZone in the Hugo config" if site.profile == "hugo" else \
+            "timezone in _config.yml"
+        return zone, f"{site.timezone} ({key})"
+    if site.profile in ("jekyll", "hexo"):
+        return zone, "the build machine's zone (the site sets no timezone)"
+    return zone, "UTC"
+
+
+def _zoned(site: Site, rule: str, message: str) -> str:
+    if rule != "date-no-zone":
+        return message
+    engine = {"hugo": "Hugo", "jekyll": "Jekyll", "hexo": "Hexo", "zola": "Zola"}.get(
+        site.profile, "blog")
+    return f"{message}: {engine} reads it in {zone_of(site)[1]}; add an offset like +01:00 " \
+           "to say which zone you mean"
+
+
 def _future(site: Site, rel: str, fact: dict[str, Any]) -> list[Finding]:
     """A published post dated ahead is *scheduled* where the engine waits for the date; it is
     a problem only where the build would show it at once (Hexo's default, Zola, plain)."""
@@ -254,7 +353,7 @@ def _future(site: Site, rel: str, fact: dict[str, Any]) -> list[Finding]:
         return []
     now = clock.now()
     if isinstance(when, datetime):
-        late = (when if when.tzinfo else when.replace(tzinfo=UTC)) > now
+        late = (when if when.tzinfo else when.replace(tzinfo=zone_of(site)[0])) > now
     else:
         late = isinstance(when, date) and when > now.date()
     early = clock.builds_future(site) if late else None
@@ -268,12 +367,13 @@ def _future(site: Site, rel: str, fact: dict[str, Any]) -> list[Finding]:
 
 def _duplicates(facts: dict[str, dict[str, Any]],
                 permalinks: dict[str, list[str]]) -> dict[str, list[Finding]]:
-    """Posts that would publish to the same URL: each one named, with the others."""
+    """Pages that would publish to the same URL: each one named, with the others."""
     by_url: dict[str, list[str]] = {}
     for rel in sorted(permalinks):
         by_url.setdefault(normalize(permalinks[rel][0]), []).append(rel)
     out: dict[str, list[Finding]] = {}
     for url, rels in by_url.items():
+        rels = [r for r in rels if not facts[r].get("error")] if len(rels) > 1 else []
         if len(rels) < 2:
             continue
         slugs = {facts[r]["slug"] for r in rels}

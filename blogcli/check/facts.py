@@ -18,7 +18,7 @@ from blogcli.check.links import scan_post
 from blogcli.post import Post, PostError, iso_date, parse_date, parse_post
 from blogcli.site import Site
 
-VERSION = 3
+VERSION = 5
 DATE_KEYS = ("date", "lastmod", "publishDate", "publishdate", "expiryDate", "expirydate",
              "updated", "modified")
 TAXONOMIES = ("tags", "categories")
@@ -40,7 +40,7 @@ KNOWN_KEYS = frozenset((
 ))
 KNOWN_LOWER = frozenset(k.lower() for k in KNOWN_KEYS)
 PERMALINK_KEYS = ("title", "slug", "url", "permalink", "path", "date", "categories", "category",
-                  "aliases", "redirect_from")
+                  "aliases", "redirect_from", "tags", "taxonomies", "series", "authors")
 KEY_PATTERNS = {
     "yaml": re.compile(r"^['\"]?([^\s:'\"#][^:'\"]*?)['\"]?\s*:"),
     "toml": re.compile(r"^([A-Za-z0-9_\-]+)\s*="),
@@ -118,9 +118,31 @@ def front_matter_findings(post: Post, keys: dict[str, int]) -> list[list[Any]]:
         out.extend(_taxonomy_findings(key, value, line))
     for key in meta:
         out.extend(_typo_findings(str(key), keys.get(str(key), 1)))
+    out.extend(_twice(post))
     if not post.body.strip() and not post.draft:
         out.append(["body-empty", post.body_line if post.body else max(post.body_line - 1, 1), 1,
                     "the post has no text after its front matter"])
+    return out
+
+
+def _twice(post: Post) -> list[list[Any]]:
+    """A warning for each top-level YAML key given again (the reader kept the last value)."""
+    if post.fm_format != "yaml":
+        return []
+    lines = post.text.split("\n", post.body_line)[1: post.body_line - 2]
+    seen: dict[str, int] = {}
+    out: list[list[Any]] = []
+    for number, text in enumerate(lines, start=2):
+        match = KEY_PATTERNS["yaml"].match(text)
+        if match is None:
+            continue
+        key = match.group(1)
+        if key in seen:
+            out.append(["key-duplicate", number, 1, f"key {key!r} is given twice (first on line "
+                        f"{seen[key]}): the engine keeps this last value; current Hugo "
+                        "refuses such a page"])
+        else:
+            seen[key] = number
     return out
 
 
@@ -131,15 +153,14 @@ def _date_findings(key: str, value: Any, line: int) -> list[list[Any]]:
         return [["date-invalid", line, 1, f"{key}: {value!r} is not a date the engine can read "
                                           "(write 2024-01-31 or 2024-01-31T10:00:00+01:00)"]]
     if key == "date" and isinstance(parsed, datetime) and parsed.tzinfo is None:
-        return [["date-no-zone", line, 1, f"date {value} has no time zone: the engine reads it "
-                 "as UTC (or its own zone), so the post may stay hidden as 'in the future'; "
-                 "add an offset like +01:00"]]
+        return [["date-no-zone", line, 1, f"date {value} has no time zone"]]
     return []
 
 
 def _taxonomy_findings(key: str, value: Any, line: int) -> list[list[Any]]:
     if value is None or (isinstance(value, list) and all(
-            isinstance(item, str | int | float) and not isinstance(item, bool) for item in value)):
+            item is None or (isinstance(item, str | int | float) and not isinstance(item, bool))
+            for item in value)):  # an empty entry (``tags: [""]``, ``- ``) is skipped by engines
         return []
     if isinstance(value, str):
         return [["tags-string", line, 1, f"{key} is a single string {value!r}; write a list "
@@ -168,6 +189,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)

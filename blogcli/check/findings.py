@@ -32,6 +32,9 @@ RULES: dict[str, str] = {
     "link-file": "error",               # file: and C:\ links: the author's disk
     "link-scheme": "warning",           # javascript:, vbscript:, ftp:
     "config-unknown": "warning",        # a blog.toml table or key blog does not know
+    "not-published": "warning",         # a file named to check that the site does not publish
+    "post-name": "error",               # a Jekyll _posts file the engine skips (no date name)
+    "key-duplicate": "warning",         # a YAML key given twice where the engine keeps the last
     # --external (blogcli/external.py)
     "external-broken": "error",
     "external-failing": "warning",      # failing, not yet for long enough (web/history.py)

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from blogcli.check.facts import TAXONOMIES, scan_bytes, suggest_key
 from blogcli.check.findings import CheckResult, Finding
 from blogcli.check.scan import collect_facts
-from blogcli.errors import BlogError, WriteError
+from blogcli.errors import BlogError, UsageError, WriteError
 from blogcli.files import read_file, write_file
 from blogcli.frontmatter_edit import FrontMatterEdit
 from blogcli.permalinks import base_path, normalize, page_urls
@@ -370,22 +370,9 @@ def _terms(site: Site, value: str) -> list[str]:
 
 
 def _in_site_zone(site: Site, naive: datetime) -> datetime:
-    zone = site_zone(site)
-    return naive.replace(tzinfo=zone) if zone is not None else naive.astimezone()
+    from blogcli.clock import site_zone
 
-
-def site_zone(site: Site) -> tzinfo | None:
-    """The zone the engine reads zoneless dates in (None: this machine's, as Jekyll does)."""
-    from datetime import UTC
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    name = site.engine.get("timeZone") or site.engine.get("timezone")
-    if isinstance(name, str) and name.strip():
-        try:
-            return ZoneInfo(name.strip())
-        except (ZoneInfoNotFoundError, ValueError):
-            raise _Unfixable(f"the site's time zone {name!r} is not one this machine knows") \
-                from None
-    if site.profile in ("hugo", "zola"):
-        return UTC  # both read a date without a zone as UTC unless configured otherwise
-    return None
+    try:
+        return naive.replace(tzinfo=site_zone(site))
+    except UsageError as err:
+        raise _Unfixable(str(err)) from None

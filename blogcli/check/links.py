@@ -214,6 +214,10 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     _definitions(env, lines, offset, scan)
     if "{" in source:
         _engine_links(lines, offset, code, scan)
+    if profile in ("jekyll", "plain"):
+        _kramdown(lines, offset, code, scan)
+    if "]((" in source:
+        _doubled(lines, offset, code, scan)
     if bare and "{" in source:  # a shortcode's or tag's argument is not text the engine links
         scan.links = [k for k in scan.links
                       if k.kind != "bare_url" or not _in_tag(lines[k.line - post.body_line], k)]
@@ -225,6 +229,38 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     scan.headings = headings
     scan.anchors_certain = certain and "{{" not in source and "{%" not in source
     return scan
+
+
+KRAMDOWN_IAL = re.compile(r"\{:\s*[^}]*?#([A-Za-z][\w:.-]*)")
+# kramdown takes a destination with spaces, where CommonMark leaves the text as it is.
+KRAMDOWN_SPACED = re.compile(r"(?<![\\!])\[[^\]\n]+\]\(([^()<>\n\s]*\s[^()<>\n]*?)\)")
+
+
+def _kramdown(lines: list[str], offset: int, code: set[int], scan: Scan) -> None:
+    """kramdown's own syntax: ``{: #id}`` attribute lists (anchors) and spaced link targets."""
+    for number, line in enumerate(lines):
+        if number in code or ("{:" not in line and "](" not in line):
+            continue
+        scan.anchors.extend(m.group(1) for m in KRAMDOWN_IAL.finditer(line))
+        for match in KRAMDOWN_SPACED.finditer(line):
+            target = match.group(1).strip()
+            if not any(c in target for c in "\"'{") and "`" not in line[:match.start()]:
+                scan.links.append(Link(target, number + offset + 1, match.start(1) + 1, "link"))
+
+
+DOUBLED = re.compile(r"\]\((\(+\s*(?:https?:|www\.)[^)\s]*)")
+
+
+def _doubled(lines: list[str], offset: int, code: set[int], scan: Scan) -> None:
+    """``[x]((https://…))``: a link most renderers leave as text or send to a page path."""
+    known = {(link.line, link.column) for link in scan.links}
+    for number, line in enumerate(lines):
+        if number in code or "]((" not in line:
+            continue
+        for match in DOUBLED.finditer(line):
+            place = (number + offset + 1, match.start(1) + 1)
+            if place not in known:
+                scan.links.append(Link(match.group(1), *place, "link"))
 
 
 def _code_lines(tokens: list[Token], source: str) -> set[int]:
@@ -311,8 +347,12 @@ def _inline(children: list[Token], block: _Block, scan: Scan, bare: str | None =
             inside += 1
             href = str(child.attrs.get("href", ""))
             if child.markup == "autolink" and href.startswith("mailto:"):
-                href = href[len("mailto:"):]
-            _add(scan, block, href, "link", child.markup == "autolink")
+                # <me@example.org> is e-mail: found in the text as written, kept as mailto:
+                _add(scan, block, href[len("mailto:"):], "link", True)
+                last = scan.links[-1]
+                scan.links[-1] = Link(href, last.line, last.column, last.kind)
+            else:
+                _add(scan, block, href, "link", child.markup == "autolink")
         elif child.type == "image":
             _add(scan, block, str(child.attrs.get("src", "")), "image", False)
         elif child.type == "html_inline":

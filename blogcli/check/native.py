@@ -247,6 +247,9 @@ class _Walker:
             return
         target = info["dest_url"]
         if kind in ("Autolink", "Email"):
+            # <me@example.org> is e-mail, kept as the mailto: link the engine writes.
+            if kind == "Email" and not target.lower().startswith("mailto:"):
+                target = "mailto:" + target
             self.add(target, start + 1, "link")
             return
         bracket = self.raw.find(b"](", text_end)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 from blogcli.check.anchors import other_ids
 from blogcli.check.confine import Confined, OutsideSite
@@ -26,10 +26,12 @@ ASSETS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "tif
 BUILT = {"css", "js", "map", "xml", "json", "txt", "woff", "woff2", "ttf", "html", "htm"}
 TEMPLATE_BASE = re.compile(r"\{\{-?\s*(?:site\.(?:url|baseurl|base_url)|\.Site\.BaseURL|"
                            r"config\.root|url_for\(\))\s*-?\}\}")
-GENERATED_FIRST = {"tags", "categories", "category", "tag", "series", "page", "archives",
-                   "archive", "search", "authors", "author", "taxonomies"}
 FEEDS = {"index.xml", "feed.xml", "atom.xml", "rss.xml", "sitemap.xml", "robots.txt",
-         "index.json", "search.json", "feed.json", "404.html"}
+         "index.json", "search.json", "feed.json", "404.html", "404"}
+# Listing pages each engine (or its standard generators) makes with no source file.
+GENERATED = {"hexo": ("archives", "categories", "tags", "page"),
+             "jekyll": ("page",), "plain": ()}
+STATIC_FILES = ("", "/index.html", ".html")  # how a static server answers a path
 ENGINE_KINDS = {"post_url": "jekyll", "liquid_link": "jekyll", "ref": "hugo", "figure": "hugo",
                 "post_link": "hexo", "asset": "hexo"}
 OUTSIDE = "\0outside"  # _find's cached answer for a path that leaves the site
@@ -126,11 +128,24 @@ class Resolver:
         self.base = base_path(site)
         self.root = str(site.root)
         self.confined = Confined(self.root)
-        self.static = [str(d) for d in (*site.static_dirs, *_theme_dirs(site), site.content_dir)]
+        self.static = [str(d) for d in (*site.static_dirs, *_theme_dirs(site))]
+        if site.profile in ("hugo", "zola"):
+            self.static += [str(f) for f, _ in site.content_roots]
         self.content = str(site.content_dir)
+        self.sources = {p.rel for p in site.pages()}
+        # A bundle's files are published under its page's URL, wherever that URL is.
+        self.bundles = {normalize(self.own[p.rel]): os.path.dirname(p.path)
+                        for p in site.pages() if p.bundle and p.rel in self.own}
+        if site.profile == "hexo" and site.engine.get("post_asset_folder"):
+            self.bundles.update({normalize(self.own[p.rel]): os.path.splitext(p.path)[0]
+                                 for p in site.pages() if p.kind == "post" and p.rel in self.own})
+        self.host = own_host(site)
+        self.generated = generated_pages(site, permalinks,
+                                         [f.get("meta", {}) for f in pages.facts.values()])
         self._exists: dict[str, str | None] = {}
         self._posts: set[str] | None = None
         self._here: dict[str, str] = {}
+        self._known: dict[str, list[str]] | None = None
 
     def check(self, link: Link, rel: str) -> Problem | None:
         """None when ``link`` (found in page ``rel``) is fine, else the problem with it."""
@@ -157,6 +172,11 @@ class Resolver:
             return Problem("link-empty", "the link has no destination")
         if target.startswith("@/") and self.site.profile == "zola":
             return self._zola(target)
+        if self.host and target[:4].lower() == "http" and \
+                target[:len(self.host[0]) + 1].lower().startswith(self.host):
+            # A full address on the site's own host is a page of this site: resolved here.
+            split = urlsplit(target)
+            return self._absolute(split.path or "/", split.fragment, target)
         handled, complaint = address_problem(target)
         if handled:
             return Problem("link-malformed", complaint) if complaint else _scheme_problem(target)
@@ -192,23 +212,62 @@ class Resolver:
 
     def _absolute(self, path: str, fragment: str, target: str) -> Problem | None:
         clean = unquote(path).lstrip("/")
-        if self.base and (clean + "/").startswith(self.base + "/"):
+        based = not self.base or (clean + "/").startswith(self.base + "/")
+        if self.base and based:
             clean = clean[len(self.base):].lstrip("/")
+        problem = self._at_url("/" + clean, fragment, target)
+        if problem is not None and problem.rule == "link-missing" and based:
+            problem = Problem("link-missing", problem.message + self._closest("/" + clean))
+        if self.base and not based and (problem is None or problem.rule == "link-uncertain"):
+            return Problem("link-uncertain", f"{path} leaves out the site's base path "
+                                             f"/{self.base}/: it works only where the site is "
+                                             "served at the root of its host")
+        return problem
+
+    def _at_url(self, url: str, fragment: str, target: str) -> Problem | None:
+        """The page or file the site publishes at ``url`` (site-relative), else the problem."""
+        key = normalize(url)
+        page = self.urls.get(key)
+        if page is not None:
+            return self._anchor(self.pages.get(page), unquote(fragment), target, page)
+        clean = url.lstrip("/")
         outside = False
         for folder in self.static:
             try:
-                found = self._find(os.path.join(folder, clean), PAGE_FILES)
+                found = self._find(os.path.join(folder, clean), STATIC_FILES)
             except OutsideSite:
-                outside = True  # another static folder or a post may still answer
+                outside = True  # another static folder or a page may still answer
                 continue
-            if found:
+            if found and self._served(found, folder):
                 return self._at_file(found, fragment, target)
-        page = self.urls.get(normalize("/" + clean))
-        if page is not None:
-            return self._anchor(self.pages.get(page), unquote(fragment), target, page)
+        found = self._in_bundle(key, clean)
+        if found:
+            return self._at_file(found, fragment, target)
         if outside:
             raise OutsideSite(clean)
-        return self._unfound(clean, target, "no static file and no post at that address")
+        return self._unfound(key, clean, target)
+
+    def _served(self, found: str, folder: str) -> bool:
+        """False for a file the engine reads but does not copy: a page's source, ``_`` folders."""
+        rel = found[len(self.root) + 1:] if found.startswith(self.root + "/") else found
+        if rel in self.sources or os.path.isdir(found):
+            return os.path.isdir(found) and self.site.profile == "plain"
+        inner = found[len(folder):]
+        if self.site.profile in ("jekyll", "hexo") and "/_" in inner:
+            return False
+        return not found.lower().endswith(MARKDOWN_SUFFIXES) or self.site.profile == "jekyll"
+
+    def _in_bundle(self, key: str, clean: str) -> str | None:
+        """A file of a page bundle published under the page's URL."""
+        parts = key.split("/")
+        for cut in range(len(parts) - 1, -1, -1):
+            folder = self.bundles.get("/".join(parts[:cut]))
+            if folder is not None:
+                rest = "/".join(clean.strip("/").split("/")[cut:])
+                candidate = os.path.join(folder, unquote(rest))
+                if rest and self.confined.inside(candidate) and self.confined.is_file(candidate):
+                    return candidate
+        return None
 
     def _relative(self, path: str, fragment: str, target: str, rel: str) -> Problem | None:
         here = self._here.get(rel)
@@ -216,39 +275,56 @@ class Resolver:
             here = self._here[rel] = os.path.dirname(os.path.join(self.root, rel))
         clean = unquote(path) if "%" in path else path
         outside = False
-        try:
-            found = self._find(os.path.normpath(os.path.join(here, clean)), PAGE_FILES)
+        try:  # a file beside the source (editors, GitHub, render hooks): the cheap answer
+            found = self._find(os.path.normpath(os.path.join(here, clean)), ("",))
         except OutsideSite:
-            found, outside = None, True  # still a page address, maybe (``../../about/``)
-        if found:
+            found, outside = None, True
+        if found and not os.path.isdir(found):
             return self._at_file(found, fragment, target)
-        if clean.lower().endswith(MARKDOWN_SUFFIXES) and not outside:
-            return Problem("link-missing", f"{path}: no such file beside the post")
-        # Not a file beside the post: the browser resolves it against the page's own URL.
         own = self.own.get(rel)
-        if own is not None:
-            page = self.urls.get(normalize(urljoin(own, clean)))
-            if page is not None:
-                return self._anchor(self.pages.get(page), unquote(fragment), target, page)
+        if own is not None:  # as a browser does: against the page's own address
+            try:
+                problem = self._at_url(urljoin(own, clean), fragment, target)
+            except OutsideSite:
+                problem = Problem("link-outside", "")
+            if problem is None or problem.rule not in ("link-missing", "link-outside"):
+                return problem
         if outside:
             raise OutsideSite(clean)
-        return self._unfound(clean, target, "no such file beside the post")
+        if clean.lower().endswith(MARKDOWN_SUFFIXES) or own is None:
+            return Problem("link-missing", f"{path}: no such file beside the post")
+        url = urljoin(own, clean)
+        return Problem("link-missing", f"{path}: the site publishes no page or file at {url}, "
+                                       f"and there is no such file beside the post"
+                                       f"{self._closest(url)}")
 
-    def _unfound(self, clean: str, target: str, why: str) -> Problem | None:
+    def _unfound(self, key: str, clean: str, target: str) -> Problem | None:
         name = PurePosixPath(clean).name
         suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if suffix in ASSETS:
-            return Problem("link-missing", f"{target.split('#')[0]}: {why}")
-        first = clean.strip("/").split("/", 1)[0].lower()
-        if not clean.strip("/") or first in GENERATED_FIRST or name.lower() in FEEDS:
-            return None  # taxonomy pages, feeds and pagers come from the engine, not from files
+        shown = target.split("#")[0]
+        if name.lower() in FEEDS or not key:
+            return None  # feeds, sitemaps and the home page come from the engine
+        made = self.generated(key)
+        if made is not None:
+            return None if made == "" else Problem("link-uncertain", made)
         if suffix in BUILT and suffix not in ("html", "htm"):
-            return Problem("link-uncertain", f"no file {target.split('#')[0]} here; the theme "
-                                             "or the asset pipeline may build it")
-        if (self.site.content_dir / first).is_dir():
-            return None  # a section's list page
-        return Problem("link-uncertain", f"no file or post answers at {target}; it may be a "
-                                         "page the theme makes")
+            return Problem("link-uncertain", f"no file {shown} in the site; the theme or the "
+                                             "asset pipeline may build it")
+        return Problem("link-missing", f"{shown}: the site publishes no page or file at "
+                                       f"/{clean}")
+
+    def _closest(self, url: str) -> str:
+        """A page URL one slip away from ``url`` (same folder, about the same length)."""
+        if self._known is None:
+            self._known = {}
+            for known in set(self.own.values()):
+                self._known.setdefault(known.rstrip("/").rsplit("/", 1)[0], []).append(known)
+        import difflib
+
+        near = [u for u in self._known.get(url.rstrip("/").rsplit("/", 1)[0], [])
+                if abs(len(u) - len(url)) <= 3]
+        close = difflib.get_close_matches(url, near, n=1, cutoff=0.8)
+        return f" (did you mean {close[0]}?)" if close else ""
 
     def _at_file(self, found: str, fragment: str, target: str) -> Problem | None:
         if not fragment:
@@ -300,6 +376,13 @@ class Resolver:
             self._posts = {PurePosixPath(rel).stem for rel in self.pages} | {
                 str(PurePosixPath(rel).with_suffix("")).split("_posts/", 1)[-1]
                 for rel in self.pages}
+            if self.site.profile == "hexo":  # post_link names a post by its slug
+                from blogcli.permalinks import hexo_name
+
+                rule = str(self.site.engine.get("new_post_name") or ":title.md")
+                self._posts |= {hexo_name(rule, str(PurePosixPath(p.rel).with_suffix("")).split(
+                    "_posts/", 1)[-1]).get("title", "") for p in self.site.pages()
+                    if p.kind == "post"}
         if name.strip("/") in self._posts:
             return None
         return Problem("link-missing", f"no post named {name} ({engine} cannot link to it)")
@@ -376,3 +459,82 @@ def _html_target(path: Path) -> Target | None:
     ids = {m.group(2) or m.group(3) or m.group(4) or "" for m in HTML_ATTR.finditer(text)
            if m.group(1).lower() in ("id", "name")}
     return Target(frozenset(ids), (), "plain", certain=False)
+
+
+def own_host(site: Site) -> tuple[str, ...]:
+    """``https://host`` and ``http://host`` of the site's own address (url, baseURL, base_url),
+    lower case; empty when the config names none (or names a placeholder)."""
+    engine = site.engine
+    url = str(engine.get("baseURL") or engine.get("url") or engine.get("base_url") or "")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or \
+            parts.hostname in ("example.com", "example.org", "localhost", "127.0.0.1"):
+        return ()
+    host = parts.netloc.lower()
+    return (f"https://{host}/", f"http://{host}/")
+
+
+def generated_pages(site: Site, permalinks: dict[str, list[str]],
+                    metas: list[dict[str, Any]]) -> Callable[[str], str | None]:
+    """A test for list pages the engine makes with no source (taxonomies, pagers, archives):
+    "" when the site makes that page, a message when only the build can tell, else None."""
+    lists, terms = _taxonomies(site, metas)
+    made_first = set(GENERATED.get(site.profile, ())) | set(lists)
+    prefixes = {site.lang_prefix(lang).strip("/") for lang in site.languages} - {""}
+    sections = {normalize(urls[0]).split("/", 1)[0] for urls in permalinks.values() if urls} \
+        if site.profile in ("hugo", "zola") else set()
+
+    def made(key: str) -> str | None:
+        parts = key.split("/")
+        if parts[0] in prefixes:
+            parts = parts[1:]
+        if not parts or parts == [""]:
+            return ""
+        if parts[-1] in FEEDS or (parts[-1].endswith((".xml", ".js")) and \
+                parts[-1].startswith(("search", "atom", "rss", "index", "sitemap"))):
+            return ""
+        if "page" in parts[:-1] and parts[-1].isdigit():
+            return (f"/{key}/ is a pager page: {_engine(site)} makes it only when the list is "
+                    "that long")
+        if site.profile in ("hugo", "zola") and len(parts) == 1 and parts[0] in sections:
+            return ""  # a section's list page
+        if parts[0] in made_first:
+            if len(parts) == 1 or site.profile not in ("hugo", "zola") or \
+                    parts[1] in terms.get(parts[0], set()):
+                return ""
+            return (f"/{key}/: no page has the term {parts[1]!r} in {parts[0]}, so "
+                    f"{_engine(site)} may not make this page")
+        return None
+
+    return made
+
+
+def _engine(site: Site) -> str:
+    return {"hugo": "Hugo", "jekyll": "Jekyll", "hexo": "Hexo", "zola": "Zola"}.get(
+        site.profile, "the engine")
+
+
+def _taxonomies(site: Site, metas: list[dict[str, Any]]) -> tuple[list[str], dict[str, set[str]]]:
+    """The site's taxonomy list pages and the terms its pages use (urlized), Hugo and Zola."""
+    engine = site.engine
+    if site.profile == "hugo":
+        table = engine.get("taxonomies")
+        names = [str(v).lower() for v in table.values()] if isinstance(table, dict) \
+            else ["tags", "categories"]
+    elif site.profile == "zola":
+        table = engine.get("taxonomies")
+        names = [str(t.get("name")) for t in table if isinstance(t, dict)] \
+            if isinstance(table, list) else []
+    else:
+        return [], {}
+    terms: dict[str, set[str]] = {name: set() for name in names}
+    for meta in metas:
+        holder: dict[str, Any] = meta["taxonomies"] \
+            if isinstance(meta.get("taxonomies"), dict) else meta
+        for name in names:
+            value = holder.get(name)
+            for term in [value] if isinstance(value, str) else value or []:
+                text = str(term).strip().lower()
+                terms[name].add(re.sub(r"[^\w\-]+", "-", text).strip("-"))
+                terms[name].add(text.replace(" ", "-"))
+    return names, terms

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 SPACE = re.compile(r"\s")
 HOST_END = re.compile(r"[/?#]")
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+DOUBLED = re.compile(r"^\(+<?\s*(?:https?:|www\.)", re.IGNORECASE)
+WIDE_COLON = re.compile(r"^\s*https?\s*[\uff1a\ufe55\ufe13]", re.IGNORECASE)
 SCHEME_LIKE = re.compile(r"^([A-Za-z]{2,8})(:/*|/{2,})")
 
 
@@ -17,6 +19,13 @@ def address_problem(target: str) -> tuple[bool, str | None]:
 
     Nothing is fetched: only the shape of the address is judged.
     """
+    doubled = DOUBLED.match(target)
+    if doubled:
+        return True, (f"{target!r} starts with '(' before the address: a doubled parenthesis "
+                      "((https://…)) makes it a path on this site; write [text](https://…)")
+    if WIDE_COLON.match(target):
+        return True, (f"{target!r} has a full-width colon (\uff1a) where the scheme ends: "
+                      "write http:// or https:// with an ASCII colon")
     if ":" not in target and "//" not in target:  # the common case: a plain site path
         if target[:4].lower() == "www.":
             return True, f"{target!r} is a web address without https://; as written it is a file"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from blogcli import __version__, clock
 from blogcli.errors import ContentError, UsageError
+from blogcli.permalinks import page_urls
 from blogcli.post import PostError, iso_date, parse_date, parse_post
 from blogcli.site import Site, engine_author, find_post_path, iter_post_files
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from blogcli.cache import FileCache
 from blogcli.text.count import TextOptions, analyse
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 # A post as read: relative path, bytes (None when the cache vouches for it), stat signature,
 # and the cached value when there is one.
 Read = tuple[str, bytes | None, list[int] | None, dict[str, Any] | None]
@@ -50,13 +51,16 @@ class PostRecord:
     truncated: bool
     tags: list[str]
     author: str
+    url: str = ""
+    lang: str = ""
 
     def to_json(self) -> dict[str, Any]:
         # By hand: dataclasses.asdict deep-copies and is slow over thousands of posts.
         return {"path": self.path, "slug": self.slug, "title": self.title, "date": self.date,
                 "draft": self.draft, "status": self.status, "words": self.words,
                 "reading_time": self.reading_time, "summary": self.summary,
-                "truncated": self.truncated, "tags": list(self.tags), "author": self.author}
+                "truncated": self.truncated, "tags": list(self.tags), "author": self.author,
+                "url": self.url, "lang": self.lang}
 
 
 @dataclass
@@ -169,7 +173,20 @@ def analyse_file(site: Site, options: TextOptions, rel: str, data: bytes) -> dic
         "publish": iso_date(_date_or_none(_first(meta, PUBLISH_KEYS))),
         "words": stats.words, "reading_time": stats.reading_time, "summary": stats.summary,
         "truncated": stats.truncated, "tags": post.tags, "author": _author(meta) or site.author,
+        "url": page_urls(site, rel, meta, post.slug)[0], "lang": _lang(site, rel, meta),
     }
+
+
+def _lang(site: Site, rel: str, meta: dict[str, Any]) -> str:
+    """The page's language: from its file or folder (Hugo, Zola), else ``lang`` in front matter
+    (Jekyll and Hexo sites keep it there), else the site's own."""
+    page = site.page(rel)
+    if page is not None and page.lang:
+        return page.lang
+    value = meta.get("lang") or meta.get("language")
+    if isinstance(value, str) and value:
+        return value
+    return str(site.engine.get("language") or site.engine.get("lang") or site.default_lang)
 
 
 def _first(meta: dict[str, Any], keys: tuple[str, ...]) -> Any:

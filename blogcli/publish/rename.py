@@ -179,6 +179,10 @@ def rename(site: Site, name: str, new_slug: str, *, title: str | None = None,
         raise GitError("an interrupted rename left files half-changed; run `blog rename` "
                        "without --dry-run to roll it back first (a dry run changes nothing)")
     recovered = recover(site, repo)
+    if recovered:
+        from blogcli.site import open_site
+
+        site = open_site(site.root)  # the pages as they are again, not as the kill left them
     plan = plan_rename(site, name, new_slug, title, cwd)
     message = f"Rename {plan.post.rel} to {plan.names.new_rel}" + (
         f" ({plan.post.title} -> {title})" if title else "")
@@ -227,6 +231,7 @@ def _refuse_unclean(repo: GitRepo, plan: RenamePlan, touched: list[str]) -> None
 def _execute(site: Site, repo: GitRepo, plan: RenamePlan, touched: list[str],
              message: str) -> None:
     from blogcli.check.checker import check_site
+    from blogcli.site import open_site
 
     paths = [site.root / c.shown_before for c in plan.changes]
     before = _error_counts(check_site(site, [p for p in paths if p.exists()]))
@@ -241,7 +246,8 @@ def _execute(site: Site, repo: GitRepo, plan: RenamePlan, touched: list[str],
         for number, change in enumerate(plan.changes, 2):
             atomic_write(change.path, change.after)
             _maybe_die(number)
-        result = check_site(site, [c.path for c in plan.changes])
+        # Read the site again: its pages and their URLs are what the move just changed.
+        result = check_site(open_site(site.root), [c.path for c in plan.changes])
         worse = [f for f in result.findings if f.severity == "error"
                  and _error_counts(result)[f.rule] > before[f.rule]]
         if worse:

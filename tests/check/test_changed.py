@@ -67,7 +67,7 @@ def test_changed_checks_the_branch_and_the_pages_its_renames_break(tmp_path: Pat
     assert code == 1
     # old-broken.md's old mistake is not this branch's: not reported.
     assert found == [("posts/alpha.md", "link-missing"),
-                     ("posts/links-doomed.md", "link-uncertain"),
+                     ("posts/links-doomed.md", "link-missing"),
                      ("posts/links-moving.md", "link-missing")]
     assert err == (f"Checking 5 files: 3 changed since origin/main (merge base {base}), "
                    "2 linking to 2 renamed or deleted pages.\n")

@@ -21,9 +21,12 @@ PROFILES = ("plain", "hugo", "jekyll", "hexo", "zola")
 MISPLACED = {
     "hugo_diff/content/posts/links.md": "an image inside a link",
     "hugo_diff/content/posts/real-world.md": "an image inside a link",
-    "messy_site/content/about.md": "a <mailto:...> autolink",
     "fix_blog/input/content/posts/links.md": "a reference use placed at earlier matching text",
+    "messy_site/content/about.md": "a <mailto:...> autolink placed at the line start",
 }
+# Not yet in the native scan: kramdown (Jekyll, GitHub Pages) reads a link target with spaces,
+# which CommonMark and so pulldown-cmark do not.
+KRAMDOWN_SPACED = {"sites/jekyll/_posts/2024-01-02-first-post.md"}
 # Zola's headings are pulldown-cmark's: {#id} and {.class} attributes leave the id as Zola's.
 ZOLA_HEADINGS = {"hugo_diff/content/posts/heading-attributes.md"}
 
@@ -39,10 +42,12 @@ def both(text: str | bytes, profile: str = "plain") -> tuple[links.Scan, links.S
 
 
 def placed(post: Post, scan: links.Scan) -> list[links.Link]:
-    """Links whose file text at (line, column) is not the target as written."""
+    """Links whose file text at (line, column) is not the target as written (an e-mail
+    autolink ``<me@x.org>`` is written without the ``mailto:`` its target has)."""
     lines = post.text.split("\n")
     return [k for k in scan.links if k.kind in ("link", "image", "definition")
-            and not lines[k.line - 1][k.column - 1:].startswith(k.target)]
+            and not lines[k.line - 1][k.column - 1:].startswith(k.target)
+            and not ("<" + lines[k.line - 1][k.column - 1:]).startswith("<" + k.target[7:])]
 
 
 EXAMPLES = [
@@ -117,8 +122,8 @@ def test_native_scan_equals_markdown_it_scan_on_the_fixture_sites(profile: str) 
             if profile == "zola" and rel in ZOLA_HEADINGS:
                 continue
             assert (old.anchors, old.headings) == (new.anchors, new.headings)
-            assert placed(post, old) != [] or "mailto" in post.body, rel
-    expected = set(MISPLACED) | (ZOLA_HEADINGS if profile == "zola" else set())
+    expected = set(MISPLACED) | (ZOLA_HEADINGS if profile == "zola" else set()) | (
+        KRAMDOWN_SPACED if profile in ("plain", "jekyll") else set())
     assert sorted(differ) == sorted(expected)
 
 
@@ -147,12 +152,12 @@ def test_a_reference_use_is_not_a_link_where_its_address_is_the_text() -> None:
     assert len(old.links) == 2  # also the use, at its text, as if it were an inline link
 
 
-def test_a_mailto_autolink_is_kept_as_written_and_placed() -> None:
+def test_mailto_autolinks_are_e_mail_and_placed() -> None:
     text = "Write to <mailto:me@example.org> or <me@example.org>.\n"
     old, new = both(text)
     assert [(k.target, k.column) for k in new.links] == [
-        ("mailto:me@example.org", 11), ("me@example.org", 38)]
-    assert old.links[0].target == "me@example.org"
+        ("mailto:me@example.org", 11), ("mailto:me@example.org", 38)]
+    assert old.links[1].target == new.links[1].target
 
 
 def test_zola_heading_attributes_are_read_as_pulldown_cmark_reads_them() -> None:

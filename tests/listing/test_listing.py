@@ -71,8 +71,11 @@ def test_list_json_has_exactly_the_design_fields(plain: Path) -> None:
     assert [r["path"] for r in records] == ["posts/later.md", "posts/jepa.md", "posts/old.md",
                                             "posts/gone.md"]
     assert set(records[1]) == {"path", "slug", "title", "date", "draft", "status", "words",
-                               "reading_time", "summary", "truncated", "tags", "author"}
+                               "reading_time", "summary", "truncated", "tags", "author", "url",
+                               "lang"}
     jepa = records[1]
+    # Where GitHub Pages publishes a plain blog's post; a plain site names no language.
+    assert (jepa["url"], jepa["lang"]) == ("/posts/jepa.html", "")
     assert jepa["date"] == "2026-04-09T10:00:00-07:00"
     assert records[2]["date"] == "2020-01-05"
     assert jepa["summary"].startswith("I used to be very up to date on self-supervised "

@@ -209,6 +209,7 @@ def test_a_bundle_moves_whole_and_relative_file_links_follow(tmp_path: Path) -> 
              "{{< ref \"trip\" >}} [c](/posts/trip/) [d](../trip/index.md)\n")
     blog = make_blog(tmp_path, "hugo", {"content/posts/trip/index.md": post,
                                         "content/posts/trip/photo.png": "png",
+                                        "content/trip/index.md": "---\ntitle: T\n---\nx\n",
                                         "content/posts/other.md": other})
     result = cli(blog, "rename", "trip", "journey")
     assert result.exit_code == 0, result.output
