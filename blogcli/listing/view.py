@@ -109,6 +109,8 @@ def wrap(text: str, width: int, hyphens: bool = True) -> str:
     """Fill lines to ``width`` terminal columns; CJK text (no spaces) breaks between characters.
 
     A word longer than the line is broken (at a hyphen first when ``hyphens``)."""
+    if len(text) <= width and text.isascii() and text.isprintable() and text == text.strip():
+        return text  # fits: most titles do, and textwrap costs ~20 us a call
     if text.isascii():
         return textwrap.fill(text, width, break_on_hyphens=hyphens)
     lines: list[str] = []
