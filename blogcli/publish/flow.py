@@ -152,9 +152,12 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
         plan = make_plan(site, repo, names, unpublish=unpublish, push=push, message=message,
                          cwd=cwd or Path.cwd())
         return _dry_run(site, repo, plan, include_unpushed)
-    with repo.lock(site.config.publish.timeout, say), _signals_raise():
-        plan = make_plan(site, repo, names, unpublish=unpublish, push=push, message=message,
-                         cwd=cwd or Path.cwd())
+    with _signals_raise(), repo.lock(site.config.publish.timeout, say):
+        try:
+            plan = make_plan(site, repo, names, unpublish=unpublish, push=push,
+                             message=message, cwd=cwd or Path.cwd())
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted before anything was changed") from None
         return execute(site, repo, plan, progress=progress, include_unpushed=include_unpushed)
 
 
