@@ -181,6 +181,8 @@ def load_scaffold(site: Site, name: str) -> tuple[str, str]:
                   builtin / f"{name}.md"]
     for path in candidates:
         if path.is_file():
+            if path == candidates[0]:
+                templates.check_site_file(path, site.root, site.rel(path))
             try:
                 return path.read_text(encoding="utf-8-sig"), _origin(site, path)
             except (OSError, UnicodeDecodeError) as err:
