@@ -32,7 +32,8 @@ SCHEMA: dict[str, frozenset[str]] = {
     "check": frozenset({"rules", "required"}),
     "links": frozenset({"exclude", "allow_private", "concurrency", "per_host", "accept",
                         "unknown_status", "timeout", "connect_timeout", "retries",
-                        "max_retry_after", "cache_max_age", "user_agent", "hosts"}),
+                        "max_retry_after", "cache_max_age", "user_agent", "hosts",
+                        "deadline"}),
     "reading": frozenset({"words_per_minute", "cjk_words_per_minute", "summary_length",
                           "image_seconds", "has_cjk_language", "unsafe_html", "summary_mode"}),
 }
