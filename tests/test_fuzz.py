@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 from tests.helpers.fuzz import blogs, run_case
 
-EXAMPLES = int(os.environ.get("BLOG_FUZZ_EXAMPLES", "300"))  # x 3 commands
+EXAMPLES = int(os.environ.get("BLOG_FUZZ_EXAMPLES", "150"))  # x 3 commands = 450 runs
 
 
 @settings(max_examples=EXAMPLES, deadline=None, database=None,
