@@ -506,7 +506,8 @@ def _publish_command(ctx: typer.Context, posts: list[str], *, unpublish: bool, d
         posts = _choose_drafts(site)
     with _PushProgress(output == "text") as progress:
         outcome = publish(site, posts, unpublish=unpublish, dry_run=dry_run, push=push,
-                          message=message, progress=progress, include_unpushed=include_unpushed)
+                          message=message, progress=progress, include_unpushed=include_unpushed,
+                          say=lambda line: typer.echo(line, err=True))
     _render_outcome(outcome, output)
 
 
@@ -566,14 +567,14 @@ def _render_outcome(outcome: Any, output: PublishFormat) -> None:
         return
     for line in [*outcome.remote_lines, *outcome.notes]:
         typer.echo(line, err=True)
-    if outcome.dry_run:
+    verb = "Unpublished" if outcome.action == "unpublish" else "Published"
+    if outcome.dry_run and not outcome.nothing_to_do:
         for diff in outcome.diffs:
             typer.echo(diff, nl=False)
         typer.echo("Would run:")
         for step in outcome.steps:
             typer.echo(f"  {step}")
         return
-    verb = "Unpublished" if outcome.action == "unpublish" else "Published"
     if outcome.nothing_to_do:
         pushed = " (--no-push: the remote was not checked)" if outcome.no_push else " and pushed"
         typer.echo(f"Nothing to do: {', '.join(outcome.posts)} already {verb.lower()}{pushed}")
@@ -746,7 +747,12 @@ def rename(
 
 def main() -> None:
     """Console-script entry point."""
-    app(prog_name="blog")
+    try:
+        app(prog_name="blog")
+    except KeyboardInterrupt:
+        # Ctrl-C outside a command's own handling (start-up, a prompt): no traceback.
+        typer.echo("Interrupted", err=True)
+        sys.exit(130)
 
 
 if __name__ == "__main__":  # pragma: no cover

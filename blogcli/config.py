@@ -25,14 +25,15 @@ HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
 # Every table and key blog.toml may hold. [links] keys are typed in web/settings.py, [reading]
 # keys in text/count.py (each next to the code that uses them); the names all live here.
 SCHEMA: dict[str, frozenset[str]] = {
-    "site": frozenset({"title", "author", "profile", "posts_dir", "drafts_dir", "static_dirs"}),
+    "site": frozenset({"title", "author", "profile", "posts_dir", "drafts_dir", "static_dirs",
+                       "max_post_mb"}),
     "publish": frozenset({"remote", "branch", "message", "unpublish_message", "set_date",
                           "timeout"}),
     "check": frozenset({"rules", "required"}),
     "links": frozenset({"exclude", "allow_private", "concurrency", "per_host", "accept",
                         "unknown_status", "timeout", "connect_timeout", "retries",
                         "max_retry_after", "cache_max_age", "user_agent", "hosts",
-                        "history", "broken_after_runs", "broken_after_days"}),
+                        "history", "broken_after_runs", "broken_after_days", "deadline"}),
     "reading": frozenset({"words_per_minute", "cjk_words_per_minute", "summary_length",
                           "image_seconds", "has_cjk_language", "unsafe_html", "summary_mode"}),
 }
@@ -58,6 +59,7 @@ class SiteTable:
     posts_dir: tuple[str, ...] | None = None   # a list since sites keep posts in several places
     drafts_dir: str | None = None
     static_dirs: tuple[str, ...] | None = None
+    max_post_mb: float = 8.0  # a larger post is a finding, not minutes of work
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,8 @@ def load_blog_config(root: Path) -> BlogConfig:
         site=SiteTable(title=site.string("title"), author=site.string("author"),
                        profile=_profile(site), posts_dir=site.strings("posts_dir"),
                        drafts_dir=site.string("drafts_dir") or None,
-                       static_dirs=site.strings("static_dirs")),
+                       static_dirs=site.strings("static_dirs"),
+                       max_post_mb=site.number("max_post_mb", 8.0)),
         publish=PublishTable(remote=publish.string("remote"), branch=publish.string("branch"),
                              message=publish.string("message"),
                              unpublish_message=publish.string("unpublish_message"),

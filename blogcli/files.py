@@ -17,7 +17,8 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     The temporary file lives in the same folder so the final rename stays on one file system.
     ``durable=False`` skips the fsync: for caches, which may be lost but never half-written.
     """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # A short prefix: a name near the 255-byte limit must not be refused for its temp file's.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:32]}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

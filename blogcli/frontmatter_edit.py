@@ -29,8 +29,9 @@ SEPARATOR = {"yaml": ":", "toml": "="}
 class FrontMatterEdit:
     """A post's bytes opened for line edits; ``result()`` checks them and returns new bytes."""
 
-    def __init__(self, raw: bytes, rel: str) -> None:
+    def __init__(self, raw: bytes, rel: str, fold_case: bool = False) -> None:
         self.rel = rel
+        self.fold_case = fold_case  # Hugo reads `Draft:` as `draft:`
         self.bom = raw.startswith(BOM)
         text, _ = decode(raw, rel)
         self.original = text
@@ -54,8 +55,15 @@ class FrontMatterEdit:
             end = next((i for i in range(1, end) if TOML_TABLE.match(self.lines[i])), end)
         return 1, end
 
+    def spell(self, key: str) -> str:
+        """``key`` as this file writes it: another case of it when the engine folds case."""
+        if self.fold_case and key not in self.meta:
+            return next((k for k in self.meta if isinstance(k, str) and k.lower() == key), key)
+        return key
+
     def _find(self, key: str) -> tuple[int, re.Match[str]] | None:
         sep = SEPARATOR[self.fm_format or "yaml"]
+        key = re.escape(key)
         pattern = re.compile(
             rf"^(?P<head>(?:{key}|\"{key}\"|'{key}')[ \t]*{sep}[ \t]*)"
             r"(?P<value>\"[^\"\r\n]*\"|'[^'\r\n]*'|[^\s#]*(?:[ \t]+[^\s#]+)*)"
@@ -68,6 +76,7 @@ class FrontMatterEdit:
 
     def set_bool(self, key: str, value: bool) -> bool:
         """Flip a boolean ``key`` to ``value`` in its own spelling; False when nothing to do."""
+        key = self.spell(key)
         if self.meta.get(key) is not (not value):
             return False
         self._require_format(key)
@@ -93,20 +102,21 @@ class FrontMatterEdit:
 
     def set_date(self, moment: datetime | date) -> None:
         """Set ``date`` (replace its value, keeping its quotes, or add the key after the title)."""
-        self._require_format("date")
+        key = self.spell("date")
+        self._require_format(key)
         literal = moment.isoformat()
         if self.fm_format == "json":
-            if not self._json_replace("date", json.dumps(literal)):
-                self._json_insert("date", json.dumps(literal))
-        elif "date" in self.meta and (found := self._find("date")) is not None:
+            if not self._json_replace(key, json.dumps(literal)):
+                self._json_insert(key, json.dumps(literal))
+        elif key in self.meta and (found := self._find(key)) is not None:
             index, match = found
             quote = match["value"][:1] if match["value"][:1] in ("'", '"') else ""
             self._replace_value(index, match, f"{quote}{literal}{quote}")
-        elif "date" in self.meta:
-            raise self._cannot("date")
+        elif key in self.meta:
+            raise self._cannot(key)
         else:
-            self._insert("date", literal)
-        self.changes["date"] = moment
+            self._insert(key, literal)
+        self.changes[key] = moment
 
     def set_list(self, key: str, items: list[str]) -> None:
         """Replace the one-line scalar value of ``key`` with a list of strings (flow style)."""
@@ -162,7 +172,7 @@ class FrontMatterEdit:
 
     def _insert_at(self) -> int:
         """After a one-line ``title``, else right after the opening delimiter."""
-        found = self._find("title")
+        found = self._find(self.spell("title"))
         if found is None:
             return self.start
         index = found[0]
@@ -183,7 +193,7 @@ class FrontMatterEdit:
     def _json_replace(self, key: str, literal: str) -> bool:
         head, rest = self._json_span()
         value = r"(?:true|false|null|-?[0-9.eE+-]+|\"(?:[^\"\\]|\\.)*\")"
-        pattern = re.compile(rf"(\"{key}\"\s*:\s*){value}")
+        pattern = re.compile(rf"(\"{re.escape(key)}\"\s*:\s*){value}")
         found = list(pattern.finditer(head))
         if not found:
             return False

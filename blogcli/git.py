@@ -8,17 +8,20 @@ timeout, and everything git prints passes through ``redact`` before it reaches a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import socket
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from blogcli.config import PublishTable
-from blogcli.errors import GitError, UsageError, redact
+from blogcli.errors import GitError, UsageError, redact, remember_url
 
 # Operations that leave the work tree half-way; committing on top of them mixes work.
 IN_PROGRESS = (
@@ -72,21 +75,22 @@ class GitRepo:
         self.config = self._read_config()
         self.env.update(no_prompt_env(self.config.get("core.sshcommand")))
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """Run git in the work tree, without prompts; a failure raises GitError."""
-        try:
-            done = subprocess.run(["git", *args], cwd=self.top, env=self.env, text=True,
-                                  capture_output=True, timeout=self.timeout, check=False,
-                                  stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            raise GitError(f"`git {args[0]}` did not finish within {self.timeout:g} s; "
-                           "check the network and the remote, then run the command again") \
-                from None
-        except FileNotFoundError:
-            raise GitError("git is not installed or not on PATH; install git and try again") \
-                from None
+    def run(self, *args: str, check: bool = True,
+            network: bool = False) -> subprocess.CompletedProcess[str]:
+        """Run git in the work tree, without prompts; a failure raises GitError.
+
+        Only ``network`` steps have the [publish] timeout: a local step (a commit with a slow
+        hook, gpg waiting for its agent) is given the time it needs, because killing git there
+        leaves .git/index.lock behind.
+        """
+        done = spawn(["git", *args], self.top, self.env, self.timeout if network else None)
         if check and done.returncode != 0:
-            raise GitError(f"`git {args[0]}` failed: {tail(done.stderr)}")
+            if done.returncode == TIMED_OUT:
+                raise GitError(f"`git {command_name(args)}` did not finish within "
+                               f"{self.timeout:g} s (blog.toml [publish] timeout); check the "
+                               "network and the remote, then run the command again")
+            raise GitError(f"`git {command_name(args)}` failed: "
+                           f"{tail(done.stderr) if done.stderr.strip() else tail(done.stdout)}")
         return done
 
     def _read_config(self) -> dict[str, str]:
@@ -99,6 +103,8 @@ class GitRepo:
             key, _, value = entry.partition("\n")
             if key:
                 found[key] = value
+                if key.endswith("url"):
+                    remember_url(value)  # a server may echo them: redact them by value
         return found
 
     def rel(self, path: Path) -> str:
@@ -155,7 +161,7 @@ class GitRepo:
         """Fetch the remote branch; (ahead, behind) of the local branch against it."""
         tracking = f"refs/remotes/{target.remote}/{target.remote_branch}"
         done = self.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--",
-                        target.remote, f"+{target.ref}:{tracking}", check=False)
+                        target.remote, f"+{target.ref}:{tracking}", check=False, network=True)
         if done.returncode != 0:
             if "couldn't find remote ref" in done.stderr:
                 return 1, 0  # the remote has no such branch yet: the first push makes it
@@ -167,33 +173,39 @@ class GitRepo:
         ahead, behind = (int(n) for n in counts.stdout.split())
         return ahead, behind
 
+    def status(self, paths: list[str]) -> list[tuple[str, str]]:
+        """(XY, path) for each file under ``paths`` that differs from HEAD or is untracked; a
+        rename's old path is its own ("D ", old) entry."""
+        done = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+                        *paths)
+        found: list[tuple[str, str]] = []
+        fields = iter(done.stdout.split("\0"))
+        for entry in fields:
+            if len(entry) < 4:
+                continue
+            found.append((entry[:2], entry[3:]))
+            if entry[0] in "RC":
+                found.append(("D ", next(fields, "")))  # -z puts a rename's old path next
+        return found
+
+    def add(self, paths: list[str]) -> None:
+        """Make untracked ``paths`` known to git (a commit cannot name a path it does not
+        know)."""
+        if paths:
+            self.run("add", "--", *paths)
+
     def commit_only(self, paths: list[str], message: str) -> str | None:
         """Commit the work-tree state of ``paths`` and nothing else; the new commit or None.
 
         `git commit --only` builds the commit from HEAD plus these paths, so whatever else the
-        user has staged stays staged and uncommitted. Untracked files among the paths are added
-        first (git cannot commit a path it does not know); only paths git reports as changed
-        are named, so unchanged or ignored files never make the commit fail.
+        user has staged stays staged and uncommitted. Only paths git reports as changed are
+        named, so unchanged or ignored files never make the commit fail.
         """
-        status = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
-                          *paths).stdout.split("\0")
-        changed: list[str] = []
-        untracked: list[str] = []
-        fields = iter(status)
-        for entry in fields:
-            if len(entry) < 4:
-                continue
-            changed.append(entry[3:])
-            if entry.startswith("??"):
-                untracked.append(entry[3:])
-            elif entry[0] in "RC":
-                changed.append(next(fields, ""))  # -z puts a rename's old path next
+        changed = [path for _, path in self.status(paths) if path]
         if not changed:
             return None
-        if untracked:
-            self.run("add", "--", *untracked)
         self.run("-c", "user.useConfigOnly=true", "commit", "--only", "--quiet",
-                 "--message", message, "--", *[c for c in changed if c])
+                 "--message", message, "--", *changed)
         return self.head()
 
     def unpushed(self, target: Target) -> list[tuple[str, list[str]]]:
@@ -218,6 +230,11 @@ class GitRepo:
         """The commit HEAD points at."""
         return self.run("rev-parse", "--verify", "HEAD").stdout.strip()
 
+    def head_or_none(self) -> str | None:
+        """HEAD's commit, or None on a branch with no commit yet."""
+        done = self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+        return done.stdout.strip() or None
+
     def push(self, target: Target, sha: str, progress: Progress | None) -> PushReport:
         """Push the branch (never forced) and prove the remote branch now is ``sha``."""
         refspec = f"refs/heads/{target.branch}:{target.ref}"
@@ -236,6 +253,8 @@ class GitRepo:
                 if ours[0][0] == "!" and "reject" in ours[0][2] and "remote rejected" not in said:
                     said += (f" (the remote has commits you do not: run `git pull --rebase "
                              f"{target.remote} {target.remote_branch}`)")
+            if len(self.push_urls(target.remote)) > 1:
+                self._verify(target, sha, said)  # names each push URL that did not get it
             raise GitError(describe_remote_failure("push to", target, said.strip(),
                                                    report.remote_lines))
         report.summary = ours[0][2].strip()
@@ -246,16 +265,11 @@ class GitRepo:
                      ) -> subprocess.CompletedProcess[str]:
         """``run`` for a network step whose progress (on stderr) feeds ``progress``."""
         if progress is None:
-            try:
-                return subprocess.run(["git", *args], cwd=self.top, env=self.env, text=True,
-                                      capture_output=True, timeout=self.timeout, check=False,
-                                      stdin=subprocess.DEVNULL)
-            except subprocess.TimeoutExpired:
-                return subprocess.CompletedProcess(args, -9, "", "fatal: timed out")
+            return spawn(["git", *args], self.top, self.env, self.timeout)
         with subprocess.Popen(["git", *args], cwd=self.top, env=self.env, text=True,
                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE) as proc:
-            timer = threading.Timer(self.timeout, proc.kill)
+            timer = threading.Timer(self.timeout, stop, (proc,))
             timer.start()
             try:
                 assert proc.stdout is not None and proc.stderr is not None
@@ -267,21 +281,225 @@ class GitRepo:
                 err = _follow(proc.stderr, progress)
                 proc.wait()
                 reader.join()
+            except BaseException:
+                stop(proc)
+                raise
             finally:
                 timer.cancel()
         if proc.returncode < 0:
             err += "\nfatal: timed out"
         return subprocess.CompletedProcess(args, proc.returncode, "".join(out), err)
 
-    def _verify(self, target: Target, sha: str) -> None:
-        # Ask where the push went: a remote's pushurl may differ from its fetch url.
-        where = self.config.get(f"remote.{target.remote}.pushurl") or target.remote
-        done = self.run("ls-remote", "--", where, target.ref, check=False)
-        found = done.stdout.split()[0] if done.stdout.split() else ""
-        if found != sha:
-            raise GitError(f"the push to {target.remote} ({target.url}) looked successful, but "
-                           f"{target.remote_branch} there is {found[:12] or 'missing'}, not "
-                           f"{sha[:12]}; check the remote, then run the command again")
+    def _verify(self, target: Target, sha: str, said: str = "") -> None:
+        """Every push URL of the remote must now hold ``sha`` (a remote may have several)."""
+        missing = self.missing_on(target, sha)
+        if not missing:
+            return
+        lines = "\n".join(f"  {redact(url)}: {why}" for url, why in missing)
+        first = redact(missing[0][0])
+        raise GitError(f"could not push to {target.remote} ({first}): {len(missing)} of its push "
+                       f"URLs did not receive {sha[:12]}:\n{lines}"
+                       + (f"\ngit said: {tail(said)}" if said.strip() else ""))
+
+    def push_urls(self, remote: str) -> list[str]:
+        """Where `git push REMOTE` sends: every pushurl, else the url (insteadOf applied)."""
+        done = self.run("remote", "get-url", "--push", "--all", remote, check=False)
+        return done.stdout.splitlines() if done.returncode == 0 else [remote]
+
+    def missing_on(self, target: Target, sha: str) -> list[tuple[str, str]]:
+        """The push URLs whose branch is not ``sha``, each with what it holds instead."""
+        missing: list[tuple[str, str]] = []
+        for url in self.push_urls(target.remote):
+            done = self.run("ls-remote", "--", url, target.ref, check=False, network=True)
+            found = done.stdout.split()[0] if done.stdout.split() else ""
+            if done.returncode != 0:
+                missing.append((url, f"not reachable ({tail(done.stderr, 2)})"))
+            elif found != sha:
+                missing.append((url, f"{target.remote_branch} is {found[:12] or 'missing'}"))
+        return missing
+
+    def commit_files(self, sha: str) -> list[str]:
+        """The files a commit changes against its first parent (every file of a root commit)."""
+        done = self.run("diff-tree", "-r", "--no-commit-id", "--name-only", "-z", "--root", sha)
+        return [name for name in done.stdout.split("\0") if name]
+
+    def read_index(self) -> bytes | None:
+        """The index file as it is, to put back if a commit must be undone."""
+        try:
+            return (self.git_dir / "index").read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def undo_commit(self, before: str | None, made: str, index: bytes | None) -> None:
+        """Move the branch back from ``made`` and restore the index; the work tree stays."""
+        if before is None:
+            self.run("update-ref", "-d", "HEAD", made)
+        else:
+            self.run("update-ref", "-m", "blog: undo a commit a hook changed", "HEAD", before,
+                     made)
+        if index is None:
+            return
+        # git's own lock protocol: write index.lock, then rename it over the index.
+        lock = self.git_dir / "index.lock"
+        fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(index)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(lock, self.git_dir / "index")
+        except BaseException:
+            lock.unlink(missing_ok=True)
+            raise
+
+    def ignored(self, paths: list[str]) -> list[tuple[str, str]]:
+        """Untracked ``paths`` git ignores, each with the rule (``.gitignore:3: *.md``)."""
+        # check-ignore refuses literal pathspecs; it reads file names here, never patterns.
+        env = {k: v for k, v in self.env.items() if k != "GIT_LITERAL_PATHSPECS"}
+        done = spawn(["git", "check-ignore", "-v", "-z", "--stdin"], self.top, env, None,
+                     "".join(f"{p}\0" for p in paths))
+        if done.returncode not in (0, 1):
+            raise GitError(f"`git check-ignore` failed: {tail(done.stderr)}")
+        parts = done.stdout.split("\0")
+        return [(parts[i + 3], f"{parts[i]}:{parts[i + 1]}: {parts[i + 2]}")
+                for i in range(0, len(parts) - 3, 4)]
+
+    def tracked(self, paths: list[str]) -> set[str]:
+        """Which of ``paths`` (or files under them) git tracks."""
+        done = self.run("ls-files", "-z", "--", *paths)
+        return {name for name in done.stdout.split("\0") if name}
+
+    def deleted(self, folders: list[str]) -> list[str]:
+        """Tracked files under ``folders`` that are gone from the work tree or staged gone."""
+        done = self.run("status", "--porcelain=v1", "-z", "--untracked-files=no", "--",
+                        *folders)
+        return [entry[3:] for entry in done.stdout.split("\0")
+                if len(entry) > 3 and "D" in entry[:2]]
+
+    def show(self, rev: str, path: str) -> bytes | None:
+        """A file's bytes at ``rev``, or None when it is not there."""
+        done = subprocess.run(["git", "cat-file", "blob", f"{rev}:{path}"], cwd=self.top,
+                              env=self.env, capture_output=True, check=False,
+                              stdin=subprocess.DEVNULL)
+        return done.stdout if done.returncode == 0 else None
+
+    @contextlib.contextmanager
+    def lock(self, wait: float, say: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold .git/blog.lock: one blog run at a time changes this repository.
+
+        A lock whose process is gone (killed) is taken over; a live one is waited for up to
+        ``wait`` seconds.
+        """
+        path = self.git_dir / "blog.lock"
+        me = f"{os.getpid()} {socket.gethostname()}\n"
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                holder = _read_lock(path)
+                if holder is not None and not _alive(*holder):
+                    path.unlink(missing_ok=True)
+                    continue
+                if time.monotonic() > deadline:
+                    pid = holder[0] if holder else "?"
+                    raise GitError(f"another blog run (pid {pid}) has been changing this "
+                                   f"repository for over {wait:g} s; wait for it, or if no "
+                                   f"blog is running delete {path}, then run again") from None
+                if not told and say is not None:
+                    say(f"waiting for another blog run (pid {holder[0] if holder else '?'}) "
+                        "in this repository to finish...")
+                    told = True
+                time.sleep(0.1)
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(me)
+            break
+        try:
+            yield
+        finally:
+            if _read_lock(path) == (os.getpid(), socket.gethostname()):
+                path.unlink(missing_ok=True)
+
+
+def _read_lock(path: Path) -> tuple[int, str] | None:
+    try:
+        pid, _, host = path.read_text(encoding="utf-8").strip().partition(" ")
+        return int(pid), host
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int, host: str) -> bool:
+    """Whether the lock's process still runs (on another host: assume it does)."""
+    if host and host != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+TIMED_OUT = -1000
+
+
+def spawn(argv: list[str], cwd: Path, env: dict[str, str], timeout: float | None,
+          stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run one git process; stop it gently on a timeout or an interrupt of ours.
+
+    subprocess.run kills the child with SIGKILL on any exception, which leaves git's lock
+    files behind; git removes them itself on SIGTERM, so that is what it gets, and we wait.
+    """
+    try:
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, text=True,
+                                stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH; install git and try again") \
+            from None
+    with proc:
+        try:
+            out, err = proc.communicate(stdin, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            stop(proc)
+            try:
+                out, err = proc.communicate(timeout=1)
+            except subprocess.TimeoutExpired:  # its own children (a hook) hold the pipes
+                out, err = "", ""
+            return subprocess.CompletedProcess(argv, TIMED_OUT, out, err + "\nfatal: timed out")
+        except BaseException:
+            stop(proc)
+            raise
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    """SIGTERM (git cleans up its locks), then SIGKILL if it has not gone in 2 s."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def command_name(args: tuple[str, ...] | list[str]) -> str:
+    """The git subcommand in ``args`` (skipping ``-c key=value`` and other options)."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in ("-c", "-C"):
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return args[0] if args else "git"
 
 
 def _name(settings: PublishTable, key: str) -> str | None:
@@ -324,17 +542,18 @@ def repo_top(path: Path) -> Path | None:
     return next((d for d in (path, *path.parents) if (d / ".git").exists()), None)
 
 
-def run_git(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """One git command outside a publish (``blog init``): no prompts, output captured."""
+def run_git(cwd: Path, *args: str,
+            timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    """One git command outside a publish (``blog init``): no prompts, output captured.
+
+    Local steps get no timeout by default: a slow commit hook must finish, not be killed
+    with git's index.lock left behind.
+    """
     env = dict(os.environ, **no_prompt_env(None))
-    try:
-        return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                              timeout=timeout, check=False, stdin=subprocess.DEVNULL)
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH; install git and try again") \
-            from None
-    except subprocess.TimeoutExpired:
-        raise GitError(f"`git {args[0]}` did not finish within {timeout:g} s") from None
+    done = spawn(["git", *args], cwd, env, timeout)
+    if done.returncode == TIMED_OUT:
+        raise GitError(f"`git {command_name(args)}` did not finish within {timeout:g} s")
+    return done
 
 
 def no_prompt_env(ssh_command: str | None) -> dict[str, str]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -104,6 +106,7 @@ def load_post(path: Path, site: Site) -> Post:
 
 def parse_post(raw: bytes, path: Path, rel: str, site: Site | None = None) -> Post:
     """Build a Post from the file's bytes."""
+    guard_size(raw, rel, site)
     text, bom = decode(raw, rel)
     # Jekyll and Hexo (and GitHub Pages, for plain sites) keep the last of a key given twice.
     lenient = site is not None and site.profile in ("jekyll", "hexo", "plain")
@@ -160,8 +163,10 @@ def split_front_matter(text: str, rel: str,
 
 
 def _split_json(text: str, rel: str) -> tuple[dict[str, Any], str, int, str | None]:
+    guard_front_matter(_json_object(text), "json", rel, 1)
     try:
-        meta, end = json.JSONDecoder().raw_decode(text)
+        with _nesting_guard(rel, 1):
+            meta, end = json.JSONDecoder().raw_decode(text)
     except json.JSONDecodeError as err:
         raise PostError(rel, err.lineno, f"JSON front matter does not parse: {err.msg}") from None
     if not isinstance(meta, dict):
@@ -174,6 +179,13 @@ def _split_json(text: str, rel: str) -> tuple[dict[str, Any], str, int, str | No
 
 
 def _parse_mapping(fm_text: str, fm_format: str, rel: str, first_line: int,
+                   lenient: bool = False) -> dict[str, Any]:
+    guard_front_matter(fm_text, fm_format, rel, first_line)
+    with _nesting_guard(rel, first_line):
+        return _parse_checked(fm_text, fm_format, rel, first_line, lenient)
+
+
+def _parse_checked(fm_text: str, fm_format: str, rel: str, first_line: int,
                    lenient: bool = False) -> dict[str, Any]:
     if fm_format == "toml":
         try:
@@ -264,6 +276,110 @@ def _yaml_loader(lenient: bool = False) -> Any:
     loader: Any = type("BlogYAMLLoader", (SafeLoader,), {"construct_mapping": construct_mapping})
     loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
     return loader
+
+
+# Limits in the spirit of hardened YAML loaders: front matter is a few hundred bytes of keys;
+# these only stop input built to exhaust the parser (alias bombs, deep nesting, huge numbers).
+MAX_FRONT_MATTER = 1024 * 1024
+MAX_DEPTH = 100
+MAX_NODES = 100_000
+MAX_DIGITS = 4000  # Python refuses int() of more than 4300 digits
+# Unquoted, where a value starts: quoted digits are text and parse fine.
+_LONG_NUMBER = re.compile(rf"(?:^|[:=,\[-])[ \t]*[+-]?(\d{{{MAX_DIGITS + 1},}})", re.MULTILINE)
+
+
+def guard_size(raw: bytes, rel: str, site: Site | None) -> None:
+    """A post over [site] max_post_mb is a finding: every scan is linear, but a 100 MB
+    "post" is not one, and reading it would take minutes."""
+    limit = site.config.site.max_post_mb if site is not None else 8.0
+    if len(raw) > limit * 1024 * 1024:
+        raise PostError(rel, 1, f"is {len(raw) / 2**20:.1f} MB, over the {limit:g} MB limit for "
+                                "a post (blog.toml [site] max_post_mb)")
+
+
+def guard_front_matter(fm_text: str, fm_format: str, rel: str, first_line: int) -> None:
+    """Refuse front matter that would exhaust the parser, with the line it is on: over
+    MAX_FRONT_MATTER, a number of thousands of digits, brackets nested past MAX_DEPTH, or YAML
+    aliases that expand past MAX_NODES values (a "billion laughs")."""
+    if len(fm_text) > MAX_FRONT_MATTER:
+        raise PostError(rel, first_line, f"front matter is over {MAX_FRONT_MATTER // 1024} KB; "
+                                         "no engine needs that much")
+    found = _LONG_NUMBER.search(fm_text)
+    if found:
+        line = first_line + fm_text.count("\n", 0, found.start())
+        raise PostError(rel, line, f"a number of {len(found[1])} digits, more than any "
+                                   "engine reads; write it in quotes if it is text")
+    depth = deepest = 0
+    for char in fm_text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    if deepest > MAX_DEPTH:
+        raise PostError(rel, first_line, f"front matter is nested more than {MAX_DEPTH} levels "
+                                         "deep")
+    if fm_format == "yaml" and "&" in fm_text and "*" in fm_text:
+        _guard_aliases(fm_text, rel, first_line)
+
+
+def _guard_aliases(fm_text: str, rel: str, first_line: int) -> None:
+    """Count the values the YAML would expand to, following aliases, without building them."""
+    import yaml
+
+    try:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        root = yaml.compose(fm_text, Loader=loader)
+    except (yaml.YAMLError, RecursionError):
+        return  # the loader reports it with its line
+    sizes: dict[int, int] = {}
+
+    def size(node: Any, depth: int) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if depth > MAX_DEPTH:
+            raise PostError(rel, first_line + node.start_mark.line,
+                            f"front matter is nested more than {MAX_DEPTH} levels deep")
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        if total > MAX_NODES:
+            raise PostError(rel, first_line + node.start_mark.line,
+                            f"YAML aliases here expand to more than {MAX_NODES:,} values "
+                            "(an alias bomb?); write the values out")
+        sizes[id(node)] = total
+        return total
+
+    if root is not None:
+        size(root, 0)
+
+
+def _json_object(text: str) -> str:
+    """The leading JSON object (up to its closing brace), by a scan that never recurses."""
+    depth, quoted, escaped = 0, False, False
+    for index, char in enumerate(text[:MAX_FRONT_MATTER + 1]):
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            quoted = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth <= 0:
+                return text[:index + 1]
+    return text[:MAX_FRONT_MATTER + 1]
+
+
+@contextlib.contextmanager
+def _nesting_guard(rel: str, line: int) -> Iterator[None]:
+    """Nesting the scan above cannot see (YAML block indentation) ends as a finding."""
+    try:
+        yield
+    except RecursionError:
+        raise PostError(rel, line, "front matter is nested too deeply to read") from None
 
 
 def iso_date(value: datetime | date | None) -> str | None:

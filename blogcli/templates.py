@@ -8,8 +8,10 @@ template is the site's configuration, like a broken blog.toml, whichever command
 
 from __future__ import annotations
 
+import functools
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +19,29 @@ from blogcli.errors import UsageError
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
+
+# A scaffold or front page is a few KB rendered in milliseconds; these bounds only stop a
+# hostile or broken template (nested range(100000) loops, 'x' * 10**9) from running unbounded.
+MAX_SECONDS = 10.0
+MAX_OUTPUT = 16 * 1024 * 1024
+
+
+class _Bounds(Exception):
+    """A template went past MAX_SECONDS or MAX_OUTPUT."""
+
+
+def check_site_file(path: Path, root: Path, origin: str) -> None:
+    """Refuse a site template that is (or is reached through) a link to outside the site: a
+    cloned blog's ``scaffolds/index.md -> ~/.git-credentials`` must not be rendered and pushed."""
+    try:
+        real = path.resolve()
+        inside = real.is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        raise UsageError(f"{origin} is a link to {path.resolve(strict=False)}, outside the site; "
+                         "blog reads templates only from inside the site. Replace the link "
+                         "with a file")
 
 
 def builtin_scaffold_dir() -> Path:
@@ -29,10 +54,46 @@ def builtin_scaffold_dir() -> Path:
 def environment(finalize: Callable[[Any], Any] | None = None) -> SandboxedEnvironment:
     """A sandboxed environment that refuses undefined names instead of printing blanks."""
     from jinja2 import StrictUndefined
+
+    env: Any = _bounded_class()(undefined=StrictUndefined, keep_trailing_newline=True,
+                                autoescape=False, finalize=finalize)
+    env.globals["range"] = env.bounded_range
+    bounded: SandboxedEnvironment = env
+    return bounded
+
+
+@functools.cache
+def _bounded_class() -> type[SandboxedEnvironment]:
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True,
-                                autoescape=False, finalize=finalize)
+    class BoundedEnvironment(SandboxedEnvironment):
+        """The sandbox, with a deadline checked in loops and a cap on `*` and `**` results."""
+
+        intercepted_binops = frozenset(["*", "**"])
+        deadline = float("inf")
+
+        def bounded_range(self, *args: int) -> Iterator[int]:
+            from jinja2.sandbox import safe_range
+
+            for count, value in enumerate(safe_range(*args)):
+                if count % 1024 == 0 and time.monotonic() > self.deadline:
+                    raise _Bounds(f"it ran for more than {MAX_SECONDS:g} s")
+                yield value
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(right, int) and abs(right) > 10_000:
+                raise _Bounds(f"the power {right} is too large")
+            if operator == "*":
+                for seq, times in ((left, right), (right, left)):
+                    if isinstance(seq, str | list | tuple) and isinstance(times, int) \
+                            and len(seq) * times > MAX_OUTPUT:
+                        raise _Bounds(f"it made a value over {MAX_OUTPUT // 2**20} MB")
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedEnvironment
+
+
+
 
 
 def render(source: str, origin: str, values: dict[str, Any], *,
@@ -47,7 +108,9 @@ def render(source: str, origin: str, values: dict[str, Any], *,
 
     env = env or environment()
     try:
-        return env.from_string(source).render(values)
+        return _bounded_render(env, source, values)
+    except _Bounds as err:
+        raise UsageError(f"{origin}: the template was stopped: {err}") from None
     except jinja2.TemplateSyntaxError as err:
         where = f"{origin}:{(err.lineno or 1) + line_offset}"
         raise UsageError(f"{where}: template syntax error: {err.message}") from None
@@ -64,6 +127,24 @@ def render(source: str, origin: str, values: dict[str, Any], *,
         # `posts + 1`, ZeroDivisionError, RecursionError...) is its author's mistake to report.
         raise UsageError(f"{origin}:{_line(err) + line_offset}: the template failed: "
                          f"{type(err).__name__}: {err}") from None
+
+
+def _bounded_render(env: SandboxedEnvironment, source: str, values: dict[str, Any]) -> str:
+    """Render chunk by chunk, stopping at MAX_SECONDS or MAX_OUTPUT."""
+    template = env.from_string(source)
+    deadline = time.monotonic() + MAX_SECONDS
+    if hasattr(env, "deadline"):
+        env.deadline = deadline
+    parts: list[str] = []
+    size = 0
+    for chunk in template.generate(values):
+        parts.append(chunk)
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise _Bounds(f"its output passed {MAX_OUTPUT // 2**20} MB")
+        if time.monotonic() > deadline:
+            raise _Bounds(f"it ran for more than {MAX_SECONDS:g} s")
+    return "".join(parts)
 
 
 def _line(err: BaseException) -> int:

@@ -74,7 +74,7 @@ class Confined:
         """
         try:
             mode = os.lstat(path).st_mode
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL byte (`a%00.md`) is no file
             return False
         if stat.S_ISLNK(mode):
             if not self.inside(path):
@@ -95,7 +95,7 @@ class Confined:
         """The symlink's target, or None for anything else (remembering real folders)."""
         try:
             mode = os.lstat(path).st_mode
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL byte (`a%00.md`) is no file
             return None  # missing: nothing below it can be a link either
         if stat.S_ISLNK(mode):
             try:

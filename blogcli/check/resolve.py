@@ -533,7 +533,9 @@ def _taxonomies(site: Site, metas: list[dict[str, Any]]) -> tuple[list[str], dic
             if isinstance(meta.get("taxonomies"), dict) else meta
         for name in names:
             value = holder.get(name)
-            for term in [value] if isinstance(value, str) else value or []:
+            # tags: 5 is tags-invalid (a finding of its own); here it names no term page.
+            values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+            for term in values:
                 text = str(term).strip().lower()
                 terms[name].add(re.sub(r"[^\w\-]+", "-", text).strip("-"))
                 terms[name].add(text.replace(" ", "-"))

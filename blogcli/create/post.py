@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -84,6 +85,10 @@ def new_post(site: Site, title: str, *, scaffold: str = "post", slug: str | None
     check_slug(slug)
     stamp = _post_date(when)
     path = post_path(site, slug, stamp, scaffold=scaffold, bundle=bundle, draft=draft)
+    too_long = [p for p in path.relative_to(site.root).parts if len(os.fsencode(p)) > 255]
+    if too_long:
+        raise UsageError(f"the file name {too_long[0][:40]}... is {len(os.fsencode(too_long[0]))} "
+                         "bytes, over the 255 file systems allow; pass a shorter --slug")
     values = {
         "title": title, "slug": slug, "date": _Bare(stamp.isoformat()), "author": site.author,
         "tags": list(tags or []), "draft": draft,
@@ -233,6 +238,8 @@ def load_scaffold(site: Site, name: str) -> tuple[str, str]:
                   builtin / f"{name}.md"]
     for path in candidates:
         if path.is_file():
+            if path == candidates[0]:
+                templates.check_site_file(path, site.root, site.rel(path))
             try:
                 return path.read_text(encoding="utf-8-sig"), _origin(site, path)
             except (OSError, UnicodeDecodeError) as err:

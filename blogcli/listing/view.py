@@ -197,6 +197,8 @@ def index_markdown(site: Site, listing: Listing) -> str:
     own = site.root / "scaffolds" / "index.md"
     path = own if own.is_file() else templates.builtin_scaffold_dir() / "index.md"
     origin = site.rel(own) if path == own else "the built-in scaffolds/index.md"
+    if path == own:
+        templates.check_site_file(own, site.root, origin)
     try:
         source, _ = decode(path.read_bytes(), origin)
     except OSError as err:

@@ -7,16 +7,19 @@ failed push keeps the work and the same command run again only pushes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blogcli import clock
 from blogcli.config import PublishTable
-from blogcli.errors import BlogError, ContentError, GitError, UsageError
-from blogcli.files import atomic_write
-from blogcli.post import Post, load_post
+from blogcli.errors import BlogError, ContentError, GitError, Interrupted, UsageError
+from blogcli.post import Post, load_post, post_slug
 from blogcli.publish.plan import (
     Edit,
     apply_edits,
@@ -24,6 +27,7 @@ from blogcli.publish.plan import (
     owned_paths,
     plan_publish,
     plan_unpublish,
+    replace_if_unchanged,
     select_posts,
     undo_edits,
 )
@@ -69,18 +73,102 @@ class Outcome:
                 "unpushed": self.unpushed, "notes": self.notes}
 
 
+@dataclass
+class IndexEdit:
+    """The plain profile's index.md: the bytes it holds now, and what the commit carries."""
+
+    path: Path
+    before: bytes
+    after: bytes
+
+
+@dataclass
+class Plan:
+    """Everything one publish will do, computed before anything is touched: the dry run
+    prints it, the real run executes it (and records the same steps as it goes)."""
+
+    action: str
+    posts: list[Post]
+    edits: list[Edit]
+    paths: list[str]  # what the commit carries, relative to the top of the work tree
+    untracked: list[str]  # of those, what `git add` must make known first
+    index: IndexEdit | None
+    commit: bool  # the commit changes something
+    message: str
+    target: Target | None
+    ahead: int  # local commits not on the remote, as of the last fetch
+    unpushed: list[str]
+    again: str
+    shown: list[str]
+
+    def steps(self, push_urls_missing: bool = False) -> list[str]:
+        """The steps in the order the real run takes them."""
+        steps = [f"git fetch {self.target.remote} {self.target.remote_branch}"] \
+            if self.target else []
+        steps += [self.write_step(e) for e in self.edits]
+        if self.index is not None and self.index.after != self.index.before:
+            steps.append("write index.md")
+        if self.commit and self.untracked:
+            steps.append("git add -- " + " ".join(self.untracked))
+        if self.commit:
+            steps.append(self.commit_step())
+        if self.target and (self.commit or self.ahead or push_urls_missing):
+            steps.append(self.push_step())
+        return steps
+
+    def write_step(self, edit: Edit) -> str:
+        moved = f" (moved from {_rel(edit.post.path)})" if edit.moves else ""
+        return f"write {_rel(edit.dest)}{moved}"
+
+    def commit_step(self) -> str:
+        return f"git commit --only -m {self.message!r} -- {' '.join(self.paths)}"
+
+    def push_step(self) -> str:
+        assert self.target is not None
+        return (f"git push {self.target.remote} {self.target.branch}:"
+                f"{self.target.remote_branch}")
+
+
+def _rel(path: Path) -> str:
+    from blogcli.git import repo_top
+
+    top = repo_top(path.parent) or path.parent
+    return Path(os.path.relpath(path, top)).as_posix()
+
+
 def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: bool = False,
             push: bool = True, message: str | None = None, cwd: Path | None = None,
             progress: Progress | None = None, include_unpushed: bool = False,
+            say: Callable[[str], None] | None = None,
             planner: Callable[[Post], Edit | None] | None = None) -> Outcome:
     """Publish (or unpublish) the named posts: pre-flight, edit, commit only them, push.
 
     ``include_unpushed`` lets the push send earlier local commits that are not this publish;
     without it they are a refusal, so nothing the user kept local is published by surprise.
+    One blog run at a time changes a repository (.git/blog.lock); the plan is made under the
+    lock, so a second run plans on the first one's result.
     ``planner`` plans each post's edit instead of publishing (scheduling uses it).
     """
+    repo = _open_repo(site, site.config.publish)
+    if dry_run:
+        plan = make_plan(site, repo, names, unpublish=unpublish, push=push, message=message,
+                         cwd=cwd or Path.cwd(), planner=planner)
+        return _dry_run(site, repo, plan, include_unpushed)
+    with _signals_raise(), repo.lock(site.config.publish.timeout, say):
+        try:
+            plan = make_plan(site, repo, names, unpublish=unpublish, push=push,
+                             message=message, cwd=cwd or Path.cwd(), planner=planner)
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted before anything was changed") from None
+        return execute(site, repo, plan, progress=progress, include_unpushed=include_unpushed)
+
+
+def make_plan(site: Site, repo: GitRepo, names: list[str], *, unpublish: bool, push: bool,
+              message: str | None, cwd: Path,
+              planner: Callable[[Post], Edit | None] | None = None) -> Plan:
+    """Read the posts and the repository and decide every step; touch nothing."""
     action = "unpublish" if unpublish else "publish"
-    posts = select_posts(site, names, cwd or Path.cwd())
+    posts = select_posts(site, names, cwd)
     settings = site.config.publish
     key = "unpublish_message" if unpublish else "message"
     source = "--message" if message else f"blog.toml [publish] {key}"
@@ -91,65 +179,213 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
     # A copy an interrupted move left behind duplicates its draft; it is ours, not a conflict.
     own = {e.post.rel: site.rel(e.dest) for e in edits if e.moves and e.dest.exists()}
     preflight_posts(site, posts, strict=not unpublish, own_copies=own)
+    commit_message_text = commit_message(template, posts, source)
     # After a move the old path is gone: messages and the command to run again name where
     # the posts are now.
     moved = {e.post.path: site.rel(e.dest) for e in edits}
-    outcome = Outcome(action, [moved.get(p.path, p.rel) for p in posts], dry_run=dry_run,
-                      message=commit_message(template, posts, source))
-    again = " ".join(["blog", action, *[moved.get(p.path, p.rel) for p in posts]])
-    repo = _open_repo(site, settings)
-    return _run(site, repo, posts, edits, outcome, push=push, progress=progress,
-                again=again, include_unpushed=include_unpushed)
-
-
-def _run(site: Site, repo: GitRepo, posts: list[Post], edits: list[Edit], outcome: Outcome,
-         *, push: bool, progress: Progress | None, again: str,
-         include_unpushed: bool) -> Outcome:
+    shown = [moved.get(p.path, p.rel) for p in posts]
+    again = " ".join(["blog", action, *shown])
     branch = repo.check_state()
     repo.check_identity()
-    target = repo.target(branch, site.config.publish) if push else None
-    outcome.no_push = target is None
-    paths = outcome.files = owned_paths(site, repo, posts, edits)
-    if outcome.dry_run:
-        if target is not None:
-            outcome.unpushed = _unrelated(repo, target, paths, site)
-        return _dry_run(outcome, edits, paths, target, site, include_unpushed)
-    ahead = _fetch(repo, target) if target is not None else 0
-    if target is not None:
-        outcome.unpushed = _unrelated(repo, target, paths, site)
-        if outcome.unpushed and not include_unpushed:
-            raise GitError(_unpushed_refusal(target, outcome.unpushed, again))
-    existed = {e.dest for e in edits if e.moves and e.dest.exists()}
-    apply_edits(edits)
-    try:
-        index = refresh_plain_index(site, repo)
-    except BaseException as err:
-        # Whatever stops us here (the site's template, a full disk, Ctrl-C, a bug), the post
-        # must not stay edited but uncommitted: put it back first, then report or re-raise.
-        undo_edits(edits, existed)
-        if not isinstance(err, BlogError | OSError):
-            raise
-        why = str(err) if isinstance(err, BlogError) else f"{err.strerror or err}"
-        raise ContentError(f"index.md could not be regenerated ({why}); nothing was changed. "
-                           "Fix scaffolds/index.md, then publish again") from None
+    target = repo.target(branch, settings) if push else None
+    paths = owned_paths(site, repo, posts, edits)
+    paths += [p for p in _left_by_a_move(site, repo, posts) if p not in paths]
+    _refuse_unsafe(site, repo, paths)
+    index = plan_index(site, repo, edits)
     if index is not None:
-        paths.append(repo.rel(index))
+        paths.append(repo.rel(index.path))
+    status = repo.status(paths)
+    untracked = [p for xy, p in status if xy == "??"
+                 and p not in {repo.rel(e.post.path) for e in edits if e.moves}]
+    tracked = repo.tracked(paths)
+    untracked += [repo.rel(e.dest) for e in edits if e.moves and repo.rel(e.dest) not in tracked
+                  and repo.rel(e.dest) not in untracked]
+    commit = bool(edits) or bool(status)
+    ahead, unpushed = (_ahead(repo, target, paths, site) if target else (0, []))
+    return Plan(action, posts, edits, paths, untracked, index, commit, commit_message_text,
+                target, ahead, unpushed, again, shown)
+
+
+def _left_by_a_move(site: Site, repo: GitRepo, posts: list[Post]) -> list[str]:
+    """Files an interrupted drafts-folder move deleted but did not commit (the draft after a
+    publish, the post after an unpublish): the commit must carry their deletion too."""
+    if site.drafts_dir is None:
+        return []
+    folders = [repo.rel(d) for d in (site.posts_dir, site.drafts_dir) if d.exists()]
+    slugs = {post_slug(p.path, {}) for p in posts}
+    return [rel for rel in repo.deleted(folders) if post_slug(Path(rel), {}) in slugs]
+
+
+def _refuse_unsafe(site: Site, repo: GitRepo, paths: list[str]) -> None:
+    """Refuse (exit 3) paths git would not commit as asked: in a submodule, or ignored."""
+    for rel in paths:
+        path = repo.top / rel
+        for folder in path.parents:
+            if folder == repo.top or not folder.is_relative_to(repo.top):
+                break
+            if (folder / ".git").exists():
+                raise GitError(f"{rel} is inside the git submodule {repo.rel(folder)}: a commit "
+                               f"here would record only the submodule's commit, not this edit; "
+                               f"nothing was changed. Publish from inside {repo.rel(folder)} "
+                               "(commit and push there), then commit the submodule here")
+    for rel, rule in repo.ignored(paths):
+        raise GitError(f"{rel} is ignored by git ({rule}), so it would never be committed; "
+                       "nothing was changed. Remove that rule (or add `!` + the path after "
+                       "it), then publish again")
+
+
+def plan_index(site: Site, repo: GitRepo, edits: list[Edit]) -> IndexEdit | None:
+    """The plain profile's index.md as it will be once the edits are made, or None.
+
+    Only a plain blog that has an index.md gets it rewritten, and one with uncommitted edits
+    of the user's (or an untracked one) is left alone: publishing never overwrites their work.
+    An uncommitted index.md that is exactly the page publish would write is publish's own (a
+    run whose commit failed wrote it): it is committed, not left dirty for good.
+    """
+    path = site.root / "index.md"
+    if site.profile != "plain" or not path.is_file():
+        return None
+
+    from blogcli.listing.records import (
+        Listing,
+        PostRecord,
+        analyse_file,
+        collect,
+        sort_newest_first,
+        status_of,
+        text_options,
+    )
+    from blogcli.listing.view import index_markdown
+
+    now = clock.now()
+    edited = {e.post.rel for e in edits} | {site.rel(e.dest) for e in edits}
+    records = [r for r in collect(site, drafts=True, now=now).records if r.path not in edited]
+    options = text_options(site)
+    for edit in edits:
+        value = analyse_file(site, options, site.rel(edit.dest), edit.after)
+        if "problem" not in value:
+            fields = {k: value[k] for k in PostRecord.__dataclass_fields__ if k != "status"}
+            records.append(PostRecord(status=status_of(value, now), **fields))
+    data = index_markdown(site, Listing(sort_newest_first(records))).encode("utf-8")
+    before = path.read_bytes()
+    changed = repo.is_changed(repo.rel(path))
+    if before == data:
+        return IndexEdit(path, before, data) if changed else None
+    if changed:
+        return None
+    return IndexEdit(path, before, data)
+
+
+def execute(site: Site, repo: GitRepo, plan: Plan, *, progress: Progress | None,
+            include_unpushed: bool) -> Outcome:
+    """Carry out ``plan``, recording each step as it is taken."""
+    outcome = Outcome(plan.action, plan.shown, files=plan.paths, message=plan.message,
+                      no_push=plan.target is None)
+    target = plan.target
     try:
-        outcome.commit = repo.commit_only(paths, outcome.message)
+        return _execute(site, repo, plan, outcome, progress, include_unpushed)
+    except KeyboardInterrupt:
+        done = "; ".join(outcome.steps) or "nothing"
+        left = [s for s in plan.steps(True) if s not in outcome.steps]
+        raise Interrupted(f"interrupted. Done: {done}. Left: {'; '.join(left) or 'nothing'}. "
+                          f"Run `{plan.again}` to finish"
+                          + (f" (it pushes to {target.remote})" if target else "")) from None
+
+
+def _execute(site: Site, repo: GitRepo, plan: Plan, outcome: Outcome,
+             progress: Progress | None, include_unpushed: bool) -> Outcome:
+    target = plan.target
+    ahead, missing = plan.ahead, False
+    if target is not None:
+        outcome.steps.append(plan.steps()[0])
+        ahead = _fetch(repo, target)
+        outcome.unpushed = _unrelated(repo, target, plan.paths, site)
+        if outcome.unpushed and not include_unpushed:
+            raise GitError(_unpushed_refusal(target, outcome.unpushed, plan.again))
+        if not plan.commit and not ahead and len(repo.push_urls(target.remote)) > 1:
+            # One push URL may have been missed by an earlier run (git updates the tracking
+            # ref after the first).
+            missing = bool(repo.missing_on(target, repo.head()))
+    apply_edits(plan.edits)
+    outcome.steps += [plan.write_step(e) for e in plan.edits]
+    index = plan.index
+    if index is not None and index.after != index.before:
+        try:
+            replace_if_unchanged(index.path, index.before, index.path, index.after)
+        except (OSError, BlogError) as err:
+            undo_edits(plan.edits, set())
+            why = str(err) if isinstance(err, BlogError) else f"{err.strerror or err}"
+            raise ContentError(f"index.md could not be written ({why}); nothing was "
+                               "changed. Publish again") from None
+        outcome.steps.append("write index.md")
+    if plan.commit:
+        _commit(repo, plan, outcome)
+    outcome.committed = outcome.commit is not None
+    if target is None or (outcome.commit is None and ahead == 0 and not missing):
+        outcome.nothing_to_do = outcome.commit is None
+        return outcome
+    outcome.steps.append(plan.push_step())
+    return _push(repo, target, outcome, progress, plan.again)
+
+
+def _commit(repo: GitRepo, plan: Plan, outcome: Outcome) -> None:
+    """Add, commit, and prove the commit holds only the plan's files (a hook may add more)."""
+    before, index = repo.head_or_none(), repo.read_index()
+    try:
+        untracked = [p for xy, p in repo.status(plan.paths) if xy == "??"]
+        repo.add(untracked)
+        if plan.untracked:
+            outcome.steps.append("git add -- " + " ".join(plan.untracked))
+        outcome.commit = repo.commit_only(plan.paths, plan.message)
     except GitError as err:
         raise GitError(f"{err}\nThe edited files are kept in the work tree, not committed. "
-                       f"Fix the problem, then run `{again}` again.") from None
-    outcome.committed = outcome.commit is not None
-    if target is None or (outcome.commit is None and ahead == 0):
-        outcome.nothing_to_do = outcome.commit is None and (target is None or ahead == 0)
-        return outcome
-    return _push(repo, target, outcome, progress, again)
+                       f"Fix the problem, then run `{plan.again}` again.") from None
+    outcome.steps.append(plan.commit_step())
+    if outcome.commit is None:
+        return
+    extra = [f for f in repo.commit_files(outcome.commit)
+             if not any(f == p or f.startswith(p.rstrip("/") + "/") for p in plan.paths)]
+    if extra:
+        repo.undo_commit(before, outcome.commit, index)
+        listed = ", ".join(extra[:10]) + (f" and {len(extra) - 10} more" if len(extra) > 10
+                                          else "")
+        raise GitError(f"a git hook added {listed} to the commit (blog commits only "
+                       f"{', '.join(plan.paths)}); the commit was undone and nothing was "
+                       "pushed. Your edit is kept in the work tree and your other changes are "
+                       "as they were. Check the pre-commit hook (it must not `git add` other "
+                       f"files), then run `{plan.again}` again")
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """SIGTERM (and SIGHUP) raise KeyboardInterrupt while publishing, as Ctrl-C does, so a
+    half-written temporary file is removed and git is stopped gently, never mid-lock."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    saved = {sig: signal.signal(sig, interrupt) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
 def _open_repo(site: Site, settings: PublishTable) -> GitRepo:
     from blogcli.git import GitRepo
 
     return GitRepo(site.root, timeout=settings.timeout)
+
+
+def _ahead(repo: GitRepo, target: Target, paths: list[str],
+           site: Site) -> tuple[int, list[str]]:
+    """Local commits not on the remote as of the last fetch, and the unrelated ones."""
+    return len(repo.unpushed(target)), _unrelated(repo, target, paths, site)
 
 
 def _unrelated(repo: GitRepo, target: Target, paths: list[str], site: Site) -> list[str]:
@@ -238,30 +474,6 @@ def _only_own_copy(site: Site, rel: str, copy: str) -> bool:
                    if post.rel not in (rel, copy))
 
 
-def refresh_plain_index(site: Site, repo: GitRepo) -> Path | None:
-    """Hook for `blog index`: regenerate the plain profile's index.md; its path if it changed.
-
-    Only a plain blog that has an index.md gets it rewritten, and one with uncommitted edits
-    of the user's (or an untracked one) is left alone: publishing never overwrites their work.
-    An uncommitted index.md that is exactly the page publish would write is publish's own (a
-    run whose commit failed wrote it): it is committed, not left dirty for good.
-    """
-    path = site.root / "index.md"
-    if site.profile != "plain" or not path.is_file():
-        return None
-    from blogcli.listing.records import collect
-    from blogcli.listing.view import index_markdown
-
-    data = str(index_markdown(site, collect(site, drafts=False))).encode("utf-8")
-    changed = repo.is_changed(repo.rel(path))
-    if path.read_bytes() == data:
-        return path if changed else None
-    if changed:
-        return None
-    atomic_write(path, data)
-    return path
-
-
 def commit_message(template: str, posts: list[Post], source: str = "--message") -> str:
     """Fill the message template; {title}, {slug}, {path} and {count} are known."""
     import string
@@ -280,32 +492,53 @@ def commit_message(template: str, posts: list[Post], source: str = "--message") 
                          f"({err}); use {{title}}, {{slug}}, {{path}} or {{count}}") from None
 
 
-def _dry_run(outcome: Outcome, edits: list[Edit], paths: list[str], target: Target | None,
-             site: Site, include_unpushed: bool) -> Outcome:
-    import difflib
-
-    for edit in edits:
-        old, new = site.rel(edit.post.path), site.rel(edit.dest)
-        outcome.diffs.append("".join(difflib.unified_diff(
-            edit.before.decode("utf-8", "replace").splitlines(keepends=True),
-            edit.after.decode("utf-8", "replace").splitlines(keepends=True),
-            fromfile=f"a/{old}", tofile=f"b/{new}")))
-    if target is not None:
-        outcome.steps.append(f"git fetch {target.remote} {target.remote_branch}  "
-                             "(refuse if behind)")
-    outcome.steps += [f"git mv {site.rel(e.post.path)} {site.rel(e.dest)}" for e in edits
-                      if e.moves]
-    outcome.steps.append("git add -- <untracked files among: " + " ".join(paths) + ">")
-    outcome.steps.append(f"git commit --only -m {outcome.message!r} -- {' '.join(paths)}")
+def _dry_run(site: Site, repo: GitRepo, plan: Plan, include_unpushed: bool) -> Outcome:
+    """The plan as the real run would execute it, with the whole diff its commit carries."""
+    outcome = Outcome(plan.action, plan.shown, files=plan.paths, message=plan.message,
+                      dry_run=True, no_push=plan.target is None, unpushed=plan.unpushed)
+    outcome.steps = plan.steps()
+    if not plan.commit and not plan.ahead:
+        outcome.nothing_to_do = True
+        return outcome
+    outcome.diffs = commit_diffs(repo, plan)
+    target = plan.target
     if target is not None:
         outcome.remote_url = target.url
-        outcome.steps.append(f"git push {target.remote} {target.branch}:{target.remote_branch}"
-                             "  (no force; then verify the remote branch)")
         outcome.pushed = f"{target.remote}/{target.remote_branch}"
-        if outcome.unpushed:  # as of the last fetch: the dry run does not fetch
+        if plan.unpushed:  # as of the last fetch: the dry run does not fetch
             outcome.steps.append("  the push would also publish these local commits"
                                  + ("" if include_unpushed else
                                     " (refused without --include-unpushed)") + ":")
-            outcome.steps += [f"    {c}" for c in outcome.unpushed]
+            outcome.steps += [f"    {c}" for c in plan.unpushed]
     return outcome
 
+
+def commit_diffs(repo: GitRepo, plan: Plan) -> list[str]:
+    """One unified diff per file the commit changes: HEAD against what the commit holds."""
+    import difflib
+
+    planned: dict[str, bytes | None] = {}
+    for edit in plan.edits:
+        planned[repo.rel(edit.dest)] = edit.after
+        if edit.moves:
+            planned[repo.rel(edit.post.path)] = None
+    if plan.index is not None:
+        planned[repo.rel(plan.index.path)] = plan.index.after
+    for _, rel in repo.status(plan.paths):
+        if rel not in planned:
+            path = repo.top / rel
+            planned[rel] = path.read_bytes() if path.is_file() else None
+    diffs: list[str] = []
+    for rel, new in planned.items():
+        old = repo.show("HEAD", rel)
+        if old == new:
+            continue
+        if b"\0" in (old or b"")[:8000] or b"\0" in (new or b"")[:8000]:
+            diffs.append(f"Binary file {rel} differs\n")
+            continue
+        diffs.append("".join(difflib.unified_diff(
+            (old or b"").decode("utf-8", "replace").splitlines(keepends=True),
+            (new or b"").decode("utf-8", "replace").splitlines(keepends=True),
+            fromfile=f"a/{rel}" if old is not None else "/dev/null",
+            tofile=f"b/{rel}" if new is not None else "/dev/null")))
+    return diffs

@@ -4,16 +4,19 @@ belong to a post (bundle folder, linked images)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from blogcli.create.post import hexo_post_name
-from blogcli.errors import BlogError, ContentError, UsageError
-from blogcli.files import atomic_write, is_within
+from blogcli.errors import BlogError, ContentError, GitError, UsageError, WriteError
+from blogcli.files import is_within
 from blogcli.frontmatter_edit import FrontMatterEdit
 from blogcli.post import JEKYLL_NAME, Post, load_post, parse_date
 from blogcli.site import Site, find_post_path, iter_posts
@@ -39,16 +42,50 @@ class Edit:
 
 
 def select_posts(site: Site, names: list[str], cwd: Path) -> list[Post]:
-    """The posts named by path or slug, in order, each once."""
+    """The posts named by path or slug, in order, each once; a symbolic link is refused."""
     if not names:
         raise UsageError("name the posts to publish, by path or slug (`blog list --drafts` "
                          "shows the drafts), e.g. `blog publish my-first-post`")
     found: list[Post] = []
     for name in names:
+        for base in (cwd, site.root):
+            _refuse_link(site, Path(os.path.normpath(base / name)))
         path = find_post_path(site, name, cwd)
+        _refuse_link(site, path)
         if all(p.path != path for p in found):
             found.append(load_post(path, site))
     return found
+
+
+def _refuse_link(site: Site, path: Path) -> None:
+    """A post reached through a symbolic link: git commits the link, not what publish edits."""
+    if not path.is_relative_to(site.root) or not os.path.lexists(path):
+        return
+    for step in (path, *path.parents):
+        if step == site.root or not step.is_relative_to(site.root):
+            return
+        if step.is_symlink():
+            real = path.resolve()
+            shown = site.rel(real) if is_within(real, site.root) else str(real)
+            raise GitError(f"{site.rel(path)} is a symbolic link"
+                           + (f" (through {site.rel(step)})" if step != path else "")
+                           + f": publishing it would edit {shown}, while git commits the link; "
+                           "nothing was changed. Publish the real file by its path, or replace "
+                           "the link with the file")
+
+
+def post_flag(site: Site, post: Post, key: str) -> Any:
+    """A front-matter value as the engine reads it (Hugo folds the case of keys)."""
+    if key in post.meta or site.profile != "hugo":
+        return post.meta.get(key)
+    return next((v for k, v in post.meta.items() if isinstance(k, str) and k.lower() == key),
+                None)
+
+
+def is_draft(site: Site, post: Post) -> bool:
+    """Whether the engine treats the post as a draft."""
+    return (post.in_drafts_dir or post_flag(site, post, "draft") is True
+            or post_flag(site, post, "published") is False)
 
 
 def list_drafts(site: Site) -> list[Post]:
@@ -59,13 +96,13 @@ def list_drafts(site: Site) -> list[Post]:
 def plan_publish(site: Site, post: Post, now: datetime, set_date: bool) -> Edit | None:
     """The edit that makes a draft live, or None when the post is published already."""
     before = post.path.read_bytes()
-    fm = FrontMatterEdit(before, post.rel)
-    was_draft = post.draft
+    fm = FrontMatterEdit(before, post.rel, fold_case=site.profile == "hugo")
+    was_draft = is_draft(site, post)
     fm.set_bool("draft", False)
     fm.set_bool("published", True)
     dest = _published_path(site, post, now)
     # A date that does not parse is the check's finding (it refuses): never overwrite it here.
-    has_date = post.meta.get("date") not in (None, "")
+    has_date = post_flag(site, post, "date") not in (None, "")
     name_dated = site.profile == "jekyll" and JEKYLL_NAME.match(post.path.stem) is not None
     if (not has_date and not name_dated) or (was_draft and set_date):
         fm.set_date(now)
@@ -92,10 +129,10 @@ def _published_path(site: Site, post: Post, now: datetime) -> Path:
 
 def plan_unpublish(site: Site, post: Post) -> Edit | None:
     """The edit that makes a post a draft again, or None when it is one already."""
-    if post.draft:
+    if is_draft(site, post):
         return None
     before = post.path.read_bytes()
-    fm = FrontMatterEdit(before, post.rel)
+    fm = FrontMatterEdit(before, post.rel, fold_case=site.profile == "hugo")
     dest = post.path
     if site.profile in ("jekyll", "hexo") and site.drafts_dir is not None:
         match = JEKYLL_NAME.match(post.path.stem)
@@ -105,7 +142,7 @@ def plan_unpublish(site: Site, post: Post) -> Edit | None:
         dest = site.drafts_dir / sub / f"{stem}{post.path.suffix}"
         if "date" not in post.meta and isinstance(post.date, date):
             fm.set_date(post.date)  # the date lived in the file name; keep it for republishing
-    elif "draft" in post.meta:
+    elif post_flag(site, post, "draft") is not None:
         fm.set_bool("draft", True)
     else:
         fm.insert_bool("draft", True)
@@ -125,29 +162,89 @@ def _checked(site: Site, edit: Edit) -> Edit:
     return edit
 
 
+class Changed(ContentError):
+    """A file no longer holds the bytes an edit was computed from: someone saved it meanwhile."""
+
+
 def apply_edits(edits: list[Edit]) -> None:
-    """Write each edit atomically; a move writes the new file before removing the old one, so
-    an interruption leaves the draft where it was (and maybe its finished copy, which the next
-    run recognises)."""
+    """Write each edit atomically, only over the very bytes it was computed from; on any
+    failure put back the edits already made, so the posts are all edited or none.
+
+    A move writes the new file before removing the old one, so an interruption leaves the
+    draft where it was (and maybe its finished copy, which the next run recognises).
+    """
+    done: list[Edit] = []
+    existed = {e.dest for e in edits if e.moves and e.dest.exists()}
     for edit in edits:
         try:
             edit.dest.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(edit.dest, edit.after)
+            replace_if_unchanged(edit.post.path, edit.before, edit.dest, edit.after)
             if edit.moves:
                 edit.post.path.unlink()
-        except OSError as err:
-            raise BlogError(f"cannot write {edit.dest}: {err.strerror}; the post is unchanged "
-                            "or fully edited, never half") from None
+            done.append(edit)
+        except (OSError, Changed) as err:
+            undo_edits(done, existed)
+            if isinstance(err, Changed):
+                raise Changed(f"{err}; nothing was changed. Run the command again to publish "
+                              "what the file holds now") from None
+            raise WriteError(f"cannot write {edit.dest}: {err.strerror or err}; nothing was "
+                             "changed") from None
+
+
+def replace_if_unchanged(source: Path, expected: bytes | None, dest: Path,
+                         data: bytes) -> None:
+    """``atomic_write`` of ``data`` to ``dest``, refusing (Changed) when ``source`` no longer
+    holds ``expected`` (None: must not exist), compared just before the rename."""
+    # A short temporary name: a post whose name is near the 255-byte limit still fits.
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".blog-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = dest.stat().st_mode & 0o7777 if dest.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        try:
+            now = source.read_bytes()
+        except FileNotFoundError:
+            now = None
+        if now != expected:
+            gone = " (it is gone)" if now is None and expected is not None else ""
+            raise Changed(f"{_shown(source)} changed while blog was publishing it{gone}")
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _shown(path: Path) -> str:
+    from blogcli.git import repo_top
+
+    top = repo_top(path.parent)
+    return os.path.relpath(path, top) if top else str(path)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def undo_edits(edits: list[Edit], existed: set[Path]) -> None:
     """Put each post back as it was before ``apply_edits`` (``existed``: destinations that were
-    there before, such as an interrupted run's copy, which stay)."""
+    there before, such as an interrupted run's copy, which stay); a post changed since is left
+    as the user saved it."""
     for edit in reversed(edits):
         try:
-            atomic_write(edit.post.path, edit.before)
-            if edit.moves and edit.dest not in existed:
-                edit.dest.unlink(missing_ok=True)
+            if edit.moves:
+                replace_if_unchanged(edit.dest, edit.after, edit.post.path, edit.before)
+                if edit.dest not in existed:
+                    edit.dest.unlink(missing_ok=True)
+            else:
+                replace_if_unchanged(edit.post.path, edit.after, edit.post.path, edit.before)
+        except Changed:
+            continue
         except OSError as err:
             raise BlogError(f"cannot restore {edit.post.rel}: {err.strerror}; the edited "
                             f"post is {edit.dest}") from None

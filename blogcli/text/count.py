@@ -249,7 +249,10 @@ def _paragraphs(plain: str, length: int) -> tuple[str, bool]:
 
 def _minutes(body: str, meta: dict[str, Any], words: int, cjk: bool, options: TextOptions) -> int:
     override = _get(meta, "reading_time", None)
-    if isinstance(override, int | float) and not isinstance(override, bool) and override >= 0:
+    # .inf, NaN and 10**20 minutes are not reading times (int() of them raises, or stats
+    # overflow): such an override is ignored, like a negative one.
+    if isinstance(override, int | float) and not isinstance(override, bool) \
+            and 0 <= override < 1_000_000:
         return int(override)
     rate = options.cjk_words_per_minute if cjk else options.words_per_minute
     if not options.image_seconds:

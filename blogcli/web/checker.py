@@ -19,7 +19,8 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from blogcli.progress import Progress
@@ -75,14 +76,28 @@ def check_urls(urls: Iterable[str], settings: Settings,
     cache = UrlCache(settings.cache_max_age) if settings.use_cache else None
     checker = _Checker(settings, run, cache, progress)
     try:
-        asyncio.run(checker.run(wanted))
+        asyncio.run(_within(checker.run(wanted), settings.deadline))
     except KeyboardInterrupt:
         run.interrupted = True
+    except TimeoutError:
+        # The overall deadline: what was not answered by then is said, link by link.
+        for url in wanted:
+            run.results.setdefault(url, UrlResult(
+                url, Status.TIMEOUT, detail=f"not checked: the run passed its deadline "
+                f"({settings.deadline:g} s, blog.toml [links] deadline)"))
     # Input order, whatever order the answers came in.
     run.results = {url: run.results[url] for url in given if url in run.results}
     if cache is not None:
         cache.save()
     return run
+
+
+async def _within(work: Coroutine[Any, Any, None], seconds: float) -> None:
+    await asyncio.wait_for(work, seconds)
+
+
+class _GaveUp(Exception):
+    """The host never answered and timed out often enough: its other links are not asked."""
 
 
 class _Checker:
@@ -92,6 +107,9 @@ class _Checker:
         self.done = self.failures = self.total = 0
         self.host_limits: dict[str, asyncio.Semaphore] = {}
         self.private_hosts: dict[str, asyncio.Task[str | None]] = {}
+        # Hosts that ever answered, and timeouts of hosts that never did.
+        self.answered: set[str] = set()
+        self.host_timeouts: Counter[str] = Counter()
         self.pools: Pools
         self.settings_key = settings.verdict_key()
 
@@ -269,10 +287,15 @@ class _Checker:
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
                 return Page(Status.BROKEN, detail="malformed URL: "
                             + redact_text(str(err), settings))
+            except _GaveUp:
+                return Page(Status.TIMEOUT, detail=f"not asked: {_host(url)} never answered "
+                            f"({self.host_timeouts[_host(url)]} links timed out there)")
             except (httpx.TransportError, TimeoutError) as err:
                 pause = backoff(settings.backoff, attempt + 1)
                 if not retryable(err) or attempt >= retries or pause >= chain.left:
                     status, detail = network_failure(err, settings)
+                    if status == "timeout" and _host(url) not in self.answered:
+                        self.host_timeouts[_host(url)] += 1
                     return Page(Status(status), detail=detail)
                 attempt += 1
                 await chain.sleep(pause)
@@ -312,6 +335,8 @@ class _Checker:
             headers["Accept-Encoding"] = "gzip, deflate"
         # Host slot first, then a global one: a task queued behind a busy host holds nothing.
         async with limit, self.global_limit:
+            if self.host_timeouts[host] >= self.settings.host_timeouts:
+                raise _GaveUp
             if chain.left <= 0:
                 raise TimeoutError
             self.run_state.requests += 1
@@ -322,6 +347,7 @@ class _Checker:
                 if chain.cookies:
                     chain.cookies.set_cookie_header(request)
                 response = await transport.handle_async_request(request)
+                self.answered.add(host)
                 response.request = request
                 if "set-cookie" in response.headers:
                     chain.cookies.extract_cookies(response)

@@ -77,6 +77,8 @@ class Settings:
     backoff: float = 0.5            # first retry waits about this long, then doubles
     max_retry_after: float = 30.0
     max_redirects: int = 10
+    deadline: float = 600.0          # the whole --external run, whatever the hosts do
+    host_timeouts: int = 2           # links that time out on a host that never answered
     cache_max_age: float = 86400.0
     use_cache: bool = True
     check_anchors: bool = False
@@ -129,6 +131,7 @@ def from_config(section: Mapping[str, Any], env: Mapping[str, str] | None = None
         connect_timeout=get.seconds("connect_timeout", 10.0),
         retries=get.count("retries", 2),
         max_retry_after=get.seconds("max_retry_after", 30.0),
+        deadline=get.seconds("deadline", 600.0),
         cache_max_age=get.seconds("cache_max_age", 86400.0),
         user_agent=get.header_text("user_agent", DEFAULT_USER_AGENT),
         github_token=_github_token(env),

@@ -102,7 +102,10 @@ def redact_url(url: str) -> str:
     except ValueError:
         return url.split("?", 1)[0]
     query = "" if _SIGNED.search(parts.query) else parts.query
-    return urlunsplit((parts.scheme, host, parts.path, query, parts.fragment))
+    from blogcli.errors import redact
+
+    # A token of the user's (GITHUB_TOKEN) may sit in a redirect's path or query: by value.
+    return redact(urlunsplit((parts.scheme, host, parts.path, query, parts.fragment)))
 
 
 def split_fragment(url: str) -> tuple[str, str]:
