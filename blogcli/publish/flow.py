@@ -191,6 +191,13 @@ def make_plan(site: Site, repo: GitRepo, names: list[str], *, unpublish: bool, p
     paths = owned_paths(site, repo, posts, edits)
     paths += [p for p in _left_by_a_move(site, repo, posts) if p not in paths]
     _refuse_unsafe(site, repo, paths)
+    if push and not unpublish:
+        from blogcli.create.site import untracked_config_message, untracked_site_config
+
+        # A host building what is pushed needs the engine's config: refuse before any write.
+        missing = untracked_site_config(site.root, site.profile)
+        if missing:
+            raise GitError(untracked_config_message(site.root, missing))
     index = plan_index(site, repo, edits)
     if index is not None:
         paths.append(repo.rel(index.path))

@@ -924,3 +924,17 @@ def test_unrelated_local_commits_are_listed_and_refused(blog: Blog) -> None:
     assert forced.exit_code == 0, forced.output
     assert json.loads(forced.stdout)["unpushed"][0].endswith("WIP: private notes, do not push")
     assert blog.remote_head() == blog.head()
+
+
+def test_publish_refuses_while_the_engines_config_is_not_committed(tmp_path: Path) -> None:
+    draft = "---\ntitle: Hello\ndate: 2024-01-02T10:00:00Z\ndraft: true\n---\n\nHi.\n"
+    blog = make_blog(tmp_path, "hugo", {"content/posts/hello.md": draft})
+    git("rm", "-q", "--cached", "--", "hugo.toml", cwd=blog.root)
+    git("commit", "-q", "-m", "untrack the config", cwd=blog.root)
+    before = (blog.head(), blog.remote_head())
+    result = blog_cli(blog, "publish", "hello")
+    assert result.exit_code == 3
+    assert "the site's own configuration is not committed (hugo.toml)" in result.stderr
+    assert "add -- hugo.toml" in result.stderr
+    assert (blog.root / "content/posts/hello.md").read_text(encoding="utf-8") == draft
+    assert (blog.head(), blog.remote_head()) == before
