@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,8 @@ class FileCache:
     Values must be JSON-serialisable. JSON rather than pickle: a cache file is never code.
     """
 
-    def __init__(self, site_root: Path, name: str, version: int) -> None:
+    def __init__(self, site_root: Path, name: str, version: int,
+                 valid: Callable[[Any], bool] | None = None) -> None:
         self.path = site_cache_dir(site_root) / f"{name}.json"
         # A few changed entries are appended here instead of rewriting megabytes of JSON.
         self.journal = self.path.with_suffix(".log")
@@ -59,10 +61,16 @@ class FileCache:
         self._loaded = False
         self._journal_lines = 0
         self._dirty = False
+        # A value of the wrong shape (a damaged or hand-edited cache) is a miss, not a crash;
+        # ``damaged`` tells the caller to say so once.
+        self.valid = valid
+        self.damaged = False
         with contextlib.suppress(OSError, ValueError):
             stored = json.loads(self.path.read_bytes())
             if isinstance(stored, dict) and stored.get("version") == version:
-                self._entries = stored.get("entries", {})
+                entries = stored.get("entries", {})
+                self.damaged = not isinstance(entries, dict)
+                self._entries = entries if isinstance(entries, dict) else {}
                 self._loaded = True
                 self._replay()
         # Hundreds of thousands of loaded objects, none in a cycle: left in the collector's
@@ -90,12 +98,26 @@ class FileCache:
         """True when something is stored for ``rel`` (whether or not it is still current)."""
         return rel in self._entries
 
+    def _entry(self, rel: str) -> list[Any] | None:
+        """The stored entry for ``rel`` if it has the shape this cache writes, else None."""
+        entry = self._entries.get(rel)
+        if entry is None:
+            return None
+        if not isinstance(entry, list) or len(entry) < 2 or not isinstance(entry[0], str) \
+                or (len(entry) >= 4 and not (isinstance(entry[2], list)
+                                             and isinstance(entry[3], int))) \
+                or (self.valid is not None and not self.valid(entry[1])):
+            self.damaged = True
+            del self._entries[rel]
+            return None
+        return entry
+
     def lookup(self, rel: str, sig: Signature) -> Any | None:
         """The value stored for ``rel`` if the file is unchanged by its stat signature alone.
 
         ``sig`` is ``signature(os.stat(file))``.
         """
-        entry = self._entries.get(rel)
+        entry = self._entry(rel)
         if entry is None or not _trusted(entry, sig):
             return None
         return entry[1]
@@ -110,7 +132,7 @@ class FileCache:
         With ``sig`` (the signature of the file the content was read from) a hit also records
         it, so that the next run can trust the entry without reading the file.
         """
-        entry = self._entries.get(rel)
+        entry = self._entry(rel)
         if entry is None or entry[0] != digest:
             return None
         if sig is not None and not _trusted(entry, sig):

@@ -382,6 +382,8 @@ def check(
         rendered = json.dumps(document, ensure_ascii=False) + "\n"
     if not (flag("quiet") and output is OutputFormat.text and not result.findings):
         typer.echo(rendered, nl=False)
+    for note in result.notes:
+        typer.echo(note, err=True)
     if result.external is not None and result.external.note:
         typer.echo(result.external.note, err=True)
     if result.external is not None and result.external.interrupted:

@@ -150,3 +150,32 @@ def test_a_file_system_without_ctime_never_vouches_for_a_file(tmp_path: Path) ->
     cache.put("a.md", b"one", {"n": 1}, no_ctime)
     assert cache.lookup("a.md", no_ctime) is None
     assert cache.get("a.md", b"one", no_ctime) == {"n": 1}
+
+
+def test_a_cache_of_the_wrong_shape_is_rebuilt_and_said_once(tmp_path: Path) -> None:
+    import json
+
+    from tests.conftest import run_blog
+
+    site = tmp_path / "site"
+    (site / "posts").mkdir(parents=True)
+    (site / "blog.toml").write_text('[site]\ntitle = "T"\nprofile = "plain"\n', encoding="utf-8")
+    for n in range(3):
+        (site / "posts" / f"p{n}.md").write_text(
+            f"---\ntitle: P{n}\ndate: 2024-01-0{n + 1}T10:00:00Z\n---\n\nSee [x](/posts/p0/).\n",
+            encoding="utf-8")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = [run_blog(cmd, cwd=site, env=env) for cmd in ("check", "list")]
+    assert [done.returncode for done in first] == [0, 0]
+    for path in (tmp_path / "cache").rglob("*.json"):
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        for n, entry in enumerate(stored["entries"].values()):
+            entry[1] = [1, 2] if n == 0 else {"links": "x"} if n == 1 else entry[1]
+        path.write_text(json.dumps(stored), encoding="utf-8")
+    check, listed = (run_blog(cmd, cwd=site, env=env) for cmd in ("check", "list"))
+    assert (check.returncode, listed.returncode) == (0, 0)
+    assert "check cache" in check.stderr and "was damaged" in check.stderr
+    assert "listing cache" in listed.stderr and "Traceback" not in listed.stderr
+    assert check.stdout == first[0].stdout and listed.stdout == first[1].stdout
+    again = [run_blog(cmd, cwd=site, env=env) for cmd in ("check", "list")]
+    assert [done.stderr for done in again] == ["", ""]

@@ -50,6 +50,24 @@ TOML_TABLE = re.compile(r"^\[([A-Za-z0-9_\-.]+)\]")
 UNREADABLE = re.compile(r"cannot read|binary file|not valid UTF-8")
 
 
+# What scan_bytes stores for a readable file, by type: a cached fact of another shape is not
+# trusted (a damaged cache is rebuilt, never a traceback).
+FACT_SHAPE: dict[str, type] = {"keys": dict, "fm": list, "slug": str, "meta": dict,
+                               "draft": bool, "links": list, "anchors": list,
+                               "headings": list}
+
+
+def valid_fact(value: Any) -> bool:
+    """True for a value ``scan_bytes`` could have made."""
+    if not isinstance(value, dict):
+        return False
+    error = value.get("error")
+    if error is not None:
+        return isinstance(error, list) and len(error) == 3 and isinstance(error[0], str)
+    return all(isinstance(value.get(key), kind) for key, kind in FACT_SHAPE.items()) and all(
+        isinstance(item, list) and len(item) == 4 for item in [*value["links"], *value["fm"]])
+
+
 def scan_bytes(site: Site, path: Path, rel: str, raw: bytes) -> dict[str, Any]:
     """The facts of one file: front-matter findings, links, anchors, permalink inputs."""
     try:

@@ -78,6 +78,7 @@ class CheckResult:
     files: int = 0
     links: int = 0
     external: ExternalReport | None = None  # what --external fetched, when asked
+    notes: list[str] = field(default_factory=list)  # said on stderr, not findings
 
     @property
     def errors(self) -> int:

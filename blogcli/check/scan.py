@@ -12,7 +12,7 @@ from typing import Any
 from blogcli import files
 from blogcli.cache import FileCache, Signature, signature
 from blogcli.check.bareurls import linkify_on
-from blogcli.check.facts import VERSION, scan_bytes
+from blogcli.check.facts import VERSION, scan_bytes, valid_fact
 from blogcli.site import Site
 from blogcli.workers import spread
 
@@ -27,7 +27,8 @@ def open_cache(site: Site) -> FileCache:
     """The cache of facts for this site's profile and this version of the code."""
     # Facts depend on whether the engine links bare addresses (Hugo's linkify can be off).
     linkify = "" if linkify_on(site.profile, site.engine) else "-nolinkify"
-    return FileCache(site.root, f"check-{site.profile}{linkify}", code_version())
+    return FileCache(site.root, f"check-{site.profile}{linkify}", code_version(),
+                     valid=valid_fact)
 
 
 def collect_facts(site: Site, rels: list[str],

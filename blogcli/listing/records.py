@@ -86,7 +86,7 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None,
     # Counts depend on the site's settings and on this version's rules, not only on the file.
     fingerprint = repr((__version__, options, site.author, site.profile, str(site.drafts_dir)))
     cache = FileCache(site.root, "listing", CACHE_VERSION * 1_000_000_000
-                      + zlib.crc32(fingerprint.encode()) % 1_000_000_000)
+                      + zlib.crc32(fingerprint.encode()) % 1_000_000_000, valid=valid_value)
     paths = only if only is not None else iter_post_files(site, drafts=drafts)
     files, problems = _read_all(site, paths, cache)
     values = {rel: cache.get(rel, data, sig) if data is not None else known
@@ -106,6 +106,9 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None,
             problems.append(str(value["problem"]))
         elif drafts or not value["draft"]:
             records.append(_record(value, now))
+    if cache.damaged:
+        problems.append(f"the listing cache {cache.path} was damaged; the posts were read "
+                        "again and it was rebuilt")
     return Listing(sort_newest_first(records), problems)
 
 
@@ -237,6 +240,23 @@ def status_of(value: dict[str, Any], now: datetime) -> str:
         return "expired"
     posted = when(value.get("publish") or value["date"])
     return "scheduled" if posted is not None and posted > now else "published"
+
+
+# What analyse_file stores, by type: a cached value of another shape is not trusted.
+SHAPE: dict[str, type | tuple[type, ...]] = {
+    "path": str, "slug": str, "title": str, "date": (str, type(None)), "draft": bool,
+    "expiry": (str, type(None)), "publish": (str, type(None)), "words": int,
+    "reading_time": int, "summary": str, "truncated": bool, "tags": list, "author": str,
+    "url": str, "lang": str}
+
+
+def valid_value(value: Any) -> bool:
+    """True for a value ``analyse_file`` could have made."""
+    if not isinstance(value, dict):
+        return False
+    if "problem" in value:
+        return isinstance(value["problem"], str)
+    return all(isinstance(value.get(key), kind) for key, kind in SHAPE.items())
 
 
 def _record(value: dict[str, Any], now: datetime) -> PostRecord:
