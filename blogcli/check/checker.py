@@ -74,6 +74,7 @@ def check_site(site: Site, paths: list[Path] | None = None,
                       and not os.path.exists(site.root / rel)}
     cache = open_cache(site)
     facts = collect_facts(site, sorted(page_rels), cache)
+    damaged = cache.damaged
     permalinks = site_urls(site, facts)
     resolver = _resolver(site, facts, permalinks)
     duplicates = _duplicates(facts, {r: u for r, u in permalinks.items() if r in facts})
@@ -96,6 +97,9 @@ def check_site(site: Site, paths: list[Path] | None = None,
 
     result = CheckResult(files=len(present),
                          links=sum(len(facts[rel].get("links", [])) for rel in present))
+    if damaged:
+        result.notes.append(f"Note: the check cache {cache.path} was damaged; the files were "
+                            "read again and it was rebuilt.")
     config_findings = [Finding("blog.toml", n.line, 1, "config-unknown",
                                settings["config-unknown"],
                                n.message) for n in site.config.notices]
@@ -368,15 +372,20 @@ def _future(site: Site, rel: str, fact: dict[str, Any]) -> list[Finding]:
 def _duplicates(facts: dict[str, dict[str, Any]],
                 permalinks: dict[str, list[str]]) -> dict[str, list[Finding]]:
     """Pages that would publish to the same URL: each one named, with the others."""
+    import unicodedata
+
+    # NFC: "café" typed on one system and on another (NFD, as macOS names files) is one address
+    # to a reader, and one file on a case- and form-folding host.
     by_url: dict[str, list[str]] = {}
     for rel in sorted(permalinks):
-        by_url.setdefault(normalize(permalinks[rel][0]), []).append(rel)
+        url = unicodedata.normalize("NFC", normalize(permalinks[rel][0]))
+        by_url.setdefault(url, []).append(rel)
     out: dict[str, list[Finding]] = {}
     for url, rels in by_url.items():
         rels = [r for r in rels if not facts[r].get("error")] if len(rels) > 1 else []
         if len(rels) < 2:
             continue
-        slugs = {facts[r]["slug"] for r in rels}
+        slugs = {unicodedata.normalize("NFC", facts[r]["slug"]) for r in rels}
         rule = "duplicate-slug" if len(slugs) == 1 else "duplicate-output"
         for rel in rels:
             others = ", ".join(r for r in rels if r != rel)

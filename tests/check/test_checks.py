@@ -591,3 +591,11 @@ def test_a_key_given_twice_is_a_warning_where_the_engine_keeps_the_last(tmp_path
 def test_doubled_parentheses_and_wide_colons_are_malformed(tmp_path: Path, target: str) -> None:
     assert one_post(tmp_path, link_post(f"<a href=\"{target}\">x</a>")) == [
         ("a.md", 5, "link-malformed")]
+
+
+def test_nfc_and_nfd_spellings_of_one_slug_are_duplicates(tmp_path: Path) -> None:
+    nfc, nfd = "caf\u00e9", "cafe\u0301"
+    post = "---\ntitle: C\ndate: 2024-01-02T10:00:00Z\n---\n\nText.\n"
+    site = make_site(tmp_path, "plain", {f"{nfc}.md": post, f"{nfd}.md": post})
+    rules = {(f.path, f.rule) for f in check_site(site).findings}
+    assert rules == {(f"posts/{nfc}.md", "duplicate-slug"), (f"posts/{nfd}.md", "duplicate-slug")}
