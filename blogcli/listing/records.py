@@ -11,7 +11,7 @@ import os
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,13 +99,14 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None,
             cache.put(rel, data, value, sigs[rel])
     cache.save()
     now = now or clock.now()
+    zone = clock.site_zone(site)  # "scheduled" is decided in the zone the engine reads dates in
     records: list[PostRecord] = []
     for rel, _, _, _ in files:
         value = values[rel] or {}
         if "problem" in value:
             problems.append(str(value["problem"]))
         elif drafts or not value["draft"]:
-            records.append(_record(value, now))
+            records.append(_record(value, now, zone))
     if cache.damaged:
         problems.append(f"the listing cache {cache.path} was damaged; the posts were read "
                         "again and it was rebuilt")
@@ -209,8 +210,9 @@ def _author(meta: dict[str, Any]) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def when(value: str | None) -> datetime | None:
-    """A record's date as an aware datetime (a date without zone is local time)."""
+def when(value: str | None, zone: tzinfo | None = None) -> datetime | None:
+    """A record's date as an aware datetime; a date without a zone is read in ``zone`` (the
+    site's, as its engine reads it), else in local time."""
     if value is None:
         return None
     parsed = parse_date(value)
@@ -218,7 +220,9 @@ def when(value: str | None) -> datetime | None:
         return None
     if not isinstance(parsed, datetime):
         parsed = datetime(parsed.year, parsed.month, parsed.day)
-    return parsed if parsed.tzinfo is not None else _local(parsed)
+    if parsed.tzinfo is not None:
+        return parsed
+    return parsed.replace(tzinfo=zone) if zone is not None else _local(parsed)
 
 
 def _local(moment: datetime) -> datetime:
@@ -231,14 +235,14 @@ def _local(moment: datetime) -> datetime:
         return moment.replace(tzinfo=UTC)
 
 
-def status_of(value: dict[str, Any], now: datetime) -> str:
+def status_of(value: dict[str, Any], now: datetime, zone: tzinfo | None = None) -> str:
     """draft, scheduled (dated in the future), expired (expiry date past) or published."""
     if value["draft"]:
         return "draft"
-    expiry = when(value.get("expiry"))
+    expiry = when(value.get("expiry"), zone)
     if expiry is not None and expiry <= now:
         return "expired"
-    posted = when(value.get("publish") or value["date"])
+    posted = when(value.get("publish") or value["date"], zone)
     return "scheduled" if posted is not None and posted > now else "published"
 
 
@@ -259,9 +263,9 @@ def valid_value(value: Any) -> bool:
     return all(isinstance(value.get(key), kind) for key, kind in SHAPE.items())
 
 
-def _record(value: dict[str, Any], now: datetime) -> PostRecord:
+def _record(value: dict[str, Any], now: datetime, zone: tzinfo | None = None) -> PostRecord:
     fields = {k: value[k] for k in PostRecord.__dataclass_fields__ if k != "status"}
-    return PostRecord(status=status_of(value, now), **fields)
+    return PostRecord(status=status_of(value, now, zone), **fields)
 
 
 def sort_newest_first(records: list[PostRecord]) -> list[PostRecord]:

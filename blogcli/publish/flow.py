@@ -272,7 +272,8 @@ def plan_index(site: Site, repo: GitRepo, edits: list[Edit]) -> IndexEdit | None
         value = analyse_file(site, options, site.rel(edit.dest), edit.after)
         if "problem" not in value:
             fields = {k: value[k] for k in PostRecord.__dataclass_fields__ if k != "status"}
-            records.append(PostRecord(status=status_of(value, now), **fields))
+            records.append(PostRecord(status=status_of(value, now, clock.site_zone(site)),
+                                      **fields))
     data = index_markdown(site, Listing(sort_newest_first(records))).encode("utf-8")
     before = path.read_bytes()
     changed = repo.is_changed(repo.rel(path))

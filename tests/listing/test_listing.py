@@ -411,3 +411,16 @@ def test_index_links_reach_files_with_spaces_and_parentheses(plain: Path) -> Non
              if child.type == "link_open"]
     assert "posts/my%20post%20%281%29.md" in hrefs
     assert all((plain / unquote(str(href))).is_file() for href in hrefs)
+
+
+def test_a_zoneless_date_is_scheduled_in_the_sites_time_zone(tmp_path: Path) -> None:
+    """Hugo reads a date without a zone in its timeZone: 10:00 in Tokyo is 01:00 UTC."""
+    site = tmp_path / "site"
+    write(site, {"hugo.toml": 'title = "T"\ntimeZone = "Asia/Tokyo"\n',
+                 "content/posts/a.md": "---\ntitle: A\ndate: 2026-05-01T10:00:00\n---\n\nText.\n"})
+    env = {"BLOG_NOW": "2026-05-01T02:00:00+00:00"}  # 11:00 in Tokyo: the post is out
+    done = run_blog("list", "--format", "json", cwd=site, env=env)
+    assert json.loads(done.stdout)[0]["status"] == "published", done.stderr
+    env = {"BLOG_NOW": "2026-05-01T00:30:00+00:00"}  # 09:30 in Tokyo: not yet
+    done = run_blog("list", "--format", "json", cwd=site, env=env)
+    assert json.loads(done.stdout)[0]["status"] == "scheduled", done.stderr
