@@ -100,9 +100,10 @@ class FrontMatterEdit:
         self.changes[key] = value
         return True
 
-    def set_date(self, moment: datetime | date) -> None:
-        """Set ``date`` (replace its value, keeping its quotes, or add the key after the title)."""
-        key = self.spell("date")
+    def set_date(self, moment: datetime | date, key: str = "date") -> None:
+        """Set ``date`` (or another date key such as ``publishDate``): replace its value,
+        keeping its quotes, or add the key after the title."""
+        key = self.spell(key)
         self._require_format(key)
         literal = moment.isoformat()
         if self.fm_format == "json":

@@ -44,23 +44,7 @@ class FieldEdit(FrontMatterEdit):
 
     def set_moment(self, key: str, moment: datetime | date) -> None:
         """Set a date key (``date``, ``publishDate``) to ``moment``, keeping its quotes."""
-        if key == "date":
-            self.set_date(moment)
-            return
-        self._require_format(key)
-        literal = moment.isoformat()
-        if self.fm_format == "json":
-            if not self._json_replace(key, json.dumps(literal)):
-                self._json_insert(key, json.dumps(literal))
-        elif key in self.meta and (found := self._find(key)) is not None:
-            index, match = found
-            quote = match["value"][:1] if match["value"][:1] in ("'", '"') else ""
-            self._replace_value(index, match, f"{quote}{literal}{quote}")
-        elif key in self.meta:
-            raise self._cannot(key)
-        else:
-            self._insert(key, literal)
-        self.changes[key] = moment
+        self.set_date(moment, key)
 
     def add_item(self, key: str, item: str) -> None:
         """Add ``item`` to the list ``key`` (made when absent; a single string becomes a list)."""
