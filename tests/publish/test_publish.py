@@ -17,24 +17,7 @@ from blogcli.cli import app
 from tests.conftest import git, run_blog
 from tests.helpers import REPO
 from tests.helpers.gitsite import DRAFT, Blog, clone, git_http_server, make_blog
-
-PUBLISHED = DRAFT.replace("draft: true", "draft: false")
-POST = "posts/hello-world.md"
-
-
-def blog_cli(blog: Blog, *args: str) -> Result:
-    return CliRunner().invoke(app, ["--site", str(blog.root), *args], catch_exceptions=False)
-
-
-def snapshot(blog: Blog) -> tuple[str, str, str, str, str]:
-    return blog.head(), blog.remote_head(), blog.status(), blog.staged(), blog.unstaged()
-
-
-@pytest.fixture
-def blog(tmp_path: Path) -> Blog:
-    made = make_blog(tmp_path)
-    made.write(POST, DRAFT)
-    return made
+from tests.publish.conftest import POST, PUBLISHED, blog_cli, snapshot
 
 
 def assert_refused(blog: Blog, result: Result, before: tuple[str, ...], code: int,
