@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -172,8 +174,12 @@ def test_completion_installs_and_completes_in_a_real_bash(tmp_path: Path) -> Non
         term.send("\x03")  # Ctrl-C: leave the half-typed line
         term.send("exit\n")
     assert (tmp_path / ".bash_completions/blog.sh").is_file()
-    shown = run_blog("--show-completion", "bash", cwd=tmp_path)
-    assert shown.returncode == 0 and "_BLOG_COMPLETE=complete_bash" in shown.stdout
+    # Typer finds the shell among the process's parents: run under a bash that stays its
+    # parent (`; true` stops bash from exec-ing the command), whatever ran the tests.
+    shown = subprocess.run(["bash", "-c", f"{shlex.quote(sys.executable)} -m blogcli "
+                            "--show-completion; true"], cwd=tmp_path, capture_output=True,
+                           text=True, check=False, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert shown.returncode == 0 and "_BLOG_COMPLETE=complete_bash" in shown.stdout, shown.stderr
 
 
 @pytest.mark.parametrize(("front", "where", "hint"), [
