@@ -4,7 +4,6 @@ blog knows are removed from every message by value."""
 from __future__ import annotations
 
 import base64
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from blogcli.cli import app
 from blogcli.errors import redact, remember_url
 from tests.conftest import git
 from tests.helpers.gitsite import DRAFT, Blog, make_blog
+from tests.helpers.webservers import serving
 
 SECRET = "hunter2-Very-Secret"
 
@@ -114,13 +114,8 @@ class EchoHandler(BaseHTTPRequestHandler):
 @contextmanager
 def echo_server() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), EchoHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.parametrize("output", ["text", "json"])

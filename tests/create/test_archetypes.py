@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from blogcli.cli import app
+from tests.helpers import make
 
 runner = CliRunner()
 HUGOS = [h for h in ("/usr/bin/hugo", "/work/realblogs/hugo-new") if Path(h).is_file()]
@@ -32,15 +33,6 @@ Body {{ .File.BaseFileName }} {{ now.Year }} {{- " trimmed" }}
 """
 
 
-def make(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        if rel.endswith("/"):
-            path.mkdir(parents=True, exist_ok=True)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    return root
 
 
 def blog(root: Path, *args: str) -> str:

@@ -16,19 +16,11 @@ from blogcli.create.post import hexo_post_name, slugify
 from blogcli.files import atomic_write
 from blogcli.post import load_post
 from blogcli.site import find_site
+from tests.helpers import make
 
 runner = CliRunner()
 
 
-def make(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        if rel.endswith("/"):
-            path.mkdir(parents=True, exist_ok=True)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    return root
 
 
 def blog(root: Path, *args: str):

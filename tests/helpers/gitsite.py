@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import os
 import subprocess
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import git
+from tests.helpers.webservers import serving
 
 DRAFT = "---\ntitle: Hello World\ndate: 2024-03-01T10:00:00+01:00\ndraft: true\n---\n\nHi.\n"
 
@@ -154,11 +154,5 @@ def git_http_server(root: Path, deny: str, credentials: str) -> Iterator[str]:
     server.deny = deny  # type: ignore[attr-defined]
     server.credentials = credentials  # type: ignore[attr-defined]
     server.requests = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

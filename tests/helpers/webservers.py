@@ -8,6 +8,7 @@ server whose certificate is made with ``openssl`` at test time.
 from __future__ import annotations
 
 import socket
+import socketserver
 import ssl
 import subprocess
 import threading
@@ -81,6 +82,23 @@ def _handler(route: Route, state: Scripted, stop: threading.Event) -> type[BaseH
 
 
 @contextmanager
+def serving(server: socketserver.BaseServer,
+            stop: threading.Event | None = None) -> Iterator[None]:
+    """Run ``server`` in a thread until the block ends; then stop, close and join it."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        if stop is not None:
+            stop.set()  # handlers waiting on it (slow replies) return at once
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@contextmanager
 def scripted_server(route: Route, tls: ssl.SSLContext | None = None) -> Iterator[Scripted]:
     """Serve ``route`` on 127.0.0.1 in a thread; stopped and closed on exit."""
     stop = threading.Event()
@@ -91,15 +109,8 @@ def scripted_server(route: Route, tls: ssl.SSLContext | None = None) -> Iterator
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     scheme = "https" if tls else "http"
     state.url = f"{scheme}://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving(server, stop):
         yield state
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @contextmanager
@@ -176,12 +187,5 @@ def dual_server(route: Route, tls: ssl.SSLContext) -> Iterator[Scripted]:
 
     server = Dual(("127.0.0.1", 0), Handler)
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving(server, stop):
         yield state
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
