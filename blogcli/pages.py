@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mkdown")
 # Folders no site engine renders and no post lives in.
 SKIP_DIRS = {".git", "node_modules", "public", "_site", "resources", ".blog-cache", "vendor"}
+# Of those, the ones that are build output only at the site's root: deeper down, a Hugo
+# section may be called resources (gohugoio/hugoDocs: content/en/functions/resources/).
+ROOT_ONLY = {"public", "_site", "resources", "vendor"}
 JEKYLL_EXCLUDE = {"Gemfile", "Gemfile.lock", "node_modules", "vendor", "gemfiles",
                   ".sass-cache", ".jekyll-cache", "_site"}
 TEMPLATES = ("scaffolds", "archetypes")  # blog's and Hugo's templates for new posts
@@ -200,7 +203,9 @@ def _walk(here: str, root: Path, visit: Any, skip: set[str] = SKIP_DIRS) -> None
         except OSError:
             continue  # a link loop: nothing to read there
         if is_dir:
-            if entry.name not in skip and not entry.name.startswith("."):
+            skipped = entry.name in skip and (entry.name not in ROOT_ONLY or
+                                              here == str(root))
+            if not skipped and not entry.name.startswith("."):
                 folders.append(entry.name)
         elif not is_link or _inside(entry.path, root):
             files.append(entry.name)

@@ -280,7 +280,8 @@ def _yaml_loader(lenient: bool = False) -> Any:
                     continue  # unhashable keys are PyYAML's own error to report
                 if key in seen and not lenient:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"key {key!r} is given twice", key_node.start_mark)
+                        None, None, f"key {key!r} is given twice (Hugo since 0.152 and Zola "
+                        "refuse the page; older Hugo kept the last value)", key_node.start_mark)
                 seen.add(key)
         return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 

@@ -127,6 +127,13 @@ class Resolver:
         self.pages = pages
         self.own = {rel: urls[0] for rel, urls in permalinks.items() if urls}
         self.urls = {normalize(url): rel for rel, urls in permalinks.items() for url in urls}
+        # Hugo's disableAliases: no redirect page is written for an alias (a host's redirect
+        # rules may still answer, as gohugoio/hugoDocs' Netlify _redirects does).
+        self.aliases: dict[str, str] = {}
+        if site.profile == "hugo" and site.engine.get("disableAliases") is True:
+            own_keys = {normalize(urls[0]) for urls in permalinks.values() if urls}
+            self.aliases = {key: rel for key, rel in self.urls.items() if key not in own_keys}
+            self.urls = {key: rel for key, rel in self.urls.items() if key in own_keys}
         # Pages an engine writes as a file (/posts/a.html: Hugo uglyURLs, Jekyll's date
         # style): the same address as a folder (/posts/a/) is a 404. (A plain site is served
         # by GitHub Pages from its Markdown, which is not known to answer one way or the other.)
@@ -152,6 +159,7 @@ class Resolver:
         self.generated = generated_pages(site, permalinks,
                                          [f.get("meta", {}) for f in pages.facts.values()])
         self._archives: Callable[[str], str | None] | None = None
+        self.hook = link_hook(site)
         self._exists: dict[str, str | None] = {}
         self._posts: dict[str, str] | None = None
         self._landed: str | None = None  # the page the link being checked leads to
@@ -226,8 +234,11 @@ class Resolver:
         return Problem("link-unpublished", f"{what}, so this link is a 404 on the live site")
 
     def _check_target(self, target: str, kind: str, rel: str) -> Problem | None:
-        if kind == "bare_url":
-            return None  # an address in text: only ``--external`` can say anything about it
+        if kind == "bare_url" and not (self.host and target[:len(self.host[0]) + 1].lower(
+                ).startswith(self.host)):
+            # An address in text the engine links: only ``--external`` can say anything
+            # about it, unless it is on the site's own host (then it is one of its pages).
+            return None
         if kind in ENGINE_KINDS:
             return self._engine(target, kind, rel)
         if "{{" in target or "{%" in target:
@@ -294,6 +305,11 @@ class Resolver:
         """The page or file the site publishes at ``url`` (site-relative), else the problem."""
         key = normalize(url)
         page = self.urls.get(key)
+        if page is None and key in self.aliases:
+            return Problem("link-uncertain", f"{url} is an alias of {self.aliases[key]}, but the "
+                                             "Hugo config sets disableAliases: the build writes "
+                                             "no redirect there, so it answers only where the "
+                                             "host redirects it; link to the page's own URL")
         if page is not None:
             self._landed = page
             if url.endswith("/") and key in self.files:
@@ -361,12 +377,34 @@ class Resolver:
                 return problem
         if outside:
             raise OutsideSite(clean)
+        if self.hook and self._by_page_path(here, clean, fragment, target):
+            return Problem("link-uncertain", f"{path}: not a page or file at this page's "
+                                             "address, but a page by its content path, where "
+                                             f"the site's link render hook {self.hook} may "
+                                             "look it up (only a build can tell)")
+        if self.hook and not any(c in clean for c in "/.#"):
+            # A bare word ([term](g) on gohugoio/hugoDocs) is what render hooks rewrite.
+            return Problem("link-uncertain", f"{path}: no page or file by that name; the "
+                                             f"site's link render hook {self.hook} may "
+                                             "rewrite it (only a build can tell)")
         if clean.lower().endswith(MARKDOWN_SUFFIXES) or own is None:
             return Problem("link-missing", f"{path}: no such file beside the post")
         url = urljoin(own, clean)
         return Problem("link-missing", f"{path}: the site publishes no page or file at {url}, "
                                        f"and there is no such file beside the post"
                                        f"{self._closest(url)}")
+
+    def _by_page_path(self, here: str, clean: str, fragment: str, target: str) -> bool:
+        """True when ``clean`` names a page as Hugo's GetPage finds one (render hooks use it):
+        a content file beside the source, or a page from the site's root."""
+        try:
+            beside = self._find(os.path.normpath(os.path.join(here, clean)), PAGE_FILES)
+            if beside and not os.path.isdir(beside):
+                return True
+            problem = self._at_url("/" + clean.lstrip("./"), fragment, target)
+        except OutsideSite:
+            return False
+        return problem is None or problem.rule not in ("link-missing", "link-outside")
 
     def _unfound(self, key: str, clean: str, target: str) -> Problem | None:
         name = PurePosixPath(clean).name
@@ -501,6 +539,22 @@ def _scheme_problem(target: str) -> Problem | None:
     if kind.kind is not Kind.BAD:
         return None  # mailto:, tel:, data:, links into apps
     return Problem("link-file" if kind.severity == "error" else "link-scheme", kind.message)
+
+
+def link_hook(site: Site) -> str:
+    """The Hugo link render hook of the site or its theme ('' when none): a template that
+    rewrites every link's destination, so a bare word may be a link it resolves."""
+    if site.profile != "hugo":
+        return ""
+    theme = site.engine.get("theme")
+    themes = theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []
+    bases = ["", *(f"themes/{name}/" for name in themes)]
+    for base in bases:
+        for place in ("layouts/_markup", "layouts/_default/_markup"):
+            rel = f"{base}{place}/render-link.html"
+            if (site.root / rel).is_file():
+                return rel
+    return ""
 
 
 def _theme_dirs(site: Site) -> list[Path]:
