@@ -57,8 +57,9 @@ def engine_posts(base: Path) -> set[str]:
             if line.strip() and not line.startswith("#")}
 
 
-def blog_model(src: Path) -> tuple[dict[str, str], dict[str, str], set[str]]:
-    """(rel -> url of every page, rel -> url of posts, urls of listed published posts)."""
+def blog_model(src: Path) -> tuple[dict[str, str], dict[str, str], set[str], set[str]]:
+    """(rel -> url of every page, rel -> url of posts, urls of listed published posts, pages
+    blog says the build does not write now: drafts, expired, scheduled, Hugo render never)."""
     sys.path.insert(0, str(REPO))
     from blogcli.check.checker import site_urls
     from blogcli.check.scan import collect_facts, open_cache
@@ -68,13 +69,20 @@ def blog_model(src: Path) -> tuple[dict[str, str], dict[str, str], set[str]]:
     rels = [p.rel for p in site.pages() if p.path.endswith((".md", ".markdown"))]
     facts = collect_facts(site, rels, open_cache(site))
     urls = {rel: u[0] for rel, u in site_urls(site, facts).items()}
+    from blogcli import clock
+    from blogcli.pages import availability, cascade_of, hugo_cascade
+
+    cascades = hugo_cascade(site.pages(), {r: f.get("meta", {}) for r, f in facts.items()})
+    never = {rel for rel, fact in facts.items() if not fact.get("error") and availability(
+        site, site.page(rel), fact["meta"], fact["date"], clock.now(site),
+        cascade_of(rel, cascades) if site.profile == "hugo" else ()).state != "live"}
     posts = {p.rel: urls[p.rel] for p in site.pages() if p.kind == "post"}
     listing = json.loads(subprocess.run(
         [sys.executable, "-m", "blogcli", "--site", str(src), "list", "--format", "json"],
         capture_output=True, text=True, cwd=REPO, env=dict(os.environ, NO_COLOR="1"),
         check=False).stdout or "[]")
     published = {norm(r["url"]) for r in listing if r["status"] == "published"}
-    return urls, posts, published
+    return urls, posts, published, never
 
 
 def check(src: Path) -> list[dict[str, object]]:
@@ -95,13 +103,14 @@ def main() -> None:
     rows = []
     for name, folder in SITES.items():
         base, src = top / name, top / "src" / folder
-        urls, posts, published = blog_model(src)
+        urls, posts, published, never = blog_model(src)
         built = engine_urls(base)
         served = built | {norm(p) for p in _files(base / "out")}
         theirs = engine_posts(base) if (base / "posts.txt").is_file() else set()
         every = {norm(u) for u in posts.values()}
         ours = published  # blog's published posts, as the engine's lists published ones
-        unbuilt = sorted(rel for rel, u in urls.items() if norm(u) not in built)
+        unbuilt = sorted(rel for rel, u in urls.items() if norm(u) not in built
+                         and rel not in never)
         findings = check(src)
         by_rel = {rel: norm(u) for rel, u in urls.items()}
         contradicted = []
@@ -123,11 +132,14 @@ def main() -> None:
         required = sum(1 for f in findings if f["rule"] == "required-key"
                        and f["severity"] == "error")
         rows.append((name, len(ours & theirs) if theirs else len(ours), len(theirs),
-                     len(published), len(urls) - len(unbuilt), len(urls),
+                     len(published), len(urls) - len(never) - len(unbuilt),
+                     len(urls) - len(never),
                      len(contradicted), len(unconfirmed), len(page_errors), required,
                      len(missed)))
         print(f"== {name}: posts blog {len(every)} (published {len(published)}), engine "
-              f"{len(theirs)}; in both {len(ours & theirs)}")
+              f"{len(theirs)}; in both {len(ours & theirs)}; pages blog says the build does "
+              f"not write {len(never)} (of them written: "
+              f"{sum(1 for rel in never if norm(urls[rel]) in built)})")
         for label, items in (("posts only blog has", sorted(ours - theirs)),
                              ("posts only the engine has", sorted(theirs - ours)),
                              ("pages whose URL the engine did not write", unbuilt),

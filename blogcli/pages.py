@@ -73,17 +73,21 @@ HUGO_EXPIRY_KEYS = ("expirydate", "unpublishdate")
 
 
 def availability(site: Site, page: Page | None, meta: dict[str, Any], date: str | None,
-                 now: datetime) -> Availability:
+                 now: datetime, cascade: tuple[dict[str, Any], ...] = ()) -> Availability:
     """Whether ``site``'s engine publishes ``page`` in a build at ``now``, by its own rules.
 
     ``meta`` is the page's front matter (Hugo's keys lower-cased), ``date`` its date as ISO text
-    (a Jekyll file-name date counts). Only the engine's defaults and the config switches that
+    (a Jekyll file-name date counts), ``cascade`` the Hugo ``cascade`` tables of its sections,
+    nearest first (hugo_cascade). Only the engine's defaults and the config switches that
     change them (``buildDrafts``, ``future``, ``render_drafts``, …) are read; a build run with
     ``-D``/``--drafts`` flags on the command line is not what the live site gets.
     """
     engine = site.engine
     in_drafts = page is not None and page.in_drafts
     if site.profile == "hugo":
+        render = _hugo_render(meta, cascade)
+        if render is not None:
+            return Availability("unpublished", render)
         published = meta.get("published")
         if (meta.get("draft") is True or published is False) and \
                 not _on(engine.get("buildDrafts")):
@@ -116,6 +120,50 @@ def availability(site: Site, page: Page | None, meta: dict[str, Any], date: str 
     if site.profile == "zola" and meta.get("draft") is True:
         return Availability("unpublished", "a draft (draft = true)")
     return LIVE
+
+
+def _hugo_render(meta: dict[str, Any], cascade: tuple[dict[str, Any], ...]) -> str | None:
+    """Why Hugo writes no page for this one (``build: {render: never}``, ``headless``), from
+    its own front matter first, then its sections' cascades; None when it writes one."""
+    for values in (meta, *cascade):
+        for key in ("build", "_build"):  # _build: the name before Hugo 0.65
+            options = values.get(key)
+            render = options.get("render") if isinstance(options, dict) else None
+            if render is not None:
+                if str(render).lower() in ("never", "link", "false"):
+                    return f"not rendered (build: render: {str(render).lower()})"
+                return None
+        if values.get("headless") is True:
+            return "headless (headless: true)"
+    return None
+
+
+def hugo_cascade(pages: list[Page], metas: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The ``cascade`` of each Hugo section, by the section's folder (site-relative). A cascade
+    that targets some pages only (``_target``/``target``) is left out: it is not known here
+    which pages it reaches."""
+    found: dict[str, dict[str, Any]] = {}
+    for page in pages:
+        cascade = metas.get(page.rel, {}).get("cascade") if page.kind == "section" else None
+        entries = cascade if isinstance(cascade, list) else [cascade]
+        merged: dict[str, Any] = {}
+        for entry in entries:
+            if isinstance(entry, dict) and not entry.get("_target") and not entry.get("target"):
+                merged = {**entry, **merged}
+        if merged:
+            found[page.rel.rsplit("/", 1)[0]] = merged
+    return found
+
+
+def cascade_of(rel: str, cascades: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], ...]:
+    """The cascades that reach the page ``rel``, nearest section first."""
+    out = []
+    folder = rel
+    while "/" in folder:
+        folder = folder.rsplit("/", 1)[0]
+        if folder in cascades:
+            out.append(cascades[folder])
+    return tuple(out)
 
 
 def _scheduled(site: Site, up: datetime | None, now: datetime, shown: bool,

@@ -42,7 +42,8 @@ KNOWN_LOWER = frozenset(k.lower() for k in KNOWN_KEYS)
 PERMALINK_KEYS = ("title", "slug", "url", "permalink", "path", "date", "categories", "category",
                   "aliases", "redirect_from", "tags", "taxonomies", "series", "authors",
                   # whether the engine publishes the page (pages.availability)
-                  "draft", "published", "publishdate", "pubdate", "expirydate", "unpublishdate")
+                  "draft", "published", "publishdate", "pubdate", "expirydate", "unpublishdate",
+                  "build", "_build", "headless", "cascade")
 KEY_PATTERNS = {
     "yaml": re.compile(r"^['\"]?([^\s:'\"#][^:'\"]*?)['\"]?\s*:"),
     "toml": re.compile(r"^([A-Za-z0-9_\-]+)\s*="),

@@ -15,7 +15,7 @@ from blogcli.check.anchors import other_ids
 from blogcli.check.confine import Confined, OutsideSite
 from blogcli.check.links import HTML_ATTR, Link
 from blogcli.check.urlshape import address_problem
-from blogcli.pages import LIVE, Availability, availability
+from blogcli.pages import LIVE, Availability, availability, cascade_of, hugo_cascade
 from blogcli.permalinks import base_path, normalize
 from blogcli.site import MARKDOWN_SUFFIXES, Site
 
@@ -164,6 +164,7 @@ class Resolver:
         self._posts: dict[str, str] | None = None
         self._landed: str | None = None  # the page the link being checked leads to
         self._states: dict[str, Availability] = {}
+        self._cascades: dict[str, dict[str, Any]] | None = None
         self._now: datetime | None = None
         self._here: dict[str, str] = {}
         self._known: dict[str, list[str]] | None = None
@@ -198,9 +199,17 @@ class Resolver:
 
                     self._now = now(self.site)
                 found = availability(self.site, self.site.page(rel), fact.get("meta", {}),
-                                     fact.get("date"), self._now)
+                                     fact.get("date"), self._now, self._cascade(rel))
             self._states[rel] = found
         return found
+
+    def _cascade(self, rel: str) -> tuple[dict[str, Any], ...]:
+        if self.site.profile != "hugo":
+            return ()
+        if self._cascades is None:
+            self._cascades = hugo_cascade(self.site.pages(), {
+                r: f.get("meta", {}) for r, f in self.pages.facts.items()})
+        return cascade_of(rel, self._cascades)
 
     def _unpublished(self, rel: str, target: str, kind: str) -> Problem | None:
         """A link from ``rel`` to a page the build does not write (yet): an error where the
