@@ -183,7 +183,7 @@ class Resolver:
                                            "site folder (not read: it would not be published)")
         if self._landed is not None and self._landed != rel and \
                 (problem is None or problem.rule in ("link-anchor", "link-uncertain")):
-            return self._unpublished(rel, self._landed, kind) or problem
+            return self._unpublished(rel, self._landed, kind, target) or problem
         return problem
 
     def state(self, rel: str) -> Availability:
@@ -211,7 +211,7 @@ class Resolver:
                 r: f.get("meta", {}) for r, f in self.pages.facts.items()})
         return cascade_of(rel, self._cascades)
 
-    def _unpublished(self, rel: str, target: str, kind: str) -> Problem | None:
+    def _unpublished(self, rel: str, target: str, kind: str, link: str) -> Problem | None:
         """A link from ``rel`` to a page the build does not write (yet): an error where the
         live page links to a 404; a warning where only a later build, or publishing the
         linking page, would show the link broken."""
@@ -220,7 +220,7 @@ class Resolver:
             return None
         engine = _engine(self.site)
         what = f"{target} is {there.why}: {engine} does not publish it"
-        if kind in ("ref", "post_url", "liquid_link", "post_link"):
+        if kind in ("ref", "post_url", "liquid_link", "post_link") or link.startswith("@/"):
             # The engine looks the page up while building the linking page: the build fails.
             if here.state != "live":
                 return Problem("link-unpublished", f"{what}, and {engine} stops the build on "

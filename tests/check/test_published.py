@@ -255,3 +255,30 @@ def test_other_engines_keep_keys_as_written(tmp_path: Path) -> None:
                                  "_posts/2024-01-02-a.md": "---\nTitle: A\n---\nx\n"})
     found = [(f.rule, f.message) for f in check_site(find_site(site_dir=root)).findings]
     assert ("required-key", "front matter has no 'title'") in found
+
+
+def test_zola_and_hexo_drafts(tmp_path: Path) -> None:
+    # Zola: draft = true pages are not built, and an @/ link to a missing page stops the build
+    # (getzola.org/documentation/content/page/ and .../linking/; no zola binary here).
+    zola = make(tmp_path / "z", {
+        "config.toml": 'base_url = "https://example.org"\n',
+        "content/blog/_index.md": '+++\nsort_by = "date"\n+++\n',
+        "content/blog/live.md": '+++\ntitle = "L"\ndate = 2024-01-02\n+++\n[d](@/blog/d.md) '
+                                "[url](/blog/d/)\n",
+        "content/blog/d.md": '+++\ntitle = "D"\ndate = 2024-01-01\ndraft = true\n+++\nd\n',
+    })
+    assert [(f.rule, f.severity, f.target) for f in check_site(find_site(site_dir=zola)).findings
+            if f.target] == [("link-unpublished", "error", "@/blog/d.md"),
+                             ("link-unpublished", "error", "/blog/d/")]
+    # Hexo: published: false hides a post; draft: true is not Hexo's (the fixture's engine
+    # states say so too); a future post is scheduled only with future: false.
+    hexo = make(tmp_path / "h", {
+        "_config.yml": "title: t\npermalink: :title/\nfuture: false\n",
+        "source/_posts/live.md": "---\ntitle: L\ndate: 2024-01-02\n---\n[h](/hidden/) "
+                                 "[k](/draft-key/) [f](/later/)\n",
+        "source/_posts/hidden.md": "---\ntitle: H\ndate: 2024-01-01\npublished: false\n---\nh\n",
+        "source/_posts/draft-key.md": "---\ntitle: K\ndate: 2024-01-01\ndraft: true\n---\nk\n",
+        "source/_posts/later.md": "---\ntitle: F\ndate: 2099-01-01\n---\nf\n",
+    })
+    assert [(f.severity, f.target) for f in check_site(find_site(site_dir=hexo)).findings
+            if f.rule == "link-unpublished"] == [("error", "/hidden/"), ("warning", "/later/")]
