@@ -181,8 +181,9 @@ class Resolver:
         except OutsideSite:
             return Problem("link-outside", f"{target.strip().split('#')[0]} leads outside the "
                                            "site folder (not read: it would not be published)")
-        if self._landed is not None and self._landed != rel and \
-                (problem is None or problem.rule in ("link-anchor", "link-uncertain")):
+        if self._landed is not None and self._landed != rel and self.site.profile != "plain" \
+                and (problem is None or problem.rule in ("link-anchor", "link-uncertain")):
+            # (A plain site publishes every page: GitHub Pages serves drafts' files too.)
             return self._unpublished(rel, self._landed, kind, target) or problem
         return problem
 
