@@ -91,8 +91,10 @@ def availability(site: Site, page: Page | None, meta: dict[str, Any], date: str 
         published = meta.get("published")
         if (meta.get("draft") is True or published is False) and \
                 not _on(engine.get("buildDrafts")):
+            # published: false was a draft to Hugo 0.111; 0.168 stops the build on it.
             return Availability("unpublished", "a draft (draft: true)" if meta.get("draft")
-                                is True else "a draft (published: false)")
+                                is True else "a draft (published: false; current Hugo "
+                                "refuses it: published must be a date)")
         expiry = _moment(site, next((meta[k] for k in HUGO_EXPIRY_KEYS if meta.get(k)), None))
         if expiry is not None and expiry <= now and not _on(engine.get("buildExpired")):
             return Availability("unpublished", f"expired on {expiry.date().isoformat()} "
