@@ -16,11 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from blogcli.site import Site
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mkdown")
 # Folders no site engine renders and no post lives in.
 SKIP_DIRS = {".git", "node_modules", "public", "_site", "resources", ".blog-cache", "vendor"}
+# Of those, the ones that are build output only at the site's root: deeper down, a Hugo
+# section may be called resources (gohugoio/hugoDocs: content/en/functions/resources/).
+ROOT_ONLY = {"public", "_site", "resources", "vendor"}
 JEKYLL_EXCLUDE = {"Gemfile", "Gemfile.lock", "node_modules", "vendor", "gemfiles",
                   ".sass-cache", ".jekyll-cache", "_site"}
 TEMPLATES = ("scaffolds", "archetypes")  # blog's and Hugo's templates for new posts
@@ -47,6 +52,150 @@ class Page:
     bundle: bool = False
     in_drafts: bool = False
     dated: bool = False
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether the engine's build writes a page now: ``live``, ``unpublished`` (a draft, an
+    expired page, ``published: false``: no build writes it until the source changes) or
+    ``scheduled`` (a later build writes it, from ``when``). ``why`` says which rule decided."""
+
+    state: str
+    why: str = ""
+    when: datetime | None = None
+
+
+LIVE = Availability("live")
+# Hugo's default [frontmatter] sources for the publish and expiry dates (its docs, "Configure
+# front matter"); ``date`` comes last, as the fallback for the publish date.
+HUGO_PUBLISH_KEYS = ("publishdate", "pubdate", "published")
+HUGO_EXPIRY_KEYS = ("expirydate", "unpublishdate")
+
+
+def availability(site: Site, page: Page | None, meta: dict[str, Any], date: str | None,
+                 now: datetime, cascade: tuple[dict[str, Any], ...] = ()) -> Availability:
+    """Whether ``site``'s engine publishes ``page`` in a build at ``now``, by its own rules.
+
+    ``meta`` is the page's front matter (Hugo's keys lower-cased), ``date`` its date as ISO text
+    (a Jekyll file-name date counts), ``cascade`` the Hugo ``cascade`` tables of its sections,
+    nearest first (hugo_cascade). Only the engine's defaults and the config switches that
+    change them (``buildDrafts``, ``future``, ``render_drafts``, …) are read; a build run with
+    ``-D``/``--drafts`` flags on the command line is not what the live site gets.
+    """
+    engine = site.engine
+    in_drafts = page is not None and page.in_drafts
+    if site.profile == "hugo":
+        render = _hugo_render(meta, cascade)
+        if render is not None:
+            return Availability("unpublished", render)
+        published = meta.get("published")
+        if (meta.get("draft") is True or published is False) and \
+                not _on(engine.get("buildDrafts")):
+            # published: false was a draft to Hugo 0.111; 0.168 stops the build on it.
+            return Availability("unpublished", "a draft (draft: true)" if meta.get("draft")
+                                is True else "a draft (published: false; current Hugo "
+                                "refuses it: published must be a date)")
+        expiry = _moment(site, next((meta[k] for k in HUGO_EXPIRY_KEYS if meta.get(k)), None))
+        if expiry is not None and expiry <= now and not _on(engine.get("buildExpired")):
+            return Availability("unpublished", f"expired on {expiry.date().isoformat()} "
+                                               "(expiryDate)")
+        up = next((meta[k] for k in HUGO_PUBLISH_KEYS
+                   if meta.get(k) and not isinstance(meta[k], bool)), None)
+        return _scheduled(site, _moment(site, up if up is not None else date), now,
+                          _on(engine.get("buildFuture")),
+                          "publishDate" if up is not None else "date")
+    if site.profile == "jekyll":
+        if in_drafts and not _on(engine.get("show_drafts")):
+            return Availability("unpublished", "a draft (in _drafts/)")
+        if meta.get("published") is False and not _on(engine.get("unpublished")):
+            return Availability("unpublished", "unpublished (published: false)")
+        dated = page is not None and (page.kind == "post" or bool(page.group))
+        return _scheduled(site, _moment(site, date), now, _on(engine.get("future")) or
+                          not dated, "date")
+    if site.profile == "hexo":
+        if in_drafts and not _on(engine.get("render_drafts")):
+            return Availability("unpublished", "a draft (in _drafts/)")
+        if meta.get("published") is False:
+            return Availability("unpublished", "unpublished (published: false)")
+        return _scheduled(site, _moment(site, date), now, engine.get("future", True) is not False
+                          or page is None or page.kind != "post", "date")
+    if site.profile == "zola" and meta.get("draft") is True:
+        return Availability("unpublished", "a draft (draft = true)")
+    return LIVE
+
+
+def _hugo_render(meta: dict[str, Any], cascade: tuple[dict[str, Any], ...]) -> str | None:
+    """Why Hugo writes no page for this one (``build: {render: never}``, ``headless``), from
+    its own front matter first, then its sections' cascades; None when it writes one."""
+    for values in (meta, *cascade):
+        for key in ("build", "_build"):  # _build: the name before Hugo 0.65
+            options = values.get(key)
+            render = options.get("render") if isinstance(options, dict) else None
+            if render is not None:
+                if str(render).lower() in ("never", "link", "false"):
+                    return f"not rendered (build: render: {str(render).lower()})"
+                return None
+        if values.get("headless") is True:
+            return "headless (headless: true)"
+    return None
+
+
+def hugo_cascade(pages: list[Page], metas: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The ``cascade`` of each Hugo section, by the section's folder (site-relative). A cascade
+    that targets some pages only (``_target``/``target``) is left out: it is not known here
+    which pages it reaches."""
+    found: dict[str, dict[str, Any]] = {}
+    for page in pages:
+        cascade = metas.get(page.rel, {}).get("cascade") if page.kind == "section" else None
+        entries = cascade if isinstance(cascade, list) else [cascade]
+        merged: dict[str, Any] = {}
+        for entry in entries:
+            if isinstance(entry, dict) and not entry.get("_target") and not entry.get("target"):
+                merged = {**entry, **merged}
+        if merged:
+            found[page.rel.rsplit("/", 1)[0]] = merged
+    return found
+
+
+def cascade_of(rel: str, cascades: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], ...]:
+    """The cascades that reach the page ``rel``, nearest section first."""
+    out = []
+    folder = rel
+    while "/" in folder:
+        folder = folder.rsplit("/", 1)[0]
+        if folder in cascades:
+            out.append(cascades[folder])
+    return tuple(out)
+
+
+def _scheduled(site: Site, up: datetime | None, now: datetime, shown: bool,
+               key: str) -> Availability:
+    if up is None or up <= now or shown:
+        return LIVE
+    return Availability("scheduled", f"scheduled ({key} {up.isoformat()})", up)
+
+
+def _moment(site: Site, value: Any) -> datetime | None:
+    """A front-matter date as the engine reads it: a date without a zone in the site's zone."""
+    from datetime import date as day
+    from datetime import datetime as moment
+
+    from blogcli.clock import site_zone
+    from blogcli.post import parse_date
+
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        return None
+    if parsed is None:
+        return None
+    if not isinstance(parsed, moment) and isinstance(parsed, day):
+        parsed = moment(parsed.year, parsed.month, parsed.day)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=site_zone(site))
+
+
+def _on(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def find_pages(site: Site) -> list[Page]:
@@ -104,7 +253,9 @@ def _walk(here: str, root: Path, visit: Any, skip: set[str] = SKIP_DIRS) -> None
         except OSError:
             continue  # a link loop: nothing to read there
         if is_dir:
-            if entry.name not in skip and not entry.name.startswith("."):
+            skipped = entry.name in skip and (entry.name not in ROOT_ONLY or
+                                              here == str(root))
+            if not skipped and not entry.name.startswith("."):
                 folders.append(entry.name)
         elif not is_link or _inside(entry.path, root):
             files.append(entry.name)

@@ -197,7 +197,20 @@ def _hugo(site: Site, page: Page, meta: dict[str, Any], slug: str) -> str:
     else:
         url = f"/{folder.as_posix()}/{own_slug.strip() if own_slug else stem}/"
     url = re.sub(r"/+", "/", url.replace("/./", "/").replace(" ", "-"))
+    if kind == "page" and url.endswith("/") and url != "/" and \
+            _hugo_ugly(site, page.group or (source.parts[0] if len(source.parts) > 1 else "")):
+        url = url[:-1] + ".html"
     return _hugo_case(site, prefix + url if url != "/" or not prefix else prefix + "/")
+
+
+def _hugo_ugly(site: Site, section: str) -> bool:
+    """Hugo's ``uglyURLs``: for every page (``true``) or per section (``{posts = true}``);
+    a page is then ``/posts/a.html``. List pages keep their folder, as current Hugo writes
+    them (0.111 wrote ``/posts.html``; links to either resolve alike)."""
+    value = site.engine.get("uglyURLs")
+    if isinstance(value, dict):
+        value = value.get(section.lower())
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def _hugo_case(site: Site, url: str) -> str:
@@ -247,6 +260,8 @@ def _jekyll(site: Site, page: Page, meta: dict[str, Any], slug: str) -> str:
             pattern = "/:path/:basename:output_ext"
         else:
             pattern = _suffixed("/:path/:basename", style)
+    if page.in_drafts and not meta.get("date"):
+        meta = {**meta, "date": _mtime(site, page)}  # Jekyll dates a draft by its file
     values = _values(meta, page.rel, slug, slug, configured_zone(site))
     inner = _inner(page)
     title = meta.get("slug") if isinstance(meta.get("slug"), str) else slug
@@ -257,6 +272,16 @@ def _jekyll(site: Site, page: Page, meta: dict[str, Any], slug: str) -> str:
         c.lower() for c in (*page.categories, *_categories(meta))))
     url = _fill(pattern, values)
     return re.sub(r"/+", "/", "/" + url)
+
+
+def _mtime(site: Site, page: Page) -> datetime | None:
+    import os
+
+    try:
+        stamp = os.stat(page.path).st_mtime
+    except OSError:
+        return None
+    return datetime.fromtimestamp(stamp, configured_zone(site)).replace(tzinfo=None)
 
 
 def _suffixed(template: str, style: str) -> str:

@@ -111,6 +111,8 @@ def parse_post(raw: bytes, path: Path, rel: str, site: Site | None = None) -> Po
     # Jekyll and Hexo (and GitHub Pages, for plain sites) keep the last of a key given twice.
     lenient = site is not None and site.profile in ("jekyll", "hexo", "plain")
     meta, body, body_line, fm_format = split_front_matter(text, rel, lenient)
+    if site is not None and site.profile == "hugo":
+        meta = fold_keys(meta)
     drafts_dir = site.drafts_dir if site is not None else None
     in_drafts = drafts_dir is not None and path.is_relative_to(drafts_dir)
     return Post(
@@ -118,6 +120,15 @@ def parse_post(raw: bytes, path: Path, rel: str, site: Site | None = None) -> Po
         fm_format=fm_format, bom=bom, crlf="\r\n" in text[:4096], slug=post_slug(path, meta),
         in_drafts_dir=in_drafts,
     )
+
+
+def fold_keys(meta: dict[str, Any]) -> dict[str, Any]:
+    """Front matter as Hugo reads it: keys lower-cased (``Draft: true`` is ``draft``), and
+    looked up without regard to case (``meta.get("publishDate")`` finds ``publishdate``)."""
+    from blogcli.config import folded
+
+    found: dict[str, Any] = folded(meta)
+    return found
 
 
 def decode(raw: bytes, rel: str) -> tuple[str, bool]:
@@ -269,7 +280,8 @@ def _yaml_loader(lenient: bool = False) -> Any:
                     continue  # unhashable keys are PyYAML's own error to report
                 if key in seen and not lenient:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"key {key!r} is given twice", key_node.start_mark)
+                        None, None, f"key {key!r} is given twice (Hugo since 0.152 and Zola "
+                        "refuse the page; older Hugo kept the last value)", key_node.start_mark)
                 seen.add(key)
         return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 

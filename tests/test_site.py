@@ -167,6 +167,7 @@ SITES = Path(__file__).parent / "fixtures" / "sites"
                 "_posts/2024-02-03-second-post.markdown", "_posts/2024-03-04-late-night.md",
                 "en/news/_posts/2024-04-05-release.md"]),
     ("hexo", ["source/_drafts/draft-one.md", "source/_posts/2024-01-02-hello-hexo.md",
+              "source/_posts/2024-05-05-hidden.md", "source/_posts/2024-05-06-draft-key.md",
               "source/_posts/plain-name.md", "source/_posts/sub/nested-post.md"]),
     ("zola", ["content/blog/2024-01-02-hello-world.md", "content/blog/archive/old.md",
               "content/blog/bundle-post/index.fr.md", "content/blog/bundle-post/index.md",

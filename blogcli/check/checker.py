@@ -263,8 +263,8 @@ def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None
     for target, line, column, kind in fact["links"]:
         problem = resolver.check_target(target, kind, rel)
         if problem is not None:
-            out.append(Finding(rel, line, column, problem.rule, RULES[problem.rule],
-                               problem.message, target))
+            out.append(Finding(rel, line, column, problem.rule,
+                               problem.severity or RULES[problem.rule], problem.message, target))
     return out
 
 

@@ -18,7 +18,7 @@ from blogcli.check.links import scan_post
 from blogcli.post import Post, PostError, iso_date, parse_date, parse_post
 from blogcli.site import Site
 
-VERSION = 5
+VERSION = 6
 DATE_KEYS = ("date", "lastmod", "publishDate", "publishdate", "expiryDate", "expirydate",
              "updated", "modified")
 TAXONOMIES = ("tags", "categories")
@@ -40,7 +40,10 @@ KNOWN_KEYS = frozenset((
 ))
 KNOWN_LOWER = frozenset(k.lower() for k in KNOWN_KEYS)
 PERMALINK_KEYS = ("title", "slug", "url", "permalink", "path", "date", "categories", "category",
-                  "aliases", "redirect_from", "tags", "taxonomies", "series", "authors")
+                  "aliases", "redirect_from", "tags", "taxonomies", "series", "authors",
+                  # whether the engine publishes the page (pages.availability)
+                  "draft", "published", "publishdate", "pubdate", "expirydate", "unpublishdate",
+                  "build", "_build", "headless", "cascade")
 KEY_PATTERNS = {
     "yaml": re.compile(r"^['\"]?([^\s:'\"#][^:'\"]*?)['\"]?\s*:"),
     "toml": re.compile(r"^([A-Za-z0-9_\-]+)\s*="),
@@ -113,7 +116,10 @@ def key_lines(post: Post) -> dict[str, int]:
         match = regex.match(text) if regex else None
         if match:
             found.setdefault(f"{table}.{match.group(1)}" if table else match.group(1), number)
-    top = {str(key): found.get(str(key), 1) for key in post.meta}
+    folded: dict[str, int] = {}  # Hugo's keys are read lower-cased (post.fold_keys)
+    for key, number in found.items():
+        folded.setdefault(key.lower(), number)
+    top = {str(key): found.get(str(key), folded.get(str(key).lower(), 1)) for key in post.meta}
     return top | {k: v for k, v in found.items() if "." in k}
 
 

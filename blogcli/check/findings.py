@@ -31,6 +31,7 @@ RULES: dict[str, str] = {
     "link-outside": "error",            # leaves the site root (.. or a symlink): never read
     "link-file": "error",               # file: and C:\ links: the author's disk
     "link-scheme": "warning",           # javascript:, vbscript:, ftp:
+    "link-unpublished": "error",        # to a draft, expired or scheduled page (a 404 live)
     "config-unknown": "warning",        # a blog.toml table or key blog does not know
     "not-published": "warning",         # a file named to check that the site does not publish
     "post-name": "error",               # a Jekyll _posts file the engine skips (no date name)

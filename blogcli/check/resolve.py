@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, time
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -14,6 +15,7 @@ from blogcli.check.anchors import other_ids
 from blogcli.check.confine import Confined, OutsideSite
 from blogcli.check.links import HTML_ATTR, Link
 from blogcli.check.urlshape import address_problem
+from blogcli.pages import LIVE, Availability, availability, cascade_of, hugo_cascade
 from blogcli.permalinks import base_path, normalize
 from blogcli.site import MARKDOWN_SUFFIXES, Site
 
@@ -113,6 +115,7 @@ class Problem:
 
     rule: str
     message: str
+    severity: str | None = None  # when not the rule's default (a lenient case of the rule)
 
 
 class Resolver:
@@ -124,6 +127,19 @@ class Resolver:
         self.pages = pages
         self.own = {rel: urls[0] for rel, urls in permalinks.items() if urls}
         self.urls = {normalize(url): rel for rel, urls in permalinks.items() for url in urls}
+        # Hugo's disableAliases: no redirect page is written for an alias (a host's redirect
+        # rules may still answer, as gohugoio/hugoDocs' Netlify _redirects does).
+        self.aliases: dict[str, str] = {}
+        if site.profile == "hugo" and site.engine.get("disableAliases") is True:
+            own_keys = {normalize(urls[0]) for urls in permalinks.values() if urls}
+            self.aliases = {key: rel for key, rel in self.urls.items() if key not in own_keys}
+            self.urls = {key: rel for key, rel in self.urls.items() if key in own_keys}
+        # Pages an engine writes as a file (/posts/a.html: Hugo uglyURLs, Jekyll's date
+        # style): the same address as a folder (/posts/a/) is a 404. (A plain site is served
+        # by GitHub Pages from its Markdown, which is not known to answer one way or the other.)
+        self.files = {normalize(url): url for urls in permalinks.values() for url in urls
+                      if url.endswith(".html") and not url.endswith("/index.html")} \
+            if site.profile != "plain" else {}
         self.scan_file = scan_file
         self.base = base_path(site)
         self.root = str(site.root)
@@ -142,8 +158,14 @@ class Resolver:
         self.host = own_host(site)
         self.generated = generated_pages(site, permalinks,
                                          [f.get("meta", {}) for f in pages.facts.values()])
+        self._archives: Callable[[str], str | None] | None = None
+        self.hook = link_hook(site)
         self._exists: dict[str, str | None] = {}
-        self._posts: set[str] | None = None
+        self._posts: dict[str, str] | None = None
+        self._landed: str | None = None  # the page the link being checked leads to
+        self._states: dict[str, Availability] = {}
+        self._cascades: dict[str, dict[str, Any]] | None = None
+        self._now: datetime | None = None
         self._here: dict[str, str] = {}
         self._known: dict[str, list[str]] | None = None
 
@@ -153,15 +175,80 @@ class Resolver:
 
     def check_target(self, target: str, kind: str, rel: str) -> Problem | None:
         """``check`` for a link given as its target and kind."""
+        self._landed = None
         try:
-            return self._check_target(target.strip(), kind, rel)
+            problem = self._check_target(target.strip(), kind, rel)
         except OutsideSite:
             return Problem("link-outside", f"{target.strip().split('#')[0]} leads outside the "
                                            "site folder (not read: it would not be published)")
+        if self._landed is not None and self._landed != rel and self.site.profile != "plain" \
+                and (problem is None or problem.rule in ("link-anchor", "link-uncertain")):
+            # (A plain site publishes every page: GitHub Pages serves drafts' files too.)
+            return self._unpublished(rel, self._landed, kind, target) or problem
+        return problem
+
+    def state(self, rel: str) -> Availability:
+        """Whether the engine publishes the page ``rel`` now (pages.availability)."""
+        found = self._states.get(rel)
+        if found is None:
+            fact = self.pages.facts.get(rel)
+            if fact is None:
+                found = LIVE  # an HTML page or an unreadable one: nothing says otherwise
+            else:
+                if self._now is None:
+                    from blogcli.clock import now
+
+                    self._now = now(self.site)
+                found = availability(self.site, self.site.page(rel), fact.get("meta", {}),
+                                     fact.get("date"), self._now, self._cascade(rel))
+            self._states[rel] = found
+        return found
+
+    def _cascade(self, rel: str) -> tuple[dict[str, Any], ...]:
+        if self.site.profile != "hugo":
+            return ()
+        if self._cascades is None:
+            self._cascades = hugo_cascade(self.site.pages(), {
+                r: f.get("meta", {}) for r, f in self.pages.facts.items()})
+        return cascade_of(rel, self._cascades)
+
+    def _unpublished(self, rel: str, target: str, kind: str, link: str) -> Problem | None:
+        """A link from ``rel`` to a page the build does not write (yet): an error where the
+        live page links to a 404; a warning where only a later build, or publishing the
+        linking page, would show the link broken."""
+        there, here = self.state(target), self.state(rel)
+        if there.state == "live":
+            return None
+        engine = _engine(self.site)
+        what = f"{target} is {there.why}: {engine} does not publish it"
+        if kind in ("ref", "post_url", "liquid_link", "post_link") or link.startswith("@/"):
+            # The engine looks the page up while building the linking page: the build fails.
+            if here.state != "live":
+                return Problem("link-unpublished", f"{what}, and {engine} stops the build on "
+                               "this link once this page is published", "warning")
+            return Problem("link-unpublished", f"{what}, so {engine} stops the build on this "
+                                               "link")
+        if there.state == "scheduled" and there.when is not None:
+            if here.state == "unpublished" or (here.when is not None and
+                                               here.when >= there.when):
+                return None  # the target goes up first, or by itself before this draft can
+            day = there.when.isoformat() if there.when.time() != time() else \
+                there.when.date().isoformat()
+            return Problem("link-unpublished", f"{target} is scheduled: {engine} publishes it "
+                                               f"from {day} (the first build after that); until "
+                                               "then this link is a 404", "warning")
+        if here.state != "live":
+            return Problem("link-unpublished", f"{what}; this page is not published either, "
+                                               "but once it is, the link is a 404 unless "
+                                               f"{target} is published too", "warning")
+        return Problem("link-unpublished", f"{what}, so this link is a 404 on the live site")
 
     def _check_target(self, target: str, kind: str, rel: str) -> Problem | None:
-        if kind == "bare_url":
-            return None  # an address in text: only ``--external`` can say anything about it
+        if kind == "bare_url" and not (self.host and target[:len(self.host[0]) + 1].lower(
+                ).startswith(self.host)):
+            # An address in text the engine links: only ``--external`` can say anything
+            # about it, unless it is on the site's own host (then it is one of its pages).
+            return None
         if kind in ENGINE_KINDS:
             return self._engine(target, kind, rel)
         if "{{" in target or "{%" in target:
@@ -228,7 +315,16 @@ class Resolver:
         """The page or file the site publishes at ``url`` (site-relative), else the problem."""
         key = normalize(url)
         page = self.urls.get(key)
+        if page is None and key in self.aliases:
+            return Problem("link-uncertain", f"{url} is an alias of {self.aliases[key]}, but the "
+                                             "Hugo config sets disableAliases: the build writes "
+                                             "no redirect there, so it answers only where the "
+                                             "host redirects it; link to the page's own URL")
         if page is not None:
+            self._landed = page
+            if url.endswith("/") and key in self.files:
+                return Problem("link-missing", f"{url}: the page is published as the file "
+                                               f"{self.files[key]}, so {url} (a folder) is a 404")
             return self._anchor(self.pages.get(page), unquote(fragment), target, page)
         clean = url.lstrip("/")
         outside = False
@@ -291,12 +387,34 @@ class Resolver:
                 return problem
         if outside:
             raise OutsideSite(clean)
+        if self.hook and self._by_page_path(here, clean, fragment, target):
+            return Problem("link-uncertain", f"{path}: not a page or file at this page's "
+                                             "address, but a page by its content path, where "
+                                             f"the site's link render hook {self.hook} may "
+                                             "look it up (only a build can tell)")
+        if self.hook and not any(c in clean for c in "/.#"):
+            # A bare word ([term](g) on gohugoio/hugoDocs) is what render hooks rewrite.
+            return Problem("link-uncertain", f"{path}: no page or file by that name; the "
+                                             f"site's link render hook {self.hook} may "
+                                             "rewrite it (only a build can tell)")
         if clean.lower().endswith(MARKDOWN_SUFFIXES) or own is None:
             return Problem("link-missing", f"{path}: no such file beside the post")
         url = urljoin(own, clean)
         return Problem("link-missing", f"{path}: the site publishes no page or file at {url}, "
                                        f"and there is no such file beside the post"
                                        f"{self._closest(url)}")
+
+    def _by_page_path(self, here: str, clean: str, fragment: str, target: str) -> bool:
+        """True when ``clean`` names a page as Hugo's GetPage finds one (render hooks use it):
+        a content file beside the source, or a page from the site's root."""
+        try:
+            beside = self._find(os.path.normpath(os.path.join(here, clean)), PAGE_FILES)
+            if beside and not os.path.isdir(beside):
+                return True
+            problem = self._at_url("/" + clean.lstrip("./"), fragment, target)
+        except OutsideSite:
+            return False
+        return problem is None or problem.rule not in ("link-missing", "link-outside")
 
     def _unfound(self, key: str, clean: str, target: str) -> Problem | None:
         name = PurePosixPath(clean).name
@@ -305,6 +423,10 @@ class Resolver:
         if name.lower() in FEEDS or not key:
             return None  # feeds, sitemaps and the home page come from the engine
         made = self.generated(key)
+        if made is None and self.site.profile == "jekyll":
+            if self._archives is None:
+                self._archives = jekyll_archives(self.site, self.pages.facts, self.state)
+            made = self._archives(key)
         if made is not None:
             return None if made == "" else Problem("link-uncertain", made)
         if suffix in BUILT and suffix not in ("html", "htm"):
@@ -327,9 +449,11 @@ class Resolver:
         return f" (did you mean {close[0]}?)" if close else ""
 
     def _at_file(self, found: str, fragment: str, target: str) -> Problem | None:
+        rel = found[len(self.root) + 1:] if found.startswith(self.root + "/") else found
+        if rel in self.sources:
+            self._landed = rel
         if not fragment:
             return None
-        rel = found[len(self.root) + 1:] if found.startswith(self.root + "/") else found
         page = self.pages.get(rel)
         lower = found.lower()
         if page is None and lower.endswith(MARKDOWN_SUFFIXES):
@@ -368,22 +492,26 @@ class Resolver:
         if not self.confined.inside(path):
             raise OutsideSite(path)
         if os.path.exists(path):
+            rel = path[len(self.root) + 1:]
+            if rel in self.sources:
+                self._landed = rel
             return None
         return Problem("link-missing", f"{target} does not exist ({why})")
 
     def _post_url(self, name: str, engine: str = "Jekyll") -> Problem | None:
         if self._posts is None:  # names Jekyll's post_url accepts: with or without folders
-            self._posts = {PurePosixPath(rel).stem for rel in self.pages} | {
-                str(PurePosixPath(rel).with_suffix("")).split("_posts/", 1)[-1]
+            self._posts = {PurePosixPath(rel).stem: rel for rel in self.pages} | {
+                str(PurePosixPath(rel).with_suffix("")).split("_posts/", 1)[-1]: rel
                 for rel in self.pages}
             if self.site.profile == "hexo":  # post_link names a post by its slug
                 from blogcli.permalinks import hexo_name
 
                 rule = str(self.site.engine.get("new_post_name") or ":title.md")
                 self._posts |= {hexo_name(rule, str(PurePosixPath(p.rel).with_suffix("")).split(
-                    "_posts/", 1)[-1]).get("title", "") for p in self.site.pages()
+                    "_posts/", 1)[-1]).get("title", ""): p.rel for p in self.site.pages()
                     if p.kind == "post"}
         if name.strip("/") in self._posts:
+            self._landed = self._posts[name.strip("/")]
             return None
         return Problem("link-missing", f"no post named {name} ({engine} cannot link to it)")
 
@@ -421,6 +549,22 @@ def _scheme_problem(target: str) -> Problem | None:
     if kind.kind is not Kind.BAD:
         return None  # mailto:, tel:, data:, links into apps
     return Problem("link-file" if kind.severity == "error" else "link-scheme", kind.message)
+
+
+def link_hook(site: Site) -> str:
+    """The Hugo link render hook of the site or its theme ('' when none): a template that
+    rewrites every link's destination, so a bare word may be a link it resolves."""
+    if site.profile != "hugo":
+        return ""
+    theme = site.engine.get("theme")
+    themes = theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []
+    bases = ["", *(f"themes/{name}/" for name in themes)]
+    for base in bases:
+        for place in ("layouts/_markup", "layouts/_default/_markup"):
+            rel = f"{base}{place}/render-link.html"
+            if (site.root / rel).is_file():
+                return rel
+    return ""
 
 
 def _theme_dirs(site: Site) -> list[Path]:
@@ -507,6 +651,119 @@ def generated_pages(site: Site, permalinks: dict[str, list[str]],
         return None
 
     return made
+
+
+# jekyll-archives 2.2's defaults (lib/jekyll-archives.rb) and the text each token stands for.
+ARCHIVE_PERMALINKS = {"year": "/:year/", "month": "/:year/:month/", "day": "/:year/:month/:day/",
+                      "tag": "/tag/:name/", "category": "/category/:name/"}
+ARCHIVE_TOKENS = {"year": r"\d{4}", "month": r"\d{2}", "day": r"\d{2}", "name": r"[^/]+",
+                  "type": r"[^/]+"}
+ARCHIVE_ENABLED = {"year": "year", "month": "month", "day": "day", "tag": "tags",
+                   "category": "categories"}
+
+
+def jekyll_archives(site: Site, facts: dict[str, dict[str, Any]],
+                    state: Callable[[str], Availability]) -> Callable[[str], str | None]:
+    """The archive pages the jekyll-archives plugin makes from the published posts (by
+    year, month, day, tag, category, as ``enabled``), as a test like ``generated_pages``:
+    "" for a page it makes, a message for an address of an archive's shape it does not make."""
+    config = site.engine.get("jekyll-archives")
+    config = config if isinstance(config, dict) else {}
+    enabled = config.get("enabled", [])
+    types = [kind for kind, name in ARCHIVE_ENABLED.items()
+             if enabled is True or enabled == "all" or
+             (isinstance(enabled, list) and name in enabled)]
+    if not types or not _jekyll_plugin(site, "jekyll-archives"):
+        return lambda key: None
+    own = config.get("permalinks")
+    templates = {**ARCHIVE_PERMALINKS, **(own if isinstance(own, dict) else {})}
+    made: set[str] = set()
+    for rel, fact in facts.items():
+        page = site.page(rel)
+        if page is None or page.kind != "post" or fact.get("error") or \
+                state(rel).state != "live":
+            continue  # the plugin reads site.posts: published posts only
+        made |= {normalize(url) for url in _archive_urls(site, page, fact, types, templates)}
+    shapes = [(kind, re.compile("^" + re.sub(r":(\w+)", lambda m: ARCHIVE_TOKENS.get(
+        m.group(1), m.group(0)), re.escape(str(templates[kind]).strip("/")).replace(
+        "\\:", ":")) + "$")) for kind in types]
+
+    def archive(key: str) -> str | None:
+        if key in made:
+            return ""
+        kind = next((k for k, shape in shapes if shape.match(key)), None)
+        if kind is None:
+            return None
+        return (f"/{key}/ has the shape of a jekyll-archives {kind} page, but no published "
+                f"post makes it (the plugin writes one per {kind} its posts have)")
+
+    return archive
+
+
+def _archive_urls(site: Site, page: Any, fact: dict[str, Any], types: list[str],
+                  templates: dict[str, Any]) -> list[str]:
+    from blogcli.permalinks import jekyll_defaults
+    from blogcli.post import parse_date
+
+    meta = {**jekyll_defaults(site, page), **fact.get("meta", {})}
+    # Jekyll's pluralized_array_from_hash: the singular key as one name, else the plural one
+    # (a string split at spaces).
+    own = [str(meta["category"])] if meta.get("category") is not None else \
+        _words(meta.get("categories"))
+    names: dict[str, list[str]] = {
+        "tag": _words(meta.get("tags")),
+        "category": list(dict.fromkeys([*page.categories, *own]))}
+    urls = [_fill_archive(str(templates[kind]), {"name": _jekyll_slugify(name), "type": kind})
+            for kind in ("tag", "category") if kind in types for name in names[kind]]
+    try:
+        when = parse_date(fact.get("date"))
+    except ValueError:
+        when = None
+    if isinstance(when, datetime) and when.tzinfo is not None:
+        from blogcli.clock import site_zone
+
+        when = when.astimezone(site_zone(site))
+    if when is not None:
+        values = {"year": f"{when.year:04d}", "month": f"{when.month:02d}",
+                  "day": f"{when.day:02d}"}
+        urls += [_fill_archive(str(templates[kind]), {**values, "type": kind})
+                 for kind in ("year", "month", "day") if kind in types]
+    return urls
+
+
+def _fill_archive(template: str, values: dict[str, str]) -> str:
+    return re.sub(r":(\w+)", lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def _words(value: Any) -> list[str]:
+    """Tags or categories as Jekyll reads them: a list, or a string split at spaces."""
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, list):
+        return [str(v) for v in value if v is not None and str(v).strip()]
+    return []
+
+
+def _jekyll_slugify(text: str) -> str:
+    # Jekyll's Utils.slugify, default mode: runs of anything but letters, marks and digits
+    # become one "-", trimmed, lower-cased.
+    return re.sub(r"[\W_]+", "-", text).strip("-").lower()
+
+
+def _jekyll_plugin(site: Site, name: str) -> bool:
+    """True when the Jekyll site loads the plugin ``name`` (config ``plugins``/``gems``, or
+    the Gemfile, whose ``jekyll_plugins`` group Jekyll requires)."""
+    listed = [*(_as_list(site.engine.get("plugins"))), *(_as_list(site.engine.get("gems")))]
+    if name in listed:
+        return True
+    try:
+        return name in (site.root / "Gemfile").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _engine(site: Site) -> str:
