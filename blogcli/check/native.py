@@ -22,8 +22,10 @@ from blogcli.check.links import (
     VERBATIM,
     Link,
     Scan,
+    _doubled,
     _engine_links,
     _in_tag,
+    _kramdown,
     _split_id,
 )
 
@@ -76,10 +78,17 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     if "]:" in source:  # a second, block-only pass; no definition is possible without "]:"
         walker.definitions(md.reference_definitions(source))
     scan = walker.scan
-    lines = source.split("\n") if "{" in source else []
-    if lines:
-        _engine_links(lines, walker.offset, walker.code, scan)
-        if walker.bare:
+    # kramdown (Jekyll, GitHub Pages) also reads {: #id} lists and link targets with spaces.
+    kramdown = profile in ("jekyll", "plain") and ("{:" in source or "](" in source)
+    if "{" in source or kramdown or "]((" in source:
+        lines = source.split("\n")
+        if "{" in source:
+            _engine_links(lines, walker.offset, walker.code, scan)
+        if kramdown:
+            _kramdown(lines, walker.offset, walker.code, scan)
+        if "]((" in source:
+            _doubled(lines, walker.offset, walker.code, scan)
+        if walker.bare and "{" in source:
             scan.links = [k for k in scan.links if k.kind != "bare_url"
                           or not _in_tag(lines[k.line - post.body_line], k)]
     if walker.code:
