@@ -19,14 +19,16 @@ from blogcli.check.anchors import heading_ids
 from blogcli.check.links import (
     A_CLOSE,
     A_OPEN,
-    VERBATIM,
     Link,
     Scan,
     _doubled,
     _engine_links,
-    _in_tag,
     _kramdown,
     _split_id,
+    drop_bare_in_tags,
+    inside,
+    spans,
+    verbatim_lines,
 )
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
     from blogcli.post import Post
 
 HTML_TAG = re.compile(rb"<[a-zA-Z][^<>]*>", re.DOTALL)
-HTML_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+HTML_COMMENT = (re.compile("<!--"), {"": re.compile("-->")})
 HTML_ATTR = re.compile(rb"""\s(href|src|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""",
                        re.IGNORECASE)
 # What may sit between "](" or "]:" and the destination: blanks, one line break, the line's
@@ -69,7 +71,7 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     raw = source.encode()
     if linkify is None:
         linkify = bareurls.linkify_on(profile, {})
-    walker = _Walker(raw, post.body_line - 1, _code_lines(source),
+    walker = _Walker(raw, post.body_line - 1, verbatim_lines(source),
                      profile if linkify and bareurls.may_hold(source) else None)
     # Zola's headings take {#id} as pulldown-cmark reads it; the others' as links.py reads it.
     zola = profile == "zola"
@@ -89,8 +91,7 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
         if "]((" in source:
             _doubled(lines, walker.offset, walker.code, scan)
         if walker.bare and "{" in source:
-            scan.links = [k for k in scan.links if k.kind != "bare_url"
-                          or not _in_tag(lines[k.line - post.body_line], k)]
+            scan.links = drop_bare_in_tags(lines, scan.links, post.body_line)
     if walker.code:
         scan.links = [k for k in scan.links if k.line - post.body_line not in walker.code]
     scan.links.sort(key=lambda link: (link.line, link.column))
@@ -99,16 +100,6 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     scan.headings = walker.headings
     scan.anchors_certain = certain and "{{" not in source and "{%" not in source
     return scan
-
-
-def _code_lines(source: str) -> set[int]:
-    """0-based body lines inside highlight/raw tags (code blocks are marked during the walk)."""
-    code: set[int] = set()
-    if "{%" in source or "{{" in source:
-        for match in VERBATIM.finditer(source):
-            first = source.count("\n", 0, match.start())
-            code.update(range(first, first + match.group(0).count("\n") + 1))
-    return code
 
 
 class _Walker:
@@ -123,12 +114,23 @@ class _Walker:
         self.starts = [0, *(m.end() for m in re.finditer(rb"\n", raw))]
         self.scan = Scan()
         self.headings: list[tuple[str, str | None]] = []
+        self.last = (-1, 0, 0)  # (row, byte index, column) of the last place given
 
     def position(self, index: int) -> tuple[int, int]:
         """(line, column), 1-based in the file, of the body's byte ``index``."""
         row = bisect.bisect_right(self.starts, index) - 1
         start = self.starts[row]
-        column = index - start if self.ascii else len(self.raw[start:index].decode())
+        if self.ascii:
+            return self.offset + row + 1, index - start + 1
+        # Characters are counted on from the last place on the same line, so that many links
+        # on one long non-ASCII line cost the line's length once, not once per link.
+        last_row, last_index, last_column = self.last
+        if last_row == row and last_index <= index:
+            start, base = last_index, last_column
+        else:
+            base = 0
+        column = base + len(self.raw[start:index].decode(errors="replace"))
+        self.last = (row, index, column)
         return self.offset + row + 1, column + 1
 
     def line(self, index: int) -> int:
@@ -280,9 +282,9 @@ class _Walker:
     def _html(self, start: int, end: int) -> None:
         """href/src as links, id/name as anchors, from the tags in raw HTML (comments skipped)."""
         text = self.raw[start:end if end >= 0 else len(self.raw)]
-        hidden = [m.span() for m in HTML_COMMENT.finditer(text)] if b"<!--" in text else []
+        hidden = spans(text.decode("latin-1"), HTML_COMMENT) if b"<!--" in text else []
         for tag in HTML_TAG.finditer(text):
-            if any(a <= tag.start() < b for a, b in hidden):
+            if inside(hidden, tag.start()):
                 continue
             for attr in HTML_ATTR.finditer(tag.group(0)):
                 group = next(g for g in (2, 3, 4) if attr.group(g) is not None)
@@ -303,7 +305,10 @@ class _Walker:
             return
         before = "\n" if fresh or start == 0 else \
             self.raw[max(start - 4, 0):start].decode(errors="ignore")[-1:] or "x"
+        done, at = 0, start
         for index, url in bareurls.find(text, self.bare, before):
             target = html.unescape(url) if "&" in url else url
-            at = start + (index if self.ascii else len(text[:index].encode()))
+            # bytes counted on from the last address, not from the run's start each time
+            at += index - done if self.ascii else len(text[done:index].encode())
+            done = index
             self.add(bareurls.target(target), at, "bare_url")
