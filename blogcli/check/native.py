@@ -19,6 +19,7 @@ from blogcli.check.anchors import heading_ids
 from blogcli.check.links import (
     A_CLOSE,
     A_OPEN,
+    KRAMDOWN_SPACED,
     Link,
     Scan,
     _doubled,
@@ -81,7 +82,8 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
         walker.definitions(md.reference_definitions(source))
     scan = walker.scan
     # kramdown (Jekyll, GitHub Pages) also reads {: #id} lists and link targets with spaces.
-    kramdown = profile in ("jekyll", "plain") and ("{:" in source or "](" in source)
+    kramdown = profile in ("jekyll", "plain") and (
+        "{:" in source or ("](" in source and KRAMDOWN_SPACED.search(source) is not None))
     if "{" in source or kramdown or "]((" in source:
         lines = source.split("\n")
         if "{" in source:
@@ -298,11 +300,11 @@ class _Walker:
     def _bare(self, start: int, end: int, fresh: bool) -> None:
         """Bare web addresses the engine links in the text between ``start`` and ``end``;
         ``fresh`` when nothing inline comes before it on its line of the block."""
-        if self.bare is None:
-            return
-        text = self.raw[start:end].decode()
-        if not bareurls.may_hold(text):
-            return
+        raw = self.raw
+        if self.bare is None or (raw.find(b"http", start, end) < 0
+                                 and raw.find(b"www.", start, end) < 0):
+            return  # bareurls.may_hold, without decoding the run first
+        text = raw[start:end].decode()
         before = "\n" if fresh or start == 0 else \
             self.raw[max(start - 4, 0):start].decode(errors="ignore")[-1:] or "x"
         done, at = 0, start
