@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from array import array
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -113,10 +114,19 @@ class _Walker:
         self.code = code
         self.bare = bare
         self.ascii = raw.isascii()
-        self.starts = [0, *(m.end() for m in re.finditer(rb"\n", raw))]
+        self._starts: array[int] | None = None
         self.scan = Scan()
         self.headings: list[tuple[str, str | None]] = []
         self.last = (-1, 0, 0)  # (row, byte index, column) of the last place given
+
+    @property
+    def starts(self) -> array[int]:
+        """Where each line of the body starts: made when a place is first asked for (most
+        of a long post's prose asks none), as machine integers (8 bytes a line, not 36)."""
+        if self._starts is None:
+            self._starts = array("q", [0])
+            self._starts.extend(m.end() for m in re.finditer(rb"\n", self.raw))
+        return self._starts
 
     def position(self, index: int) -> tuple[int, int]:
         """(line, column), 1-based in the file, of the body's byte ``index``."""
