@@ -1,6 +1,7 @@
 """The native scan (pulldown-cmark) against the markdown-it one: the same links, places, anchors.
 
-Where the two differ, the native one is right, and each such case has its own test below: a
+``blog check`` uses the native scan; markdown-it's stays as the reference it is held to
+(and for publish's link rewrites). Where the two differ, the native one is right, and each such case has its own test below: a
 link's place is where its destination is written in the file.
 """
 
