@@ -1,8 +1,9 @@
 """The native scan (pulldown-cmark) against the markdown-it one: the same links, places, anchors.
 
 ``blog check`` uses the native scan; markdown-it's stays as the reference it is held to
-(and for publish's link rewrites). Where the two differ, the native one is right, and each such case has its own test below: a
-link's place is where its destination is written in the file.
+(and for publish's link rewrites). Where the two differ, the native one is right, and each
+such case has its own test below: a link's place is where its destination is written in the
+file.
 """
 
 from __future__ import annotations
