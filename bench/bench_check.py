@@ -89,18 +89,20 @@ Closing paragraph with [home](../README.md).
 {extra}"""
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Wall time, peak RSS (KiB) of the largest process, and stdout of one run."""
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str, float]:
+    """Wall time, peak RSS (KiB) of the largest process, stdout, and CPU seconds (user +
+    system, workers included) of one run. On a busy machine wall time mostly measures the
+    wait for a core; CPU time says what each tool costs."""
     wrapper = ("import resource, subprocess, sys, time, json;"
                "t = time.perf_counter();"
                "p = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
                "d = time.perf_counter() - t;"
-               "r = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
-               "print(json.dumps([d, r, p.stdout]))")
+               "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+               "print(json.dumps([d, u.ru_maxrss, p.stdout, u.ru_utime + u.ru_stime]))")
     done = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True,
                           env=env, check=True)
-    seconds, rss, out = json.loads(done.stdout)
-    return seconds, rss, out
+    seconds, rss, out, cpu = json.loads(done.stdout)
+    return seconds, rss, out, cpu
 
 
 def blog_found(out: str, root: Path) -> set[tuple[str, str]]:
@@ -144,7 +146,9 @@ def bench(count: int, runs: int) -> dict[str, object]:
     blog = [sys.executable, "-m", "blogcli", "--site", str(root), "check", "--format", "json"]
     results: dict[str, object] = {"posts": count, "planted": len(planted)}
     lychee = lychee_bin()
-    rows: dict[str, list[tuple[float, int, str]]] = {"lychee": [], "cold": [], "warm": []}
+    if lychee is None:
+        print("lychee not found (put it on PATH): blog is timed alone", file=sys.stderr)
+    rows: dict[str, list[tuple[float, int, str, float]]] = {"lychee": [], "cold": [], "warm": []}
     for _ in range(runs):  # interleaved so that machine noise hits every tool alike
         if lychee:
             rows["lychee"].append(timed([lychee, "--offline", "--include-fragments",
@@ -161,6 +165,7 @@ def bench(count: int, runs: int) -> dict[str, object]:
         results[name] = {
             "median_s": round(statistics.median(s[0] for s in samples), 3),
             "runs_s": [round(s[0], 3) for s in samples],
+            "cpu_median_s": round(statistics.median(s[3] for s in samples), 3),
             "peak_rss_mb": round(max(s[1] for s in samples) / 1024, 1),
             "missed": sorted(planted - found)[:5], "missed_count": len(planted - found),
             "false_positives": sorted(found - planted)[:5],
@@ -183,6 +188,7 @@ def main() -> None:
             row = result.get(name)
             if isinstance(row, dict):
                 print(f"{count:>6} posts  {name:<6} median {row['median_s']:.3f} s  "
+                      f"cpu {row['cpu_median_s']:.3f} s  "
                       f"peak RSS {row['peak_rss_mb']:.0f} MB  missed {row['missed_count']}"
                       f"/{result['planted']}  false positives {row['false_positive_count']}")
     print(f"total {time.time() - started:.0f} s; cpus {os.cpu_count()}; "

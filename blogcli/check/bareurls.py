@@ -100,15 +100,24 @@ def trim_goldmark(url: str) -> str:
 def trim_gfm(url: str) -> str:
     """cmark-gfm's ``autolink_delim``: trailing punctuation, an ``&entity;``, and each ``)``
     that has no ``(`` to match, repeatedly."""
-    while url:
-        last = url[-1]
+    # An end index, not slices, and ")" counted once: a long tail of "." or ")" stays linear.
+    end = len(url)
+    unmatched = url.count(")") - url.count("(")
+    while end:
+        last = url[end - 1]
         if last in GFM_PUNCT:
-            url = url[:-1]
+            end -= 1
         elif last == ";":
-            entity = ENTITY_TAIL.search(url)
-            url = url[:entity.start()] if entity else url[:-1]
-        elif last == ")" and url.count(")") > url.count("("):
-            url = url[:-1]
+            name = end - 1
+            while name > 0 and url[name - 1].isascii() and url[name - 1].isalnum():
+                name -= 1
+            entity = name > 0 and name < end - 1 and url[name - 1] == "&"
+            cut = name - 1 if entity else end - 1
+            unmatched -= url.count(")", cut, end) - url.count("(", cut, end)
+            end = cut
+        elif last == ")" and unmatched > 0:
+            end -= 1
+            unmatched -= 1
         else:
             break
-    return url
+    return url[:end]

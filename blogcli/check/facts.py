@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from blogcli.check.bareurls import linkify_on
-from blogcli.check.links import scan_post
+from blogcli.check.native import scan_post
 from blogcli.post import Post, PostError, iso_date, parse_date, parse_post
 from blogcli.site import Site
 

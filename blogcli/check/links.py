@@ -24,15 +24,17 @@ if TYPE_CHECKING:
 
     from blogcli.post import Post
 
+# An opener pattern and the closer pattern for each kind of opener (see ``spans``).
+Pairs = tuple[re.Pattern[str], dict[str, re.Pattern[str]]]
 HTML_TAG = re.compile(r"<[a-zA-Z][^<>]*>", re.DOTALL)
-HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 HTML_ATTR = re.compile(r"""\s(href|src|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""",
                        re.IGNORECASE)
-EXPLICIT_ID = re.compile(r"\s*\{\s*#([^\s{}]+)[^{}]*\}\s*$")
+EXPLICIT_ID = re.compile(r"\{\s*#([^\s{}]+)[^{}]*\}\s*$")
 HUGO_REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+(?:path=)?"
                       r"(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'}>%]+))")
+# [^{}], not [^}]: an unclosed shortcode must not make each later one scan to the end.
 HUGO_FIGURE = re.compile(
-    r"\{\{[<%]\s*figure\s[^}]*?\bsrc=(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'}>%]+))")
+    r"\{\{[<%]\s*figure\s[^{}]*?\bsrc=(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'}>%]+))")
 LIQUID_LINK = re.compile(r"\{%-?\s*(post_url|link|post_link|asset_img|asset_link|asset_path)"
                          r"\s+([^\s%]+)")
 LIQUID_KINDS = {"post_url": "post_url", "link": "liquid_link", "post_link": "post_link",
@@ -40,7 +42,8 @@ LIQUID_KINDS = {"post_url": "post_url", "link": "liquid_link", "post_link": "pos
 NEWLINE = re.compile("\n")
 A_OPEN = re.compile(r"<a[\s>]", re.IGNORECASE)
 A_CLOSE = re.compile(r"</a\s*>", re.IGNORECASE)
-TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+# Shortcodes and Liquid/Nunjucks tags on a line: what r"\{\{.*?\}\}|\{%.*?%\}" matches.
+TEMPLATE_PAIRS = (re.compile(r"\{\{|\{%"), {"{{": re.compile(r"\}\}"), "{%": re.compile(r"%\}")})
 # A destination with a space or a bracket before its ")" is not simple. The scan after "](" stops
 # at the next bracket, so the pattern stays linear on text like "[a](" * 40000.
 UNSIMPLE = re.compile(r"[\\&<]|\]\s*[\[(][^)\s\[\]]*[\s\[\]]|\[\^")
@@ -48,8 +51,13 @@ SIMPLE_LINK = re.compile(r"(!?)\[[^\[\]]*\]\(([^()\s<>\"']*)\)")
 CODE_PAIR = re.compile(r"`[^`]*`")
 CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 # Engine blocks whose content is code, not Markdown: their links are examples, not links.
-VERBATIM = re.compile(r"\{%-?\s*(highlight|raw|comment)\b.*?\{%-?\s*end\1\s*-?%\}|"
-                      r"\{\{[<%]\s*highlight\b.*?\{\{[<%]\s*/highlight\s*[>%]\}\}", re.DOTALL)
+# What r"\{%-?\s*(highlight|raw|comment)\b.*?\{%-?\s*end\1\s*-?%\}|\{\{[<%]\s*highlight\b.*?
+# \{\{[<%]\s*/highlight\s*[>%]\}\}" (DOTALL) matches, found by spans() in linear time.
+VERBATIM = (re.compile(r"\{%-?\s*(highlight|raw|comment)\b|\{\{[<%]\s*highlight\b"),
+            {kind: re.compile(r"\{%-?\s*end" + kind + r"\s*-?%\}")
+             for kind in ("highlight", "raw", "comment")}
+            | {"": re.compile(r"\{\{[<%]\s*/highlight\s*[>%]\}\}")})
+HTML_COMMENT = (re.compile("<!--"), {"": re.compile("-->")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +92,42 @@ class Scan:
     anchors: list[str] = field(default_factory=list)       # ids under the engine's own rules
     headings: list[tuple[str, str | None]] = field(default_factory=list)  # text, {#id}
     anchors_certain: bool = True   # False when templates or unsupported text may add ids
+
+
+def spans(text: str, pairs: Pairs) -> list[tuple[int, int]]:
+    """Spans of ``opener.*?closer`` (DOTALL) in ``text``, left to right, as ``re.finditer``
+    gives them, in time linear in ``text``: ``pairs`` is an opener pattern and, by the
+    opener's group 1 (or "" without one, or the opener's text), the closer's pattern.
+
+    A regex of that shape retries every later opener against the rest of the text when no
+    closer follows, so a file of unclosed ``<!--`` took quadratic time; here the first closer
+    found after a point is remembered, and with none left no opener of that kind is tried.
+    """
+    opener, closers = pairs
+    found: list[tuple[int, int]] = []
+    after: dict[str, tuple[int, int, int]] = {}  # kind -> (searched from, closer start, end)
+    pos = 0
+    while (start := opener.search(text, pos)) is not None:
+        kind = start.group(1) if start.re.groups else start.group(0)
+        kind = kind if kind in closers else ""
+        since, begin, end = after.get(kind, (-1, -1, -1))
+        if since < 0 or since > start.end() or 0 <= begin < start.end():
+            close = closers[kind].search(text, start.end())
+            since, begin, end = (start.end(), close.start(), close.end()) if close \
+                else (start.end(), -1, -1)
+            after[kind] = (since, begin, end)
+        if begin < 0:
+            pos = start.start() + 1  # no closer: this opener matches nothing
+            continue
+        found.append((start.start(), end))
+        pos = max(end, start.start() + 1)
+    return found
+
+
+def inside(places: list[tuple[int, int]], index: int) -> bool:
+    """Is ``index`` in one of ``places`` (sorted, not overlapping spans ``[a, b)``)?"""
+    at = bisect.bisect_right(places, (index, float("inf"))) - 1
+    return at >= 0 and places[at][0] <= index < places[at][1]
 
 
 @cache
@@ -219,8 +263,7 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     if "]((" in source:
         _doubled(lines, offset, code, scan)
     if bare and "{" in source:  # a shortcode's or tag's argument is not text the engine links
-        scan.links = [k for k in scan.links
-                      if k.kind != "bare_url" or not _in_tag(lines[k.line - post.body_line], k)]
+        scan.links = drop_bare_in_tags(lines, scan.links, post.body_line)
     if code:  # a highlight tag may sit inside a paragraph: drop what its lines held
         scan.links = [k for k in scan.links if k.line - post.body_line not in code]
     scan.links.sort(key=lambda link: (link.line, link.column))
@@ -231,9 +274,10 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     return scan
 
 
-KRAMDOWN_IAL = re.compile(r"\{:\s*[^}]*?#([A-Za-z][\w:.-]*)")
+# [^{}] and [^[\]], not [^}] and [^\]]: a line of unclosed "{:" or "[" stays linear to scan.
+KRAMDOWN_IAL = re.compile(r"\{:\s*[^{}]*?#([A-Za-z][\w:.-]*)")
 # kramdown takes a destination with spaces, where CommonMark leaves the text as it is.
-KRAMDOWN_SPACED = re.compile(r"(?<![\\!])\[[^\]\n]+\]\(([^()<>\n\s]*\s[^()<>\n]*?)\)")
+KRAMDOWN_SPACED = re.compile(r"(?<![\\!])\[[^\[\]\n]+\]\(([^()<>\n\s]*\s[^()<>\n]*?)\)")
 
 
 def _kramdown(lines: list[str], offset: int, code: set[int], scan: Scan) -> None:
@@ -242,9 +286,10 @@ def _kramdown(lines: list[str], offset: int, code: set[int], scan: Scan) -> None
         if number in code or ("{:" not in line and "](" not in line):
             continue
         scan.anchors.extend(m.group(1) for m in KRAMDOWN_IAL.finditer(line))
-        for match in KRAMDOWN_SPACED.finditer(line):
+        tick = line.find("`") if "](" in line else -1
+        for match in KRAMDOWN_SPACED.finditer(line) if "](" in line else ():
             target = match.group(1).strip()
-            if not any(c in target for c in "\"'{") and "`" not in line[:match.start()]:
+            if not any(c in target for c in "\"'{") and not 0 <= tick < match.start():
                 scan.links.append(Link(target, number + offset + 1, match.start(1) + 1, "link"))
 
 
@@ -269,11 +314,22 @@ def _code_lines(tokens: list[Token], source: str) -> set[int]:
     for token in tokens:
         if token.type in ("fence", "code_block") and token.map:
             code.update(range(token.map[0], token.map[1]))
-    if "{%" in source or "{{" in source:
-        for match in VERBATIM.finditer(source):
-            first = source.count("\n", 0, match.start())
-            code.update(range(first, first + match.group(0).count("\n") + 1))
+    code.update(verbatim_lines(source))
     return code
+
+
+def verbatim_lines(source: str) -> set[int]:
+    """0-based lines of ``source`` inside highlight/raw/comment tags."""
+    lines: set[int] = set()
+    if "{%" not in source and "{{" not in source:
+        return lines
+    first, counted = 0, 0
+    for start, end in spans(source, VERBATIM):
+        first += source.count("\n", counted, start)  # counted once, left to right
+        last = first + source.count("\n", start, end)
+        lines.update(range(first, last + 1))
+        first, counted = last, end
+    return lines
 
 
 @dataclass
@@ -406,16 +462,32 @@ def _add_bare(scan: Scan, block: _Block, url: str, profile: str) -> None:
     scan.links.append(Link(bareurls.target(url), line, column, "bare_url"))
 
 
-def _in_tag(text: str, link: Link) -> bool:
-    """Is ``link`` inside a Hugo shortcode or a Liquid/Nunjucks tag on its line?"""
-    return any(a < link.column <= b for a, b in (m.span() for m in TEMPLATE_TAG.finditer(text)))
+def in_tags(lines: list[str], links: list[Link], first: int) -> list[bool]:
+    """For each link, is it inside a Hugo shortcode or a Liquid/Nunjucks tag on its line?
+    ``first`` is the file line of ``lines[0]``; each line's tags are found once."""
+    tags: dict[int, list[tuple[int, int]]] = {}
+    out = []
+    for link in links:
+        row = link.line - first
+        if row not in tags:
+            tags[row] = spans(lines[row], TEMPLATE_PAIRS) if "{" in lines[row] else []
+        out.append(inside(tags[row], link.column - 1))
+    return out
+
+
+def drop_bare_in_tags(lines: list[str], links: list[Link], first: int) -> list[Link]:
+    """``links`` but the bare addresses inside shortcodes and tags (their arguments)."""
+    bare = [k for k in links if k.kind == "bare_url"]
+    dropped = {id(k) for k, tagged in zip(bare, in_tags(lines, bare, first), strict=True)
+               if tagged}
+    return [k for k in links if id(k) not in dropped]
 
 
 def _html(block: _Block, text: str, base: int, scan: Scan) -> None:
     """href/src as links, id/name as anchors, from the tags in ``text`` (comments skipped)."""
-    hidden = [m.span() for m in HTML_COMMENT.finditer(text)]
+    hidden = spans(text, HTML_COMMENT) if "<!--" in text else []
     for tag in HTML_TAG.finditer(text):
-        if any(a <= tag.start() < b for a, b in hidden):
+        if inside(hidden, tag.start()):
             continue
         for attr in HTML_ATTR.finditer(tag.group(0)):
             name = attr.group(1).lower()
@@ -440,9 +512,9 @@ def _heading(children: list[Token]) -> tuple[str, str | None]:
 
 
 def _split_id(text: str) -> tuple[str, str | None]:
-    match = EXPLICIT_ID.search(text)
-    if match:
-        return text[:match.start()], match.group(1)
+    match = EXPLICIT_ID.search(text) if "{" in text else None
+    if match:  # what "\s*" in front of the pattern gave, without its quadratic search
+        return text[:match.start()].rstrip(), match.group(1)
     return text, None
 
 
@@ -468,10 +540,10 @@ def _engine_links(lines: list[str], offset: int, code: set[int], scan: Scan) -> 
     for index, text in enumerate(lines):
         if "{" not in text or index in code:
             continue
-        spans = [m.span() for m in CODE_SPAN.finditer(text)] if "`" in text else []
+        codes = [m.span() for m in CODE_SPAN.finditer(text)] if "`" in text else []
         for pattern, kind in ((HUGO_REF, "ref"), (HUGO_FIGURE, "figure"), (LIQUID_LINK, "")):
             for match in pattern.finditer(text):
-                if any(a <= match.start() < b for a, b in spans):
+                if inside(codes, match.start()):
                     continue
                 group = 2 if not kind else next(g for g in (1, 2, 3)
                                                 if match.group(g) is not None)

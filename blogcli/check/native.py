@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from array import array
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -19,12 +20,17 @@ from blogcli.check.anchors import heading_ids
 from blogcli.check.links import (
     A_CLOSE,
     A_OPEN,
-    VERBATIM,
+    KRAMDOWN_SPACED,
     Link,
     Scan,
+    _doubled,
     _engine_links,
-    _in_tag,
+    _kramdown,
     _split_id,
+    drop_bare_in_tags,
+    inside,
+    spans,
+    verbatim_lines,
 )
 
 if TYPE_CHECKING:
@@ -33,7 +39,7 @@ if TYPE_CHECKING:
     from blogcli.post import Post
 
 HTML_TAG = re.compile(rb"<[a-zA-Z][^<>]*>", re.DOTALL)
-HTML_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+HTML_COMMENT = (re.compile("<!--"), {"": re.compile("-->")})
 HTML_ATTR = re.compile(rb"""\s(href|src|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""",
                        re.IGNORECASE)
 # What may sit between "](" or "]:" and the destination: blanks, one line break, the line's
@@ -67,7 +73,7 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     raw = source.encode()
     if linkify is None:
         linkify = bareurls.linkify_on(profile, {})
-    walker = _Walker(raw, post.body_line - 1, _code_lines(source),
+    walker = _Walker(raw, post.body_line - 1, verbatim_lines(source),
                      profile if linkify and bareurls.may_hold(source) else None)
     # Zola's headings take {#id} as pulldown-cmark reads it; the others' as links.py reads it.
     zola = profile == "zola"
@@ -76,12 +82,19 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     if "]:" in source:  # a second, block-only pass; no definition is possible without "]:"
         walker.definitions(md.reference_definitions(source))
     scan = walker.scan
-    lines = source.split("\n") if "{" in source else []
-    if lines:
-        _engine_links(lines, walker.offset, walker.code, scan)
-        if walker.bare:
-            scan.links = [k for k in scan.links if k.kind != "bare_url"
-                          or not _in_tag(lines[k.line - post.body_line], k)]
+    # kramdown (Jekyll, GitHub Pages) also reads {: #id} lists and link targets with spaces.
+    kramdown = profile in ("jekyll", "plain") and (
+        "{:" in source or ("](" in source and KRAMDOWN_SPACED.search(source) is not None))
+    if "{" in source or kramdown or "]((" in source:
+        lines = source.split("\n")
+        if "{" in source:
+            _engine_links(lines, walker.offset, walker.code, scan)
+        if kramdown:
+            _kramdown(lines, walker.offset, walker.code, scan)
+        if "]((" in source:
+            _doubled(lines, walker.offset, walker.code, scan)
+        if walker.bare and "{" in source:
+            scan.links = drop_bare_in_tags(lines, scan.links, post.body_line)
     if walker.code:
         scan.links = [k for k in scan.links if k.line - post.body_line not in walker.code]
     scan.links.sort(key=lambda link: (link.line, link.column))
@@ -90,16 +103,6 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     scan.headings = walker.headings
     scan.anchors_certain = certain and "{{" not in source and "{%" not in source
     return scan
-
-
-def _code_lines(source: str) -> set[int]:
-    """0-based body lines inside highlight/raw tags (code blocks are marked during the walk)."""
-    code: set[int] = set()
-    if "{%" in source or "{{" in source:
-        for match in VERBATIM.finditer(source):
-            first = source.count("\n", 0, match.start())
-            code.update(range(first, first + match.group(0).count("\n") + 1))
-    return code
 
 
 class _Walker:
@@ -111,15 +114,35 @@ class _Walker:
         self.code = code
         self.bare = bare
         self.ascii = raw.isascii()
-        self.starts = [0, *(m.end() for m in re.finditer(rb"\n", raw))]
+        self._starts: array[int] | None = None
         self.scan = Scan()
         self.headings: list[tuple[str, str | None]] = []
+        self.last = (-1, 0, 0)  # (row, byte index, column) of the last place given
+
+    @property
+    def starts(self) -> array[int]:
+        """Where each line of the body starts: made when a place is first asked for (most
+        of a long post's prose asks none), as machine integers (8 bytes a line, not 36)."""
+        if self._starts is None:
+            self._starts = array("q", [0])
+            self._starts.extend(m.end() for m in re.finditer(rb"\n", self.raw))
+        return self._starts
 
     def position(self, index: int) -> tuple[int, int]:
         """(line, column), 1-based in the file, of the body's byte ``index``."""
         row = bisect.bisect_right(self.starts, index) - 1
         start = self.starts[row]
-        column = index - start if self.ascii else len(self.raw[start:index].decode())
+        if self.ascii:
+            return self.offset + row + 1, index - start + 1
+        # Characters are counted on from the last place on the same line, so that many links
+        # on one long non-ASCII line cost the line's length once, not once per link.
+        last_row, last_index, last_column = self.last
+        if last_row == row and last_index <= index:
+            start, base = last_index, last_column
+        else:
+            base = 0
+        column = base + len(self.raw[start:index].decode(errors="replace"))
+        self.last = (row, index, column)
         return self.offset + row + 1, column + 1
 
     def line(self, index: int) -> int:
@@ -271,9 +294,9 @@ class _Walker:
     def _html(self, start: int, end: int) -> None:
         """href/src as links, id/name as anchors, from the tags in raw HTML (comments skipped)."""
         text = self.raw[start:end if end >= 0 else len(self.raw)]
-        hidden = [m.span() for m in HTML_COMMENT.finditer(text)] if b"<!--" in text else []
+        hidden = spans(text.decode("latin-1"), HTML_COMMENT) if b"<!--" in text else []
         for tag in HTML_TAG.finditer(text):
-            if any(a <= tag.start() < b for a, b in hidden):
+            if inside(hidden, tag.start()):
                 continue
             for attr in HTML_ATTR.finditer(tag.group(0)):
                 group = next(g for g in (2, 3, 4) if attr.group(g) is not None)
@@ -287,14 +310,17 @@ class _Walker:
     def _bare(self, start: int, end: int, fresh: bool) -> None:
         """Bare web addresses the engine links in the text between ``start`` and ``end``;
         ``fresh`` when nothing inline comes before it on its line of the block."""
-        if self.bare is None:
-            return
-        text = self.raw[start:end].decode()
-        if not bareurls.may_hold(text):
-            return
+        raw = self.raw
+        if self.bare is None or (raw.find(b"http", start, end) < 0
+                                 and raw.find(b"www.", start, end) < 0):
+            return  # bareurls.may_hold, without decoding the run first
+        text = raw[start:end].decode()
         before = "\n" if fresh or start == 0 else \
             self.raw[max(start - 4, 0):start].decode(errors="ignore")[-1:] or "x"
+        done, at = 0, start
         for index, url in bareurls.find(text, self.bare, before):
             target = html.unescape(url) if "&" in url else url
-            at = start + (index if self.ascii else len(text[:index].encode()))
+            # bytes counted on from the last address, not from the run's start each time
+            at += index - done if self.ascii else len(text[done:index].encode())
+            done = index
             self.add(bareurls.target(target), at, "bare_url")

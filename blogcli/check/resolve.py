@@ -36,6 +36,8 @@ GENERATED = {"hexo": ("archives", "categories", "tags", "page"),
 STATIC_FILES = ("", "/index.html", ".html")  # how a static server answers a path
 ENGINE_KINDS = {"post_url": "jekyll", "liquid_link": "jekyll", "ref": "hugo", "figure": "hugo",
                 "post_link": "hexo", "asset": "hexo"}
+# Targets that mean the same on every page: root-absolute paths and addresses with a scheme.
+SAME_EVERYWHERE = re.compile(r"/|[a-zA-Z][a-zA-Z0-9+.-]*:")
 OUTSIDE = "\0outside"  # _find's cached answer for a path that leaves the site
 PAGE_FILES = ("", ".md", ".markdown", ".html", "/index.md", "/_index.md", "/index.html",
               "/README.md")
@@ -168,6 +170,8 @@ class Resolver:
         self._now: datetime | None = None
         self._here: dict[str, str] = {}
         self._known: dict[str, list[str]] | None = None
+        self._dirs: dict[str, bool] = {}
+        self._same: dict[tuple[str, str], tuple[Problem | None, str | None]] = {}
 
     def check(self, link: Link, rel: str) -> Problem | None:
         """None when ``link`` (found in page ``rel``) is fine, else the problem with it."""
@@ -175,12 +179,22 @@ class Resolver:
 
     def check_target(self, target: str, kind: str, rel: str) -> Problem | None:
         """``check`` for a link given as its target and kind."""
-        self._landed = None
-        try:
-            problem = self._check_target(target.strip(), kind, rel)
-        except OutsideSite:
-            return Problem("link-outside", f"{target.strip().split('#')[0]} leads outside the "
-                                           "site folder (not read: it would not be published)")
+        # A root-absolute path or an address with a scheme means the same on every page:
+        # answered once (on 2,000 posts, half the links are such repeats); whether the page
+        # it leads to is published is still weighed against each linking page.
+        same = SAME_EVERYWHERE.match(target) is not None
+        if same and (target, kind) in self._same:
+            problem, self._landed = self._same[target, kind]
+        else:
+            self._landed = None
+            try:
+                problem = self._check_target(target.strip(), kind, rel)
+            except OutsideSite:
+                problem = Problem("link-outside", f"{target.strip().split('#')[0]} leads outside "
+                                                  "the site folder (not read: it would not be "
+                                                  "published)")
+            if same and kind not in ENGINE_KINDS and "{" not in target:
+                self._same[target, kind] = (problem, self._landed)
         if self._landed is not None and self._landed != rel and self.site.profile != "plain" \
                 and (problem is None or problem.rule in ("link-anchor", "link-uncertain")):
             # (A plain site publishes every page: GitHub Pages serves drafts' files too.)
@@ -375,7 +389,7 @@ class Resolver:
             found = self._find(os.path.normpath(os.path.join(here, clean)), ("",))
         except OutsideSite:
             found, outside = None, True
-        if found and not os.path.isdir(found):
+        if found and not self._isdir(found):
             return self._at_file(found, fragment, target)
         own = self.own.get(rel)
         if own is not None:  # as a browser does: against the page's own address
@@ -486,6 +500,12 @@ class Resolver:
         if found is OUTSIDE:
             raise OutsideSite(path)
         return found
+
+    def _isdir(self, path: str) -> bool:
+        known = self._dirs.get(path)
+        if known is None:
+            known = self._dirs[path] = os.path.isdir(path)
+        return known
 
     def _file_or_missing(self, path: str, target: str, fragment: str,
                          why: str) -> Problem | None:

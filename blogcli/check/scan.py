@@ -78,11 +78,11 @@ def collect_facts(site: Site, rels: list[str],
 def code_version() -> int:
     """A number that changes with the code that makes facts, so old caches are never trusted."""
     from blogcli import post
-    from blogcli.check import anchors, bareurls, links
+    from blogcli.check import anchors, bareurls, links, native
     from blogcli.check import facts as checkfacts
 
     digest = VERSION
-    for module in (anchors, bareurls, checkfacts, links, post):
+    for module in (anchors, bareurls, checkfacts, links, native, post):
         # Running from a zip there is no file: the version number alone has to do.
         with contextlib.suppress(OSError):
             digest = zlib.crc32(Path(str(module.__file__)).read_bytes(), digest)
@@ -124,7 +124,6 @@ def _warm_up() -> None:
     import yaml  # noqa: F401
     from frontmatter import default_handlers  # noqa: F401
 
-    from blogcli.check.links import parser
+    from blogcli.check.native import parser
 
-    parser()
-    parser(True)  # the others take a tenth of a millisecond each, made as they are needed
+    parser(False, False, False)  # the others take microseconds each, made as they are needed

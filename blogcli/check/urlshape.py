@@ -19,11 +19,11 @@ def address_problem(target: str) -> tuple[bool, str | None]:
 
     Nothing is fetched: only the shape of the address is judged.
     """
-    doubled = DOUBLED.match(target)
+    doubled = DOUBLED.match(target) if target[:1] == "(" else None
     if doubled:
         return True, (f"{target!r} starts with '(' before the address: a doubled parenthesis "
                       "((https://…)) makes it a path on this site; write [text](https://…)")
-    if WIDE_COLON.match(target):
+    if not target.isascii() and WIDE_COLON.match(target):
         return True, (f"{target!r} has a full-width colon (\uff1a) where the scheme ends: "
                       "write http:// or https:// with an ASCII colon")
     if ":" not in target and "//" not in target:  # the common case: a plain site path
@@ -53,6 +53,8 @@ def _web_shape(url: str) -> str | None:
         return f"{url!r} looks like an email address written as a web link; use mailto:"
     if SPACE.search(url):
         return "a web address cannot contain spaces"
+    if host.isascii() and ":" not in host and "[" not in url and "]" not in url:
+        return None  # no port, no IPv6 bracket, nothing NFKC could change: urlsplit would pass
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- raises on a port that is not a number from 0 to 65535
