@@ -89,10 +89,12 @@ class FileCache:
             return
         self._journal_lines = len(lines)
         for line in lines:
-            with contextlib.suppress(ValueError):
+            try:
                 version, rel, entry = json.loads(line)
-                if version == self.version and isinstance(entry, list):
-                    self._entries[rel] = entry
+            except (ValueError, TypeError):  # a torn last line, or one of another shape
+                continue
+            if version == self.version and isinstance(rel, str) and isinstance(entry, list):
+                self._entries[rel] = entry
 
     @staticmethod
     def digest(data: bytes) -> str:
