@@ -5,7 +5,8 @@ import signal
 
 
 def run() -> None:
-    """Load the CLI and run it; Ctrl-C while the modules load ends quietly with status 130.
+    """Load the CLI and run it; Ctrl-C while the modules load ends quietly with status 130,
+    and once the command is done it no longer changes the exit status.
 
     The console script points here rather than at ``blogcli.cli:main``: importing cli takes
     most of start-up, and an interrupt during an import would print a traceback.
@@ -14,7 +15,12 @@ def run() -> None:
     from blogcli.cli import main
 
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    main()
+    try:
+        main()
+    finally:
+        # The command is over and its status decided; a Ctrl-C while Python shuts down would
+        # turn it into death by SIGINT (ignored handlers stay ignored through finalisation).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _quit(signum: int, frame: object) -> None:
