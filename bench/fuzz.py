@@ -2,7 +2,7 @@
 the slowest case, peak RSS of one case (its own, from wait4; the forked child starts with this
 process's memory, reported as the base), tracebacks and hangs (targets: 0 and 0).
 
-    .venv/bin/python bench/fuzz.py 3000 [--seed S]
+    .venv/bin/python bench/fuzz.py 3000 [--seed S] [--minutes M]
 
 Hypothesis explores new cases on each seed (no shrinking: a bad case is printed as found).
 """
@@ -23,7 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.helpers.fuzz import blogs, run_case
 
 
-def main(count: int, start: int) -> None:
+class TimeUp(Exception):
+    """The --minutes budget is spent: report the cases run so far."""
+
+
+def main(count: int, start: int, budget: float) -> None:
     tally: collections.Counter[str] = collections.Counter()
     slowest = peak = 0.0
     damaged = 0
@@ -36,6 +40,8 @@ def main(count: int, start: int) -> None:
     @given(blogs())
     def one(files: dict[str, bytes]) -> None:
         nonlocal slowest, peak, damaged
+        if time.monotonic() - started > budget:
+            raise TimeUp
         result = run_case(files)
         tally[result.status] += 1
         damaged += "cache-damage" in files
@@ -49,7 +55,10 @@ def main(count: int, start: int) -> None:
             examples.setdefault(result.detail.split(":")[1] if ":" in result.detail
                                 else result.status, f"{result.detail}\n  files: {files!r:.800}")
 
-    one()
+    try:
+        one()
+    except (KeyboardInterrupt, TimeUp):
+        print("stopped early; figures for the cases run:")
     total = sum(tally.values())
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"cases: {total} (seed {start}; {damaged} with a vandalised cache)  time: "
@@ -65,5 +74,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("count", type=int, nargs="?", default=2000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--minutes", type=float, default=float("inf"),
+                        help="stop after this long and report what ran (Ctrl-C does too)")
     args = parser.parse_args()
-    main(args.count, args.seed)
+    main(args.count, args.seed, args.minutes * 60)
