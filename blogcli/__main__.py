@@ -1,11 +1,32 @@
+"""The `blog` command's entry point (console script and `python -m blogcli`)."""
+
+import os
 import signal
-import sys
 
-# Ctrl-C while the modules load would print a KeyboardInterrupt traceback: until main()
-# takes over, an interrupt just ends the process with the shell's usual status.
-signal.signal(signal.SIGINT, lambda *_: sys.exit(130))
 
-from blogcli.cli import main  # noqa: E402
+def run() -> None:
+    """Load the CLI and run it; Ctrl-C while the modules load ends quietly with status 130,
+    and once the command is done it no longer changes the exit status.
 
-signal.signal(signal.SIGINT, signal.default_int_handler)
-main()
+    The console script points here rather than at ``blogcli.cli:main``: importing cli takes
+    most of start-up, and an interrupt during an import would print a traceback.
+    """
+    signal.signal(signal.SIGINT, _quit)
+    from blogcli.cli import main
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        main()
+    finally:
+        # The command is over and its status decided; a Ctrl-C while Python shuts down would
+        # turn it into death by SIGINT (ignored handlers stay ignored through finalisation).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _quit(signum: int, frame: object) -> None:
+    os.write(2, b"Interrupted\n")
+    os._exit(130)  # mid-import: nothing to clean up, and no exception for an import to catch
+
+
+if __name__ == "__main__":
+    run()

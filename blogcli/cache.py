@@ -21,9 +21,13 @@ Signature = list[int]
 
 
 def cache_home() -> Path:
-    """The user cache folder for blog (XDG on every platform, like most CLI tools)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "blog"
+    """The user cache folder for blog (XDG on every platform, like most CLI tools).
+
+    A relative XDG_CACHE_HOME is ignored, as the XDG spec says: it would put the cache
+    wherever the command happens to run (inside the site, where git would see it).
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME", ""))
+    return (base if base.is_absolute() else Path.home() / ".cache") / "blog"
 
 
 def site_cache_dir(site_root: Path) -> Path:
@@ -85,10 +89,12 @@ class FileCache:
             return
         self._journal_lines = len(lines)
         for line in lines:
-            with contextlib.suppress(ValueError):
+            try:
                 version, rel, entry = json.loads(line)
-                if version == self.version and isinstance(entry, list):
-                    self._entries[rel] = entry
+            except (ValueError, TypeError):  # a torn last line, or one of another shape
+                continue
+            if version == self.version and isinstance(rel, str) and isinstance(entry, list):
+                self._entries[rel] = entry
 
     @staticmethod
     def digest(data: bytes) -> str:

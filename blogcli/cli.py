@@ -124,6 +124,23 @@ def current_site(ctx: typer.Context) -> Site:
     return site
 
 
+def _require_cwd(site: Path | None) -> None:
+    """A shell left in a deleted folder: say so once, instead of failing on the first path.
+
+    With an absolute --site the command runs from there (as `git -C` does): relative paths
+    could mean nothing else.
+    """
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        if site is not None and site.is_absolute() and site.is_dir():
+            os.chdir(site)
+            return
+        raise fail(UsageError("the current folder no longer exists (it was deleted or moved "
+                              "while this shell was in it); cd into your blog's folder and "
+                              "run the command again")) from None
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"blog {__version__}")
@@ -145,6 +162,7 @@ def main_options(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     """One tool for a Markdown blog kept in git: new posts, checks, listings, publishing."""
+    _require_cwd(site)
     ctx.obj = {"site_dir": site, "quiet": quiet, "verbose": verbose and not quiet}
     _GLOBAL.clear()
     _GLOBAL.update(ctx.obj)

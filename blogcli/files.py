@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import signal
 import stat
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from blogcli.errors import WriteError
@@ -17,6 +21,11 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     The temporary file lives in the same folder so the final rename stays on one file system.
     ``durable=False`` skips the fsync: for caches, which may be lost but never half-written.
     """
+    with _signals_held():
+        _write_and_rename(path, data, durable)
+
+
+def _write_and_rename(path: Path, data: bytes, durable: bool) -> None:
     # A short prefix: a name near the 255-byte limit must not be refused for its temp file's.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:32]}.", suffix=".tmp")
     try:
@@ -37,6 +46,61 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+# Signals that end a command: held while a file is written, so that the temporary file is
+# renamed or removed before they take effect (SIGTERM's default action would leave it behind).
+_HELD = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Delay SIGINT, SIGTERM and SIGHUP until the block is done, then deliver them as usual.
+
+    Only the main thread can set handlers; a write from another thread runs unguarded.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    saved = {sig: signal.signal(sig, lambda signum, _frame: caught.append(signum))
+             for sig in _HELD}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            # None: a handler not set from Python; the default is the closest we can restore.
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        for sig in dict.fromkeys(caught):
+            signal.raise_signal(sig)
+
+
+# Names Windows cannot create, with or without an extension, in any case; GitHub users on
+# Windows could not check such a post out. COM¹-³ and LPT¹-³ count as digits there.
+_WINDOWS_DEVICE = re.compile(r"(?i)(con|prn|aux|nul|conin\$|conout\$|"
+                             r"(com|lpt)[0-9\u00b9\u00b2\u00b3])(\..*)?")
+_WINDOWS_CHARS = re.compile(r'[<>:"|?*\\\x00-\x1f]')
+
+
+def windows_problem(name: str) -> str | None:
+    """Why Windows cannot create a file or folder called ``name`` (one path part), or None."""
+    if _WINDOWS_DEVICE.fullmatch(name.rstrip(" .")) or _WINDOWS_DEVICE.fullmatch(name):
+        return f"{name.split('.')[0]!r} is a device name on Windows"
+    if name.endswith((".", " ")):
+        return "Windows drops a name's trailing dots and spaces"
+    bad = _WINDOWS_CHARS.search(name)
+    if bad:
+        return f"Windows does not allow {bad[0]!r} in a name"
+    return None
+
+
+def windows_safe(name: str) -> str:
+    """``name`` changed as little as possible into one Windows can create."""
+    name = _WINDOWS_CHARS.sub("-", name).rstrip(" .-") or "post"
+    device = _WINDOWS_DEVICE.fullmatch(name)
+    if device:
+        name = f"{device[1]}-post{device[3] or ''}"
+    return name
 
 
 def is_within(path: Path, root: Path) -> bool:

@@ -6,6 +6,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from blogcli.cache import RACY_SLACK_NS, FileCache, signature
 
 
@@ -179,3 +181,15 @@ def test_a_cache_of_the_wrong_shape_is_rebuilt_and_said_once(tmp_path: Path) -> 
     assert check.stdout == first[0].stdout and listed.stdout == first[1].stdout
     again = [run_blog(cmd, cwd=site, env=env) for cmd in ("check", "list")]
     assert [done.stderr for done in again] == ["", ""]
+
+
+@pytest.mark.parametrize("line", ["null", "7", "[1, 2]", '"text"', '[1, ["a"], []]', "{}"])
+def test_a_journal_line_of_the_wrong_shape_is_skipped(tmp_path: Path, line: str) -> None:
+    # Found by tests/test_fuzz.py: a `null` line raised TypeError in every check and list.
+    cache = FileCache(tmp_path, "t", 1)
+    cache.put("a.md", b"one", {"n": 1})
+    cache.save()
+    cache.journal.write_text(f'{line}\n[1, "b.md", ["d", {{"n": 2}}]]\n', encoding="utf-8")
+    again = FileCache(tmp_path, "t", 1)
+    assert again.get("a.md", b"one") == {"n": 1}
+    assert again.get("b.md", b"x") is None and "b.md" in again

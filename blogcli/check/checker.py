@@ -14,6 +14,7 @@ from blogcli.check.findings import RULES, SEVERITIES, CheckResult, Finding
 from blogcli.check.resolve import Pages, Resolver, Target, target_of
 from blogcli.check.scan import collect_facts, open_cache
 from blogcli.errors import UsageError
+from blogcli.files import windows_problem
 from blogcli.permalinks import normalize, page_urls
 from blogcli.post import JEKYLL_NAME, parse_date, post_slug
 from blogcli.site import MARKDOWN_SUFFIXES, Page, Site, iter_post_files
@@ -247,10 +248,10 @@ def _scan_target(site: Site, path: Path) -> Target | None:
 
 def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None,
                    required: list[str], resolver: Resolver) -> list[Finding]:
+    out = _windows_name(rel)
     if fact.get("error"):
         rule, line, message = fact["error"]
-        return [Finding(rel, line, 1, rule, RULES[rule], message)]
-    out: list[Finding] = []
+        return [*out, Finding(rel, line, 1, rule, RULES[rule], message)]
     if post is not None:
         out.extend(_lenient_date(site, fact, Finding(rel, line, col, rule, RULES[rule],
                                                      _zoned(site, rule, msg)))
@@ -266,6 +267,17 @@ def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None
             out.append(Finding(rel, line, column, problem.rule,
                                problem.severity or RULES[problem.rule], problem.message, target))
     return out
+
+
+def _windows_name(rel: str) -> list[Finding]:
+    """A path Windows cannot create: a clone there fails, or leaves the post out."""
+    for part in Path(rel).parts:
+        reason = windows_problem(part)
+        if reason:
+            return [Finding(rel, 1, 1, "path-windows", RULES["path-windows"],
+                            f"{reason}: git cannot check this file out on Windows (rename "
+                            "it, e.g. with `blog rename`)")]
+    return []
 
 
 def _lenient_date(site: Site, fact: dict[str, Any], finding: Finding) -> Finding:

@@ -15,7 +15,7 @@ from blogcli.create import fields
 from blogcli.create.fields import Bare as _Bare
 from blogcli.create.fields import front_matter_value as _front_matter_value
 from blogcli.errors import ContentError, UsageError
-from blogcli.files import is_within, write_file
+from blogcli.files import is_within, windows_problem, windows_safe, write_file
 from blogcli.post import PostError, parse_date, split_front_matter
 
 if TYPE_CHECKING:
@@ -67,6 +67,11 @@ def check_slug(slug: str) -> str:
             or re.search(r"[/\\\x00-\x20\x7f]|\s", slug):
         raise UsageError(f"slug {slug!r} is not usable: use letters, digits and dashes "
                          "(no '/', spaces, control characters, '..' or leading '.')")
+    reason = windows_problem(slug)
+    if reason:
+        raise UsageError(f"slug {slug!r} is not usable: {reason}, so the post could not be "
+                         f"checked out or built there; pass another, e.g. --slug "
+                         f"{windows_safe(slug)}")
     return slug
 
 

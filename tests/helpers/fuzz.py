@@ -3,8 +3,14 @@ Markdown, links and file names, and a runner that checks one blog in a forked ch
 time and memory bound (a hang or a blow-up is a result, not a stuck test run).
 
 Each case is a plain or Hugo site with a few posts; the child runs `check`, `list --format
-json` and `new` through typer's CliRunner. A case is bad when any command raises (a
-traceback), exits with a code outside 0/1/2, or the child passes its time or memory bound.
+json` and `new` through typer's CliRunner. In some cases the caches those runs wrote are then
+vandalised (valid JSON of the wrong shape, entry by entry) and `check` and `list` run again. A
+case is bad when any command raises (a traceback), exits with a code outside 0/1/2, or the
+child passes its time or memory bound (RLIMIT_AS); its peak RSS is measured (wait4).
+
+Hostile inputs the issue lists, each drawn often: NUL in targets, names and bodies; over-long
+targets and names; huge numbers and infinities in YAML, TOML and JSON; deep nesting; alias
+bombs; a wrong-shape cache; NFC/NFD spellings; Windows device names and trailing dots.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import resource
 import signal
 import tempfile
 import time
+import traceback
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +45,19 @@ HOSTILE_FRONT_MATTER = [
     "title: x\ndraft: maybe\n", "Title: X\nDraft: true\n", "title: x\nslug: ../../etc\n",
     "title: x\nslug: \"a\\u0000b\"\n", "title: x\naliases: [/a%00b]\n",
     "title: x\nexpiryDate: 1999-01-01\n", "title: x\ndate: 2024-01-01T25:61:00Z\n",
+    "title: x\nreading_time: 1e400\nweight: -.inf\n", "title: x\ndate: 1e400\n",
+]
+# Whole front-matter blocks in TOML and JSON (the YAML ones above get their fences).
+HOSTILE_BLOCKS = [
+    "+++\ntitle = \"x\"\nn = " + "9" * 5000 + "\n+++\n",
+    "+++\ntitle = \"x\"\nreading_time = inf\nweight = nan\n+++\n",
+    "+++\ntitle = \"x\"\nd = " + "[" * 3000 + "]" * 3000 + "\n+++\n",
+    "+++\ntitle = \"x\"\ndate = 9999-12-31T23:59:60Z\n+++\n",
+    '{"title": "x", "d": ' + "[" * 5000 + "]" * 5000 + "}\n",
+    '{"title": "x", "reading_time": Infinity, "n": NaN}\n',
+    '{"title": "x", "reading_time": 1e999, "words": -1e999}\n',
+    '{"title": "x", "n": ' + "9" * 5000 + "}\n",
+    '{"title": "x\\u0000y", "slug": "con"}\n',
 ]
 LINK_TARGETS = [
     "a%00.md", "/a%00", "x" * 3000, "../" * 200 + "etc/passwd", "#", "#" + "x" * 5000,
@@ -57,8 +77,10 @@ BODY_SNIPPETS = [
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 names = st.one_of(
-    st.sampled_from(["con", "aux", "nul", "a" * 243, "b" * 300, "é", unicodedata.normalize(
-        "NFD", "é"), "index", "_index", "-rf", ".hidden", "a b", "a%00", "..", "日本語"]),
+    st.sampled_from(["con", "aux", "nul", "CON", "Aux.old", "com1", "lpt9.x", "a.", "a ",
+                     "x:y", "a" * 243, "b" * 300, "é", unicodedata.normalize("NFD", "é"),
+                     "café", unicodedata.normalize("NFD", "café"), "index", "_index", "-rf",
+                     ".hidden", "a b", "a%00", "..", "日本語", "x" * 5000]),
     st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"),
             min_size=1, max_size=60))
 scalars = st.one_of(text, st.integers(), st.floats(), st.booleans(), st.none(),
@@ -73,9 +95,12 @@ bodies = st.lists(st.one_of(st.sampled_from(BODY_SNIPPETS), links, text), max_si
 @st.composite
 def front_matter(draw: st.DrawFn) -> str:
     """A front-matter block in one of the three formats, hostile or plain."""
-    kind = draw(st.sampled_from(["yaml", "yaml", "hostile", "toml", "json", "none"]))
+    kind = draw(st.sampled_from(["yaml", "yaml", "hostile", "hostile-block", "toml", "json",
+                                 "none"]))
     if kind == "hostile":
         return f"---\n{draw(st.sampled_from(HOSTILE_FRONT_MATTER))}---\n"
+    if kind == "hostile-block":
+        return draw(st.sampled_from(HOSTILE_BLOCKS))
     meta = draw(st.dictionaries(st.sampled_from(["title", "date", "tags", "draft", "slug",
                                                  "reading_time", "summary", "aliases", "x"]),
                                 values, max_size=6))
@@ -106,7 +131,37 @@ def blogs(draw: st.DrawFn) -> dict[str, bytes]:
             raw = raw.replace(b"\n", b"\r\n")
         files[f"{folder}/{name}.md"] = raw
     files["new-title"] = draw(names).encode("utf-8")
+    if draw(st.integers(0, 2)) == 0:
+        damage = [draw(st.sampled_from(CACHE_DAMAGE)), draw(values)]
+        files["cache-damage"] = json.dumps(damage, default=str).encode()
     return files
+
+
+# How a cache of valid JSON can have the wrong shape (the version kept, so it is read).
+CACHE_DAMAGE = ["entries", "entry", "value", "signature", "journal"]
+
+
+def damage_caches(folder: Path, how: str, value: object) -> int:
+    """Rewrite every cache file under ``folder`` with ``value`` where the data belongs."""
+    count = 0
+    for path in folder.rglob("*.json"):
+        stored = json.loads(path.read_bytes())
+        entries = stored.get("entries")
+        if how == "entries":
+            stored["entries"] = value
+        elif how == "journal":
+            lines = [json.dumps([stored.get("version"), rel, value], default=str)
+                     for rel in entries or ["posts/x.md"]] + ["{", "[1, 2]", "null"]
+            path.with_suffix(".log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        elif isinstance(entries, dict):
+            for rel, entry in entries.items():
+                if how == "entry":
+                    entries[rel] = value
+                elif isinstance(entry, list) and len(entry) > 2:
+                    entry[1 if how == "value" else 2] = value
+        path.write_text(json.dumps(stored, default=str), encoding="utf-8")
+        count += 1
+    return count
 
 
 @dataclass
@@ -124,8 +179,9 @@ def run_case(files: dict[str, bytes]) -> CaseResult:
         root = Path(tmp) / "site"
         root.mkdir()
         title = files.get("new-title", b"t").decode("utf-8", "replace")
+        damage = json.loads(files["cache-damage"]) if "cache-damage" in files else None
         for rel, data in files.items():
-            if rel == "new-title":
+            if rel in ("new-title", "cache-damage"):
                 continue
             path = root / rel
             try:
@@ -137,14 +193,14 @@ def run_case(files: dict[str, bytes]) -> CaseResult:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child
             os.close(read)
-            _child(root, title, write)
+            _child(root, title, damage, write)
         os.close(write)
-        status, detail = _wait(pid, read, started)
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return CaseResult(status, detail, time.monotonic() - started, usage.ru_maxrss)
+        status, detail, peak_kb = _wait(pid, read, started)
+    return CaseResult(status, detail, time.monotonic() - started, peak_kb)
 
 
-def _child(root: Path, title: str, out: int) -> None:  # pragma: no cover - runs forked
+def _child(root: Path, title: str, damage: list[object] | None,
+           out: int) -> None:  # pragma: no cover - runs forked
     code = 0
     try:
         soft = _address_space() + MEMORY
@@ -155,15 +211,27 @@ def _child(root: Path, title: str, out: int) -> None:  # pragma: no cover - runs
         from blogcli.cli import app
 
         report = []
-        for args in (["check"], ["list", "--format", "json"], ["new", title or "t", "--slug",
-                                                              title or "t"]):
+        runs: list[list[str]] = [["check"], ["list", "--format", "json"],
+                                 ["new", title or "t", "--slug", title or "t"]]
+        if damage is not None:
+            runs += [["damage"], ["check"], ["list", "--format", "json"]]
+        label = ""
+        how, value = damage or ("", None)
+        for args in runs:
+            if args == ["damage"]:
+                damage_caches(root.parent / "cache", str(how), value)
+                label = f" after cache damage {how}"
+                continue
             result = CliRunner().invoke(app, ["--site", str(root), *args])
             bad = result.exception is not None and not isinstance(result.exception, SystemExit)
             if bad or result.exit_code not in (0, 1, 2):
                 exc = result.exception
                 kind = "memory" if isinstance(exc, MemoryError) else "traceback" if bad else "exit"
-                report.append(f"{kind}:{' '.join(args[:1])}: exit {result.exit_code}: "
-                              f"{type(exc).__name__ if exc else ''}: {str(exc)[:300]}")
+                where = traceback.extract_tb(result.exc_info[2])[-1] if bad and \
+                    result.exc_info else None
+                report.append(f"{kind}:{args[0]}{label}: exit {result.exit_code}: "
+                              f"{type(exc).__name__ if exc else ''}: {str(exc)[:300]}"
+                              + (f" at {where.filename}:{where.lineno}" if where else ""))
         os.write(out, json.dumps(report).encode())
     except BaseException as err:
         os.write(out, json.dumps([f"traceback:harness: {type(err).__name__}: {err}"]).encode())
@@ -177,7 +245,8 @@ def _address_space() -> int:
         return int(handle.read().split()[0]) * resource.getpagesize()
 
 
-def _wait(pid: int, read: int, started: float) -> tuple[str, str]:
+def _wait(pid: int, read: int, started: float) -> tuple[str, str, int]:
+    """The child's verdict, and its peak RSS in KiB (its own, from wait4)."""
     chunks: list[bytes] = []
     os.set_blocking(read, False)
     while True:
@@ -187,14 +256,14 @@ def _wait(pid: int, read: int, started: float) -> tuple[str, str]:
                 chunks.append(chunk)
         except BlockingIOError:
             pass
-        done, _ = os.waitpid(pid, os.WNOHANG)
+        done, _, usage = os.wait4(pid, os.WNOHANG)
         if done:
             break
         if time.monotonic() - started > SECONDS:
             os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            _, _, usage = os.wait4(pid, 0)
             os.close(read)
-            return "hang", f"no answer in {SECONDS:g} s"
+            return "hang", f"no answer in {SECONDS:g} s", usage.ru_maxrss
         time.sleep(0.005)
     try:
         while chunk := os.read(read, 65536):
@@ -205,7 +274,8 @@ def _wait(pid: int, read: int, started: float) -> tuple[str, str]:
     try:
         report = json.loads(b"".join(chunks) or b"[]")
     except ValueError:
-        return "traceback", "the child died without a report (killed for memory?)"
+        return "traceback", "the child died without a report (killed for memory?)", \
+            usage.ru_maxrss
     if not report:
-        return "ok", ""
-    return report[0].split(":", 1)[0], "\n".join(report)
+        return "ok", "", usage.ru_maxrss
+    return report[0].split(":", 1)[0], "\n".join(report), usage.ru_maxrss
