@@ -10,24 +10,24 @@ from __future__ import annotations
 import math
 import re
 
-from blogcli.text.typographer import GO_SPACES, is_go_space
+from blogcli.text.typographer import GO_SPACES
 
 MORE_PLACEHOLDER = "HUGOMORE42"
-_REPLACER = re.compile(r"\n|</p>|<br>|<br />")
-_REPLACEMENTS = {"\n": " ", "</p>": "\n", "<br>": "\n", "<br />": "\n"}
 _FIELDS = re.compile(f"[^{re.escape(''.join(sorted(GO_SPACES)))}]+")
-_SENTENCE_END = frozenset('.?!"\n')
+_SENTENCE_END = re.compile('[.?!"\n]')
 
 
 _WS = "".join(sorted(GO_SPACES)).replace("\\", "")
 _COLLAPSE = re.compile(f"([{_WS}])[{_WS}]+")
+_SPACE = re.compile(f"[{_WS}]")
 
 
 def strip_html(s: str) -> str:
     """Hugo's ``helpers.StripHTML`` (and the ``plainify`` template function)."""
     if "<" not in s and ">" not in s:
         return s
-    s = _REPLACER.sub(lambda m: _REPLACEMENTS[m.group(0)], s)
+    # One pass of Go's strings.NewReplacer; chained, since no replacement makes another match.
+    s = s.replace("\n", " ").replace("</p>", "\n").replace("<br>", "\n").replace("<br />", "\n")
     return _COLLAPSE.sub(r"\1", strip_tags(s))
 
 
@@ -180,20 +180,18 @@ def reading_minutes(words: int, per_minute: int) -> int:
 
 def truncate_to_sentence(s: str, length: int) -> tuple[str, bool]:
     """Hugo's ``TruncateWordsToWholeSentence``: ``length`` spaces, then on to a sentence end."""
-    count, last = 0, -1
-    for i, ch in enumerate(s):
-        if is_go_space(ch):
-            count += 1
-            last = i
-            if count >= length:
-                break
+    last = -1
+    for count, m in enumerate(_SPACE.finditer(s), 1):
+        last = m.start()
+        if count >= length:
+            break
     if last == -1:
         return s, False
-    for j in range(last, len(s)):
-        if s[j] in _SENTENCE_END:
-            end = j + 1
-            return s[:end].strip(GO_SPACES_STR), end < len(s)
-    return s, False
+    m = _SENTENCE_END.search(s, last)
+    if m is None:
+        return s, False
+    end = m.end()
+    return s[:end].strip(GO_SPACES_STR), end < len(s)
 
 
 GO_SPACES_STR = "".join(sorted(GO_SPACES))

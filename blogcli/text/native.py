@@ -71,19 +71,20 @@ def events(markdown: str) -> list[Event]:
     """pulldown-cmark's events with their byte ranges, flattened into tuples."""
     out: list[Event] = []
     append = out.append
+    spans, leaves = _SPANS, _LEAVES
     for event, span in _parser().events_with_range(markdown):
-        if event.__class__ is str:  # SoftBreak, HardBreak, Rule
+        if type(event) is str:  # SoftBreak, HardBreak, Rule
             append((event, "", None, span["start"], span["end"], event != "Rule"))
             continue
-        ((key, value),) = event.items()
-        if key == "Start" or key == "End":
-            if value.__class__ is str:
-                name, payload = value, None
+        for key, value in event.items():
+            if key == "Start" or key == "End":
+                if type(value) is str:
+                    append((key, value, None, span["start"], span["end"], value in spans))
+                else:
+                    for name, payload in value.items():
+                        append((key, name, payload, span["start"], span["end"], name in spans))
             else:
-                ((name, payload),) = value.items()
-            append((key, name, payload, span["start"], span["end"], name in _SPANS))
-        else:
-            append((key, "", value, span["start"], span["end"], key in _LEAVES))
+                append((key, "", value, span["start"], span["end"], key in leaves))
     return out
 
 
