@@ -169,3 +169,21 @@ def test_the_real_papermod_example_site_byline() -> None:
     # its config: ShowReadingTime true, no DateFormat, the post's own author
     assert re.search(r"\n\nMarch 11, 2019 · \d+ min · Hugo Authors\n\n", out), out
     assert REPO.is_dir()
+
+
+@pytest.mark.parametrize("run", ["é" * 200_000, "Ωé" * 50_000, "x" * 50_000])
+def test_show_wraps_one_long_run_in_time(tmp_path: Path, run: str) -> None:
+    """Issue 15: a post that is one 200,000-character run took 33 s to wrap (quadratic)."""
+    import time
+
+    from blogcli.listing.view import cells
+
+    root = write(tmp_path, {"blog.toml": '[site]\ntitle = "T"\nprofile = "plain"\n',
+                            "posts/run.md": f"---\ntitle: Run\ndate: 2024-01-01\n---\n{run}\n"})
+    started = time.monotonic()
+    result = runner.invoke(app, ["--site", str(root), "show", "run"], env={"COLUMNS": "80"})
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("\n\n")[1].split("\n")
+    assert "".join(lines) == run and all(cells(line) <= 80 for line in lines)
+    assert len(lines) == -(-cells(run) // 80)  # every line full but the last
