@@ -203,8 +203,9 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
         summary_html, html = hugo.split_summary(html)
         truncated = after_more
     plain = hugo.strip_html(html)
-    words = hugo.fields(plain)
-    count = hugo.cjk_word_count(words) if cjk else len(words)
+    count = hugo.field_count(plain, cjk)
+    # Only a CJK summary needs the words, and only the first of them.
+    words = hugo.head_fields(plain, options.summary_length) if cjk else []
     if not has_more:
         summary_html, truncated = _summary(body, meta, plain, words, cjk, options)
     minutes = _minutes(body, meta, count, cjk, options)

@@ -165,7 +165,41 @@ def _attr_name_end(s: str, i: int) -> int:
 
 def fields(s: str) -> list[str]:
     """Go's ``strings.Fields``."""
-    return _FIELDS.findall(s)
+    # str.split's white space is Go's plus \x1c-\x1f; without those it is the same, and fast.
+    if "\x1c" in s or "\x1d" in s or "\x1e" in s or "\x1f" in s:
+        return _FIELDS.findall(s)
+    return s.split()
+
+
+_CHUNK = 1 << 20
+
+
+def _cut(s: str, at: int) -> int:
+    """The first Go space at or after ``at`` (or the end): fields never straddle it."""
+    m = _SPACE.search(s, at)
+    return m.start() if m else len(s)
+
+
+def field_count(s: str, cjk: bool = False) -> int:
+    """``len(fields(s))`` (``cjk_word_count`` on a CJK page) a megabyte at a time: the word
+    list of a 16 MB post alone took over 150 MB."""
+    total, start, n = 0, 0, len(s)
+    while start < n:
+        end = n if n - start <= _CHUNK else _cut(s, start + _CHUNK)
+        words = fields(s[start:end])
+        total += cjk_word_count(words) if cjk else len(words)
+        start = end
+    return total
+
+
+def head_fields(s: str, count: int) -> list[str]:
+    """The first fields of ``s``: more than ``count`` of them, or all there are."""
+    end = _cut(s, 4096)
+    while True:
+        words = fields(s[:end])
+        if len(words) > count or end == len(s):
+            return words
+        end = _cut(s, 4 * end)
 
 
 def cjk_word_count(words: list[str]) -> int:

@@ -518,7 +518,7 @@ class _Walk:
         """Text with Goldmark's typography (``before``: the source character before it)."""
         if _CANDIDATE.search(text) is None:
             return escape(text)
-        urls = _url_spans(text)
+        urls = _url_spans(text) if "://" in text or "www." in text else None
         out: list[str] = []
         i = done = 0
         while (m := _CANDIDATE.search(text, i)) is not None:
