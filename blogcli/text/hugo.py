@@ -215,16 +215,16 @@ def reading_minutes(words: int, per_minute: int) -> int:
 def truncate_to_sentence(s: str, length: int) -> tuple[str, bool]:
     """Hugo's ``TruncateWordsToWholeSentence``: ``length`` spaces, then on to a sentence end."""
     last = -1
-    for count, m in enumerate(_SPACE.finditer(s), 1):
-        last = m.start()
+    for count, space in enumerate(_SPACE.finditer(s), 1):
+        last = space.start()
         if count >= length:
             break
     if last == -1:
         return s, False
-    m = _SENTENCE_END.search(s, last)
-    if m is None:
+    stop = _SENTENCE_END.search(s, last)
+    if stop is None:
         return s, False
-    end = m.end()
+    end = stop.end()
     return s[:end].strip(GO_SPACES_STR), end < len(s)
 
 
