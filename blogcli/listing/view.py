@@ -116,7 +116,12 @@ def wrap(text: str, width: int, hyphens: bool = True) -> str:
     if len(text) <= width and text.isascii() and text.isprintable() and text == text.strip():
         return text  # fits: most titles do, and textwrap costs ~20 us a call
     words = text.split()
-    if text.isascii() and max(map(len, words), default=0) <= _LONG_WORD:
+    longest = max(map(len, words), default=0)
+    # Single spaces, no hyphen to break at, no word over the line: textwrap would fill the
+    # words greedily, as the loop below does, five times faster (a warm list wraps every title).
+    plain = text.isprintable() and "  " not in text and not (hyphens and "-" in text) \
+        and text == text.strip()
+    if text.isascii() and longest <= _LONG_WORD and not (plain and longest <= width):
         # textwrap cuts a long word by slicing what is left of it again and again
         return textwrap.fill(text, width, break_on_hyphens=hyphens)
     lines: list[str] = []

@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from blogcli.cli import app
@@ -187,3 +189,17 @@ def test_show_wraps_one_long_run_in_time(tmp_path: Path, run: str) -> None:
     lines = result.output.split("\n\n")[1].split("\n")
     assert "".join(lines) == run and all(cells(line) <= 80 for line in lines)
     assert len(lines) == -(-cells(run) // 80)  # every line full but the last
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"abc de-f. \t\n", "word", "x" * 30]), max_size=40).map("".join),
+       st.integers(5, 40), st.booleans())
+def test_wrap_of_ascii_is_textwraps(text: str, width: int, hyphens: bool) -> None:
+    """wrap fills plain titles itself (textwrap is five times slower): the lines are the same."""
+    import textwrap
+
+    from blogcli.listing.view import wrap
+
+    fits = len(text) <= width and text.isprintable() and text == text.strip()
+    assert wrap(text, width, hyphens) == (text if fits else textwrap.fill(
+        text, width, break_on_hyphens=hyphens))
