@@ -58,7 +58,10 @@ def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, float
     """Wall seconds, largest single-process peak RSS (KiB), sampled process-tree peak (KiB) and
     CPU seconds (user + system, workers included)."""
     start = time.perf_counter()
+    # Run from elsewhere: ``python -m blogcli`` puts the current folder first on sys.path,
+    # which would shadow --baseline's PYTHONPATH when run from a checkout.
     proc = subprocess.Popen([sys.executable, "-c", WRAPPER, *cmd], env=env,
+                            cwd=tempfile.gettempdir(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0
 
