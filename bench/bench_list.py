@@ -1,8 +1,11 @@
 """Benchmark `blog list` (cold and warm cache) next to `hugo` building the same posts.
 
-    python bench/bench_list.py [-n 5000] [--runs 5] [--corpus bench/out/corpus]
+    python bench/bench_list.py [-n 5000] [--runs 5] [--corpus bench/out/corpus] [--baseline DIR]
 
-Medians of several runs, measured in one go so the machine's load is the same for both tools.
+Medians of several runs, measured in one go so the machine's load is the same for both tools;
+hugo and the cold runs are interleaved (hugo, cold, baseline cold, hugo, ...). ``--baseline``
+is another checkout of blog (say a worktree of main) whose cold ``blog list`` runs alongside.
+For a corpus of real posts see real_corpus.py.
 CPU time (user + system, worker processes included) is shown too: unlike wall time it hardly
 depends on what else the machine is doing. Memory: the peak RSS of the largest single process
 (getrusage of the child, which includes the worker processes it waited for) and the peak of the
@@ -55,7 +58,10 @@ def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, float
     """Wall seconds, largest single-process peak RSS (KiB), sampled process-tree peak (KiB) and
     CPU seconds (user + system, workers included)."""
     start = time.perf_counter()
+    # Run from elsewhere: ``python -m blogcli`` puts the current folder first on sys.path,
+    # which would shadow --baseline's PYTHONPATH when run from a checkout.
     proc = subprocess.Popen([sys.executable, "-c", WRAPPER, *cmd], env=env,
+                            cwd=tempfile.gettempdir(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0
 
@@ -92,6 +98,7 @@ def main() -> None:
     parser.add_argument("-n", "--count", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--corpus", type=Path, default=HERE / "out" / "corpus")
+    parser.add_argument("--baseline", type=Path, help="another checkout of blog to time cold")
     args = parser.parse_args()
     hugo = shutil.which("hugo")
     corpus = args.corpus.resolve()
@@ -106,14 +113,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         results: dict[str, float] = {}
+        runs, cold, before = [], [], []
+        for i in range(args.runs):
+            if hugo:
+                runs.append(measure([hugo, "--quiet", "-s", str(corpus), "-d",
+                                     str(base / f"public{i}"), "--cacheDir",
+                                     str(base / f"hugo-cache{i}")], env))
+            cold.append(measure(blog, {**env, "XDG_CACHE_HOME": str(base / f"cold{i}")}))
+            if args.baseline:
+                before.append(measure(blog, {**env, "PYTHONPATH": str(args.baseline),
+                                             "XDG_CACHE_HOME": str(base / f"base{i}")}))
         if hugo:
-            runs = [measure([hugo, "--quiet", "-s", str(corpus), "-d", str(base / f"public{i}"),
-                             "--cacheDir", str(base / f"hugo-cache{i}")], env)
-                    for i in range(args.runs)]
             results["hugo"] = report("hugo (build)", runs)
-        cold = [measure(blog, {**env, "XDG_CACHE_HOME": str(base / f"cold{i}")})
-                for i in range(args.runs)]
         results["cold"] = report("blog list (cold)", cold)
+        if before:
+            results["before"] = report("baseline blog list (cold)", before)
         warm_env = {**env, "XDG_CACHE_HOME": str(base / "warm")}
         measure(blog, warm_env)
         results["warm"] = report("blog list (warm)", [measure(blog, warm_env)
@@ -121,7 +135,10 @@ def main() -> None:
         report("blog list --format json (warm)",
                [measure([*blog, "--format", "json"], warm_env) for _ in range(args.runs)])
     if "hugo" in results:
-        print(f"cold / hugo = {results['cold'] / results['hugo']:.2f}")
+        print(f"cold / hugo = {results['cold'] / results['hugo']:.2f}, warm / hugo = "
+              f"{results['warm'] / results['hugo']:.3f}"
+              + (f", baseline cold / hugo = {results['before'] / results['hugo']:.2f}"
+                 if "before" in results else ""))
 
 
 if __name__ == "__main__":

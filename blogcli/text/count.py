@@ -139,8 +139,8 @@ def is_cjk_page(source: str, meta: dict[str, Any], options: TextOptions) -> bool
 
 def to_html(body: str, options: TextOptions) -> str:
     """The page's HTML as the engine renders it (shortcodes expanded, Goldmark's shape)."""
-    # Imported here: markdown-it is only needed when something is rendered, not on warm runs.
-    from blogcli.text.goldmark import render
+    # Imported here: the parsers are only needed when something is rendered, not on warm runs.
+    from blogcli.text import native
     from blogcli.text.shortcodes import expand_hugo, expand_liquid, replace_placeholders
 
     placeholders: dict[str, str] = {}
@@ -148,7 +148,12 @@ def to_html(body: str, options: TextOptions) -> str:
         body, placeholders = expand_hugo(body, options.base_url, options.unsafe_html)
     elif options.syntax in ("liquid", "nunjucks"):
         body = expand_liquid(body, keep_code=options.syntax == "nunjucks")
-    return replace_placeholders(render(body, options.unsafe_html), placeholders)
+    html = native.render(body, options.unsafe_html)
+    if html is None:  # where pulldown-cmark reads it otherwise than Goldmark (see native.py)
+        from blogcli.text.goldmark import render
+
+        html = render(body, options.unsafe_html)
+    return replace_placeholders(html, placeholders)
 
 
 def plain_text(body: str, options: TextOptions | None = None) -> str:
@@ -198,8 +203,9 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
         summary_html, html = hugo.split_summary(html)
         truncated = after_more
     plain = hugo.strip_html(html)
-    words = hugo.fields(plain)
-    count = hugo.cjk_word_count(words) if cjk else len(words)
+    count = hugo.field_count(plain, cjk)
+    # Only a CJK summary needs the words, and only the first of them.
+    words = hugo.head_fields(plain, options.summary_length) if cjk else []
     if not has_more:
         summary_html, truncated = _summary(body, meta, plain, words, cjk, options)
     minutes = _minutes(body, meta, count, cjk, options)

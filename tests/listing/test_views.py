@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from blogcli.cli import app
@@ -169,3 +171,35 @@ def test_the_real_papermod_example_site_byline() -> None:
     # its config: ShowReadingTime true, no DateFormat, the post's own author
     assert re.search(r"\n\nMarch 11, 2019 · \d+ min · Hugo Authors\n\n", out), out
     assert REPO.is_dir()
+
+
+@pytest.mark.parametrize("run", ["é" * 200_000, "Ωé" * 50_000, "x" * 50_000])
+def test_show_wraps_one_long_run_in_time(tmp_path: Path, run: str) -> None:
+    """Issue 15: a post that is one 200,000-character run took 33 s to wrap (quadratic)."""
+    import time
+
+    from blogcli.listing.view import cells
+
+    root = write(tmp_path, {"blog.toml": '[site]\ntitle = "T"\nprofile = "plain"\n',
+                            "posts/run.md": f"---\ntitle: Run\ndate: 2024-01-01\n---\n{run}\n"})
+    started = time.monotonic()
+    result = runner.invoke(app, ["--site", str(root), "show", "run"], env={"COLUMNS": "80"})
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("\n\n")[1].split("\n")
+    assert "".join(lines) == run and all(cells(line) <= 80 for line in lines)
+    assert len(lines) == -(-cells(run) // 80)  # every line full but the last
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"abc de-f. \t\n", "word", "x" * 30]), max_size=40).map("".join),
+       st.integers(5, 40), st.booleans())
+def test_wrap_of_ascii_is_textwraps(text: str, width: int, hyphens: bool) -> None:
+    """wrap fills plain titles itself (textwrap is five times slower): the lines are the same."""
+    import textwrap
+
+    from blogcli.listing.view import wrap
+
+    fits = len(text) <= width and text.isprintable() and text == text.strip()
+    assert wrap(text, width, hyphens) == (text if fits else textwrap.fill(
+        text, width, break_on_hyphens=hyphens))

@@ -1,0 +1,551 @@
+"""Goldmark-shaped HTML from one pulldown-cmark pass (pyromark), for counting words.
+
+The same HTML that ``goldmark.render`` makes with markdown-it-py, several times faster: the
+parse is Rust, and the typographer reads its look-around straight from the source by the byte
+ranges pulldown-cmark gives every event (Goldmark, too, looks at the raw source line).
+
+Where pulldown-cmark reads Markdown otherwise than Goldmark, ``render`` returns None and the
+caller renders that file with markdown-it-py (``goldmark.render``), whose rules the Hugo fixtures
+and the fuzz comparison hold to Hugo's figures. Each is detected on the way, at no extra pass:
+
+- a NUL character (markdown-it replaces it, pulldown-cmark keeps it);
+- a paragraph or a line that starts with ``:`` (a definition list: Goldmark's extension,
+  which pulldown-cmark nests otherwise);
+- a heading with ``{`` (Goldmark's ``{#id .class}`` attributes, see attributes.py);
+- a line right after a table that pulldown-cmark ends the table at (a lone ``|``);
+- a footnote label written in two spellings (pulldown-cmark folds case, markdown-it does not);
+- an event this module does not know.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from blogcli.text.goldmark import _inside, _url_spans, code_block, escape
+from blogcli.text.typographer import Counter, substitute
+
+_ASCII_PUNCT = frozenset(b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_CANDIDATE = re.compile(r"['\"]|--|\.\.\.|<<|>>")
+_TASK_BOX = re.compile(r"\[([ \t\n\f\rxX])\][ \t\n\f\r]*")  # Go's \s is ASCII only
+_SETEXT = re.compile(rb"[ ]{0,3}(?:-+|=+)[ \t]*(?:\r?\n|\Z)")
+_BLANK_END = re.compile(rb"\n[ \t]*\r?\n\Z")
+_INLINE_TAGS = {"Emphasis": "em", "Strong": "strong", "Strikethrough": "s"}
+_LEAVES = frozenset({"Text", "Code", "InlineHtml", "SoftBreak", "HardBreak",
+                     "FootnoteReference"})
+_SPANS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "Image"})
+_BACKREF = ('&#160;<a href="#fnref:{n}" class="footnote-backref" '
+            'role="doc-backlink">&#x21a9;&#xfe0e;</a>')
+# An event as used here: (key, name, payload, start byte, end byte, inline?). ``key`` is
+# Start/End/Text/SoftBreak/...; ``name`` the container of a Start or End (Paragraph, Link...).
+Event = tuple[str, str, Any, int, int, bool]
+Token = tuple[str, Any, int, int]
+
+
+class _Fallback(Exception):
+    """Something pulldown-cmark reads otherwise than Goldmark: render with markdown-it."""
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Any:
+    import pyromark
+
+    opts = (pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_FOOTNOTES
+            | pyromark.Options.ENABLE_STRIKETHROUGH | pyromark.Options.ENABLE_DEFINITION_LIST)
+    return pyromark.Markdown(options=opts)
+
+
+def render(markdown: str, unsafe: bool = False) -> str | None:
+    """Goldmark-shaped HTML (raw HTML omitted unless ``unsafe``), or None where pulldown-cmark
+    and Goldmark part ways (then ``goldmark.render`` is the one to use)."""
+    if "\0" in markdown:
+        return None
+    try:
+        return _Walk(markdown, unsafe).run()
+    except _Fallback:
+        return None
+
+
+def events(markdown: str) -> list[Event]:
+    """pulldown-cmark's events with their byte ranges, flattened into tuples."""
+    out: list[Event] = []
+    append = out.append
+    spans, leaves = _SPANS, _LEAVES
+    for event, span in _parser().events_with_range(markdown):
+        if type(event) is str:  # SoftBreak, HardBreak, Rule
+            append((event, "", None, span["start"], span["end"], event != "Rule"))
+            continue
+        for key, value in event.items():
+            if key == "Start" or key == "End":
+                if type(value) is str:
+                    append((key, value, None, span["start"], span["end"], value in spans))
+                else:
+                    for name, payload in value.items():
+                        append((key, name, payload, span["start"], span["end"], name in spans))
+            else:
+                append((key, "", value, span["start"], span["end"], key in leaves))
+    return out
+
+
+class _Walk:
+    def __init__(self, markdown: str, unsafe: bool) -> None:
+        self.src = markdown.encode("utf-8")
+        self.events = events(markdown)
+        self.unsafe = unsafe
+        self.counter = Counter()  # Goldmark never resets it between blocks (see goldmark.py)
+        self.cell_tag = "td"
+        self.notes: dict[str, list[str]] = {}   # footnote label -> its rendered blocks
+        self.ids: dict[str, int] = {}           # footnote label -> number, by first reference
+        self.refs: dict[str, int] = {}          # footnote label -> how many references
+        self.spellings: dict[str, bytes] = {}
+        self.tildes: list[int] = []             # ends of ``~one tilde~`` spans being read
+
+    def run(self) -> str:
+        out: list[str] = []
+        self.blocks(0, out)
+        if self.ids:
+            out.append(self.footnotes())
+        return "".join(out)
+
+    def blocks(self, i: int, out: list[str]) -> int:
+        """Render block events from ``i`` up to the End that closes their container (or the
+        last event); return its index."""
+        events = self.events
+        n = len(events)
+        while i < n:
+            key, name, payload, start, stop, inline = events[i]
+            if inline:  # a tight list item's text: a paragraph with no tags
+                end = self.inline_run(i)
+                first = i > 0 and events[i - 1][1] == "Item"
+                out.append(self.inline(i, end, start, first))
+                if end < n and events[end][0] != "End":
+                    out.append("\n")
+                i = end
+            elif key == "Start":
+                i = self.block(name, payload, start, stop, i, out)
+            elif key == "End":
+                return i
+            elif key == "Rule":
+                out.append("<hr>\n")
+                i += 1
+            else:
+                raise _Fallback
+        return i
+
+    def inline_run(self, i: int) -> int:
+        """The end of the inline events that start at ``i`` (a tight item's paragraph)."""
+        events = self.events
+        depth = 0
+        n = len(events)
+        while i < n:
+            event = events[i]
+            if not event[5]:
+                if depth:
+                    raise _Fallback
+                return i
+            depth += (event[0] == "Start") - (event[0] == "End")
+            i += 1
+        return i
+
+    def _end(self, i: int) -> int:
+        """The index of the End event that closes the container whose content starts at i."""
+        events = self.events
+        depth = 0
+        while True:
+            key = events[i][0]
+            if key == "Start":
+                depth += 1
+            elif key == "End":
+                if not depth:
+                    return i
+                depth -= 1
+            i += 1
+
+    def block(self, name: str, payload: Any, start: int, stop: int, i: int,
+              out: list[str]) -> int:
+        src = self.src
+        if name == "Paragraph":
+            if src[start] == 58:  # ':' a definition (Goldmark's definition list)
+                raise _Fallback
+            end = self._end(i + 1)
+            first = i > 0 and self.events[i - 1][1] == "Item"
+            out.append("<p>" + self.inline(i + 1, end, start, first) + "</p>\n")
+            return end + 1
+        if name == "Item":
+            tight = self.events[i + 1][5]
+            out.append("<li>" if tight else "<li>\n")
+            end = self.blocks(i + 1, out)
+            if tight and end + 1 < len(self.events) and self.events[end + 1][1] == "Item" \
+                    and _BLANK_END.search(src, max(start, stop - 16), stop):
+                # an item that ends in a blank line (an unclosed fence's) makes the list
+                # loose to markdown-it and Goldmark, not to pulldown-cmark
+                raise _Fallback
+            out.append("</li>\n")
+            return end + 1
+        if name == "List":
+            tag = "ul" if payload is None else "ol"
+            out.append(f"<{tag}>\n")
+            end = self.blocks(i + 1, out)
+            out.append(f"</{tag}>\n")
+            return end + 1
+        if name == "Heading":
+            if b"{" in src[start:stop]:
+                raise _Fallback  # Goldmark's heading attributes
+            level = payload["level"][1]
+            end = self._end(i + 1)
+            out.append(f"<h{level}>" + self.inline(i + 1, end, start, strip=True)
+                       + f"</h{level}>\n")
+            return end + 1
+        if name == "CodeBlock":
+            end = self._end(i + 1)
+            code = "".join(e[2] for e in self.events[i + 1:end])
+            if payload == "Indented":
+                out.append(f"<pre><code>{escape(code)}</code></pre>\n")
+            else:
+                out.append(code_block(code, payload["Fenced"]))
+            return end + 1
+        if name == "BlockQuote":
+            out.append("<blockquote>\n")
+            end = self.blocks(i + 1, out)
+            out.append("</blockquote>\n")
+            return end + 1
+        if name == "HtmlBlock":
+            end = self._end(i + 1)
+            html = "".join(e[2] for e in self.events[i + 1:end])
+            out.append(html if self.unsafe else "<!-- raw HTML omitted -->\n")
+            return end + 1
+        if name == "Table":
+            return self.table(i, out)
+        if name in ("TableHead", "TableRow"):
+            out.append("<thead>\n<tr>\n" if name == "TableHead" else "<tr>\n")
+            end = self.blocks(i + 1, out)
+            out.append("</tr>\n</thead>\n" if name == "TableHead" else "</tr>\n")
+            return end + 1
+        if name == "TableCell":
+            end = self._end(i + 1)
+            tag = self.cell_tag
+            out.append(f"<{tag}>" + self.inline(i + 1, end, start, cell=stop)
+                       + f"</{tag}>\n")
+            return end + 1
+        if name == "DefinitionList":
+            out.append("<dl>\n")
+            end = self.blocks(i + 1, out)
+            out.append("</dl>\n")
+            if _SETEXT.match(src, self.events[end][4]):
+                raise _Fallback  # ``-`` or ``=`` under it: a heading to markdown-it
+            return end + 1
+        if name == "DefinitionListTitle":
+            if b"\n" in src[start:stop].rstrip():
+                raise _Fallback  # a term of several lines: Goldmark makes each line a term
+            end = self._end(i + 1)
+            out.append("<dt>" + self.inline(i + 1, end, start, strip=True) + "</dt>\n")
+            return end + 1
+        if name == "DefinitionListDefinition":
+            return self.definition(i, start, out)
+        if name == "FootnoteDefinition":
+            self._spelling(payload, start)
+            note: list[str] = []
+            end = self.blocks(i + 1, note)
+            self.notes[payload] = note  # markdown-it keeps the last definition of a label
+            return end + 1
+        raise _Fallback
+
+    def definition(self, i: int, start: int, out: list[str]) -> int:
+        """A definition as Goldmark writes it: tight (its first paragraph bare) when no blank
+        line comes before its ``:``, whatever pulldown-cmark thinks."""
+        src = self.src
+        eol = src.find(b"\n", start)
+        if src[start + 1:start + 2] not in (b" ", b"\t") \
+                or not src[start + 1:eol if eol != -1 else len(src)].strip():
+            raise _Fallback  # ``:smile:`` or ``:`` alone is a definition to pulldown-cmark only
+        line = src.rfind(b"\n", 0, start)
+        tight = line == -1 or src[src.rfind(b"\n", 0, line) + 1:line].strip() != b""
+        events = self.events
+        end = self._end(i + 1)
+        j = i + 1
+        if j < end and (events[j][5] or events[j][1] == "Paragraph"):
+            bare = events[j][5]
+            stop = self.inline_run(j) if bare else self._end(j + 1)
+            text = self.inline(j if bare else j + 1, stop, events[j][3])
+            j = stop if bare else stop + 1
+            if tight:
+                out.append("<dd>" + text + ("" if j == end else "\n"))
+            else:
+                out.append("<dd>\n<p>" + text + "</p>\n")
+        else:
+            out.append("<dd>\n")
+        j = self.blocks(j, out)
+        out.append("</dd>\n")
+        return j + 1
+
+    def table(self, i: int, out: list[str]) -> int:
+        events = self.events
+        out.append("<table>\n")
+        self.cell_tag = "th"
+        i += 1
+        body = False
+        while events[i][0] != "End":
+            _, name, payload, start, stop, _ = events[i]
+            if name == "TableRow" and not body:
+                out.append("<tbody>\n")
+                body = True
+                self.cell_tag = "td"
+            i = self.block(name, payload, start, stop, i, out)
+        out.append("</tbody>\n</table>\n" if body else "</table>\n")
+        if i + 1 < len(events) and events[i + 1][3] == events[i][4] \
+                and events[i + 1][1] == "Paragraph":
+            raise _Fallback  # a line pulldown-cmark ends the table at (``|`` alone), Goldmark not
+        return i + 1
+
+    def _spelling(self, label: str, start: int) -> None:
+        """markdown-it matches footnote labels as written, pulldown-cmark folds case."""
+        written = self.src[start:self.src.find(b"]", start)]
+        if self.spellings.setdefault(label.casefold(), written) != written:
+            raise _Fallback
+
+    def footnotes(self) -> str:
+        out = ['<div class="footnotes" role="doc-endnotes">\n<hr>\n<ol>\n']
+        for label, n in self.ids.items():
+            blocks = list(self.notes.get(label, []))
+            back = _BACKREF.format(n=n) * self.refs[label]
+            if blocks and blocks[-1].endswith("</p>\n"):
+                blocks[-1] = blocks[-1][:-5] + back + "</p>\n"
+            else:
+                blocks.append(back)
+            out.append(f'<li id="fn:{n}">\n' + "".join(blocks) + "</li>\n")
+        out.append("</ol>\n</div>\n")
+        return "".join(out)
+
+    # -- inline --------------------------------------------------------------------------
+
+    def inline(self, i: int, end: int, start: int, first: bool = False, cell: int = 0,
+               strip: bool = False) -> str:
+        """The inline events ``i:end`` as Goldmark writes them (``start``: where their
+        container starts; ``first``: a list item's first paragraph, where ``[ ]`` is a task
+        box; ``cell``: a table cell's end; ``strip``: a heading or cell, trimmed)."""
+        tokens = self.tokens(i, end)
+        if strip and tokens:  # markdown-it strips a heading as Python does (NBSP too)
+            if tokens[0][0] == "text":
+                tokens[0] = ("text", tokens[0][1].lstrip(), *tokens[0][2:])
+            if tokens[-1][0] == "text":
+                tokens[-1] = ("text", tokens[-1][1].rstrip(), *tokens[-1][2:])
+        out: list[str] = []
+        depth = 0
+        autolink = False
+        skip = 0
+        for k, (kind, text, begin, stop) in enumerate(tokens):
+            if skip:
+                skip += (kind == "open") - (kind == "close")
+            elif kind == "text":
+                if autolink or (_CANDIDATE.search(text) is None and not (
+                        first and depth == 0 and "[" in text)):
+                    out.append(escape(text))
+                else:
+                    before = self.char_before(begin) if begin > start else "\n"
+                    tail = self.tail(stop, tokens, k, cell)
+                    if first and depth == 0 and _TASK_BOX.search(text):
+                        out.append(self.task_text(text, before, tail))
+                    else:
+                        out.append(self.text(text, before, tail))
+            elif kind == "br" or kind == "close":
+                out.append(text)
+                if kind == "close":
+                    depth -= 1
+                    autolink = False
+            elif kind == "special":
+                out.append(escape(text))
+            elif kind == "code":
+                out.append(f"<code>{escape(text)}</code>")
+            elif kind == "html":
+                out.append(text if self.unsafe else "<!-- raw HTML omitted -->")
+            elif kind == "open":
+                out.append(self.open(text, begin))
+                if text[0] == "Image":
+                    skip = 1  # its alt text is not shown
+                else:
+                    depth += 1
+                    autolink = text[1] is not None and text[1]["link_type"] in (
+                        "Autolink", "Email")
+            elif kind == "note":
+                out.append(self.note(text, begin))
+        return "".join(out)
+
+    def open(self, info: tuple[str, Any], begin: int) -> str:
+        name, payload = info
+        if name == "Image":
+            return f'<img src="{escape(payload["dest_url"])}" alt="">'
+        if name == "Link":
+            mailto = "mailto:" if payload["link_type"] == "Email" else ""
+            href = escape(mailto + payload["dest_url"])
+            title = payload["title"]
+            return f'<a href="{href}" title="{escape(title)}">' if title else f'<a href="{href}">'
+        return f"<{_INLINE_TAGS[name]}>"
+
+    def note(self, label: str, begin: int) -> str:
+        self._spelling(label, begin)
+        n = self.ids.setdefault(label, len(self.ids) + 1)
+        self.refs[label] = self.refs.get(label, 0) + 1
+        return (f'<sup id="fnref:{n}"><a href="#fn:{n}" class="footnote-ref" '
+                f'role="doc-noteref">{n}</a></sup>')
+
+    def tokens(self, i: int, end: int) -> list[Token]:
+        """The inline events as markdown-it's tokens: contiguous text joined, an escaped
+        character or an entity on its own (Goldmark's typographer never sees them)."""
+        src = self.src
+        out: list[Token] = []
+        events = self.events
+        last_end = -1  # where the last leaf event ended
+        while i < end:
+            key, name, value, begin, stop, _ = events[i]
+            i += 1
+            if key == "Text":
+                if begin and src[begin - 1] == 92 and src[begin] in _ASCII_PUNCT \
+                        and last_end != begin:  # a backslash escape
+                    out.append(("special", value[0], begin - 1, begin + 1))
+                    value, begin = value[1:], begin + 1
+                    if not value:
+                        last_end = stop
+                        continue
+                if src[begin:stop].decode("utf-8", "replace") != value:
+                    out.append(("special", value, begin, stop))  # an entity
+                elif out and out[-1][3] == begin and out[-1][0] == "text":
+                    out[-1] = ("text", out[-1][1] + value, out[-1][2], stop)
+                else:
+                    if value[0] == ":" and out and out[-1][0] == "br":
+                        raise _Fallback  # a definition (Goldmark's definition list)
+                    out.append(("text", value, begin, stop))
+            elif key == "SoftBreak" or key == "HardBreak":
+                self.line_break(out, begin, stop)
+            elif key == "Code":
+                out.append(("code", value, begin, stop))
+            elif key == "InlineHtml":
+                if out and out[-1][3] == begin and out[-1][0] == "text" \
+                        and out[-1][1].endswith("<"):
+                    # ``<<b>``: Goldmark reads ``<<`` as a quote mark before it sees a tag
+                    out[-1] = ("text", out[-1][1] + value, out[-1][2], stop)
+                else:
+                    out.append(("html", value, begin, stop))
+            elif key == "FootnoteReference":
+                out.append(("note", value, begin, stop))
+            elif key == "Start":
+                if name == "Link" and value["link_type"] in ("Autolink", "Email") and out \
+                        and out[-1][3] == begin and out[-1][0] == "text" \
+                        and out[-1][1].endswith("<"):
+                    # ``<<https://x>>``: the autolink is text after Goldmark's ``<<``
+                    close = self._end(i)
+                    stop = events[close][4]
+                    out[-1] = ("text", out[-1][1] + src[begin:stop].decode(), out[-1][2], stop)
+                    i = close + 1
+                    last_end = stop
+                    continue
+                if name == "Strikethrough" and src[begin + 1] != 126:
+                    # ``~one tilde~``: text to Goldmark, its tildes too
+                    self.tildes.append(stop)
+                    self.append_text(out, "~", begin, begin + 1)
+                    last_end = begin + 1
+                    continue
+                out.append(("open", (name, value), begin, stop))
+                continue
+            elif key == "End":
+                if name == "Strikethrough" and self.tildes and self.tildes[-1] == stop:
+                    self.tildes.pop()
+                    self.append_text(out, "~", stop - 1, stop)
+                    last_end = stop
+                    continue
+                tag = "</a>" if name == "Link" else (
+                    "" if name == "Image" else f"</{_INLINE_TAGS[name]}>")
+                out.append(("close", tag, begin, stop))
+                continue
+            else:
+                raise _Fallback
+            last_end = stop
+        return out
+
+    @staticmethod
+    def append_text(out: list[Token], text: str, begin: int, stop: int) -> None:
+        """Add text, joined to the text before it when they touch in the source."""
+        if out and out[-1][3] == begin and out[-1][0] == "text":
+            out[-1] = ("text", out[-1][1] + text, out[-1][2], stop)
+        else:
+            out.append(("text", text, begin, stop))
+
+    def line_break(self, out: list[Token], begin: int, stop: int) -> None:
+        """A line break as markdown-it makes it: hard after ``\\`` or two spaces, and the other
+        white space before the newline kept as text (one trailing space dropped)."""
+        src = self.src
+        nl = src.find(b"\n", begin, stop)
+        end = nl - 1 if nl > 0 and src[nl - 1] == 13 else nl
+        at = end
+        while at > 0 and src[at - 1] in b" \t":
+            at -= 1
+        ws = src[at:end]
+        if ws.endswith(b"  "):
+            kept, tag = ws.rstrip(b" "), "<br>\n"
+        elif not ws and at > 0 and src[at - 1] == 92 and begin < end:
+            kept, tag = b"", "<br>\n"
+        else:
+            kept, tag = (ws[:-1] if ws.endswith(b" ") else ws), "\n"
+        if kept:
+            text = kept.decode()
+            if out and out[-1][0] == "text" and out[-1][3] == at:
+                out[-1] = ("text", out[-1][1] + text, out[-1][2], at + len(kept))
+            else:
+                out.append(("text", text, at, at + len(kept)))
+        out.append(("br", tag, begin, stop))
+
+    def char_before(self, at: int) -> str:
+        """The character that ends just before byte ``at``."""
+        src = self.src
+        i = at - 1
+        while i > 0 and src[i] & 0xC0 == 0x80:
+            i -= 1
+        return src[i:at].decode("utf-8", "replace")
+
+    def tail(self, stop: int, tokens: list[Token], k: int, cell: int) -> str:
+        """The source after a text up to its line's end, as Goldmark peeks at it: with the
+        newline unless the paragraph ends on this line; inside a cell, up to the cell's end."""
+        src = self.src
+        if cell:
+            return src[stop:min(cell, stop + 16)].rstrip(b" \t\r\n").decode("utf-8", "ignore")
+        eol = src.find(b"\n", stop, stop + 16)
+        chunk = src[stop:stop + 16] if eol == -1 else src[stop:eol + 1]
+        if not any(t[0] == "br" for t in tokens[k + 1:]):  # the paragraph's last line
+            chunk = chunk.rstrip(b" \t\r\n")
+        return chunk.decode("utf-8", "ignore")
+
+    def text(self, text: str, before: str, tail: str, lead: str | None = None) -> str:
+        """Text with Goldmark's typography (``before``: the source character before it)."""
+        if _CANDIDATE.search(text) is None:
+            return escape(text)
+        urls = _url_spans(text) if "://" in text or "www." in text else None
+        out: list[str] = []
+        i = done = 0
+        while (m := _CANDIDATE.search(text, i)) is not None:
+            i = m.start()
+            if urls and (url := _inside(urls, i)):
+                i = url
+                continue
+            prev = text[i - 1] if i else lead or before
+            line = text[i:i + 8] if i + 8 < len(text) else text[i:] + tail
+            hit = substitute(line, prev, self.counter)
+            if hit:
+                out.append(escape(text[done:i]) + hit[0])
+                done = i = i + hit[1]
+            else:
+                i += 1
+        out.append(escape(text[done:]))
+        return "".join(out)
+
+    def task_text(self, text: str, before: str, tail: str) -> str:
+        """Goldmark's task list: a ``[ ]``, ``[x]`` or ``[X]`` anywhere in a list item's first
+        paragraph is a check box, and it takes the spaces after it."""
+        out: list[str] = []
+        done = 0
+        for m in _TASK_BOX.finditer(text):
+            out.append(self.text(text[done:m.start()], text[done - 1] if done else before, tail))
+            checked = 'checked="" ' if m.group(1) in "xX" else ""
+            out.append(f'<input {checked}disabled="" type="checkbox"> ')
+            done = m.end()
+        out.append(self.text(text[done:], text[done - 1] if done else before, tail))
+        return "".join(out)
