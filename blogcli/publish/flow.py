@@ -31,7 +31,7 @@ from blogcli.publish.plan import (
     select_posts,
     undo_edits,
 )
-from blogcli.site import Site, iter_posts
+from blogcli.site import MARKDOWN_SUFFIXES, Site, iter_posts
 
 if TYPE_CHECKING:
     from blogcli.git import GitRepo, Progress, Target
@@ -140,7 +140,8 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
             push: bool = True, message: str | None = None, cwd: Path | None = None,
             progress: Progress | None = None, include_unpushed: bool = False,
             say: Callable[[str], None] | None = None,
-            planner: Callable[[Post], Edit | None] | None = None) -> Outcome:
+            planner: Callable[[Post], Edit | None] | None = None,
+            keep_date: bool = False) -> Outcome:
     """Publish (or unpublish) the named posts: pre-flight, edit, commit only them, push.
 
     ``include_unpushed`` lets the push send earlier local commits that are not this publish;
@@ -148,16 +149,19 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
     One blog run at a time changes a repository (.git/blog.lock); the plan is made under the
     lock, so a second run plans on the first one's result.
     ``planner`` plans each post's edit instead of publishing (scheduling uses it).
+    ``keep_date``: a draft moved out of the drafts folder keeps its own date (by default it
+    is dated with the moment of publishing, name and front matter, as jekyll-compose does).
     """
     repo = _open_repo(site, site.config.publish)
     if dry_run:
         plan = make_plan(site, repo, names, unpublish=unpublish, push=push, message=message,
-                         cwd=cwd or Path.cwd(), planner=planner)
+                         cwd=cwd or Path.cwd(), planner=planner, keep_date=keep_date)
         return _dry_run(site, repo, plan, include_unpushed)
     with _signals_raise(), repo.lock(site.config.publish.timeout, say):
         try:
             plan = make_plan(site, repo, names, unpublish=unpublish, push=push,
-                             message=message, cwd=cwd or Path.cwd(), planner=planner)
+                             message=message, cwd=cwd or Path.cwd(), planner=planner,
+                             keep_date=keep_date)
         except KeyboardInterrupt:
             raise Interrupted("interrupted before anything was changed") from None
         return execute(site, repo, plan, progress=progress, include_unpushed=include_unpushed)
@@ -165,7 +169,8 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
 
 def make_plan(site: Site, repo: GitRepo, names: list[str], *, unpublish: bool, push: bool,
               message: str | None, cwd: Path,
-              planner: Callable[[Post], Edit | None] | None = None) -> Plan:
+              planner: Callable[[Post], Edit | None] | None = None,
+              keep_date: bool = False) -> Plan:
     """Read the posts and the repository and decide every step; touch nothing."""
     action = "unpublish" if unpublish else "publish"
     posts = select_posts(site, names, cwd)
@@ -173,9 +178,10 @@ def make_plan(site: Site, repo: GitRepo, names: list[str], *, unpublish: bool, p
     key = "unpublish_message" if unpublish else "message"
     source = "--message" if message else f"blog.toml [publish] {key}"
     template = message or getattr(settings, key) or DEFAULT_MESSAGES[action]
-    now = clock.now()
+    now = clock.now(site)  # in the site's zone: a Jekyll file name's date is read in it
     edits = [e for p in posts if (e := planner(p) if planner else plan_unpublish(site, p)
-                                  if unpublish else plan_publish(site, p, now, settings.set_date))]
+                                  if unpublish else plan_publish(site, p, now, settings.set_date,
+                                                                 keep_date))]
     # A copy an interrupted move left behind duplicates its draft; it is ours, not a conflict.
     own = {e.post.rel: site.rel(e.dest) for e in edits if e.moves and e.dest.exists()}
     preflight_posts(site, posts, strict=not unpublish, own_copies=own)
@@ -400,9 +406,26 @@ def _unrelated(repo: GitRepo, target: Target, paths: list[str], site: Site) -> l
     """Local commits the push would send that touch more than these posts' own files (a
     commit of only them is an earlier run of this publish whose push failed)."""
     own = [*paths, *([repo.rel(site.root / "index.md")] if site.profile == "plain" else [])]
+    moved = _moved_slugs(site, repo, paths)
     return [commit for commit, files in repo.unpushed(target)
             if not files or not all(any(f == p or f.startswith(p.rstrip("/") + "/")
-                                        for p in own) for f in files)]
+                                        for p in own) or _moved(f, moved) for f in files)]
+
+
+def _moved_slugs(site: Site, repo: GitRepo, paths: list[str]) -> tuple[list[str], set[str]]:
+    """The drafts and posts folders, and the slugs of ``paths`` in them: a commit of an
+    earlier, interrupted run of this publish deleted the post's other copy (a dated move
+    changes the file, so git shows a deletion and an addition, not a rename)."""
+    if site.drafts_dir is None:
+        return [], set()
+    folders = [repo.rel(d).rstrip("/") + "/" for d in (site.posts_dir, site.drafts_dir)]
+    return folders, {post_slug(Path(p), {}) for p in paths
+                     if p.startswith(tuple(folders)) and p.endswith(MARKDOWN_SUFFIXES)}
+
+
+def _moved(rel: str, moved: tuple[list[str], set[str]]) -> bool:
+    folders, slugs = moved
+    return bool(slugs) and rel.startswith(tuple(folders)) and post_slug(Path(rel), {}) in slugs
 
 
 def _unpushed_refusal(target: Target, commits: list[str], again: str) -> str:
