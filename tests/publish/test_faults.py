@@ -1,7 +1,8 @@
 """The publish fault matrix: blog is stopped by SIGINT, SIGTERM or SIGKILL while a given git
-step runs (a `git` on PATH signals its parent, then runs the real git), then run again. The rerun
-must finish the same plan: the post's final state in HEAD and on the remote, the drafts-folder
-move with its deletion, a clean work tree, no lock or temporary file left.
+step runs (a `git` on PATH signals its parent, then runs the real git: tests/helpers/gitfault.py),
+then run again. The rerun must finish the same plan: the post's final state in HEAD and on the
+remote, the drafts-folder move with its deletion, a clean work tree, no lock or temporary file
+left.
 
 Jekyll and Hexo date a published draft with the moment of publishing (file name and front
 matter): the first run and the rerun see different clocks (BLOG_NOW, a day apart), so a rerun
@@ -14,17 +15,16 @@ steps = 210 cases, about 6 minutes here)."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, git
+from tests.helpers.gitfault import fault_env, settle
 from tests.helpers.gitsite import Blog, make_blog
 
 SIGNALS = {"INT": signal.SIGINT, "TERM": signal.SIGTERM, "KILL": signal.SIGKILL}
@@ -89,50 +89,11 @@ def matrix() -> list[tuple[str, str, str, str]]:
             if full or (sig, step) in DEFAULT.get((profile, action), set())]
 
 
-def shim(tmp: Path) -> Path:
-    """A `git` that signals blog (its parent) the first time the chosen step starts."""
-    real = shutil.which("git")
-    folder = tmp / "shim"
-    folder.mkdir()
-    (folder / "git").write_text(f"""#!/bin/sh
-sub=""; skip=0
-for a in "$@"; do
-  if [ $skip = 1 ]; then skip=0; continue; fi
-  case "$a" in -c|-C) skip=1 ;; -*) ;; *) sub="$a"; break ;; esac
-done
-if [ "$sub" = "$FAULT_STEP" ] && mkdir "$FAULT_MARK" 2>/dev/null; then
-  kill -s "$FAULT_SIGNAL" "$PPID"
-  sleep 0.2
-fi
-exec {real} "$@"
-""", encoding="utf-8")
-    (folder / "git").chmod(0o755)
-    return folder
-
-
 def run(blog: Blog, args: list[str], env: dict[str, str] | None = None,
         ) -> subprocess.CompletedProcess[str]:
     full = dict(os.environ, PYTHONPATH=str(REPO), **(env or {}))
     return subprocess.run([sys.executable, "-m", "blogcli", *args], cwd=blog.root, env=full,
                           capture_output=True, text=True, timeout=120, check=False)
-
-
-def settle(blog: Blog) -> None:
-    """Wait for a git that outlived a killed blog to finish (any process working in the
-    site: it may hold index.lock or be half-way through a push)."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and _working_in(blog.root):
-        time.sleep(0.05)
-
-
-def _working_in(root: Path) -> bool:
-    for proc in Path("/proc").iterdir():
-        try:
-            if proc.name.isdigit() and Path(os.readlink(proc / "cwd")) == root:
-                return True
-        except OSError:
-            continue
-    return False
 
 
 def tree(blog: Blog, rev: str) -> set[str]:
@@ -155,10 +116,9 @@ def test_interrupted_then_run_again_finishes_the_plan(tmp_path: Path, profile: s
     blog.commit_all("start")
     blog.push()
     mark = tmp_path / "fired"
-    env = {"PATH": f"{shim(tmp_path)}{os.pathsep}{os.environ['PATH']}", "FAULT_STEP": step,
-           "FAULT_SIGNAL": sig, "FAULT_MARK": str(mark), "BLOG_NOW": FIRST_NOW}
+    env = {**fault_env(tmp_path, step, sig), "BLOG_NOW": FIRST_NOW}
     first = run(blog, [action, "faulty"], env)
-    settle(blog)
+    settle(blog.root)
     if case.dated and action == "publish":
         # The first run's dated copy, once written, is the plan the rerun must finish.
         copy = published_at(case, FIRST_NOW)
