@@ -54,3 +54,24 @@ def _working_in(root: Path) -> bool:
         except OSError:
             continue
     return False
+
+
+def held_env(tmp: Path, step: str) -> dict[str, str]:
+    """Environment for blog: the first `git STEP` waits until ``tmp/go`` exists (a slow step);
+    ``tmp/started`` appears when it begins."""
+    real = shutil.which("git")
+    folder = tmp / "held"
+    folder.mkdir(exist_ok=True)
+    (folder / "git").write_text(f"""#!/bin/sh
+sub=""; skip=0
+for a in "$@"; do
+  if [ $skip = 1 ]; then skip=0; continue; fi
+  case "$a" in -c|-C) skip=1 ;; -*) ;; *) sub="$a"; break ;; esac
+done
+if [ "$sub" = "{step}" ] && mkdir "{tmp}/started" 2>/dev/null; then
+  while [ ! -e "{tmp}/go" ]; do sleep 0.02; done
+fi
+exec {real} "$@"
+""", encoding="utf-8")
+    (folder / "git").chmod(0o755)
+    return {"PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
