@@ -456,7 +456,7 @@ def _execute(site: Site, repo: GitRepo, plan: Plan, outcome: Outcome,
 
 def _commit(repo: GitRepo, plan: Plan, outcome: Outcome) -> None:
     """Add, commit, and prove the commit holds only the plan's files (a hook may add more)."""
-    before, index = repo.head_or_none(), repo.read_index()
+    index = repo.read_index()
     try:
         status = repo.status(plan.paths)
         repo.add([p for xy, p in status if xy == "??"])
@@ -473,7 +473,9 @@ def _commit(repo: GitRepo, plan: Plan, outcome: Outcome) -> None:
     extra = [f for f in repo.commit_files(outcome.commit)
              if not any(f == p or f.startswith(p.rstrip("/") + "/") for p in plan.paths)]
     if extra:
-        repo.undo_commit(before, outcome.commit, index)
+        # HEAD before the commit is its parent (none for a first commit): asked only here.
+        parent = repo.run("rev-parse", "--verify", "--quiet", f"{outcome.commit}^", check=False)
+        repo.undo_commit(parent.stdout.strip() or None, outcome.commit, index)
         listed = ", ".join(extra[:10]) + (f" and {len(extra) - 10} more" if len(extra) > 10
                                           else "")
         raise GitError(f"a git hook added {listed} to the commit (blog commits only "
