@@ -282,9 +282,12 @@ class _Survey:
         self._asked.wait()
         self._go_on()
         repo.check_identity()
+        self._go_on()
         self.paths += [p for p in _left_by_a_move(site, repo) if p not in self.paths
                        and post_slug(Path(p), {}) in self.slugs]
+        self._go_on()
         _refuse_unsafe(site, repo, self.paths)
+        self._go_on()
         if self.need_config:
             from blogcli.create.site import untracked_config_message, untracked_site_config
 
@@ -295,6 +298,7 @@ class _Survey:
         self._go_on()
         asked = [*self.paths, *self.extra]
         self.status = repo.status(asked)
+        self._go_on()
         self.tracked = repo.tracked(asked)
         if fetch_error is not None:
             raise fetch_error
@@ -321,6 +325,7 @@ class _Survey:
         self.wait()
 
     def _go_on(self) -> None:
+        """Between git steps: stop when the plan was abandoned (an interrupt, a refusal)."""
         if self._stopping.is_set():
             raise Interrupted("stopped")
 
