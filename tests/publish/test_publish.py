@@ -124,6 +124,34 @@ def test_publish_refuses_when_remote_path_is_missing(blog: Blog, tmp_path: Path)
     assert (blog.head(), blog.remote_head(), blog.status(), blog.staged()) == before
 
 
+def test_check_errors_are_said_before_an_unreachable_remote(blog: Blog, tmp_path: Path) -> None:
+    # The fetch runs in a thread while the check runs: its failure still comes second.
+    git("remote", "set-url", "origin", str(tmp_path / "gone.git"), cwd=blog.root)
+    blog.write(POST, "---\ndraft: true\n---\nNo title\n")
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", POST)
+    assert result.exit_code == 1, result.output
+    assert "the check found errors" in result.stderr and "fetch" not in result.stderr
+    assert snapshot(blog) == before
+
+
+def test_an_unknown_post_is_said_before_an_unreachable_remote(blog: Blog, tmp_path: Path) -> None:
+    git("remote", "set-url", "origin", str(tmp_path / "gone.git"), cwd=blog.root)
+    result = blog_cli(blog, "publish", "no-such-post")
+    assert result.exit_code == 2
+    assert "no post with path or slug 'no-such-post'" in result.stderr
+
+
+def test_local_refusals_are_said_before_an_unreachable_remote(blog: Blog,
+                                                              tmp_path: Path) -> None:
+    git("remote", "set-url", "origin", str(tmp_path / "gone.git"), cwd=blog.root)
+    blog.write(".gitignore", "posts/hello-world.md\n")
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 3
+    assert "is ignored by git" in result.stderr and "could not fetch" not in result.stderr
+    assert (blog.root / POST).read_text(encoding="utf-8") == DRAFT
+
+
 def test_publish_refuses_detached_head(blog: Blog) -> None:
     git("checkout", "-q", "--detach", cwd=blog.root)
     before = snapshot(blog)
