@@ -192,7 +192,7 @@ def make_plan(site: Site, repo: GitRepo, names: list[str], *, unpublish: bool, p
         key = "unpublish_message" if unpublish else "message"
         source = "--message" if message else f"blog.toml [publish] {key}"
         template = message or getattr(settings, key) or DEFAULT_MESSAGES[action]
-        now = clock.now(site)  # in the site's zone: a Jekyll file name's date is read in it
+        now = clock.now()
         edits = [e for p in posts if (e := planner(p) if planner else plan_unpublish(site, p)
                                       if unpublish else plan_publish(site, p, now,
                                                                      settings.set_date,

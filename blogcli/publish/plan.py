@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from blogcli.clock import configured_zone
 from blogcli.create.post import hexo_post_name
 from blogcli.errors import BlogError, ContentError, GitError, UsageError, WriteError
 from blogcli.files import is_within
@@ -107,6 +108,10 @@ def plan_publish(site: Site, post: Post, now: datetime, set_date: bool,
         earlier = _earlier_copy(site, post, set_date)
         if earlier is not None:
             return earlier
+        zone = configured_zone(site)
+        if zone is not None and not keep_date:
+            # The engine reads the date in the site's zone: the file name must say that day.
+            now = now.astimezone(zone)
     return _publish_edit(site, post, now, set_date, dated=moves and not keep_date)
 
 

@@ -287,6 +287,20 @@ def test_publish_moves_jekyll_draft_into_posts_dated_now(
     assert blog.remote_head() == blog.head() and blog.status() == ""
 
 
+def test_publish_date_is_the_day_in_the_sites_time_zone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BLOG_NOW", "2026-12-03T20:30:00+00:00")  # already the 4th in Tokyo
+    blog = make_blog(tmp_path, "jekyll")
+    blog.write("_config.yml", "title: T\ntimezone: Asia/Tokyo\n")
+    blog.write("_drafts/late.md", "---\ntitle: Late\n---\nBody\n")
+    blog.commit_all("draft")
+    blog.push()
+    result = blog_cli(blog, "publish", "late")
+    assert result.exit_code == 0, result.output
+    assert (blog.root / "_posts/2026-12-04-late.md").read_text(encoding="utf-8") == \
+        "---\ntitle: Late\ndate: 2026-12-04T05:30:00+09:00\n---\nBody\n"
+
+
 def test_keep_date_moves_jekyll_draft_with_its_own_date(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BLOG_NOW", "2026-12-03T18:40:05+00:00")
