@@ -7,7 +7,10 @@ Prints the medians and their ratio (target: blog <= 1.5x raw).
 
 Run from the repository root:
 
-    python bench/bench_publish.py [--posts 5000] [--rounds 9] [--keep DIR]
+    python bench/bench_publish.py [--posts 5000] [--rounds 9] [--keep DIR] [--compare SRC]
+
+``--compare SRC`` also times `blog publish` from another source tree (say, main unpacked with
+`git archive main | tar -x -C SRC`) in every round, for a before/after from the same run.
 """
 
 from __future__ import annotations
@@ -87,6 +90,8 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--keep", type=Path, help="build the repository here and keep it")
+    parser.add_argument("--compare", type=Path,
+                        help="another blog source tree to time in the same rounds")
     args = parser.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
@@ -110,6 +115,13 @@ def run(args: argparse.Namespace, where: Path) -> None:
                                            encoding="utf-8")
     subprocess.run([sys.executable, "-m", "blogcli", "publish", "posts/warm-up.md"], cwd=site,
                    env=env, check=True, capture_output=True)
+    other = dict(env, PYTHONPATH=str(args.compare.resolve())) if args.compare else None
+    if other is not None:
+        (site / "posts/warm-other.md").write_text(POST.format(n=0, draft="true", body="W."),
+                                                  encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "blogcli", "publish", "posts/warm-other.md"],
+                       cwd=site, env=other, check=True, capture_output=True)
+    other_times: list[float] = []
     blog_times: list[float] = []
     raw_times: list[float] = []
     start_times: list[float] = []
@@ -122,6 +134,11 @@ def run(args: argparse.Namespace, where: Path) -> None:
                                    f"posts/draft-{n}.md"]], site, env))
         blog_times.append(timed([[sys.executable, "-m", "blogcli", "publish",
                                   f"posts/draft-{n}.md"]], site, env))
+        if other is not None:
+            (site / f"posts/other-{n}.md").write_text(POST.format(n=n, draft="true", body="O."),
+                                                      encoding="utf-8")
+            other_times.append(timed([[sys.executable, "-m", "blogcli", "publish",
+                                       f"posts/other-{n}.md"]], site, other))
         raw = f"posts/raw-{n}.md"
         (site / raw).write_text(POST.format(n=n, draft="false", body="New."), encoding="utf-8")
         raw_times.append(timed([["git", "add", raw], ["git", "commit", "-q", "-m", f"Add {n}"],
@@ -139,6 +156,11 @@ def run(args: argparse.Namespace, where: Path) -> None:
     print(f"blog check POST       median {check * 1000:7.1f} ms  (the pre-flight check alone)")
     print(f"git with the same safety steps  median {safe_raw * 1000:7.1f} ms  (fetch, rev-list, "
           "status, add, commit --only, push, ls-remote)")
+    if other_times:
+        before = statistics.median(other_times)
+        print(f"blog publish ({args.compare})  median {before * 1000:7.1f} ms  "
+              f"(ratio to safe git {before / safe_raw:.2f}x, +{(before - safe_raw) * 1000:.0f} ms)")
+    print(f"blog publish - safe git  {(blog - safe_raw) * 1000:+.0f} ms  (target <= +100 ms)")
     print(f"ratio blog/raw        {blog / raw:.2f}x  (target <= 1.5x)")
     print(f"ratio blog/safe git   {blog / safe_raw:.2f}x")
     print(f"ratio (blog - start-up)/raw  {(blog - start) / raw:.2f}x")

@@ -517,7 +517,7 @@ class PublishFormat(enum.StrEnum):
 
 def _publish_command(ctx: typer.Context, posts: list[str], *, unpublish: bool, dry_run: bool,
                      push: bool, message: str | None, output: PublishFormat,
-                     include_unpushed: bool = False) -> None:
+                     include_unpushed: bool = False, keep_date: bool = False) -> None:
     """Shared body of `publish` and `unpublish`: choose, run, render."""
     from blogcli.publish.flow import publish
 
@@ -527,7 +527,7 @@ def _publish_command(ctx: typer.Context, posts: list[str], *, unpublish: bool, d
     with _PushProgress(output == "text") as progress:
         outcome = publish(site, posts, unpublish=unpublish, dry_run=dry_run, push=push,
                           message=message, progress=progress, include_unpushed=include_unpushed,
-                          say=lambda line: typer.echo(line, err=True))
+                          say=lambda line: typer.echo(line, err=True), keep_date=keep_date)
     _render_outcome(outcome, output)
 
 
@@ -635,6 +635,10 @@ def publish(
     at: Annotated[str | None, typer.Option(
         "--at", help="Schedule: publish dated WHEN, in the site's time zone (ISO 8601, "
         "'tomorrow 09:00', 'next monday 8am'); the site shows it from then.")] = None,
+    keep_date: Annotated[bool, typer.Option(
+        "--keep-date", help="Jekyll/Hexo: keep the draft's own date (default: a draft moved "
+        "out of the drafts folder is dated now, file name and front matter, as "
+        "jekyll-compose does).")] = False,
 ) -> None:
     """Make drafts live: check, edit only the draft flag and date, commit only them, push.
 
@@ -644,12 +648,17 @@ def publish(
 
     Example: blog publish thoughts-on-jepa-the-return-of-ssl
     """
+    if at is not None and keep_date:
+        from blogcli.errors import UsageError
+
+        raise UsageError("--at dates the post WHEN; it cannot be used with --keep-date")
     if at is not None:
         _schedule_command(ctx, posts or [], at, dry_run=dry_run, push=push, message=message,
                           output=output, include_unpushed=include_unpushed)
         return
     _publish_command(ctx, posts or [], unpublish=False, dry_run=dry_run, push=push,
-                     message=message, output=output, include_unpushed=include_unpushed)
+                     message=message, output=output, include_unpushed=include_unpushed,
+                     keep_date=keep_date)
 
 
 @app.command()

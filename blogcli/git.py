@@ -63,6 +63,7 @@ class GitRepo:
     def __init__(self, root: Path, timeout: float = 120) -> None:
         self.timeout = timeout
         self.top = root
+        self._push_urls: dict[str, list[str]] = {}
         self.env = dict(os.environ, **no_prompt_env(None))
         where = self.run("rev-parse", "--show-toplevel", "--absolute-git-dir", check=False)
         if where.returncode != 0:
@@ -194,14 +195,17 @@ class GitRepo:
         if paths:
             self.run("add", "--", *paths)
 
-    def commit_only(self, paths: list[str], message: str) -> str | None:
+    def commit_only(self, paths: list[str], message: str,
+                    changed: list[str] | None = None) -> str | None:
         """Commit the work-tree state of ``paths`` and nothing else; the new commit or None.
 
         `git commit --only` builds the commit from HEAD plus these paths, so whatever else the
         user has staged stays staged and uncommitted. Only paths git reports as changed are
-        named, so unchanged or ignored files never make the commit fail.
+        named, so unchanged or ignored files never make the commit fail (``changed``: those
+        paths, when the caller has just asked `git status`).
         """
-        changed = [path for _, path in self.status(paths) if path]
+        if changed is None:
+            changed = [path for _, path in self.status(paths) if path]
         if not changed:
             return None
         self.run("-c", "user.useConfigOnly=true", "commit", "--only", "--quiet",
@@ -302,9 +306,13 @@ class GitRepo:
                        + (f"\ngit said: {tail(said)}" if said.strip() else ""))
 
     def push_urls(self, remote: str) -> list[str]:
-        """Where `git push REMOTE` sends: every pushurl, else the url (insteadOf applied)."""
-        done = self.run("remote", "get-url", "--push", "--all", remote, check=False)
-        return done.stdout.splitlines() if done.returncode == 0 else [remote]
+        """Where `git push REMOTE` sends: every pushurl, else the url (insteadOf applied).
+        Asked once per run: the answer is the config's, which the run does not change."""
+        if remote not in self._push_urls:
+            done = self.run("remote", "get-url", "--push", "--all", remote, check=False)
+            self._push_urls[remote] = done.stdout.splitlines() if done.returncode == 0 \
+                else [remote]
+        return self._push_urls[remote]
 
     def missing_on(self, target: Target, sha: str) -> list[tuple[str, str]]:
         """The push URLs whose branch is not ``sha``, each with what it holds instead."""

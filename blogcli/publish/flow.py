@@ -31,7 +31,7 @@ from blogcli.publish.plan import (
     select_posts,
     undo_edits,
 )
-from blogcli.site import Site, iter_posts
+from blogcli.site import MARKDOWN_SUFFIXES, Site, iter_posts
 
 if TYPE_CHECKING:
     from blogcli.git import GitRepo, Progress, Target
@@ -100,6 +100,7 @@ class Plan:
     unpushed: list[str]
     again: str
     shown: list[str]
+    fetched: bool = False  # the fetch ran while planning: ahead and unpushed are fresh
 
     def steps(self, push_urls_missing: bool = False) -> list[str]:
         """The steps in the order the real run takes them."""
@@ -140,7 +141,8 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
             push: bool = True, message: str | None = None, cwd: Path | None = None,
             progress: Progress | None = None, include_unpushed: bool = False,
             say: Callable[[str], None] | None = None,
-            planner: Callable[[Post], Edit | None] | None = None) -> Outcome:
+            planner: Callable[[Post], Edit | None] | None = None,
+            keep_date: bool = False) -> Outcome:
     """Publish (or unpublish) the named posts: pre-flight, edit, commit only them, push.
 
     ``include_unpushed`` lets the push send earlier local commits that are not this publish;
@@ -148,16 +150,19 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
     One blog run at a time changes a repository (.git/blog.lock); the plan is made under the
     lock, so a second run plans on the first one's result.
     ``planner`` plans each post's edit instead of publishing (scheduling uses it).
+    ``keep_date``: a draft moved out of the drafts folder keeps its own date (by default it
+    is dated with the moment of publishing, name and front matter, as jekyll-compose does).
     """
     repo = _open_repo(site, site.config.publish)
     if dry_run:
         plan = make_plan(site, repo, names, unpublish=unpublish, push=push, message=message,
-                         cwd=cwd or Path.cwd(), planner=planner)
+                         cwd=cwd or Path.cwd(), planner=planner, keep_date=keep_date)
         return _dry_run(site, repo, plan, include_unpushed)
     with _signals_raise(), repo.lock(site.config.publish.timeout, say):
         try:
             plan = make_plan(site, repo, names, unpublish=unpublish, push=push,
-                             message=message, cwd=cwd or Path.cwd(), planner=planner)
+                             message=message, cwd=cwd or Path.cwd(), planner=planner,
+                             keep_date=keep_date, fetch=True)
         except KeyboardInterrupt:
             raise Interrupted("interrupted before anything was changed") from None
         return execute(site, repo, plan, progress=progress, include_unpushed=include_unpushed)
@@ -165,62 +170,174 @@ def publish(site: Site, names: list[str], *, unpublish: bool = False, dry_run: b
 
 def make_plan(site: Site, repo: GitRepo, names: list[str], *, unpublish: bool, push: bool,
               message: str | None, cwd: Path,
-              planner: Callable[[Post], Edit | None] | None = None) -> Plan:
-    """Read the posts and the repository and decide every step; touch nothing."""
+              planner: Callable[[Post], Edit | None] | None = None,
+              keep_date: bool = False, fetch: bool = False) -> Plan:
+    """Read the posts and the repository and decide every step; touch nothing.
+
+    What git must say (the fetch when ``fetch``, identity, ignored files, status) is asked
+    in a thread while the pre-flight check runs here; its refusals are raised after the
+    check's, in the order the steps would meet them, and all before any file is touched.
+    """
     action = "unpublish" if unpublish else "publish"
-    posts = select_posts(site, names, cwd)
     settings = site.config.publish
-    key = "unpublish_message" if unpublish else "message"
-    source = "--message" if message else f"blog.toml [publish] {key}"
-    template = message or getattr(settings, key) or DEFAULT_MESSAGES[action]
-    now = clock.now()
-    edits = [e for p in posts if (e := planner(p) if planner else plan_unpublish(site, p)
-                                  if unpublish else plan_publish(site, p, now, settings.set_date))]
-    # A copy an interrupted move left behind duplicates its draft; it is ours, not a conflict.
-    own = {e.post.rel: site.rel(e.dest) for e in edits if e.moves and e.dest.exists()}
-    preflight_posts(site, posts, strict=not unpublish, own_copies=own)
-    commit_message_text = commit_message(template, posts, source)
+    try:
+        branch = repo.check_state()
+        target = repo.target(branch, settings) if push else None
+        # The fetch starts first, before the posts are even read: it overlaps everything.
+        survey = _Survey(site, repo, target, fetch=fetch)
+    except BlogError as err:  # said after the check, as before: content problems come first
+        survey = _Survey(site, repo, None, fetch=False, failed=err)
+    try:
+        posts = select_posts(site, names, cwd)
+        key = "unpublish_message" if unpublish else "message"
+        source = "--message" if message else f"blog.toml [publish] {key}"
+        template = message or getattr(settings, key) or DEFAULT_MESSAGES[action]
+        now = clock.now()
+        edits = [e for p in posts if (e := planner(p) if planner else plan_unpublish(site, p)
+                                      if unpublish else plan_publish(site, p, now,
+                                                                     settings.set_date,
+                                                                     keep_date))]
+        survey.ask(owned_paths(site, repo, posts, edits), {post_slug(p.path, {}) for p in posts},
+                   need_config=push and not unpublish)
+        # A copy an interrupted move left duplicates its draft; it is ours, not a conflict.
+        own = {e.post.rel: site.rel(e.dest) for e in edits if e.moves and e.dest.exists()}
+        preflight_posts(site, posts, strict=not unpublish, own_copies=own)
+        commit_message_text = commit_message(template, posts, source)
+        paths, status, tracked = survey.result()
+        index = plan_index(site, repo, edits, status)
+    except BaseException:
+        survey.stop()  # no git of ours outlives the plan, whatever stopped it
+        raise
     # After a move the old path is gone: messages and the command to run again name where
     # the posts are now.
     moved = {e.post.path: site.rel(e.dest) for e in edits}
     shown = [moved.get(p.path, p.rel) for p in posts]
     again = " ".join(["blog", action, *shown])
-    branch = repo.check_state()
-    repo.check_identity()
-    target = repo.target(branch, settings) if push else None
-    paths = owned_paths(site, repo, posts, edits)
-    paths += [p for p in _left_by_a_move(site, repo, posts) if p not in paths]
-    _refuse_unsafe(site, repo, paths)
-    if push and not unpublish:
-        from blogcli.create.site import untracked_config_message, untracked_site_config
-
-        # A host building what is pushed needs the engine's config: refuse before any write.
-        missing = untracked_site_config(site.root, site.profile)
-        if missing:
-            raise GitError(untracked_config_message(site.root, missing))
-    index = plan_index(site, repo, edits)
     if index is not None:
         paths.append(repo.rel(index.path))
-    status = repo.status(paths)
+    else:  # asked about in case it was edited: not part of this commit after all
+        status = [(xy, p) for xy, p in status if p not in survey.extra]
+        tracked -= set(survey.extra)
     untracked = [p for xy, p in status if xy == "??"
                  and p not in {repo.rel(e.post.path) for e in edits if e.moves}]
-    tracked = repo.tracked(paths)
     untracked += [repo.rel(e.dest) for e in edits if e.moves and repo.rel(e.dest) not in tracked
                   and repo.rel(e.dest) not in untracked]
     commit = bool(edits) or bool(status)
-    ahead, unpushed = (_ahead(repo, target, paths, site) if target else (0, []))
+    target = survey.target
+    ahead, unpushed = 0, []
+    if target is not None:
+        ahead = _behind_refusal(target, *survey.fetched) if survey.fetched else \
+            len(survey.unpushed)
+        unpushed = _unrelated(repo, survey.unpushed, paths, site)
     return Plan(action, posts, edits, paths, untracked, index, commit, commit_message_text,
-                target, ahead, unpushed, again, shown)
+                target, ahead, unpushed, again, shown, fetched=survey.fetched is not None)
 
 
-def _left_by_a_move(site: Site, repo: GitRepo, posts: list[Post]) -> list[str]:
+class _Survey:
+    """What git says about the repository and the plan's paths, asked in a thread (git runs
+    in processes of its own, so the fetch and the queries overlap the pre-flight check)."""
+
+    def __init__(self, site: Site, repo: GitRepo, target: Target | None, fetch: bool,
+                 failed: BlogError | None = None) -> None:
+        self.site, self.repo, self.target = site, repo, target
+        self.paths: list[str] = []
+        self.slugs: set[str] = set()
+        self.extra: list[str] = []
+        self.need_config = False
+        self.status: list[tuple[str, str]] = []
+        self.tracked: set[str] = set()
+        self.fetched: tuple[int, int] | None = None
+        self.unpushed: list[tuple[str, list[str]]] = []
+        self.error: BaseException | None = failed
+        self._asked = threading.Event()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(fetch,), name="blog-git")
+        if failed is None:  # nothing to ask git: its refusal is said after the check
+            self._thread.start()
+
+    def ask(self, paths: list[str], slugs: set[str], need_config: bool) -> None:
+        """The plan's paths (and its posts' slugs) are known: ask git about them."""
+        index = self.site.root / "index.md"
+        # The plain profile's index.md may join the commit: asked about with the rest.
+        self.extra = [self.repo.rel(index)] if self.site.profile == "plain" and \
+            index.is_file() and self.repo.rel(index) not in paths else []
+        self.paths, self.slugs, self.need_config = paths, slugs, need_config
+        self._asked.set()
+
+    def _run(self, fetch: bool) -> None:
+        try:
+            self._ask(fetch)
+        except BaseException as err:  # handed to the main thread, which raises it
+            self.error = err
+
+    def _ask(self, fetch: bool) -> None:
+        repo, target, site = self.repo, self.target, self.site
+        fetch_error: GitError | None = None
+        if fetch and target is not None:
+            try:  # first: the network is the slowest step
+                self.fetched = repo.fetch_behind(target)
+            except GitError as err:
+                fetch_error = err  # said after the local refusals, where the fetch used to be
+            repo.push_urls(target.remote)  # remembered for the checks after the push
+        self._asked.wait()
+        self._go_on()
+        repo.check_identity()
+        self._go_on()
+        self.paths += [p for p in _left_by_a_move(site, repo) if p not in self.paths
+                       and post_slug(Path(p), {}) in self.slugs]
+        self._go_on()
+        _refuse_unsafe(site, repo, self.paths)
+        self._go_on()
+        if self.need_config:
+            from blogcli.create.site import untracked_config_message, untracked_site_config
+
+            # A host building what is pushed needs the engine's config: refuse before a write.
+            missing = untracked_site_config(site.root, site.profile)
+            if missing:
+                raise GitError(untracked_config_message(site.root, missing))
+        self._go_on()
+        asked = [*self.paths, *self.extra]
+        self.status = repo.status(asked)
+        self._go_on()
+        self.tracked = repo.tracked(asked)
+        if fetch_error is not None:
+            raise fetch_error
+        if target is not None:
+            self.unpushed = repo.unpushed(target)
+
+    def result(self) -> tuple[list[str], list[tuple[str, str]], set[str]]:
+        """The paths the commit carries, their status and which are tracked; raises what git
+        refused."""
+        self.wait()
+        if self.error is not None:
+            raise self.error
+        return list(self.paths), list(self.status), set(self.tracked)
+
+    def wait(self) -> None:
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def stop(self) -> None:
+        """Let the git step under way finish (killing git may leave its locks) and start no
+        other; then return."""
+        self._stopping.set()
+        self._asked.set()
+        self.wait()
+
+    def _go_on(self) -> None:
+        """Between git steps: stop when the plan was abandoned (an interrupt, a refusal)."""
+        if self._stopping.is_set():
+            raise Interrupted("stopped")
+
+
+def _left_by_a_move(site: Site, repo: GitRepo) -> list[str]:
     """Files an interrupted drafts-folder move deleted but did not commit (the draft after a
-    publish, the post after an unpublish): the commit must carry their deletion too."""
+    publish, the post after an unpublish): the commit must carry their deletion too. The
+    caller keeps those of its own posts (by slug)."""
     if site.drafts_dir is None:
         return []
     folders = [repo.rel(d) for d in (site.posts_dir, site.drafts_dir) if d.exists()]
-    slugs = {post_slug(p.path, {}) for p in posts}
-    return [rel for rel in repo.deleted(folders) if post_slug(Path(rel), {}) in slugs]
+    return repo.deleted(folders)
 
 
 def _refuse_unsafe(site: Site, repo: GitRepo, paths: list[str]) -> None:
@@ -241,11 +358,13 @@ def _refuse_unsafe(site: Site, repo: GitRepo, paths: list[str]) -> None:
                        "it), then publish again")
 
 
-def plan_index(site: Site, repo: GitRepo, edits: list[Edit]) -> IndexEdit | None:
+def plan_index(site: Site, repo: GitRepo, edits: list[Edit],
+               status: list[tuple[str, str]] | None = None) -> IndexEdit | None:
     """The plain profile's index.md as it will be once the edits are made, or None.
 
     Only a plain blog that has an index.md gets it rewritten, and one with uncommitted edits
     of the user's (or an untracked one) is left alone: publishing never overwrites their work.
+    ``status``: git's answer for it, when already asked.
     An uncommitted index.md that is exactly the page publish would write is publish's own (a
     run whose commit failed wrote it): it is committed, not left dirty for good.
     """
@@ -276,7 +395,8 @@ def plan_index(site: Site, repo: GitRepo, edits: list[Edit]) -> IndexEdit | None
                                       **fields))
     data = index_markdown(site, Listing(sort_newest_first(records))).encode("utf-8")
     before = path.read_bytes()
-    changed = repo.is_changed(repo.rel(path))
+    rel = repo.rel(path)
+    changed = repo.is_changed(rel) if status is None else any(p == rel for _, p in status)
     if before == data:
         return IndexEdit(path, before, data) if changed else None
     if changed:
@@ -306,8 +426,11 @@ def _execute(site: Site, repo: GitRepo, plan: Plan, outcome: Outcome,
     ahead, missing = plan.ahead, False
     if target is not None:
         outcome.steps.append(plan.steps()[0])
-        ahead = _fetch(repo, target)
-        outcome.unpushed = _unrelated(repo, target, plan.paths, site)
+        if plan.fetched:
+            outcome.unpushed = plan.unpushed
+        else:
+            ahead = _fetch(repo, target)
+            outcome.unpushed = _unrelated(repo, repo.unpushed(target), plan.paths, site)
         if outcome.unpushed and not include_unpushed:
             raise GitError(_unpushed_refusal(target, outcome.unpushed, plan.again))
         if not plan.commit and not ahead and len(repo.push_urls(target.remote)) > 1:
@@ -338,13 +461,14 @@ def _execute(site: Site, repo: GitRepo, plan: Plan, outcome: Outcome,
 
 def _commit(repo: GitRepo, plan: Plan, outcome: Outcome) -> None:
     """Add, commit, and prove the commit holds only the plan's files (a hook may add more)."""
-    before, index = repo.head_or_none(), repo.read_index()
+    index = repo.read_index()
     try:
-        untracked = [p for xy, p in repo.status(plan.paths) if xy == "??"]
-        repo.add(untracked)
+        status = repo.status(plan.paths)
+        repo.add([p for xy, p in status if xy == "??"])
         if plan.untracked:
             outcome.steps.append("git add -- " + " ".join(plan.untracked))
-        outcome.commit = repo.commit_only(plan.paths, plan.message)
+        # What differs from HEAD is the same after the add: one status serves both.
+        outcome.commit = repo.commit_only(plan.paths, plan.message, [p for _, p in status if p])
     except GitError as err:
         raise GitError(f"{err}\nThe edited files are kept in the work tree, not committed. "
                        f"Fix the problem, then run `{plan.again}` again.") from None
@@ -354,7 +478,9 @@ def _commit(repo: GitRepo, plan: Plan, outcome: Outcome) -> None:
     extra = [f for f in repo.commit_files(outcome.commit)
              if not any(f == p or f.startswith(p.rstrip("/") + "/") for p in plan.paths)]
     if extra:
-        repo.undo_commit(before, outcome.commit, index)
+        # HEAD before the commit is its parent (none for a first commit): asked only here.
+        parent = repo.run("rev-parse", "--verify", "--quiet", f"{outcome.commit}^", check=False)
+        repo.undo_commit(parent.stdout.strip() or None, outcome.commit, index)
         listed = ", ".join(extra[:10]) + (f" and {len(extra) - 10} more" if len(extra) > 10
                                           else "")
         raise GitError(f"a git hook added {listed} to the commit (blog commits only "
@@ -390,19 +516,31 @@ def _open_repo(site: Site, settings: PublishTable) -> GitRepo:
     return GitRepo(site.root, timeout=settings.timeout)
 
 
-def _ahead(repo: GitRepo, target: Target, paths: list[str],
-           site: Site) -> tuple[int, list[str]]:
-    """Local commits not on the remote as of the last fetch, and the unrelated ones."""
-    return len(repo.unpushed(target)), _unrelated(repo, target, paths, site)
-
-
-def _unrelated(repo: GitRepo, target: Target, paths: list[str], site: Site) -> list[str]:
-    """Local commits the push would send that touch more than these posts' own files (a
-    commit of only them is an earlier run of this publish whose push failed)."""
+def _unrelated(repo: GitRepo, commits: list[tuple[str, list[str]]], paths: list[str],
+               site: Site) -> list[str]:
+    """Of the local ``commits`` the push would send, those that touch more than these posts'
+    own files (a commit of only them is an earlier run of this publish whose push failed)."""
     own = [*paths, *([repo.rel(site.root / "index.md")] if site.profile == "plain" else [])]
-    return [commit for commit, files in repo.unpushed(target)
+    moved = _moved_slugs(site, repo, paths)
+    return [commit for commit, files in commits
             if not files or not all(any(f == p or f.startswith(p.rstrip("/") + "/")
-                                        for p in own) for f in files)]
+                                        for p in own) or _moved(f, moved) for f in files)]
+
+
+def _moved_slugs(site: Site, repo: GitRepo, paths: list[str]) -> tuple[list[str], set[str]]:
+    """The drafts and posts folders, and the slugs of ``paths`` in them: a commit of an
+    earlier, interrupted run of this publish deleted the post's other copy (a dated move
+    changes the file, so git shows a deletion and an addition, not a rename)."""
+    if site.drafts_dir is None:
+        return [], set()
+    folders = [repo.rel(d).rstrip("/") + "/" for d in (site.posts_dir, site.drafts_dir)]
+    return folders, {post_slug(Path(p), {}) for p in paths
+                     if p.startswith(tuple(folders)) and p.endswith(MARKDOWN_SUFFIXES)}
+
+
+def _moved(rel: str, moved: tuple[list[str], set[str]]) -> bool:
+    folders, slugs = moved
+    return bool(slugs) and rel.startswith(tuple(folders)) and post_slug(Path(rel), {}) in slugs
 
 
 def _unpushed_refusal(target: Target, commits: list[str], again: str) -> str:
@@ -416,7 +554,11 @@ def _unpushed_refusal(target: Target, commits: list[str], again: str) -> str:
 
 
 def _fetch(repo: GitRepo, target: Target) -> int:
-    ahead, behind = repo.fetch_behind(target)
+    return _behind_refusal(target, *repo.fetch_behind(target))
+
+
+def _behind_refusal(target: Target, ahead: int, behind: int) -> int:
+    """Refuse when the remote moved on (someone pushed first); else how far ahead we are."""
     if behind:
         where = f"{target.remote}/{target.remote_branch}"
         plural = "commit" if behind == 1 else "commits"

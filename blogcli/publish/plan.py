@@ -10,10 +10,12 @@ import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from blogcli.clock import configured_zone
 from blogcli.create.post import hexo_post_name
 from blogcli.errors import BlogError, ContentError, GitError, UsageError, WriteError
 from blogcli.files import is_within
@@ -93,29 +95,93 @@ def list_drafts(site: Site) -> list[Post]:
     return [post for post in iter_posts(site) if post.draft]
 
 
-def plan_publish(site: Site, post: Post, now: datetime, set_date: bool) -> Edit | None:
-    """The edit that makes a draft live, or None when the post is published already."""
+def plan_publish(site: Site, post: Post, now: datetime, set_date: bool,
+                 keep_date: bool = False) -> Edit | None:
+    """The edit that makes a draft live, or None when the post is published already.
+
+    A draft that moves out of the drafts folder (Jekyll, Hexo) is dated ``now``, in its file
+    name and its front matter, as jekyll-compose's ``publish`` does; ``keep_date`` keeps the
+    draft's own date. A copy an interrupted run already wrote is that run's plan, continued.
+    """
+    moves = post.in_drafts_dir and site.drafts_dir is not None
+    if moves:
+        earlier = _earlier_copy(site, post, set_date)
+        if earlier is not None:
+            return earlier
+        zone = configured_zone(site)
+        if zone is not None and not keep_date:
+            # The engine reads the date in the site's zone: the file name must say that day.
+            now = now.astimezone(zone)
+    return _publish_edit(site, post, now, set_date, dated=moves and not keep_date)
+
+
+def _publish_edit(site: Site, post: Post, now: datetime | date, set_date: bool,
+                  dated: bool) -> Edit | None:
+    """Publishing's edit as of ``now``; ``dated``: the publish moment is the post's date."""
     before = post.path.read_bytes()
     fm = FrontMatterEdit(before, post.rel, fold_case=site.profile == "hugo")
     was_draft = is_draft(site, post)
     fm.set_bool("draft", False)
     fm.set_bool("published", True)
-    dest = _published_path(site, post, now)
+    dest = _published_path(site, post, now, dated)
     # A date that does not parse is the check's finding (it refuses): never overwrite it here.
     has_date = post_flag(site, post, "date") not in (None, "")
     name_dated = site.profile == "jekyll" and JEKYLL_NAME.match(post.path.stem) is not None
-    if (not has_date and not name_dated) or (was_draft and set_date):
+    if dated or (not has_date and not name_dated) or (was_draft and set_date):
         fm.set_date(now)
     if not fm.changes and dest == post.path:
         return None
     return _checked(site, Edit(post, before, fm.result(), dest))
 
 
-def _published_path(site: Site, post: Post, now: datetime) -> Path:
+def _earlier_copy(site: Site, post: Post, set_date: bool) -> Edit | None:
+    """The edit an interrupted run made, when its copy of ``post`` is in the posts folder.
+
+    That run wrote the copy before removing the draft, and the copy's date is the moment it
+    planned with: planning again as of that moment (dated, or keeping the draft's date) gives
+    exactly the copy's name and bytes, so a rerun on a later day continues the same plan
+    instead of dating a second copy.
+    """
+    for copy in _copies(site, post):
+        try:
+            raw = copy.read_bytes()
+            moment = parse_date(load_post(copy, site).meta.get("date"))
+        except (OSError, ValueError, BlogError):
+            continue
+        if moment is None:
+            continue
+        for dated in (True, False):
+            try:
+                edit = _publish_edit(site, post, moment, set_date, dated)
+            except BlogError:
+                continue
+            if edit is not None and edit.dest == copy and edit.after == raw:
+                return edit
+    return None
+
+
+def _copies(site: Site, post: Post) -> list[Path]:
+    """Files in the posts folder named as ``post`` would be when published on some day."""
+    assert site.drafts_dir is not None
+    stem, suffix = post.path.stem, post.path.suffix
+    if site.profile == "hexo":
+        pattern = str(site.engine.get("new_post_name") or ":title.md")
+        name = re.sub(r":(title|post_title)\b", lambda _: glob_escape(stem), pattern)
+        name = re.sub(r":[a-z_]+", "*", name)
+        name = name if name.endswith(".md") else name + ".md"
+        if ".." in Path(name).parts or name.startswith("/"):
+            return []
+        return sorted(site.posts_dir.glob(name))
+    folder = site.posts_dir / post.path.parent.relative_to(site.drafts_dir)
+    return sorted(p for p in folder.glob(f"*-{glob_escape(stem)}{glob_escape(suffix)}")
+                  if (m := JEKYLL_NAME.match(p.stem)) and m[4] == stem)
+
+
+def _published_path(site: Site, post: Post, now: datetime | date, dated: bool = False) -> Path:
     if not post.in_drafts_dir or site.drafts_dir is None:
         return post.path
     try:
-        stamp = parse_date(post.meta.get("date")) or now
+        stamp = now if dated else parse_date(post.meta.get("date")) or now
     except ValueError:
         stamp = now  # the check refuses the junk date before this name is ever used
     sub = post.path.parent.relative_to(site.drafts_dir)

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
 import shutil
-import signal
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,8 +32,6 @@ if TYPE_CHECKING:
 
 SLUG = re.compile(r"^[\w][\w.\-]*$")
 JOURNAL = "blog-rename.json"
-# For tests of an interrupted rename: the process kills itself after this many writes.
-KILL_VARIABLE = "BLOG_TEST_KILL_AFTER_WRITES"
 REDIRECT_KEYS = {"hugo": "aliases", "zola": "aliases", "jekyll": "redirect_from"}
 
 
@@ -242,10 +238,8 @@ def _execute(site: Site, repo: GitRepo, plan: RenamePlan, touched: list[str],
     try:
         if plan.dest != plan.source:
             repo.run("mv", "--", repo.rel(plan.source), repo.rel(plan.dest))
-        _maybe_die(1)
-        for number, change in enumerate(plan.changes, 2):
+        for change in plan.changes:
             atomic_write(change.path, change.after)
-            _maybe_die(number)
         # Read the site again: its pages and their URLs are what the move just changed.
         result = check_site(open_site(site.root), [c.path for c in plan.changes])
         worse = [f for f in result.findings if f.severity == "error"
@@ -260,18 +254,11 @@ def _execute(site: Site, repo: GitRepo, plan: RenamePlan, touched: list[str],
         _restore(repo, json.loads(journal.read_text(encoding="utf-8")))
         journal.unlink(missing_ok=True)
         raise
-    _maybe_die(len(plan.changes) + 2)
     journal.unlink(missing_ok=True)
 
 
 def _error_counts(result: Any) -> Counter[str]:
     return Counter(f.rule for f in result.findings if f.severity == "error")
-
-
-def _maybe_die(step: int) -> None:
-    wanted = os.environ.get(KILL_VARIABLE)
-    if wanted and wanted.isdigit() and int(wanted) == step:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def recover(site: Site, repo: GitRepo | None = None) -> str | None:

@@ -1,7 +1,12 @@
 """The publish fault matrix: blog is stopped by SIGINT, SIGTERM or SIGKILL while a given git
-step runs (a `git` on PATH signals its parent, then runs the real git), then run again. The rerun
-must finish the same plan: the post's final state in HEAD and on the remote, the drafts-folder
-move with its deletion, a clean work tree, no lock or temporary file left.
+step runs (a `git` on PATH signals its parent, then runs the real git: tests/helpers/gitfault.py),
+then run again. The rerun must finish the same plan: the post's final state in HEAD and on the
+remote, the drafts-folder move with its deletion, a clean work tree, no lock or temporary file
+left.
+
+Jekyll and Hexo date a published draft with the moment of publishing (file name and front
+matter): the first run and the rerun see different clocks (BLOG_NOW, a day apart), so a rerun
+that did not continue the first run's plan would date a second copy.
 
 The default run covers every step and signal of a Jekyll publish (a move) and a sample of the
 rest; BLOG_FAULT_MATRIX=full runs every combination (5 engines x 2 actions x 3 signals x 7
@@ -10,17 +15,16 @@ steps = 210 cases, about 6 minutes here)."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, git
+from tests.helpers.gitfault import fault_env, settle
 from tests.helpers.gitsite import Blog, make_blog
 
 SIGNALS = {"INT": signal.SIGINT, "TERM": signal.SIGTERM, "KILL": signal.SIGKILL}
@@ -37,6 +41,7 @@ class Case:
     live: str  # where it is once published
     draft_text: str
     live_text: str
+    dated: bool = False  # publishing names and dates the post with the moment it runs
 
 
 def _md(flag: str) -> str:
@@ -52,10 +57,18 @@ CASES = {
                  '+++\ntitle = "Faulty"\ndate = 2024-02-03\ndraft = true\n+++\nBody.\n',
                  '+++\ntitle = "Faulty"\ndate = 2024-02-03\ndraft = false\n+++\nBody.\n'),
     "jekyll": Case("jekyll", "", "_drafts/faulty.md", "_posts/2024-02-03-faulty.md", _md(""),
-                   _md("")),
+                   _md(""), dated=True),
     "hexo": Case("hexo", "", "source/_drafts/faulty.md", "source/_posts/2024-02-03-faulty.md",
-                 _md(""), _md("")),
+                 _md(""), _md(""), dated=True),
 }
+# The first run's clock, and the rerun's: a later day, hour and second.
+FIRST_NOW, AGAIN_NOW = "2024-03-01T10:00:00+00:00", "2024-03-02T11:30:07+00:00"
+
+
+def published_at(case: Case, moment: str) -> tuple[str, str]:
+    """Where a dated case's post is, and what it holds, once published at ``moment``."""
+    return (case.live.replace("2024-02-03", moment[:10]),
+            case.live_text.replace("2024-02-03T09:00:00+00:00", moment))
 
 
 # The default run (about a minute): what a few hundred runs by hand showed to matter most.
@@ -76,50 +89,11 @@ def matrix() -> list[tuple[str, str, str, str]]:
             if full or (sig, step) in DEFAULT.get((profile, action), set())]
 
 
-def shim(tmp: Path) -> Path:
-    """A `git` that signals blog (its parent) the first time the chosen step starts."""
-    real = shutil.which("git")
-    folder = tmp / "shim"
-    folder.mkdir()
-    (folder / "git").write_text(f"""#!/bin/sh
-sub=""; skip=0
-for a in "$@"; do
-  if [ $skip = 1 ]; then skip=0; continue; fi
-  case "$a" in -c|-C) skip=1 ;; -*) ;; *) sub="$a"; break ;; esac
-done
-if [ "$sub" = "$FAULT_STEP" ] && mkdir "$FAULT_MARK" 2>/dev/null; then
-  kill -s "$FAULT_SIGNAL" "$PPID"
-  sleep 0.2
-fi
-exec {real} "$@"
-""", encoding="utf-8")
-    (folder / "git").chmod(0o755)
-    return folder
-
-
 def run(blog: Blog, args: list[str], env: dict[str, str] | None = None,
         ) -> subprocess.CompletedProcess[str]:
     full = dict(os.environ, PYTHONPATH=str(REPO), **(env or {}))
     return subprocess.run([sys.executable, "-m", "blogcli", *args], cwd=blog.root, env=full,
                           capture_output=True, text=True, timeout=120, check=False)
-
-
-def settle(blog: Blog) -> None:
-    """Wait for a git that outlived a killed blog to finish (any process working in the
-    site: it may hold index.lock or be half-way through a push)."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and _working_in(blog.root):
-        time.sleep(0.05)
-
-
-def _working_in(root: Path) -> bool:
-    for proc in Path("/proc").iterdir():
-        try:
-            if proc.name.isdigit() and Path(os.readlink(proc / "cwd")) == root:
-                return True
-        except OSError:
-            continue
-    return False
 
 
 def tree(blog: Blog, rev: str) -> set[str]:
@@ -142,10 +116,14 @@ def test_interrupted_then_run_again_finishes_the_plan(tmp_path: Path, profile: s
     blog.commit_all("start")
     blog.push()
     mark = tmp_path / "fired"
-    env = {"PATH": f"{shim(tmp_path)}{os.pathsep}{os.environ['PATH']}", "FAULT_STEP": step,
-           "FAULT_SIGNAL": sig, "FAULT_MARK": str(mark)}
+    env = {**fault_env(tmp_path, step, sig), "BLOG_NOW": FIRST_NOW}
     first = run(blog, [action, "faulty"], env)
-    settle(blog)
+    settle(blog.root)
+    if case.dated and action == "publish":
+        # The first run's dated copy, once written, is the plan the rerun must finish.
+        copy = published_at(case, FIRST_NOW)
+        end_at, end_text = copy if (blog.root / copy[0]).exists() else \
+            published_at(case, AGAIN_NOW)
     assert "Traceback" not in first.stderr, first.stderr
     if mark.exists():
         assert first.returncode in (130, -SIGNALS[sig], 0, 3), first.stderr
@@ -154,12 +132,12 @@ def test_interrupted_then_run_again_finishes_the_plan(tmp_path: Path, profile: s
             assert f"blog {action}" in first.stderr or "before anything" in first.stderr
     else:
         assert step == "add" and first.returncode == 0, first.stderr  # no file was new to git
-    again = run(blog, [action, "faulty"])
+    again = run(blog, [action, "faulty"], {"BLOG_NOW": AGAIN_NOW})
     assert again.returncode == 0, (first.stderr, again.stdout, again.stderr)
     head = blog.head()
     assert blog.remote_head() == head
     files = tree(blog, head)
-    assert end_at in files and (start_at == end_at or start_at not in files)
+    assert [f for f in files if "faulty" in f] == [end_at]  # one copy: no second dated one
     assert git("show", f"HEAD:{end_at}", cwd=blog.root) == end_text
     assert blog.status() == "" and blog.staged() == ""
     assert (blog.root / end_at).read_text(encoding="utf-8") == end_text

@@ -124,6 +124,34 @@ def test_publish_refuses_when_remote_path_is_missing(blog: Blog, tmp_path: Path)
     assert (blog.head(), blog.remote_head(), blog.status(), blog.staged()) == before
 
 
+def test_check_errors_are_said_before_an_unreachable_remote(blog: Blog, tmp_path: Path) -> None:
+    # The fetch runs in a thread while the check runs: its failure still comes second.
+    git("remote", "set-url", "origin", str(tmp_path / "gone.git"), cwd=blog.root)
+    blog.write(POST, "---\ndraft: true\n---\nNo title\n")
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", POST)
+    assert result.exit_code == 1, result.output
+    assert "the check found errors" in result.stderr and "fetch" not in result.stderr
+    assert snapshot(blog) == before
+
+
+def test_an_unknown_post_is_said_before_an_unreachable_remote(blog: Blog, tmp_path: Path) -> None:
+    git("remote", "set-url", "origin", str(tmp_path / "gone.git"), cwd=blog.root)
+    result = blog_cli(blog, "publish", "no-such-post")
+    assert result.exit_code == 2
+    assert "no post with path or slug 'no-such-post'" in result.stderr
+
+
+def test_local_refusals_are_said_before_an_unreachable_remote(blog: Blog,
+                                                              tmp_path: Path) -> None:
+    git("remote", "set-url", "origin", str(tmp_path / "gone.git"), cwd=blog.root)
+    blog.write(".gitignore", "posts/hello-world.md\n")
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 3
+    assert "is ignored by git" in result.stderr and "could not fetch" not in result.stderr
+    assert (blog.root / POST).read_text(encoding="utf-8") == DRAFT
+
+
 def test_publish_refuses_detached_head(blog: Blog) -> None:
     git("checkout", "-q", "--detach", cwd=blog.root)
     before = snapshot(blog)
@@ -239,7 +267,10 @@ def test_publish_toml_front_matter_in_zola(tmp_path: Path) -> None:
     assert blog.remote_head() == blog.head()
 
 
-def test_publish_moves_jekyll_draft_into_posts(tmp_path: Path) -> None:
+def test_publish_moves_jekyll_draft_into_posts_dated_now(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # jekyll-compose's `publish`: _drafts/slug.md -> _posts/<publish date>-slug.md, dated then.
+    monkeypatch.setenv("BLOG_NOW", "2026-12-03T18:40:05+00:00")
     blog = make_blog(tmp_path, "jekyll")
     text = "---\ntitle: Jekyll Draft\ndate: 2024-02-03 09:00:00 +0000\n---\nBody\n"
     blog.write("_drafts/my-draft.md", text)
@@ -247,12 +278,92 @@ def test_publish_moves_jekyll_draft_into_posts(tmp_path: Path) -> None:
     blog.push()
     result = blog_cli(blog, "publish", "my-draft")
     assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Published _posts/2026-12-03-my-draft.md in ")
+    moved = blog.root / "_posts" / "2026-12-03-my-draft.md"
+    assert moved.read_text(encoding="utf-8") == text.replace("2024-02-03 09:00:00 +0000",
+                                                             "2026-12-03T18:40:05+00:00")
+    assert not (blog.root / "_drafts" / "my-draft.md").exists()
+    assert blog.committed_files() == ["R050\t_drafts/my-draft.md\t_posts/2026-12-03-my-draft.md"]
+    assert blog.remote_head() == blog.head() and blog.status() == ""
+
+
+def test_publish_date_is_the_day_in_the_sites_time_zone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BLOG_NOW", "2026-12-03T20:30:00+00:00")  # already the 4th in Tokyo
+    blog = make_blog(tmp_path, "jekyll")
+    blog.write("_config.yml", "title: T\ntimezone: Asia/Tokyo\n")
+    blog.write("_drafts/late.md", "---\ntitle: Late\n---\nBody\n")
+    blog.commit_all("draft")
+    blog.push()
+    result = blog_cli(blog, "publish", "late")
+    assert result.exit_code == 0, result.output
+    assert (blog.root / "_posts/2026-12-04-late.md").read_text(encoding="utf-8") == \
+        "---\ntitle: Late\ndate: 2026-12-04T05:30:00+09:00\n---\nBody\n"
+
+
+def test_keep_date_moves_jekyll_draft_with_its_own_date(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BLOG_NOW", "2026-12-03T18:40:05+00:00")
+    blog = make_blog(tmp_path, "jekyll")
+    text = "---\ntitle: Jekyll Draft\ndate: 2024-02-03 09:00:00 +0000\n---\nBody\n"
+    blog.write("_drafts/my-draft.md", text)
+    blog.commit_all("draft")
+    blog.push()
+    result = blog_cli(blog, "publish", "my-draft", "--keep-date")
+    assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Published _posts/2024-02-03-my-draft.md in ")
     moved = blog.root / "_posts" / "2024-02-03-my-draft.md"
     assert moved.read_text(encoding="utf-8") == text
-    assert not (blog.root / "_drafts" / "my-draft.md").exists()
     assert blog.committed_files() == ["R100\t_drafts/my-draft.md\t_posts/2024-02-03-my-draft.md"]
     assert blog.remote_head() == blog.head() and blog.status() == ""
+
+
+def test_dry_run_names_the_dated_file_the_real_run_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BLOG_NOW", "2026-12-03T18:40:05+00:00")
+    blog = make_blog(tmp_path, "jekyll")
+    blog.write("_drafts/plan.md", "---\ntitle: Plan\ndate: 2024-02-03\n---\nBody\n")
+    blog.commit_all("draft")
+    blog.push()
+    dry = json.loads(blog_cli(blog, "publish", "plan", "--dry-run", "--format", "json").stdout)
+    assert "write _posts/2026-12-03-plan.md (moved from _drafts/plan.md)" in dry["steps"]
+    assert "+date: 2026-12-03T18:40:05+00:00\n" in "".join(dry["diffs"])
+    real = json.loads(blog_cli(blog, "publish", "plan", "--format", "json").stdout)
+    assert (real["steps"], real["files"], real["posts"]) == \
+        (dry["steps"], dry["files"], dry["posts"])
+    assert real["files"] == ["_drafts/plan.md", "_posts/2026-12-03-plan.md"]
+
+
+def test_copy_left_by_an_interrupted_run_is_finished_on_a_later_day(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blog = make_blog(tmp_path, "jekyll")
+    text = "---\ntitle: Half\ndate: 2024-02-03\n---\nBody\n"
+    blog.write("_drafts/half.md", text)
+    blog.commit_all("draft")
+    blog.push()
+    # What a run killed between writing the copy and removing the draft leaves (the copy it
+    # dated on the 1st), rerun on the 2nd.
+    copy = "_posts/2026-12-01-half.md"
+    blog.write(copy, text.replace("2024-02-03", "2026-12-01T23:59:59+00:00"))
+    monkeypatch.setenv("BLOG_NOW", "2026-12-02T08:00:00+00:00")
+    dry = blog_cli(blog, "publish", "_drafts/half.md", "--dry-run")
+    assert f"write {copy} (moved from _drafts/half.md)" in dry.stdout
+    result = blog_cli(blog, "publish", "_drafts/half.md")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"Published {copy} in ")
+    assert sorted(p.name for p in (blog.root / "_posts").iterdir()) == \
+        [".keep", "2026-12-01-half.md"]
+    assert not (blog.root / "_drafts/half.md").exists()
+    assert blog.status() == "" and blog.remote_head() == blog.head()
+
+
+def test_at_and_keep_date_together_are_refused(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "jekyll")
+    blog.write("_drafts/d.md", "---\ntitle: D\ndate: 2024-02-03\n---\nBody\n")
+    result = blog_cli(blog, "publish", "d", "--at", "tomorrow 09:00", "--keep-date")
+    assert result.exit_code == 2
+    assert "cannot be used with --keep-date" in result.stderr
+    assert (blog.root / "_drafts/d.md").is_file()
 
 
 def test_publish_hexo_draft_gets_new_post_name_and_date(tmp_path: Path) -> None:
@@ -412,7 +523,7 @@ def test_unpublish_moves_jekyll_post_back_to_drafts_keeping_its_date(tmp_path: P
         "---\ntitle: Old\ndate: 2024-02-03\n---\nBody\n"
     assert not (blog.root / "_posts/2024-02-03-old.md").exists()
     assert blog.remote_head() == blog.head() and blog.status() == ""
-    again = blog_cli(blog, "publish", "old")
+    again = blog_cli(blog, "publish", "old", "--keep-date")
     assert again.exit_code == 0, again.output
     assert (blog.root / "_posts/2024-02-03-old.md").read_text(encoding="utf-8") == \
         "---\ntitle: Old\ndate: 2024-02-03\n---\nBody\n"
@@ -510,7 +621,7 @@ def test_move_onto_a_different_existing_post_is_refused(tmp_path: Path) -> None:
     blog.commit_all("both")
     blog.push()
     before = snapshot(blog)
-    result = blog_cli(blog, "publish", "_drafts/same.md")
+    result = blog_cli(blog, "publish", "_drafts/same.md", "--keep-date")
     assert result.exit_code == 1
     assert "which exists; rename one of them" in result.stderr
     assert snapshot(blog) == before
@@ -630,6 +741,23 @@ def test_check_warnings_do_not_refuse(blog: Blog) -> None:
     assert blog.remote_head() == blog.head()
 
 
+def test_hexo_draft_is_named_and_dated_when_published(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BLOG_NOW", "2026-12-03T18:40:05+00:00")
+    blog = make_blog(tmp_path, "hexo")
+    blog.write("_config.yml", "title: T\nnew_post_name: ':year/:month/:title.md'\n")
+    text = "---\ntitle: Nested\ndate: 2024-05-06 07:08:09\n---\nBody\n"
+    blog.write("source/_drafts/nested.md", text)
+    blog.commit_all("draft")
+    blog.push()
+    result = blog_cli(blog, "publish", "nested")
+    assert result.exit_code == 0, result.output
+    assert (blog.root / "source/_posts/2026/12/nested.md").read_text(encoding="utf-8") == \
+        text.replace("2024-05-06 07:08:09", "2026-12-03T18:40:05+00:00")
+    assert not (blog.root / "source/_drafts/nested.md").exists()
+    assert blog.remote_head() == blog.head() and blog.status() == ""
+
+
 def test_hexo_round_trip_with_date_folders(tmp_path: Path) -> None:
     blog = make_blog(tmp_path, "hexo")
     config = "title: T\nnew_post_name: ':year/:month/:title.md'\n"
@@ -638,7 +766,7 @@ def test_hexo_round_trip_with_date_folders(tmp_path: Path) -> None:
     blog.push()
     text = "---\ntitle: Nested\ndate: 2024-05-06 07:08:09\n---\nBody\n"
     blog.write("source/_drafts/nested.md", text)
-    assert blog_cli(blog, "publish", "nested").exit_code == 0
+    assert blog_cli(blog, "publish", "nested", "--keep-date").exit_code == 0
     assert (blog.root / "source/_posts/2024/05/nested.md").read_text(encoding="utf-8") == text
     result = blog_cli(blog, "unpublish", "source/_posts/2024/05/nested.md")
     assert result.exit_code == 0, result.output

@@ -15,10 +15,11 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from blogcli.cli import app
-from blogcli.publish.rename import JOURNAL, KILL_VARIABLE, recover
+from blogcli.publish.rename import JOURNAL, recover
 from blogcli.site import find_site
 from tests.conftest import git, run_blog
 from tests.helpers import REPO
+from tests.helpers.gitfault import fault_env, settle
 from tests.helpers.gitsite import Blog, make_blog
 
 FIXTURES = REPO / "tests/fixtures/rename"
@@ -273,15 +274,22 @@ def test_an_existing_destination_refuses(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "content/posts/linker.md exists" in result.stderr
 
 
-@pytest.mark.parametrize("step", [1, 2, 3])
-def test_a_killed_rename_is_rolled_back_to_the_old_state(tmp_path: Path, step: int) -> None:
+# Where a rename is killed, seen from outside: while `git mv` runs (the move is done, no file
+# rewritten yet), or just before `git commit` (every file rewritten, nothing committed).
+BEFORE_COMMIT = [("mv", True), ("commit", False)]
+
+
+@pytest.mark.parametrize(("step", "run_git"), BEFORE_COMMIT)
+def test_a_killed_rename_is_rolled_back_to_the_old_state(tmp_path: Path, step: str,
+                                                          run_git: bool) -> None:
     blog = fixture_blog(tmp_path, "hugo")
     files, head = tree(blog), blog.head()
     killed = run_blog("rename", "old-post", "new-post", cwd=blog.root,
-                      env={KILL_VARIABLE: str(step)})
+                      env=fault_env(tmp_path, step, "KILL", run_git=run_git))
     assert killed.returncode == -9, killed.stderr
+    settle(blog.root)
     assert (blog.root / ".git" / JOURNAL).is_file()
-    assert blog.status() != ""  # half-way: the move and some writes were done
+    assert blog.status() != ""  # half-way: the move and maybe the writes were done
     said = recover(find_site(blog.root))
     assert said is not None and said.startswith("Rolled back an interrupted rename")
     assert (tree(blog), blog.head(), blog.status()) == (files, head, "")
@@ -290,9 +298,12 @@ def test_a_killed_rename_is_rolled_back_to_the_old_state(tmp_path: Path, step: i
 
 def test_a_rename_killed_after_its_commit_keeps_it(tmp_path: Path) -> None:
     blog = fixture_blog(tmp_path, "hugo")
+    # Killed as `git commit` starts, which then commits alone: the journal outlives the commit.
     killed = run_blog("rename", "old-post", "new-post", cwd=blog.root,
-                      env={KILL_VARIABLE: "5"})  # 1 move + 3 writes, then the commit
+                      env=fault_env(tmp_path, "commit", "KILL"))
     assert killed.returncode == -9
+    settle(blog.root)
+    assert (blog.root / ".git" / JOURNAL).is_file()
     committed = blog.head()
     again = run_blog("rename", "linker", "linking", cwd=blog.root)
     assert again.returncode == 0, again.stderr
@@ -304,7 +315,8 @@ def test_a_rename_killed_after_its_commit_keeps_it(tmp_path: Path) -> None:
 def test_the_same_command_after_a_kill_finishes_the_rename(tmp_path: Path) -> None:
     blog = fixture_blog(tmp_path, "hugo")
     assert run_blog("rename", "old-post", "new-post", cwd=blog.root,
-                    env={KILL_VARIABLE: "2"}).returncode == -9
+                    env=fault_env(tmp_path, "commit", "KILL", run_git=False)).returncode == -9
+    settle(blog.root)
     dry = run_blog("rename", "old-post", "new-post", "--dry-run", cwd=blog.root)
     assert dry.returncode == 3 and "a dry run changes nothing" in dry.stderr
     again = run_blog("rename", "old-post", "new-post", cwd=blog.root)

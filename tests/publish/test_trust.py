@@ -16,12 +16,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, git, run_blog
+from tests.helpers.gitfault import held_env
 from tests.helpers.gitsite import DRAFT, Blog, make_blog
 from tests.publish.conftest import POST, PUBLISHED, blog_cli, snapshot
 
 
-def start_blog(*args: str, cwd: Path) -> subprocess.Popen[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+def start_blog(*args: str, cwd: Path,
+               env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO), **(env or {}))
     return subprocess.Popen([sys.executable, "-m", "blogcli", *args], cwd=cwd, env=env,
                             text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
@@ -61,15 +63,20 @@ def local_hook(blog: Blog, name: str, script: str) -> None:
 
 # --- lost work and races ----------------------------------------------------------------------
 
-def test_edit_saved_while_publish_waits_on_the_fetch_is_kept(blog: Blog, tmp_path: Path) -> None:
-    with held_fetch(blog, tmp_path / "flags") as flags:
-        proc = start_blog("publish", "hello-world", cwd=blog.root)
-        while not started(flags):
-            time.sleep(0.02)
+def test_edit_saved_while_publish_waits_on_git_is_kept(blog: Blog, tmp_path: Path) -> None:
+    # A slow git step after blog has read the post and planned its edit (the fetch runs
+    # while blog reads, so a held fetch no longer proves the post was read).
+    flags = tmp_path / "flags"
+    flags.mkdir()
+    proc = start_blog("publish", "hello-world", cwd=blog.root,
+                      env=held_env(flags, "check-ignore"))
+    try:
+        wait_for(flags / "started")
         mine = DRAFT.replace("Hi.", "Hi, with the sentence I just saved.")
         (blog.root / POST).write_text(mine, encoding="utf-8")
+    finally:
         (flags / "go").touch()
-        out, err = proc.communicate(timeout=60)
+    out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, (out, err)
     assert f"{POST} changed while blog was publishing it" in err
     assert (blog.root / POST).read_text(encoding="utf-8") == mine
@@ -232,13 +239,16 @@ def test_second_post_changed_meanwhile_puts_the_first_back(blog: Blog, tmp_path:
     second = blog.write("posts/second.md", DRAFT.replace("Hello World", "Second"))
     blog.commit_all("drafts")
     blog.push()
-    with held_fetch(blog, tmp_path / "flags") as flags:
-        proc = start_blog("publish", "hello-world", "second", cwd=blog.root)
-        while not started(flags):
-            time.sleep(0.02)
+    flags = tmp_path / "flags"
+    flags.mkdir()
+    proc = start_blog("publish", "hello-world", "second", cwd=blog.root,
+                      env=held_env(flags, "check-ignore"))  # after both posts were read
+    try:
+        wait_for(flags / "started")
         second.write_text("---\ntitle: Second\ndraft: true\n---\nRewritten.\n", encoding="utf-8")
+    finally:
         (flags / "go").touch()
-        _, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, err
     assert "posts/second.md changed while blog was publishing it" in err
     assert "nothing was changed" in err
