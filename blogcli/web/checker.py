@@ -227,7 +227,7 @@ class _Checker:
 
     def _judge(self, url: str, final: str, answer: Answer, moved_to: str | None) -> Page:
         code, settings = answer.code, self.settings
-        hosts = [settings.host(urlsplit(u).hostname or "") for u in (url, final)]
+        hosts = [settings.host(_host(u)) for u in (url, final)]
         accept = settings.accept.union(*(h.accept for h in hosts))
         unknown = next((h.unknown_status for h in hosts if h.unknown_status is not None),
                        settings.unknown_status)

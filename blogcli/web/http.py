@@ -9,7 +9,6 @@ import re
 import socket
 import ssl
 from collections.abc import AsyncIterator, Iterable
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -129,6 +128,8 @@ def retry_after(value: str | None) -> float | None:
     text = value.strip()
     if text.isdigit():
         return float(text)
+    from email.utils import parsedate_to_datetime  # the email package: only for an HTTP date
+
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError):
