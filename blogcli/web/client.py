@@ -102,7 +102,9 @@ class _Connection:
         return not (self.reader.at_eof() or self.writer.is_closing())
 
     def close(self) -> None:
-        self.writer.close()
+        # abort, not close: nothing is left to send, and a TLS close would wait for the
+        # peer's close_notify, past the end of the run (an unclosed socket).
+        self.writer.transport.abort()
 
 
 class Client:
@@ -112,6 +114,7 @@ class Client:
         self.connect_timeout, self.timeout = connect_timeout, timeout
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
         self._tls: ssl.SSLContext | None = None
+        self._closed = False
 
     def tls(self) -> ssl.SSLContext:
         """One TLS context for the run (loading the CA bundle costs ~15 ms), trusting what
@@ -161,7 +164,7 @@ class Client:
             except BaseException:
                 conn.close()
                 raise
-            if reusable:
+            if reusable and not self._closed:
                 self._idle.setdefault(key, []).append(conn)
             else:
                 conn.close()
@@ -234,12 +237,16 @@ class Client:
         for key in [k for k in self._idle if k[1] == host]:
             for conn in self._idle.pop(key):
                 conn.close()
+        await asyncio.sleep(0)  # the aborted transports let go of their sockets
 
     async def aclose(self) -> None:
+        """Close every connection; one finishing after this is closed, not kept."""
+        self._closed = True
         for idle in self._idle.values():
             for conn in idle:
                 conn.close()
         self._idle.clear()
+        await asyncio.sleep(0)
 
 
 class _Dropped(Exception):
