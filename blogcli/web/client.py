@@ -291,7 +291,10 @@ def _host_header(host: str, port: int, scheme: str) -> str:
 async def _read_head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str], list[str], bool]:
     while True:
         raw = await reader.readuntil(b"\r\n\r\n")
-        lines = raw.decode("latin-1").split("\r\n")
+        try:  # as httpx read headers: UTF-8 (a Location with non-ASCII path), else Latin-1
+            lines = raw.decode("utf-8").split("\r\n")
+        except UnicodeDecodeError:
+            lines = raw.decode("latin-1").split("\r\n")
         version, _, rest = lines[0].partition(" ")
         code = rest[:3]
         if not version.startswith("HTTP/") or len(code) != 3 or not code.isdigit():
@@ -301,9 +304,13 @@ async def _read_head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str],
             continue  # 100 Continue and other interim answers: the real one follows
         headers: dict[str, str] = {}
         cookies: list[str] = []
+        unfolded: list[str] = []
         for line in lines[1:]:
-            if not line:
-                continue
+            if line[:1] in (" ", "\t") and unfolded:
+                unfolded[-1] += " " + line.strip()  # obsolete line folding: one value
+            elif line:
+                unfolded.append(line)
+        for line in unfolded:
             name, colon, value = line.partition(":")
             if not colon or not _TOKEN.fullmatch(name):
                 raise ValueError(f"malformed header line {line[:60]!r}")

@@ -198,3 +198,18 @@ def test_cookies_go_back_to_their_host_and_domain_only() -> None:
     assert jar.state() == state  # the same cookie again: nothing changed
     jar.extract("www.example.com", ["a=; Max-Age=0"])
     assert jar.header("www.example.com") == "b=2"
+
+
+def test_folded_and_utf8_headers_are_read_as_httpx_read_them() -> None:
+    answer = ("HTTP/1.1 301 Moved\r\nLocation: /caf\u00e9/\r\nX-Long: a\r\n  b\r\n"
+              "Content-Length: 0\r\n\r\n").encode()
+    with raw_server([answer]) as srv:
+        async def head() -> dict[str, str]:
+            client = Client(2, 2)
+            try:
+                return (await client.request("HEAD", srv.url, {})).headers
+            finally:
+                await client.aclose()
+        headers = run(head())
+    assert headers["location"] == "/caf\u00e9/"
+    assert headers["x-long"] == "a b"
