@@ -765,7 +765,7 @@ def command_named(args: list[str]) -> str | None:
 
 def _app_for(args: list[str]) -> typer.Typer:
     """The app with only the command being run: typer turns every registered command into a
-    click command on each run (signatures, type hints), a third of `blog new`'s start-up."""
+    click command on each run (signatures, type hints: ~13 of `blog new`'s ~170 ms CPU)."""
     name = command_named(args)
     if name is None and args != ["--version"]:
         return app
