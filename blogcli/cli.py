@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import enum
 import functools
 import os
@@ -774,10 +775,41 @@ def rename(
                else "Not pushed; run `git push` (or rename with --push) when ready")
 
 
+def command_named(args: list[str]) -> str | None:
+    """The subcommand ``args`` run, read past the global options as click reads them; None
+    when they name none (help, --version, a typo) or the shell is asking for completions."""
+    if any(name.startswith("_BLOG_COMPLETE") for name in os.environ):
+        return None
+    names = {_name(info) for info in app.registered_commands}
+    values = iter(args)
+    for arg in values:
+        if arg in ("--site", "-C"):
+            next(values, None)
+        elif not (arg.startswith(("--site=", "-C")) or arg in GLOBAL_OPTIONS):
+            return arg if arg in names else None
+    return None
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command being run: typer turns every registered command into a
+    click command on each run (signatures, type hints: ~13 of `blog new`'s ~170 ms CPU)."""
+    name = command_named(args)
+    if name is None and args != ["--version"]:
+        return app
+    only = copy.copy(app)  # `blog --version` needs no command at all
+    only.registered_commands = [info for info in app.registered_commands if _name(info) == name]
+    return only
+
+
+def _name(info: Any) -> str:
+    """A registered command's name, as typer derives it from the function's."""
+    return str(info.name or getattr(info.callback, "__name__", "").lower().replace("_", "-"))
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
-        app(prog_name="blog")
+        _app_for(sys.argv[1:])(prog_name="blog")
     except KeyboardInterrupt:
         # Ctrl-C outside a command's own handling (start-up, a prompt): no traceback.
         typer.echo("Interrupted", err=True)

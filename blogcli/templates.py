@@ -9,6 +9,7 @@ template is the site's configuration, like a broken blog.toml, whichever command
 from __future__ import annotations
 
 import functools
+import re
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -93,20 +94,171 @@ def _bounded_class() -> type[SandboxedEnvironment]:
     return BoundedEnvironment
 
 
+# Scaffolds are a few `{{ name }}` and `{% if %}` lines: rendering those without Jinja2 saves
+# `blog new` importing it (a third of its start-up). Anything else is left to Jinja2.
+_TAG = re.compile(r"\{\{(-?)(.*?)(-?)\}\}|\{%(-?)(.*?)(-?)%\}", re.DOTALL)
+_WORD = re.compile(r"""\s*(?:"([^"\\]*)"|'([^'\\]*)'|([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)|([(),]))""")
+_KEYWORDS = {"and", "or", "not", "in", "is", "if", "else", "true", "false", "none", "True",
+             "False", "None"}
 
+
+class _NotQuick(Exception):
+    """The template needs Jinja2 (or an error message only Jinja2 gives)."""
+
+
+def quick_render(source: str, values: dict[str, Any],
+                 finalize: Callable[[Any], Any] | None = None) -> str | None:
+    """What Jinja2 renders for a template of only ``{{ a.b }}`` and ``{% if %}``/``{% else %}``/
+    ``{% endif %}`` (conditions of names, ``not``, ``and``, ``in``/``not in`` a tuple of
+    strings), with ``-`` whitespace control; None for any other template, or an undefined name.
+    """
+    if "{#" in source or "\r" in source:
+        return None
+    try:
+        return _quick(source, values, finalize or (lambda value: value))
+    except _NotQuick:
+        return None
+
+
+def _quick(source: str, values: dict[str, Any], finalize: Callable[[Any], Any]) -> str:
+    out: list[str] = []
+    shown = [True]  # one entry per open `if`: whether its current branch is written
+    taken: list[bool] = []
+    strip_next = False
+    at = 0
+    for tag in _TAG.finditer(source):
+        text = source[at:tag.start()]
+        if strip_next:
+            text = text.lstrip()
+        if tag.group(1) or tag.group(4):
+            text = text.rstrip()
+        _data(text, out, shown[-1])
+        at = tag.end()
+        strip_next = bool(tag.group(3) or tag.group(6))
+        if tag.group(5) is None:
+            if shown[-1]:
+                out.append(str(finalize(_lookup(tag.group(2).strip(), values))))
+            continue
+        word, _, rest = tag.group(5).strip().partition(" ")
+        if word == "if":
+            truth = _condition(rest, values)
+            taken.append(truth)
+            shown.append(shown[-1] and truth)
+        elif word == "else" and not rest and taken:
+            shown[-1] = shown[-2] and not taken[-1]
+        elif word == "endif" and not rest and taken:
+            taken.pop()
+            shown.pop()
+        else:
+            raise _NotQuick
+    if taken:
+        raise _NotQuick
+    _data(source[at:].lstrip() if strip_next else source[at:], out, True)
+    return "".join(out)
+
+
+def _data(text: str, out: list[str], shown: bool) -> None:
+    if "{{" in text or "{%" in text:
+        raise _NotQuick  # an unclosed tag: Jinja2's syntax error
+    if shown:
+        out.append(text)
+
+
+def _lookup(path: str, values: dict[str, Any]) -> Any:
+    names = path.split(".")
+    if not all(name.isidentifier() and name not in _KEYWORDS for name in names) \
+            or names[0] not in values:
+        raise _NotQuick
+    value = values[names[0]]
+    for name in names[1:]:
+        # Jinja2 tries the attribute first (a dict's `items` is its method), then the key.
+        if not isinstance(value, dict) or hasattr(value, name) or name not in value:
+            raise _NotQuick
+        value = value[name]
+    return value
+
+
+def _condition(text: str, values: dict[str, Any]) -> bool:
+    words: list[tuple[str, str]] = []
+    at = 0
+    while at < len(text.rstrip()):
+        match = _WORD.match(text, at)
+        if match is None:
+            raise _NotQuick
+        at = match.end()
+        if match.group(3) is not None:
+            words.append(("name", match.group(3)))
+        elif match.group(4) is not None:
+            words.append(("punct", match.group(4)))
+        else:
+            words.append(("str", match.group(1) if match.group(1) is not None
+                          else match.group(2)))
+    truth, end = _conjunction(words, 0, values)
+    if end != len(words):
+        raise _NotQuick
+    return truth
+
+
+def _conjunction(words: list[tuple[str, str]], at: int, values: dict[str, Any]) -> \
+        tuple[bool, int]:
+    truth, at = _negation(words, at, values)
+    while at < len(words) and words[at] == ("name", "and"):
+        right, at = _negation(words, at + 1, values)
+        truth = truth and right
+    return truth, at
+
+
+def _negation(words: list[tuple[str, str]], at: int, values: dict[str, Any]) -> \
+        tuple[bool, int]:
+    if at < len(words) and words[at] == ("name", "not"):
+        truth, at = _negation(words, at + 1, values)
+        return not truth, at
+    if at >= len(words) or words[at][0] != "name":
+        raise _NotQuick
+    value = _lookup(words[at][1], values)
+    at += 1
+    negated = words[at:at + 2] == [("name", "not"), ("name", "in")]
+    if negated or words[at:at + 1] == [("name", "in")]:
+        choices, at = _strings(words, at + (2 if negated else 1))
+        return (value in choices) != negated, at
+    return bool(value), at
+
+
+def _strings(words: list[tuple[str, str]], at: int) -> tuple[tuple[str, ...], int]:
+    if words[at:at + 1] != [("punct", "(")]:
+        raise _NotQuick
+    found: list[str] = []
+    commas = 0
+    at += 1
+    while at < len(words) and words[at][0] == "str":
+        found.append(words[at][1])
+        at += 1
+        if words[at:at + 1] == [("punct", ",")]:
+            commas += 1
+            at += 1
+    # ("a") is the string "a" (`in` it is a substring test), only ("a",) a tuple.
+    if words[at:at + 1] != [("punct", ")")] or not found or not commas:
+        raise _NotQuick
+    return tuple(found), at + 1
 
 
 def render(source: str, origin: str, values: dict[str, Any], *,
-           env: SandboxedEnvironment | None = None, line_offset: int = 0,
+           env: SandboxedEnvironment | None = None,
+           finalize: Callable[[Any], Any] | None = None, line_offset: int = 0,
            names: str = "") -> str:
     """Render ``source``; any failure is a UsageError at ``origin:line``.
 
+    ``finalize`` maps each ``{{ value }}`` before it is written (with ``env``, the env's own);
     ``line_offset`` is added to template lines (a part rendered on its own); ``names`` lists
     the variables there are, for the message about an undefined one.
     """
+    if env is None:
+        quick = quick_render(source, values, finalize)
+        if quick is not None:
+            return quick
     import jinja2
 
-    env = env or environment()
+    env = env or environment(finalize)
     try:
         return _bounded_render(env, source, values)
     except _Bounds as err:

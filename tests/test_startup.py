@@ -1,9 +1,10 @@
 """What the quick commands load: only what they use (bench/bench_startup.py times them).
 
 `blog --version` needs typer and nothing of blog's features; `blog new` needs the site's
-config, a Jinja2 renderer and YAML (the written front matter is read back to check it), and
-none of check's, list's or publish's machinery. Typer 0.29 imports pydantic for every command
-with options (+180-340 ms per command measured here), which is why pyproject pins typer<0.29.
+config and none of check's, list's or publish's machinery; with a built-in scaffold (names and
+ifs, rendered without Jinja2) and a plain title it needs neither Jinja2 nor YAML. Typer 0.29
+imports pydantic for every command with options (+180-340 ms per command measured here), which
+is why pyproject pins typer<0.29.
 """
 
 from __future__ import annotations
@@ -49,11 +50,47 @@ def test_version_loads_typer_and_nothing_of_blogs_features(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("profile", ["plain", "hugo"])
-def test_new_loads_its_renderer_but_no_other_feature(tmp_path: Path, profile: str) -> None:
+def test_new_loads_no_other_feature(tmp_path: Path, profile: str) -> None:
     site = tmp_path / "site"
     init = run_blog("init", str(site), "--profile", profile, "--title", "T", "--author", "A",
                     cwd=tmp_path)
     assert init.returncode == 0, init.stderr
     modules = loaded(site, "new", "Hello there", "--dry-run")
-    assert {"jinja2", "blogcli.create.post"} <= modules
+    assert "blogcli.create.post" in modules
     assert heavy(modules, NEVER) == []
+
+
+def test_new_with_the_builtin_scaffold_loads_no_template_engine_nor_yaml(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    init = run_blog("init", str(site), "--title", "T", "--author", "A", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    modules = loaded(site, "new", "Hello there", "--tag", "a", "--dry-run")
+    assert "blogcli.create.post" in modules
+    assert heavy(modules, ("jinja2", "yaml", "frontmatter")) == []
+    written = loaded(site, "new", "Hello there")
+    assert (site / "posts" / "hello-there.md").is_file()
+    assert heavy(written, ("jinja2", "yaml", "frontmatter")) == []
+
+
+def test_a_scaffold_beyond_names_and_ifs_still_loads_jinja2(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    init = run_blog("init", str(site), "--title", "T", "--author", "A", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    (site / "scaffolds").mkdir()
+    (site / "scaffolds" / "post.md").write_text(
+        "---\ntitle: {{ title }}\n---\n{% for t in tags %}#{{ t }} {% endfor %}\n")
+    modules = loaded(site, "new", "Hello there", "--tag", "a", "--dry-run")
+    assert "jinja2" in modules
+
+
+def test_only_the_command_run_is_built(tmp_path: Path) -> None:
+    from blogcli.cli import command_named
+
+    assert command_named(["new", "T"]) == "new"
+    assert command_named(["-q", "--site", "new", "list"]) == "list"
+    assert command_named(["-C", "x", "-v", "check", "--external"]) == "check"
+    assert command_named(["--site=x", "-Cy", "show", "p"]) == "show"
+    assert command_named(["--version"]) is None
+    assert command_named(["--help", "new"]) is None
+    assert command_named(["nwe", "T"]) is None
+    assert command_named([]) is None

@@ -50,6 +50,9 @@ def site_format(site: Site) -> str:
 
 def convert(content: str, to: str, origin: str) -> str:
     """The same front matter written in ``to`` (yaml, toml or json); the body is kept."""
+    opener = content.split("\n", 1)[0].strip()
+    if {"---": "yaml", "+++": "toml"}.get(opener, "json" if opener == "{" else None) == to:
+        return content  # already so (and PyYAML need not be loaded to see it)
     meta, body, _, fmt = split_front_matter(content, origin)
     if fmt in (None, to):
         return content
@@ -145,8 +148,17 @@ def front_matter_value(value: Any, fm_format: str | None) -> Any:
     return json.dumps(text, ensure_ascii=False)
 
 
+# Words, spaces and punctuation that means nothing in a plain YAML scalar, after a letter: such
+# a text reads back as itself unless it is one of YAML 1.1's booleans or nulls. Deciding that
+# without PyYAML keeps `blog new` from importing it for the usual title.
+_PLAIN = re.compile(r"[^\W\d_][\w .,!?'()&/-]*")
+_YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
+
+
 def _yaml_plain_ok(text: str) -> bool:
     """True when ``text`` written bare reads back in YAML as the same string."""
+    if _PLAIN.fullmatch(text) and text == text.strip() and text.lower() not in _YAML_WORDS:
+        return True
     import yaml
 
     if not text or text != text.strip() or "\n" in text:

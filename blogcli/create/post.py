@@ -27,6 +27,10 @@ TRANSLITERATE = str.maketrans({
     "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "\u0131": "i",
 })
 MAX_SLUG = 80
+# What YAML or TOML refuse or read as a line break (controls, U+2028/9, surrogates, BOM,
+# noncharacters): a value holding one may not survive quoting, so the result is read back.
+UNUSUAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+                     "\ufeff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ def new_post(site: Site, title: str, *, scaffold: str = "post", slug: str | None
     content = _from_archetype(site, path, slug, stamp, scaffold, title, tags, draft)
     if content is None:
         source, origin = load_scaffold(site, scaffold)
-        content = render_scaffold(source, origin, values)
+        content = render_scaffold(source, origin, values, builtin=origin.startswith("built-in"))
         if origin.startswith("built-in"):
             content = _as_the_site_writes(site, content, origin, path)
     rel = site.rel(path)
@@ -120,10 +124,10 @@ def _from_archetype(site: Site, path: Path, slug: str, stamp: datetime | date, s
     """A Hugo post from the site's archetype, as `hugo new content` makes it, then the title
     (and tags, draft) given on the command line set in its front matter. None: no archetype,
     or the site's own scaffolds/NAME.md, which wins as for every engine."""
-    from blogcli.create import archetype
-
     if site.profile != "hugo" or (site.root / "scaffolds" / f"{scaffold}.md").is_file():
         return None
+    from blogcli.create import archetype
+
     folder = path.parent.parent if path.name == "index.md" else path.parent
     parts = folder.relative_to(site.content_dir).parts if folder.is_relative_to(
         site.content_dir) else ()
@@ -258,13 +262,21 @@ def _origin(site: Site, path: Path) -> str:
     return site.rel(path) if is_within(path, site.root) else f"built-in scaffolds/{path.name}"
 
 
-def render_scaffold(source: str, origin: str, values: dict[str, Any]) -> str:
-    """Render a scaffold; front-matter values are quoted so any title stays valid YAML or TOML."""
+def render_scaffold(source: str, origin: str, values: dict[str, Any], *,
+                    builtin: bool = False) -> str:
+    """Render a scaffold; front-matter values are quoted so any title stays valid YAML or TOML.
+
+    The result is read back, and refused when its front matter does not parse; not a built-in
+    scaffold's made only of ordinary characters: that always parses (tests/create check it),
+    and reading it back would cost `blog new` importing PyYAML.
+    """
     fm_source, body_source, fm_format = _split_source(source)
     offset = fm_source.count("\n")
     front = _render(fm_source, origin, values, fm_format, 0) if fm_source else ""
     body = _render(body_source, origin, values, None, offset)
     content = front + body
+    if builtin and not UNUSUAL.search(front):
+        return content
     try:
         split_front_matter(content, origin)
     except PostError as err:
@@ -288,8 +300,7 @@ def _split_source(source: str) -> tuple[str, str, str | None]:
 def _render(source: str, origin: str, values: dict[str, Any], fm_format: str | None,
             line_offset: int) -> str:
     finalize = (lambda v: _front_matter_value(v, fm_format)) if fm_format else _plain_value
-    return templates.render(source, origin, values, env=templates.environment(finalize),
-                            line_offset=line_offset,
+    return templates.render(source, origin, values, finalize=finalize, line_offset=line_offset,
                             names="title, slug, date, author, tags, draft, site")
 
 

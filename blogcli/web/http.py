@@ -1,4 +1,4 @@
-"""One HTTP exchange for web.py: headers, reading just enough body, naming failures, waits."""
+"""Around one HTTP exchange: headers, anchors, naming failures, retries and waits."""
 
 from __future__ import annotations
 
@@ -8,17 +8,13 @@ import random
 import re
 import socket
 import ssl
-import zlib
 from collections.abc import AsyncIterator, Iterable
-from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
+from blogcli.web.client import ConnectTimeout, Cookies
 from blogcli.web.settings import GITHUB_HOSTS, Settings
 from blogcli.web.urls import private_address
-
-if TYPE_CHECKING:
-    import httpx
 
 BODY_PEEK = 64 * 1024         # read this much of a GET answer so the connection can be reused
 HTML_CAP = 5 * 1024 * 1024    # read at most this much of a page whose anchors we need
@@ -27,64 +23,17 @@ _ANCHOR = re.compile(rb"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)
 
 def request_headers(url: str, settings: Settings) -> dict[str, str]:
     """Extra headers for one request: the GitHub token, over https to GitHub's own hosts only."""
+    if not settings.github_token:
+        return {}
     parts = urlsplit(url)
-    if settings.github_token and parts.scheme == "https" \
-            and (parts.hostname or "").lower() in GITHUB_HOSTS:
+    if parts.scheme == "https" and (parts.hostname or "").lower() in GITHUB_HOSTS:
         return {"Authorization": f"Bearer {settings.github_token}"}
     return {}
 
 
-async def read_body(response: httpx.Response, method: str,
-                    want_anchors: bool) -> frozenset[str] | None:
-    """The page's anchors when asked for; else read a little so the connection stays reusable.
-
-    An enormous body is never downloaded: closing the stream early drops the
-    connection. Bytes are read raw and decompressed here with a cap, so a small
-    gzip bomb cannot grow into gigabytes (httpx's decoders have no limit).
-    """
-    if method == "HEAD":
-        # Reading the (empty) body lets httpcore see the answer end and keep the connection.
-        await response.aread()
-        return None
-    html = "html" in response.headers.get("content-type", "")
-    if not (want_anchors and html and response.status_code < 300):
-        size = 0
-        async for chunk in response.aiter_raw():
-            size += len(chunk)
-            if size > BODY_PEEK:
-                break
-        return None
-    return frozenset(_anchor_names(await _decoded(response, HTML_CAP)))
-
-
-async def _decoded(response: httpx.Response, cap: int) -> bytes:
-    """At most ``cap`` bytes of the decompressed body (identity, gzip or deflate)."""
-    encoding = response.headers.get("content-encoding", "").strip().lower()
-    if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
-        return b""  # not one we asked for: no anchors rather than a guess
-    out, decoder = bytearray(), None
-    async for chunk in response.aiter_raw():
-        if encoding in ("", "identity"):
-            out += chunk
-        else:
-            if decoder is None:
-                decoder = zlib.decompressobj(_wbits(encoding, chunk))
-            try:
-                out += decoder.decompress(chunk, cap + 1 - len(out))
-            except zlib.error:
-                break
-        if len(out) > cap:
-            break
-    return bytes(out[:cap])
-
-
-def _wbits(encoding: str, first: bytes) -> int:
-    """gzip; or deflate, which servers send with a zlib header or, wrongly, as raw deflate."""
-    if encoding != "deflate":
-        return 31
-    zlib_header = len(first) >= 2 and first[0] & 0x0F == 8 and \
-        (first[0] * 256 + first[1]) % 31 == 0
-    return 15 if zlib_header else -15
+def anchors(body: bytes) -> frozenset[str]:
+    """The ids and names a page's HTML holds (what a ``#fragment`` can point at)."""
+    return frozenset(_anchor_names(body))
 
 
 def _anchor_names(body: bytes) -> Iterable[str]:
@@ -99,10 +48,8 @@ def _anchor_names(body: bytes) -> Iterable[str]:
 
 def network_failure(err: BaseException, settings: Settings) -> tuple[str, str]:
     """``(status, detail)`` for what went wrong below HTTP: the OSError behind it says which."""
-    import httpx
-
-    if isinstance(err, TimeoutError | httpx.TimeoutException):
-        what = "connecting" if isinstance(err, httpx.ConnectTimeout) else "waiting for an answer"
+    if isinstance(err, TimeoutError):
+        what = "connecting" if isinstance(err, ConnectTimeout) else "waiting for an answer"
         limit = settings.connect_timeout if what == "connecting" else settings.timeout
         return "timeout", f"timed out {what} ({limit:g} s)"
     for cause in causes(err):
@@ -132,11 +79,9 @@ def retryable(err: BaseException) -> bool:
     Not a read timeout (the server is there but slow: a retry doubles the wait),
     not TLS or DNS failures (they do not go away in a second).
     """
-    import httpx
-
-    if isinstance(err, httpx.ConnectTimeout):
+    if isinstance(err, ConnectTimeout):
         return True
-    if isinstance(err, TimeoutError | httpx.TimeoutException):
+    if isinstance(err, TimeoutError):
         return False
     return not any(isinstance(cause, ssl.SSLError | socket.gaierror) for cause in causes(err))
 
@@ -183,6 +128,8 @@ def retry_after(value: str | None) -> float | None:
     text = value.strip()
     if text.isdigit():
         return float(text)
+    from email.utils import parsedate_to_datetime  # the email package: only for an HTTP date
+
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError):
@@ -205,7 +152,7 @@ class Chain:
     queued for a connection slot is not counted (that is our politeness).
     """
 
-    def __init__(self, cookies: httpx.Cookies, seconds: float) -> None:
+    def __init__(self, cookies: Cookies, seconds: float) -> None:
         self.cookies, self.left = cookies, seconds
 
     async def sleep(self, seconds: float) -> None:
