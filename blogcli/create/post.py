@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blogcli import templates
+from blogcli.clock import NOW_VARIABLE, configured_zone
+from blogcli.clock import now as clock_now
 from blogcli.create import fields
 from blogcli.create.fields import Bare as _Bare
 from blogcli.create.fields import front_matter_value as _front_matter_value
@@ -92,7 +94,7 @@ def new_post(site: Site, title: str, *, scaffold: str = "post", slug: str | None
             raise UsageError(f"the title {title!r} has no letters or digits to make a file name "
                              "from; pass one with --slug")
     check_slug(slug)
-    stamp = _post_date(when)
+    stamp = _post_date(site, when)
     path = post_path(site, slug, stamp, scaffold=scaffold, bundle=bundle, draft=draft)
     too_long = [p for p in path.relative_to(site.root).parts if len(os.fsencode(p)) > 255]
     if too_long:
@@ -169,9 +171,16 @@ def _as_the_site_writes(site: Site, content: str, origin: str, path: Path) -> st
     return content
 
 
-def _post_date(when: str | None) -> datetime | date:
+def _post_date(site: Site, when: str | None) -> datetime | date:
+    """Now, or ``--date``, in the zone the site's config names (as jekyll-compose and
+    ``hugo new`` with a ``timeZone`` write it), else the machine's; BLOG_NOW stands for now."""
+    zone = configured_zone(site)
     if when is None:
-        return datetime.now().astimezone().replace(microsecond=0)
+        if os.environ.get(NOW_VARIABLE, "").strip():
+            moment = clock_now(site)
+            return moment.astimezone(zone) if zone is not None else moment
+        return (datetime.now(zone) if zone is not None else datetime.now().astimezone()
+                ).replace(microsecond=0)
     try:
         parsed = parse_date(when)
     except ValueError as err:
@@ -180,7 +189,8 @@ def _post_date(when: str | None) -> datetime | date:
         raise UsageError("--date is empty")
     if isinstance(parsed, datetime) and parsed.tzinfo is None:
         try:
-            parsed = parsed.astimezone()  # a date without a zone means local time, written with it
+            # a date without a zone means the site's zone (else local time), written with it
+            parsed = parsed.replace(tzinfo=zone) if zone is not None else parsed.astimezone()
         except (OverflowError, ValueError):
             raise UsageError(f"--date {when!r} is out of the range of dates") from None
     return parsed

@@ -85,6 +85,20 @@ def test_default_date_is_now_with_local_offset(plain: Path) -> None:
     assert meta["date"].tzinfo is not None
 
 
+def test_dates_are_written_in_the_zone_the_site_names(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """jekyll-compose writes a new draft's date in the site's ``timezone``, not the machine's."""
+    site = make(tmp_path / "site", {"_config.yml": "title: T\ntimezone: Asia/Tokyo\n",
+                                    "_posts/": "", "blog.toml": ""})
+    monkeypatch.setenv("BLOG_NOW", "2026-12-24T16:30:00Z")
+    assert blog(site, "new", "Eve").exit_code == 0
+    assert blog(site, "new", "Given", "--date", "2026-05-01 10:00").exit_code == 0
+    dates = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8").split("---")[1])["date"]
+             for p in (site / "_drafts").glob("*.md")}
+    assert dates["eve"].isoformat() == "2026-12-25T01:30:00+09:00"  # the next day in Tokyo
+    assert dates["given"].isoformat() == "2026-05-01T10:00:00+09:00"
+
+
 @pytest.mark.parametrize(
     "title",
     ['Quotes "double" and \'single\'', "Colon: yes # not a comment", "yes", "2048",
