@@ -345,3 +345,9 @@ def find_post_path(site: Site, name: str, cwd: Path | None = None) -> Path:
     if not matches:
         raise UsageError(f"no post with path or slug {name!r} (`blog list --drafts` shows them)")
     return matches[0]
+
+
+def engine_name(site: Site) -> str:
+    """The engine's name as its users write it, for messages."""
+    return {"hugo": "Hugo", "jekyll": "Jekyll", "hexo": "Hexo", "zola": "Zola"}.get(
+        site.profile, "the engine")

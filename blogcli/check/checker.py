@@ -17,7 +17,7 @@ from blogcli.errors import UsageError
 from blogcli.files import windows_problem
 from blogcli.permalinks import normalize, page_urls
 from blogcli.post import JEKYLL_NAME, parse_date, post_slug
-from blogcli.site import MARKDOWN_SUFFIXES, Page, Site, iter_post_files
+from blogcli.site import MARKDOWN_SUFFIXES, Page, Site, engine_name, iter_post_files
 from blogcli.workers import fan_out
 
 if TYPE_CHECKING:  # external.py (and asyncio) load only for --external
@@ -310,8 +310,17 @@ def _required(site: Site, page: Page, fact: dict[str, Any],
     if "date" in missing and (fact["draft"] or _engine_dates(site, rel) or
                               (site.profile == "zola" and not page.dated)):
         missing.remove("date")  # Zola needs a date only where the section sorts by date
-    out = [Finding(rel, 1, 1, "required-key", RULES["required-key"],
-                   f"front matter has no {key!r}") for key in missing]
+    if told or site.profile == "plain":
+        out = [Finding(rel, 1, 1, "required-key", RULES["required-key"],
+                       f"front matter has no {key!r}") for key in missing]
+    else:
+        # The engine builds the page all the same (Hugo dates it 0001-01-01 and lists it
+        # last; an empty title shows as an empty link), so it is no error unless the site's
+        # blog.toml makes the key required.
+        out = [Finding(rel, 1, 1, "required-key", "warning",
+                       f"front matter has no {key!r} ({engine_name(site)} builds the page "
+                       "without it; make it an error with [check] required in blog.toml)")
+               for key in missing]
     if site.profile == "jekyll" and "/_posts/" in "/" + rel and not \
             JEKYLL_NAME.match(Path(rel).stem):
         out.append(Finding(rel, 1, 1, "post-name", RULES["post-name"],
