@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -213,25 +213,8 @@ class _Renderer:
         """Text with Goldmark's typography (``lead``: the source character before it)."""
         if _CANDIDATE.search(text) is None:
             return escape(text)
-        urls = _url_spans(text)
-        out: list[str] = []
-        i = done = 0
-        while (m := _CANDIDATE.search(text, i)) is not None:
-            i = m.start()
-            if urls and (url := _inside(urls, i)):
-                i = url
-                continue
-            before = text[i - 1] if i else lead or _last_char(flat, k)
-            # Goldmark looks at most a few characters ahead, within the source line.
-            line = text[i:i + 8] if i + 8 < len(text) else text[i:] + _line_tail(flat, k)
-            hit = substitute(line, before, self.counter)
-            if hit:
-                out.append(escape(text[done:i]) + hit[0])
-                done = i = i + hit[1]
-            else:
-                i += 1
-        out.append(escape(text[done:]))
-        return "".join(out)
+        return typeset(text, _url_spans(text), lambda: lead or _last_char(flat, k),
+                       lambda: _line_tail(flat, k), self.counter)
 
     def other(self, tok: Token) -> str:
         kind = tok.type
@@ -356,3 +339,27 @@ def _footnote_block(tok: Token) -> str:
         return (f'&#160;<a href="#fnref:{n}" class="footnote-backref" '
                 f'role="doc-backlink">&#x21a9;&#xfe0e;</a>')
     return ""
+
+
+def typeset(text: str, urls: dict[int, int] | None, before: Callable[[], str],
+            tail: Callable[[], str], counter: Counter) -> str:
+    """``text`` escaped, with Goldmark's typography outside web addresses (``urls``);
+    ``before`` gives the source character before the text, ``tail`` the rest of its line."""
+    out: list[str] = []
+    i = done = 0
+    while (m := _CANDIDATE.search(text, i)) is not None:
+        i = m.start()
+        if urls and (url := _inside(urls, i)):
+            i = url
+            continue
+        prev = text[i - 1] if i else before()
+        # Goldmark looks at most a few characters ahead, within the source line.
+        line = text[i:i + 8] if i + 8 < len(text) else text[i:] + tail()
+        hit = substitute(line, prev, counter)
+        if hit:
+            out.append(escape(text[done:i]) + hit[0])
+            done = i = i + hit[1]
+        else:
+            i += 1
+    out.append(escape(text[done:]))
+    return "".join(out)

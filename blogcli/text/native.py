@@ -23,8 +23,8 @@ import functools
 import re
 from typing import Any
 
-from blogcli.text.goldmark import _inside, _url_spans, code_block, escape
-from blogcli.text.typographer import Counter, substitute
+from blogcli.text.goldmark import _url_spans, code_block, escape, typeset
+from blogcli.text.typographer import Counter
 
 _ASCII_PUNCT = frozenset(b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _CANDIDATE = re.compile(r"['\"]|--|\.\.\.|<<|>>")
@@ -519,23 +519,7 @@ class _Walk:
         if _CANDIDATE.search(text) is None:
             return escape(text)
         urls = _url_spans(text) if "://" in text or "www." in text else None
-        out: list[str] = []
-        i = done = 0
-        while (m := _CANDIDATE.search(text, i)) is not None:
-            i = m.start()
-            if urls and (url := _inside(urls, i)):
-                i = url
-                continue
-            prev = text[i - 1] if i else lead or before
-            line = text[i:i + 8] if i + 8 < len(text) else text[i:] + tail
-            hit = substitute(line, prev, self.counter)
-            if hit:
-                out.append(escape(text[done:i]) + hit[0])
-                done = i = i + hit[1]
-            else:
-                i += 1
-        out.append(escape(text[done:]))
-        return "".join(out)
+        return typeset(text, urls, lambda: lead or before, lambda: tail, self.counter)
 
     def task_text(self, text: str, before: str, tail: str) -> str:
         """Goldmark's task list: a ``[ ]``, ``[x]`` or ``[X]`` anywhere in a list item's first
