@@ -8,6 +8,14 @@ import shutil
 import time
 from pathlib import Path
 
+# Sets $sub to the git subcommand, past options such as -c key=value and -C dir.
+SUBCOMMAND = """sub=""; skip=0
+for a in "$@"; do
+  if [ $skip = 1 ]; then skip=0; continue; fi
+  case "$a" in -c|-C) skip=1 ;; -*) ;; *) sub="$a"; break ;; esac
+done
+"""
+
 
 def fault_env(tmp: Path, step: str, sig: str, *, run_git: bool = True) -> dict[str, str]:
     """Environment for blog: the first `git STEP` signals blog with ``sig`` (INT, TERM, KILL).
@@ -21,12 +29,7 @@ def fault_env(tmp: Path, step: str, sig: str, *, run_git: bool = True) -> dict[s
     folder.mkdir(exist_ok=True)
     then = f'exec {real} "$@"' if run_git else "exit 1"
     (folder / "git").write_text(f"""#!/bin/sh
-sub=""; skip=0
-for a in "$@"; do
-  if [ $skip = 1 ]; then skip=0; continue; fi
-  case "$a" in -c|-C) skip=1 ;; -*) ;; *) sub="$a"; break ;; esac
-done
-if [ "$sub" = "$FAULT_STEP" ] && mkdir "$FAULT_MARK" 2>/dev/null; then
+{SUBCOMMAND}if [ "$sub" = "$FAULT_STEP" ] && mkdir "$FAULT_MARK" 2>/dev/null; then
   kill -s "$FAULT_SIGNAL" "$PPID"
   sleep 0.2
   {then}
@@ -63,12 +66,7 @@ def held_env(tmp: Path, step: str) -> dict[str, str]:
     folder = tmp / "held"
     folder.mkdir(exist_ok=True)
     (folder / "git").write_text(f"""#!/bin/sh
-sub=""; skip=0
-for a in "$@"; do
-  if [ $skip = 1 ]; then skip=0; continue; fi
-  case "$a" in -c|-C) skip=1 ;; -*) ;; *) sub="$a"; break ;; esac
-done
-if [ "$sub" = "{step}" ] && mkdir "{tmp}/started" 2>/dev/null; then
+{SUBCOMMAND}if [ "$sub" = "{step}" ] && mkdir "{tmp}/started" 2>/dev/null; then
   while [ ! -e "{tmp}/go" ]; do sleep 0.02; done
 fi
 exec {real} "$@"
