@@ -52,6 +52,9 @@ class Post:
     crlf: bool
     slug: str
     in_drafts_dir: bool = False
+    # Jekyll and Hexo know drafts by their folder and ignore a ``draft:`` key (both publish
+    # such a post); ``published: false`` they honour.
+    reads_draft_key: bool = True
 
     @property
     def title(self) -> str:
@@ -76,7 +79,7 @@ class Post:
 
     @property
     def draft(self) -> bool:
-        return (self.in_drafts_dir or self.meta.get("draft") is True
+        return (self.in_drafts_dir or (self.reads_draft_key and self.meta.get("draft") is True)
                 or self.meta.get("published") is False)
 
     @property
@@ -119,6 +122,7 @@ def parse_post(raw: bytes, path: Path, rel: str, site: Site | None = None) -> Po
         path=path, rel=rel, text=text, meta=meta, body=body, body_line=body_line,
         fm_format=fm_format, bom=bom, crlf="\r\n" in text[:4096], slug=post_slug(path, meta),
         in_drafts_dir=in_drafts,
+        reads_draft_key=site is None or site.profile not in ("jekyll", "hexo"),
     )
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from blogcli.cache import FileCache
 from blogcli.text.count import TextOptions, analyse
 
-CACHE_VERSION = 4  # 4: Hugo front-matter keys read case-insensitively
+CACHE_VERSION = 5  # 4: Hugo keys case-insensitive; 5: Jekyll/Hexo ignore a draft: key
 # A post as read: relative path, bytes (None when the cache vouches for it), stat signature,
 # and the cached value when there is one.
 Read = tuple[str, bytes | None, list[int] | None, dict[str, Any] | None]

@@ -220,6 +220,23 @@ def test_build_switches_publish_what_they_name(tmp_path: Path) -> None:
 # --- Hugo reads front-matter keys in any case ---------------------------------------------
 
 
+@pytest.mark.parametrize("name", STATED)
+def test_list_says_what_the_engine_publishes(name: str) -> None:
+    """`blog list` calls a post published exactly when the engine's build wrote it (Jekyll and
+    Hexo ignore a `draft: true` key: the draft-key posts are live in their builds)."""
+    result = runner.invoke(app, ["--site", str(SITES / name), "list", "--drafts",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    engine = table(name, "published.tsv")
+    listed = {r["path"]: r["status"] for r in json.loads(result.stdout)}
+    assert listed, "no post listed"
+    expected = {"live": {"published"}, "scheduled": {"scheduled"},
+                "unpublished": {"draft", "expired"}}
+    wrong = {rel: (status, engine[rel]) for rel, status in listed.items()
+             if rel in engine and status not in expected[engine[rel]]}
+    assert wrong == {}
+
+
 def test_list_reads_hugo_keys_in_any_case() -> None:
     result = runner.invoke(app, ["--site", str(SITES / "hugo-states"), "list", "--drafts",
                                  "--format", "json"])
