@@ -339,6 +339,14 @@ class Resolver:
             if url.endswith("/") and key in self.files:
                 return Problem("link-missing", f"{url}: the page is published as the file "
                                                f"{self.files[key]}, so {url} (a folder) is a 404")
+            written = url.split("?", 1)[0].lower()
+            if written.endswith((".html", ".htm")) and not written.endswith(
+                    ("/index.html", "/index.htm")) and key not in self.files \
+                    and self.site.profile != "plain" and page in self.own:
+                # The page is written as a folder (/posts/a/index.html): no host serves it
+                # at /posts/a.html. (A plain site's pages are turned into .html by GitHub Pages.)
+                return Problem("link-missing", f"{url}: the page is published at "
+                                               f"{self.own[page]}, so {url} is a 404")
             return self._anchor(self.pages.get(page), unquote(fragment), target, page)
         clean = url.lstrip("/")
         outside = False

@@ -113,3 +113,22 @@ def test_checking_a_file_the_site_does_not_publish_says_so(tmp_path: Path) -> No
         "::warning file=private/notes.md,line=1,col=1,title=not-published::private/notes.md "
         "is not a page this jekyll site publishes (Jekyll copies a file without front matter "
         "as it is, or excludes it), so it was not checked\n")
+
+
+
+@pytest.mark.parametrize(("name", "post", "url"), [
+    ("hugo-dirs", "content/en/blog/first-post.md", "/en/blog/leaf-bundle/"),
+    ("jekyll", "_posts/2024-03-04-late-night.md", "/2024/01/02/first-post/"),
+])
+def test_a_folder_page_linked_as_a_html_file_is_a_404(tmp_path: Path, name: str, post: str,
+                                                       url: str) -> None:
+    """The engine writes /en/blog/leaf-bundle/index.html (permalink: pretty on Jekyll): no
+    host answers /en/blog/leaf-bundle.html. (Pages written as files, Hugo uglyURLs and
+    Jekyll's default style, are linked with .html: tests/check/test_published.py.)"""
+    root = copy(tmp_path, name)
+    html = f"{url.rstrip('/')}.html"
+    with (root / post).open("a", encoding="utf-8") as handle:
+        handle.write(f"\n[a]({url}) [b]({html})\n")
+    found = [(f.rule, f.target) for f in check_site(find_site(site_dir=root)).findings
+             if f.path == post and f.target and f.severity == "error"]
+    assert found == [("link-missing", html)]
