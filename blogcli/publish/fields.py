@@ -10,11 +10,8 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
-from typing import Any
 
-from blogcli.errors import ContentError
 from blogcli.frontmatter_edit import FrontMatterEdit
-from blogcli.post import PostError, parse_date, split_front_matter
 
 # A YAML plain scalar that reads back as the same string (no quotes needed).
 YAML_PLAIN = re.compile(r"^[A-Za-z0-9_/][\w\-./]*(?: [\w\-./]+)*$")
@@ -98,30 +95,3 @@ class FieldEdit(FrontMatterEdit):
                 and value.lower() not in YAML_WORDS and not value[:1].isdigit():
             return value
         return json.dumps(value, ensure_ascii=False)
-
-    def _verify(self, text: str) -> None:
-        """Only the intended keys changed, each to exactly the value wanted."""
-        try:
-            meta, body, _, fm_format = split_front_matter(text, self.rel)
-        except PostError as err:
-            raise ContentError(f"{self.rel}: the edited front matter would not parse "
-                               f"({err.detail}); nothing was changed") from None
-        kept = {k: v for k, v in meta.items() if k not in self.changes}
-        expected = {k: v for k, v in self.meta.items() if k not in self.changes}
-        same = (fm_format == self.fm_format and body == self.body and kept == expected
-                and set(meta) == set(self.meta) | set(self.changes)
-                and all(_same(meta[k], v) for k, v in self.changes.items()))
-        if not same:
-            raise ContentError(f"{self.rel}: cannot edit the front matter without changing "
-                               "other values; edit it by hand; nothing was changed")
-
-
-def _same(found: Any, wanted: Any) -> bool:
-    if isinstance(wanted, bool):
-        return found is wanted
-    if isinstance(wanted, datetime | date):
-        try:
-            return bool(parse_date(found) == wanted)
-        except ValueError:
-            return False
-    return bool(found == wanted)
