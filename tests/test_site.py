@@ -9,17 +9,7 @@ import pytest
 
 from blogcli.errors import UsageError
 from blogcli.site import detect_profile, find_site, iter_post_paths
-
-
-def make(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if rel.endswith("/"):
-            path.mkdir(exist_ok=True)
-        else:
-            path.write_text(text, encoding="utf-8")
-    return root
+from tests.helpers import make
 
 
 @pytest.mark.parametrize(

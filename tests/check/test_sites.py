@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from blogcli.check.checker import check_site
 from blogcli.cli import app
 from blogcli.site import find_site
+from tests.helpers import make
 
 SITES = Path(__file__).resolve().parent.parent / "fixtures" / "sites"
 runner = CliRunner()
@@ -87,13 +88,7 @@ def test_a_relative_link_climbing_out_of_a_bundle_resolves_against_the_page_url(
 ])
 def test_no_posts_is_exit_2_saying_where_blog_looked(tmp_path: Path, files: dict[str, str],
                                                      where: str) -> None:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if rel.endswith("/"):
-            path.mkdir(exist_ok=True)
-        else:
-            path.write_text(text, encoding="utf-8")
+    make(tmp_path, files)
     done = runner.invoke(app, ["--site", str(tmp_path), "check"])
     assert done.exit_code == 2
     assert done.stdout == ""
