@@ -267,23 +267,27 @@ def test_publish_toml_front_matter_in_zola(tmp_path: Path) -> None:
     assert blog.remote_head() == blog.head()
 
 
-def test_publish_moves_jekyll_draft_into_posts_dated_now(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("args", "name", "date", "similarity"), [
     # jekyll-compose's `publish`: _drafts/slug.md -> _posts/<publish date>-slug.md, dated then.
+    ((), "2026-12-03-my-draft.md", "2026-12-03T18:40:05+00:00", "R050"),
+    (("--keep-date",), "2024-02-03-my-draft.md", "2024-02-03 09:00:00 +0000", "R100"),
+])
+def test_publish_moves_jekyll_draft_into_posts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               args: tuple[str, ...], name: str, date: str,
+                                               similarity: str) -> None:
     monkeypatch.setenv("BLOG_NOW", "2026-12-03T18:40:05+00:00")
     blog = make_blog(tmp_path, "jekyll")
     text = "---\ntitle: Jekyll Draft\ndate: 2024-02-03 09:00:00 +0000\n---\nBody\n"
     blog.write("_drafts/my-draft.md", text)
     blog.commit_all("draft")
     blog.push()
-    result = blog_cli(blog, "publish", "my-draft")
+    result = blog_cli(blog, "publish", "my-draft", *args)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Published _posts/2026-12-03-my-draft.md in ")
-    moved = blog.root / "_posts" / "2026-12-03-my-draft.md"
-    assert moved.read_text(encoding="utf-8") == text.replace("2024-02-03 09:00:00 +0000",
-                                                             "2026-12-03T18:40:05+00:00")
+    assert result.stdout.startswith(f"Published _posts/{name} in ")
+    moved = blog.root / "_posts" / name
+    assert moved.read_text(encoding="utf-8") == text.replace("2024-02-03 09:00:00 +0000", date)
     assert not (blog.root / "_drafts" / "my-draft.md").exists()
-    assert blog.committed_files() == ["R050\t_drafts/my-draft.md\t_posts/2026-12-03-my-draft.md"]
+    assert blog.committed_files() == [f"{similarity}\t_drafts/my-draft.md\t_posts/{name}"]
     assert blog.remote_head() == blog.head() and blog.status() == ""
 
 
@@ -299,23 +303,6 @@ def test_publish_date_is_the_day_in_the_sites_time_zone(
     assert result.exit_code == 0, result.output
     assert (blog.root / "_posts/2026-12-04-late.md").read_text(encoding="utf-8") == \
         "---\ntitle: Late\ndate: 2026-12-04T05:30:00+09:00\n---\nBody\n"
-
-
-def test_keep_date_moves_jekyll_draft_with_its_own_date(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BLOG_NOW", "2026-12-03T18:40:05+00:00")
-    blog = make_blog(tmp_path, "jekyll")
-    text = "---\ntitle: Jekyll Draft\ndate: 2024-02-03 09:00:00 +0000\n---\nBody\n"
-    blog.write("_drafts/my-draft.md", text)
-    blog.commit_all("draft")
-    blog.push()
-    result = blog_cli(blog, "publish", "my-draft", "--keep-date")
-    assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Published _posts/2024-02-03-my-draft.md in ")
-    moved = blog.root / "_posts" / "2024-02-03-my-draft.md"
-    assert moved.read_text(encoding="utf-8") == text
-    assert blog.committed_files() == ["R100\t_drafts/my-draft.md\t_posts/2024-02-03-my-draft.md"]
-    assert blog.remote_head() == blog.head() and blog.status() == ""
 
 
 def test_dry_run_names_the_dated_file_the_real_run_writes(
