@@ -495,8 +495,6 @@ def _links_table(site: Site, exclude: list[str]) -> dict[str, Any]:
     import re
 
     from blogcli.config import load_lycheeignore
-    from blogcli.errors import UsageError
-
     for pattern in exclude:
         try:
             re.compile(pattern)
@@ -534,7 +532,6 @@ def _publish_command(ctx: typer.Context, posts: list[str], *, unpublish: bool, d
 
 def _choose_drafts(site: Site) -> list[str]:
     """On a terminal, list the drafts and ask; elsewhere say how to name posts (exit 2)."""
-    from blogcli.errors import UsageError
     from blogcli.publish.flow import list_drafts
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -650,8 +647,6 @@ def publish(
     Example: blog publish thoughts-on-jepa-the-return-of-ssl
     """
     if at is not None and keep_date:
-        from blogcli.errors import UsageError
-
         raise UsageError("--at dates the post WHEN; it cannot be used with --keep-date")
     if at is not None:
         _schedule_command(ctx, posts or [], at, dry_run=dry_run, push=push, message=message,
