@@ -40,6 +40,10 @@ class TextOptions:
     summary_length: int = 70
     summary_mode: str = "sentence"   # "sentence" (Hugo <= 0.133) | "paragraph" (Hugo >= 0.134)
     has_cjk_language: bool = False   # detect CJK pages from their characters
+    # Hugo's hasCJKLanguage makes a page CJK for one such character; the other engines have
+    # no rule, and a shrug (ツ) in an English post's code must not count it at 501 words a
+    # minute: there, a page is CJK when its CJK characters outnumber its other words.
+    cjk_mostly: bool = False
     more: str = HUGO_MORE            # the summary divider; a regular expression unless Hugo's
     excerpt_separator: str | None = None  # Jekyll: the excerpt ends at this separator
     syntax: str = "hugo"             # "hugo" shortcodes | "liquid" (Jekyll) | "nunjucks" (Hexo)
@@ -54,7 +58,8 @@ class TextOptions:
 
         A bad ``[reading]`` value is a UsageError naming the key.
         """
-        base: dict[str, Any] = {"has_cjk_language": profile != "hugo", "unsafe_html": True}
+        base: dict[str, Any] = {"has_cjk_language": profile != "hugo",
+                                "cjk_mostly": profile != "hugo", "unsafe_html": True}
         if profile == "hugo":
             length = _get(engine, "summaryLength", 70)
             base.update(has_cjk_language=_get(engine, "hasCJKLanguage", False) is True,
@@ -134,7 +139,12 @@ def is_cjk_page(source: str, meta: dict[str, Any], options: TextOptions) -> bool
     flag = _get(meta, "isCJKLanguage", None)
     if flag is not None:
         return str(flag).lower() in ("true", "1", "yes") if not isinstance(flag, bool) else flag
-    return options.has_cjk_language and _CJK.search(source) is not None
+    if not options.has_cjk_language or _CJK.search(source) is None:
+        return False
+    if not options.cjk_mostly:
+        return True
+    cjk = len(_CJK.findall(source))
+    return cjk > len(source.split()) - cjk
 
 
 def to_html(body: str, options: TextOptions) -> str:

@@ -80,6 +80,20 @@ def test_words_per_minute_and_cjk_rate_from_blog_toml() -> None:
     assert analyse("中文" * 25, {}, options).reading_time == 5
 
 
+@pytest.mark.parametrize("profile", ["plain", "jekyll", "hexo", "zola"])
+def test_one_cjk_character_does_not_make_an_english_post_cjk(profile: str) -> None:
+    """Only Hugo has a rule (hasCJKLanguage: any such character); elsewhere a shrug in code
+    (karpathy.github.io's bitcoin post) must not count 12,558 words at 501 a minute."""
+    options = TextOptions.from_site(profile, {}, {})
+    english = "word " * 1000 + "\n\n    # ¯\\_(ツ)_/¯\n"
+    stats = analyse(english, {}, options)
+    assert (stats.cjk, stats.reading_time) == (False, 5)  # 1,004 words at 213 a minute
+    chinese = "这是一篇中文文章。" * 100 + " some English words"
+    assert analyse(chinese, {}, options).cjk
+    hugo = TextOptions.from_site("hugo", {"hasCJKLanguage": True}, {})
+    assert analyse(english, {}, hugo).cjk  # Hugo's own rule, as its build counts
+
+
 def test_medium_image_seconds() -> None:
     assert [image_seconds(n) for n in (0, 1, 2, 10, 11)] == [0, 12, 23, 75, 78]
     options = TextOptions(image_seconds=True, words_per_minute=200)
