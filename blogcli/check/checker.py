@@ -97,7 +97,7 @@ def check_site(site: Site, paths: list[Path] | None = None,
         return out
 
     result = CheckResult(files=len(present),
-                         links=sum(len(facts[rel].get("links", [])) for rel in present))
+                         links=sum(link_count(facts[rel]) for rel in present))
     if damaged:
         result.notes.append(f"Note: the check cache {cache.path} was damaged; the files were "
                             "read again and it was rebuilt.")
@@ -266,7 +266,21 @@ def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None
         if problem is not None:
             out.append(Finding(rel, line, column, problem.rule,
                                problem.severity or RULES[problem.rule], problem.message, target))
+    # Past the first hundred links to one target, one finding stands for the rest.
+    for target, line, column, kind, count in fact.get("repeats") or []:
+        problem = resolver.check_target(target, kind, rel)
+        if problem is not None:
+            out.append(Finding(rel, line, column, problem.rule,
+                               problem.severity or RULES[problem.rule],
+                               f"… and {count:,} more link{'s' if count != 1 else ''} to "
+                               f"{target} in this file, from here on: {problem.message}",
+                               target))
     return out
+
+
+def link_count(fact: dict[str, Any]) -> int:
+    """How many links a file's facts stand for, repeats counted."""
+    return len(fact.get("links", [])) + sum(int(r[4]) for r in fact.get("repeats") or [])
 
 
 def _windows_name(rel: str) -> list[Finding]:

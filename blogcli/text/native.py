@@ -23,6 +23,7 @@ import functools
 import re
 from typing import Any
 
+from blogcli.text import blocks
 from blogcli.text.goldmark import _url_spans, code_block, escape, typeset
 from blogcli.text.typographer import Counter
 
@@ -35,6 +36,7 @@ _INLINE_TAGS = {"Emphasis": "em", "Strong": "strong", "Strikethrough": "s"}
 _LEAVES = frozenset({"Text", "Code", "InlineHtml", "SoftBreak", "HardBreak",
                      "FootnoteReference"})
 _SPANS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "Image"})
+_PLAIN_LINK = r'<a href="\2">\1</a>'
 _BACKREF = ('&#160;<a href="#fnref:{n}" class="footnote-backref" '
             'role="doc-backlink">&#x21a9;&#xfe0e;</a>')
 # An event as used here: (key, name, payload, start byte, end byte, inline?). ``key`` is
@@ -61,8 +63,29 @@ def render(markdown: str, unsafe: bool = False) -> str | None:
     and Goldmark part ways (then ``goldmark.render`` is the one to use)."""
     if "\0" in markdown:
         return None
+    cut = blocks.pieces(markdown)
     try:
-        return _Walk(markdown, unsafe).run()
+        if cut is None:
+            return _Walk(markdown, unsafe).run()
+        # A long body in pieces cut between blocks (blocks.py): the HTML of each, one after
+        # another, is the whole's; the typographer's quote count runs on across them.
+        counter, out = Counter(), list[str]()
+        for start, end, _, column, plain in cut:
+            piece = markdown[start:end]
+            if plain and "&" not in piece and "\\" not in piece:
+                # Words and [text](dest) links only (blocks.py): nothing to escape or typeset.
+                html = "<p>" + blocks.SIMPLE_LINK.sub(_PLAIN_LINK, piece.rstrip(" \t\n")) + "</p>\n"
+            else:
+                walk = _Walk(piece, unsafe)
+                walk.counter = counter
+                html = walk.run()
+            if column:  # the same paragraph as the piece before, cut at a space
+                if not (out[-1].endswith("</p>\n") and html.startswith("<p>")):
+                    return _Walk(markdown, unsafe).run()
+                out[-1] = out[-1][:-5]
+                html = " " + html[3:]
+            out.append(html)
+        return "".join(out)
     except _Fallback:
         return None
 
