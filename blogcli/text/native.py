@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from blogcli.text import blocks
@@ -58,18 +59,25 @@ def _parser() -> Any:
     return pyromark.Markdown(options=opts)
 
 
-def render(markdown: str, unsafe: bool = False) -> str | None:
+def render(markdown: str, unsafe: bool = False,
+           emit: Callable[[str], object] | None = None) -> str | None:
     """Goldmark-shaped HTML (raw HTML omitted unless ``unsafe``), or None where pulldown-cmark
-    and Goldmark part ways (then ``goldmark.render`` is the one to use)."""
+    and Goldmark part ways (then ``goldmark.render`` is the one to use).
+
+    With ``emit``, the HTML is handed to it in pieces of whole elements, one after another
+    (a long body's HTML is never whole), and "" is returned."""
     if "\0" in markdown:
         return None
     cut = blocks.pieces(markdown)
+    out = list[str]()
+    give = out.append if emit is None else emit
     try:
         if cut is None:
-            return _Walk(markdown, unsafe).run()
+            give(_Walk(markdown, unsafe).run())
+            return "".join(out)
         # A long body in pieces cut between blocks (blocks.py): the HTML of each, one after
         # another, is the whole's; the typographer's quote count runs on across them.
-        counter, out = Counter(), list[str]()
+        counter, last = Counter(), ""
         for start, end, _, column, plain in cut:
             piece = markdown[start:end]
             if plain and "&" not in piece and "\\" not in piece:
@@ -80,11 +88,15 @@ def render(markdown: str, unsafe: bool = False) -> str | None:
                 walk.counter = counter
                 html = walk.run()
             if column:  # the same paragraph as the piece before, cut at a space
-                if not (out[-1].endswith("</p>\n") and html.startswith("<p>")):
+                if not (last.endswith("</p>\n") and html.startswith("<p>")):
+                    if emit is not None:
+                        raise _Fallback
                     return _Walk(markdown, unsafe).run()
-                out[-1] = out[-1][:-5]
-                html = " " + html[3:]
-            out.append(html)
+                last, html = last[:-5], " " + html[3:]
+            if last:
+                give(last)
+            last = html
+        give(last)
         return "".join(out)
     except _Fallback:
         return None

@@ -148,3 +148,14 @@ def test_the_bench_post_shape_is_cut_and_read_without_the_parser() -> None:
                                                 200_000 - check_native.KEEP)
     stats = count.analyse(body)
     assert (stats.words, stats.reading_time) == (400_000, 1878)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n\u00a0\u3000ab.", max_size=60), st.integers(min_value=1, max_value=8))
+def test_spaces_are_squeezed_a_slab_at_a_time_as_in_one_pass(text: str, slab: int) -> None:
+    saved = count._SLAB
+    count._SLAB = slab
+    try:
+        assert count._squeeze(text) == count._SPACES.sub(" ", text).strip()
+    finally:
+        count._SLAB = saved
