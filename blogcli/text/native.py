@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any
 
 from blogcli.text import blocks
@@ -37,7 +38,6 @@ _INLINE_TAGS = {"Emphasis": "em", "Strong": "strong", "Strikethrough": "s"}
 _LEAVES = frozenset({"Text", "Code", "InlineHtml", "SoftBreak", "HardBreak",
                      "FootnoteReference"})
 _SPANS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "Image"})
-_PLAIN_LINK = r'<a href="\2">\1</a>'
 _BACKREF = ('&#160;<a href="#fnref:{n}" class="footnote-backref" '
             'role="doc-backlink">&#x21a9;&#xfe0e;</a>')
 # An event as used here: (key, name, payload, start byte, end byte, inline?). ``key`` is
@@ -82,7 +82,7 @@ def render(markdown: str, unsafe: bool = False,
             piece = markdown[start:end]
             if plain and "&" not in piece and "\\" not in piece:
                 # Words and [text](dest) links only (blocks.py): nothing to escape or typeset.
-                html = "<p>" + blocks.SIMPLE_LINK.sub(_PLAIN_LINK, piece.rstrip(" \t\n")) + "</p>\n"
+                html = "<p>" + _plain_html(piece.rstrip(" \t\n")) + "</p>\n"
             else:
                 walk = _Walk(piece, unsafe)
                 walk.counter = counter
@@ -100,6 +100,15 @@ def render(markdown: str, unsafe: bool = False,
         return "".join(out)
     except _Fallback:
         return None
+
+
+def _plain_html(text: str) -> str:
+    """The HTML of words and plain ``[text](dest)`` links (blocks.py): each link an ``<a>``,
+    all else as it is (nothing in it to escape or typeset), made without a call per link."""
+    parts = blocks.SIMPLE_LINK.split(text)  # text, (link text, destination, text)...
+    links = zip(parts[0::3], repeat('<a href="'), parts[2::3], repeat('">'), parts[1::3],
+                repeat("</a>"), strict=False)
+    return "".join(map("".join, links)) + parts[-1]
 
 
 def events(markdown: str) -> list[Event]:
