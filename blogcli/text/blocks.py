@@ -34,8 +34,12 @@ from typing import NamedTuple
 SIZE = 1 << 20
 PIECE = 1 << 16
 
-_UNCUTTABLE = re.compile(r"\]:|\[\^|\n[ \t]*:|\r(?!\n)")
-_OPENER = re.compile(r"^( {0,3})(?:(`{3,}|~{3,})|<)", re.MULTILINE)
+_DEFINITION = re.compile(r"\n[ \t]*:")
+_LONE_CR = re.compile(r"\r(?!\n)")
+# A line that opens a fence or starts with "<" (group 1, its indent, starts at the line's
+# start): a pattern that starts with "\n" is searched ten times faster than one with "^".
+_OPENER = re.compile(r"\n( {0,3})(?:(`{3,}|~{3,})|<)")
+_FIRST_OPENER = re.compile(r"( {0,3})(?:(`{3,}|~{3,})|<)")
 _CUT = re.compile(r"\n[ \t]*\r?\n(?=[A-Za-z])")
 _BLANK = re.compile(r"^[ \t]*\r?$", re.MULTILINE)
 # A link with plain text and a plain destination, as markdown-it's simple_links reads it.
@@ -77,15 +81,16 @@ class Piece(NamedTuple):
 def cuts(source: str, piece: int) -> list[int] | None:
     """Where ``source`` may be cut (string indexes, each at a line's start, ascending, after
     about ``piece`` characters each), or None where no cut can be made certain."""
-    if _UNCUTTABLE.search(source) or source.lstrip(" \t").startswith(":"):
+    if "]:" in source or "[^" in source or ("\r" in source and _LONE_CR.search(source)) \
+            or _DEFINITION.search(source) or source.lstrip(" \t").startswith(":"):
         return None
     found: list[int] = []
     pos, last, end = 0, 0, len(source)
-    opener = _OPENER.search(source)
+    opener = _FIRST_OPENER.match(source) or _OPENER.search(source)
     while pos < end:
-        if opener is not None and opener.start() < pos:
-            opener = _OPENER.search(source, pos)
-        stop = opener.start() if opener else end
+        if opener is not None and opener.start(1) < pos:
+            opener = _OPENER.search(source, pos - 1)
+        stop = opener.start(1) if opener else end
         if stop - last > piece:  # a cut in the plain stretch before the next opener
             cut = _CUT.search(source, max(pos, last + piece) - 1, stop)
             if cut is not None:
@@ -96,11 +101,11 @@ def cuts(source: str, piece: int) -> list[int] | None:
             break
         if opener.group(1):
             return None  # maybe inside a list item: which block it opens is not certain here
-        line_end = _line_end(source, opener.start())
+        line_end = _line_end(source, opener.start(1))
         if opener.group(2):
             pos = _after_fence(source, opener.group(2), opener.end(), line_end)
         else:
-            pos = _after_html(source, opener.start(), line_end)
+            pos = _after_html(source, opener.start(1), line_end)
         if pos < 0:
             return None
     return found
