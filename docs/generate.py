@@ -112,6 +112,7 @@ def rules() -> str:
 
 
 def json_fields() -> str:
+    from blogcli.check.native import KEEP
     from blogcli.listing.records import Listing, PostRecord
     from blogcli.listing.view import stats, stats_json
 
@@ -125,6 +126,12 @@ def json_fields() -> str:
         "`version` (1), `findings` (each `path`, `line`, `column`, `rule`, `severity`, "
         "`message`, and `target` for links), `summary` (`files`, `links`, `errors`, "
         "`warnings`; `interrupted` when Ctrl-C stopped `--external`).", "",
+        f"Past the first {KEEP} links to one target (of one kind: link, image, html...) in "
+        "one file, the rest are counted, not listed: where the first {KEEP} have a finding, "
+        "one more finding, at the first of the rest, says how many there are (`… and "
+        "1,299,900 more links to /x in this file, from here on: …`), in text, JSON and "
+        "GitHub output alike; `summary.links` counts every link.".replace("{KEEP}", str(KEEP)),
+        "",
         "### `blog stats --format json`", "",
         ", ".join(f"`{name}`" for name in stats_keys) + ". `per_month` has every month from "
         "the first post to the last, empty ones as 0; `per_day` only days with posts.", ""])

@@ -97,7 +97,7 @@ def check_site(site: Site, paths: list[Path] | None = None,
         return out
 
     result = CheckResult(files=len(present),
-                         links=sum(len(facts[rel].get("links", [])) for rel in present))
+                         links=sum(link_count(facts[rel]) for rel in present))
     if damaged:
         result.notes.append(f"Note: the check cache {cache.path} was damaged; the files were "
                             "read again and it was rebuilt.")
@@ -140,7 +140,26 @@ def _external(site: Site, placed: list[tuple[str, list[Any]]], facts: dict[str, 
             except OSError:
                 continue  # already reported as file-unreadable
             links.extend(web_links_in_text(rel, text))
-    return external_findings(links, options.settings, options.progress, options.history)
+    # Past 100 links to one address in a file: one more place, saying how many it stands for.
+    more = {(rel, line, column): (target, count) for rel, _ in placed
+            for target, line, column, _, count in facts[rel].get("repeats") or []}
+    links.extend(PlacedLink(rel, line, column, target)
+                 for (rel, line, column), (target, _) in more.items())
+    report = external_findings(links, options.settings, options.progress, options.history)
+    if more:
+        report.findings = [_counted(f, more.get((f.path, f.line, f.column))) for f in
+                           report.findings]
+    return report
+
+
+def _counted(finding: Finding, repeat: tuple[str, int] | None) -> Finding:
+    """``finding`` at the first of the links past the hundred to its target, saying so."""
+    if repeat is None or repeat[0] != finding.target:
+        return finding
+    target, count = repeat
+    return Finding(finding.path, finding.line, finding.column, finding.rule, finding.severity,
+                   f"… and {count:,} more link{'s' if count != 1 else ''} to {target} in this "
+                   f"file, from here on: {finding.message}", finding.target)
 
 
 def _rel(site: Site, path: str) -> str:
@@ -266,7 +285,21 @@ def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None
         if problem is not None:
             out.append(Finding(rel, line, column, problem.rule,
                                problem.severity or RULES[problem.rule], problem.message, target))
+    # Past the first hundred links to one target, one finding stands for the rest.
+    for target, line, column, kind, count in fact.get("repeats") or []:
+        problem = resolver.check_target(target, kind, rel)
+        if problem is not None:
+            out.append(Finding(rel, line, column, problem.rule,
+                               problem.severity or RULES[problem.rule],
+                               f"… and {count:,} more link{'s' if count != 1 else ''} to "
+                               f"{target} in this file, from here on: {problem.message}",
+                               target))
     return out
+
+
+def link_count(fact: dict[str, Any]) -> int:
+    """How many links a file's facts stand for, repeats counted."""
+    return len(fact.get("links", [])) + sum(int(r[4]) for r in fact.get("repeats") or [])
 
 
 def _windows_name(rel: str) -> list[Finding]:

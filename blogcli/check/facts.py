@@ -18,7 +18,7 @@ from blogcli.check.native import scan_post
 from blogcli.post import Post, PostError, iso_date, parse_date, parse_post
 from blogcli.site import Site
 
-VERSION = 6
+VERSION = 7
 DATE_KEYS = ("date", "lastmod", "publishDate", "publishdate", "expiryDate", "expirydate",
              "updated", "modified")
 TAXONOMIES = ("tags", "categories")
@@ -57,7 +57,7 @@ UNREADABLE = re.compile(r"cannot read|binary file|not valid UTF-8")
 # trusted (a damaged cache is rebuilt, never a traceback).
 FACT_SHAPE: dict[str, type] = {"keys": dict, "fm": list, "slug": str, "meta": dict,
                                "draft": bool, "links": list, "anchors": list,
-                               "headings": list}
+                               "headings": list, "repeats": list}
 
 
 def valid_fact(value: Any) -> bool:
@@ -68,7 +68,8 @@ def valid_fact(value: Any) -> bool:
     if error is not None:
         return isinstance(error, list) and len(error) == 3 and isinstance(error[0], str)
     return all(isinstance(value.get(key), kind) for key, kind in FACT_SHAPE.items()) and all(
-        isinstance(item, list) and len(item) == 4 for item in [*value["links"], *value["fm"]])
+        isinstance(item, list) and len(item) == 4 for item in [*value["links"], *value["fm"]]) \
+        and all(isinstance(item, list) and len(item) == 5 for item in value["repeats"])
 
 
 def scan_bytes(site: Site, path: Path, rel: str, raw: bytes) -> dict[str, Any]:
@@ -90,6 +91,9 @@ def scan_bytes(site: Site, path: Path, rel: str, raw: bytes) -> dict[str, Any]:
         "draft": post.draft,
         "empty": not post.body.strip(),
         "links": [[k.target, k.line, k.column, k.kind] for k in scan.links],
+        # past native.KEEP links to one target: the first of the rest, and how many there are
+        "repeats": [[k.target, k.line, k.column, k.kind, count]
+                    for k, count in scan.repeats.values()],
         "anchors": scan.anchors,
         "headings": scan.headings,
         "certain": scan.anchors_certain,

@@ -19,6 +19,7 @@ What is fixed:
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -263,7 +264,8 @@ def _edit_body(site: Site, rel: str, raw: bytes, edits: list[Edit], plan: FixPla
         lines[row] = line[:start] + edit.new + line[start + len(edit.old):]
         new = _encode(lines, bom)
         after = scan_bytes(site, path, rel, new)
-        if after.get("error") or not _same_links(before["links"], after["links"], [*done, edit]):
+        if after.get("error") or not _same_links(before["links"], after["links"], [*done, edit],
+                                                 before.get("repeats"), after.get("repeats")):
             lines[row] = line
             plan.unfixed.append((Fix(rel, edit.line, f"{edit.old} -> {edit.new}"),
                                  "the edited file would not read the same; edit it by hand"))
@@ -291,12 +293,16 @@ def _encode(lines: list[str], bom: bool) -> bytes:
     return (b"\xef\xbb\xbf" if bom else b"") + "\n".join(lines).encode("utf-8")
 
 
-def _same_links(before: list[list[Any]], after: list[list[Any]], done: list[Edit]) -> bool:
+def _same_links(before: list[list[Any]], after: list[list[Any]], done: list[Edit],
+                before_repeats: list[list[Any]] | None = None,
+                after_repeats: list[list[Any]] | None = None) -> bool:
     """``after`` is ``before`` with the targets of ``done`` replaced.
 
     The uses of an edited reference definition (``[text][r]``) are left out on both sides:
     they take the definition's target, and the scanner lists them only when that text
-    also appears in their paragraph.
+    also appears in their paragraph. Past 100 links to one target the scanner only counts
+    them (``repeats``), and an edit moves the next of them into the list: there, each
+    target's count is compared, not the order.
     """
     replaced = {(e.line, e.column): e.new for e in done}
     uses = {t for e in done if e.kind == "definition" for t in (e.old, e.new)}
@@ -304,7 +310,14 @@ def _same_links(before: list[list[Any]], after: list[list[Any]], done: list[Edit
               for target, line, column, kind in before if not (kind == "link" and target in uses)]
     found = [(target, kind) for target, _, _, kind in after
              if not (kind == "link" and target in uses)]
-    return wanted == found
+    if not before_repeats and not after_repeats:
+        return wanted == found
+    counts = [Counter(links) for links in (wanted, found)]
+    for count, repeats in zip(counts, (before_repeats or [], after_repeats or []), strict=True):
+        for target, _, _, kind, more in repeats:
+            if not (kind == "link" and target in uses):
+                count[target, kind] += more
+    return counts[0] == counts[1]
 
 
 def _edit_front_matter(site: Site, rel: str, raw: bytes, finding: Finding,

@@ -92,6 +92,8 @@ class Scan:
     anchors: list[str] = field(default_factory=list)       # ids under the engine's own rules
     headings: list[tuple[str, str | None]] = field(default_factory=list)  # text, {#id}
     anchors_certain: bool = True   # False when templates or unsupported text may add ids
+    # (target, kind) -> (the first link past native.KEEP to it, how many past KEEP there are)
+    repeats: dict[tuple[str, str], tuple[Link, int]] = field(default_factory=dict)
 
 
 def spans(text: str, pairs: Pairs) -> list[tuple[int, int]]:

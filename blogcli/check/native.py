@@ -12,8 +12,9 @@ import bisect
 import html
 import re
 from array import array
+from collections import Counter
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from blogcli.check import bareurls
 from blogcli.check.anchors import heading_ids
@@ -32,6 +33,7 @@ from blogcli.check.links import (
     spans,
     verbatim_lines,
 )
+from blogcli.text import blocks
 
 if TYPE_CHECKING:
     import pyromark
@@ -66,8 +68,93 @@ def parser(tables: bool, footnotes: bool, attributes: bool) -> pyromark.Markdown
     return pyromark.Markdown(options=options)
 
 
+# More links than this to one target (of one kind) in one file are counted, not kept: their
+# findings would all be the same, and 1.3 million Link objects took hundreds of megabytes.
+KEEP = 100
+
+
+class _Body(Protocol):
+    @property
+    def body(self) -> str: ...
+    @property
+    def body_line(self) -> int: ...
+
+
+class _Piece(NamedTuple):
+    body: str
+    body_line: int
+
+
 def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
-    """Links and anchors of ``post``, the same as ``links.scan_post`` gives them."""
+    """Links and anchors of ``post``, the same as ``links.scan_post`` gives them, except that
+    past ``KEEP`` links to one target only the first of the rest is kept, in ``repeats``.
+
+    A long body is read in pieces cut where no block runs across (text/blocks.py), so only
+    one piece's events are in memory at a time."""
+    source = post.body.replace("\r\n", "\n").replace("\r", " ")
+    cut = blocks.pieces(source)
+    if cut is None or (("{%" in source or "{{" in source) and verbatim_lines(source)):
+        scan = _scan_whole(post, profile, linkify)
+        scan.links = _collapse(scan.links, {}, scan.repeats)
+        return scan
+    scan = Scan()
+    kept: dict[tuple[str, str], int] = {}
+    for start, end, line, column, plain in cut:
+        if plain and "&" not in source[start:end] and "\\" not in source[start:end]:
+            scan.links.extend(_plain_links(source, start, end, (post.body_line + line,
+                                           start - column), kept, scan.repeats))
+            continue
+        part = _scan_whole(_Piece(source[start:end], post.body_line + line), profile, linkify)
+        if column:  # a piece of one long line, all of it on that line
+            part.links = [Link(k.target, k.line, k.column + column, k.kind) for k in part.links]
+        scan.links.extend(_collapse(part.links, kept, scan.repeats))
+        scan.anchors.extend(part.anchors[len(part.headings):])  # the ids are made below
+        scan.headings.extend(part.headings)
+        scan.anchors_certain = scan.anchors_certain and part.anchors_certain
+    ids, _ = heading_ids(scan.headings, profile)
+    scan.anchors = ids + scan.anchors
+    return scan
+
+
+def _plain_links(source: str, start: int, end: int, place: tuple[int, int],
+                 kept: dict[tuple[str, str], int],
+                 repeats: dict[tuple[str, str], tuple[Link, int]]) -> list[Link]:
+    """``_collapse`` of the links in ``source[start:end]``, a piece of words and plain
+    ``[text](dest)`` links only (blocks.py), each placed where its destination is written;
+    ``place`` is the file line and where that line starts in ``source``."""
+    counts = Counter(blocks.SIMPLE_DEST.findall(source, start, end))
+    if all((dest, "link") in repeats for dest in counts):  # each only counted on: no Link made
+        for dest, count in counts.items():
+            first, more = repeats[dest, "link"]
+            repeats[dest, "link"] = (first, more + count)
+            kept[dest, "link"] += count
+        return []
+    line, begin = place
+    return _collapse([Link(m.group(2), line, m.start(2) - begin + 1, "link")
+                      for m in blocks.SIMPLE_LINK.finditer(source, start, end)], kept, repeats)
+
+
+def _collapse(links: list[Link], kept: dict[tuple[str, str], int],
+              repeats: dict[tuple[str, str], tuple[Link, int]]) -> list[Link]:
+    """``links`` up to ``KEEP`` to each target and kind (counted on in ``kept``); each one past
+    that counted in ``repeats``, the first of them kept there with the count."""
+    out = []
+    for link in links:
+        key = (link.target, link.kind)
+        count = kept.get(key, 0)
+        kept[key] = count + 1
+        if count < KEEP:
+            out.append(link)
+        elif key in repeats:
+            first, more = repeats[key]
+            repeats[key] = (first, more + 1)
+        else:
+            repeats[key] = (link, 1)
+    return out
+
+
+def _scan_whole(post: _Body, profile: str, linkify: bool | None) -> Scan:
+    """``scan_post`` of a body parsed whole."""
     # A lone CR is a line break to CommonMark; editors and post.py do not break there.
     source = post.body.replace("\r\n", "\n").replace("\r", " ")
     raw = source.encode()

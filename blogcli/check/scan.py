@@ -80,9 +80,10 @@ def code_version() -> int:
     from blogcli import post
     from blogcli.check import anchors, bareurls, links, native
     from blogcli.check import facts as checkfacts
+    from blogcli.text import blocks
 
     digest = VERSION
-    for module in (anchors, bareurls, checkfacts, links, native, post):
+    for module in (anchors, bareurls, blocks, checkfacts, links, native, post):
         # Running from a zip there is no file: the version number alone has to do.
         with contextlib.suppress(OSError):
             digest = zlib.crc32(Path(str(module.__file__)).read_bytes(), digest)

@@ -27,6 +27,8 @@ _CJK = re.compile(
 )
 _IMAGES = re.compile(r"!\[[^\]]*\]\s*[(\[]|<img\b|\{\{[<%]\s*figure\b|\{%\s*(?:asset_)?img\b")
 _SPACES = re.compile(r"\s+")
+_WORD_AFTER_SPACE = re.compile(r"(?<=\s)\S")
+_SLAB = 1 << 20
 _LINK_DEFINITION = re.compile(r"^ {0,3}(\[[^\]]+\])(:.+)$", re.M)
 
 
@@ -166,6 +168,30 @@ def to_html(body: str, options: TextOptions) -> str:
     return replace_placeholders(html, placeholders)
 
 
+def _plain_in_pieces(body: str, options: TextOptions) -> str | None:
+    """The plain text of a long body, its HTML made and stripped a piece at a time (its whole
+    HTML and the copies stripping makes took 150 MB for a 16 MB post); None for a short body
+    or where pieces cannot be certain to give the whole's text (hugo.PlainParts)."""
+    from blogcli.text import blocks, native
+    from blogcli.text.shortcodes import expand_hugo, expand_liquid, replace_placeholders
+
+    if len(body) <= blocks.SIZE:
+        return None
+    placeholders: dict[str, str] = {}
+    if options.syntax == "hugo":
+        body, placeholders = expand_hugo(body, options.base_url, options.unsafe_html)
+    elif options.syntax in ("liquid", "nunjucks"):
+        body = expand_liquid(body, keep_code=options.syntax == "nunjucks")
+    parts = hugo.PlainParts()
+
+    def add(html: str) -> None:
+        parts.add(replace_placeholders(html, placeholders) if placeholders else html)
+
+    if native.render(body, options.unsafe_html, add) is None:
+        return None
+    return parts.text()
+
+
 def plain_text(body: str, options: TextOptions | None = None) -> str:
     """Markdown body to the plain text a reader sees (entities decoded, spaces collapsed)."""
     html = to_html(body, options or TextOptions())
@@ -174,7 +200,20 @@ def plain_text(body: str, options: TextOptions | None = None) -> str:
 
 def present(summary_html: str) -> str:
     """A summary for people: tags stripped, entities decoded, whitespace collapsed."""
-    return _SPACES.sub(" ", htmllib.unescape(hugo.strip_html(summary_html))).strip()
+    return _squeeze(htmllib.unescape(hugo.strip_html(summary_html)))
+
+
+def _squeeze(text: str) -> str:
+    """``_SPACES.sub(" ", text).strip()``, a megabyte at a time: a long page without a
+    sentence end is all summary, and one sub over it held a list of every word and space
+    (250 MB for 9 MB of text). Cut before a word, no run of spaces is cut."""
+    out, start, n = [], 0, len(text)
+    while start < n:
+        cut = _WORD_AFTER_SPACE.search(text, start + _SLAB) if n - start > _SLAB else None
+        end = cut.start() if cut else n
+        out.append(_SPACES.sub(" ", text[start:end]))
+        start = end
+    return "".join(out).strip()
 
 
 def image_seconds(count: int) -> int:
@@ -207,12 +246,15 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
     options = options or TextOptions()
     cjk = is_cjk_page(source if source is not None else body, meta, options)
     body, has_more, after_more = _split_more(body, options)
-    html = to_html(body, options)
     summary_html, truncated = "", False
-    if has_more:
-        summary_html, html = hugo.split_summary(html)
-        truncated = after_more
-    plain = hugo.strip_html(html)
+    plain = None if has_more else _plain_in_pieces(body, options)
+    if plain is None:
+        html = to_html(body, options)
+        if has_more:
+            summary_html, html = hugo.split_summary(html)
+            truncated = after_more
+        plain = hugo.strip_html(html)
+        del html
     count = hugo.field_count(plain, cjk)
     # Only a CJK summary needs the words, and only the first of them.
     words = hugo.head_fields(plain, options.summary_length) if cjk else []

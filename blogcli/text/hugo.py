@@ -31,6 +31,42 @@ def strip_html(s: str) -> str:
     return _COLLAPSE.sub(r"\1", strip_tags(s))
 
 
+class PlainParts:
+    """``strip_html`` of HTML handed over a piece at a time, each piece whole elements, so
+    that a long page's HTML is never whole. Where a piece is not tidy HTML (``strip_tags``
+    would need its tokenizer, whose state runs on across pieces), ``text`` is None and the
+    whole HTML is the one to strip."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.tagged = False  # without a tag anywhere, strip_html gives the HTML unchanged
+        self.tidy = True
+        self.space = False   # the text so far ends in a space (a run across pieces is one)
+
+    def add(self, html: str) -> None:
+        """Strip the next piece."""
+        if not self.tidy:
+            return
+        self.tagged = self.tagged or "<" in html or ">" in html
+        s = html.replace("\n", " ").replace("</p>", "\n").replace("<br>", "\n") \
+            .replace("<br />", "\n")
+        text = _PLAIN_MARKUP.sub("", s) if _SPECIAL_START.search(s) is None else None
+        if text is None or _MARKUP_START.search(text) is not None:
+            self.tidy = False
+            self.parts.clear()
+            return
+        text = _COLLAPSE.sub(r"\1", text)
+        if self.space and _SPACE.match(text):
+            text = text[1:]
+        if text:
+            self.space = _SPACE.match(text, len(text) - 1) is not None
+            self.parts.append(text)
+
+    def text(self) -> str | None:
+        """``strip_html`` of all the pieces, or None (see the class)."""
+        return "".join(self.parts) if self.tidy and self.tagged else None
+
+
 # Go's html/template stripTags, which Hugo uses, is a small HTML tokenizer: it keeps `I <3 you`
 # and `<div title="1>2">` right and drops script and style bodies; and once it meets what it
 # cannot read (a `<`, `'` or `"` in an attribute name, a quote never closed) it drops all the

@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
+from itertools import repeat
 from typing import Any
 
+from blogcli.text import blocks
 from blogcli.text.goldmark import _url_spans, code_block, escape, typeset
 from blogcli.text.typographer import Counter
 
@@ -56,15 +59,56 @@ def _parser() -> Any:
     return pyromark.Markdown(options=opts)
 
 
-def render(markdown: str, unsafe: bool = False) -> str | None:
+def render(markdown: str, unsafe: bool = False,
+           emit: Callable[[str], object] | None = None) -> str | None:
     """Goldmark-shaped HTML (raw HTML omitted unless ``unsafe``), or None where pulldown-cmark
-    and Goldmark part ways (then ``goldmark.render`` is the one to use)."""
+    and Goldmark part ways (then ``goldmark.render`` is the one to use).
+
+    With ``emit``, the HTML is handed to it in pieces of whole elements, one after another
+    (a long body's HTML is never whole), and "" is returned."""
     if "\0" in markdown:
         return None
+    cut = blocks.pieces(markdown)
+    out = list[str]()
+    give = out.append if emit is None else emit
     try:
-        return _Walk(markdown, unsafe).run()
+        if cut is None:
+            give(_Walk(markdown, unsafe).run())
+            return "".join(out)
+        # A long body in pieces cut between blocks (blocks.py): the HTML of each, one after
+        # another, is the whole's; the typographer's quote count runs on across them.
+        counter, last = Counter(), ""
+        for start, end, _, column, plain in cut:
+            piece = markdown[start:end]
+            if plain and "&" not in piece and "\\" not in piece:
+                # Words and [text](dest) links only (blocks.py): nothing to escape or typeset.
+                html = "<p>" + _plain_html(piece.rstrip(" \t\n")) + "</p>\n"
+            else:
+                walk = _Walk(piece, unsafe)
+                walk.counter = counter
+                html = walk.run()
+            if column:  # the same paragraph as the piece before, cut at a space
+                if not (last.endswith("</p>\n") and html.startswith("<p>")):
+                    if emit is not None:
+                        raise _Fallback
+                    return _Walk(markdown, unsafe).run()
+                last, html = last[:-5], " " + html[3:]
+            if last:
+                give(last)
+            last = html
+        give(last)
+        return "".join(out)
     except _Fallback:
         return None
+
+
+def _plain_html(text: str) -> str:
+    """The HTML of words and plain ``[text](dest)`` links (blocks.py): each link an ``<a>``,
+    all else as it is (nothing in it to escape or typeset), made without a call per link."""
+    parts = blocks.SIMPLE_LINK.split(text)  # text, (link text, destination, text)...
+    links = zip(parts[0::3], repeat('<a href="'), parts[2::3], repeat('">'), parts[1::3],
+                repeat("</a>"), strict=False)
+    return "".join(map("".join, links)) + parts[-1]
 
 
 def events(markdown: str) -> list[Event]:

@@ -390,3 +390,16 @@ def test_bare_urls_are_checked_on_github_pages_but_not_in_jekyll(
     assert run_check(jekyll)[1] == {"version": 1, "findings": [], "summary": {
         "files": 1, "links": 0, "errors": 0, "warnings": 0}}
     assert httpserver_ipv4.log == []
+
+
+def test_past_a_hundred_links_to_one_address_one_finding_counts_the_rest(
+        tmp_path: Path, httpserver_ipv4: HTTPServer) -> None:
+    httpserver_ipv4.expect_request("/gone").respond_with_data("no", 410)
+    gone = httpserver_ipv4.url_for("/gone")
+    root = make_blog(tmp_path / "blog", {"a.md": f"[x]({gone})\n" * 104})
+    code, report = run_check(root)
+    assert code == 1 and report["summary"]["links"] == 104
+    found = [(f["line"], f["rule"]) for f in report["findings"]]
+    assert found == [(line, "external-broken") for line in range(5, 106)]
+    assert report["findings"][-1]["message"].startswith(
+        f"… and 4 more links to {gone} in this file, from here on: ")

@@ -123,3 +123,17 @@ def test_dry_run_needs_fix(tmp_path: Path) -> None:
     root = copy_site(tmp_path / "site", "9")
     result = CliRunner().invoke(app, ["--site", str(root), "check", "--dry-run"])
     assert result.exit_code == 2 and "--dry-run goes with --fix" in result.stderr
+
+
+def test_past_a_hundred_links_to_one_alias_each_run_fixes_the_hundred_it_lists(
+        tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "site", "9")
+    many = "---\ntitle: Many\ndate: 2024-01-01T00:00:00Z\n---\n" + "[m](/old-name/)\n" * 130
+    (root / "content/posts/many.md").write_text(many, encoding="utf-8")
+    fix(root)
+    text = (root / "content/posts/many.md").read_text(encoding="utf-8")
+    assert (text.count("(/posts/new-name/)"), text.count("(/old-name/)")) == (100, 30)
+    _, out, err = fix(root)  # the 30 left are the ones listed now
+    text = (root / "content/posts/many.md").read_text(encoding="utf-8")
+    assert (text.count("(/posts/new-name/)"), text.count("(/old-name/)")) == (130, 0)
+    assert "edit it by hand" not in out + err

@@ -179,3 +179,23 @@ def test_github_paths_are_relative_to_the_git_top_level_in_a_monorepo(tmp_path: 
         assert (done.returncode, done.stdout) == (
             1, "::error file=sites/blog/posts/a.md,line=6,col=5,title=link-missing::"
                "gone.md: no such file beside the post\n"), cwd
+
+
+def test_past_a_hundred_links_to_one_target_one_finding_counts_the_rest(tmp_path: Path) -> None:
+    body = "".join(f"Line {n} [l](/x) and ![i](/x)\n" for n in range(1, 251)) + "[y](/y)\n"
+    root = site(tmp_path, {"a.md": GOOD + body})
+    code, out, _ = invoke(root, "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert data["summary"] == {"files": 1, "links": 501, "errors": 203, "warnings": 0}
+    places = [(f["line"], f["column"], f["target"]) for f in data["findings"]]
+    # the first 100 links and the first 100 images to /x, each; then one for the rest of each
+    assert places[:2] == [(6, 12, "/x"), (6, 25, "/x")]
+    assert places[198:] == [(105, 14, "/x"), (105, 27, "/x"), (106, 14, "/x"),
+                            (106, 27, "/x"), (256, 5, "/y")]
+    more = data["findings"][200]
+    assert more["rule"] == "link-missing" and more["message"].startswith(
+        "… and 150 more links to /x in this file, from here on: /x: the site publishes no ")
+    code, out, _ = invoke(root)
+    assert out.endswith("203 errors, 0 warnings (1 file, 501 links).\n")
+    assert "posts/a.md:106:27: error   … and 150 more links to /x" in out
