@@ -52,7 +52,13 @@ from blogcli.web.result import (
     worth_retrying,
 )
 from blogcli.web.settings import Settings
-from blogcli.web.urls import normalise, private_host_name, redact_url, split_fragment
+from blogcli.web.urls import (
+    normalise,
+    private_host_name,
+    quick_split,
+    redact_url,
+    split_fragment,
+)
 
 # The public API: check_urls and what it returns (defined in webresult.py).
 __all__ = ["PASSES", "CheckRun", "Progress", "Status", "UrlResult", "check_urls"]
@@ -356,7 +362,8 @@ class _Checker:
 @functools.lru_cache(maxsize=8192)
 def _host(url: str) -> str:
     # Asked several times per request: parsing the URL again each time was a tenth of the CPU.
-    return (urlsplit(url).hostname or "").lower()
+    quick = quick_split(url)
+    return quick[1] if quick is not None else (urlsplit(url).hostname or "").lower()
 
 
 def _fragment_ignored(base: str, fragment: str) -> bool:

@@ -22,6 +22,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
+from blogcli.web.urls import quick_split
+
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _HOST = re.compile(r"[a-z0-9_.-]+|\[[0-9a-f:.]+(?:%[\w.-]+)?\]")
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~?"
@@ -255,6 +257,11 @@ class _Dropped(Exception):
 
 @functools.lru_cache(maxsize=4096)  # HEAD then GET, retries, redirects: the same URLs again
 def _parse(url: str) -> tuple[str, str, int, str]:
+    quick = quick_split(url)
+    if quick is not None:
+        scheme, host, port, path, query, _ = quick
+        target = (path or "/") + (f"?{query}" if query else "")
+        return scheme, host, port or (443 if scheme == "https" else 80), target
     try:
         parts = urlsplit(url)
         port = parts.port
