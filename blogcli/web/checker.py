@@ -142,7 +142,8 @@ class _Checker:
                    if not self.settings.excluded(given)]
         # Exclusions and private addresses first: they depend on this site's settings,
         # and a pass cached for a site that allows private links must not leak to another.
-        page = await self._refuse(base) if fetched else _EXCLUDED
+        page = (None if self.settings.allow_private else await self._refuse(base)) \
+            if fetched else _EXCLUDED
         if page is None:
             want_anchors = self.settings.check_anchors and any(
                 not _fragment_ignored(base, fragment) for _, fragment in fetched)
@@ -162,7 +163,8 @@ class _Checker:
         if self.progress is not None:
             self.progress(self.done, self.total, self.failures)
         # Last: closing the host's connections may wait, and Ctrl-C must not lose the result.
-        await self.pools.page_done(_host(base))
+        if self.pools.page_done(_host(base)):
+            await self.pools.client.close_host(_host(base))
 
     def _from_cache(self, base: str, want_anchors: bool) -> tuple[Page | None, bool]:
         """A cached pass, or ``(None, failed last time?)``."""
