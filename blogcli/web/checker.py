@@ -20,7 +20,7 @@ import asyncio
 import functools
 import re
 from collections import Counter
-from collections.abc import Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -86,7 +86,8 @@ def check_urls(urls: Iterable[str], settings: Settings,
     cache = UrlCache(settings.cache_max_age) if settings.use_cache else None
     checker = _Checker(settings, run, cache, progress)
     try:
-        asyncio.run(_within(checker.run(wanted), settings.deadline))
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            runner.run(_within(checker.run(wanted), settings.deadline))
     except KeyboardInterrupt:
         run.interrupted = True
     except TimeoutError:
@@ -100,6 +101,16 @@ def check_urls(urls: Iterable[str], settings: Settings,
     if cache is not None:
         cache.save()
     return run
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop where it is installed (a dependency except on Windows): asyncio's
+    API with the loop, its timers and its sockets in C; else asyncio's own loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 async def _within(work: Coroutine[Any, Any, None], seconds: float) -> None:
