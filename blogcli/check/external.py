@@ -6,17 +6,18 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blogcli.check.findings import RULES, Finding
 from blogcli.errors import UsageError
 from blogcli.files import is_within
 from blogcli.web.checker import CheckRun, Progress, Status, UrlResult, check_urls
-from blogcli.web.history import LinkHistory, Policy, Record
 from blogcli.web.settings import Settings, from_config, history_from_config
 from blogcli.web.urls import Kind, classify
+
+if TYPE_CHECKING:  # imported where a history is opened: a one-shot check needs none of it
+    from blogcli.web.history import LinkHistory, Record
 
 # Rule names and default severities live in checks.RULES with the offline rules.
 _RULE_OF = {
@@ -67,7 +68,7 @@ def options(links_table: Mapping[str, Any], *, use_cache: bool = True,
 def open_history(links_table: Mapping[str, Any], root: Path, now: datetime | None = None,
                  complete: bool = False, readonly: bool = False) -> LinkHistory | None:
     """The site's link history as ``[links]`` places it (None when ``history = false``)."""
-    from blogcli.web.history import clock
+    from blogcli.web.history import LinkHistory, Policy, clock
 
     wanted = history_from_config(links_table)
     if wanted.path is None:
@@ -192,6 +193,8 @@ def _with_phrase(detail: str, code: int | None) -> str:
     prefix = f"HTTP {code}"
     if code is None or not detail.startswith(prefix):
         return detail
+    from http import HTTPStatus  # an enum of 60 members: built only when a message needs it
+
     try:
         return f"{prefix} {HTTPStatus(code).phrase}{detail[len(prefix):]}"
     except ValueError:  # 999 and other codes outside the standard

@@ -20,7 +20,7 @@ import asyncio
 import functools
 import re
 from collections import Counter
-from collections.abc import Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -52,7 +52,13 @@ from blogcli.web.result import (
     worth_retrying,
 )
 from blogcli.web.settings import Settings
-from blogcli.web.urls import normalise, private_host_name, redact_url, split_fragment
+from blogcli.web.urls import (
+    normalise,
+    private_host_name,
+    quick_split,
+    redact_url,
+    split_fragment,
+)
 
 # The public API: check_urls and what it returns (defined in webresult.py).
 __all__ = ["PASSES", "CheckRun", "Progress", "Status", "UrlResult", "check_urls"]
@@ -80,7 +86,8 @@ def check_urls(urls: Iterable[str], settings: Settings,
     cache = UrlCache(settings.cache_max_age) if settings.use_cache else None
     checker = _Checker(settings, run, cache, progress)
     try:
-        asyncio.run(_within(checker.run(wanted), settings.deadline))
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            runner.run(_within(checker.run(wanted), settings.deadline))
     except KeyboardInterrupt:
         run.interrupted = True
     except TimeoutError:
@@ -94,6 +101,16 @@ def check_urls(urls: Iterable[str], settings: Settings,
     if cache is not None:
         cache.save()
     return run
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop where it is installed (a dependency except on Windows): asyncio's
+    API with the loop, its timers and its sockets in C; else asyncio's own loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 async def _within(work: Coroutine[Any, Any, None], seconds: float) -> None:
@@ -136,7 +153,8 @@ class _Checker:
                    if not self.settings.excluded(given)]
         # Exclusions and private addresses first: they depend on this site's settings,
         # and a pass cached for a site that allows private links must not leak to another.
-        page = await self._refuse(base) if fetched else _EXCLUDED
+        page = (None if self.settings.allow_private else await self._refuse(base)) \
+            if fetched else _EXCLUDED
         if page is None:
             want_anchors = self.settings.check_anchors and any(
                 not _fragment_ignored(base, fragment) for _, fragment in fetched)
@@ -156,7 +174,8 @@ class _Checker:
         if self.progress is not None:
             self.progress(self.done, self.total, self.failures)
         # Last: closing the host's connections may wait, and Ctrl-C must not lose the result.
-        await self.pools.page_done(_host(base))
+        if self.pools.page_done(_host(base)):
+            await self.pools.client.close_host(_host(base))
 
     def _from_cache(self, base: str, want_anchors: bool) -> tuple[Page | None, bool]:
         """A cached pass, or ``(None, failed last time?)``."""
@@ -339,10 +358,14 @@ class _Checker:
                 raise TimeoutError
             self.run_state.requests += 1
             # The clock runs once a slot is ours: queueing is not the server's fault.
-            async with chain.spend():
+            loop = asyncio.get_running_loop()
+            start = loop.time()
+            try:
                 response = await self.pools.client.request(
                     method, url, headers, peek=BODY_PEEK, page_cap=HTML_CAP if want_body else 0,
-                    cookies=chain.cookies)
+                    cookies=chain.cookies, deadline=start + chain.left)
+            finally:
+                chain.left -= loop.time() - start
             self.answered.add(host)
         get = response.headers.get
         challenge = "cf-mitigated" in response.headers or \
@@ -356,7 +379,8 @@ class _Checker:
 @functools.lru_cache(maxsize=8192)
 def _host(url: str) -> str:
     # Asked several times per request: parsing the URL again each time was a tenth of the CPU.
-    return (urlsplit(url).hostname or "").lower()
+    quick = quick_split(url)
+    return quick[1] if quick is not None else (urlsplit(url).hostname or "").lower()
 
 
 def _fragment_ignored(base: str, fragment: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import math
 import os
 import re
 import ssl
@@ -21,6 +22,8 @@ import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
+
+from blogcli.web.urls import quick_split
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _HOST = re.compile(r"[a-z0-9_.-]+|\[[0-9a-f:.]+(?:%[\w.-]+)?\]")
@@ -135,10 +138,15 @@ class Client:
         return self._tls
 
     async def request(self, method: str, url: str, headers: dict[str, str], *,
-                      peek: int = 0, page_cap: int = 0,
-                      cookies: Cookies | None = None) -> Response:
+                      peek: int = 0, page_cap: int = 0, cookies: Cookies | None = None,
+                      deadline: float = math.inf) -> Response:
         """Send one request. Of the body, read at most ``peek`` bytes and keep none; or, with
-        ``page_cap``, keep up to that much of a successful HTML page (decompressed)."""
+        ``page_cap``, keep up to that much of a successful HTML page (decompressed).
+
+        ``deadline`` (event-loop time) bounds the whole request besides the client's own
+        timeouts: past it a plain TimeoutError, as a read timeout would end. One timer per
+        step rather than one more around the request (a tenth of the per-request CPU).
+        """
         scheme, host, port, target = _parse(url)
         key = (scheme, host, port)
         lines = [f"{method} {target} HTTP/1.1", f"Host: {_host_header(host, port, scheme)}"]
@@ -152,9 +160,10 @@ class Client:
             conn = None if fresh else self._pop_idle(key)
             reused = conn is not None
             if conn is None:
-                conn = await self._connect(scheme, host, port)
+                conn = await self._connect(scheme, host, port, deadline)
             try:
-                response, reusable = await self._exchange(conn, data, method, peek, page_cap)
+                response, reusable = await self._exchange(conn, data, method, peek, page_cap,
+                                                          deadline)
             except _Dropped as err:
                 conn.close()
                 if reused:
@@ -182,25 +191,29 @@ class Client:
             conn.close()
         return None
 
-    async def _connect(self, scheme: str, host: str, port: int) -> _Connection:
+    async def _connect(self, scheme: str, host: str, port: int, deadline: float) -> _Connection:
         tls = self.tls() if scheme == "https" else None
+        own = asyncio.get_running_loop().time() + self.connect_timeout
         try:
-            async with asyncio.timeout(self.connect_timeout):
+            async with asyncio.timeout_at(min(own, deadline)):
                 reader, writer = await asyncio.open_connection(
                     host.strip("[]"), port, ssl=tls, server_hostname=host if tls else None,
                     limit=256 * 1024)
         except TimeoutError:
+            if deadline < own:
+                raise  # the caller's deadline, not a connect timeout (not worth a retry)
             raise ConnectTimeout(f"connecting to {host}:{port}") from None
         except (OSError, UnicodeError) as err:
             raise TransportError(f"{type(err).__name__}: {err}") from err
         return _Connection(reader, writer)
 
     async def _exchange(self, conn: _Connection, data: bytes, method: str, peek: int,
-                        page_cap: int) -> tuple[Response, bool]:
+                        page_cap: int, deadline: float) -> tuple[Response, bool]:
         """Send, read the head and the body asked for; whether the connection can be reused."""
+        loop = asyncio.get_running_loop()
         try:
             conn.writer.write(data)
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout_at(min(loop.time() + self.timeout, deadline)):
                 await conn.writer.drain()
                 status, headers, set_cookies, keep = await _read_head(conn.reader)
         except TimeoutError:
@@ -219,7 +232,7 @@ class Client:
         page = bool(page_cap) and status < 300 and "html" in headers.get("content-type", "")
         body = _Body(conn.reader, headers)
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout_at(min(loop.time() + self.timeout, deadline)):
                 if page:
                     response.body = await _page(body, headers.get("content-encoding", ""),
                                                 page_cap)
@@ -255,6 +268,11 @@ class _Dropped(Exception):
 
 @functools.lru_cache(maxsize=4096)  # HEAD then GET, retries, redirects: the same URLs again
 def _parse(url: str) -> tuple[str, str, int, str]:
+    quick = quick_split(url)
+    if quick is not None:
+        scheme, host, port, path, query, _ = quick
+        target = (path or "/") + (f"?{query}" if query else "")
+        return scheme, host, port or (443 if scheme == "https" else 80), target
     try:
         parts = urlsplit(url)
         port = parts.port

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
 import re
 import socket
 import ssl
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -158,14 +157,3 @@ class Chain:
     async def sleep(self, seconds: float) -> None:
         self.left -= seconds
         await asyncio.sleep(seconds)
-
-    @contextlib.asynccontextmanager
-    async def spend(self) -> AsyncIterator[None]:
-        """Time out when the budget runs out; what the block took is spent."""
-        loop = asyncio.get_running_loop()
-        start = loop.time()
-        try:
-            async with asyncio.timeout(self.left):
-                yield
-        finally:
-            self.left -= loop.time() - start

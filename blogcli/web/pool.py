@@ -23,11 +23,10 @@ class Pools:
                         # Compressed only when the page is read for its anchors (checker.py).
                         "Accept-Encoding": "identity"}
 
-    async def page_done(self, host: str) -> None:
-        """One page of ``host`` is finished; close its connections when it was the last."""
+    def page_done(self, host: str) -> bool:
+        """One page of ``host`` is finished; whether it was the last (its connections can go)."""
         self.remaining[host] -= 1
-        if self.remaining[host] <= 0:
-            await self.client.close_host(host)
+        return self.remaining[host] <= 0
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -60,6 +60,9 @@ class HostSettings:
     per_host: int | None = None
 
 
+_NO_OVERRIDES = HostSettings()
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything web.py needs; built by :func:`from_config` or directly in tests."""
@@ -90,15 +93,15 @@ class Settings:
 
     def host(self, host: str) -> HostSettings:
         """The overrides for ``host``: an exact entry, else its nearest parent domain's."""
-        name = host.lower()
+        name = host.lower() if self.hosts else ""  # asked twice per link: no table, no walk
         while name:
             if name in self.hosts:
                 return self.hosts[name]
             name = name.partition(".")[2]
-        return HostSettings()
+        return _NO_OVERRIDES
 
     def excluded(self, url: str) -> bool:
-        return any(pattern.search(url) for pattern in self.exclude)
+        return bool(self.exclude) and any(pattern.search(url) for pattern in self.exclude)
 
     def verdict_key(self) -> str:
         """The settings that change a link's verdict, as text: cached passes depend on them."""

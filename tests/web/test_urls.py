@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from blogcli.web.urls import Kind, classify, normalise, private_host_name
+from blogcli.web.urls import Kind, classify, normalise, private_host_name, quick_split
 
 
 @pytest.mark.parametrize(("target", "kind"), [
@@ -55,6 +57,72 @@ def test_normalise_spells_one_url_one_way(url: str, expected: str) -> None:
                      r"(\?[a-z=&]{0,6})?", fullmatch=True))
 def test_normalise_is_idempotent(url: str) -> None:
     assert normalise(normalise(url)) == normalise(url)
+
+
+# URLs near the edges of quick_split's shape: case, ports at and past the limits, empty host
+# labels, trailing dots, '?' and '#' in every order, characters just outside what it takes.
+_NEAR_QUICK = st.builds(
+    "".join,
+    st.tuples(st.sampled_from(["http", "HTTPS", "hTtP", "ftp", "http:", ""]),
+              st.sampled_from(["://", ":/", "//", "://u@", "://u:p@"]),
+              st.text("aZ09.-_[]:%é ", max_size=10),
+              st.sampled_from(["", ":", ":0", ":80", ":443", ":65535", ":65536", ":99999",
+                               ":8x", ":080"]),
+              st.text("/?#aZ.%:@!~[] \t\x7fé", max_size=12)))
+
+
+@pytest.mark.parametrize(("url", "parts"), [
+    ("HTTP://Ex.COM.", ("http", "ex.com.", None, "", "", "")),
+    ("https://a.b:0/p?q=1#f?g", ("https", "a.b", 0, "/p", "q=1", "f?g")),
+    ("http://a:65535?x#", ("http", "a", 65535, "", "x", "")),
+])
+def test_quick_split_takes_plain_urls(url: str, parts: tuple[object, ...]) -> None:
+    assert quick_split(url) == parts
+
+
+@pytest.mark.parametrize("url", ["http://a:65536/", "http://u@a/", "http://[::1]/", "http://é.fr/",
+                                 "http://a/ b", "http://a:/", "ftp://a/", "http://a_b/"])
+def test_quick_split_leaves_the_rest_to_urlsplit(url: str) -> None:
+    assert quick_split(url) is None
+
+
+@given(_NEAR_QUICK)
+def test_quick_split_agrees_with_urlsplit(url: str) -> None:
+    quick = quick_split(url)
+    try:
+        parts = urlsplit(url)
+        expected = (parts.scheme, parts.hostname, parts.port, parts.path, parts.query,
+                    parts.fragment)
+    except ValueError:
+        assert quick is None
+        return
+    if quick is not None:
+        assert quick == expected
+
+
+@given(_NEAR_QUICK)
+def test_quick_paths_answer_as_the_slow_ones(url: str) -> None:
+    """classify and normalise give what urlsplit's path gives, for URLs either path takes."""
+    text = url.strip()
+    text = "https:" + text if text.startswith("//") else text
+    try:
+        parts = urlsplit(text)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        assert classify(url).kind is not Kind.EXTERNAL
+        return
+    fetched = parts.scheme in ("http", "https") and bool(host) and \
+        not any(c.isspace() for c in text)
+    assert (classify(url).kind is Kind.EXTERNAL) == fetched
+    if fetched and parts.username is None:
+        netloc = (host or "").rstrip(".")
+        netloc = f"[{netloc}]" if ":" in netloc else netloc
+        if port is not None and (parts.scheme, port) not in (("http", 80), ("https", 443)):
+            netloc = f"{netloc}:{port}"
+        expected = f"{parts.scheme}://{netloc}{parts.path or '/'}" + \
+            (f"?{parts.query}" if parts.query else "") + \
+            (f"#{parts.fragment}" if parts.fragment else "")
+        assert normalise(url) == expected
 
 
 @pytest.mark.parametrize(("host", "private"), [

@@ -444,6 +444,37 @@ def test_ctrl_c_returns_what_was_found_so_far(tmp_path: Path) -> None:
     assert json.loads(out) == {"interrupted": True, "results": {srv.url + "/fast": "ok"}}
 
 
+ON_ASYNCIOS_LOOP = """
+import json, sys
+sys.modules["uvloop"] = None  # as where uvloop is not installed (Windows): asyncio's own loop
+from blogcli.web.checker import check_urls
+from blogcli.web.settings import Settings
+
+run = check_urls(sys.argv[1:], Settings(allow_private=True, use_cache=False, timeout=2.0,
+                                        connect_timeout=1.0, retries=2, backoff=0.01))
+print(json.dumps({u: [r.status.value, r.code, r.new_url] for u, r in run.results.items()}))
+"""
+
+
+def test_asyncios_own_loop_gives_the_same_answers(tmp_path: Path,
+                                                  httpserver_ipv4: HTTPServer) -> None:
+    """check_urls runs on uvloop where it is installed; without it, on asyncio's loop, alike."""
+    httpserver_ipv4.expect_request("/ok").respond_with_data("ok")
+    httpserver_ipv4.expect_request("/gone").respond_with_data("no", 404)
+    httpserver_ipv4.expect_request("/old").respond_with_data("", 301, {"Location": "/ok"})
+    urls = [httpserver_ipv4.url_for(p) for p in ("/ok", "/gone", "/old")]
+    urls.append(f"http://127.0.0.1:{closed_port()}/x")
+    run = check_urls(urls, FAST)
+    here = {u: [r.status.value, r.code, r.new_url] for u, r in run.results.items()}
+    script = tmp_path / "asyncio_loop.py"
+    script.write_text(ON_ASYNCIOS_LOOP, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), *urls], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == here
+    assert [here[u][0] for u in urls] == ["ok", "broken", "redirect", "refused"]
+
+
 def test_malformed_urls_are_broken_not_a_crash(httpserver_ipv4: HTTPServer) -> None:
     httpserver_ipv4.expect_request("/bad-move").respond_with_data(
         "", 301, {"Location": "http://[::1/oops"})
