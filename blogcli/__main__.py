@@ -1,5 +1,6 @@
 """The `blog` command's entry point (console script and `python -m blogcli`)."""
 
+import gc
 import os
 import signal
 
@@ -12,7 +13,16 @@ def run() -> None:
     most of start-up, and an interrupt during an import would print a traceback.
     """
     signal.signal(signal.SIGINT, _quit)
-    from blogcli.cli import main
+    # Importing typer and the CLI makes ~21,000 tracked objects that live as long as the
+    # process: the collector would run ~40 times during the imports and walk them all again at
+    # exit, finding nothing (~12 ms of `blog new`'s ~100). Frozen, every collection passes them
+    # by, as it does cache.py's entries.
+    gc.disable()
+    try:
+        from blogcli.cli import main
+    finally:
+        gc.freeze()
+        gc.enable()
 
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
