@@ -12,8 +12,6 @@ import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from blogcli.post import split_front_matter
-
 if TYPE_CHECKING:
     from blogcli.site import Site
 
@@ -53,6 +51,8 @@ def convert(content: str, to: str, origin: str) -> str:
     opener = content.split("\n", 1)[0].strip()
     if {"---": "yaml", "+++": "toml"}.get(opener, "json" if opener == "{" else None) == to:
         return content  # already so (and PyYAML need not be loaded to see it)
+    from blogcli.post import split_front_matter
+
     meta, body, _, fmt = split_front_matter(content, origin)
     if fmt in (None, to):
         return content
@@ -101,6 +101,8 @@ def _jsonable(value: Any) -> Any:
 def set_key(content: str, key: str, value: Any, origin: str) -> str:
     """Set a top-level key of the front matter to ``value`` (added after the opener when the
     template has no such key); every other line stays as the template wrote it."""
+    from blogcli.post import split_front_matter
+
     meta, _, body_line, fmt = split_front_matter(content, origin)
     if fmt not in ("yaml", "toml") or meta.get(key) == value:
         return content  # already so: keep the template's own quoting
@@ -172,6 +174,8 @@ def _yaml_plain_ok(text: str) -> bool:
 def jekyll_defaults(content: str, site: Site, kind: str, origin: str) -> str:
     """jekyll-compose's front matter: ``layout: post`` and ``default_front_matter.<kind>`` of
     _config.yml (kind is posts or drafts), for the keys the post does not set already."""
+    from blogcli.post import split_front_matter
+
     meta, _, body_line, fmt = split_front_matter(content, origin)
     if fmt != "yaml":
         return content

@@ -18,7 +18,6 @@ from blogcli.create.fields import Bare as _Bare
 from blogcli.create.fields import front_matter_value as _front_matter_value
 from blogcli.errors import ContentError, UsageError
 from blogcli.files import is_within, windows_problem, windows_safe, write_file
-from blogcli.post import PostError, parse_date, split_front_matter
 
 if TYPE_CHECKING:
     from blogcli.site import Site
@@ -149,6 +148,8 @@ def _from_archetype(site: Site, path: Path, slug: str, stamp: datetime | date, s
                           site_title=site.title, params=params if isinstance(params, dict)
                           else {})
     content = archetype.render(source, origin, page)
+    from blogcli.post import PostError
+
     try:
         content = fields.set_key(content, "title", title, origin)
         if tags:
@@ -181,6 +182,8 @@ def _post_date(site: Site, when: str | None) -> datetime | date:
             return moment.astimezone(zone) if zone is not None else moment
         return (datetime.now(zone) if zone is not None else datetime.now().astimezone()
                 ).replace(microsecond=0)
+    from blogcli.post import parse_date
+
     try:
         parsed = parse_date(when)
     except ValueError as err:
@@ -278,7 +281,7 @@ def render_scaffold(source: str, origin: str, values: dict[str, Any], *,
 
     The result is read back, and refused when its front matter does not parse; not a built-in
     scaffold's made only of ordinary characters: that always parses (tests/create check it),
-    and reading it back would cost `blog new` importing PyYAML.
+    and reading it back would cost `blog new` importing PyYAML (and blogcli.post).
     """
     fm_source, body_source, fm_format = _split_source(source)
     offset = fm_source.count("\n")
@@ -287,6 +290,8 @@ def render_scaffold(source: str, origin: str, values: dict[str, Any], *,
     content = front + body
     if builtin and not UNUSUAL.search(front):
         return content
+    from blogcli.post import PostError, split_front_matter
+
     try:
         split_front_matter(content, origin)
     except PostError as err:
