@@ -6,7 +6,8 @@ seconds, on a shared machine):
 * offline check vs ``lychee --offline --include-fragments`` on 2,000 and 10,000 posts
   (bench_check.py's sites with planted broken links; blog cold and warm)
 * ``blog list`` (cold and warm) vs a ``hugo`` build of the same 5,000 posts (gen_corpus.py)
-* ``blog new`` vs ``hugo new``
+* ``blog new`` vs ``hugo new`` (in a plain blog and in a Hugo site); ``blog --version`` and
+  ``blog --help`` vs ``hugo version`` and ``hugo help``
 * ``blog publish`` vs plain git doing the same safety steps (bench_publish.py's repository
   of 5,000 posts and commits: fetch, rev-list, status, add, commit --only, push, ls-remote)
 * ``blog check --external`` vs lychee on the shared link bench (bench_external.py, 200 posts x
@@ -148,11 +149,23 @@ def new_post(runs: int, work: Path) -> None:
         print("  new: no hugo on PATH, skipped")
         return
     subprocess.run([hugo, "new", "site", str(hugo_site)], check=True, capture_output=True)
-    ours, theirs = interleaved(
+    # blog new in a Hugo site of its own: Hugo's archetype, rendered and given the title
+    blog_hugo = work / "new-blog-hugo"
+    subprocess.run([hugo, "new", "site", str(blog_hugo)], check=True, capture_output=True)
+    ours, theirs, in_hugo, version, hugo_version, usage, hugo_usage = interleaved(
         runs,
         lambda i: measure(blog("--site", str(site), "new", f"Post number {i}"), base),
-        lambda i: measure([hugo, "new", "-s", str(hugo_site), f"posts/p{i}.md"], base))
+        lambda i: measure([hugo, "new", "-s", str(hugo_site), f"posts/p{i}.md"], base),
+        lambda i: measure(blog("--site", str(blog_hugo), "new", f"Post number {i}"), base),
+        lambda i: measure(blog("--version"), base),
+        lambda i: measure([hugo, "version"], base),
+        lambda i: measure(blog("--help"), base),
+        lambda i: measure([hugo, "help"], base))
     row("new post", "blog new", "hugo new", ours, theirs)
+    row("new post (Hugo site)", "blog new", "hugo new", in_hugo, theirs,
+        "Hugo's archetype: blog reads its YAML front matter back")
+    row("--version", "blog --version", "hugo version", version, hugo_version)
+    row("--help", "blog --help", "hugo help", usage, hugo_usage)
 
 
 def publish(posts: int, runs: int, work: Path) -> None:

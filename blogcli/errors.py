@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import os
 import re
 from urllib.parse import unquote
@@ -44,17 +43,19 @@ class Interrupted(BlogError):
     exit_code = 130
 
 
+# Patterns, not compiled: re compiles and caches each on the first message redacted, which
+# most runs never print (compiling them all cost every command ~1 ms of start-up).
 _SECRETS = [
     # user-info in any URL: https://user:token@host -> https://***@host
-    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@"), r"\1***@"),
-    (re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{8,})"), "***"),
-    (re.compile(r"\b(github_pat_[A-Za-z0-9_]{8,})"), "***"),
-    (re.compile(r"\b(glpat-[A-Za-z0-9_-]{8,})"), "***"),
-    (re.compile(r"(?i)(x-access-token:)[^@\s]+"), r"\1***"),
-    (re.compile(r"(?i)(authorization:\s*(?:basic|bearer|token)\s+)\S+"), r"\1***"),
+    (r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@", r"\1***@"),
+    (r"\b(gh[pousr]_[A-Za-z0-9]{8,})", "***"),
+    (r"\b(github_pat_[A-Za-z0-9_]{8,})", "***"),
+    (r"\b(glpat-[A-Za-z0-9_-]{8,})", "***"),
+    (r"(?i)(x-access-token:)[^@\s]+", r"\1***"),
+    (r"(?i)(authorization:\s*(?:basic|bearer|token)\s+)\S+", r"\1***"),
     # An auth header value quoted without its name (httpx's errors do: b'Bearer …').
     # Only token-shaped values (8+ characters with a digit or symbol), so prose stays intact.
-    (re.compile(r"(?i)\b(bearer)\s+(?=[^\s'\"]*[0-9._~+/=-])[^\s'\"]{8,}"), r"\1 ***"),
+    (r"(?i)\b(bearer)\s+(?=[^\s'\"]*[0-9._~+/=-])[^\s'\"]{8,}", r"\1 ***"),
 ]
 
 
@@ -67,6 +68,8 @@ _KNOWN: set[str] = set()
 def remember_secret(value: str, user: str = "") -> None:
     """Have ``redact`` remove ``value`` (a password or token) wherever it appears, with the
     forms a server may echo: ``user:value``, percent-decoded, and the ``Basic`` header's base64."""
+    import base64  # here: only runs that handle a credential need it
+
     for secret in {value, unquote(value)}:
         pairs = [f"{user}:{secret}"] if user else []
         pairs += [f"x-access-token:{secret}", f"{secret}:x-oauth-basic", f"oauth2:{secret}"]
@@ -107,5 +110,5 @@ def redact(text: str) -> str:
         if value in text:
             text = text.replace(value, "***")
     for pattern, replacement in _SECRETS:
-        text = pattern.sub(replacement, text)
+        text = re.sub(pattern, replacement, text)
     return text

@@ -29,6 +29,28 @@ def test_version() -> None:
     assert result.exit_code == 0 and result.stdout == f"blog {__version__}\n"
 
 
+@pytest.mark.parametrize("args", [["--version"], ["--version", "-q"], ["-q", "--version"]])
+def test_version_as_a_command_is_typers_line(tmp_path: Path, args: list[str]) -> None:
+    """`blog --version` alone is answered before typer loads (__main__.py): the same line,
+    status and silence on stderr as typer's eager option gives."""
+    done = run_blog(*args, cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"blog {__version__}\n", "")
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--version", "-q"]])
+def test_version_into_a_closed_pipe_ends_quietly(tmp_path: Path, args: list[str]) -> None:
+    """As click ends a command whose reader has gone: status 1, no traceback."""
+    read, write = os.pipe()
+    os.close(read)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    try:
+        done = subprocess.run([sys.executable, "-m", "blogcli", *args], cwd=tmp_path, env=env,
+                              stdout=write, stderr=subprocess.PIPE, text=True, check=False)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (1, "")
+
+
 @pytest.mark.parametrize("name", command_names())
 def test_every_command_has_help(name: str) -> None:
     result = runner.invoke(app, [name, "--help"])

@@ -7,12 +7,9 @@ when that is what the site's posts use.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
-
-from blogcli.post import split_front_matter
 
 if TYPE_CHECKING:
     from blogcli.site import Site
@@ -53,6 +50,8 @@ def convert(content: str, to: str, origin: str) -> str:
     opener = content.split("\n", 1)[0].strip()
     if {"---": "yaml", "+++": "toml"}.get(opener, "json" if opener == "{" else None) == to:
         return content  # already so (and PyYAML need not be loaded to see it)
+    from blogcli.post import split_front_matter
+
     meta, body, _, fmt = split_front_matter(content, origin)
     if fmt in (None, to):
         return content
@@ -60,7 +59,7 @@ def convert(content: str, to: str, origin: str) -> str:
         return "+++\n" + toml_text(meta) + "+++\n" + body
     if to == "json":
         plain = {k: _jsonable(v) for k, v in meta.items()}
-        return json.dumps(plain, ensure_ascii=False, indent=2) + "\n" + body
+        return _dumps(plain, ensure_ascii=False, indent=2) + "\n" + body
     return content
 
 
@@ -75,7 +74,7 @@ def toml_text(meta: dict[str, Any]) -> str:
 
 
 def _key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _dumps(key)
 
 
 def _toml_value(value: Any) -> str:
@@ -87,7 +86,7 @@ def _toml_value(value: Any) -> str:
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if value is None:
         return '""'
-    return json.dumps(str(value), ensure_ascii=False)
+    return _dumps(str(value), ensure_ascii=False)
 
 
 def _jsonable(value: Any) -> Any:
@@ -101,6 +100,8 @@ def _jsonable(value: Any) -> Any:
 def set_key(content: str, key: str, value: Any, origin: str) -> str:
     """Set a top-level key of the front matter to ``value`` (added after the opener when the
     template has no such key); every other line stays as the template wrote it."""
+    from blogcli.post import split_front_matter
+
     meta, _, body_line, fmt = split_front_matter(content, origin)
     if fmt not in ("yaml", "toml") or meta.get(key) == value:
         return content  # already so: keep the template's own quoting
@@ -124,6 +125,14 @@ def set_key(content: str, key: str, value: Any, origin: str) -> str:
     return "\n".join(lines)
 
 
+def _dumps(value: Any, **options: Any) -> str:
+    """json.dumps, with json loaded on first use: the usual `blog new` (a plain title, no
+    tags) writes nothing that needs quoting, and importing json cost it ~1 ms."""
+    import json
+
+    return json.dumps(value, **options)
+
+
 def _yaml_value(value: Any) -> str:
     return str(front_matter_value(value, "yaml"))
 
@@ -141,11 +150,11 @@ def front_matter_value(value: Any, fm_format: str | None) -> Any:
     if isinstance(value, Bare | int | float):
         return str(value)
     if isinstance(value, list | tuple):
-        return json.dumps([str(v) for v in value], ensure_ascii=False)
+        return _dumps([str(v) for v in value], ensure_ascii=False) if value else "[]"
     text = str(value)
     if fm_format == "yaml" and _yaml_plain_ok(text):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return _dumps(text, ensure_ascii=False)
 
 
 # Words, spaces and punctuation that means nothing in a plain YAML scalar, after a letter: such
@@ -172,6 +181,8 @@ def _yaml_plain_ok(text: str) -> bool:
 def jekyll_defaults(content: str, site: Site, kind: str, origin: str) -> str:
     """jekyll-compose's front matter: ``layout: post`` and ``default_front_matter.<kind>`` of
     _config.yml (kind is posts or drafts), for the keys the post does not set already."""
+    from blogcli.post import split_front_matter
+
     meta, _, body_line, fmt = split_front_matter(content, origin)
     if fmt != "yaml":
         return content

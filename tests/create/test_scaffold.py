@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 from pathlib import Path
@@ -15,7 +16,7 @@ from typer.testing import CliRunner
 
 from blogcli.cli import app
 from blogcli.create.fields import Bare, front_matter_value
-from blogcli.create.post import UNUSUAL, hexo_post_name, render_scaffold, slugify
+from blogcli.create.post import UNUSUAL, has_unusual, hexo_post_name, render_scaffold, slugify
 from blogcli.errors import UsageError
 from blogcli.files import atomic_write
 from blogcli.post import load_post, split_front_matter
@@ -362,10 +363,24 @@ def test_extreme_dates_are_a_clear_error(plain: Path, monkeypatch, tz: str) -> N
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.text(max_size=40).filter(lambda t: not UNUSUAL.search(t)))
+@given(st.text(max_size=40).filter(lambda t: not has_unusual(t)))
 def test_a_value_written_bare_reads_back_as_itself(text: str) -> None:
     written = front_matter_value(text, "yaml")
     assert yaml.safe_load(f"k: {written}") == {"k": text}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=40) | st.text(st.characters(max_codepoint=0x7f), max_size=40))
+def test_has_unusual_is_the_full_pattern(text: str) -> None:
+    """has_unusual's ASCII shortcut finds exactly what the whole pattern finds."""
+    assert has_unusual(text) == (re.search(UNUSUAL, text) is not None)
+
+
+def test_has_unusual_finds_each_kind() -> None:
+    for char in "\x00\x08\x0b\x0c\x0e\x1f\x7f\x85\x9f\u2028\u2029\ud800\udfff\ufeff\ufffe\uffff":
+        assert has_unusual(f"a{char}b"), repr(char)
+    for text in ("", "plain title", "tab\tand\nnewline\r", "Café ünïcode ✓", "\xa0\u2027\u202a"):
+        assert not has_unusual(text), repr(text)
 
 
 BUILTIN = sorted(p for p in (REPO / "scaffolds").rglob("*.md") if p.name != "index.md")
@@ -385,7 +400,7 @@ def test_builtin_scaffolds_write_front_matter_that_reads_back(
               "site": {"title": "Lab", "author": author, "profile": profile, "config": {}}}
     for path in BUILTIN:
         source = path.read_text(encoding="utf-8")
-        unusual = UNUSUAL.search(title + author + "".join(tags))
+        unusual = has_unusual(title + author + "".join(tags))
         try:
             content = render_scaffold(source, "built-in", values, builtin=True)
         except UsageError:

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Start-up cost as instructions executed (valgrind's callgrind), which load does not move.
+
+Usage: python bench/startup_instructions.py [TREE ...]     (default: this checkout)
+
+On a shared machine wall and CPU times of a ~100 ms command swing by 10-20% from round to
+round; the count of instructions a run executes does not (repeat runs agree to 0.1%), so two
+revisions can be told apart by a few percent. Each TREE is a checkout of blog, put first on
+PYTHONPATH for ``python -m blogcli`` (this venv's Python and packages). Jobs: ``blog new`` in
+a plain blog (built-in scaffold) and in a site ``hugo new site`` made (Hugo's archetype),
+both --dry-run; ``blog --version``; ``blog --help``; and ``python -c pass`` for the floor.
+Instructions are not time: compare revisions with this, and blog with hugo with run_all.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def instructions(cmd: list[str], cwd: Path, tree: str) -> float:
+    """Millions of instructions ``cmd`` executed (callgrind's "Collected")."""
+    env = dict(os.environ, PYTHONPATH=tree, NO_COLOR="1")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed wheel has its bytecode
+    subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, check=True)  # bytecode written
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                           *cmd], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"no count from callgrind:\n{done.stderr}")
+    return int(found[1]) / 1e6
+
+
+def main() -> None:
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed")
+    trees = [str(Path(t).resolve()) for t in sys.argv[1:]] or [str(REPO)]
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        hugo = shutil.which("hugo")
+        # name -> (command, folder, tree index)
+        jobs: dict[str, tuple[list[str], Path, int]] = {
+            "python -c pass": ([python, "-c", "pass"], base, 0)}
+        for n, tree in enumerate(trees):
+            plain = base / f"plain{n}"
+            subprocess.run([python, "-m", "blogcli", "init", str(plain), "--title", "Bench",
+                            "--author", "B"], env=dict(os.environ, PYTHONPATH=tree),
+                           capture_output=True, check=True)
+            jobs[f"new (plain) {n}"] = (
+                [python, "-m", "blogcli", "new", "Post number one", "--dry-run"], plain, n)
+            if hugo:
+                site = base / f"hugo{n}"
+                subprocess.run([hugo, "new", "site", str(site)], capture_output=True, check=True)
+                jobs[f"new (Hugo site) {n}"] = (
+                    [python, "-m", "blogcli", "new", "Post number one", "--dry-run"], site, n)
+            jobs[f"--version {n}"] = ([python, "-m", "blogcli", "--version"], base, n)
+            jobs[f"--help {n}"] = ([python, "-m", "blogcli", "--help"], base, n)
+        counts = {name: instructions(cmd, cwd, trees[n]) for name, (cmd, cwd, n) in jobs.items()}
+    for n, tree in enumerate(trees):
+        print(f"[{n}] {tree}")
+    print(f"{'job':24} {'M instructions':>15}")
+    for name, count in counts.items():
+        job, _, index = name.rpartition(" ")
+        first = counts.get(f"{job} 0") if index not in ("0", "pass") else None
+        change = f"  {count / first - 1:+.1%} vs [0]" if first else ""
+        print(f"{name:24} {count:15.1f}{change}")
+
+
+if __name__ == "__main__":
+    main()
