@@ -116,7 +116,14 @@ class TextStats:
     truncated: bool
     cjk: bool
     summary_html: str = ""   # the summary as Hugo's ``.Summary`` holds it
-    plain: str = ""          # Hugo's ``.Plain``: tags stripped, entities still encoded
+    # Hugo's ``.Plain`` (tags stripped, entities still encoded) before its white-space
+    # collapse, which the counts do not need: ``plain`` does it when asked.
+    text: str = ""
+
+    @property
+    def plain(self) -> str:
+        """Hugo's ``.Plain``: tags stripped, entities still encoded."""
+        return hugo.collapse(self.text)
 
 
 def _get(mapping: dict[str, Any], key: str, default: Any) -> Any:
@@ -149,15 +156,38 @@ def is_cjk_page(source: str, meta: dict[str, Any], options: TextOptions) -> bool
 
 def to_html(body: str, options: TextOptions) -> str:
     """The page's HTML as the engine renders it (shortcodes expanded, Goldmark's shape)."""
-    # Imported here: the parsers are only needed when something is rendered, not on warm runs.
-    from blogcli.text import native
-    from blogcli.text.shortcodes import expand_hugo, expand_liquid, replace_placeholders
+    return _render(*_expand(body, options), options)
 
-    placeholders: dict[str, str] = {}
+
+def _expand(body: str, options: TextOptions) -> tuple[str, dict[str, str]]:
+    """The body with its shortcodes or Liquid tags expanded, and the placeholders standing
+    for shortcode output that goes in after rendering."""
+    # Imported here: the parsers are only needed when something is rendered, not on warm runs.
+    from blogcli.text.shortcodes import expand_hugo, expand_liquid
+
     if options.syntax == "hugo":
-        body, placeholders = expand_hugo(body, options.base_url, options.unsafe_html)
-    elif options.syntax in ("liquid", "nunjucks"):
-        body = expand_liquid(body, keep_code=options.syntax == "nunjucks")
+        return expand_hugo(body, options.base_url, options.unsafe_html)
+    if options.syntax in ("liquid", "nunjucks"):
+        return expand_liquid(body, keep_code=options.syntax == "nunjucks"), {}
+    return body, {}
+
+
+def _plain(body: str, placeholders: dict[str, str], options: TextOptions) -> str | None:
+    """``hugo.strip_html(_render(...))`` written straight from the Markdown without the HTML,
+    but for the white-space collapse (``hugo.collapse``); None where only the HTML gives it
+    exactly: shortcode output (any HTML at all) goes in, or raw HTML is kept, or
+    pulldown-cmark reads the page otherwise than Goldmark."""
+    if placeholders:
+        return None
+    from blogcli.text import native
+
+    return native.render(body, options.unsafe_html, plain=True)
+
+
+def _render(body: str, placeholders: dict[str, str], options: TextOptions) -> str:
+    from blogcli.text import native
+    from blogcli.text.shortcodes import replace_placeholders
+
     html = native.render(body, options.unsafe_html)
     if html is None:  # where pulldown-cmark reads it otherwise than Goldmark (see native.py)
         from blogcli.text.goldmark import render
@@ -207,12 +237,17 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
     options = options or TextOptions()
     cjk = is_cjk_page(source if source is not None else body, meta, options)
     body, has_more, after_more = _split_more(body, options)
-    html = to_html(body, options)
+    expanded, placeholders = _expand(body, options)
     summary_html, truncated = "", False
-    if has_more:
-        summary_html, html = hugo.split_summary(html)
-        truncated = after_more
-    plain = hugo.strip_html(html)
+    # Most pages: the plain text straight from the Markdown (its white space not yet collapsed,
+    # which changes no count); with a divider, the HTML is cut at it first (as Hugo cuts it).
+    plain = None if has_more else _plain(expanded, placeholders, options)
+    if plain is None:
+        html = _render(expanded, placeholders, options)
+        if has_more:
+            summary_html, html = hugo.split_summary(html)
+            truncated = after_more
+        plain = hugo.strip_html(html)
     count = hugo.field_count(plain, cjk)
     # Only a CJK summary needs the words, and only the first of them.
     words = hugo.head_fields(plain, options.summary_length) if cjk else []
@@ -231,10 +266,10 @@ def _summary(body: str, meta: dict[str, Any], plain: str, words: list[str], cjk:
     if options.excerpt_separator is not None:
         return _excerpt(body, meta, options)
     if options.summary_mode == "paragraph":
-        return _paragraphs(plain, options.summary_length)
+        return _paragraphs(hugo.collapse(plain), options.summary_length)
     if cjk:
         return hugo.truncate_by_rune(words, options.summary_length)
-    return hugo.truncate_to_sentence(plain, options.summary_length)
+    return hugo.truncate_collapsed(plain, options.summary_length)
 
 
 def _excerpt(body: str, meta: dict[str, Any], options: TextOptions) -> tuple[str, bool]:

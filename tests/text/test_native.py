@@ -84,3 +84,26 @@ def test_native_pass_counts_the_words_markdown_it_counts(markdown: str) -> None:
     if fast is not None:
         slow = goldmark.render(markdown)
         assert len(hugo.fields(hugo.strip_html(fast))) == len(hugo.fields(hugo.strip_html(slow)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(DOCS, st.booleans())
+def test_plain_pass_is_the_html_stripped(markdown: str, unsafe: bool) -> None:
+    """The text written straight from the events is what Hugo's StripHTML makes of the HTML."""
+    html = native.render(markdown, unsafe)
+    text = native.render(markdown, unsafe, plain=True)
+    if text is None:
+        assert html is None or unsafe
+    else:
+        assert html is not None
+        assert hugo.collapse(text) == hugo.strip_html(html)
+
+
+@pytest.mark.parametrize("post", POSTS, ids=lambda p: p.name)
+def test_plain_pass_of_each_fixture_is_its_html_stripped(post: object) -> None:
+    body = body_of(str(post).split("/content/", 1)[1])
+    html = native.render(body)
+    text = native.render(body, plain=True)
+    assert (text is None) == (html is None)
+    if html is not None and text is not None:
+        assert hugo.collapse(text) == hugo.strip_html(html)
