@@ -90,14 +90,16 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None,
                       + zlib.crc32(fingerprint.encode()) % 1_000_000_000, valid=valid_value)
     paths = only if only is not None else iter_post_files(site, drafts=drafts)
     files, problems = _read_all(site, paths, cache)
-    values = {rel: cache.get(rel, data, sig) if data is not None else known
+    # Each file's content hash once: looked up with it, and stored with it when missing.
+    digests = {rel: cache.digest(data) for rel, data, _, _ in files if data is not None}
+    values = {rel: cache.get_digest(rel, digests[rel], sig) if data is not None else known
               for rel, data, sig, known in files}
     missing = [(rel, data) for rel, data, _, _ in files if values[rel] is None and data is not None]
     sigs = {rel: sig for rel, _, sig, _ in files}
-    for rel, data, value in _analyse_all(site, options, missing):
+    for rel, _, value in _analyse_all(site, options, missing):
         values[rel] = value
         if "problem" not in value:
-            cache.put(rel, data, value, sigs[rel])
+            cache.put_digest(rel, digests[rel], value, sigs[rel])
     cache.save()
     now = now or clock.now()
     zone = clock.site_zone(site)  # "scheduled" is decided in the zone the engine reads dates in
@@ -195,7 +197,11 @@ def _lang(site: Site, rel: str, meta: dict[str, Any]) -> str:
 
 
 def _first(meta: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    return next((meta[k] for k in keys if meta.get(k)), None)
+    for key in keys:
+        value = meta.get(key)
+        if value:
+            return value
+    return None
 
 
 def _date_or_none(value: Any) -> datetime | date | None:

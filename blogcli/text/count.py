@@ -204,7 +204,8 @@ def plain_text(body: str, options: TextOptions | None = None) -> str:
 
 def present(summary_html: str) -> str:
     """A summary for people: tags stripped, entities decoded, whitespace collapsed."""
-    return _SPACES.sub(" ", htmllib.unescape(hugo.strip_html(summary_html))).strip()
+    # str.split's white space is exactly re's \s (both are str.isspace), and split is faster.
+    return " ".join(htmllib.unescape(hugo.strip_html(summary_html)).split())
 
 
 def image_seconds(count: int) -> int:

@@ -240,7 +240,7 @@ def truncate_collapsed(s: str, length: int) -> tuple[str, bool]:
     """``truncate_to_sentence(collapse(s), length)``, collapsing only as much of ``s`` as it
     reads: the collapse of a head of ``s`` is a head of the collapse of ``s``, so a sentence
     end found before that head's last character is the one the whole text gives."""
-    k = 2048
+    k = 1024  # 70 words and the rest of their sentence, mostly
     while k < len(s):
         head = collapse(s[:k])
         count, last = 0, -1
