@@ -7,6 +7,7 @@ options. Pure functions: no Site, no files.
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import re
 from collections.abc import Mapping
@@ -17,7 +18,8 @@ from blogcli.text import hugo
 
 HUGO_MORE = "<!--more-->"
 HEXO_MORE = r"<!--\s*more\s*-->"
-_CJK = re.compile(
+# Compiled when first needed (a few ms): a warm list counts nothing.
+_CJK_CHARS = (
     "[\u1100-\u11ff\u2e80-\u2e99\u2e9b-\u2ef3\u2f00-\u2fd5\u3005\u3007\u3021-\u3029"
     "\u302e\u302f\u3038-\u303b\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fd-\u30ff"
     "\u3131-\u318e\u31f0-\u31ff\u3200-\u321e\u3260-\u327e\u32d0-\u32fe\u3300-\u3357"
@@ -25,6 +27,13 @@ _CJK = re.compile(
     "\ufa70-\ufad9\uff66-\uff6f\uff71-\uff9d\uffa0-\uffdc\U0001b000-\U0001b11f"
     "\U0001f200\U00020000-\U0003134f]"
 )
+
+
+@functools.cache
+def _cjk() -> re.Pattern[str]:
+    return re.compile(_CJK_CHARS)
+
+
 _IMAGES = re.compile(r"!\[[^\]]*\]\s*[(\[]|<img\b|\{\{[<%]\s*figure\b|\{%\s*(?:asset_)?img\b")
 _SPACES = re.compile(r"\s+")
 _LINK_DEFINITION = re.compile(r"^ {0,3}(\[[^\]]+\])(:.+)$", re.M)
@@ -146,11 +155,11 @@ def is_cjk_page(source: str, meta: dict[str, Any], options: TextOptions) -> bool
     flag = _get(meta, "isCJKLanguage", None)
     if flag is not None:
         return str(flag).lower() in ("true", "1", "yes") if not isinstance(flag, bool) else flag
-    if not options.has_cjk_language or _CJK.search(source) is None:
+    if not options.has_cjk_language or _cjk().search(source) is None:
         return False
     if not options.cjk_mostly:
         return True
-    cjk = len(_CJK.findall(source))
+    cjk = len(_cjk().findall(source))
     return cjk > len(source.split()) - cjk
 
 
