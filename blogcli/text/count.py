@@ -184,13 +184,35 @@ def _expand(body: str, options: TextOptions) -> tuple[str, dict[str, str]]:
 def _plain(body: str, placeholders: dict[str, str], options: TextOptions) -> str | None:
     """``hugo.strip_html(_render(...))`` written straight from the Markdown without the HTML,
     but for the white-space collapse (``hugo.collapse``); None where only the HTML gives it
-    exactly: shortcode output (any HTML at all) goes in, or raw HTML is kept, or
-    pulldown-cmark reads the page otherwise than Goldmark."""
-    if placeholders:
+    exactly: shortcode output that is not tidy HTML or could land in an attribute, raw HTML
+    kept, or a page pulldown-cmark reads otherwise than Goldmark."""
+    if "\1" in body or not all(_in_text(body, key) for key in placeholders):
         return None
     from blogcli.text import native
 
-    return native.render(body, options.unsafe_html, plain=True)
+    text = native.render(body, options.unsafe_html, plain=True)
+    if text is None or ("\1" not in text and not placeholders):
+        return text
+    # Shortcode output goes in as the HTML path puts it in (replace_placeholders): a
+    # placeholder alone in its paragraph (marked SOH by the walk) without the paragraph.
+    for key, html in placeholders.items():
+        piece = hugo.strip_piece(html)
+        if piece is None or "HAHAHUGOSHORTCODE-" in html or text.count(key) != body.count(key):
+            return None
+        text = text.replace(f"\1{key}\n", piece).replace(key, piece)
+    return text.replace("\1", "")
+
+
+def _in_text(body: str, key: str) -> bool:
+    """Every placeholder ``key`` in ``body`` stands between spaces or line ends, so never in a
+    link, an image or a code fence's info (whose HTML attributes would take the output)."""
+    at = body.find(key)
+    while at != -1:
+        end = at + len(key)
+        if (at and body[at - 1] not in " \t\n") or (end < len(body) and body[end] not in " \t\r\n"):
+            return False
+        at = body.find(key, end)
+    return True
 
 
 def _render(body: str, placeholders: dict[str, str], options: TextOptions) -> str:

@@ -31,6 +31,17 @@ def strip_html(s: str) -> str:
     return collapse(strip_tags(s))
 
 
+def strip_piece(html: str) -> str | None:
+    """``strip_html`` of a piece of HTML but for the collapse, where it strips the same on its
+    own as inside a page: None when a ``<`` in it is no tag it closes itself (with what comes
+    after it, it could become one) or an element hides its text (Go's tokenizer's part)."""
+    s = html.replace("\n", " ").replace("</p>", "\n").replace("<br>", "\n").replace("<br />", "\n")
+    if _SPECIAL_START.search(s) is not None or "\0" in s or "\1" in s:
+        return None
+    text = _PLAIN_MARKUP.sub("", s)
+    return None if "<" in text else text
+
+
 def collapse(s: str) -> str:
     """StripHTML's last step: a run of white space becomes its first character."""
     return _COLLAPSE.sub(r"\1", s)

@@ -102,6 +102,9 @@ def _stripped(html: str) -> str:
 
 
 _TAG = re.compile(r"<[^>]*>")
+# A shortcode's placeholder (shortcodes.PLACEHOLDER) alone in a paragraph: Hugo puts the
+# shortcode's output there without the <p>, so the plain walk marks such a paragraph (SOH).
+_PLACEHOLDER = re.compile(r"HAHAHUGOSHORTCODE-s[0-9]+-HBHB")
 
 
 class _Walk:
@@ -194,7 +197,7 @@ class _Walk:
             end = self._end(i + 1)
             first = i > 0 and self.events[i - 1][1] == "Item"
             text = self.inline(i + 1, end, start, first)
-            out.append(text + "\0\n" if self.plain else "<p>" + text + "</p>\n")
+            out.append(self.paragraph(text) if self.plain else "<p>" + text + "</p>\n")
             return end + 1
         if name == "Item":
             tight = self.events[i + 1][5]
@@ -281,6 +284,13 @@ class _Walk:
             return end + 1
         raise _Fallback
 
+    @staticmethod
+    def paragraph(text: str) -> str:
+        """A paragraph's plain text: its ``</p>`` a NUL, and a placeholder alone marked."""
+        if text.startswith("HAHAHUGOSHORTCODE-") and _PLACEHOLDER.fullmatch(text):
+            return "\1" + text + "\0\n"
+        return text + "\0\n"
+
     def definition(self, i: int, start: int, out: list[str]) -> int:
         """A definition as Goldmark writes it: tight (its first paragraph bare) when no blank
         line comes before its ``:``, whatever pulldown-cmark thinks."""
@@ -301,8 +311,10 @@ class _Walk:
             j = stop if bare else stop + 1
             if tight:
                 out.append(self.tag("<dd>") + text + ("" if j == end else "\n"))
+            elif self.plain:
+                out.append("\n" + self.paragraph(text))
             else:
-                out.append(self.tag("<dd>\n<p>") + text + self.tag("</p>\n"))
+                out.append("<dd>\n<p>" + text + "</p>\n")
         else:
             out.append(self.tag("<dd>\n"))
         j = self.blocks(j, out)

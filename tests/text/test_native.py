@@ -101,9 +101,42 @@ def test_plain_pass_is_the_html_stripped(markdown: str, unsafe: bool) -> None:
 
 @pytest.mark.parametrize("post", POSTS, ids=lambda p: p.name)
 def test_plain_pass_of_each_fixture_is_its_html_stripped(post: object) -> None:
-    body = body_of(str(post).split("/content/", 1)[1])
-    html = native.render(body)
-    text = native.render(body, plain=True)
-    assert (text is None) == (html is None)
-    if html is not None and text is not None:
-        assert hugo.collapse(text) == hugo.strip_html(html)
+    from blogcli.text.count import TextOptions, _expand, _plain, _render
+
+    rel = str(post).split("/content/", 1)[1]
+    raw = (FIXTURES / "hugo_diff" / "content" / rel).read_bytes().decode("utf-8")
+    options = TextOptions.from_site("hugo", {}, {})
+    expanded, placeholders = _expand(split_front_matter(raw, rel)[1], options)
+    text = _plain(expanded, placeholders, options)
+    if text is not None:
+        assert hugo.collapse(text) == hugo.strip_html(_render(expanded, placeholders, options))
+
+
+@pytest.mark.parametrize("body", [
+    '{{< figure src="a.png" caption="Cap \'x\'" >}}\n\nNext. Words "here".\n',
+    'Text {{< figure src="a.png" title="T" >}} more.\n',
+    '> {{< figure src="a.png" >}}\n\nx[^1]\n\n[^1]: {{< figure src="b.png" >}}\n',
+    "- {{< notice >}}in *x*{{< /notice >}}\n- b\n",
+    'See {{< ref "a.md" >}} and {{< ref "b.md" >}}\n',
+])
+def test_plain_pass_puts_shortcode_output_in_as_the_html_does(body: str) -> None:
+    from blogcli.text.count import TextOptions, _expand, _plain, _render
+
+    options = TextOptions.from_site("hugo", {"baseURL": "https://x.org/"}, {})
+    expanded, placeholders = _expand(body, options)
+    assert placeholders
+    text = _plain(expanded, placeholders, options)
+    assert text is not None
+    assert hugo.collapse(text) == hugo.strip_html(_render(expanded, placeholders, options))
+
+
+@pytest.mark.parametrize("body", [
+    "[a]({{< ref \"b.md\" >}})\n",                    # in a link: the output goes in an attribute
+    "<{{< ref \"b.md\" >}}>\n",
+    '{{< figure src="a.png" >}}\u0001\n',             # the walk's own marker in the text
+])
+def test_shortcode_output_the_plain_pass_cannot_place_goes_through_the_html(body: str) -> None:
+    from blogcli.text.count import TextOptions, _expand, _plain
+
+    options = TextOptions.from_site("hugo", {}, {})
+    assert _plain(*_expand(body, options), options) is None
