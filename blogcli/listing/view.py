@@ -126,8 +126,9 @@ def wrap(text: str, width: int, hyphens: bool = True) -> str:
         return textwrap.fill(text, width, break_on_hyphens=hyphens)
     lines: list[str] = []
     line, used = "", 0  # the line being filled and the columns it takes
+    ascii_only = text.isascii()  # then a word's columns are its length
     for word in words:
-        size = cells(word)
+        size = len(word) if ascii_only else cells(word)
         if size > width:  # a run of CJK characters (or a very long word): cut it at line ends
             wide = unicodedata.east_asian_width
             widths = [1] * len(word) if word.isascii() else [
