@@ -62,8 +62,10 @@ def render(markdown: str, unsafe: bool = False, plain: bool = False) -> str | No
     and Goldmark part ways (then ``goldmark.render`` is the one to use).
 
     ``plain``: instead of the HTML, its text as Hugo's StripHTML leaves it before the last
-    step, the white-space collapse (``hugo.collapse`` of it is ``hugo.strip_html`` of the HTML);
-    None also where raw HTML is kept (``unsafe``), which only Go's tokenizer strips right.
+    step, the white-space collapse (``hugo.collapse`` of it is ``hugo.strip_html`` of the HTML,
+    but that a paragraph holding only a shortcode placeholder comes with a SOH before it, for
+    count.py to put the shortcode's output there as Hugo does); None also where raw HTML is
+    kept (``unsafe``), which only Go's tokenizer strips right.
     """
     if "\0" in markdown:
         return None
