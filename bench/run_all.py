@@ -5,7 +5,9 @@ seconds, on a shared machine):
 
 * offline check vs ``lychee --offline --include-fragments`` on 2,000 and 10,000 posts
   (bench_check.py's sites with planted broken links; blog cold and warm)
-* ``blog list`` (cold and warm) vs a ``hugo`` build of the same 5,000 posts (gen_corpus.py)
+* ``blog list`` (cold and warm) vs a ``hugo`` build of the same 5,000 posts (gen_corpus.py;
+  with ``--real CLONE`` also real_corpus.py's real posts; ``--baseline DIR`` times another
+  checkout of blog alongside)
 * ``blog new`` vs ``hugo new`` (in a plain blog and in a Hugo site); ``blog --version`` and
   ``blog --help`` vs ``hugo version`` and ``hugo help``
 * ``blog publish`` vs plain git doing the same safety steps (bench_publish.py's repository
@@ -30,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -44,7 +47,7 @@ Sample = tuple[float, int, int, float]  # wall s, largest RSS KiB, tree RSS KiB,
 ROWS: list[tuple[str, str, str, float, float, float, float, str]] = []
 
 
-def measure(cmd: list[str], env: dict[str, str]) -> Sample:
+def measure(cmd: list[str], env: dict[str, str], cwd: str | None = None) -> Sample:
     """Wall seconds, peak RSS (KiB) of the command, 0, CPU seconds (its children included).
 
     The command runs under /usr/bin/time, which forks it from a small process: a child forked
@@ -54,7 +57,7 @@ def measure(cmd: list[str], env: dict[str, str]) -> Sample:
     with tempfile.NamedTemporaryFile("r") as peak:
         start = time.perf_counter()
         proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", peak.name, *cmd], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         assert proc.stderr is not None
         err = proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -119,24 +122,50 @@ def offline_check(sizes: list[int], runs: int) -> None:
                 "; ".join(found) if name == "cold" else "")
 
 
-def listing(count: int, runs: int, work: Path) -> None:
+def listing(count: int, runs: int, work: Path, real: Path | None = None,
+            baseline: Path | None = None) -> None:
+    """``blog list`` cold and warm against a hugo build of the same posts: gen_corpus.py's
+    synthetic posts, and with ``real`` (a clone of ruby/www.ruby-lang.org) real_corpus.py's
+    5,000 real news posts too. ``baseline`` (another checkout of blog, say ``git archive main``)
+    is timed in the same interleaved runs, for before/after ratios."""
+    corpora = [("synthetic", work / "list-corpus")]
+    generate(corpora[0][1], count)
+    if real is not None:
+        from real_corpus import build
+
+        corpora.append(("real", work / "list-real"))
+        build(real, corpora[1][1], count)
     hugo = shutil.which("hugo")
-    corpus = work / "list-corpus"
-    generate(corpus, count)
-    base = env_for()
-    cmd = blog("--site", str(corpus), "list")
-    measure(cmd, {**base, "XDG_CACHE_HOME": str(work / "list-warm")})  # fill the warm cache
     if hugo is None:
         print("  list: no hugo on PATH, skipped")
         return
-    built, cold, warm = interleaved(
-        runs,
-        lambda i: measure([hugo, "--quiet", "-s", str(corpus), "-d", str(work / f"pub{i}"),
-                           "--cacheDir", str(work / f"hugo-cache{i}")], base),
-        lambda i: measure(cmd, {**base, "XDG_CACHE_HOME": str(work / f"list-cold{i}")}),
-        lambda i: measure(cmd, {**base, "XDG_CACHE_HOME": str(work / "list-warm")}))
-    row(f"list {count:,} posts (cold)", "blog list", "hugo build", cold, built)
-    row(f"list {count:,} posts (warm)", "blog list", "hugo build", warm, built)
+    # Run from elsewhere: ``-m blogcli`` puts the current folder first on sys.path.
+    away = tempfile.gettempdir()
+    for name, corpus in corpora:
+        sides = [("blog", env_for())]
+        if baseline is not None:
+            sides.append(("baseline", {**env_for(), "PYTHONPATH": str(baseline.resolve())}))
+        cmd = blog("--site", str(corpus), "list")
+        jobs: list[Callable[[int], Sample]] = [partial(_hugo_build, hugo, corpus, work, name)]
+        for side, env in sides:
+            warm = work / f"list-warm-{name}-{side}"
+            measure(cmd, {**env, "XDG_CACHE_HOME": str(warm)}, away)  # fill the warm cache
+            cold = work / f"list-cold-{name}-{side}"
+            jobs.append(lambda i, c=cmd, e=env, d=cold: measure(
+                c, {**e, "XDG_CACHE_HOME": f"{d}{i}"}, away))
+            jobs.append(lambda i, c=cmd, e=env, w=warm: measure(
+                c, {**e, "XDG_CACHE_HOME": str(w)}, away))
+        built, *ours = interleaved(runs, *jobs)
+        for k, (side, _) in enumerate(sides):
+            label = "blog list" if side == "blog" else "blog list (baseline)"
+            row(f"list {count:,} {name} posts (cold)", label, "hugo build", ours[2 * k], built)
+            row(f"list {count:,} {name} posts (warm)", label, "hugo build", ours[2 * k + 1],
+                built)
+
+
+def _hugo_build(hugo: str, corpus: Path, work: Path, name: str, i: int) -> Sample:
+    return measure([hugo, "--quiet", "-s", str(corpus), "-d", str(work / f"pub-{name}{i}"),
+                    "--cacheDir", str(work / f"hugo-cache-{name}{i}")], env_for())
 
 
 def new_post(runs: int, work: Path) -> None:
@@ -231,6 +260,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="small sizes (500 / 1,000 posts) to try the script out")
     parser.add_argument("--only", help="comma-separated: check,list,new,publish,external")
+    parser.add_argument("--real", type=Path, help="list: also time real_corpus.py's posts "
+                        "from this clone of ruby/www.ruby-lang.org")
+    parser.add_argument("--baseline", type=Path, help="list: also time this other checkout "
+                        "of blog in the same runs (before/after)")
     opts = parser.parse_args()
     lychee = lychee_path()
     if lychee:  # bench_check looks for it on PATH
@@ -245,7 +278,7 @@ def main() -> None:
         if "check" in jobs:
             offline_check(sizes, opts.runs)
         if "list" in jobs:
-            listing(posts, opts.runs, work)
+            listing(posts, opts.runs, work, opts.real, opts.baseline)
         if "new" in jobs:
             new_post(max(opts.runs, 9), work)
         if "publish" in jobs:

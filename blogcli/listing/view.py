@@ -126,8 +126,9 @@ def wrap(text: str, width: int, hyphens: bool = True) -> str:
         return textwrap.fill(text, width, break_on_hyphens=hyphens)
     lines: list[str] = []
     line, used = "", 0  # the line being filled and the columns it takes
+    ascii_only = text.isascii()  # then a word's columns are its length
     for word in words:
-        size = cells(word)
+        size = len(word) if ascii_only else cells(word)
         if size > width:  # a run of CJK characters (or a very long word): cut it at line ends
             wide = unicodedata.east_asian_width
             widths = [1] * len(word) if word.isascii() else [
@@ -171,32 +172,55 @@ def list_text(records: list[PostRecord], width: int = WIDTH, bold: bool = False)
     head = ("date", "status", "title", "words", "min", "tags")
     rows = [((r.date or "")[:10], r.status, r.title or r.slug, f"{r.words:,}",
              f"{r.reading_time:,}", ", ".join(r.tags)) for r in records]
-    widths = [max([cells(h)] + [cells(row[i]) for row in rows]) for i, h in enumerate(head)]
+    widths = [_widest([h, *(row[i] for row in rows)]) for i, h in enumerate(head)]
     gaps = 2 * (len(head) - 1)
     room = max(width - gaps - sum(widths[i] for i in (0, 1, 3, 4)), 20)
     # Tags take a third of the room, or their longest tag; titles the rest, and never less
     # than their longest word: titles are what people read.
-    longest_tag = max((cells(t) + 1 for r in records for t in r.tags), default=0)
-    longest_word = max((cells(w) for row in rows for w in row[2].split()), default=10)
+    longest_tag = _widest([t for r in records for t in r.tags]) + 1 if any(
+        r.tags for r in records) else 0
+    title_words = " ".join(row[2] for row in rows).split()
+    longest_word = _widest(title_words) if title_words else 10
     widths[5] = min(widths[5], max(room // 3, longest_tag))
     widths[2] = min(widths[2], max(10, longest_word, room - widths[5]))
     widths[5] = min(widths[5], max(8, room - widths[2]))
-    lines = []
-    for n, row in enumerate([head, *rows]):
-        title = wrap(row[2], widths[2]).split("\n") if row[2] else [""]
-        tags = wrap(row[5], widths[5], hyphens=False).split("\n") if row[5] else [""]
-        for k in range(max(len(title), len(tags))):
-            cols = [row[0], row[1], title[k] if k < len(title) else "", row[3], row[4],
-                    tags[k] if k < len(tags) else ""]
-            if k:
-                cols[0] = cols[1] = cols[3] = cols[4] = ""
-            parts = []
-            for i, value in enumerate(cols):
-                pad = " " * max(0, widths[i] - cells(value))
-                parts.append(pad + value if i in (3, 4) else value + pad)
-            line = "  ".join(parts).rstrip()
-            lines.append(f"\x1b[1m{line}\x1b[0m" if bold and n == 0 else line)
+    lines = [_row(head, widths)]
+    if bold:
+        lines[0] = f"\x1b[1m{lines[0]}\x1b[0m"
+    lines.extend(_row(row, widths) for row in rows)
     return "\n".join(lines) + "\n"
+
+
+def _widest(values: list[str]) -> int:
+    """The columns the widest of ``values`` takes (0 for none)."""
+    if not values:
+        return 0
+    if "".join(values).isascii():
+        return max(map(len, values))
+    return max(map(cells, values))
+
+
+def _row(row: tuple[str, ...], widths: list[int]) -> str:
+    """One post's line(s) of the table: title and tags wrapped, the rest on the first line."""
+    date, status, title, words, minutes, tags = row
+    w_date, w_status, w_title, w_words, w_min, w_tags = widths
+    titles = wrap(title, w_title).split("\n") if title else [""]
+    tag_lines = wrap(tags, w_tags, hyphens=False).split("\n") if tags else [""]
+    out = []
+    for k in range(max(len(titles), len(tag_lines))):
+        head = titles[k] if k < len(titles) else ""
+        tag = tag_lines[k] if k < len(tag_lines) else ""
+        if k:
+            date = status = words = minutes = ""
+        # Statuses and numbers are ASCII (dates too, but a hand-edited cache): str's padding
+        # counts their columns right.
+        pad = " " * max(0, w_title - (len(head) if head.isascii() else cells(head)))
+        when = f"{date:<{w_date}}" if date.isascii() \
+            else date + " " * max(0, w_date - cells(date))
+        line = (f"{when}  {status:<{w_status}}  {head}{pad}  {words:>{w_words}}  "
+                f"{minutes:>{w_min}}  {tag}")
+        out.append(line.rstrip())
+    return "\n".join(out)
 
 
 def show_text(record: PostRecord, width: int = WIDTH, byline_text: str | None = None) -> str:

@@ -7,6 +7,7 @@ options. Pure functions: no Site, no files.
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import re
 from collections.abc import Mapping
@@ -17,7 +18,8 @@ from blogcli.text import hugo
 
 HUGO_MORE = "<!--more-->"
 HEXO_MORE = r"<!--\s*more\s*-->"
-_CJK = re.compile(
+# Compiled when first needed (a few ms): a warm list counts nothing.
+_CJK_CHARS = (
     "[\u1100-\u11ff\u2e80-\u2e99\u2e9b-\u2ef3\u2f00-\u2fd5\u3005\u3007\u3021-\u3029"
     "\u302e\u302f\u3038-\u303b\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fd-\u30ff"
     "\u3131-\u318e\u31f0-\u31ff\u3200-\u321e\u3260-\u327e\u32d0-\u32fe\u3300-\u3357"
@@ -25,6 +27,13 @@ _CJK = re.compile(
     "\ufa70-\ufad9\uff66-\uff6f\uff71-\uff9d\uffa0-\uffdc\U0001b000-\U0001b11f"
     "\U0001f200\U00020000-\U0003134f]"
 )
+
+
+@functools.cache
+def _cjk() -> re.Pattern[str]:
+    return re.compile(_CJK_CHARS)
+
+
 _IMAGES = re.compile(r"!\[[^\]]*\]\s*[(\[]|<img\b|\{\{[<%]\s*figure\b|\{%\s*(?:asset_)?img\b")
 _SPACES = re.compile(r"\s+")
 _WORD_AFTER_SPACE = re.compile(r"(?<=\s)\S")
@@ -118,7 +127,14 @@ class TextStats:
     truncated: bool
     cjk: bool
     summary_html: str = ""   # the summary as Hugo's ``.Summary`` holds it
-    plain: str = ""          # Hugo's ``.Plain``: tags stripped, entities still encoded
+    # Hugo's ``.Plain`` (tags stripped, entities still encoded) before its white-space
+    # collapse, which the counts do not need: ``plain`` does it when asked.
+    text: str = ""
+
+    @property
+    def plain(self) -> str:
+        """Hugo's ``.Plain``: tags stripped, entities still encoded."""
+        return hugo.collapse(self.text)
 
 
 def _get(mapping: dict[str, Any], key: str, default: Any) -> Any:
@@ -141,25 +157,70 @@ def is_cjk_page(source: str, meta: dict[str, Any], options: TextOptions) -> bool
     flag = _get(meta, "isCJKLanguage", None)
     if flag is not None:
         return str(flag).lower() in ("true", "1", "yes") if not isinstance(flag, bool) else flag
-    if not options.has_cjk_language or _CJK.search(source) is None:
+    if not options.has_cjk_language or _cjk().search(source) is None:
         return False
     if not options.cjk_mostly:
         return True
-    cjk = len(_CJK.findall(source))
+    cjk = len(_cjk().findall(source))
     return cjk > len(source.split()) - cjk
 
 
 def to_html(body: str, options: TextOptions) -> str:
     """The page's HTML as the engine renders it (shortcodes expanded, Goldmark's shape)."""
-    # Imported here: the parsers are only needed when something is rendered, not on warm runs.
-    from blogcli.text import native
-    from blogcli.text.shortcodes import expand_hugo, expand_liquid, replace_placeholders
+    return _render(*_expand(body, options), options)
 
-    placeholders: dict[str, str] = {}
+
+def _expand(body: str, options: TextOptions) -> tuple[str, dict[str, str]]:
+    """The body with its shortcodes or Liquid tags expanded, and the placeholders standing
+    for shortcode output that goes in after rendering."""
+    # Imported here: the parsers are only needed when something is rendered, not on warm runs.
+    from blogcli.text.shortcodes import expand_hugo, expand_liquid
+
     if options.syntax == "hugo":
-        body, placeholders = expand_hugo(body, options.base_url, options.unsafe_html)
-    elif options.syntax in ("liquid", "nunjucks"):
-        body = expand_liquid(body, keep_code=options.syntax == "nunjucks")
+        return expand_hugo(body, options.base_url, options.unsafe_html)
+    if options.syntax in ("liquid", "nunjucks"):
+        return expand_liquid(body, keep_code=options.syntax == "nunjucks"), {}
+    return body, {}
+
+
+def _plain(body: str, placeholders: dict[str, str], options: TextOptions) -> str | None:
+    """``hugo.strip_html(_render(...))`` written straight from the Markdown without the HTML,
+    but for the white-space collapse (``hugo.collapse``); None where only the HTML gives it
+    exactly: shortcode output that is not tidy HTML or could land in an attribute, raw HTML
+    kept, or a page pulldown-cmark reads otherwise than Goldmark."""
+    if "\1" in body or not all(_in_text(body, key) for key in placeholders):
+        return None
+    from blogcli.text import native
+
+    text = native.render(body, options.unsafe_html, plain=True)
+    if text is None or ("\1" not in text and not placeholders):
+        return text
+    # Shortcode output goes in as the HTML path puts it in (replace_placeholders): a
+    # placeholder alone in its paragraph (marked SOH by the walk) without the paragraph.
+    for key, html in placeholders.items():
+        piece = hugo.strip_piece(html)
+        if piece is None or "HAHAHUGOSHORTCODE-" in html or text.count(key) != body.count(key):
+            return None
+        text = text.replace(f"\1{key}\n", piece).replace(key, piece)
+    return text.replace("\1", "")
+
+
+def _in_text(body: str, key: str) -> bool:
+    """Every placeholder ``key`` in ``body`` stands between spaces or line ends, so never in a
+    link, an image or a code fence's info (whose HTML attributes would take the output)."""
+    at = body.find(key)
+    while at != -1:
+        end = at + len(key)
+        if (at and body[at - 1] not in " \t\n") or (end < len(body) and body[end] not in " \t\r\n"):
+            return False
+        at = body.find(key, end)
+    return True
+
+
+def _render(body: str, placeholders: dict[str, str], options: TextOptions) -> str:
+    from blogcli.text import native
+    from blogcli.text.shortcodes import replace_placeholders
+
     html = native.render(body, options.unsafe_html)
     if html is None:  # where pulldown-cmark reads it otherwise than Goldmark (see native.py)
         from blogcli.text.goldmark import render
@@ -168,26 +229,23 @@ def to_html(body: str, options: TextOptions) -> str:
     return replace_placeholders(html, placeholders)
 
 
-def _plain_in_pieces(body: str, options: TextOptions) -> str | None:
-    """The plain text of a long body, its HTML made and stripped a piece at a time (its whole
-    HTML and the copies stripping makes took 150 MB for a 16 MB post); None for a short body
-    or where pieces cannot be certain to give the whole's text (hugo.PlainParts)."""
+def _plain_in_pieces(body: str, placeholders: dict[str, str],
+                     options: TextOptions) -> str | None:
+    """The plain text of a long body (shortcodes expanded), its HTML made and stripped a piece
+    at a time (its whole HTML and the copies stripping makes took 150 MB for a 16 MB post);
+    None for a short body or where pieces cannot be certain to give the whole's text
+    (hugo.PlainParts)."""
     from blogcli.text import blocks, native
-    from blogcli.text.shortcodes import expand_hugo, expand_liquid, replace_placeholders
+    from blogcli.text.shortcodes import replace_placeholders
 
     if len(body) <= blocks.SIZE:
         return None
-    placeholders: dict[str, str] = {}
-    if options.syntax == "hugo":
-        body, placeholders = expand_hugo(body, options.base_url, options.unsafe_html)
-    elif options.syntax in ("liquid", "nunjucks"):
-        body = expand_liquid(body, keep_code=options.syntax == "nunjucks")
     parts = hugo.PlainParts()
 
     def add(html: str) -> None:
         parts.add(replace_placeholders(html, placeholders) if placeholders else html)
 
-    if native.render(body, options.unsafe_html, add) is None:
+    if native.render(body, options.unsafe_html, emit=add) is None:
         return None
     return parts.text()
 
@@ -246,10 +304,17 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
     options = options or TextOptions()
     cjk = is_cjk_page(source if source is not None else body, meta, options)
     body, has_more, after_more = _split_more(body, options)
+    expanded, placeholders = _expand(body, options)
     summary_html, truncated = "", False
-    plain = None if has_more else _plain_in_pieces(body, options)
+    # Most pages: the plain text straight from the Markdown (its white space not yet collapsed,
+    # which changes no count); a long one's HTML made and stripped a piece at a time; with a
+    # divider, the HTML is cut at it first (as Hugo cuts it).
+    plain = None
+    if not has_more:
+        plain = _plain_in_pieces(expanded, placeholders, options) or \
+            _plain(expanded, placeholders, options)
     if plain is None:
-        html = to_html(body, options)
+        html = _render(expanded, placeholders, options)
         if has_more:
             summary_html, html = hugo.split_summary(html)
             truncated = after_more
@@ -273,10 +338,10 @@ def _summary(body: str, meta: dict[str, Any], plain: str, words: list[str], cjk:
     if options.excerpt_separator is not None:
         return _excerpt(body, meta, options)
     if options.summary_mode == "paragraph":
-        return _paragraphs(plain, options.summary_length)
+        return _paragraphs(hugo.collapse(plain), options.summary_length)
     if cjk:
         return hugo.truncate_by_rune(words, options.summary_length)
-    return hugo.truncate_to_sentence(plain, options.summary_length)
+    return hugo.truncate_collapsed(plain, options.summary_length)
 
 
 def _excerpt(body: str, meta: dict[str, Any], options: TextOptions) -> tuple[str, bool]:

@@ -28,7 +28,23 @@ def strip_html(s: str) -> str:
         return s
     # One pass of Go's strings.NewReplacer; chained, since no replacement makes another match.
     s = s.replace("\n", " ").replace("</p>", "\n").replace("<br>", "\n").replace("<br />", "\n")
-    return _COLLAPSE.sub(r"\1", strip_tags(s))
+    return collapse(strip_tags(s))
+
+
+def strip_piece(html: str) -> str | None:
+    """``strip_html`` of a piece of HTML but for the collapse, where it strips the same on its
+    own as inside a page: None when a ``<`` in it is no tag it closes itself (with what comes
+    after it, it could become one) or an element hides its text (Go's tokenizer's part)."""
+    s = html.replace("\n", " ").replace("</p>", "\n").replace("<br>", "\n").replace("<br />", "\n")
+    if _SPECIAL_START.search(s) is not None or "\0" in s or "\1" in s:
+        return None
+    text = _PLAIN_MARKUP.sub("", s)
+    return None if "<" in text else text
+
+
+def collapse(s: str) -> str:
+    """StripHTML's last step: a run of white space becomes its first character."""
+    return _COLLAPSE.sub(r"\1", s)
 
 
 class PlainParts:
@@ -265,6 +281,26 @@ def truncate_to_sentence(s: str, length: int) -> tuple[str, bool]:
 
 
 GO_SPACES_STR = "".join(sorted(GO_SPACES))
+
+
+def truncate_collapsed(s: str, length: int) -> tuple[str, bool]:
+    """``truncate_to_sentence(collapse(s), length)``, collapsing only as much of ``s`` as it
+    reads: the collapse of a head of ``s`` is a head of the collapse of ``s``, so a sentence
+    end found before that head's last character is the one the whole text gives."""
+    k = 1024  # 70 words and the rest of their sentence, mostly
+    while k < len(s):
+        head = collapse(s[:k])
+        count, last = 0, -1
+        for count, space in enumerate(_SPACE.finditer(head), 1):
+            last = space.start()
+            if count >= length:
+                break
+        if count >= length:
+            stop = _SENTENCE_END.search(head, last)
+            if stop is not None and stop.end() < len(head):
+                return head[:stop.end()].strip(GO_SPACES_STR), True
+        k *= 4
+    return truncate_to_sentence(collapse(s), length)
 
 
 def truncate_by_rune(words: list[str], length: int) -> tuple[str, bool]:

@@ -26,7 +26,7 @@ from itertools import repeat
 from typing import Any
 
 from blogcli.text import blocks
-from blogcli.text.goldmark import _url_spans, code_block, escape, typeset
+from blogcli.text.goldmark import _url_spans, code_block, escape, go_escape, typeset
 from blogcli.text.typographer import Counter
 
 _ASCII_PUNCT = frozenset(b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -59,15 +59,27 @@ def _parser() -> Any:
     return pyromark.Markdown(options=opts)
 
 
-def render(markdown: str, unsafe: bool = False,
+def render(markdown: str, unsafe: bool = False, plain: bool = False,
            emit: Callable[[str], object] | None = None) -> str | None:
     """Goldmark-shaped HTML (raw HTML omitted unless ``unsafe``), or None where pulldown-cmark
     and Goldmark part ways (then ``goldmark.render`` is the one to use).
+
+    ``plain``: instead of the HTML, its text as Hugo's StripHTML leaves it before the last
+    step, the white-space collapse (``hugo.collapse`` of it is ``hugo.strip_html`` of the HTML,
+    but that a paragraph holding only a shortcode placeholder comes with a SOH before it, for
+    count.py to put the shortcode's output there as Hugo does); None also where raw HTML is
+    kept (``unsafe``), which only Go's tokenizer strips right. The plain pass is for bodies
+    up to blocks.SIZE; a longer one is never cut into pieces in it.
 
     With ``emit``, the HTML is handed to it in pieces of whole elements, one after another
     (a long body's HTML is never whole), and "" is returned."""
     if "\0" in markdown:
         return None
+    if plain:
+        try:
+            return _Walk(markdown, unsafe, plain).run()
+        except _Fallback:
+            return None
     cut = blocks.pieces(markdown)
     out = list[str]()
     give = out.append if emit is None else emit
@@ -78,9 +90,9 @@ def render(markdown: str, unsafe: bool = False,
         # A long body in pieces cut between blocks (blocks.py): the HTML of each, one after
         # another, is the whole's; the typographer's quote count runs on across them.
         counter, last = Counter(), ""
-        for start, end, _, column, plain in cut:
+        for start, end, _, column, simple in cut:
             piece = markdown[start:end]
-            if plain and "&" not in piece and "\\" not in piece:
+            if simple and "&" not in piece and "\\" not in piece:
                 # Words and [text](dest) links only (blocks.py): nothing to escape or typeset.
                 html = "<p>" + _plain_html(piece.rstrip(" \t\n")) + "</p>\n"
             else:
@@ -132,11 +144,29 @@ def events(markdown: str) -> list[Event]:
     return out
 
 
+@functools.lru_cache(maxsize=256)
+def _stripped(html: str) -> str:
+    """Markup the walk writes, as StripHTML leaves it: tags dropped, ``</p>`` and ``<br>`` a
+    NUL (a line break once the newlines have become spaces), newlines kept till then."""
+    return _TAG.sub("", html.replace("</p>", "\0").replace("<br>", "\0"))
+
+
+_TAG = re.compile(r"<[^>]*>")
+# A shortcode's placeholder (shortcodes.PLACEHOLDER) alone in a paragraph: Hugo puts the
+# shortcode's output there without the <p>, so the plain walk marks such a paragraph (SOH).
+_PLACEHOLDER = re.compile(r"HAHAHUGOSHORTCODE-s[0-9]+-HBHB")
+
+
 class _Walk:
-    def __init__(self, markdown: str, unsafe: bool) -> None:
+    def __init__(self, markdown: str, unsafe: bool, plain: bool = False) -> None:
         self.src = markdown.encode("utf-8")
         self.events = events(markdown)
         self.unsafe = unsafe
+        # Plain: the text of the HTML, written straight away rather than stripped after. The
+        # walk's own text is escaped (no ``<`` in it), so StripHTML would only drop the tags
+        # written here, turn newlines into spaces and ``</p>``/``<br>`` into newlines.
+        self.plain = plain
+        self.tag: Callable[[str], str] = _stripped if plain else str
         self.counter = Counter()  # Goldmark never resets it between blocks (see goldmark.py)
         self.cell_tag = "td"
         self.notes: dict[str, list[str]] = {}   # footnote label -> its rendered blocks
@@ -150,6 +180,8 @@ class _Walk:
         self.blocks(0, out)
         if self.ids:
             out.append(self.footnotes())
+        if self.plain:
+            return "".join(out).replace("\n", " ").replace("\0", "\n")
         return "".join(out)
 
     def blocks(self, i: int, out: list[str]) -> int:
@@ -171,7 +203,7 @@ class _Walk:
             elif key == "End":
                 return i
             elif key == "Rule":
-                out.append("<hr>\n")
+                out.append(self.tag("<hr>\n"))
                 i += 1
             else:
                 raise _Fallback
@@ -214,68 +246,74 @@ class _Walk:
                 raise _Fallback
             end = self._end(i + 1)
             first = i > 0 and self.events[i - 1][1] == "Item"
-            out.append("<p>" + self.inline(i + 1, end, start, first) + "</p>\n")
+            text = self.inline(i + 1, end, start, first)
+            out.append(self.paragraph(text) if self.plain else "<p>" + text + "</p>\n")
             return end + 1
         if name == "Item":
             tight = self.events[i + 1][5]
-            out.append("<li>" if tight else "<li>\n")
+            out.append(self.tag("<li>" if tight else "<li>\n"))
             end = self.blocks(i + 1, out)
             if tight and end + 1 < len(self.events) and self.events[end + 1][1] == "Item" \
                     and _BLANK_END.search(src, max(start, stop - 16), stop):
                 # an item that ends in a blank line (an unclosed fence's) makes the list
                 # loose to markdown-it and Goldmark, not to pulldown-cmark
                 raise _Fallback
-            out.append("</li>\n")
+            out.append(self.tag("</li>\n"))
             return end + 1
         if name == "List":
             tag = "ul" if payload is None else "ol"
-            out.append(f"<{tag}>\n")
+            out.append(self.tag(f"<{tag}>\n"))
             end = self.blocks(i + 1, out)
-            out.append(f"</{tag}>\n")
+            out.append(self.tag(f"</{tag}>\n"))
             return end + 1
         if name == "Heading":
             if b"{" in src[start:stop]:
                 raise _Fallback  # Goldmark's heading attributes
             level = payload["level"][1]
             end = self._end(i + 1)
-            out.append(f"<h{level}>" + self.inline(i + 1, end, start, strip=True)
-                       + f"</h{level}>\n")
+            text = self.inline(i + 1, end, start, strip=True)
+            out.append(text + "\n" if self.plain else f"<h{level}>{text}</h{level}>\n")
             return end + 1
         if name == "CodeBlock":
             end = self._end(i + 1)
             code = "".join(e[2] for e in self.events[i + 1:end])
             if payload == "Indented":
-                out.append(f"<pre><code>{escape(code)}</code></pre>\n")
+                out.append(escape(code) + "\n" if self.plain
+                           else f"<pre><code>{escape(code)}</code></pre>\n")
+            elif self.plain:
+                out.append(go_escape(code))
             else:
                 out.append(code_block(code, payload["Fenced"]))
             return end + 1
         if name == "BlockQuote":
-            out.append("<blockquote>\n")
+            out.append(self.tag("<blockquote>\n"))
             end = self.blocks(i + 1, out)
-            out.append("</blockquote>\n")
+            out.append(self.tag("</blockquote>\n"))
             return end + 1
         if name == "HtmlBlock":
             end = self._end(i + 1)
+            if self.unsafe and self.plain:
+                raise _Fallback  # kept raw HTML: for Go's tokenizer to strip (hugo.strip_html)
             html = "".join(e[2] for e in self.events[i + 1:end])
-            out.append(html if self.unsafe else "<!-- raw HTML omitted -->\n")
+            out.append(html if self.unsafe else self.tag("<!-- raw HTML omitted -->\n"))
             return end + 1
         if name == "Table":
             return self.table(i, out)
         if name in ("TableHead", "TableRow"):
-            out.append("<thead>\n<tr>\n" if name == "TableHead" else "<tr>\n")
+            out.append(self.tag("<thead>\n<tr>\n" if name == "TableHead" else "<tr>\n"))
             end = self.blocks(i + 1, out)
-            out.append("</tr>\n</thead>\n" if name == "TableHead" else "</tr>\n")
+            out.append(self.tag("</tr>\n</thead>\n" if name == "TableHead" else "</tr>\n"))
             return end + 1
         if name == "TableCell":
             end = self._end(i + 1)
             tag = self.cell_tag
-            out.append(f"<{tag}>" + self.inline(i + 1, end, start, cell=stop)
-                       + f"</{tag}>\n")
+            text = self.inline(i + 1, end, start, cell=stop)
+            out.append(text + "\n" if self.plain else f"<{tag}>{text}</{tag}>\n")
             return end + 1
         if name == "DefinitionList":
-            out.append("<dl>\n")
+            out.append(self.tag("<dl>\n"))
             end = self.blocks(i + 1, out)
-            out.append("</dl>\n")
+            out.append(self.tag("</dl>\n"))
             if _SETEXT.match(src, self.events[end][4]):
                 raise _Fallback  # ``-`` or ``=`` under it: a heading to markdown-it
             return end + 1
@@ -283,7 +321,8 @@ class _Walk:
             if b"\n" in src[start:stop].rstrip():
                 raise _Fallback  # a term of several lines: Goldmark makes each line a term
             end = self._end(i + 1)
-            out.append("<dt>" + self.inline(i + 1, end, start, strip=True) + "</dt>\n")
+            text = self.inline(i + 1, end, start, strip=True)
+            out.append(text + "\n" if self.plain else "<dt>" + text + "</dt>\n")
             return end + 1
         if name == "DefinitionListDefinition":
             return self.definition(i, start, out)
@@ -294,6 +333,13 @@ class _Walk:
             self.notes[payload] = note  # markdown-it keeps the last definition of a label
             return end + 1
         raise _Fallback
+
+    @staticmethod
+    def paragraph(text: str) -> str:
+        """A paragraph's plain text: its ``</p>`` a NUL, and a placeholder alone marked."""
+        if text.startswith("HAHAHUGOSHORTCODE-") and _PLACEHOLDER.fullmatch(text):
+            return "\1" + text + "\0\n"
+        return text + "\0\n"
 
     def definition(self, i: int, start: int, out: list[str]) -> int:
         """A definition as Goldmark writes it: tight (its first paragraph bare) when no blank
@@ -314,29 +360,31 @@ class _Walk:
             text = self.inline(j if bare else j + 1, stop, events[j][3])
             j = stop if bare else stop + 1
             if tight:
-                out.append("<dd>" + text + ("" if j == end else "\n"))
+                out.append(self.tag("<dd>") + text + ("" if j == end else "\n"))
+            elif self.plain:
+                out.append("\n" + self.paragraph(text))
             else:
                 out.append("<dd>\n<p>" + text + "</p>\n")
         else:
-            out.append("<dd>\n")
+            out.append(self.tag("<dd>\n"))
         j = self.blocks(j, out)
-        out.append("</dd>\n")
+        out.append(self.tag("</dd>\n"))
         return j + 1
 
     def table(self, i: int, out: list[str]) -> int:
         events = self.events
-        out.append("<table>\n")
+        out.append(self.tag("<table>\n"))
         self.cell_tag = "th"
         i += 1
         body = False
         while events[i][0] != "End":
             _, name, payload, start, stop, _ = events[i]
             if name == "TableRow" and not body:
-                out.append("<tbody>\n")
+                out.append(self.tag("<tbody>\n"))
                 body = True
                 self.cell_tag = "td"
             i = self.block(name, payload, start, stop, i, out)
-        out.append("</tbody>\n</table>\n" if body else "</table>\n")
+        out.append(self.tag("</tbody>\n</table>\n" if body else "</table>\n"))
         if i + 1 < len(events) and events[i + 1][3] == events[i][4] \
                 and events[i + 1][1] == "Paragraph":
             raise _Fallback  # a line pulldown-cmark ends the table at (``|`` alone), Goldmark not
@@ -349,16 +397,18 @@ class _Walk:
             raise _Fallback
 
     def footnotes(self) -> str:
-        out = ['<div class="footnotes" role="doc-endnotes">\n<hr>\n<ol>\n']
+        tag = self.tag
+        out = [tag('<div class="footnotes" role="doc-endnotes">\n<hr>\n<ol>\n')]
+        para = tag("</p>\n")  # how a paragraph ends, here a NUL and a newline when plain
         for label, n in self.ids.items():
             blocks = list(self.notes.get(label, []))
-            back = _BACKREF.format(n=n) * self.refs[label]
-            if blocks and blocks[-1].endswith("</p>\n"):
-                blocks[-1] = blocks[-1][:-5] + back + "</p>\n"
+            back = tag(_BACKREF.format(n=n)) * self.refs[label]
+            if blocks and blocks[-1].endswith(para):
+                blocks[-1] = blocks[-1][:-len(para)] + back + para
             else:
                 blocks.append(back)
-            out.append(f'<li id="fn:{n}">\n' + "".join(blocks) + "</li>\n")
-        out.append("</ol>\n</div>\n")
+            out.append(tag(f'<li id="fn:{n}">\n') + "".join(blocks) + tag("</li>\n"))
+        out.append(tag("</ol>\n</div>\n"))
         return "".join(out)
 
     # -- inline --------------------------------------------------------------------------
@@ -393,18 +443,21 @@ class _Walk:
                     else:
                         out.append(self.text(text, before, tail))
             elif kind == "br" or kind == "close":
-                out.append(text)
+                out.append(self.tag(text))
                 if kind == "close":
                     depth -= 1
                     autolink = False
             elif kind == "special":
                 out.append(escape(text))
             elif kind == "code":
-                out.append(f"<code>{escape(text)}</code>")
+                out.append(escape(text) if self.plain else f"<code>{escape(text)}</code>")
             elif kind == "html":
-                out.append(text if self.unsafe else "<!-- raw HTML omitted -->")
+                if self.unsafe and self.plain:
+                    raise _Fallback  # kept raw HTML: for Go's tokenizer to strip
+                out.append(text if self.unsafe else self.tag("<!-- raw HTML omitted -->"))
             elif kind == "open":
-                out.append(self.open(text, begin))
+                if not self.plain:
+                    out.append(self.open(text, begin))
                 if text[0] == "Image":
                     skip = 1  # its alt text is not shown
                 else:
@@ -430,6 +483,8 @@ class _Walk:
         self._spelling(label, begin)
         n = self.ids.setdefault(label, len(self.ids) + 1)
         self.refs[label] = self.refs.get(label, 0) + 1
+        if self.plain:
+            return str(n)
         return (f'<sup id="fnref:{n}"><a href="#fn:{n}" class="footnote-ref" '
                 f'role="doc-noteref">{n}</a></sup>')
 
@@ -573,7 +628,7 @@ class _Walk:
         for m in _TASK_BOX.finditer(text):
             out.append(self.text(text[done:m.start()], text[done - 1] if done else before, tail))
             checked = 'checked="" ' if m.group(1) in "xX" else ""
-            out.append(f'<input {checked}disabled="" type="checkbox"> ')
+            out.append(" " if self.plain else f'<input {checked}disabled="" type="checkbox"> ')
             done = m.end()
         out.append(self.text(text[done:], text[done - 1] if done else before, tail))
         return "".join(out)

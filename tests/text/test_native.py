@@ -84,3 +84,59 @@ def test_native_pass_counts_the_words_markdown_it_counts(markdown: str) -> None:
     if fast is not None:
         slow = goldmark.render(markdown)
         assert len(hugo.fields(hugo.strip_html(fast))) == len(hugo.fields(hugo.strip_html(slow)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(DOCS, st.booleans())
+def test_plain_pass_is_the_html_stripped(markdown: str, unsafe: bool) -> None:
+    """The text written straight from the events is what Hugo's StripHTML makes of the HTML."""
+    html = native.render(markdown, unsafe)
+    text = native.render(markdown, unsafe, plain=True)
+    if text is None:
+        assert html is None or unsafe
+    else:
+        assert html is not None
+        assert hugo.collapse(text) == hugo.strip_html(html)
+
+
+@pytest.mark.parametrize("post", POSTS, ids=lambda p: p.name)
+def test_plain_pass_of_each_fixture_is_its_html_stripped(post: object) -> None:
+    from blogcli.text.count import TextOptions, _expand, _plain, _render
+
+    rel = str(post).split("/content/", 1)[1]
+    raw = (FIXTURES / "hugo_diff" / "content" / rel).read_bytes().decode("utf-8")
+    options = TextOptions.from_site("hugo", {}, {})
+    expanded, placeholders = _expand(split_front_matter(raw, rel)[1], options)
+    text = _plain(expanded, placeholders, options)
+    if text is not None:
+        assert hugo.collapse(text) == hugo.strip_html(_render(expanded, placeholders, options))
+
+
+@pytest.mark.parametrize("body", [
+    '{{< figure src="a.png" caption="Cap \'x\'" >}}\n\nNext. Words "here".\n',
+    'Text {{< figure src="a.png" title="T" >}} more.\n',
+    '> {{< figure src="a.png" >}}\n\nx[^1]\n\n[^1]: {{< figure src="b.png" >}}\n',
+    "- {{< notice >}}in *x*{{< /notice >}}\n- b\n",
+    'See {{< ref "a.md" >}} and {{< ref "b.md" >}}\n',
+])
+def test_plain_pass_puts_shortcode_output_in_as_the_html_does(body: str) -> None:
+    from blogcli.text.count import TextOptions, _expand, _plain, _render
+
+    options = TextOptions.from_site("hugo", {"baseURL": "https://x.org/"}, {})
+    expanded, placeholders = _expand(body, options)
+    assert placeholders
+    text = _plain(expanded, placeholders, options)
+    assert text is not None
+    assert hugo.collapse(text) == hugo.strip_html(_render(expanded, placeholders, options))
+
+
+@pytest.mark.parametrize("body", [
+    "[a]({{< ref \"b.md\" >}})\n",                    # in a link: the output goes in an attribute
+    "<{{< ref \"b.md\" >}}>\n",
+    '{{< figure src="a.png" >}}\u0001\n',             # the walk's own marker in the text
+])
+def test_shortcode_output_the_plain_pass_cannot_place_goes_through_the_html(body: str) -> None:
+    from blogcli.text.count import TextOptions, _expand, _plain
+
+    options = TextOptions.from_site("hugo", {}, {})
+    assert _plain(*_expand(body, options), options) is None
