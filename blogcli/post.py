@@ -223,6 +223,9 @@ def _parse_checked(fm_text: str, fm_format: str, rel: str, first_line: int,
 
 
 def _load_yaml(fm_text: str, rel: str, first_line: int, lenient: bool = False) -> Any:
+    simple = _simple_yaml(fm_text, lenient)
+    if simple is not None:
+        return simple
     import yaml
     from frontmatter.default_handlers import YAMLHandler
 
@@ -253,6 +256,101 @@ def _load_yaml(fm_text: str, rel: str, first_line: int, lenient: bool = False) -
                                        f"column {column}: {hint}") from None
         raise PostError(rel, line, f"YAML front matter does not parse at line {line}, column "
                                    f"{column}: {problem}; {hint}") from None
+
+
+# The front matter most posts have: top-level ``key: value`` lines whose values are one-line
+# plain or quoted scalars, or flow lists of them. _simple_yaml reads those without PyYAML's
+# parser (a fifth of a cold check's scan went there); anything else goes to PyYAML.
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):(?: +(.*?))? *")
+# A one-line plain scalar: no indicator first (a "-" only before a digit), no ": " or " #"
+# in it, no ":" at its end, no flow brackets or tabs.
+_FIRST = r"(?:[^-?:,\[\]{}#&*!|>'\"%@`\s]|-[0-9])"
+_PLAIN = re.compile(rf"{_FIRST}(?:[^:#\[\]{{}}\t]|:(?=[^ ])|(?<! )#)*")
+_QUOTED = re.compile(r"\"([^\"\\]*)\"|'([^']*)'")
+_FLOW_ITEM = rf"(?:\"[^\"\\,]*\"|'[^',]*'|{_FIRST}[^:#\[\]{{}},'\"\t]*?)"
+_FLOW = re.compile(rf"\[ *(?:{_FLOW_ITEM}(?: *, *{_FLOW_ITEM})*)? *\]")
+_FLOW_ITEMS = re.compile(rf"{_FLOW_ITEM}(?= *[,\]])")
+# Characters after which PyYAML reads text differently from a split on "\n": other line
+# breaks, BOMs, tabs; and those its reader refuses.
+_NOT_SIMPLE = re.compile("[\r\t\x85\u2028\u2029\ufeff]|[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff"
+                         "\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _simple_yaml(fm_text: str, lenient: bool) -> dict[str, Any] | None:
+    """What PyYAML with ``_yaml_loader(lenient)`` gives ``fm_text``, when the text is one of
+    the simple shapes above; None for any other text (a property test holds the two equal)."""
+    if _NOT_SIMPLE.search(fm_text):
+        return None
+    out: dict[str, Any] = {}
+    for line in fm_text.split("\n"):
+        if not line:
+            continue
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None:
+            return None
+        key, value = match.group(1), match.group(2)
+        if key in out or _scalar(key, True) != key:
+            return None  # a repeated key (refused or kept last), a key like "yes" or "null"
+        if not value:
+            out[key] = None
+            continue
+        quoted = _QUOTED.fullmatch(value)
+        if quoted is not None:
+            out[key] = quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+        elif value[0] == "[":
+            if _FLOW.fullmatch(value) is None:
+                return None
+            items = []
+            for item in _FLOW_ITEMS.findall(value):
+                items.append(item[1:-1] if item[0] in "\"'" else _scalar(item, lenient))
+                if items[-1] is _NO:
+                    return None
+            out[key] = items
+        elif _PLAIN.fullmatch(value):
+            out[key] = _scalar(value, lenient)
+            if out[key] is _NO:
+                return None
+        else:
+            return None
+    return out
+
+
+_NO = object()  # a plain scalar _scalar leaves to PyYAML
+
+
+@functools.lru_cache(maxsize=4096)  # keys and common values repeat from post to post
+def _scalar(text: str, lenient: bool) -> Any:
+    """A plain scalar as the loader resolves and constructs it (PyYAML's own rules); every
+    value it can give is immutable, so one may be shared."""
+    first, wildcard = _resolvers(lenient)
+    tag = next((tag for tag, regexp in first.get(text[0], wildcard) if regexp.match(text)), None)
+    if tag is None:
+        return text
+    construct = _yaml_loader(lenient).yaml_constructors.get(tag)
+    if construct is None or tag in ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"):
+        return _NO
+    import yaml
+
+    try:
+        return construct(_constructor(), yaml.ScalarNode(tag, text))
+    except (ValueError, yaml.YAMLError):
+        return _NO
+
+
+@functools.cache
+def _resolvers(lenient: bool) -> tuple[dict[str, list[Any]], list[Any]]:
+    """The loader's implicit resolvers by first character, each list followed by the
+    wildcard ones, as BaseResolver.resolve tries them; and the wildcard ones alone."""
+    table = _yaml_loader(lenient).yaml_implicit_resolvers
+    wildcard = list(table.get(None, []))
+    return {k: [*v, *wildcard] for k, v in table.items() if k is not None}, wildcard
+
+
+@functools.cache
+def _constructor() -> Any:
+    import yaml
+
+    return yaml.constructor.SafeConstructor()
 
 
 @functools.cache
@@ -326,7 +424,9 @@ def guard_front_matter(fm_text: str, fm_format: str, rel: str, first_line: int) 
         raise PostError(rel, line, f"a number of {len(found[1])} digits, more than any "
                                    "engine reads; write it in quotes if it is text")
     depth = deepest = 0
-    for char in fm_text:
+    # depth never passes the number of openers: most front matter has a handful
+    openers = fm_text.count("[") + fm_text.count("{")
+    for char in fm_text if openers > MAX_DEPTH else "":
         if char in "[{":
             depth += 1
             deepest = max(deepest, depth)
