@@ -194,6 +194,7 @@ class _Walker:
         # Bare addresses are looked for only in text runs that hold "http" or "www.": their
         # byte offsets, found once, instead of a search of every run.
         hints = [m.start() for m in BARE_HINT.finditer(raw)] if self.bare else []
+        ahead = ahead_for = -1  # the first hint at or after ahead_for, the run's start
         skip = False    # inside a block that starts on a code line (markdown-it skips those)
         code = False    # inside a code block
         links: list[list[Any]] = []   # open links/images: [info, start, end of their text]
@@ -208,7 +209,7 @@ class _Walker:
         for event, span in events:
             if type(event) is str:  # SoftBreak, HardBreak, Rule
                 if run >= 0:
-                    if _holds(hints, run, run_end):
+                    if ahead <= run_end - 4:
                         self._bare(run, run_end, run_fresh)
                     run = -1
                 if heading is not None and not image:
@@ -228,14 +229,16 @@ class _Walker:
                 if hints and not anchor and not image:
                     start = span["start"]
                     if run < 0 or start != run_end:
-                        if run >= 0 and _holds(hints, run, run_end):
+                        if run >= 0 and ahead <= run_end - 4:
                             self._bare(run, run_end, run_fresh)
                         run, run_fresh = start, fresh
+                        if not ahead_for <= start <= ahead:  # runs come in order: rarely
+                            ahead_for, ahead = start, _first_hint(hints, start, len(raw))
                     run_end = span["end"]
                 fresh = False
                 continue
             if run >= 0:
-                if _holds(hints, run, run_end):
+                if ahead <= run_end - 4:
                     self._bare(run, run_end, run_fresh)
                 run = -1
             tag = event.get("Start")
@@ -323,7 +326,7 @@ class _Walker:
                     anchor -= 1
                 self._html(start, end)
             fresh = False
-        if run >= 0 and _holds(hints, run, run_end):
+        if run >= 0 and ahead <= run_end - 4:
             self._bare(run, run_end, run_fresh)
 
     def _link(self, info: dict[str, Any], start: int, text_end: int, name: str) -> None:
@@ -392,10 +395,10 @@ class _Walker:
             self.add(bareurls.target(target), at, "bare_url")
 
 
-def _holds(hints: list[int], start: int, end: int) -> bool:
-    """Whether one of ``hints`` (offsets of 4-byte words, in order) lies in [start, end)."""
+def _first_hint(hints: list[int], start: int, size: int) -> int:
+    """The first of ``hints`` (offsets, in order) at or after ``start``; past ``size`` if none."""
     at = bisect.bisect_left(hints, start)
-    return at < len(hints) and hints[at] <= end - 4
+    return hints[at] if at < len(hints) else size + 8
 
 
 def _plus_one(length: int) -> int:
