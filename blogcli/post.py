@@ -266,6 +266,7 @@ _SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):(?: +(.*?))? *")
 # in it, no ":" at its end, no flow brackets or tabs.
 _FIRST = r"(?:[^-?:,\[\]{}#&*!|>'\"%@`\s]|-[0-9])"
 _PLAIN = re.compile(rf"{_FIRST}(?:[^:#\[\]{{}}\t]|:(?=[^ ])|(?<! )#)*")
+_ITEM = re.compile(r"( *)-(?: +(.*?))? *")  # an item of a block list: "- value", "  - value"
 _QUOTED = re.compile(r"\"([^\"\\]*)\"|'([^']*)'")
 _FLOW_ITEM = rf"(?:\"[^\"\\,]*\"|'[^',]*'|{_FIRST}[^:#\[\]{{}},'\"\t]*?)"
 _FLOW = re.compile(rf"\[ *(?:{_FLOW_ITEM}(?: *, *{_FLOW_ITEM})*)? *\]")
@@ -282,37 +283,55 @@ def _simple_yaml(fm_text: str, lenient: bool) -> dict[str, Any] | None:
     if _NOT_SIMPLE.search(fm_text):
         return None
     out: dict[str, Any] = {}
+    key = ""
+    items: list[Any] | None = None  # the block list under ``key``, once an item is read
+    indent = -1                     # its items' indent; -1 where no list may follow
     for line in fm_text.split("\n"):
         if not line:
+            indent = -1  # a list after a blank line is left to PyYAML
+            continue
+        item = _ITEM.fullmatch(line) if indent >= 0 and line.lstrip(" ")[:1] == "-" else None
+        if item is not None:
+            if items is None:
+                out[key] = items = []
+                indent = len(item.group(1))
+            elif len(item.group(1)) != indent:
+                return None
+            value = _value(item.group(2), lenient)
+            if value is _NO or isinstance(value, list):
+                return None
+            items.append(value)
             continue
         match = _SIMPLE_LINE.fullmatch(line)
         if match is None:
             return None
-        key, value = match.group(1), match.group(2)
+        key, text = match.group(1), match.group(2)
         if key in out or _scalar(key, True) != key:
             return None  # a repeated key (refused or kept last), a key like "yes" or "null"
-        if not value:
-            out[key] = None
-            continue
-        quoted = _QUOTED.fullmatch(value)
-        if quoted is not None:
-            out[key] = quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
-        elif value[0] == "[":
-            if _FLOW.fullmatch(value) is None:
-                return None
-            items = []
-            for item in _FLOW_ITEMS.findall(value):
-                items.append(item[1:-1] if item[0] in "\"'" else _scalar(item, lenient))
-                if items[-1] is _NO:
-                    return None
-            out[key] = items
-        elif _PLAIN.fullmatch(value):
-            out[key] = _scalar(value, lenient)
-            if out[key] is _NO:
-                return None
-        else:
+        out[key] = _value(text, lenient)
+        if out[key] is _NO:
             return None
+        items, indent = None, -1 if text else 0
     return out
+
+
+def _value(text: str | None, lenient: bool) -> Any:
+    """A one-line value: empty, quoted, plain, or a flow list; _NO for any other."""
+    if not text:
+        return None
+    quoted = _QUOTED.fullmatch(text)
+    if quoted is not None:
+        return quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+    if text[0] == "[":
+        if _FLOW.fullmatch(text) is None:
+            return _NO
+        items = []
+        for item in _FLOW_ITEMS.findall(text):
+            items.append(item[1:-1] if item[0] in "\"'" else _scalar(item, lenient))
+            if items[-1] is _NO:
+                return _NO
+        return items
+    return _scalar(text, lenient) if _PLAIN.fullmatch(text) else _NO
 
 
 _NO = object()  # a plain scalar _scalar leaves to PyYAML

@@ -62,11 +62,16 @@ def assert_as_pyyaml(text: str, lenient: bool) -> bool:
 
 line = st.builds(lambda k, s, v: f"{k}{s}{v}", st.sampled_from(KEYS), st.sampled_from(SEPARATORS),
                  st.sampled_from(VALUES) | st.text(max_size=12))
-other = st.sampled_from(["", "  indented: x", "- item", "# comment", "---", "key:", "  - a"])
+other = st.sampled_from(["", " ", "  indented: x", "- item", "# comment", "---", "key:", "  - a",
+                         "-", "- ", "  -", "-a", "-1", "- -1", "- - a", "- a: b", "  - [a]",
+                         "- 'q'", '  - "x y"', "- yes", "- 2024-01-01", "   - z", "- a #c",
+                         "\t- a", "- |", "-\tb", "tags:", "tags: ", "k:  "])
+item = st.builds(lambda i, v: f"{' ' * i}- {v}", st.sampled_from([0, 0, 2, 4]),
+                 st.sampled_from(VALUES))
 
 
 @settings(max_examples=3000, deadline=None)
-@given(st.lists(line | other, max_size=6), st.booleans())
+@given(st.lists(line | other | item, max_size=8), st.booleans())
 def test_simple_yaml_is_pyyaml(lines: list[str], lenient: bool) -> None:
     assert_as_pyyaml("\n".join(lines) + "\n", lenient)
 
@@ -85,12 +90,23 @@ def test_every_value_alone(value: str) -> None:
             assert_as_pyyaml(f"k: [{value}]\nl: [x, {value}]\n", True)
 
 
+@pytest.mark.parametrize("text", [
+    "k:\n- a\n  - b\n", "k:\n  - a\n- b\n", "k:\n  - a\n    b\n", "k:\n- a\nj: 1\n- b\n",
+    "k:\n-\n- \n", "k:\n - a\n - b\n", "k: x\n  - a\n", "k:\n- a\n\n- b\n", "k:\n\n- a\n",
+    "a:\n  - x\n  - y\nb: [1]\nc:\n- z\n", "k:\n- a\n-b\n", "k:\n- a\n - b\n", "k:\n  -\n  - 1\n",
+    "k:\n- 'a\n  b'\n", "k:\n- a\n  # c\n", "k:\n- a\nk2:\n  - b\n", "- a\n- b\n", "k:\n- - a\n"])
+def test_lists_read_as_pyyaml_reads_them(text: str) -> None:
+    assert_as_pyyaml(text, False)
+    assert_as_pyyaml(text, True)
+
+
 def test_common_front_matter_is_read_without_pyyaml() -> None:
     """The shapes most posts have do take the fast path (else the test above proves little)."""
     common = ["title: Post number 7\ndate: 2024-01-01T10:00:00+00:00\ntags: [bench, post7]\n",
               'title: "Part 1: the plan"\ndate: 2024-01-31\ndraft: false\nweight: -3\n',
               "title: 'Über'\ncategories: [\"a b\", c]\nslug: my-post\nimage: /img/x.png\n",
-              "layout: post\ntitle: Hello\ncomments: true\ndescription: a, b and c\n\n"]
+              "layout: post\ntitle: Hello\ncomments: true\ndescription: a, b and c\n\n",
+              "title: Lists\ntags:\n- a\n- b c\ncategories:\n  - 'x'\n  - 2024\n  -\ndraft: no\n"]
     for text in common:
         assert assert_as_pyyaml(text, False), text
     assert _simple_yaml(common[0], False) == {
