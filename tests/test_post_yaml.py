@@ -70,13 +70,13 @@ item = st.builds(lambda i, v: f"{' ' * i}- {v}", st.sampled_from([0, 0, 2, 4]),
                  st.sampled_from(VALUES))
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(line | other | item, max_size=8), st.booleans())
 def test_simple_yaml_is_pyyaml(lines: list[str], lenient: bool) -> None:
     assert_as_pyyaml("\n".join(lines) + "\n", lenient)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.text(max_size=40), st.booleans())
 def test_simple_yaml_is_pyyaml_on_any_text(text: str, lenient: bool) -> None:
     assert_as_pyyaml(text, lenient)
