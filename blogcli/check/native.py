@@ -13,7 +13,6 @@ import html
 import re
 from array import array
 from functools import cache
-from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from blogcli.check import bareurls
@@ -55,7 +54,6 @@ BLOCK_STARTS = LEAVES | {"Heading", "Item"}
 INLINE_MARKS = frozenset(("Emphasis", "Strong", "Strikethrough"))
 # The first bytes DEST_GAP can take: after any other, the destination starts right there.
 GAP_STARTS = frozenset((b" ", b"\t", b"\r", b"\n", b"<"))
-BARE_HINT = re.compile(rb"http|www\.")
 # The tail of links.KRAMDOWN_SPACED from its "](" on, which the regex engine finds by that
 # literal: a file without a match has no spaced target, and most files are ruled out so.
 SPACED_HINT = re.compile(r"\]\([^()<>\n\s]*\s[^()<>\n]*?\)")
@@ -137,10 +135,8 @@ class _Walker:
         """Where each line of the body starts: made when a place is first asked for (most
         of a long post's prose asks none), as machine integers (8 bytes a line, not 36)."""
         if self._starts is None:
-            # line i starts after the i line breaks and the lines before it
-            lines = self.raw.split(b"\n")
-            lines.pop()  # the last line's end starts no line
-            self._starts = array("q", accumulate(map(_plus_one, map(len, lines)), initial=0))
+            self._starts = array("q", [0])
+            self._starts.extend(m.end() for m in re.finditer(rb"\n", self.raw))
         return self._starts
 
     def position(self, index: int) -> tuple[int, int]:
@@ -191,10 +187,12 @@ class _Walker:
         """
         raw = self.raw
         code_lines = self.code
-        # Bare addresses are looked for only in text runs that hold "http" or "www.": their
-        # byte offsets, found once, instead of a search of every run.
-        hints = [m.start() for m in BARE_HINT.finditer(raw)] if self.bare else []
+        # Bare addresses are looked for only in text runs that hold "http" or "www." (a
+        # hint): the next hint after a run's start is found when a run starts past the last
+        # one, a search that moves forward through the body once.
+        bare = self.bare is not None
         ahead = ahead_for = -1  # the first hint at or after ahead_for, the run's start
+        nexts = [-1, -1]        # the first "http" and the first "www." at or after it
         skip = False    # inside a block that starts on a code line (markdown-it skips those)
         code = False    # inside a code block
         links: list[list[Any]] = []   # open links/images: [info, start, end of their text]
@@ -226,14 +224,16 @@ class _Walker:
                         links[-1][2] = end
                 if heading is not None and not image:
                     heading.append(text)
-                if hints and not anchor and not image:
+                if bare and not anchor and not image:
                     start = span["start"]
                     if run < 0 or start != run_end:
                         if run >= 0 and ahead <= run_end - 4:
                             self._bare(run, run_end, run_fresh)
                         run, run_fresh = start, fresh
                         if not ahead_for <= start <= ahead:  # runs come in order: rarely
-                            ahead_for, ahead = start, _first_hint(hints, start, len(raw))
+                            if start < ahead_for:
+                                nexts = [-1, -1]
+                            ahead_for, ahead = start, _next_hint(raw, start, nexts)
                     run_end = span["end"]
                 fresh = False
                 continue
@@ -395,11 +395,11 @@ class _Walker:
             self.add(bareurls.target(target), at, "bare_url")
 
 
-def _first_hint(hints: list[int], start: int, size: int) -> int:
-    """The first of ``hints`` (offsets, in order) at or after ``start``; past ``size`` if none."""
-    at = bisect.bisect_left(hints, start)
-    return hints[at] if at < len(hints) else size + 8
-
-
-def _plus_one(length: int) -> int:
-    return length + 1
+def _next_hint(raw: bytes, start: int, nexts: list[int]) -> int:
+    """The first "http" or "www." at or after ``start`` (past the body if none); ``nexts``
+    keeps the first of each found so far, searched again only once ``start`` passes it."""
+    for index, word in enumerate((b"http", b"www.")):
+        if nexts[index] < start:
+            found = raw.find(word, start)
+            nexts[index] = found if found >= 0 else len(raw) + 8
+    return min(nexts)
