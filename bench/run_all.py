@@ -113,11 +113,12 @@ def offline_check(sizes: list[int], runs: int) -> None:
         if not isinstance(lychee, dict):
             print(f"  check {count}: no lychee found, skipped")
             continue
-        peer = [(lychee["median_s"], int(lychee["peak_rss_mb"] * 1024), 0, 0.0)]
+        peer = [(lychee["median_s"], int(lychee["peak_rss_mb"] * 1024), 0,
+                 lychee["cpu_median_s"])]
         for name in ("cold", "warm"):
             data = result[name]
             assert isinstance(data, dict)
-            ours = [(data["median_s"], int(data["peak_rss_mb"] * 1024), 0, 0.0)]
+            ours = [(data["median_s"], int(data["peak_rss_mb"] * 1024), 0, data["cpu_median_s"])]
             row(f"check {count:,} posts ({name})", "blog check", "lychee --offline", ours, peer,
                 "; ".join(found) if name == "cold" else "")
 

@@ -392,7 +392,9 @@ def check(
         _fix(site, result, settings, chosen, dry_run)
         if dry_run:
             raise typer.Exit(1 if result.failed(strict) else 0)
-    rendered = render(result, output.value, color=_color_wanted(), prefix=_repo_prefix(site.root))
+    # Only GitHub annotations name paths from the repository's top (and finding it loads git.py).
+    prefix = _repo_prefix(site.root) if output is OutputFormat.github else ""
+    rendered = render(result, output.value, color=_color_wanted(), prefix=prefix)
     if result.external is not None and result.external.interrupted and output.value == "json":
         import json
 

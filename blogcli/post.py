@@ -223,6 +223,9 @@ def _parse_checked(fm_text: str, fm_format: str, rel: str, first_line: int,
 
 
 def _load_yaml(fm_text: str, rel: str, first_line: int, lenient: bool = False) -> Any:
+    simple = _simple_yaml(fm_text, lenient)
+    if simple is not None:
+        return simple
     import yaml
     from frontmatter.default_handlers import YAMLHandler
 
@@ -253,6 +256,120 @@ def _load_yaml(fm_text: str, rel: str, first_line: int, lenient: bool = False) -
                                        f"column {column}: {hint}") from None
         raise PostError(rel, line, f"YAML front matter does not parse at line {line}, column "
                                    f"{column}: {problem}; {hint}") from None
+
+
+# The front matter most posts have: top-level ``key: value`` lines whose values are one-line
+# plain or quoted scalars, or flow lists of them. _simple_yaml reads those without PyYAML's
+# parser (a fifth of a cold check's scan went there); anything else goes to PyYAML.
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):(?: +(.*?))? *")
+# A one-line plain scalar: no indicator first (a "-" only before a digit), no ": " or " #"
+# in it, no ":" at its end, no flow brackets or tabs.
+_FIRST = r"(?:[^-?:,\[\]{}#&*!|>'\"%@`\s]|-[0-9])"
+_PLAIN = re.compile(rf"{_FIRST}(?:[^:#\[\]{{}}\t]|:(?=[^ ])|(?<! )#)*")
+_ITEM = re.compile(r"( *)-(?: +(.*?))? *")  # an item of a block list: "- value", "  - value"
+_QUOTED = re.compile(r"\"([^\"\\]*)\"|'([^']*)'")
+_FLOW_ITEM = rf"(?:\"[^\"\\,]*\"|'[^',]*'|{_FIRST}[^:#\[\]{{}},'\"\t]*?)"
+_FLOW = re.compile(rf"\[ *(?:{_FLOW_ITEM}(?: *, *{_FLOW_ITEM})*)? *\]")
+_FLOW_ITEMS = re.compile(rf"{_FLOW_ITEM}(?= *[,\]])")
+# Characters after which PyYAML reads text differently from a split on "\n" (tabs, CR and
+# other line breaks, BOMs), and those its reader refuses; written as the complement of its
+# NON_PRINTABLE class, which compiles ten times slower.
+_NOT_SIMPLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def _simple_yaml(fm_text: str, lenient: bool) -> dict[str, Any] | None:
+    """What PyYAML with ``_yaml_loader(lenient)`` gives ``fm_text``, when the text is one of
+    the simple shapes above; None for any other text (a property test holds the two equal)."""
+    if _NOT_SIMPLE.search(fm_text):
+        return None
+    out: dict[str, Any] = {}
+    key = ""
+    items: list[Any] | None = None  # the block list under ``key``, once an item is read
+    indent = -1                     # its items' indent; -1 where no list may follow
+    for line in fm_text.split("\n"):
+        if not line:
+            indent = -1  # a list after a blank line is left to PyYAML
+            continue
+        item = _ITEM.fullmatch(line) if indent >= 0 and line.lstrip(" ")[:1] == "-" else None
+        if item is not None:
+            if items is None:
+                out[key] = items = []
+                indent = len(item.group(1))
+            elif len(item.group(1)) != indent:
+                return None
+            value = _value(item.group(2), lenient)
+            if value is _NO or isinstance(value, list):
+                return None
+            items.append(value)
+            continue
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None:
+            return None
+        key, text = match.group(1), match.group(2)
+        if key in out or _scalar(key, True) != key:
+            return None  # a repeated key (refused or kept last), a key like "yes" or "null"
+        out[key] = _value(text, lenient)
+        if out[key] is _NO:
+            return None
+        items, indent = None, -1 if text else 0
+    return out
+
+
+def _value(text: str | None, lenient: bool) -> Any:
+    """A one-line value: empty, quoted, plain, or a flow list; _NO for any other."""
+    if not text:
+        return None
+    quoted = _QUOTED.fullmatch(text)
+    if quoted is not None:
+        return quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+    if text[0] == "[":
+        if _FLOW.fullmatch(text) is None:
+            return _NO
+        items = []
+        for item in _FLOW_ITEMS.findall(text):
+            items.append(item[1:-1] if item[0] in "\"'" else _scalar(item, lenient))
+            if items[-1] is _NO:
+                return _NO
+        return items
+    return _scalar(text, lenient) if _PLAIN.fullmatch(text) else _NO
+
+
+_NO = object()  # a plain scalar _scalar leaves to PyYAML
+
+
+@functools.lru_cache(maxsize=4096)  # keys and common values repeat from post to post
+def _scalar(text: str, lenient: bool) -> Any:
+    """A plain scalar as the loader resolves and constructs it (PyYAML's own rules); every
+    value it can give is immutable, so one may be shared."""
+    first, wildcard = _resolvers(lenient)
+    tag = next((tag for tag, regexp in first.get(text[0], wildcard) if regexp.match(text)), None)
+    if tag is None:
+        return text
+    construct = _yaml_loader(lenient).yaml_constructors.get(tag)
+    if construct is None or tag in ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"):
+        return _NO
+    import yaml
+
+    try:
+        return construct(_constructor(), yaml.ScalarNode(tag, text))
+    except (ValueError, yaml.YAMLError):
+        return _NO
+
+
+@functools.cache
+def _resolvers(lenient: bool) -> tuple[dict[str, list[Any]], list[Any]]:
+    """The loader's implicit resolvers by first character, each list followed by the
+    wildcard ones, as BaseResolver.resolve tries them; and the wildcard ones alone."""
+    table = _yaml_loader(lenient).yaml_implicit_resolvers
+    wildcard = list(table.get(None, []))
+    return {k: [*v, *wildcard] for k, v in table.items() if k is not None}, wildcard
+
+
+@functools.cache
+def _constructor() -> Any:
+    import yaml
+
+    return yaml.constructor.SafeConstructor()
 
 
 @functools.cache
@@ -326,7 +443,9 @@ def guard_front_matter(fm_text: str, fm_format: str, rel: str, first_line: int) 
         raise PostError(rel, line, f"a number of {len(found[1])} digits, more than any "
                                    "engine reads; write it in quotes if it is text")
     depth = deepest = 0
-    for char in fm_text:
+    # depth never passes the number of openers: most front matter has a handful
+    openers = fm_text.count("[") + fm_text.count("{")
+    for char in fm_text if openers > MAX_DEPTH else "":
         if char in "[{":
             depth += 1
             deepest = max(deepest, depth)

@@ -44,6 +44,8 @@ PERMALINK_KEYS = ("title", "slug", "url", "permalink", "path", "date", "categori
                   # whether the engine publishes the page (pages.availability)
                   "draft", "published", "publishdate", "pubdate", "expirydate", "unpublishdate",
                   "build", "_build", "headless", "cascade")
+# KEY_PATTERNS["yaml"] for every line at once: nothing it matches crosses a line break.
+YAML_KEYS = re.compile(r"^['\"]?([^\s:'\"#][^:'\"\n]*?)['\"]?[^\S\n]*:", re.MULTILINE)
 KEY_PATTERNS = {
     "yaml": re.compile(r"^['\"]?([^\s:'\"#][^:'\"]*?)['\"]?\s*:"),
     "toml": re.compile(r"^([A-Za-z0-9_\-]+)\s*="),
@@ -80,11 +82,12 @@ def scan_bytes(site: Site, path: Path, rel: str, raw: bytes) -> dict[str, Any]:
         rule = "file-unreadable" if UNREADABLE.search(err.detail) else "front-matter-invalid"
         return {"error": [rule, err.line, err.detail]}
     scan = scan_post(post, site.profile, linkify_on(site.profile, site.engine))
-    keys = key_lines(post)
+    repeats: list[tuple[str, int, int]] = []
+    keys = key_lines(post, _found_keys(post, repeats))
     return {
         "error": None,
         "keys": keys,
-        "fm": front_matter_findings(post, keys),
+        "fm": front_matter_findings(post, keys, repeats),
         "slug": post.slug,
         "meta": {k: _jsonable(post.meta[k]) for k in PERMALINK_KEYS if k in post.meta},
         "date": iso_date(post.date),
@@ -100,26 +103,16 @@ def scan_bytes(site: Site, path: Path, rel: str, raw: bytes) -> dict[str, Any]:
     }
 
 
-def key_lines(post: Post) -> dict[str, int]:
+def key_lines(post: Post, found: dict[str, int] | None = None) -> dict[str, int]:
     """The file line of each front-matter key (its opening line when not found).
 
-    Top-level keys by name; keys inside a TOML table also as ``table.key``.
+    Top-level keys by name; keys inside a TOML table also as ``table.key``. ``found`` is
+    what ``_found_keys`` gives, when the caller has it already.
     """
     if not post.meta:
         return {}
-    lines = post.text.split("\n", post.body_line)[: post.body_line - 1]
-    regex = KEY_PATTERNS.get(post.fm_format or "")
-    found: dict[str, int] = {}
-    table = ""
-    for number, text in enumerate(lines, start=1):
-        header = TOML_TABLE.match(text) if post.fm_format == "toml" else None
-        if header:
-            table = header.group(1)
-            found.setdefault(table, number)
-            continue
-        match = regex.match(text) if regex else None
-        if match:
-            found.setdefault(f"{table}.{match.group(1)}" if table else match.group(1), number)
+    if found is None:
+        found = _found_keys(post)
     folded: dict[str, int] = {}  # Hugo's keys are read lower-cased (post.fold_keys)
     for key, number in found.items():
         folded.setdefault(key.lower(), number)
@@ -127,8 +120,39 @@ def key_lines(post: Post) -> dict[str, int]:
     return top | {k: v for k, v in found.items() if "." in k}
 
 
-def front_matter_findings(post: Post, keys: dict[str, int]) -> list[list[Any]]:
-    """Findings about front-matter values: [rule, line, column, message]."""
+def _found_keys(post: Post, repeats: list[tuple[str, int, int]] | None = None) -> dict[str, int]:
+    """The first line of each key written at the start of a front-matter line; each key
+    written again is added to ``repeats`` as (key, line, first line)."""
+    found: dict[str, int] = {}
+    head = "\n".join(post.text.split("\n", post.body_line)[: post.body_line - 1])
+    if post.fm_format == "yaml":  # one search of the front matter, not a match per line
+        number, at = 1, 0
+        for match in YAML_KEYS.finditer(head):
+            number += head.count("\n", at, match.start())
+            at = match.start()
+            key = match.group(1)
+            first = found.setdefault(key, number)
+            if repeats is not None and first != number:
+                repeats.append((key, number, first))
+        return found
+    regex = KEY_PATTERNS.get(post.fm_format or "")
+    table = ""
+    for number, text in enumerate(head.split("\n"), start=1):
+        header = TOML_TABLE.match(text) if post.fm_format == "toml" else None
+        if header:
+            table = header.group(1)
+            found.setdefault(table, number)
+            continue
+        line = regex.match(text) if regex else None
+        if line:
+            found.setdefault(f"{table}.{line.group(1)}" if table else line.group(1), number)
+    return found
+
+
+def front_matter_findings(post: Post, keys: dict[str, int],
+                          repeats: list[tuple[str, int, int]] | None = None) -> list[list[Any]]:
+    """Findings about front-matter values: [rule, line, column, message]; ``repeats`` as
+    ``_found_keys`` gives them, when the caller has them already."""
     out: list[list[Any]] = []
     meta = post.meta
     for key in DATE_KEYS:
@@ -146,32 +170,23 @@ def front_matter_findings(post: Post, keys: dict[str, int]) -> list[list[Any]]:
         out.extend(_taxonomy_findings(key, value, line))
     for key in meta:
         out.extend(_typo_findings(str(key), keys.get(str(key), 1)))
-    out.extend(_twice(post))
+    out.extend(_twice(post, repeats))
     if not post.body.strip() and not post.draft:
         out.append(["body-empty", post.body_line if post.body else max(post.body_line - 1, 1), 1,
                     "the post has no text after its front matter"])
     return out
 
 
-def _twice(post: Post) -> list[list[Any]]:
+def _twice(post: Post, repeats: list[tuple[str, int, int]] | None) -> list[list[Any]]:
     """A warning for each top-level YAML key given again (the reader kept the last value)."""
     if post.fm_format != "yaml":
         return []
-    lines = post.text.split("\n", post.body_line)[1: post.body_line - 2]
-    seen: dict[str, int] = {}
-    out: list[list[Any]] = []
-    for number, text in enumerate(lines, start=2):
-        match = KEY_PATTERNS["yaml"].match(text)
-        if match is None:
-            continue
-        key = match.group(1)
-        if key in seen:
-            out.append(["key-duplicate", number, 1, f"key {key!r} is given twice (first on line "
-                        f"{seen[key]}): the engine keeps this last value; current Hugo "
-                        "refuses such a page"])
-        else:
-            seen[key] = number
-    return out
+    if repeats is None:
+        repeats = []
+        _found_keys(post, repeats)
+    return [["key-duplicate", number, 1, f"key {key!r} is given twice (first on line "
+             f"{first}): the engine keeps this last value; current Hugo refuses such a page"]
+            for key, number, first in repeats]
 
 
 def _date_findings(key: str, value: Any, line: int) -> list[list[Any]]:
@@ -213,6 +228,8 @@ def suggest_key(key: str) -> str | None:
 
 
 def _jsonable(value: Any) -> Any:
+    if type(value) is str:  # most values: titles, slugs, tags
+        return value
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list):

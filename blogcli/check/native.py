@@ -51,6 +51,14 @@ DEST_GAP = re.compile(rb"[ \t]*(?:\r?\n[ \t>]*)?<?")
 REFERENCE_USES = frozenset(("Reference", "Collapsed", "Shortcut"))
 # The blocks whose first line decides, as markdown-it's token map does, whether they are code.
 LEAVES = frozenset(("Paragraph", "TableCell", "HtmlBlock"))
+BLOCK_STARTS = LEAVES | {"Heading", "Item"}
+# Inline marks: they neither start a block line nor hold a place of their own.
+INLINE_MARKS = frozenset(("Emphasis", "Strong", "Strikethrough"))
+# The first bytes DEST_GAP can take: after any other, the destination starts right there.
+GAP_STARTS = frozenset((b" ", b"\t", b"\r", b"\n", b"<"))
+# The tail of links.KRAMDOWN_SPACED from its "](" on, which the regex engine finds by that
+# literal: a file without a match has no spaced target, and most files are ruled out so.
+SPACED_HINT = re.compile(r"\]\([^()<>\n\s]*\s[^()<>\n]*?\)")
 
 
 @cache
@@ -168,10 +176,12 @@ def _scan_whole(post: _Body, profile: str, linkify: bool | None) -> Scan:
     walker.walk(md.events_with_range(source), zola)
     if "]:" in source:  # a second, block-only pass; no definition is possible without "]:"
         walker.definitions(md.reference_definitions(source))
+    walker.place()
     scan = walker.scan
     # kramdown (Jekyll, GitHub Pages) also reads {: #id} lists and link targets with spaces.
     kramdown = profile in ("jekyll", "plain") and (
-        "{:" in source or ("](" in source and KRAMDOWN_SPACED.search(source) is not None))
+        "{:" in source or ("](" in source and SPACED_HINT.search(source) is not None
+                           and KRAMDOWN_SPACED.search(source) is not None))
     if "{" in source or kramdown or "]((" in source:
         lines = source.split("\n")
         if "{" in source:
@@ -203,6 +213,7 @@ class _Walker:
         self.ascii = raw.isascii()
         self._starts: array[int] | None = None
         self.scan = Scan()
+        self.found: list[tuple[str, int, str]] = []  # links as (target, byte index, kind)
         self.headings: list[tuple[str, str | None]] = []
         self.last = (-1, 0, 0)  # (row, byte index, column) of the last place given
 
@@ -237,11 +248,38 @@ class _Walker:
         return bisect.bisect_right(self.starts, index) - 1
 
     def add(self, target: str, index: int, kind: str) -> None:
-        line, column = self.position(index)
-        self.scan.links.append(Link(target, line, column, kind))
+        """Keep a link found at the body's byte ``index``; ``place`` says where it is."""
+        self.found.append((target, index, kind))
+
+    def place(self) -> None:
+        """Each link kept by ``add``, with its line and column, into the scan, in order."""
+        out = self.scan.links
+        if not self.ascii:
+            for target, index, kind in self.found:
+                line, column = self.position(index)
+                out.append(Link(target, line, column, kind))
+        elif self.found:
+            starts, offset = self.starts, self.offset
+            for target, index, kind in self.found:
+                row = bisect.bisect_right(starts, index) - 1
+                out.append(Link(target, offset + row + 1, index - starts[row] + 1, kind))
+        self.found = []
 
     def walk(self, events: Any, zola: bool) -> None:
-        """One pass over ``(event, range)`` pairs."""
+        """One pass over ``(event, range)`` pairs.
+
+        Most of a cold check's scan is spent here, once per event (about 90 for a short
+        post), so the common events (text, inline marks, paragraphs) take the fewest steps
+        and ranges are read only where a place is needed.
+        """
+        raw = self.raw
+        code_lines = self.code
+        # Bare addresses are looked for only in text runs that hold "http" or "www." (a
+        # hint): the next hint after a run's start is found when a run starts past the last
+        # one, a search that moves forward through the body once.
+        bare = self.bare is not None
+        ahead = ahead_for = -1  # the first hint at or after ahead_for, the run's start
+        nexts = [-1, -1]        # the first "http" and the first "www." at or after it
         skip = False    # inside a block that starts on a code line (markdown-it skips those)
         code = False    # inside a code block
         links: list[list[Any]] = []   # open links/images: [info, start, end of their text]
@@ -254,10 +292,10 @@ class _Walker:
         run_end = -1
         run_fresh = True
         for event, span in events:
-            start, end = span["start"], span["end"]
             if type(event) is str:  # SoftBreak, HardBreak, Rule
                 if run >= 0:
-                    self._bare(run, run_end, run_fresh)
+                    if ahead <= run_end - 4:
+                        self._bare(run, run_end, run_fresh)
                     run = -1
                 if heading is not None and not image:
                     heading.append(" ")
@@ -268,59 +306,85 @@ class _Walker:
                 if code or skip:
                     continue
                 if links:
-                    links[-1][2] = max(links[-1][2], end)
+                    end = span["end"]
+                    if end > links[-1][2]:
+                        links[-1][2] = end
                 if heading is not None and not image:
                     heading.append(text)
-                if self.bare and not anchor and not image:
+                if bare and not anchor and not image:
+                    start = span["start"]
                     if run < 0 or start != run_end:
-                        if run >= 0:
+                        if run >= 0 and ahead <= run_end - 4:
                             self._bare(run, run_end, run_fresh)
                         run, run_fresh = start, fresh
-                    run_end = end
+                        if not ahead_for <= start <= ahead:  # runs come in order: rarely
+                            if start < ahead_for:
+                                nexts = [-1, -1]
+                            ahead_for, ahead = start, _next_hint(raw, start, nexts)
+                    run_end = span["end"]
                 fresh = False
                 continue
             if run >= 0:
-                self._bare(run, run_end, run_fresh)
+                if ahead <= run_end - 4:
+                    self._bare(run, run_end, run_fresh)
                 run = -1
-            if "Start" in event:
-                tag = event["Start"]
-                name = tag if type(tag) is str else next(iter(tag))
-                if name in LEAVES or name == "Heading" or name == "Item":
-                    skip = bool(self.code) and self.line(start) in self.code
+            tag = event.get("Start")
+            if tag is not None:
+                if type(tag) is str:
+                    name = tag
+                    if name in INLINE_MARKS:
+                        if not skip and links:
+                            end = span["end"]
+                            if end > links[-1][2]:
+                                links[-1][2] = end
+                        continue
+                else:
+                    [name] = tag
+                if name in BLOCK_STARTS:
+                    skip = bool(code_lines) and self.line(span["start"]) in code_lines
                     fresh = True
                 if skip:
                     continue
-                if links and name != "Link" and name != "Image":
+                if name == "Link" or name == "Image":
+                    start = span["start"]
+                    if links:
+                        links[-1][2] = max(links[-1][2], span["end"])
+                    if name == "Link":
+                        anchor += 1
+                        links.append([tag[name], start, start + 1])
+                    else:
+                        image += 1
+                        links.append([tag[name], start, start + 2])
+                    continue
+                start, end = span["start"], span["end"]
+                if links:
                     links[-1][2] = max(links[-1][2], end)
                 if name == "CodeBlock":
                     code = True
-                    self.code.update(range(self.line(start), self.line(max(end - 1, start)) + 1))
+                    code_lines.update(range(self.line(start), self.line(max(end - 1, start)) + 1))
                 elif name == "HtmlBlock":
-                    self._html(self.starts[self.line(start)],
-                               self.raw.find(b"\n", max(end - 1, start)))
-                elif name == "Link" or name == "Image":
-                    anchor += name == "Link"
-                    image += name == "Image"
-                    links.append([tag[name], start, start + 1 + (name == "Image")])
+                    self._html(self.starts[self.line(start)], raw.find(b"\n", max(end - 1, start)))
                 elif name == "Heading":
                     heading = []
                     heading_id = tag[name]["id"] if zola else None
-                elif name not in ("Emphasis", "Strong", "Strikethrough"):
+                else:  # paragraphs, items, quotes, tables: a new line of the block
                     fresh = True
                 continue
-            if "End" in event:
-                tag = event["End"]
+            tag = event.get("End")
+            if tag is not None:
                 name = tag if type(tag) is str else next(iter(tag))
                 if name == "CodeBlock":
                     code = False
                 if skip:
-                    skip = name not in LEAVES and name != "Heading" and name != "Item"
+                    skip = name not in BLOCK_STARTS
                     continue
                 if name == "Link" or name == "Image":
                     info, begin, text_end = links.pop()
                     self._link(info, begin, text_end, name)
-                    anchor -= name == "Link"
-                    image -= name == "Image"
+                    if name == "Link":
+                        anchor -= 1
+                    else:
+                        image -= 1
                 elif name == "Heading" and heading is not None:
                     joined = "".join(heading)
                     if not zola:
@@ -330,11 +394,12 @@ class _Walker:
                                               heading_id))
                     heading = None
                 if links:
-                    links[-1][2] = max(links[-1][2], end)
+                    links[-1][2] = max(links[-1][2], span["end"])
                 fresh = False
                 continue
             if code or skip:
                 continue
+            start, end = span["start"], span["end"]
             if links:
                 links[-1][2] = max(links[-1][2], end)
             if "Code" in event:
@@ -348,7 +413,7 @@ class _Walker:
                     anchor -= 1
                 self._html(start, end)
             fresh = False
-        if run >= 0:
+        if run >= 0 and ahead <= run_end - 4:
             self._bare(run, run_end, run_fresh)
 
     def _link(self, info: dict[str, Any], start: int, text_end: int, name: str) -> None:
@@ -362,11 +427,15 @@ class _Walker:
                 target = "mailto:" + target
             self.add(target, start + 1, "link")
             return
-        bracket = self.raw.find(b"](", text_end)
+        raw = self.raw
+        bracket = raw.find(b"](", text_end)
         if bracket < 0:
             return
-        gap = DEST_GAP.match(self.raw, bracket + 2)
-        self.add(target, gap.end() if gap else bracket + 2, name.lower())
+        at = bracket + 2
+        if raw[at:at + 1] in GAP_STARTS:  # most destinations follow "](" at once
+            gap = DEST_GAP.match(raw, at)
+            at = gap.end() if gap else at
+        self.add(target, at, "link" if name == "Link" else "image")
 
     def definitions(self, defs: dict[str, Any]) -> None:
         """Each reference definition, placed at its destination."""
@@ -411,3 +480,13 @@ class _Walker:
             at += index - done if self.ascii else len(text[done:index].encode())
             done = index
             self.add(bareurls.target(target), at, "bare_url")
+
+
+def _next_hint(raw: bytes, start: int, nexts: list[int]) -> int:
+    """The first "http" or "www." at or after ``start`` (past the body if none); ``nexts``
+    keeps the first of each found so far, searched again only once ``start`` passes it."""
+    for index, word in enumerate((b"http", b"www.")):
+        if nexts[index] < start:
+            found = raw.find(word, start)
+            nexts[index] = found if found >= 0 else len(raw) + 8
+    return min(nexts)

@@ -172,6 +172,7 @@ class Resolver:
         self._known: dict[str, list[str]] | None = None
         self._dirs: dict[str, bool] = {}
         self._same: dict[tuple[str, str], tuple[Problem | None, str | None]] = {}
+        self._beside: dict[tuple[str, str], tuple[str | None, bool]] = {}
 
     def check(self, link: Link, rel: str) -> Problem | None:
         """None when ``link`` (found in page ``rel``) is fine, else the problem with it."""
@@ -392,11 +393,16 @@ class Resolver:
         if here is None:
             here = self._here[rel] = os.path.dirname(os.path.join(self.root, rel))
         clean = unquote(path) if "%" in path else path
-        outside = False
-        try:  # a file beside the source (editors, GitHub, render hooks): the cheap answer
-            found = self._find(os.path.normpath(os.path.join(here, clean)), ("",))
-        except OutsideSite:
-            found, outside = None, True
+        # a file beside the source (editors, GitHub, render hooks): the cheap answer, kept
+        # per folder and path (a post's neighbours are linked from many posts beside it)
+        beside = self._beside.get((here, clean))
+        if beside is None:
+            try:
+                beside = (self._find(os.path.normpath(os.path.join(here, clean)), ("",)), False)
+            except OutsideSite:
+                beside = (None, True)
+            self._beside[here, clean] = beside
+        found, outside = beside
         if found and not self._isdir(found):
             return self._at_file(found, fragment, target)
         own = self.own.get(rel)

@@ -1,0 +1,122 @@
+"""post._simple_yaml, the reader of simple front matter, against PyYAML with the same loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from blogcli.post import PostError, _simple_yaml, _yaml_loader, parse_post
+
+KEYS = ["title", "date", "tags", "draft", "slug", "weight", "a.b", "_x", "x-y", "y", "n",
+        "yes", "No", "on", "OFF", "true", "null", "Null", "e1", "inf", "nan", "key word",
+        "<<", "=", "~", "1", "-a", "é", "Title"]
+VALUES = ["", " ", "Post number 7", "2024-01-01", "2024-01-01T10:00:00+00:00",
+          "2024-01-01 10:00:00", "2024-13-45", "2024-1-1", "10:00", "1:20", "12:30:45",
+          "true", "True", "yes", "off", "y", "null", "~", "Null", "0", "-3", "+1", "1_000",
+          "0x1F", "017", "0b101", "09", "1.5", "-.5", ".inf", "-.Inf", ".NaN", "1e3",
+          "6.02e+23", "1.", "+", "-", "-x", "- x", "a: b", "a:b", "a :b", "a:", "a #b", "a#b",
+          "C#", "#c", "'q'", "'it''s'", '"d"', '"a\\nb"', '"a: b"', '"x" # c', "'x'  ",
+          "[a, b]", "[a,b]", "[]", "[ ]", "[a, b,]", "[a, , b]", "[[a]]", "[a b, 'c d']",
+          '["x, y", z]', "[1, 2.5, yes, null, ~, 2024-01-01]", "[a: b]", "[a#b]", "{a: b}",
+          "{}", "|", ">", "&a x", "*a", "!!str 1", "%x", "@x", "`x`", "=", "<<", "?x", "? x",
+          ":x", ",x", "x,y", "x]", "x}", "Über", "日本語のタイトル", "\u00a0x", "x\u00a0",
+          "a  b", "trailing   ", "(paren)", "$x", "/path/x.png", "./rel", "http://x.org/a?b=c#d",
+          "a\tb", "x\r", "tab\t"]
+SEPARATORS = [": ", ":", ":  ", " : ", ":\t", ": \t"]
+
+
+def pyyaml(text: str, lenient: bool) -> tuple[str, Any]:
+    """("ok", value) or ("error", None) from PyYAML with blog's own loader."""
+    try:
+        return "ok", yaml.load(text, Loader=_yaml_loader(lenient))
+    except (yaml.YAMLError, ValueError, TypeError):
+        return "error", None
+
+
+def typed(value: Any) -> Any:
+    """``value`` with every leaf's type named: True, 1 and 1.0 must not pass for each other."""
+    if isinstance(value, dict):
+        return {typed(k): typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [typed(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return ("nan",)
+    return (type(value).__name__, repr(value))
+
+
+def assert_as_pyyaml(text: str, lenient: bool) -> bool:
+    """_simple_yaml either declines or gives exactly what PyYAML gives; True if it read it."""
+    fast = _simple_yaml(text, lenient)
+    if fast is None:
+        return False
+    status, slow = pyyaml(text, lenient)
+    assert status == "ok", f"PyYAML refuses {text!r}, _simple_yaml read {fast!r}"
+    assert typed(fast) == typed(slow or {}), text
+    return True
+
+
+line = st.builds(lambda k, s, v: f"{k}{s}{v}", st.sampled_from(KEYS), st.sampled_from(SEPARATORS),
+                 st.sampled_from(VALUES) | st.text(max_size=12))
+other = st.sampled_from(["", " ", "  indented: x", "- item", "# comment", "---", "key:", "  - a",
+                         "-", "- ", "  -", "-a", "-1", "- -1", "- - a", "- a: b", "  - [a]",
+                         "- 'q'", '  - "x y"', "- yes", "- 2024-01-01", "   - z", "- a #c",
+                         "\t- a", "- |", "-\tb", "tags:", "tags: ", "k:  "])
+item = st.builds(lambda i, v: f"{' ' * i}- {v}", st.sampled_from([0, 0, 2, 4]),
+                 st.sampled_from(VALUES))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(line | other | item, max_size=8), st.booleans())
+def test_simple_yaml_is_pyyaml(lines: list[str], lenient: bool) -> None:
+    assert_as_pyyaml("\n".join(lines) + "\n", lenient)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=40), st.booleans())
+def test_simple_yaml_is_pyyaml_on_any_text(text: str, lenient: bool) -> None:
+    assert_as_pyyaml(text, lenient)
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_every_value_alone(value: str) -> None:
+    for key in KEYS:
+        for separator in SEPARATORS:
+            assert_as_pyyaml(f"{key}{separator}{value}\n", False)
+            assert_as_pyyaml(f"k: [{value}]\nl: [x, {value}]\n", True)
+
+
+@pytest.mark.parametrize("text", [
+    "k:\n- a\n  - b\n", "k:\n  - a\n- b\n", "k:\n  - a\n    b\n", "k:\n- a\nj: 1\n- b\n",
+    "k:\n-\n- \n", "k:\n - a\n - b\n", "k: x\n  - a\n", "k:\n- a\n\n- b\n", "k:\n\n- a\n",
+    "a:\n  - x\n  - y\nb: [1]\nc:\n- z\n", "k:\n- a\n-b\n", "k:\n- a\n - b\n", "k:\n  -\n  - 1\n",
+    "k:\n- 'a\n  b'\n", "k:\n- a\n  # c\n", "k:\n- a\nk2:\n  - b\n", "- a\n- b\n", "k:\n- - a\n"])
+def test_lists_read_as_pyyaml_reads_them(text: str) -> None:
+    assert_as_pyyaml(text, False)
+    assert_as_pyyaml(text, True)
+
+
+def test_common_front_matter_is_read_without_pyyaml() -> None:
+    """The shapes most posts have do take the fast path (else the test above proves little)."""
+    common = ["title: Post number 7\ndate: 2024-01-01T10:00:00+00:00\ntags: [bench, post7]\n",
+              'title: "Part 1: the plan"\ndate: 2024-01-31\ndraft: false\nweight: -3\n',
+              "title: 'Über'\ncategories: [\"a b\", c]\nslug: my-post\nimage: /img/x.png\n",
+              "layout: post\ntitle: Hello\ncomments: true\ndescription: a, b and c\n\n",
+              "title: Lists\ntags:\n- a\n- b c\ncategories:\n  - 'x'\n  - 2024\n  -\ndraft: no\n"]
+    for text in common:
+        assert assert_as_pyyaml(text, False), text
+    assert _simple_yaml(common[0], False) == {
+        "title": "Post number 7", "date": pyyaml(common[0], False)[1]["date"],
+        "tags": ["bench", "post7"]}
+
+
+def test_repeated_key_is_left_to_pyyaml(tmp_path: Path) -> None:
+    """A key given twice is an error (Hugo, Zola) or the last value wins (Jekyll, Hexo)."""
+    text = "---\ntitle: a\ntitle: b\n---\nbody\n"
+    assert _simple_yaml("title: a\ntitle: b\n", False) is None
+    with pytest.raises(PostError, match="given twice"):
+        parse_post(text.encode(), tmp_path / "a.md", "a.md")
