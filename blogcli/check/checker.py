@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blogcli import clock
+from blogcli.cache import FileCache, signature
 from blogcli.check.confine import Confined
 from blogcli.check.facts import scan_bytes
 from blogcli.check.findings import RULES, SEVERITIES, CheckResult, Finding
 from blogcli.check.resolve import Pages, Resolver, Target, target_of
-from blogcli.check.scan import collect_facts, open_cache
+from blogcli.check.scan import collect_facts, open_cache, scan_items
 from blogcli.errors import UsageError
 from blogcli.files import windows_problem
 from blogcli.permalinks import normalize, page_urls
@@ -64,22 +65,29 @@ def check_site(site: Site, paths: list[Path] | None = None,
                          "Nothing was checked. If the posts live elsewhere, name their folders "
                          "in blog.toml: [site] posts_dir = [\"path/to/posts\"]")
     # Every Markdown page the site publishes is checked; posts get the post rules too.
-    published = [p.path for p in site.pages() if p.path.endswith(MARKDOWN_SUFFIXES)]
-    chosen = [_rel(site, p) for p in published] if paths is None else \
+    markdown = [p for p in site.pages() if p.path.endswith(MARKDOWN_SUFFIXES)]
+    published = [p.path for p in markdown]
+    chosen = [p.rel for p in markdown] if paths is None else \
         [_rel(site, str(p)) for p in _expand(site, paths, published)]
-    post_rels = {_rel(site, p) for p in posts}
-    page_rels = {_rel(site, p) for p in published}
+    post_rels = {p.rel for p in site.pages() if p.kind == "post"}  # the posts above
+    page_rels = {p.rel for p in markdown}
     # A named link that leads nowhere (a loop, a dangling link) is read, to say it is unreadable.
     if paths is not None:
         page_rels |= {rel for rel in chosen if os.path.islink(site.root / rel)
                       and not os.path.exists(site.root / rel)}
-    cache = open_cache(site)
-    facts = collect_facts(site, sorted(page_rels), cache)
+    if paths is None:
+        cache = open_cache(site)
+        facts = collect_facts(site, sorted(page_rels), cache)
+        permalinks = site_urls(site, facts)
+        duplicates = _duplicates(facts, {r: u for r, u in permalinks.items() if r in facts})
+    else:  # a few files: the rest of the site from its index (check/index.py)
+        cache, facts, permalinks, duplicates = _indexed(site, set(chosen) & page_rels,
+                                                        page_rels)
     damaged = cache.damaged
-    permalinks = site_urls(site, facts)
-    resolver = _resolver(site, facts, permalinks)
-    duplicates = _duplicates(facts, {r: u for r, u in permalinks.items() if r in facts})
     present = [rel for rel in chosen if rel in facts]  # others vanished while we looked
+    # Made only for links to resolve (checking a post without links needs no other page).
+    resolver = _resolver(site, facts, permalinks) if paths is None or any(
+        facts[rel].get("links") for rel in present) else None
     unpublished = [Finding(rel, 1, 1, "not-published", RULES["not-published"],
                            f"{rel} is not a page this {site.profile} site publishes "
                            f"({_why_unpublished(site, rel)}), so it was not checked")
@@ -207,15 +215,85 @@ def _why_unpublished(site: Site, rel: str) -> str:
 def site_urls(site: Site, facts: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     """Every page's URLs (permalink first), by source path: Markdown pages from their facts,
     others (HTML pages, unreadable ones) from their path and front matter alone."""
-    out: dict[str, list[str]] = {}
+    return {page.rel: _urls_of(site, page, facts.get(page.rel)) for page in site.pages()}
+
+
+def _urls_of(site: Site, page: Page, fact: dict[str, Any] | None) -> list[str]:
+    if fact is not None and not fact.get("error"):
+        return page_urls(site, page.rel, fact["meta"], fact["slug"])
+    meta = _front_matter(page.path) if fact is None else {}
+    return page_urls(site, page.rel, meta, post_slug(Path(page.path), meta))
+
+
+def _indexed(site: Site, chosen: set[str], page_rels: set[str]) -> tuple[
+        FileCache, dict[str, dict[str, Any]], dict[str, list[str]], dict[str, list[Finding]]]:
+    """What ``check_site`` needs to check the ``chosen`` files, the other pages taken from the
+    site index where their files and places are unchanged: their facts without links, their
+    URLs, and the duplicates of the chosen pages' addresses. The same values a whole-site
+    check works out (tests/check/test_index.py compares the findings)."""
+    from blogcli.check import index as site_index
+
+    index = site_index.open_index(site)
+    root = str(site.root)
+    records: dict[str, site_index.Record] = {}
+    sigs: dict[str, list[int] | None] = {}
     for page in site.pages():
-        fact = facts.get(page.rel)
-        if fact is not None and not fact.get("error"):
-            out[page.rel] = page_urls(site, page.rel, fact["meta"], fact["slug"])
+        if page.rel in chosen:  # read in full: its own links and front matter are checked
+            sigs[page.rel] = _stat_signature(os.path.join(root, page.rel))
+            continue
+        record, sigs[page.rel] = site_index.lookup(index, page, root)
+        if record is not None:
+            records[page.rel] = record
+    listed = {page.rel for page in site.pages()}
+    reading = [rel for rel in sigs if rel not in records and rel in page_rels] + \
+        sorted(chosen - listed)  # a named link leading nowhere: read, to say it is unreadable
+    read = _read_facts(site, reading)
+    # Without a link in the checked files, other pages matter only where they share an
+    # address with one of them: their facts are decoded only then.
+    linking = any(read[rel].get("links") for rel in chosen if rel in read)
+    facts: dict[str, dict[str, Any]] = {}
+    urls: dict[str, list[str]] = {}
+    keys: dict[str, str | None] = {}
+    for page in site.pages():
+        record = records.get(page.rel)
+        fact: dict[str, Any] | None = None
+        if record is None:
+            fact = read.get(page.rel)
+            urls[page.rel] = _urls_of(site, page, fact)
+            keys[page.rel] = site_index.dup_key(urls[page.rel])
+            site_index.store(index, page, sigs.get(page.rel), fact, urls[page.rel])
         else:
-            meta = _front_matter(page.path) if fact is None else {}
-            out[page.rel] = page_urls(site, page.rel, meta, post_slug(Path(page.path), meta))
-    return out
+            urls[page.rel], keys[page.rel] = record[2:]
+            fact = site_index.facts_of(record) if linking else None
+        if fact is not None and page.rel in page_rels:
+            facts[page.rel] = fact
+    facts |= {rel: read[rel] for rel in chosen - listed if rel in read}
+    wanted = {keys[rel] for rel in chosen if rel in facts and rel in keys}
+    for rel, record in records.items():
+        if rel not in facts and rel in page_rels and keys[rel] in wanted:
+            facts[rel] = site_index.facts_of(record) or {}
+    facts = {rel: facts[rel] for rel in sorted(facts)}  # collect_facts' order: the resolver's
+    duplicates = _duplicates(facts, {rel: u for rel, u in urls.items()
+                                     if rel in facts and keys[rel] in wanted})
+    return index, facts, urls, duplicates
+
+
+SMALL_READ = 64  # fewer changed files than this are scanned here, without the facts cache
+
+
+def _read_facts(site: Site, rels: list[str]) -> dict[str, dict[str, Any]]:
+    if len(rels) >= SMALL_READ:
+        return collect_facts(site, rels)
+    return {rel: fact for rel, (_, fact, _) in zip(
+        rels, scan_items(site, [(rel, None, None) for rel in rels]), strict=True)
+        if fact is not None}
+
+
+def _stat_signature(path: str) -> list[int] | None:
+    try:
+        return signature(os.stat(path))
+    except OSError:
+        return None
 
 
 def _front_matter(path: str) -> dict[str, Any]:
@@ -247,7 +325,7 @@ def _scan_target(site: Site, path: Path) -> Target | None:
 
 
 def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None,
-                   required: list[str], resolver: Resolver) -> list[Finding]:
+                   required: list[str], resolver: Resolver | None) -> list[Finding]:
     out = _windows_name(rel)
     if fact.get("error"):
         rule, line, message = fact["error"]
@@ -262,6 +340,7 @@ def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None
         out.extend(Finding(rel, line, col, rule, RULES[rule], msg)
                    for rule, line, col, msg in fact["fm"] if rule == "key-typo")
     for target, line, column, kind in fact["links"]:
+        assert resolver is not None  # made whenever a checked file has links
         problem = resolver.check_target(target, kind, rel)
         if problem is not None:
             out.append(Finding(rel, line, column, problem.rule,

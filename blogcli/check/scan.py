@@ -71,7 +71,9 @@ def collect_facts(site: Site, rels: list[str],
             cache.put_digest(rel, digest, fact, sig)
     if own:
         cache.save()
-    return facts
+    # In the order asked, however many were cached: the resolver takes the first page of a
+    # name it finds, so the order must not depend on the cache.
+    return {rel: facts[rel] for rel in rels if rel in facts}
 
 
 @cache

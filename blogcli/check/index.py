@@ -1,0 +1,122 @@
+"""The site index: what checking a few files needs to know of every other page, kept between runs.
+
+A link in one post may lead to any page of the site, so checking one post (``blog check
+POST``, the pre-flight of ``blog publish``) needs every page's addresses, anchors and front
+matter, but not their links. Reading all that from the facts cache means loading every link of
+the site and working out every page's URLs again; the index keeps, per page, its facts without
+links and front-matter findings (the "light" facts) and its URLs, trusted by the page file's
+stat signature (blogcli/cache.py's rule) and by the Page the walk made of it. The site's
+configuration, the code and the time zone are in the index's version: a change to any of them
+starts it afresh. Nothing here depends on the clock: whether a page is published is worked out
+from its front matter on every run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import time
+import unicodedata
+import zlib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from blogcli.cache import FileCache, signature
+from blogcli.check.bareurls import linkify_on
+from blogcli.check.facts import valid_fact
+from blogcli.check.scan import code_version
+from blogcli.pages import Page
+from blogcli.permalinks import normalize
+from blogcli.site import Site
+
+INDEX_VERSION = 1
+# What other pages' checks never read of a page's facts: left out of the index.
+HEAVY = ("links", "fm", "empty")
+# A record: [the page as the walk made it, light facts or None (not Markdown), URLs, the key
+# its first URL is compared by for duplicates (or None)].
+Record = list[Any]
+
+
+def open_index(site: Site) -> FileCache:
+    """The index of ``site`` for this code, configuration and time zone."""
+    linkify = "" if linkify_on(site.profile, site.engine) else "-nolinkify"
+    # repr(site): root, profile, blog.toml and the engine's config, folders, languages, zone.
+    key = repr((INDEX_VERSION, code_version(), _own_code(), repr(site), os.environ.get("TZ"),
+                time.tzname))
+    version = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
+    return FileCache(site.root, f"index-{site.profile}{linkify}", version, valid=_valid)
+
+
+@cache
+def _own_code() -> int:
+    """A number that changes with the code that makes records (this module, the checker)."""
+    digest = 0
+    for module in (Path(__file__), Path(__file__).with_name("checker.py")):
+        with contextlib.suppress(OSError):  # running from a zip: INDEX_VERSION has to do
+            digest = zlib.crc32(module.read_bytes(), digest)
+    return digest
+
+
+def page_key(page: Page) -> list[Any]:
+    """The Page as JSON keeps it (its path is the entry's name): the index's entry is only good
+    for the same Page. Every field but the path (tests/check/test_index.py holds it to that)."""
+    return [page.kind, page.lang, page.root, page.group, list(page.categories), page.bundle,
+            page.in_drafts, page.dated]
+
+
+def light(fact: dict[str, Any] | None) -> str | None:
+    """``fact`` without what only the page's own check reads, as JSON text: decoded only when
+    a link of the checked files needs the other pages' facts (``facts_of``)."""
+    if fact is None:
+        return None
+    return json.dumps({k: v for k, v in fact.items() if k not in HEAVY}, separators=(",", ":"))
+
+
+def facts_of(record: Record) -> dict[str, Any] | None:
+    """The light facts a record keeps (None for a page that is not Markdown)."""
+    text = record[1]
+    return None if text is None else json.loads(text)
+
+
+def dup_key(urls: list[str]) -> str | None:
+    """The key duplicates are found by (checker._duplicates): the permalink, normalized, NFC."""
+    return unicodedata.normalize("NFC", normalize(urls[0])) if urls else None
+
+
+def lookup(index: FileCache, page: Page, root: str) -> tuple[Record | None, list[int] | None]:
+    """The page's record if its file and Page are unchanged, and the file's signature."""
+    try:
+        sig = signature(os.stat(os.path.join(root, page.rel)))
+    except OSError:
+        return None, None
+    record = index.lookup(page.rel, sig)
+    if record is not None and record[0] == page_key(page):
+        return record, sig
+    return None, sig
+
+
+def store(index: FileCache, page: Page, sig: list[int] | None, fact: dict[str, Any] | None,
+          urls: list[str]) -> None:
+    """Keep what was found for ``page`` (read from a file whose signature was ``sig``)."""
+    if sig is None:
+        return  # unreadable: read again next time
+    index.put_digest(page.rel, "", [page_key(page), light(fact), urls, dup_key(urls)], sig)
+
+
+def _valid(value: Any) -> bool:
+    """True for a record ``store`` could have made (a damaged index is a miss, not a crash)."""
+    return isinstance(value, list) and len(value) == 4 and isinstance(value[0], list) and \
+        (value[1] is None or (isinstance(value[1], str) and _valid_light(value[1]))) and \
+        isinstance(value[2], list) and all(isinstance(u, str) for u in value[2]) and \
+        (value[3] is None or isinstance(value[3], str))
+
+
+def _valid_light(text: str) -> bool:
+    try:
+        fact = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(fact, dict) and valid_fact({**fact, "links": [], "fm": []})
