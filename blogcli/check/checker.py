@@ -10,19 +10,19 @@ from typing import TYPE_CHECKING, Any
 from blogcli import clock
 from blogcli.cache import FileCache, signature
 from blogcli.check.confine import Confined
-from blogcli.check.facts import scan_bytes
 from blogcli.check.findings import RULES, SEVERITIES, CheckResult, Finding
-from blogcli.check.resolve import Pages, Resolver, Target, target_of
-from blogcli.check.scan import collect_facts, open_cache, scan_items
 from blogcli.errors import UsageError
 from blogcli.files import windows_problem
 from blogcli.permalinks import normalize, page_urls
 from blogcli.post import JEKYLL_NAME, parse_date, post_slug
 from blogcli.site import MARKDOWN_SUFFIXES, Page, Site, engine_name, iter_post_files
-from blogcli.workers import fan_out
 
 if TYPE_CHECKING:  # external.py (and asyncio) load only for --external
     from blogcli.check.external import ExternalOptions, ExternalReport
+
+    # The parser and the resolver load only when files are read: a reused result
+    # (check/reuse.py) needs neither.
+    from blogcli.check.resolve import Resolver, Target
 
 PARALLEL_LINKS = 10_000  # below this, forking a worker to resolve links costs more than it saves
 TEMPLATE_DIRS = ("scaffolds", "archetypes")
@@ -59,6 +59,15 @@ def check_site(site: Site, paths: list[Path] | None = None,
     """
     settings = rule_settings(site)
     required = required_keys(site)
+    whole = paths is None and external is None
+    if whole:  # the last whole-site result, if nothing it read has changed (check/reuse.py)
+        from blogcli.check import reuse
+
+        again, signed, started = reuse.load(site)
+        if again is not None:
+            return again
+    from blogcli.check.scan import collect_facts, open_cache
+
     posts = iter_post_files(site)
     if not posts and paths is None:
         raise UsageError(f"no posts found: {site.profile} site, looked in {site.posts_places()}. "
@@ -116,6 +125,8 @@ def check_site(site: Site, paths: list[Path] | None = None,
         cache.save()
         result.findings = findings(0, len(present))
     else:  # resolving tens of thousands of links: on every core, saving the cache meanwhile
+        from blogcli.workers import fan_out
+
         result.findings = fan_out(findings, len(present), cache.save)
     if external is not None:
         placed = [(rel, facts[rel].get("links", [])) for rel in present]
@@ -127,6 +138,8 @@ def check_site(site: Site, paths: list[Path] | None = None,
     if settings["not-published"] != "off":
         result.findings.extend(_regrade(f, settings["not-published"]) for f in unpublished)
     result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+    if whole:
+        reuse.save(site, signed, started, result, facts)
     return result
 
 
@@ -282,6 +295,8 @@ SMALL_READ = 64  # fewer changed files than this are scanned here, without the f
 
 
 def _read_facts(site: Site, rels: list[str]) -> dict[str, dict[str, Any]]:
+    from blogcli.check.scan import collect_facts, scan_items
+
     if len(rels) >= SMALL_READ:
         return collect_facts(site, rels)
     return {rel: fact for rel, (_, fact, _) in zip(
@@ -308,12 +323,17 @@ def _front_matter(path: str) -> dict[str, Any]:
 
 def _resolver(site: Site, facts: dict[str, dict[str, Any]],
               permalinks: dict[str, list[str]]) -> Resolver:
+    from blogcli.check.resolve import Pages, Resolver
+
     return Resolver(site, Pages(facts, site), permalinks,
                     lambda path: _scan_target(site, path))
 
 
 def _scan_target(site: Site, path: Path) -> Target | None:
     """Anchors of a Markdown page that is not a post (an about page, a README)."""
+    from blogcli.check.facts import scan_bytes
+    from blogcli.check.resolve import target_of
+
     try:
         raw = path.read_bytes()
     except OSError:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from blogcli import cache
-from blogcli.check import index
+from blogcli.check import index, reuse
 from blogcli.check.checker import check_site, site_urls
 from blogcli.check.findings import CheckResult
 from blogcli.check.scan import collect_facts
@@ -148,3 +148,51 @@ def test_a_damaged_index_is_read_again(tmp_path: Path) -> None:
     held.path.write_text(text.replace('"slug":"', '"slug":0,"x":"'), encoding="utf-8")
     result = check_site(find_site(site_dir=root), [root / rel])
     assert per_file(result) == expected
+
+
+def fresh(root: Path) -> dict[str, list[Row]]:
+    """A whole-site check made from the files, the last one's result put aside."""
+    site = find_site(site_dir=root)
+    reuse.result_path(site).unlink(missing_ok=True)
+    return per_file(check_site(site))
+
+
+def assert_reused_right(root: Path) -> bool:
+    """The whole-site check says what a fresh one says; True when it was the kept result."""
+    site = find_site(site_dir=root)
+    kept = reuse.load(site)[0] is not None
+    assert per_file(check_site(find_site(site_dir=root))) == fresh(root)
+    return kept
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_whole_site_result_is_reused_only_while_nothing_it_read_changed(
+        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "RACY_SLACK_NS", 0)
+    root, _, linker, targets = linked_site(name, tmp_path)
+    assert not assert_reused_right(root)  # nothing kept yet
+    assert assert_reused_right(root)  # kept, and right
+    edits = []
+    with_anchor = next((t for t in targets if re.search(r"^#+ \S", (root / t).read_text(
+        encoding="utf-8"), re.M)), None)
+    if with_anchor is not None:
+        text = (root / with_anchor).read_text(encoding="utf-8")
+        edits.append(lambda: (root / with_anchor).write_text(
+            re.sub(r"^#+ \S.*\n", "", text, count=1, flags=re.M), encoding="utf-8"))
+    edits.append(lambda: front_matter(root / targets[0], "draft", "true"))
+    edits.append(lambda: front_matter(root / targets[1 % len(targets)], "date", "2999-01-01"))
+    moved = root / targets[-1]
+    edits.append(lambda: moved.rename(moved.with_name("renamed-" + moved.name)))
+    edits += [lambda file=file: file.unlink() for file in sorted(root.rglob("*.png"))]
+    edits.append(lambda: (root / "static-added.html").write_text("<p id=x>", encoding="utf-8"))
+    edits.append(lambda: (root / linker).unlink())
+    for edit in edits:
+        edit()
+        assert not assert_reused_right(root)  # the edit was seen
+        assert assert_reused_right(root)
+    # The clock passing a page's date: 2999-01-01 is now in the past.
+    monkeypatch.setenv("BLOG_NOW", "3000-01-01T00:00:00+00:00")
+    assert not assert_reused_right(root)
+    assert assert_reused_right(root)
+    monkeypatch.setenv("BLOG_NOW", "3000-02-01T00:00:00+00:00")  # no date in between
+    assert assert_reused_right(root)
