@@ -133,6 +133,11 @@ class FileCache:
             return None
         return entry
 
+    def stored(self, rel: str) -> Any | None:
+        """The value stored for ``rel``, current or not (to compare with a new one)."""
+        entry = self._entry(rel)
+        return None if entry is None else entry[1]
+
     def lookup(self, rel: str, sig: Signature) -> Any | None:
         """The value stored for ``rel`` if the file is unchanged by its stat signature alone.
 

@@ -57,15 +57,31 @@ def check_site(site: Site, paths: list[Path] | None = None,
     neighbours. With ``external``, the web links of the checked files are fetched too, each
     address once. Raises UsageError for bad settings or paths outside the site.
     """
+    if paths is not None or external is not None:
+        return _check(site, paths, external)[0]
+    from blogcli.check import reuse
+
+    rule_settings(site)  # bad settings are said before anything kept is looked at
+    kept = reuse.load(site)  # the last result, if nothing it read has changed
+    if kept.result is not None:
+        return kept.result
+    if kept.changed:  # a few pages changed in place: those checked against the site index
+        fresh, moved, counts, _ = _check(site, [site.root / rel for rel in kept.changed], None)
+        if not moved and not fresh.notes:  # and nothing other pages' links find there moved
+            result = kept.splice(fresh)
+            reuse.save(site, kept, result, kept.counts(counts), None)
+            return result
+    result, _, counts, facts = _check(site, None, None)
+    reuse.save(site, kept, result, counts, facts)
+    return result
+
+
+def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | None) -> tuple[
+        CheckResult, set[str], dict[str, int], dict[str, dict[str, Any]]]:
+    """``check_site`` from the files; also the checked pages whose record in the site index
+    changed (or that are not pages), the links of each file, and the facts read."""
     settings = rule_settings(site)
     required = required_keys(site)
-    whole = paths is None and external is None
-    if whole:  # the last whole-site result, if nothing it read has changed (check/reuse.py)
-        from blogcli.check import reuse
-
-        again, signed, started = reuse.load(site)
-        if again is not None:
-            return again
     from blogcli.check.scan import collect_facts, open_cache
 
     posts = iter_post_files(site)
@@ -85,13 +101,20 @@ def check_site(site: Site, paths: list[Path] | None = None,
         page_rels |= {rel for rel in chosen if os.path.islink(site.root / rel)
                       and not os.path.exists(site.root / rel)}
     if paths is None:
+        root = str(site.root)
+        # Signed before they are read (a file changed meanwhile is not trusted next time).
+        sigs = {p.rel: _stat_signature(root + "/" + p.rel) for p in site.pages()}
         cache = open_cache(site)
         facts = collect_facts(site, sorted(page_rels), cache)
         permalinks = site_urls(site, facts)
         duplicates = _duplicates(facts, {r: u for r, u in permalinks.items() if r in facts})
+        moved: set[str] = set()
+        if external is None:  # the site index, for checks of a few files that follow
+            _fill_index(site, sigs, facts, permalinks)
     else:  # a few files: the rest of the site from its index (check/index.py)
-        cache, facts, permalinks, duplicates = _indexed(site, set(chosen) & page_rels,
-                                                        page_rels)
+        cache, facts, permalinks, duplicates, moved = _indexed(site, set(chosen) & page_rels,
+                                                               page_rels)
+        moved |= {rel for rel in chosen if rel not in page_rels}
     damaged = cache.damaged
     present = [rel for rel in chosen if rel in facts]  # others vanished while we looked
     # Made only for links to resolve (checking a post without links needs no other page).
@@ -138,9 +161,7 @@ def check_site(site: Site, paths: list[Path] | None = None,
     if settings["not-published"] != "off":
         result.findings.extend(_regrade(f, settings["not-published"]) for f in unpublished)
     result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
-    if whole:
-        reuse.save(site, signed, started, result, facts)
-    return result
+    return result, moved, {rel: len(facts[rel].get("links", [])) for rel in present}, facts
 
 
 def _external(site: Site, placed: list[tuple[str, list[Any]]], facts: dict[str, dict[str, Any]],
@@ -239,11 +260,13 @@ def _urls_of(site: Site, page: Page, fact: dict[str, Any] | None) -> list[str]:
 
 
 def _indexed(site: Site, chosen: set[str], page_rels: set[str]) -> tuple[
-        FileCache, dict[str, dict[str, Any]], dict[str, list[str]], dict[str, list[Finding]]]:
+        FileCache, dict[str, dict[str, Any]], dict[str, list[str]], dict[str, list[Finding]],
+        set[str]]:
     """What ``check_site`` needs to check the ``chosen`` files, the other pages taken from the
     site index where their files and places are unchanged: their facts without links, their
     URLs, and the duplicates of the chosen pages' addresses. The same values a whole-site
-    check works out (tests/check/test_index.py compares the findings)."""
+    check works out (tests/check/test_index.py compares the findings). Also the chosen pages
+    whose record differs from the one the index held: what other pages' links find there."""
     from blogcli.check import index as site_index
 
     index = site_index.open_index(site)
@@ -267,6 +290,7 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str]) -> tuple[
     facts: dict[str, dict[str, Any]] = {}
     urls: dict[str, list[str]] = {}
     keys: dict[str, str | None] = {}
+    moved: set[str] = set()
     for page in site.pages():
         record = records.get(page.rel)
         fact: dict[str, Any] | None = None
@@ -274,13 +298,16 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str]) -> tuple[
             fact = read.get(page.rel)
             urls[page.rel] = _urls_of(site, page, fact)
             keys[page.rel] = site_index.dup_key(urls[page.rel])
-            site_index.store(index, page, sigs.get(page.rel), fact, urls[page.rel])
+            before = index.stored(page.rel)
+            if site_index.store(index, page, sigs.get(page.rel), fact, urls[page.rel]) != before:
+                moved.add(page.rel)
         else:
             urls[page.rel], keys[page.rel] = record[2:]
             fact = site_index.facts_of(record) if linking else None
         if fact is not None and page.rel in page_rels:
             facts[page.rel] = fact
     facts |= {rel: read[rel] for rel in chosen - listed if rel in read}
+    moved |= chosen - listed
     wanted = {keys[rel] for rel in chosen if rel in facts and rel in keys}
     for rel, record in records.items():
         if rel not in facts and rel in page_rels and keys[rel] in wanted:
@@ -288,7 +315,20 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str]) -> tuple[
     facts = {rel: facts[rel] for rel in sorted(facts)}  # collect_facts' order: the resolver's
     duplicates = _duplicates(facts, {rel: u for rel, u in urls.items()
                                      if rel in facts and keys[rel] in wanted})
-    return index, facts, urls, duplicates
+    return index, facts, urls, duplicates, moved
+
+
+def _fill_index(site: Site, sigs: dict[str, list[int] | None],
+                facts: dict[str, dict[str, Any]], permalinks: dict[str, list[str]]) -> None:
+    from blogcli.check import index as site_index
+
+    index = site_index.open_index(site)
+    for page in site.pages():
+        sig = sigs.get(page.rel)
+        if sig is not None and site_index.record(page, facts.get(page.rel), permalinks[
+                page.rel]) != index.lookup(page.rel, sig):
+            site_index.store(index, page, sig, facts.get(page.rel), permalinks[page.rel])
+    index.save()
 
 
 SMALL_READ = 64  # fewer changed files than this are scanned here, without the facts cache

@@ -99,11 +99,18 @@ def lookup(index: FileCache, page: Page, root: str) -> tuple[Record | None, list
 
 
 def store(index: FileCache, page: Page, sig: list[int] | None, fact: dict[str, Any] | None,
-          urls: list[str]) -> None:
-    """Keep what was found for ``page`` (read from a file whose signature was ``sig``)."""
+          urls: list[str]) -> Record | None:
+    """Keep what was found for ``page`` (read from a file whose signature was ``sig``); the
+    record (None for a file that could not be signed)."""
     if sig is None:
-        return  # unreadable: read again next time
-    index.put_digest(page.rel, "", [page_key(page), light(fact), urls, dup_key(urls)], sig)
+        return None  # unreadable: read again next time
+    made = record(page, fact, urls)
+    index.put_digest(page.rel, "", made, sig)
+    return made
+
+
+def record(page: Page, fact: dict[str, Any] | None, urls: list[str]) -> Record:
+    return [page_key(page), light(fact), urls, dup_key(urls)]
 
 
 def _valid(value: Any) -> bool:

@@ -20,6 +20,7 @@ import os
 import re
 import time
 import zlib
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -37,6 +38,7 @@ VERSION = 1
 # Gemfile for its plugins); of every other file only whether it exists, which its folder says.
 READ_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 READ_NAMES = ("Gemfile",)
+MAX_CHANGED = 64  # more files changed than this: the whole site is checked again
 MAX_FOLDERS = 20_000  # a tree larger than this (node_modules) is not worth signing: no reuse
 DATE_TEXT = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 # A date without a zone is read in the site's zone, and a date-only value compared by day:
@@ -103,40 +105,84 @@ def _stable(signed: Tree, started: int) -> bool:
     return all(sig is None or 0 < sig[3] < limit for sig in signed.values())
 
 
-def load(site: Site) -> tuple[CheckResult | None, Tree | None, int]:
-    """The last whole-site result of ``site`` if nothing it depends on has changed, else
-    None; and the tree's signatures now, with the moment before they were taken (for
-    ``save``)."""
-    started = time.time_ns()
-    signed = tree(site.root)
+@dataclass
+class Kept:
+    """What ``load`` found: the reusable result, or the pages that alone changed since it."""
+
+    signed: Tree | None          # the tree now, for ``save``
+    started: int                 # the moment before it was signed
+    result: CheckResult | None = None  # the kept result, when nothing changed
+    changed: list[str] = field(default_factory=list)  # else: Markdown files changed in place
+    stored: dict[str, Any] = field(default_factory=dict)
+
+    def splice(self, fresh: CheckResult) -> CheckResult:
+        """The kept result with the findings of the ``changed`` files from ``fresh`` (those
+        files checked alone against the site index, which said no other page's findings
+        could change)."""
+        gone = set(self.changed)
+        counts: dict[str, int] = self.stored.get("counts", {})
+        result = CheckResult(files=int(self.stored["files"]), links=int(self.stored["links"]) -
+                             sum(counts.get(rel, 0) for rel in gone) + fresh.links)
+        result.findings = [Finding(*row) for row in self.stored["findings"]
+                           if row[0] not in gone]
+        result.findings += [f for f in fresh.findings if f.path in gone]
+        result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+        return result
+
+    def counts(self, fresh: dict[str, int]) -> dict[str, int]:
+        """Links per file after a splice (the kept counts, the changed files' anew)."""
+        counts = {rel: n for rel, n in self.stored.get("counts", {}).items()
+                  if rel not in self.changed}
+        return counts | {rel: n for rel, n in fresh.items() if n}
+
+
+def load(site: Site) -> Kept:
+    """The last whole-site result of ``site`` if nothing it depends on has changed; else the
+    Markdown files that alone changed (in place: no folder changed), if few."""
+    kept = Kept(None, time.time_ns())
+    kept.signed = tree(site.root)
     try:
         stored = json.loads(result_path(site).read_bytes())
         if not isinstance(stored, dict) or stored.get("key") != _key(site) or \
-                signed is None or signed != stored["tree"]:
-            return None, signed, started
+                kept.signed is None:
+            return kept
+        before: Tree = stored["tree"]
         low, high = sorted((float(stored["now"]), clock.now(site).timestamp()))
         if any(start <= high and end >= low for start, end in stored["dates"]):
-            return None, signed, started
+            return kept
+        if kept.signed != before:
+            changed = [path for path, sig in kept.signed.items() if before.get(path) != sig]
+            root = str(site.root) + "/"
+            if before.keys() == kept.signed.keys() and len(changed) <= MAX_CHANGED and all(
+                    p.startswith(root) and p.endswith(READ_SUFFIXES[:2]) and
+                    kept.signed[p] is not None and before[p] is not None for p in changed):
+                kept.changed = [p[len(root):] for p in changed]
+                kept.stored = stored
+            return kept
         result = CheckResult(files=int(stored["files"]), links=int(stored["links"]))
         result.findings = [Finding(*row) for row in stored["findings"]]
-    except (OSError, ValueError, TypeError, KeyError, BlogError):
-        return None, signed, started  # none kept, or a damaged one: checked afresh
-    return result, signed, started
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, BlogError):
+        return kept  # none kept, or a damaged one: checked afresh
+    kept.result = result
+    return kept
 
 
-def save(site: Site, signed: Tree | None, started: int, result: CheckResult,
-         facts: dict[str, dict[str, Any]]) -> None:
-    """Keep ``result``, made from the tree ``signed`` as it was at ``started`` (before any file
-    was read); a tree that changed during the run is simply not matched next time."""
+def save(site: Site, kept: Kept, result: CheckResult, counts: dict[str, int],
+         facts: dict[str, dict[str, Any]] | None) -> None:
+    """Keep ``result``, made from the tree ``kept.signed`` as it was at ``kept.started``
+    (before any file was read: a tree that changed during the run is not matched next time);
+    ``facts`` of every page give its dates (None: the kept ones still hold)."""
+    signed = kept.signed
     if signed is None or result.notes or result.external is not None or \
-            not _stable(signed, started):
+            not _stable(signed, kept.started):
         return
-    dates = _dates(facts)
+    dates = _dates(facts) if facts is not None else kept.stored.get("dates")
     if dates is None:
         return
     with contextlib.suppress(Exception):
         document = {"key": _key(site), "now": clock.now(site).timestamp(), "tree": signed,
                     "dates": dates, "files": result.files, "links": result.links,
+                    "counts": {rel: n for rel, n in counts.items() if n},
                     "findings": [[f.path, f.line, f.column, f.rule, f.severity, f.message,
                                   f.target] for f in result.findings]}
         path = result_path(site)

@@ -159,10 +159,18 @@ def fresh(root: Path) -> dict[str, list[Row]]:
 
 def assert_reused_right(root: Path) -> bool:
     """The whole-site check says what a fresh one says; True when it was the kept result."""
-    site = find_site(site_dir=root)
-    kept = reuse.load(site)[0] is not None
-    assert per_file(check_site(find_site(site_dir=root))) == fresh(root)
-    return kept
+    return how_reused(root) == "kept"
+
+
+def how_reused(root: Path) -> str:
+    """The whole-site check says what a fresh one says: "kept" when it was the last result,
+    "spliced" when a few pages changed in place, "" when checked afresh."""
+    kept = reuse.load(find_site(site_dir=root))
+    how = "kept" if kept.result is not None else "spliced" if kept.changed else ""
+    result = check_site(find_site(site_dir=root))
+    assert per_file(result) == fresh(root)
+    assert result.links == check_site(find_site(site_dir=root)).links
+    return how
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -173,6 +181,13 @@ def test_a_whole_site_result_is_reused_only_while_nothing_it_read_changed(
     assert not assert_reused_right(root)  # nothing kept yet
     assert assert_reused_right(root)  # kept, and right
     edits = []
+    # In place, in a page's body: only that page is checked again, the rest is kept.
+    body = next(t for t in targets if not (root / t).read_text(encoding="utf-8").startswith("{"))
+    for added in ("\nMore words.\n", "\n[a new link](/nowhere/) and [one](#nothing)\n"):
+        with (root / body).open("a", encoding="utf-8") as handle:
+            handle.write(added)
+        assert how_reused(root) == "spliced"
+        assert assert_reused_right(root)
     with_anchor = next((t for t in targets if re.search(r"^#+ \S", (root / t).read_text(
         encoding="utf-8"), re.M)), None)
     if with_anchor is not None:
