@@ -138,6 +138,24 @@ class FileCache:
         entry = self._entry(rel)
         return None if entry is None else entry[1]
 
+    def lookup_many(self, signed: dict[str, Signature | None]) -> dict[str, Any]:
+        """``lookup`` for many files at once, by path: those whose value still holds."""
+        if not self._sealed:
+            return {rel: value for rel, sig in signed.items() if sig is not None
+                    and (value := self.lookup(rel, sig)) is not None}
+        entries, unsealed, out = self._entries, self._unsealed, {}
+        for rel, sig in signed.items():
+            entry = entries.get(rel)
+            if entry is None or sig is None:
+                continue
+            if rel in unsealed:
+                value = self.lookup(rel, sig)
+                if value is not None:
+                    out[rel] = value
+            elif len(entry) >= 4 and entry[2] == sig and 0 < sig[3] < entry[3] - RACY_SLACK_NS:
+                out[rel] = entry[1]
+        return out
+
     def lookup(self, rel: str, sig: Signature) -> Any | None:
         """The value stored for ``rel`` if the file is unchanged by its stat signature alone.
 

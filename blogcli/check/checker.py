@@ -271,15 +271,13 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str]) -> tuple[
 
     index = site_index.open_index(site)
     root = str(site.root)
-    records: dict[str, site_index.Record] = {}
-    sigs: dict[str, list[int] | None] = {}
-    for page in site.pages():
-        if page.rel in chosen:  # read in full: its own links and front matter are checked
-            sigs[page.rel] = _stat_signature(os.path.join(root, page.rel))
-            continue
-        record, sigs[page.rel] = site_index.lookup(index, page, root)
-        if record is not None:
-            records[page.rel] = record
+    # Chosen pages are read in full (their own links and front matter are checked); the
+    # others' records are taken where their files and Pages are unchanged.
+    sigs = {page.rel: _stat_signature(root + "/" + page.rel) for page in site.pages()}
+    held = index.lookup_many({rel: sig for rel, sig in sigs.items() if rel not in chosen})
+    records: dict[str, site_index.Record] = {
+        page.rel: record for page in site.pages()
+        if (record := held.get(page.rel)) is not None and record[0] == site_index.page_key(page)}
     listed = {page.rel for page in site.pages()}
     reading = [rel for rel in sigs if rel not in records and rel in page_rels] + \
         sorted(chosen - listed)  # a named link leading nowhere: read, to say it is unreadable

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from blogcli.cache import FileCache, signature
+from blogcli.cache import FileCache
 from blogcli.check.bareurls import linkify_on
 from blogcli.check.facts import valid_fact
 from blogcli.check.scan import code_version
@@ -84,18 +84,6 @@ def facts_of(record: Record) -> dict[str, Any] | None:
 def dup_key(urls: list[str]) -> str | None:
     """The key duplicates are found by (checker._duplicates): the permalink, normalized, NFC."""
     return unicodedata.normalize("NFC", normalize(urls[0])) if urls else None
-
-
-def lookup(index: FileCache, page: Page, root: str) -> tuple[Record | None, list[int] | None]:
-    """The page's record if its file and Page are unchanged, and the file's signature."""
-    try:
-        sig = signature(os.stat(os.path.join(root, page.rel)))
-    except OSError:
-        return None, None
-    record = index.lookup(page.rel, sig)
-    if record is not None and record[0] == page_key(page):
-        return record, sig
-    return None, sig
 
 
 def store(index: FileCache, page: Page, sig: list[int] | None, fact: dict[str, Any] | None,
