@@ -301,15 +301,13 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str]) -> tuple[
                 moved.add(page.rel)
         else:
             urls[page.rel], keys[page.rel] = record[2:]
-            fact = site_index.facts_of(record) if linking else None
         if fact is not None and page.rel in page_rels:
             facts[page.rel] = fact
     facts |= {rel: read[rel] for rel in chosen - listed if rel in read}
     moved |= chosen - listed
     wanted = {keys[rel] for rel in chosen if rel in facts and rel in keys}
-    for rel, record in records.items():
-        if rel not in facts and rel in page_rels and keys[rel] in wanted:
-            facts[rel] = site_index.facts_of(record) or {}
+    facts |= site_index.facts_of({rel: record for rel, record in records.items()
+                                  if rel in page_rels and (linking or keys[rel] in wanted)})
     facts = {rel: facts[rel] for rel in sorted(facts)}  # collect_facts' order: the resolver's
     duplicates = _duplicates(facts, {rel: u for rel, u in urls.items()
                                      if rel in facts and keys[rel] in wanted})

@@ -75,10 +75,12 @@ def light(fact: dict[str, Any] | None) -> str | None:
     return json.dumps({k: v for k, v in fact.items() if k not in HEAVY}, separators=(",", ":"))
 
 
-def facts_of(record: Record) -> dict[str, Any] | None:
-    """The light facts a record keeps (None for a page that is not Markdown)."""
-    text = record[1]
-    return None if text is None else json.loads(text)
+def facts_of(records: dict[str, Record]) -> dict[str, dict[str, Any]]:
+    """The light facts the records keep, by path (pages that are not Markdown have none)."""
+    kept = [(rel, record[1]) for rel, record in records.items() if record[1] is not None]
+    # One parse for them all: a call per page costs more than the parsing.
+    values = json.loads("[" + ",".join(text for _, text in kept) + "]")
+    return {rel: value for (rel, _), value in zip(kept, values, strict=True)}
 
 
 def dup_key(urls: list[str]) -> str | None:
