@@ -66,7 +66,8 @@ def check_site(site: Site, paths: list[Path] | None = None,
     if kept.result is not None:
         return kept.result
     if kept.changed:  # a few pages changed in place: those checked against the site index
-        fresh, moved, counts, _ = _check(site, [site.root / rel for rel in kept.changed], None)
+        fresh, moved, counts, _ = _check(site, [site.root / rel for rel in kept.changed], None,
+                                         kept.signed)
         if not moved and not fresh.notes:  # and nothing other pages' links find there moved
             result = kept.splice(fresh)
             reuse.save(site, kept, result, kept.counts(counts), None)
@@ -76,10 +77,12 @@ def check_site(site: Site, paths: list[Path] | None = None,
     return result
 
 
-def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | None) -> tuple[
+def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | None,
+           signed: dict[str, list[int] | None] | None = None) -> tuple[
         CheckResult, set[str], dict[str, int], dict[str, dict[str, Any]]]:
     """``check_site`` from the files; also the checked pages whose record in the site index
-    changed (or that are not pages), the links of each file, and the facts read."""
+    changed (or that are not pages), the links of each file, and the facts read. ``signed``:
+    stat signatures by absolute path taken before this run read anything (reuse.tree)."""
     settings = rule_settings(site)
     required = required_keys(site)
     from blogcli.check.scan import collect_facts, open_cache
@@ -113,7 +116,7 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
             _fill_index(site, sigs, facts, permalinks)
     else:  # a few files: the rest of the site from its index (check/index.py)
         cache, facts, permalinks, duplicates, moved = _indexed(site, set(chosen) & page_rels,
-                                                               page_rels)
+                                                               page_rels, signed or {})
         moved |= {rel for rel in chosen if rel not in page_rels}
     damaged = cache.damaged
     present = [rel for rel in chosen if rel in facts]  # others vanished while we looked
@@ -259,7 +262,8 @@ def _urls_of(site: Site, page: Page, fact: dict[str, Any] | None) -> list[str]:
     return page_urls(site, page.rel, meta, post_slug(Path(page.path), meta))
 
 
-def _indexed(site: Site, chosen: set[str], page_rels: set[str]) -> tuple[
+def _indexed(site: Site, chosen: set[str], page_rels: set[str],
+             signed: dict[str, list[int] | None]) -> tuple[
         FileCache, dict[str, dict[str, Any]], dict[str, list[str]], dict[str, list[Finding]],
         set[str]]:
     """What ``check_site`` needs to check the ``chosen`` files, the other pages taken from the
@@ -273,7 +277,8 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str]) -> tuple[
     root = str(site.root)
     # Chosen pages are read in full (their own links and front matter are checked); the
     # others' records are taken where their files and Pages are unchanged.
-    sigs = {page.rel: _stat_signature(root + "/" + page.rel) for page in site.pages()}
+    sigs = {page.rel: signed[path] if (path := root + "/" + page.rel) in signed
+            else _stat_signature(path) for page in site.pages()}
     held = index.lookup_many({rel: sig for rel, sig in sigs.items() if rel not in chosen})
     records: dict[str, site_index.Record] = {
         page.rel: record for page in site.pages()
