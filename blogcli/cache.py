@@ -9,7 +9,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,9 @@ class FileCache:
     """
 
     def __init__(self, site_root: Path, name: str, version: int,
-                 valid: Callable[[Any], bool] | None = None) -> None:
+                 valid: Callable[[Any], bool] | None = None, lazy: bool = False) -> None:
+        """``lazy``: the file is read only when a value is first asked for (values stored
+        before that are kept, and saved by appending to the journal if it is never read)."""
         self.path = site_cache_dir(site_root) / f"{name}.json"
         # A few changed entries are appended here instead of rewriting megabytes of JSON.
         self.journal = self.path.with_suffix(".log")
@@ -75,11 +77,16 @@ class FileCache:
         # an older format, a journal line without its seal) are, when first looked up.
         self._sealed = False
         self._unsealed: set[str] = set()
+        self._unread = lazy
+        if not lazy:
+            self._load()
+
+    def _load(self) -> None:
         with contextlib.suppress(OSError, ValueError):
             data = self.path.read_bytes()
             sealed = _seal_holds(data)
             stored = json.loads(data)
-            if isinstance(stored, dict) and stored.get("version") == version:
+            if isinstance(stored, dict) and stored.get("version") == self.version:
                 entries = stored.get("entries", {})
                 self.damaged = not isinstance(entries, dict)
                 self._entries = entries if isinstance(entries, dict) else {}
@@ -89,6 +96,16 @@ class FileCache:
         # Hundreds of thousands of loaded objects, none in a cycle: left in the collector's
         # generations, each full collection (and the one at exit) walks them all again.
         gc.freeze()
+
+    def _ready(self) -> None:
+        """Read the file of a lazy cache, keeping the values stored since it was opened."""
+        if self._unread:
+            self._unread = False
+            mine = self._entries
+            self._entries = {}
+            self._load()
+            self._entries.update(mine)
+            self._unsealed -= mine.keys()
 
     def _replay(self) -> None:
         """Apply the journal's lines; each is self-contained, so a torn last line is skipped."""
@@ -116,10 +133,12 @@ class FileCache:
 
     def __contains__(self, rel: str) -> bool:
         """True when something is stored for ``rel`` (whether or not it is still current)."""
+        self._ready()
         return rel in self._entries
 
     def _entry(self, rel: str) -> list[Any] | None:
         """The stored entry for ``rel`` if it has the shape this cache writes, else None."""
+        self._ready()
         entry = self._entries.get(rel)
         if entry is None or (self._sealed and rel not in self._unsealed):
             return entry  # None, or as ``save`` wrote it
@@ -138,8 +157,9 @@ class FileCache:
         entry = self._entry(rel)
         return None if entry is None else entry[1]
 
-    def lookup_many(self, signed: dict[str, Signature | None]) -> dict[str, Any]:
+    def lookup_many(self, signed: Mapping[str, Signature | None]) -> dict[str, Any]:
         """``lookup`` for many files at once, by path: those whose value still holds."""
+        self._ready()
         if not self._sealed:
             return {rel: value for rel, sig in signed.items() if sig is not None
                     and (value := self.lookup(rel, sig)) is not None}
@@ -208,6 +228,12 @@ class FileCache:
         lost or replayed by processes running at once only cost a re-read, never a stale value.
         """
         if not self._dirty:
+            return
+        if self._unread:  # never read: what is there is left as it is, the values added to it
+            with contextlib.suppress(OSError):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._append()
+                self._dirty = False
             return
         small = max(64, len(self._entries) // 20)
         if self._loaded and len(self._changed) <= small \

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # external.py (and asyncio) load only for --external
 
     # The parser and the resolver load only when files are read: a reused result
     # (check/reuse.py) needs neither.
+    from blogcli.check.index import SiteIndex
     from blogcli.check.resolve import Resolver, Target
 
 PARALLEL_LINKS = 10_000  # below this, forking a worker to resolve links costs more than it saves
@@ -103,6 +104,7 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
     if paths is not None:
         page_rels |= {rel for rel in chosen if os.path.islink(site.root / rel)
                       and not os.path.exists(site.root / rel)}
+    cache: FileCache | SiteIndex
     if paths is None:
         root = str(site.root)
         # Signed before they are read (a file changed meanwhile is not trusted next time).
@@ -115,8 +117,8 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
         if external is None:  # the site index, for checks of a few files that follow
             _fill_index(site, sigs, facts, permalinks)
     else:  # a few files: the rest of the site from its index (check/index.py)
-        cache, facts, permalinks, duplicates, moved = _indexed(site, set(chosen) & page_rels,
-                                                               page_rels, signed or {})
+        cache, facts, permalinks, duplicates, moved = _indexed(
+            site, set(chosen) & page_rels, page_rels, signed or {}, signed is not None)
         moved |= {rel for rel in chosen if rel not in page_rels}
     damaged = cache.damaged
     present = [rel for rel in chosen if rel in facts]  # others vanished while we looked
@@ -263,72 +265,87 @@ def _urls_of(site: Site, page: Page, fact: dict[str, Any] | None) -> list[str]:
 
 
 def _indexed(site: Site, chosen: set[str], page_rels: set[str],
-             signed: dict[str, list[int] | None]) -> tuple[
-        FileCache, dict[str, dict[str, Any]], dict[str, list[str]], dict[str, list[Finding]],
+             signed: dict[str, list[int] | None], want_moved: bool) -> tuple[
+        SiteIndex, dict[str, dict[str, Any]], dict[str, list[str]], dict[str, list[Finding]],
         set[str]]:
     """What ``check_site`` needs to check the ``chosen`` files, the other pages taken from the
     site index where their files and places are unchanged: their facts without links, their
     URLs, and the duplicates of the chosen pages' addresses. The same values a whole-site
-    check works out (tests/check/test_index.py compares the findings). Also the chosen pages
-    whose record differs from the one the index held: what other pages' links find there."""
+    check works out (tests/check/test_index.py compares the findings). With ``want_moved``,
+    also the chosen pages whose record differs from the one the index held: what other
+    pages' links find there."""
     from blogcli.check import index as site_index
 
-    index = site_index.open_index(site)
+    index = site_index.SiteIndex(site)
     root = str(site.root)
+    pages = site.pages()
     # Chosen pages are read in full (their own links and front matter are checked); the
     # others' records are taken where their files and Pages are unchanged.
     sigs = {page.rel: signed[path] if (path := root + "/" + page.rel) in signed
-            else _stat_signature(path) for page in site.pages()}
-    held = index.lookup_many({rel: sig for rel, sig in sigs.items() if rel not in chosen})
-    records: dict[str, site_index.Record] = {
-        page.rel: record for page in site.pages()
-        if (record := held.get(page.rel)) is not None and record[0] == site_index.page_key(page)}
-    listed = {page.rel for page in site.pages()}
-    reading = [rel for rel in sigs if rel not in records and rel in page_rels] + \
-        sorted(chosen - listed)  # a named link leading nowhere: read, to say it is unreadable
-    read = _read_facts(site, reading)
-    # Without a link in the checked files, other pages matter only where they share an
-    # address with one of them: their facts are decoded only then.
-    linking = any(read[rel].get("links") for rel in chosen if rel in read)
+            else _stat_signature(path) for page in pages}
+    found = index.keys.lookup_many({rel: sig for rel, sig in sigs.items() if rel not in chosen})
+    held = {page.rel: kept[1] for page in pages if (kept := found.get(page.rel)) is not None
+            and kept[0] == site_index.page_key(page)}
+    listed = {page.rel for page in pages}
+    # A named link leading nowhere is read too, to say it is unreadable.
+    read = _read_facts(site, [rel for rel in sigs if rel not in held and rel in page_rels] +
+                       sorted(chosen - listed))
     facts: dict[str, dict[str, Any]] = {}
     urls: dict[str, list[str]] = {}
-    keys: dict[str, str | None] = {}
-    moved: set[str] = set()
-    for page in site.pages():
-        record = records.get(page.rel)
-        fact: dict[str, Any] | None = None
-        if record is None:
-            fact = read.get(page.rel)
-            urls[page.rel] = _urls_of(site, page, fact)
-            keys[page.rel] = site_index.dup_key(urls[page.rel])
-            before = index.stored(page.rel)
-            if site_index.store(index, page, sigs.get(page.rel), fact, urls[page.rel]) != before:
-                moved.add(page.rel)
-        else:
-            urls[page.rel], keys[page.rel] = record[2:]
+    keys: dict[str, str | None] = dict(held)
+    moved: set[str] = chosen - listed
+
+    def found_now(page: Page, fact: dict[str, Any] | None) -> None:
+        urls[page.rel] = _urls_of(site, page, fact)
+        keys[page.rel] = site_index.dup_key(urls[page.rel])
+        before = index.stored(page.rel) if want_moved and page.rel in chosen else None
+        if index.store(page, sigs.get(page.rel), fact, urls[page.rel]) != before and \
+                want_moved:
+            moved.add(page.rel)
         if fact is not None and page.rel in page_rels:
             facts[page.rel] = fact
+
+    for page in pages:
+        if page.rel not in held:
+            found_now(page, read.get(page.rel))
     facts |= {rel: read[rel] for rel in chosen - listed if rel in read}
-    moved |= chosen - listed
+    # Without a link in the checked files, other pages matter only where they share an
+    # address with one of them: only then is the rest of their record read.
+    linking = any(read[rel].get("links") for rel in chosen if rel in read)
     wanted = {keys[rel] for rel in chosen if rel in facts and rel in keys}
-    facts |= site_index.facts_of({rel: record for rel, record in records.items()
-                                  if rel in page_rels and (linking or keys[rel] in wanted)})
+    need = {rel: sigs[rel] for rel in held if linking or held[rel] in wanted}
+    details = index.pages.lookup_many(need) if need else {}
+    missing = [page for page in pages if page.rel in need and page.rel not in details]
+    if missing:  # the large file lost or behind: those pages read again
+        again = _read_facts(site, [p.rel for p in missing if p.rel in page_rels])
+        for page in missing:
+            found_now(page, again.get(page.rel))
+    urls |= {rel: detail[1] for rel, detail in details.items()}
+    facts |= site_index.facts_of({rel: detail[0] for rel, detail in details.items()
+                                  if rel in page_rels and detail[0] is not None})
     facts = {rel: facts[rel] for rel in sorted(facts)}  # collect_facts' order: the resolver's
-    duplicates = _duplicates(facts, {rel: u for rel, u in urls.items()
+    permalinks = {page.rel: urls[page.rel] for page in pages if page.rel in urls}
+    duplicates = _duplicates(facts, {rel: u for rel, u in permalinks.items()
                                      if rel in facts and keys[rel] in wanted})
-    return index, facts, urls, duplicates, moved
+    index.pages.save()  # (the small file is saved by the caller, as the facts cache is)
+    return index, facts, permalinks, duplicates, moved
 
 
 def _fill_index(site: Site, sigs: dict[str, list[int] | None],
                 facts: dict[str, dict[str, Any]], permalinks: dict[str, list[str]]) -> None:
     from blogcli.check import index as site_index
 
-    index = site_index.open_index(site)
+    index = site_index.SiteIndex(site)
+    signed = {rel: sig for rel, sig in sigs.items() if sig is not None}
+    keys, details = index.keys.lookup_many(signed), index.pages.lookup_many(signed)
     for page in site.pages():
-        sig = sigs.get(page.rel)
-        if sig is not None and site_index.record(page, facts.get(page.rel), permalinks[
-                page.rel]) != index.lookup(page.rel, sig):
-            site_index.store(index, page, sig, facts.get(page.rel), permalinks[page.rel])
+        rel = page.rel
+        if rel in signed and (rel not in keys or rel not in details or [
+                *keys[rel], *details[rel]] != [site_index.page_key(page),
+                                               site_index.dup_key(permalinks[rel]),
+                                               site_index.light(facts.get(rel)),
+                                               permalinks[rel]]):
+            index.store(page, signed[rel], facts.get(rel), permalinks[rel])
     index.save()
 
 

@@ -32,22 +32,53 @@ from blogcli.pages import Page
 from blogcli.permalinks import normalize
 from blogcli.site import Site
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 # What other pages' checks never read of a page's facts: left out of the index.
 HEAVY = ("links", "fm", "empty")
-# A record: [the page as the walk made it, light facts or None (not Markdown), URLs, the key
-# its first URL is compared by for duplicates (or None)].
+# Kept per page, in two files trusted by the same stat signature: the small one, read on every
+# run, [the page as the walk made it, the key its first URL is compared by for duplicates];
+# the large one, read only when a checked file has links (or shares an address),
+# [light facts as JSON text (None for a page that is not Markdown), URLs].
 Record = list[Any]
 
 
-def open_index(site: Site) -> FileCache:
-    """The index of ``site`` for this code, configuration and time zone."""
-    linkify = "" if linkify_on(site.profile, site.engine) else "-nolinkify"
-    # repr(site): root, profile, blog.toml and the engine's config, folders, languages, zone.
-    key = repr((INDEX_VERSION, code_version(), _own_code(), repr(site), os.environ.get("TZ"),
-                time.tzname))
-    version = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
-    return FileCache(site.root, f"index-{site.profile}{linkify}", version, valid=_valid)
+class SiteIndex:
+    """The site index of ``site`` for this code, configuration and time zone."""
+
+    def __init__(self, site: Site) -> None:
+        linkify = "" if linkify_on(site.profile, site.engine) else "-nolinkify"
+        # repr(site): root, profile, blog.toml and the engine's config, folders, languages.
+        key = repr((INDEX_VERSION, code_version(), _own_code(), repr(site),
+                    os.environ.get("TZ"), time.tzname))
+        version = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
+        name = f"index-{site.profile}{linkify}"
+        self.keys = FileCache(site.root, name, version, valid=_valid_key)
+        self.pages = FileCache(site.root, name + "-pages", version, valid=_valid_page, lazy=True)
+        self.path = self.keys.path
+
+    @property
+    def damaged(self) -> bool:
+        return self.keys.damaged or self.pages.damaged
+
+    def stored(self, rel: str) -> list[Any] | None:
+        """What is kept for ``rel``, current or not (to compare with what is found now)."""
+        keys, details = self.keys.stored(rel), self.pages.stored(rel)
+        return None if keys is None or details is None else [*keys, *details]
+
+    def store(self, page: Page, sig: list[int] | None, fact: dict[str, Any] | None,
+              urls: list[str]) -> list[Any] | None:
+        """Keep what was found for ``page`` (read from a file whose signature was ``sig``);
+        what ``stored`` will say (None for a file that could not be signed)."""
+        if sig is None:
+            return None  # unreadable: read again next time
+        keys, details = [page_key(page), dup_key(urls)], [light(fact), urls]
+        self.keys.put_digest(page.rel, "", keys, sig)
+        self.pages.put_digest(page.rel, "", details, sig)
+        return [*keys, *details]
+
+    def save(self) -> None:
+        self.keys.save()
+        self.pages.save()
 
 
 @cache
@@ -69,18 +100,17 @@ def page_key(page: Page) -> list[Any]:
 
 def light(fact: dict[str, Any] | None) -> str | None:
     """``fact`` without what only the page's own check reads, as JSON text: decoded only when
-    a link of the checked files needs the other pages' facts (``facts_of``)."""
+    a link of the checked files needs the other pages' facts (``facts_of``), all at once."""
     if fact is None:
         return None
     return json.dumps({k: v for k, v in fact.items() if k not in HEAVY}, separators=(",", ":"))
 
 
-def facts_of(records: dict[str, Record]) -> dict[str, dict[str, Any]]:
-    """The light facts the records keep, by path (pages that are not Markdown have none)."""
-    kept = [(rel, record[1]) for rel, record in records.items() if record[1] is not None]
+def facts_of(texts: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Light facts kept as JSON text, decoded, by path."""
     # One parse for them all: a call per page costs more than the parsing.
-    values = json.loads("[" + ",".join(text for _, text in kept) + "]")
-    return {rel: value for (rel, _), value in zip(kept, values, strict=True)}
+    values = json.loads("[" + ",".join(texts.values()) + "]")
+    return dict(zip(texts, values, strict=True))
 
 
 def dup_key(urls: list[str]) -> str | None:
@@ -88,27 +118,16 @@ def dup_key(urls: list[str]) -> str | None:
     return unicodedata.normalize("NFC", normalize(urls[0])) if urls else None
 
 
-def store(index: FileCache, page: Page, sig: list[int] | None, fact: dict[str, Any] | None,
-          urls: list[str]) -> Record | None:
-    """Keep what was found for ``page`` (read from a file whose signature was ``sig``); the
-    record (None for a file that could not be signed)."""
-    if sig is None:
-        return None  # unreadable: read again next time
-    made = record(page, fact, urls)
-    index.put_digest(page.rel, "", made, sig)
-    return made
+def _valid_key(value: Any) -> bool:
+    """True for a value the index could have written (a damaged one is a miss, not a crash)."""
+    return isinstance(value, list) and len(value) == 2 and isinstance(value[0], list) and \
+        (value[1] is None or isinstance(value[1], str))
 
 
-def record(page: Page, fact: dict[str, Any] | None, urls: list[str]) -> Record:
-    return [page_key(page), light(fact), urls, dup_key(urls)]
-
-
-def _valid(value: Any) -> bool:
-    """True for a record ``store`` could have made (a damaged index is a miss, not a crash)."""
-    return isinstance(value, list) and len(value) == 4 and isinstance(value[0], list) and \
-        (value[1] is None or (isinstance(value[1], str) and _valid_light(value[1]))) and \
-        isinstance(value[2], list) and all(isinstance(u, str) for u in value[2]) and \
-        (value[3] is None or isinstance(value[3], str))
+def _valid_page(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and \
+        (value[0] is None or (isinstance(value[0], str) and _valid_light(value[0]))) and \
+        isinstance(value[1], list) and all(isinstance(u, str) for u in value[1])
 
 
 def _valid_light(text: str) -> bool:

@@ -44,9 +44,9 @@ def assert_same(root: Path) -> int:
     served = 0
     for rel in pages(root):
         site = find_site(site_dir=root)
-        held = index.open_index(site)
-        served += len(held.lookup_many({p.rel: cache.signature(os.stat(root / p.rel))
-                                        for p in site.pages()}))
+        held = index.SiteIndex(site)
+        signed = {p.rel: cache.signature(os.stat(root / p.rel)) for p in site.pages()}
+        served += len(held.keys.lookup_many(signed)) + len(held.pages.lookup_many(signed))
         alone = per_file(check_site(site, [root / rel]))
         assert alone.get(rel, []) == whole.get(rel, []), rel
         assert set(alone) <= {rel, "blog.toml"}
@@ -138,17 +138,26 @@ def test_the_index_keeps_every_field_of_a_page_but_its_path() -> None:
     assert all(index.page_key(c) != index.page_key(page) for c in changed)
 
 
-def test_a_damaged_index_is_read_again(tmp_path: Path) -> None:
+@pytest.mark.parametrize("part", ["keys", "pages"])
+def test_a_damaged_index_is_read_again(part: str, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "RACY_SLACK_NS", 0)  # so that the index is read at all
     root = tmp_path / "hugo-states"
     shutil.copytree(SITES / "hugo-states", root)
-    rel = pages(root)[0]
+    check_site(find_site(site_dir=root))  # fills the index
+    facts = collect_facts(find_site(site_dir=root), pages(root))
+    rel = next(rel for rel, fact in facts.items() if fact.get("links"))  # reads all of it
     expected = per_file(check_site(find_site(site_dir=root), [root / rel]))
-    held = index.open_index(find_site(site_dir=root))
-    assert held.path.is_file()
-    text = held.path.read_text(encoding="utf-8")
-    held.path.write_text(text.replace('"slug":"', '"slug":0,"x":"'), encoding="utf-8")
+    held = index.SiteIndex(find_site(site_dir=root))
+    # A duplicate key that is a number; light facts of the wrong shape.
+    path, old, new = (held.keys.path, '"],[', '"],7,[') if part == "keys" else \
+        (held.pages.path, '\\"slug\\":\\"', '\\"slug\\":0,\\"x\\":\\"')
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
     result = check_site(find_site(site_dir=root), [root / rel])
     assert per_file(result) == expected
+    assert any("was damaged" in note for note in result.notes)
 
 
 def fresh(root: Path) -> dict[str, list[Row]]:
