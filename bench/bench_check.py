@@ -100,8 +100,10 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int
                "d = time.perf_counter() - t;"
                "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
                "print(json.dumps([d, u.ru_maxrss, p.stdout, u.ru_utime + u.ru_stime]))")
+    # From a folder with no blogcli in it: `python -m blogcli` imports the one in the current
+    # folder before PYTHONPATH's (which --compare sets).
     done = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True,
-                          env=env, check=True)
+                          env=env, check=True, cwd=tempfile.gettempdir())
     seconds, rss, out, cpu = json.loads(done.stdout)
     return seconds, rss, out, cpu
 

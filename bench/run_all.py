@@ -52,8 +52,11 @@ def measure(cmd: list[str], env: dict[str, str]) -> Sample:
     """
     with tempfile.NamedTemporaryFile("r") as peak:
         start = time.perf_counter()
+        # Not from the source tree: `python -m blogcli` would import the blogcli there first,
+        # whatever PYTHONPATH (--compare) says.
         proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", peak.name, *cmd], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                cwd=tempfile.gettempdir())
         assert proc.stderr is not None
         err = proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)
