@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_check import make_site  # noqa: E402
+from bench_check import make_site
 
 
 def run(python: str, args: list[str], cwd: Path, cache: Path, cold: bool) -> float:

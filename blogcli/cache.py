@@ -7,8 +7,9 @@ import gc
 import hashlib
 import json
 import os
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,9 @@ class FileCache:
     """
 
     def __init__(self, site_root: Path, name: str, version: int,
-                 valid: Callable[[Any], bool] | None = None) -> None:
+                 valid: Callable[[Any], bool] | None = None, lazy: bool = False) -> None:
+        """``lazy``: the file is read only when a value is first asked for (values stored
+        before that are kept, and saved by appending to the journal if it is never read)."""
         self.path = site_cache_dir(site_root) / f"{name}.json"
         # A few changed entries are appended here instead of rewriting megabytes of JSON.
         self.journal = self.path.with_suffix(".log")
@@ -69,17 +72,40 @@ class FileCache:
         # ``damaged`` tells the caller to say so once.
         self.valid = valid
         self.damaged = False
+        # Entries of a file whose seal (a hash of its text, written last) holds are the ones
+        # ``save`` wrote: ``valid`` is not asked of each again. Others (hand-edited, damaged,
+        # an older format, a journal line without its seal) are, when first looked up.
+        self._sealed = False
+        self._unsealed: set[str] = set()
+        self._unread = lazy
+        if not lazy:
+            self._load()
+
+    def _load(self) -> None:
         with contextlib.suppress(OSError, ValueError):
-            stored = json.loads(self.path.read_bytes())
-            if isinstance(stored, dict) and stored.get("version") == version:
+            data = self.path.read_bytes()
+            sealed = _seal_holds(data)
+            stored = json.loads(data)
+            if isinstance(stored, dict) and stored.get("version") == self.version:
                 entries = stored.get("entries", {})
                 self.damaged = not isinstance(entries, dict)
                 self._entries = entries if isinstance(entries, dict) else {}
+                self._sealed = sealed and not self.damaged
                 self._loaded = True
                 self._replay()
         # Hundreds of thousands of loaded objects, none in a cycle: left in the collector's
         # generations, each full collection (and the one at exit) walks them all again.
         gc.freeze()
+
+    def _ready(self) -> None:
+        """Read the file of a lazy cache, keeping the values stored since it was opened."""
+        if self._unread:
+            self._unread = False
+            mine = self._entries
+            self._entries = {}
+            self._load()
+            self._entries.update(mine)
+            self._unsealed -= mine.keys()
 
     def _replay(self) -> None:
         """Apply the journal's lines; each is self-contained, so a torn last line is skipped."""
@@ -89,12 +115,17 @@ class FileCache:
             return
         self._journal_lines = len(lines)
         for line in lines:
+            sealed = _line_seal_holds(line)
             try:
-                version, rel, entry = json.loads(line)
+                version, rel, entry, *_ = json.loads(line)
             except (ValueError, TypeError):  # a torn last line, or one of another shape
                 continue
             if version == self.version and isinstance(rel, str) and isinstance(entry, list):
                 self._entries[rel] = entry
+                if sealed:
+                    self._unsealed.discard(rel)
+                else:
+                    self._unsealed.add(rel)
 
     @staticmethod
     def digest(data: bytes) -> str:
@@ -102,21 +133,48 @@ class FileCache:
 
     def __contains__(self, rel: str) -> bool:
         """True when something is stored for ``rel`` (whether or not it is still current)."""
+        self._ready()
         return rel in self._entries
 
     def _entry(self, rel: str) -> list[Any] | None:
         """The stored entry for ``rel`` if it has the shape this cache writes, else None."""
+        self._ready()
         entry = self._entries.get(rel)
-        if entry is None:
-            return None
+        if entry is None or (self._sealed and rel not in self._unsealed):
+            return entry  # None, or as ``save`` wrote it
         if not isinstance(entry, list) or len(entry) < 2 or not isinstance(entry[0], str) \
                 or (len(entry) >= 4 and not (isinstance(entry[2], list)
                                              and isinstance(entry[3], int))) \
-                or (self.valid is not None and not self.valid(entry[1])):
+                or (self.valid is not None and (not self._sealed or rel in self._unsealed)
+                    and not self.valid(entry[1])):
             self.damaged = True
             del self._entries[rel]
             return None
         return entry
+
+    def stored(self, rel: str) -> Any | None:
+        """The value stored for ``rel``, current or not (to compare with a new one)."""
+        entry = self._entry(rel)
+        return None if entry is None else entry[1]
+
+    def lookup_many(self, signed: Mapping[str, Signature | None]) -> dict[str, Any]:
+        """``lookup`` for many files at once, by path: those whose value still holds."""
+        self._ready()
+        if not self._sealed:
+            return {rel: value for rel, sig in signed.items() if sig is not None
+                    and (value := self.lookup(rel, sig)) is not None}
+        entries, unsealed, out = self._entries, self._unsealed, {}
+        for rel, sig in signed.items():
+            entry = entries.get(rel)
+            if entry is None or sig is None:
+                continue
+            if rel in unsealed:
+                value = self.lookup(rel, sig)
+                if value is not None:
+                    out[rel] = value
+            elif len(entry) >= 4 and entry[2] == sig and 0 < sig[3] < entry[3] - RACY_SLACK_NS:
+                out[rel] = entry[1]
+        return out
 
     def lookup(self, rel: str, sig: Signature) -> Any | None:
         """The value stored for ``rel`` if the file is unchanged by its stat signature alone.
@@ -171,6 +229,12 @@ class FileCache:
         """
         if not self._dirty:
             return
+        if self._unread:  # never read: what is there is left as it is, the values added to it
+            with contextlib.suppress(OSError):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._append()
+                self._dirty = False
+            return
         small = max(64, len(self._entries) // 20)
         if self._loaded and len(self._changed) <= small \
                 and self._journal_lines + len(self._changed) <= 4 * small:
@@ -179,21 +243,20 @@ class FileCache:
                 self._dirty = False
                 return
         # Plain lists and dicts from JSON and the scanners: no cycles to look for.
-        payload = json.dumps({"version": self.version, "entries": self._entries},
-                             separators=(",", ":"), check_circular=False)
+        entries = json.dumps(self._entries, separators=(",", ":"), check_circular=False).encode()
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # No fsync: a cache lost in a crash is rebuilt, and syncing megabytes costs more
             # than the cache saves on a small run.
-            atomic_write(self.path, payload.encode(), durable=False)
+            atomic_write(self.path, _sealed_file(self.version, entries), durable=False)
             self._dirty = False
             self._changed.clear()
             self.journal.unlink(missing_ok=True)
             self._journal_lines = 0
 
     def _append(self) -> None:
-        lines = b"".join(json.dumps([self.version, rel, self._entries[rel]],
-                                    separators=(",", ":")).encode() + b"\n"
+        lines = b"".join(_sealed_line(json.dumps([self.version, rel, self._entries[rel]],
+                                                 separators=(",", ":")).encode()) + b"\n"
                          for rel in sorted(self._changed))
         # One write with O_APPEND: lines of processes saving at once do not interleave.
         fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -211,3 +274,31 @@ def _trusted(entry: list[Any], sig: Signature) -> bool:
     A file system that reports no ctime (0) cannot vouch for a file: it is read and hashed.
     """
     return len(entry) >= 4 and entry[2] == sig and 0 < sig[3] < entry[3] - RACY_SLACK_NS
+
+
+def _hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).hexdigest().encode()
+
+
+SEALED_HEAD = re.compile(rb'\{"version":-?\d+,"seal":"([0-9a-f]{32})","entries":')
+
+
+def _sealed_file(version: int, entries: bytes) -> bytes:
+    """The cache file: plain JSON whose "seal" is a hash of the text of its entries."""
+    return b'{"version":%d,"seal":"%s","entries":%s}' % (version, _hash(entries), entries)
+
+
+def _seal_holds(data: bytes) -> bool:
+    head = SEALED_HEAD.match(data)
+    return head is not None and data.endswith(b"}") and \
+        _hash(data[head.end():-1]) == head.group(1)
+
+
+def _sealed_line(line: bytes) -> bytes:
+    """A journal line ``[version, rel, entry]`` with a hash of that text as a fourth item."""
+    return line[:-1] + b',"' + _hash(line) + b'"]'
+
+
+def _line_seal_holds(line: bytes) -> bool:
+    return len(line) > 36 and line.endswith(b'"]') and line[-36:-34] == b',"' and \
+        _hash(line[:-36] + b"]") == line[-34:-2]

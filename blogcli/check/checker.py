@@ -8,20 +8,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blogcli import clock
+from blogcli.cache import FileCache, signature
 from blogcli.check.confine import Confined
-from blogcli.check.facts import scan_bytes
 from blogcli.check.findings import RULES, SEVERITIES, CheckResult, Finding
-from blogcli.check.resolve import Pages, Resolver, Target, target_of
-from blogcli.check.scan import collect_facts, open_cache
 from blogcli.errors import UsageError
 from blogcli.files import windows_problem
 from blogcli.permalinks import normalize, page_urls
 from blogcli.post import JEKYLL_NAME, parse_date, post_slug
 from blogcli.site import MARKDOWN_SUFFIXES, Page, Site, engine_name, iter_post_files
-from blogcli.workers import fan_out
 
 if TYPE_CHECKING:  # external.py (and asyncio) load only for --external
     from blogcli.check.external import ExternalOptions, ExternalReport
+
+    # The parser and the resolver load only when files are read: a reused result
+    # (check/reuse.py) needs neither.
+    from blogcli.check.index import SiteIndex
+    from blogcli.check.resolve import Resolver, Target
 
 PARALLEL_LINKS = 10_000  # below this, forking a worker to resolve links costs more than it saves
 TEMPLATE_DIRS = ("scaffolds", "archetypes")
@@ -56,30 +58,73 @@ def check_site(site: Site, paths: list[Path] | None = None,
     neighbours. With ``external``, the web links of the checked files are fetched too, each
     address once. Raises UsageError for bad settings or paths outside the site.
     """
+    if paths is not None or external is not None:
+        return _check(site, paths, external)[0]
+    from blogcli.check import reuse
+
+    rule_settings(site)  # bad settings are said before anything kept is looked at
+    kept = reuse.load(site)  # the last result, if nothing it read has changed
+    if kept.result is not None:
+        return kept.result
+    if kept.changed:  # a few pages changed in place: those checked against the site index
+        fresh, moved, counts, _ = _check(site, [site.root / rel for rel in kept.changed], None,
+                                         kept.signed)
+        if not moved and not fresh.notes:  # and nothing other pages' links find there moved
+            result = kept.splice(fresh)
+            reuse.save(site, kept, result, kept.counts(counts), None)
+            return result
+    result, _, counts, facts = _check(site, None, None)
+    reuse.save(site, kept, result, counts, facts)
+    return result
+
+
+def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | None,
+           signed: dict[str, list[int] | None] | None = None) -> tuple[
+        CheckResult, set[str], dict[str, int], dict[str, dict[str, Any]]]:
+    """``check_site`` from the files; also the checked pages whose record in the site index
+    changed (or that are not pages), the links of each file, and the facts read. ``signed``:
+    stat signatures by absolute path taken before this run read anything (reuse.tree)."""
     settings = rule_settings(site)
     required = required_keys(site)
+    from blogcli.check.scan import collect_facts, open_cache
+
     posts = iter_post_files(site)
     if not posts and paths is None:
         raise UsageError(f"no posts found: {site.profile} site, looked in {site.posts_places()}. "
                          "Nothing was checked. If the posts live elsewhere, name their folders "
                          "in blog.toml: [site] posts_dir = [\"path/to/posts\"]")
     # Every Markdown page the site publishes is checked; posts get the post rules too.
-    published = [p.path for p in site.pages() if p.path.endswith(MARKDOWN_SUFFIXES)]
-    chosen = [_rel(site, p) for p in published] if paths is None else \
+    markdown = [p for p in site.pages() if p.path.endswith(MARKDOWN_SUFFIXES)]
+    published = [p.path for p in markdown]
+    chosen = [p.rel for p in markdown] if paths is None else \
         [_rel(site, str(p)) for p in _expand(site, paths, published)]
-    post_rels = {_rel(site, p) for p in posts}
-    page_rels = {_rel(site, p) for p in published}
+    post_rels = {p.rel for p in site.pages() if p.kind == "post"}  # the posts above
+    page_rels = {p.rel for p in markdown}
     # A named link that leads nowhere (a loop, a dangling link) is read, to say it is unreadable.
     if paths is not None:
         page_rels |= {rel for rel in chosen if os.path.islink(site.root / rel)
                       and not os.path.exists(site.root / rel)}
-    cache = open_cache(site)
-    facts = collect_facts(site, sorted(page_rels), cache)
+    cache: FileCache | SiteIndex
+    if paths is None:
+        root = str(site.root)
+        # Signed before they are read (a file changed meanwhile is not trusted next time).
+        sigs = {p.rel: _stat_signature(root + "/" + p.rel) for p in site.pages()}
+        cache = open_cache(site)
+        facts = collect_facts(site, sorted(page_rels), cache)
+        permalinks = site_urls(site, facts)
+        duplicates = _duplicates(facts, {r: u for r, u in permalinks.items() if r in facts})
+        moved: set[str] = set()
+        if external is None:  # the site index, for checks of a few files that follow
+            _fill_index(site, sigs, facts, permalinks)
+    else:  # a few files: the rest of the site from its index (check/index.py)
+        cache, facts, permalinks, duplicates, moved = _indexed(
+            site, set(chosen) & page_rels, page_rels, signed or {}, signed is not None)
+        moved |= {rel for rel in chosen if rel not in page_rels}
     damaged = cache.damaged
-    permalinks = site_urls(site, facts)
-    resolver = _resolver(site, facts, permalinks)
-    duplicates = _duplicates(facts, {r: u for r, u in permalinks.items() if r in facts})
     present = [rel for rel in chosen if rel in facts]  # others vanished while we looked
+    # Made only for links to resolve (checking a post without links needs no other page).
+    resolver = _resolver(site, facts, permalinks) if paths is None or any(
+        facts[rel].get("links") for rel in present) else None
     unpublished = [Finding(rel, 1, 1, "not-published", RULES["not-published"],
                            f"{rel} is not a page this {site.profile} site publishes "
                            f"({_why_unpublished(site, rel)}), so it was not checked")
@@ -108,6 +153,8 @@ def check_site(site: Site, paths: list[Path] | None = None,
         cache.save()
         result.findings = findings(0, len(present))
     else:  # resolving tens of thousands of links: on every core, saving the cache meanwhile
+        from blogcli.workers import fan_out
+
         result.findings = fan_out(findings, len(present), cache.save)
     if external is not None:
         placed = [(rel, facts[rel].get("links", [])) for rel in present]
@@ -119,7 +166,7 @@ def check_site(site: Site, paths: list[Path] | None = None,
     if settings["not-published"] != "off":
         result.findings.extend(_regrade(f, settings["not-published"]) for f in unpublished)
     result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
-    return result
+    return result, moved, {rel: len(facts[rel].get("links", [])) for rel in present}, facts
 
 
 def _external(site: Site, placed: list[tuple[str, list[Any]]], facts: dict[str, dict[str, Any]],
@@ -226,15 +273,119 @@ def _why_unpublished(site: Site, rel: str) -> str:
 def site_urls(site: Site, facts: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     """Every page's URLs (permalink first), by source path: Markdown pages from their facts,
     others (HTML pages, unreadable ones) from their path and front matter alone."""
-    out: dict[str, list[str]] = {}
+    return {page.rel: _urls_of(site, page, facts.get(page.rel)) for page in site.pages()}
+
+
+def _urls_of(site: Site, page: Page, fact: dict[str, Any] | None) -> list[str]:
+    if fact is not None and not fact.get("error"):
+        return page_urls(site, page.rel, fact["meta"], fact["slug"])
+    meta = _front_matter(page.path) if fact is None else {}
+    return page_urls(site, page.rel, meta, post_slug(Path(page.path), meta))
+
+
+def _indexed(site: Site, chosen: set[str], page_rels: set[str],
+             signed: dict[str, list[int] | None], want_moved: bool) -> tuple[
+        SiteIndex, dict[str, dict[str, Any]], dict[str, list[str]], dict[str, list[Finding]],
+        set[str]]:
+    """What ``check_site`` needs to check the ``chosen`` files, the other pages taken from the
+    site index where their files and places are unchanged: their facts without links, their
+    URLs, and the duplicates of the chosen pages' addresses. The same values a whole-site
+    check works out (tests/check/test_index.py compares the findings). With ``want_moved``,
+    also the chosen pages whose record differs from the one the index held: what other
+    pages' links find there."""
+    from blogcli.check import index as site_index
+
+    index = site_index.SiteIndex(site)
+    root = str(site.root)
+    pages = site.pages()
+    # Chosen pages are read in full (their own links and front matter are checked); the
+    # others' records are taken where their files and Pages are unchanged.
+    sigs = {page.rel: signed[path] if (path := root + "/" + page.rel) in signed
+            else _stat_signature(path) for page in pages}
+    found = index.keys.lookup_many({rel: sig for rel, sig in sigs.items() if rel not in chosen})
+    held = {page.rel: kept[1] for page in pages if (kept := found.get(page.rel)) is not None
+            and kept[0] == site_index.page_key(page)}
+    listed = {page.rel for page in pages}
+    # A named link leading nowhere is read too, to say it is unreadable.
+    read = _read_facts(site, [rel for rel in sigs if rel not in held and rel in page_rels] +
+                       sorted(chosen - listed))
+    facts: dict[str, dict[str, Any]] = {}
+    urls: dict[str, list[str]] = {}
+    keys: dict[str, str | None] = dict(held)
+    moved: set[str] = chosen - listed
+
+    def found_now(page: Page, fact: dict[str, Any] | None) -> None:
+        urls[page.rel] = _urls_of(site, page, fact)
+        keys[page.rel] = site_index.dup_key(urls[page.rel])
+        before = index.stored(page.rel) if want_moved and page.rel in chosen else None
+        if index.store(page, sigs.get(page.rel), fact, urls[page.rel]) != before and \
+                want_moved:
+            moved.add(page.rel)
+        if fact is not None and page.rel in page_rels:
+            facts[page.rel] = fact
+
+    for page in pages:
+        if page.rel not in held:
+            found_now(page, read.get(page.rel))
+    facts |= {rel: read[rel] for rel in chosen - listed if rel in read}
+    # Without a link in the checked files, other pages matter only where they share an
+    # address with one of them: only then is the rest of their record read.
+    linking = any(read[rel].get("links") for rel in chosen if rel in read)
+    wanted = {keys[rel] for rel in chosen if rel in facts and rel in keys}
+    need = {rel: sigs[rel] for rel in held if linking or held[rel] in wanted}
+    details = index.pages.lookup_many(need) if need else {}
+    missing = [page for page in pages if page.rel in need and page.rel not in details]
+    if missing:  # the large file lost or behind: those pages read again
+        again = _read_facts(site, [p.rel for p in missing if p.rel in page_rels])
+        for page in missing:
+            found_now(page, again.get(page.rel))
+    urls |= {rel: detail[1] for rel, detail in details.items()}
+    facts |= site_index.facts_of({rel: detail[0] for rel, detail in details.items()
+                                  if rel in page_rels and detail[0] is not None})
+    facts = {rel: facts[rel] for rel in sorted(facts)}  # collect_facts' order: the resolver's
+    permalinks = {page.rel: urls[page.rel] for page in pages if page.rel in urls}
+    duplicates = _duplicates(facts, {rel: u for rel, u in permalinks.items()
+                                     if rel in facts and keys[rel] in wanted})
+    index.pages.save()  # (the small file is saved by the caller, as the facts cache is)
+    return index, facts, permalinks, duplicates, moved
+
+
+def _fill_index(site: Site, sigs: dict[str, list[int] | None],
+                facts: dict[str, dict[str, Any]], permalinks: dict[str, list[str]]) -> None:
+    from blogcli.check import index as site_index
+
+    index = site_index.SiteIndex(site)
+    signed = {rel: sig for rel, sig in sigs.items() if sig is not None}
+    keys, details = index.keys.lookup_many(signed), index.pages.lookup_many(signed)
     for page in site.pages():
-        fact = facts.get(page.rel)
-        if fact is not None and not fact.get("error"):
-            out[page.rel] = page_urls(site, page.rel, fact["meta"], fact["slug"])
-        else:
-            meta = _front_matter(page.path) if fact is None else {}
-            out[page.rel] = page_urls(site, page.rel, meta, post_slug(Path(page.path), meta))
-    return out
+        rel = page.rel
+        if rel in signed and (rel not in keys or rel not in details or [
+                *keys[rel], *details[rel]] != [site_index.page_key(page),
+                                               site_index.dup_key(permalinks[rel]),
+                                               site_index.light(facts.get(rel)),
+                                               permalinks[rel]]):
+            index.store(page, signed[rel], facts.get(rel), permalinks[rel])
+    index.save()
+
+
+SMALL_READ = 64  # fewer changed files than this are scanned here, without the facts cache
+
+
+def _read_facts(site: Site, rels: list[str]) -> dict[str, dict[str, Any]]:
+    from blogcli.check.scan import collect_facts, scan_items
+
+    if len(rels) >= SMALL_READ:
+        return collect_facts(site, rels)
+    return {rel: fact for rel, (_, fact, _) in zip(
+        rels, scan_items(site, [(rel, None, None) for rel in rels]), strict=True)
+        if fact is not None}
+
+
+def _stat_signature(path: str) -> list[int] | None:
+    try:
+        return signature(os.stat(path))
+    except OSError:
+        return None
 
 
 def _front_matter(path: str) -> dict[str, Any]:
@@ -249,12 +400,17 @@ def _front_matter(path: str) -> dict[str, Any]:
 
 def _resolver(site: Site, facts: dict[str, dict[str, Any]],
               permalinks: dict[str, list[str]]) -> Resolver:
+    from blogcli.check.resolve import Pages, Resolver
+
     return Resolver(site, Pages(facts, site), permalinks,
                     lambda path: _scan_target(site, path))
 
 
 def _scan_target(site: Site, path: Path) -> Target | None:
     """Anchors of a Markdown page that is not a post (an about page, a README)."""
+    from blogcli.check.facts import scan_bytes
+    from blogcli.check.resolve import target_of
+
     try:
         raw = path.read_bytes()
     except OSError:
@@ -266,7 +422,7 @@ def _scan_target(site: Site, path: Path) -> Target | None:
 
 
 def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None,
-                   required: list[str], resolver: Resolver) -> list[Finding]:
+                   required: list[str], resolver: Resolver | None) -> list[Finding]:
     out = _windows_name(rel)
     if fact.get("error"):
         rule, line, message = fact["error"]
@@ -281,6 +437,7 @@ def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None
         out.extend(Finding(rel, line, col, rule, RULES[rule], msg)
                    for rule, line, col, msg in fact["fm"] if rule == "key-typo")
     for target, line, column, kind in fact["links"]:
+        assert resolver is not None  # made whenever a checked file has links
         problem = resolver.check_target(target, kind, rel)
         if problem is not None:
             out.append(Finding(rel, line, column, problem.rule,

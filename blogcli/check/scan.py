@@ -14,7 +14,6 @@ from blogcli.cache import FileCache, Signature, signature
 from blogcli.check.bareurls import linkify_on
 from blogcli.check.facts import VERSION, scan_bytes, valid_fact
 from blogcli.site import Site
-from blogcli.workers import spread
 
 # A file to scan: its path, and its bytes and signature when already read.
 Item = tuple[str, bytes | None, Signature | None]
@@ -71,7 +70,9 @@ def collect_facts(site: Site, rels: list[str],
             cache.put_digest(rel, digest, fact, sig)
     if own:
         cache.save()
-    return facts
+    # In the order asked, however many were cached: the resolver takes the first page of a
+    # name it finds, so the order must not depend on the cache.
+    return {rel: facts[rel] for rel in rels if rel in facts}
 
 
 @cache
@@ -117,6 +118,8 @@ def scan_items(site: Site, items: list[Item]) -> list[Scanned]:
 
 
 def _scan(site: Site, todo: list[Item]) -> list[Scanned]:
+    from blogcli.workers import spread  # (pickle and the pool: not for a few files)
+
     return spread(partial(scan_items, site), todo, warm_up=_warm_up)
 
 
