@@ -166,7 +166,7 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
     if settings["not-published"] != "off":
         result.findings.extend(_regrade(f, settings["not-published"]) for f in unpublished)
     result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
-    return result, moved, {rel: len(facts[rel].get("links", [])) for rel in present}, facts
+    return result, moved, {rel: link_count(facts[rel]) for rel in present}, facts
 
 
 def _external(site: Site, placed: list[tuple[str, list[Any]]], facts: dict[str, dict[str, Any]],
@@ -444,6 +444,7 @@ def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None
                                problem.severity or RULES[problem.rule], problem.message, target))
     # Past the first hundred links to one target, one finding stands for the rest.
     for target, line, column, kind, count in fact.get("repeats") or []:
+        assert resolver is not None  # repeats come after a hundred links
         problem = resolver.check_target(target, kind, rel)
         if problem is not None:
             out.append(Finding(rel, line, column, problem.rule,
