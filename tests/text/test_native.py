@@ -8,8 +8,10 @@ cannot silently drift to markdown-it.
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from blogcli.post import split_front_matter
@@ -80,6 +82,10 @@ DOCS = st.lists(st.tuples(PREFIX, LINES, st.sampled_from(["\n", "\n\n", "\r\n"])
 @settings(max_examples=300, deadline=None)
 @given(DOCS)
 def test_native_pass_counts_the_words_markdown_it_counts(markdown: str) -> None:
+    # markdown-it-py reads `<y \xa0 >` as a tag (its patterns' \s is Python's, which takes a
+    # no-break space); CommonMark, Goldmark and pulldown-cmark allow only ASCII white space
+    # there. A known difference of the fallback, not of the native pass.
+    assume(re.search(r"<[A-Za-z][^>]*\u00a0", markdown) is None)
     fast = native.render(markdown)
     if fast is not None:
         slow = goldmark.render(markdown)
