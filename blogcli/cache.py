@@ -37,6 +37,19 @@ def site_cache_dir(site_root: Path) -> Path:
     return cache_home() / digest
 
 
+def code_digest(sources: list[Path], seed: int) -> int:
+    """A number that changes with any of the ``sources`` (the code a cached result depends
+    on), so an entry made by other code is never trusted. Running from a zip there are no
+    files: ``seed`` (a version number) alone has to do."""
+    import zlib
+
+    digest = seed
+    for path in sources:
+        with contextlib.suppress(OSError):
+            digest = zlib.crc32(path.read_bytes(), digest)
+    return digest
+
+
 def signature(st: os.stat_result) -> Signature:
     """What git's index compares before it reads a file: size, mtime, inode, ctime."""
     return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]

@@ -13,18 +13,16 @@ from its front matter on every run.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import time
 import unicodedata
-import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from blogcli.cache import FileCache
+from blogcli.cache import FileCache, code_digest
 from blogcli.check.bareurls import linkify_on
 from blogcli.check.facts import valid_fact
 from blogcli.check.scan import code_version
@@ -84,11 +82,7 @@ class SiteIndex:
 @cache
 def _own_code() -> int:
     """A number that changes with the code that makes records (this module, the checker)."""
-    digest = 0
-    for module in (Path(__file__), Path(__file__).with_name("checker.py")):
-        with contextlib.suppress(OSError):  # running from a zip: INDEX_VERSION has to do
-            digest = zlib.crc32(module.read_bytes(), digest)
-    return digest
+    return code_digest([Path(__file__), Path(__file__).with_name("checker.py")], 0)
 
 
 def page_key(page: Page) -> list[Any]:

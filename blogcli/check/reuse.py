@@ -19,7 +19,6 @@ import json
 import os
 import re
 import time
-import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -56,11 +55,8 @@ def result_path(site: Site) -> Path:
 def _code() -> int:
     """A number that changes with any code a check's result depends on."""
     here = Path(__file__).parent
-    digest = VERSION
-    for path in sorted([*here.glob("*.py"), *here.parent.glob("*.py")]):
-        with contextlib.suppress(OSError):  # running from a zip: VERSION has to do
-            digest = zlib.crc32(path.read_bytes(), digest)
-    return digest
+    return blogcache.code_digest(sorted([*here.glob("*.py"), *here.parent.glob("*.py")]),
+                                 VERSION)
 
 
 def _key(site: Site) -> str:

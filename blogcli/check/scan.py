@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import zlib
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from blogcli import files
-from blogcli.cache import FileCache, Signature, signature
+from blogcli.cache import FileCache, Signature, code_digest, signature
 from blogcli.check.bareurls import linkify_on
 from blogcli.check.facts import VERSION, scan_bytes, valid_fact
 from blogcli.site import Site
@@ -83,12 +81,8 @@ def code_version() -> int:
     from blogcli.check import facts as checkfacts
     from blogcli.text import blocks
 
-    digest = VERSION
-    for module in (anchors, bareurls, blocks, checkfacts, links, native, post):
-        # Running from a zip there is no file: the version number alone has to do.
-        with contextlib.suppress(OSError):
-            digest = zlib.crc32(Path(str(module.__file__)).read_bytes(), digest)
-    return digest
+    return code_digest([Path(str(module.__file__)) for module in
+                        (anchors, bareurls, blocks, checkfacts, links, native, post)], VERSION)
 
 
 def read_file(site: Site, rel: str) -> Read:
