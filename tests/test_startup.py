@@ -124,3 +124,15 @@ def test_new_from_hugos_own_archetype_loads_no_yaml(tmp_path: Path, archetype: s
     assert done.returncode == 0, done.stderr
     text = (site / "content" / "posts" / "hello-there-world.md").read_text()
     assert "Hello there, world" in text and "draft" in text
+
+
+def test_plain_new_loads_no_typer(tmp_path: Path) -> None:
+    """`blog new TITLE` with plain options is read without typer (tests/test_quicknew.py holds
+    it to the typer command); help and anything unusual go through typer."""
+    site = tmp_path / "site"
+    init = run_blog("init", str(site), "--title", "T", "--author", "A", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    quick = loaded(site, "-q", "new", "Hello there", "--tag", "a", "--dry-run")
+    assert heavy(quick, ("typer", "click", "blogcli.cli")) == []
+    assert "typer" in loaded(site, "new", "Hello there", "--slug=x", "--dry-run")
+    assert "typer" in loaded(site, "new", "--help")
