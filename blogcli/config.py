@@ -8,7 +8,6 @@ silently lost. ``blog check --strict`` turns those warnings into a failure.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -211,6 +210,8 @@ def _unknown(raw: dict[str, Any], text: str) -> list[Notice]:
 
 
 def _suggest(word: str, known: Mapping[str, Any] | frozenset[str]) -> str:
+    import difflib  # only for a typo in blog.toml; `blog new` no longer loads typer's copy
+
     close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(sorted(known))})"
 
