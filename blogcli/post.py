@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import re
 import tomllib
 from collections.abc import Iterator
@@ -178,6 +177,8 @@ def split_front_matter(text: str, rel: str,
 
 
 def _split_json(text: str, rel: str) -> tuple[dict[str, Any], str, int, str | None]:
+    import json  # JSON front matter is rare: `blog new` in a Hugo site saves loading it
+
     guard_front_matter(_json_object(text), "json", rel, 1)
     try:
         with _nesting_guard(rel, 1):
