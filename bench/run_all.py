@@ -176,7 +176,9 @@ def _hugo_build(hugo: str, corpus: Path, work: Path, name: str, i: int) -> Sampl
                     "--cacheDir", str(work / f"hugo-cache-{name}{i}")], env_for())
 
 
-def new_post(runs: int, work: Path) -> None:
+def new_post(runs: int, work: Path, compare: Path | None = None) -> None:
+    """``blog new`` (and --version, --help) against ``hugo new``; with ``compare``, the same
+    blog commands from that source tree too, in the same rounds (before/after)."""
     hugo = shutil.which("hugo")
     site, hugo_site = work / "new-blog", work / "new-hugo"
     base = env_for()
@@ -189,20 +191,35 @@ def new_post(runs: int, work: Path) -> None:
     # blog new in a Hugo site of its own: Hugo's archetype, rendered and given the title
     blog_hugo = work / "new-blog-hugo"
     subprocess.run([hugo, "new", "site", str(blog_hugo)], check=True, capture_output=True)
-    ours, theirs, in_hugo, version, hugo_version, usage, hugo_usage = interleaved(
-        runs,
+    jobs = [
         lambda i: measure(blog("--site", str(site), "new", f"Post number {i}"), base),
         lambda i: measure([hugo, "new", "-s", str(hugo_site), f"posts/p{i}.md"], base),
         lambda i: measure(blog("--site", str(blog_hugo), "new", f"Post number {i}"), base),
         lambda i: measure(blog("--version"), base),
         lambda i: measure([hugo, "version"], base),
         lambda i: measure(blog("--help"), base),
-        lambda i: measure([hugo, "help"], base))
+        lambda i: measure([hugo, "help"], base)]
+    if compare is not None:
+        old = {**base, "PYTHONPATH": str(compare)}
+        jobs += [
+            lambda i: measure(blog("--site", str(site), "new", f"Old post {i}"), old),
+            lambda i: measure(blog("--site", str(blog_hugo), "new", f"Old post {i}"), old),
+            lambda i: measure(blog("--version"), old),
+            lambda i: measure(blog("--help"), old)]
+    samples = interleaved(runs, *jobs)
+    ours, theirs, in_hugo, version, hugo_version, usage, hugo_usage = samples[:7]
     row("new post", "blog new", "hugo new", ours, theirs)
     row("new post (Hugo site)", "blog new", "hugo new", in_hugo, theirs,
         "Hugo's archetype: blog reads its YAML front matter back")
     row("--version", "blog --version", "hugo version", version, hugo_version)
     row("--help", "blog --help", "hugo help", usage, hugo_usage)
+    if compare is not None:
+        old_new, old_hugo, old_version, old_usage = samples[7:]
+        row(f"new post, {compare}", "blog new", "hugo new", old_new, theirs)
+        row(f"new post (Hugo site), {compare}", "blog new", "hugo new", old_hugo, theirs)
+        row(f"--version, {compare}", "blog --version", "hugo version", old_version,
+            hugo_version)
+        row(f"--help, {compare}", "blog --help", "hugo help", old_usage, hugo_usage)
 
 
 def publish(posts: int, runs: int, work: Path, compare: Path | None) -> None:
@@ -285,8 +302,8 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="list: also time this other checkout "
                         "of blog in the same runs (before/after)")
     parser.add_argument("--compare", type=Path, metavar="SRC",
-                        help="also time check (warm) and publish from another source tree in "
-                             "the same rounds, e.g. main: git archive main | tar -x -C SRC")
+                        help="also time check (warm), new and publish from another source "
+                             "tree in the same rounds, e.g. main: git archive main | tar -x -C SRC")
     opts = parser.parse_args()
     lychee = lychee_path()
     if lychee:  # bench_check looks for it on PATH
@@ -303,7 +320,7 @@ def main() -> None:
         if "list" in jobs:
             listing(posts, opts.runs, work, opts.real, opts.baseline)
         if "new" in jobs:
-            new_post(max(opts.runs, 9), work)
+            new_post(max(opts.runs, 9), work, opts.compare and opts.compare.resolve())
         if "publish" in jobs:
             publish(posts, opts.runs, work, opts.compare and opts.compare.resolve())
         if "external" in jobs and lychee:

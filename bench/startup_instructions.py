@@ -8,7 +8,8 @@ round; the count of instructions a run executes does not (repeat runs agree to 0
 revisions can be told apart by a few percent. Each TREE is a checkout of blog, put first on
 PYTHONPATH for ``python -m blogcli`` (this venv's Python and packages). Jobs: ``blog new`` in
 a plain blog (built-in scaffold) and in a site ``hugo new site`` made (Hugo's archetype),
-both --dry-run; ``blog --version``; ``blog --help``; and ``python -c pass`` for the floor.
+both --dry-run; ``blog check`` and ``blog list`` in a plain blog of one post; ``blog
+--version``; ``blog --help``; and ``python -c pass`` for the floor.
 Instructions are not time: compare revisions with this, and blog with hugo with run_all.
 """
 
@@ -56,6 +57,15 @@ def main() -> None:
                            capture_output=True, check=True)
             jobs[f"new (plain) {n}"] = (
                 [python, "-m", "blogcli", "new", "Post number one", "--dry-run"], plain, n)
+            # a blog of one post: check and list are mostly start-up there
+            one = base / f"one{n}"
+            shutil.copytree(plain, one)
+            (one / "posts" / "hello.md").write_text(
+                "---\ntitle: Hello\ndate: 2024-01-02T10:00:00+01:00\ntags: [a, b]\n"
+                "draft: false\n---\n\nHello [home](/) and [again](hello.md).\n",
+                encoding="utf-8")
+            for command in ("check", "list"):
+                jobs[f"{command} (one post) {n}"] = ([python, "-m", "blogcli", command], one, n)
             if hugo:
                 site = base / f"hugo{n}"
                 subprocess.run([hugo, "new", "site", str(site)], capture_output=True, check=True)

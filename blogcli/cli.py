@@ -210,6 +210,8 @@ def init(
         say(f'Next: cd {folder} && blog new "My first post"')
 
 
+# A plain `blog new` never reaches this: __main__._new runs it without typer. A change here
+# (an option, a default, what is printed) goes there too; tests/test_quicknew.py compares them.
 @app.command()
 @handles_errors
 def new(

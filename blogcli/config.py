@@ -1,6 +1,6 @@
 """Configuration, read once: blog.toml as typed tables, and the engines' own config files.
 
-blog.toml is optional. Each table becomes a frozen dataclass whose keys are checked here, with
+blog.toml is optional. Each table becomes a named tuple whose keys are checked here, with
 the file and line of a bad value; a table or key blog does not know is a warning that names the
 closest known one (``[publsh]`` -> ``[publish]``), because a typo silently ignored is a setting
 silently lost. ``blog check --strict`` turns those warnings into a failure.
@@ -8,13 +8,12 @@ silently lost. ``blog check --strict`` turns those warnings into a failure.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from blogcli.errors import UsageError
 
@@ -40,8 +39,9 @@ SCHEMA: dict[str, frozenset[str]] = {
 HOST_KEYS = frozenset({"accept", "unknown_status", "per_host"})
 
 
-@dataclass(frozen=True)
-class Notice:
+# The tables are named tuples, not frozen dataclasses: making a dataclass's methods costs
+# ~5 M instructions a class at start-up (and importing dataclasses loads inspect).
+class Notice(NamedTuple):
     """A configuration warning with the line it is about."""
 
     line: int
@@ -51,8 +51,7 @@ class Notice:
         return f"blog.toml:{self.line}: {self.message}"
 
 
-@dataclass(frozen=True)
-class SiteTable:
+class SiteTable(NamedTuple):
     title: str | None = None
     author: str | None = None
     profile: str | None = None
@@ -62,8 +61,7 @@ class SiteTable:
     max_post_mb: float = 8.0  # a larger post is a finding, not minutes of work
 
 
-@dataclass(frozen=True)
-class PublishTable:
+class PublishTable(NamedTuple):
     remote: str | None = None
     branch: str | None = None
     message: str | None = None
@@ -72,24 +70,26 @@ class PublishTable:
     timeout: float = 120.0
 
 
-@dataclass(frozen=True)
-class CheckTable:
-    rules: Mapping[str, str] = field(default_factory=dict)
+class CheckTable(NamedTuple):
+    rules: Mapping[str, str] = MappingProxyType({})
     required: tuple[str, ...] = ("title", "date")
 
 
-@dataclass(frozen=True)
-class BlogConfig:
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class BlogConfig(NamedTuple):
     """blog.toml, parsed and checked. ``links`` and ``reading`` stay mappings for the typed
-    readers beside the code that uses them; ``raw`` is the whole file for scaffolds."""
+    readers beside the code that uses them; ``raw`` is the whole file for scaffolds (without
+    blog.toml, load_blog_config gives each its own empty dict; the defaults are read-only)."""
 
     path: Path | None = None
     site: SiteTable = SiteTable()
     publish: PublishTable = PublishTable()
     check: CheckTable = CheckTable()
-    links: Mapping[str, Any] = field(default_factory=dict)
-    reading: Mapping[str, Any] = field(default_factory=dict)
-    raw: Mapping[str, Any] = field(default_factory=dict)
+    links: Mapping[str, Any] = _EMPTY
+    reading: Mapping[str, Any] = _EMPTY
+    raw: Mapping[str, Any] = _EMPTY
     notices: tuple[Notice, ...] = ()
 
 
@@ -142,7 +142,7 @@ def load_blog_config(root: Path) -> BlogConfig:
     """Parse ``root/blog.toml`` (absent: every default); bad values are UsageErrors."""
     path = root / "blog.toml"
     if not path.is_file():
-        return BlogConfig()
+        return BlogConfig(check=CheckTable(rules={}), links={}, reading={}, raw={})
     text, raw = _read_toml(path)
     notices = _unknown(raw, text)
     get = {name: Table(_table(raw, name, text, path), name, text, str(path)) for name in SCHEMA}
@@ -209,6 +209,8 @@ def _unknown(raw: dict[str, Any], text: str) -> list[Notice]:
 
 
 def _suggest(word: str, known: Mapping[str, Any] | frozenset[str]) -> str:
+    import difflib  # only for a typo in blog.toml; `blog new` no longer loads typer's copy
+
     close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(sorted(known))})"
 

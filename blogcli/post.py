@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import re
 import tomllib
 from collections.abc import Iterator
@@ -178,6 +177,8 @@ def split_front_matter(text: str, rel: str,
 
 
 def _split_json(text: str, rel: str) -> tuple[dict[str, Any], str, int, str | None]:
+    import json  # JSON front matter is rare: `blog new` in a Hugo site saves loading it
+
     guard_front_matter(_json_object(text), "json", rel, 1)
     try:
         with _nesting_guard(rel, 1):
@@ -341,6 +342,9 @@ _NO = object()  # a plain scalar _scalar leaves to PyYAML
 def _scalar(text: str, lenient: bool) -> Any:
     """A plain scalar as the loader resolves and constructs it (PyYAML's own rules); every
     value it can give is immutable, so one may be shared."""
+    known = _known_scalar(text)
+    if known is not _NO:
+        return known
     first, wildcard = _resolvers(lenient)
     tag = next((tag for tag, regexp in first.get(text[0], wildcard) if regexp.match(text)), None)
     if tag is None:
@@ -354,6 +358,69 @@ def _scalar(text: str, lenient: bool) -> Any:
         return construct(_constructor(), yaml.ScalarNode(tag, text))
     except (ValueError, yaml.YAMLError):
         return _NO
+
+
+# The characters PyYAML's implicit resolvers start from (yaml.resolver.Resolver, which
+# tests/test_post_yaml.py holds this to), and the words of its bool and null resolvers: the
+# usual keys and values are resolved here without importing PyYAML, which cost `blog new`
+# in a Hugo site ~16 ms (a title, `draft: true` and a date read back from the archetype).
+_RESOLVED_FIRST = frozenset("!&*+-.0123456789<=FNOTYfnoty~")
+_WORDS = {**dict.fromkeys(("yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+          **dict.fromkeys(("no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"),
+                          False),
+          **dict.fromkeys(("~", "null", "Null", "NULL"), None)}
+
+
+def _known_scalar(text: str) -> Any:
+    """What ``_scalar`` gives ``text`` when that is sure without PyYAML: a text no resolver
+    starts from, a bool or null word, a decimal integer, or a timestamp; else _NO."""
+    if text[0] not in _RESOLVED_FIRST:
+        return text
+    if text in _WORDS:
+        return _WORDS[text]
+    if text[0] in "FNOTYfnoty":
+        return text  # only the bool and null resolvers start from these letters
+    if "." in text or "_" in text or (":" not in text and len(text) > 18):
+        return _NO  # floats, digit separators, long numbers: PyYAML's own rules
+    if re.fullmatch(_DECIMAL, text):
+        return int(text)  # neither float (no dot) nor octal, binary, hex or sexagesimal
+    if text[0] in "0123456789" and re.fullmatch(_TIMESTAMP, text):
+        return _timestamp(text)
+    return _NO
+
+
+# Patterns, compiled by re on first use (most commands that import this module read no YAML).
+_DECIMAL = r"[-+]?(?:0|[1-9][0-9]*)"
+# PyYAML's timestamp resolver (what is a timestamp), then its constructor's parts.
+_TIMESTAMP = (r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+              r"(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+              r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?")
+_STAMP_PARTS = (r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]|[ \t]+)([0-9]{1,2})"
+                r":([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9]{1,2})"
+                r"(?::([0-9]{2}))?))?)?")
+
+
+def _timestamp(text: str) -> Any:
+    """SafeConstructor.construct_yaml_timestamp, and as _yaml_loader's: the text itself for
+    an impossible date."""
+    found = re.fullmatch(_STAMP_PARTS, text)
+    assert found is not None  # every text _TIMESTAMP takes
+    year, month, day, hour, minute, second, fraction, tz, sign, tz_hour, tz_minute = \
+        found.groups()
+    try:
+        if not hour:
+            return date(int(year), int(month), int(day))
+        zone = None
+        if sign:
+            delta = timedelta(hours=int(tz_hour), minutes=int(tz_minute or 0))
+            zone = timezone(-delta if sign == "-" else delta)
+        elif tz:
+            zone = UTC
+        micro = int(fraction[:6].ljust(6, "0")) if fraction else 0
+        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
+                        micro, tzinfo=zone)
+    except ValueError:
+        return text
 
 
 @functools.cache

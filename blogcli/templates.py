@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import re
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -300,6 +299,8 @@ def _bounded_render(env: SandboxedEnvironment, source: str, values: dict[str, An
 
 
 def _line(err: BaseException) -> int:
+    import traceback  # a broken template only (it loads linecache, tokenize, textwrap)
+
     lines = [f.lineno for f in traceback.extract_tb(err.__traceback__)
              if f.filename == "<template>" and f.lineno]
     return lines[-1] if lines else 1

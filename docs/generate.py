@@ -11,6 +11,7 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 TARGET = HERE / "reference.md"
@@ -92,8 +93,7 @@ def settings() -> str:
              "are read beside the code that uses them (`web/settings.py`, `text/count.py`).", ""]
     for table, keys in config.SCHEMA.items():
         lines += [f"### `[{table}]`", "", "| key | default | meaning |", "|---|---|---|"]
-        fields = ({f.name: getattr(defaults[table], f.name)
-                   for f in dataclasses.fields(defaults[table])} if table in defaults else {})
+        fields = _fields(defaults[table]) if table in defaults else {}
         for key in sorted(keys):
             value = fields.get(key, "")
             plain = isinstance(value, bool | int | float | str | tuple) and value != ""
@@ -101,6 +101,13 @@ def settings() -> str:
             lines.append(f"| `{key}` | {shown} | {HELP[table][key]} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def _fields(table: Any) -> dict[str, Any]:
+    """A table's defaults by key: blog.toml's tables are named tuples, [links] a dataclass."""
+    if hasattr(table, "_asdict"):
+        return dict(table._asdict())
+    return {f.name: getattr(table, f.name) for f in dataclasses.fields(table)}
 
 
 def rules() -> str:

@@ -10,7 +10,16 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blogcli.post import PostError, _simple_yaml, _yaml_loader, parse_post
+from blogcli.post import (
+    _NO,
+    _RESOLVED_FIRST,
+    _WORDS,
+    PostError,
+    _known_scalar,
+    _simple_yaml,
+    _yaml_loader,
+    parse_post,
+)
 
 KEYS = ["title", "date", "tags", "draft", "slug", "weight", "a.b", "_x", "x-y", "y", "n",
         "yes", "No", "on", "OFF", "true", "null", "Null", "e1", "inf", "nan", "key word",
@@ -120,3 +129,65 @@ def test_repeated_key_is_left_to_pyyaml(tmp_path: Path) -> None:
     assert _simple_yaml("title: a\ntitle: b\n", False) is None
     with pytest.raises(PostError, match="given twice"):
         parse_post(text.encode(), tmp_path / "a.md", "a.md")
+
+
+def pyyaml_scalar(text: str) -> Any:
+    """A plain scalar resolved and constructed by PyYAML itself with blog's loader."""
+    loader = _yaml_loader(False)
+    tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
+    if tag == "tag:yaml.org,2002:str":
+        return text
+    try:
+        return loader.yaml_constructors[tag](yaml.constructor.SafeConstructor(),
+                                             yaml.ScalarNode(tag, text))
+    except ValueError:
+        return ("refused",)
+
+
+def test_the_resolvers_read_without_pyyaml_are_pyyamls() -> None:
+    table = yaml.resolver.Resolver.yaml_implicit_resolvers
+    assert _yaml_loader(False).yaml_implicit_resolvers is table
+    assert _yaml_loader(True).yaml_implicit_resolvers is table
+    assert None not in table  # no resolver for every first character
+    assert {first for first in table if first} == set(_RESOLVED_FIRST)
+    for word, value in _WORDS.items():
+        assert typed(pyyaml_scalar(word)) == typed(value), word
+    for word in ("y", "n", "Y", "N", "nil", "none", "TRUE1", "onward", "yes!", "Nope"):
+        assert pyyaml_scalar(word) == word
+
+
+digits = st.text("0123456789", min_size=1, max_size=3)
+
+
+def two(most: list[str]) -> st.SearchStrategy[str]:
+    """Mostly well-formed parts (so that timestamps are made often), sometimes any digits."""
+    return st.one_of(*[st.sampled_from(most)] * 4, digits)
+
+
+stamp = st.builds(lambda y, m, d, sep, h, mi, s, frac, zone: f"{y}-{m}-{d}{sep}{h}:{mi}:{s}"
+                  f"{frac}{zone}", two(["2024", "0000", "1970", "9999"]),
+                  two(["01", "1", "12", "13"]), two(["01", "9", "31", "30"]),
+                  st.sampled_from(["T", "T", " ", "t", "  ", "\t", "x"]),
+                  two(["0", "10", "23", "24"]), two(["00", "59", "60"]), two(["00", "59", "61"]),
+                  st.sampled_from(["", ".", ".5", ".1234567"]),
+                  st.sampled_from(["", "Z", " Z", "+01:00", "-05:30", "-0530", "-5", "+23:59",
+                                   "+24:00", "\tZ", "z", "-1", "+9:30", "-08:00", "+0:45"]))
+scalar = (stamp | st.text("0123456789-+:._ eETtZxbo~nNulyYsf", min_size=1, max_size=24)
+          | st.builds(lambda y, m, d: f"{y}-{m}-{d}", digits, digits, digits)
+          | st.sampled_from([v for v in VALUES if v.strip()] + KEYS + ["-0", "+0", "00", "-01"]))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(scalar)
+def test_scalars_known_without_pyyaml_are_what_pyyaml_makes(text: str) -> None:
+    known = _known_scalar(text)
+    if known is not _NO:
+        expected = pyyaml_scalar(text)
+        # PyYAML's error on an impossible date: blog's loader keeps the text
+        assert typed(known) == typed(text if expected == ("refused",) else expected), text
+
+
+def test_the_usual_scalars_are_known_without_pyyaml() -> None:
+    for text in ("title", "Post One", "true", "false", "null", "2026-12-04T03:01:02Z", "-0",
+                 "2024-01-01", "2024-01-01 10:00:00 +01:00", "-3", "2024-13-45", "tags", "draft"):
+        assert _known_scalar(text) is not _NO, text

@@ -99,3 +99,40 @@ def test_only_the_command_run_is_built(tmp_path: Path) -> None:
     assert command_named(["--help", "new"]) is None
     assert command_named(["nwe", "T"]) is None
     assert command_named([]) is None
+
+
+# The archetypes `hugo new site` writes: Hugo 0.111's (YAML) and 0.120's and later (TOML).
+ARCHETYPES = ['---\ntitle: "{{ replace .Name "-" " " | title }}"\ndate: {{ .Date }}\n'
+              'draft: true\n---\n\n',
+              "+++\ndate = '{{ .Date }}'\ndraft = true\n"
+              "title = '{{ replace .File.ContentBaseName \"-\" \" \" | title }}'\n+++\n"]
+
+
+@pytest.mark.parametrize("archetype", ARCHETYPES)
+def test_new_from_hugos_own_archetype_loads_no_yaml(tmp_path: Path, archetype: str) -> None:
+    """The archetype's front matter is read back (the title set, the rest kept as written)
+    without PyYAML: its keys, a quoted title, a bool and a date need none of it."""
+    site = tmp_path / "site"
+    (site / "archetypes").mkdir(parents=True)
+    (site / "content").mkdir()
+    (site / "config.toml").write_text("baseURL = 'http://example.org/'\ntitle = 'S'\n")
+    (site / "archetypes" / "default.md").write_text(archetype)
+    modules = loaded(site, "new", "Hello there, world", "--tag", "a", "--dry-run")
+    assert "blogcli.create.archetype" in modules
+    assert heavy(modules, ("jinja2", "yaml", "frontmatter", *NEVER)) == []
+    done = run_blog("new", "Hello there, world", "--tag", "a", cwd=site)
+    assert done.returncode == 0, done.stderr
+    text = (site / "content" / "posts" / "hello-there-world.md").read_text()
+    assert "Hello there, world" in text and "draft" in text
+
+
+def test_plain_new_loads_no_typer(tmp_path: Path) -> None:
+    """`blog new TITLE` with plain options is read without typer (tests/test_quicknew.py holds
+    it to the typer command); help and anything unusual go through typer."""
+    site = tmp_path / "site"
+    init = run_blog("init", str(site), "--title", "T", "--author", "A", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    quick = loaded(site, "-q", "new", "Hello there", "--tag", "a", "--dry-run")
+    assert heavy(quick, ("typer", "click", "blogcli.cli")) == []
+    assert "typer" in loaded(site, "new", "Hello there", "--slug=x", "--dry-run")
+    assert "typer" in loaded(site, "new", "--help")

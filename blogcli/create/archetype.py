@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from blogcli.errors import UsageError
 from blogcli.gotime import go_format
@@ -28,9 +27,9 @@ _SMALL = {"a", "an", "and", "as", "at", "but", "by", "for", "if", "in", "nor", "
 NO_VALUE = "<no value>"  # what Go templates print for a missing map key
 
 
-@dataclass(frozen=True)
-class Page:
-    """What an archetype can ask about the page being made."""
+class Page(NamedTuple):
+    """What an archetype can ask about the page being made (a named tuple: a dataclass's
+    methods cost more to make than `blog new` spends rendering)."""
 
     name: str          # the content base name: the slug, or the bundle's folder
     file_name: str     # the file's base name: the slug, or "index" in a bundle
