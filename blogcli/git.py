@@ -63,6 +63,7 @@ class GitRepo:
         self.timeout = timeout
         self.top = root
         self._push_urls: dict[str, list[str]] = {}
+        self._unpushed: dict[str, list[tuple[str, list[str]]]] = {}  # fetch_behind's answer
         self.env = dict(os.environ, **no_prompt_env(None))
         where = self.run("rev-parse", "--show-toplevel", "--absolute-git-dir", check=False)
         if where.returncode != 0:
@@ -166,12 +167,15 @@ class GitRepo:
             if "couldn't find remote ref" in done.stderr:
                 return 1, 0  # the remote has no such branch yet: the first push makes it
             raise GitError(describe_remote_failure("fetch from", target, done.stderr))
-        counts = self.run("rev-list", "--left-right", "--count", f"HEAD...{tracking}",
-                          check=False)
-        if counts.returncode != 0:  # no commit on this branch yet
+        # One `git log` of both sides answers (ahead, behind) and which commits the push
+        # would send (``unpushed``, asked next): one process instead of two.
+        done = self._log(f"HEAD...{tracking}", "--left-right")
+        if done.returncode != 0:  # no commit on this branch yet
             return 0, int(self.run("rev-list", "--count", tracking).stdout.strip())
-        ahead, behind = (int(n) for n in counts.stdout.split())
-        return ahead, behind
+        sides = _commits(done.stdout)
+        ahead = [commit for side, commit in sides if side == "<"]
+        self._unpushed[tracking] = ahead
+        return len(ahead), len(sides) - len(ahead)
 
     def status(self, paths: list[str]) -> list[tuple[str, str]]:
         """(XY, path) for each file under ``paths`` that differs from HEAD or is untracked; a
@@ -205,24 +209,36 @@ class GitRepo:
         """
         if changed is None:
             changed = [path for _, path in self.status(paths) if path]
+        made = self.commit_only_files(paths, message, changed)
+        return made[0] if made else None
+
+    def commit_only_files(self, paths: list[str], message: str,
+                          changed: list[str] | None = None) -> tuple[str, list[str]] | None:
+        """``commit_only``, and the files the new commit changes against its parent."""
+        if changed is None:
+            changed = [path for _, path in self.status(paths) if path]
         if not changed:
             return None
         self.run("-c", "user.useConfigOnly=true", "commit", "--only", "--quiet",
                  "--message", message, "--", *changed)
-        return self.head()
+        # The commit and its files in one process (rev-parse, then diff-tree, took two);
+        # --always prints the commit even when it changes nothing.
+        done = self.run("diff-tree", "-r", "--always", "--name-only", "-z", "--root", "HEAD")
+        sha, *files = [name for name in done.stdout.split("\0") if name]
+        return sha.strip(), files
 
     def unpushed(self, target: Target) -> list[tuple[str, list[str]]]:
         """The commits the push would send: ("sha subject", files each touches), newest first."""
         tracking = f"refs/remotes/{target.remote}/{target.remote_branch}"
-        done = self.run("log", "-z", "--format=%x01%h %s", "--name-only", "-M",
-                        f"{tracking}..HEAD", "--", check=False)
-        commits: list[tuple[str, list[str]]] = []
-        for entry in done.stdout.split("\0") if done.returncode == 0 else []:
-            if entry.startswith("\x01"):
-                commits.append((redact(entry[1:]), []))  # a subject may hold a token
-            elif entry and commits:
-                commits[-1][1].append(entry.removeprefix("\n"))
-        return commits
+        if tracking in self._unpushed:  # the fetch just asked (fetch_behind); asked once
+            return self._unpushed.pop(tracking)
+        done = self._log(f"{tracking}..HEAD")
+        return [commit for _, commit in _commits(done.stdout)] if done.returncode == 0 else []
+
+    def _log(self, revs: str, *options: str) -> subprocess.CompletedProcess[str]:
+        """Each commit of ``revs`` with the files it touches, for ``_commits``."""
+        return self.run("log", "-z", "--format=%x01%m%h %s", "--name-only", "-M", *options,
+                        revs, "--", check=False)
 
     def is_changed(self, path: str) -> bool:
         """True when ``path`` differs from HEAD in the index or the work tree, or is untracked."""
@@ -428,6 +444,19 @@ class GitRepo:
         finally:
             if _read_lock(path) == (os.getpid(), _hostname()):
                 path.unlink(missing_ok=True)
+
+
+def _commits(out: str) -> list[tuple[str, tuple[str, list[str]]]]:
+    """``_log``'s output: (side, ("sha subject", files)) per commit, newest first; the side
+    is "<" or ">" with --left-right (else "-")."""
+    commits: list[tuple[str, tuple[str, list[str]]]] = []
+    for entry in out.split("\0"):
+        if entry.startswith("\x01"):
+            # A subject may hold a token.
+            commits.append((entry[1:2], (redact(entry[2:]), [])))
+        elif entry and commits:
+            commits[-1][1][1].append(entry.removeprefix("\n"))
+    return commits
 
 
 def _read_lock(path: Path) -> tuple[int, str] | None:

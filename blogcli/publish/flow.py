@@ -198,7 +198,8 @@ def make_plan(site: Site, repo: GitRepo, names: list[str], *, unpublish: bool, p
                                                                      settings.set_date,
                                                                      keep_date))]
         survey.ask(owned_paths(site, repo, posts, edits), {post_slug(p.path, {}) for p in posts},
-                   need_config=push and not unpublish)
+                   need_config=push and not unpublish,
+                   need_tracked=any(e.moves for e in edits))
         # A copy an interrupted move left duplicates its draft; it is ours, not a conflict.
         own = {e.post.rel: site.rel(e.dest) for e in edits if e.moves and e.dest.exists()}
         preflight_posts(site, posts, strict=not unpublish, own_copies=own)
@@ -244,6 +245,7 @@ class _Survey:
         self.slugs: set[str] = set()
         self.extra: list[str] = []
         self.need_config = False
+        self.need_tracked = True
         self.status: list[tuple[str, str]] = []
         self.tracked: set[str] = set()
         self.fetched: tuple[int, int] | None = None
@@ -255,13 +257,17 @@ class _Survey:
         if failed is None:  # nothing to ask git: its refusal is said after the check
             self._thread.start()
 
-    def ask(self, paths: list[str], slugs: set[str], need_config: bool) -> None:
-        """The plan's paths (and its posts' slugs) are known: ask git about them."""
+    def ask(self, paths: list[str], slugs: set[str], need_config: bool,
+            need_tracked: bool = True) -> None:
+        """The plan's paths (and its posts' slugs) are known: ask git about them.
+        ``need_tracked``: which are tracked matters (only a move's new file may be tracked
+        and unchanged, so that `git status` does not name it)."""
         index = self.site.root / "index.md"
         # The plain profile's index.md may join the commit: asked about with the rest.
         self.extra = [self.repo.rel(index)] if self.site.profile == "plain" and \
             index.is_file() and self.repo.rel(index) not in paths else []
         self.paths, self.slugs, self.need_config = paths, slugs, need_config
+        self.need_tracked = need_tracked
         self._asked.set()
 
     def _run(self, fetch: bool) -> None:
@@ -299,7 +305,10 @@ class _Survey:
         asked = [*self.paths, *self.extra]
         self.status = repo.status(asked)
         self._go_on()
-        self.tracked = repo.tracked(asked)
+        if self.need_tracked:
+            self.tracked = repo.tracked(asked)
+        else:  # not asked (one git process less): only a move's new file is looked up
+            self.tracked = set()
         if fetch_error is not None:
             raise fetch_error
         if target is not None:
@@ -468,14 +477,15 @@ def _commit(repo: GitRepo, plan: Plan, outcome: Outcome) -> None:
         if plan.untracked:
             outcome.steps.append("git add -- " + " ".join(plan.untracked))
         # What differs from HEAD is the same after the add: one status serves both.
-        outcome.commit = repo.commit_only(plan.paths, plan.message, [p for _, p in status if p])
+        made = repo.commit_only_files(plan.paths, plan.message, [p for _, p in status if p])
     except GitError as err:
         raise GitError(f"{err}\nThe edited files are kept in the work tree, not committed. "
                        f"Fix the problem, then run `{plan.again}` again.") from None
     outcome.steps.append(plan.commit_step())
-    if outcome.commit is None:
+    if made is None:
         return
-    extra = [f for f in repo.commit_files(outcome.commit)
+    outcome.commit, files = made
+    extra = [f for f in files
              if not any(f == p or f.startswith(p.rstrip("/") + "/") for p in plan.paths)]
     if extra:
         # HEAD before the commit is its parent (none for a first commit): asked only here.

@@ -1,0 +1,99 @@
+"""Publish asks git several questions per process: each batched answer equals what the separate
+git commands it replaced say, on a real repository with a bare remote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from blogcli.config import PublishTable
+from blogcli.errors import redact
+from blogcli.git import GitRepo
+from tests.conftest import git
+from tests.helpers.gitsite import Blog, clone, make_blog
+
+
+def _commit(root: Path, rel: str, text: str, message: str) -> None:
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text(text, encoding="utf-8")
+    git("add", "--", rel, cwd=root)
+    git("commit", "-q", "-m", message, cwd=root)
+
+
+def _diverged(tmp_path: Path) -> tuple[Blog, GitRepo]:
+    """Two local commits (one a rename, one holding a token in its subject) and one commit
+    someone else pushed."""
+    blog = make_blog(tmp_path)
+    other = clone(blog, tmp_path / "other")
+    _commit(other, "posts/theirs.md", "theirs\n", "Theirs")
+    git("push", "-q", "origin", "main", cwd=other)
+    _commit(blog.root, "posts/a.md", "a\n", "Add a")
+    git("mv", "posts/a.md", "posts/b.md", cwd=blog.root)
+    git("commit", "-q", "-m", "Move with https://user:s3cret@example.com/x", cwd=blog.root)
+    return blog, GitRepo(blog.root)
+
+
+def test_one_log_answers_ahead_behind_and_the_unpushed_commits(tmp_path: Path) -> None:
+    blog, repo = _diverged(tmp_path)
+    target = repo.target("main", PublishTable())
+    assert repo.fetch_behind(target) == (2, 1)
+    # What rev-list --left-right --count and a log of tracking..HEAD say on their own:
+    tracking = "refs/remotes/origin/main"
+    counts = git("rev-list", "--left-right", "--count", f"HEAD...{tracking}", cwd=blog.root)
+    assert counts.split() == ["2", "1"]
+    alone = git("log", "--format=%h %s", f"{tracking}..HEAD", cwd=blog.root).splitlines()
+    batched = repo.unpushed(target)  # the answer the fetch's log kept
+    assert [c for c, _ in batched] == [redact(line) for line in alone]
+    assert "s3cret" not in repr(batched)
+    assert batched[0][1] == ["posts/b.md"] and batched[1][1] == ["posts/a.md"]
+    # Kept once: asked again, git is asked again, with the same answer.
+    assert repo.unpushed(target) == batched
+
+
+def test_behind_only_and_nothing_to_send(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path)
+    other = clone(blog, tmp_path / "other")
+    _commit(other, "posts/theirs.md", "theirs\n", "Theirs")
+    git("push", "-q", "origin", "main", cwd=other)
+    repo = GitRepo(blog.root)
+    target = repo.target("main", PublishTable())
+    assert repo.fetch_behind(target) == (0, 1)
+    assert repo.unpushed(target) == []
+
+
+def test_a_branch_with_no_commit_yet(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path)
+    git("switch", "-q", "--orphan", "fresh", cwd=blog.root)
+    repo = GitRepo(blog.root)
+    target = repo.target("fresh", PublishTable(branch="fresh"))
+    # The remote has no such branch: the first push makes it.
+    assert repo.fetch_behind(target) == (1, 0)
+
+
+def test_commit_only_files_is_the_new_head_and_its_files(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path)
+    blog.write("posts/new.md", "new\n")
+    blog.write("posts/other.md", "left alone\n")
+    repo = GitRepo(blog.root)
+    repo.add(["posts/new.md"])
+    made = repo.commit_only_files(["posts/new.md"], "New")
+    assert made is not None
+    sha, files = made
+    assert sha == git("rev-parse", "HEAD", cwd=blog.root).strip()
+    assert files == repo.commit_files(sha) == ["posts/new.md"]
+    assert "posts/other.md" in blog.status()
+    # Nothing changed: no commit.
+    assert repo.commit_only_files(["posts/new.md"], "Again") is None
+    assert git("rev-parse", "HEAD", cwd=blog.root).strip() == sha
+
+
+def test_commit_only_files_on_a_first_commit(tmp_path: Path) -> None:
+    root = tmp_path / "first"
+    git("init", "-q", "-b", "main", str(root), cwd=tmp_path)
+    (root / "a.md").write_text("a\n", encoding="utf-8")
+    (root / "b.md").write_text("b\n", encoding="utf-8")
+    repo = GitRepo(root)
+    repo.add(["a.md", "b.md"])
+    made = repo.commit_only_files(["a.md", "b.md"], "First")
+    assert made is not None
+    assert made[0] == git("rev-parse", "HEAD", cwd=root).strip()
+    assert made[1] == ["a.md", "b.md"]
