@@ -3,11 +3,18 @@ git commands it replaced say, on a real repository with a bare remote."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from blogcli import git as git_module
 from blogcli.config import PublishTable
 from blogcli.errors import redact
-from blogcli.git import GitRepo
+from blogcli.git import CONFIG_KEYS, GitRepo, spawn, spawn_together
 from tests.conftest import git
 from tests.helpers.gitsite import Blog, clone, make_blog
 
@@ -97,3 +104,50 @@ def test_commit_only_files_on_a_first_commit(tmp_path: Path) -> None:
     assert made is not None
     assert made[0] == git("rev-parse", "HEAD", cwd=root).strip()
     assert made[1] == ["a.md", "b.md"]
+
+
+def test_git_run_side_by_side_answers_in_order_as_alone(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path)
+    repo = GitRepo(blog.root)
+    commands = [["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"],
+                ["git", "config", "-z", "--get-regexp", CONFIG_KEYS],
+                ["git", "-c", "user.useConfigOnly=true", "var", "GIT_COMMITTER_IDENT"],
+                ["git", "cat-file", "-e", "HEAD:no-such-file"]]
+    together = spawn_together(commands, blog.root, repo.env)
+    alone = [spawn(argv, blog.root, repo.env, None) for argv in commands]
+    assert [(d.args, d.returncode, d.stdout) for d in together] == \
+        [(d.args, d.returncode, d.stdout) for d in alone]
+    assert together[3].returncode != 0  # a failure is an answer, not an exception
+    # What GitRepo read side by side is what git says.
+    assert repo.top == blog.root.resolve()
+    assert repo.config["remote.origin.url"] == str(blog.remote)
+
+
+def test_git_run_side_by_side_is_stopped_by_an_interrupt(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the first waits: every one is stopped and waited for, none left."""
+    started: list[subprocess.Popen[str]] = []
+    real_start = git_module._start
+
+    def start(*args: Any) -> subprocess.Popen[str]:
+        proc = real_start(*args)
+        started.append(proc)  # only recorded: they are real git processes
+        return proc
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(git_module, "_start", start)
+    old = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        with pytest.raises(KeyboardInterrupt):
+            # A git alias that runs for two seconds, unless stopped.
+            spawn_together([["git", "-c", "alias.wait=!sleep 2", "wait"], ["git", "version"]],
+                           tmp_path, dict(os.environ))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert len(started) == 2
+    assert started[0].returncode is not None and started[0].returncode != 0  # stopped
+    assert started[1].returncode == 0
