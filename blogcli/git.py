@@ -506,8 +506,8 @@ def spawn(argv: list[str], cwd: Path, env: dict[str, str], timeout: float | None
 def spawn_together(argvs: list[list[str]], cwd: Path,
                    env: dict[str, str]) -> list[subprocess.CompletedProcess[str]]:
     """Several local git commands that only read, run at once (no timeout: local steps);
-    their results in order. Each costs ~4 ms to start from here, so side by side they take
-    about the time of one; an interrupt stops every one of them gently."""
+    their results in order. Each takes 1-4 ms (quiet to busy) from here, so side by side
+    they take about the time of one; an interrupt stops every one of them gently."""
     procs: list[subprocess.Popen[str]] = []
     try:
         for argv in argvs:
