@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from blogcli.config import PublishTable
 from blogcli.errors import redact
 from blogcli.git import CONFIG_KEYS, GitRepo, spawn, spawn_together
 from tests.conftest import git
-from tests.helpers.gitsite import Blog, clone, make_blog
+from tests.helpers.gitsite import DRAFT, Blog, clone, make_blog
 
 
 def _commit(root: Path, rel: str, text: str, message: str) -> None:
@@ -151,3 +152,61 @@ def test_git_run_side_by_side_is_stopped_by_an_interrupt(
     assert len(started) == 2
     assert started[0].returncode is not None and started[0].returncode != 0  # stopped
     assert started[1].returncode == 0
+
+
+def _git_commands(trace: Path) -> list[str]:
+    """The git commands blog started (GIT_TRACE's "built-in: git ..." lines of top-level
+    processes; git's own children, such as upload-pack, left out)."""
+    own = ("upload-pack", "receive-pack", "pack-objects", "unpack-objects", "rev-list --objects",
+           "maintenance", "for-each-ref", "gc --auto", "index-pack")
+    lines = [line.split("built-in: ", 1)[1] for line in trace.read_text().splitlines()
+             if "built-in: git " in line]
+    return [line for line in lines if not any(f"git {name}" in line for name in own)]
+
+
+def _publish_traced(blog: Blog, rel: str, tmp_path: Path) -> list[str]:
+    trace = tmp_path / f"trace-{rel.replace('/', '-')}"
+    done = subprocess.run([sys.executable, "-m", "blogcli", "publish", rel], cwd=blog.root,
+                          env=dict(os.environ, GIT_TRACE=str(trace)), capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return _git_commands(trace)
+
+
+def test_a_new_draft_is_committed_with_one_status(tmp_path: Path) -> None:
+    """A draft git does not know yet: the status asked while planning serves the commit."""
+    blog = make_blog(tmp_path)
+    blog.write("posts/new/index.md", DRAFT)
+    blog.write("posts/new/photo.png", b"\x89PNG")
+    commands = _publish_traced(blog, "posts/new/index.md", tmp_path)
+    assert sum(c.startswith("git status") for c in commands) == 1
+    assert blog.committed_files() == ["A\tposts/new/index.md", "A\tposts/new/photo.png"]
+    assert blog.remote_head() == blog.head()
+    assert blog.status() == ""
+
+
+def test_a_committed_draft_is_asked_about_again(tmp_path: Path) -> None:
+    """A draft git knows: after the edit git is asked again (its entry changed)."""
+    blog = make_blog(tmp_path)
+    blog.write("posts/known.md", DRAFT)
+    blog.write("posts/other.md", "---\ntitle: Other\n---\n\nUnrelated work.\n")
+    git("add", "posts/known.md", cwd=blog.root)
+    git("commit", "-q", "-m", "draft", cwd=blog.root)
+    commands = _publish_traced(blog, "posts/known.md", tmp_path)
+    assert sum(c.startswith("git status") for c in commands) == 2
+    assert blog.committed_files() == ["M\tposts/known.md"]
+    assert blog.status() == "?? posts/other.md\n"
+
+
+def test_git_processes_of_a_plain_publish(tmp_path: Path) -> None:
+    """What a publish of a new draft asks of git, in order: each safety step is still there."""
+    blog = make_blog(tmp_path)
+    blog.write("posts/new.md", DRAFT)
+    names = [c.split()[1] if c.split()[1] != "-c" else c.split()[3]
+             for c in _publish_traced(blog, "posts/new.md", tmp_path)]
+    # rev-parse and config, then the two `var`s, run side by side: their order may vary.
+    assert sorted(names[:2]) == ["config", "rev-parse"]
+    assert names[2:4] == ["fetch", "log"]
+    assert sorted(names[5:7]) == ["var", "var"]
+    assert names[4:5] + names[7:] == ["remote", "check-ignore", "ls-tree", "status", "add",
+                                      "commit", "diff-tree", "push", "ls-remote"]
