@@ -34,6 +34,11 @@ IN_PROGRESS = (
 Progress = Callable[[str, float | None, float | None], None]
 
 
+# The settings publishing reads (GitRepo._read_config).
+CONFIG_KEYS = (r"^(user\.(name|email)|core\.sshcommand|remote\..+\.(url|pushurl)"
+               r"|branch\..+\.(remote|merge))$")
+
+
 @dataclass(frozen=True)
 class Target:
     """Where a publish goes: the local branch, the remote and the branch on it."""
@@ -63,8 +68,13 @@ class GitRepo:
         self.timeout = timeout
         self.top = root
         self._push_urls: dict[str, list[str]] = {}
+        self._unpushed: dict[str, list[tuple[str, list[str]]]] = {}  # fetch_behind's answer
         self.env = dict(os.environ, **no_prompt_env(None))
-        where = self.run("rev-parse", "--show-toplevel", "--absolute-git-dir", check=False)
+        # Side by side (one process's time): the config reads the same either way, and is
+        # dropped when this is no repository.
+        where, config = spawn_together(
+            [["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"],
+             ["git", "config", "-z", "--get-regexp", CONFIG_KEYS]], self.top, self.env)
         if where.returncode != 0:
             if "work tree" in where.stderr:
                 raise GitError(f"{root} is in a bare git repository; publish from a clone")
@@ -72,7 +82,7 @@ class GitRepo:
                            "(or make the blog with `blog init`) and commit it first")
         top, git_dir = where.stdout.splitlines()[:2]
         self.top, self.git_dir = Path(top).resolve(), Path(git_dir)
-        self.config = self._read_config()
+        self.config = self._read_config(config)
         self.env.update(no_prompt_env(self.config.get("core.sshcommand")))
 
     def run(self, *args: str, check: bool = True,
@@ -93,11 +103,9 @@ class GitRepo:
                            f"{tail(done.stderr) if done.stderr.strip() else tail(done.stdout)}")
         return done
 
-    def _read_config(self) -> dict[str, str]:
-        """The few settings publishing reads, in one git call (later values win, as in git)."""
-        pattern = (r"^(user\.(name|email)|core\.sshcommand|remote\..+\.(url|pushurl)"
-                   r"|branch\..+\.(remote|merge))$")
-        done = self.run("config", "-z", "--get-regexp", pattern, check=False)
+    def _read_config(self, done: subprocess.CompletedProcess[str]) -> dict[str, str]:
+        """The few settings publishing reads (CONFIG_KEYS), from one git call (later values
+        win, as in git)."""
         found: dict[str, str] = {}
         for entry in done.stdout.split("\0"):
             key, _, value = entry.partition("\n")
@@ -130,8 +138,11 @@ class GitRepo:
     def check_identity(self) -> None:
         """An author and committer must be configured; git's guess from the host name is not."""
         # Ask git itself, as the commit will (config, GIT_AUTHOR_*/GIT_COMMITTER_*, EMAIL).
-        for who in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
-            if self.run("-c", "user.useConfigOnly=true", "var", who, check=False).returncode:
+        whos = ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
+        answers = spawn_together([["git", "-c", "user.useConfigOnly=true", "var", who]
+                                  for who in whos], self.top, self.env)
+        for who, done in zip(whos, answers, strict=True):
+            if done.returncode:
                 role = who.split("_")[1].lower()
                 raise GitError(f"git does not know who you are (no {role} name and email): "
                                'run `git config --global user.name "Your Name"` and '
@@ -166,12 +177,15 @@ class GitRepo:
             if "couldn't find remote ref" in done.stderr:
                 return 1, 0  # the remote has no such branch yet: the first push makes it
             raise GitError(describe_remote_failure("fetch from", target, done.stderr))
-        counts = self.run("rev-list", "--left-right", "--count", f"HEAD...{tracking}",
-                          check=False)
-        if counts.returncode != 0:  # no commit on this branch yet
+        # One `git log` of both sides answers (ahead, behind) and which commits the push
+        # would send (``unpushed``, asked next): one process instead of two.
+        done = self._log(f"HEAD...{tracking}", "--left-right")
+        if done.returncode != 0:  # no commit on this branch yet
             return 0, int(self.run("rev-list", "--count", tracking).stdout.strip())
-        ahead, behind = (int(n) for n in counts.stdout.split())
-        return ahead, behind
+        sides = _commits(done.stdout)
+        ahead = [commit for side, commit in sides if side == "<"]
+        self._unpushed[tracking] = ahead
+        return len(ahead), len(sides) - len(ahead)
 
     def status(self, paths: list[str]) -> list[tuple[str, str]]:
         """(XY, path) for each file under ``paths`` that differs from HEAD or is untracked; a
@@ -205,24 +219,36 @@ class GitRepo:
         """
         if changed is None:
             changed = [path for _, path in self.status(paths) if path]
+        made = self.commit_only_files(paths, message, changed)
+        return made[0] if made else None
+
+    def commit_only_files(self, paths: list[str], message: str,
+                          changed: list[str] | None = None) -> tuple[str, list[str]] | None:
+        """``commit_only``, and the files the new commit changes against its parent."""
+        if changed is None:
+            changed = [path for _, path in self.status(paths) if path]
         if not changed:
             return None
         self.run("-c", "user.useConfigOnly=true", "commit", "--only", "--quiet",
                  "--message", message, "--", *changed)
-        return self.head()
+        # The commit and its files in one process (rev-parse, then diff-tree, took two);
+        # --always prints the commit even when it changes nothing.
+        done = self.run("diff-tree", "-r", "--always", "--name-only", "-z", "--root", "HEAD")
+        sha, *files = [name for name in done.stdout.split("\0") if name]
+        return sha.strip(), files
 
     def unpushed(self, target: Target) -> list[tuple[str, list[str]]]:
         """The commits the push would send: ("sha subject", files each touches), newest first."""
         tracking = f"refs/remotes/{target.remote}/{target.remote_branch}"
-        done = self.run("log", "-z", "--format=%x01%h %s", "--name-only", "-M",
-                        f"{tracking}..HEAD", "--", check=False)
-        commits: list[tuple[str, list[str]]] = []
-        for entry in done.stdout.split("\0") if done.returncode == 0 else []:
-            if entry.startswith("\x01"):
-                commits.append((redact(entry[1:]), []))  # a subject may hold a token
-            elif entry and commits:
-                commits[-1][1].append(entry.removeprefix("\n"))
-        return commits
+        if tracking in self._unpushed:  # the fetch just asked (fetch_behind); asked once
+            return self._unpushed.pop(tracking)
+        done = self._log(f"{tracking}..HEAD")
+        return [commit for _, commit in _commits(done.stdout)] if done.returncode == 0 else []
+
+    def _log(self, revs: str, *options: str) -> subprocess.CompletedProcess[str]:
+        """Each commit of ``revs`` with the files it touches, for ``_commits``."""
+        return self.run("log", "-z", "--format=%x01%m%h %s", "--name-only", "-M", *options,
+                        revs, "--", check=False)
 
     def is_changed(self, path: str) -> bool:
         """True when ``path`` differs from HEAD in the index or the work tree, or is untracked."""
@@ -430,6 +456,19 @@ class GitRepo:
                 path.unlink(missing_ok=True)
 
 
+def _commits(out: str) -> list[tuple[str, tuple[str, list[str]]]]:
+    """``_log``'s output: (side, ("sha subject", files)) per commit, newest first; the side
+    is "<" or ">" with --left-right (else "-")."""
+    commits: list[tuple[str, tuple[str, list[str]]]] = []
+    for entry in out.split("\0"):
+        if entry.startswith("\x01"):
+            # A subject may hold a token.
+            commits.append((entry[1:2], (redact(entry[2:]), [])))
+        elif entry and commits:
+            commits[-1][1][1].append(entry.removeprefix("\n"))
+    return commits
+
+
 def _read_lock(path: Path) -> tuple[int, str] | None:
     try:
         pid, _, host = path.read_text(encoding="utf-8").strip().partition(" ")
@@ -461,13 +500,41 @@ def spawn(argv: list[str], cwd: Path, env: dict[str, str], timeout: float | None
     subprocess.run kills the child with SIGKILL on any exception, which leaves git's lock
     files behind; git removes them itself on SIGTERM, so that is what it gets, and we wait.
     """
+    return _finish(_start(argv, cwd, env, stdin), stdin, timeout)
+
+
+def spawn_together(argvs: list[list[str]], cwd: Path,
+                   env: dict[str, str]) -> list[subprocess.CompletedProcess[str]]:
+    """Several local git commands that only read, run at once (no timeout: local steps);
+    their results in order. Each takes 1-4 ms (quiet to busy) from here, so side by side
+    they take about the time of one; an interrupt stops every one of them gently."""
+    procs: list[subprocess.Popen[str]] = []
     try:
-        proc = subprocess.Popen(argv, cwd=cwd, env=env, text=True,
+        for argv in argvs:
+            procs.append(_start(argv, cwd, env, None))
+        return [_finish(proc, None, None) for proc in procs]
+    finally:
+        for proc in procs:  # all finished unless something stopped us: then stop the rest
+            with proc:
+                stop(proc)
+
+
+def _start(argv: list[str], cwd: Path, env: dict[str, str],
+           stdin: str | None) -> subprocess.Popen[str]:
+    try:
+        return subprocess.Popen(argv, cwd=cwd, env=env, text=True,
                                 stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH; install git and try again") \
             from None
+
+
+def _finish(proc: subprocess.Popen[str], stdin: str | None,
+            timeout: float | None) -> subprocess.CompletedProcess[str]:
+    """Wait for ``proc`` (spawn's second half): its output, gently stopped on a timeout or an
+    interrupt."""
+    argv = [str(arg) for arg in proc.args] if isinstance(proc.args, list) else [str(proc.args)]
     with proc:
         try:
             out, err = proc.communicate(stdin, timeout=timeout)

@@ -101,6 +101,8 @@ class Plan:
     again: str
     shown: list[str]
     fetched: bool = False  # the fetch ran while planning: ahead and unpushed are fresh
+    # git status of ``paths`` while planning, before any edit was written.
+    status: list[tuple[str, str]] = field(default_factory=list)
 
     def steps(self, push_urls_missing: bool = False) -> list[str]:
         """The steps in the order the real run takes them."""
@@ -198,7 +200,8 @@ def make_plan(site: Site, repo: GitRepo, names: list[str], *, unpublish: bool, p
                                                                      settings.set_date,
                                                                      keep_date))]
         survey.ask(owned_paths(site, repo, posts, edits), {post_slug(p.path, {}) for p in posts},
-                   need_config=push and not unpublish)
+                   need_config=push and not unpublish,
+                   need_tracked=any(e.moves for e in edits))
         # A copy an interrupted move left duplicates its draft; it is ours, not a conflict.
         own = {e.post.rel: site.rel(e.dest) for e in edits if e.moves and e.dest.exists()}
         preflight_posts(site, posts, strict=not unpublish, own_copies=own)
@@ -230,7 +233,8 @@ def make_plan(site: Site, repo: GitRepo, names: list[str], *, unpublish: bool, p
             len(survey.unpushed)
         unpushed = _unrelated(repo, survey.unpushed, paths, site)
     return Plan(action, posts, edits, paths, untracked, index, commit, commit_message_text,
-                target, ahead, unpushed, again, shown, fetched=survey.fetched is not None)
+                target, ahead, unpushed, again, shown, fetched=survey.fetched is not None,
+                status=status)
 
 
 class _Survey:
@@ -244,6 +248,7 @@ class _Survey:
         self.slugs: set[str] = set()
         self.extra: list[str] = []
         self.need_config = False
+        self.need_tracked = True
         self.status: list[tuple[str, str]] = []
         self.tracked: set[str] = set()
         self.fetched: tuple[int, int] | None = None
@@ -255,13 +260,17 @@ class _Survey:
         if failed is None:  # nothing to ask git: its refusal is said after the check
             self._thread.start()
 
-    def ask(self, paths: list[str], slugs: set[str], need_config: bool) -> None:
-        """The plan's paths (and its posts' slugs) are known: ask git about them."""
+    def ask(self, paths: list[str], slugs: set[str], need_config: bool,
+            need_tracked: bool = True) -> None:
+        """The plan's paths (and its posts' slugs) are known: ask git about them.
+        ``need_tracked``: which are tracked matters (only a move's new file may be tracked
+        and unchanged, so that `git status` does not name it)."""
         index = self.site.root / "index.md"
         # The plain profile's index.md may join the commit: asked about with the rest.
         self.extra = [self.repo.rel(index)] if self.site.profile == "plain" and \
             index.is_file() and self.repo.rel(index) not in paths else []
         self.paths, self.slugs, self.need_config = paths, slugs, need_config
+        self.need_tracked = need_tracked
         self._asked.set()
 
     def _run(self, fetch: bool) -> None:
@@ -299,7 +308,10 @@ class _Survey:
         asked = [*self.paths, *self.extra]
         self.status = repo.status(asked)
         self._go_on()
-        self.tracked = repo.tracked(asked)
+        if self.need_tracked:
+            self.tracked = repo.tracked(asked)
+        else:  # not asked (one git process less): only a move's new file is looked up
+            self.tracked = set()
         if fetch_error is not None:
             raise fetch_error
         if target is not None:
@@ -463,19 +475,20 @@ def _commit(repo: GitRepo, plan: Plan, outcome: Outcome) -> None:
     """Add, commit, and prove the commit holds only the plan's files (a hook may add more)."""
     index = repo.read_index()
     try:
-        status = repo.status(plan.paths)
+        status = _status_now(repo, plan)
         repo.add([p for xy, p in status if xy == "??"])
         if plan.untracked:
             outcome.steps.append("git add -- " + " ".join(plan.untracked))
         # What differs from HEAD is the same after the add: one status serves both.
-        outcome.commit = repo.commit_only(plan.paths, plan.message, [p for _, p in status if p])
+        made = repo.commit_only_files(plan.paths, plan.message, [p for _, p in status if p])
     except GitError as err:
         raise GitError(f"{err}\nThe edited files are kept in the work tree, not committed. "
                        f"Fix the problem, then run `{plan.again}` again.") from None
     outcome.steps.append(plan.commit_step())
-    if outcome.commit is None:
+    if made is None:
         return
-    extra = [f for f in repo.commit_files(outcome.commit)
+    outcome.commit, files = made
+    extra = [f for f in files
              if not any(f == p or f.startswith(p.rstrip("/") + "/") for p in plan.paths)]
     if extra:
         # HEAD before the commit is its parent (none for a first commit): asked only here.
@@ -488,6 +501,22 @@ def _commit(repo: GitRepo, plan: Plan, outcome: Outcome) -> None:
                        "pushed. Your edit is kept in the work tree and your other changes are "
                        "as they were. Check the pre-commit hook (it must not `git add` other "
                        f"files), then run `{plan.again}` again")
+
+
+def _status_now(repo: GitRepo, plan: Plan) -> list[tuple[str, str]]:
+    """git status of the plan's paths now that its edits are written.
+
+    When every edit wrote a file git did not know while planning (a new draft, the usual
+    case) and nothing moved and index.md is not rewritten, writing changed no entry: each
+    written file is still untracked, and no other file was touched. The status asked while
+    planning is then the answer, and the commit goes one git process sooner (the plain git
+    steps ask status once too). Otherwise git is asked again.
+    """
+    before = dict((p, xy) for xy, p in plan.status)
+    if plan.edits and plan.index is None and all(
+            not e.moves and before.get(repo.rel(e.dest)) == "??" for e in plan.edits):
+        return list(plan.status)
+    return repo.status(plan.paths)
 
 
 @contextlib.contextmanager

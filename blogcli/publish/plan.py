@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from blogcli.clock import configured_zone
-from blogcli.create.post import hexo_post_name
 from blogcli.errors import BlogError, ContentError, GitError, UsageError, WriteError
 from blogcli.files import is_within
 from blogcli.frontmatter_edit import FrontMatterEdit
@@ -186,6 +185,10 @@ def _published_path(site: Site, post: Post, now: datetime | date, dated: bool = 
         stamp = now  # the check refuses the junk date before this name is ever used
     sub = post.path.parent.relative_to(site.drafts_dir)
     if site.profile == "hexo":
+        # Only here: blogcli.create.post brings the templates module, which no other
+        # publish needs.
+        from blogcli.create.post import hexo_post_name
+
         pattern = str(site.engine.get("new_post_name") or ":title.md")
         name = hexo_post_name(pattern, post.path.stem, stamp)
     else:
