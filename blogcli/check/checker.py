@@ -76,17 +76,21 @@ def check_site(site: Site, paths: list[Path] | None = None,
             result = kept.splice(fresh)
             reuse.save(site, kept, result, kept.counts(counts), None)
             return result
-    result, _, counts, facts = _check(site, None, None)
-    reuse.save(site, kept, result, counts, facts)
+    dates: list[Any] = []  # the pages' dates for the kept result, found while links resolve
+    result, _, counts, facts = _check(site, None, None, also=lambda read: dates.append(
+        reuse.dates_of(read)))
+    reuse.save(site, kept, result, counts, facts, *dates)
     return result
 
 
 def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | None,
-           signed: dict[str, list[int] | None] | None = None) -> tuple[
+           signed: dict[str, list[int] | None] | None = None,
+           also: Callable[[dict[str, dict[str, Any]]], None] | None = None) -> tuple[
         CheckResult, set[str], dict[str, int], dict[str, dict[str, Any]]]:
     """``check_site`` from the files; also the checked pages whose record in the site index
     changed (or that are not pages), the links of each file, and the facts read. ``signed``:
-    stat signatures by absolute path taken before this run read anything (reuse.tree)."""
+    stat signatures by absolute path taken before this run read anything (reuse.tree).
+    ``also`` is given the facts while the links resolve."""
     settings = rule_settings(site)
     required = required_keys(site)
     from blogcli.check.scan import collect_facts, open_cache
@@ -157,6 +161,8 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
         cache.save()
         if paths is None and external is None:  # the site index, for checks of a few files
             _fill_index(site, sigs, facts, permalinks)
+        if also is not None:
+            also(facts)
 
     if result.links < PARALLEL_LINKS:
         save()
