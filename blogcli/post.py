@@ -561,6 +561,7 @@ def parse_date(value: Any) -> datetime | date | None:
                     micro, tzinfo=_zone(zone))
 
 
+@functools.lru_cache(maxsize=256)  # a site writes its dates in a few zones, post after post
 def _zone(text: str | None) -> timezone | None:
     if text is None:
         return None

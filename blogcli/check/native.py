@@ -104,7 +104,8 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     cut = blocks.pieces(source)
     if cut is None or (("{%" in source or "{{" in source) and verbatim_lines(source)):
         scan = _scan_whole(post, profile, linkify)
-        scan.links = _collapse(scan.links, {}, scan.repeats)
+        if len(scan.links) > KEEP:  # (at most KEEP links in all: none to collapse)
+            scan.links = _collapse(scan.links, {}, scan.repeats)
         return scan
     scan = Scan()
     kept: dict[tuple[str, str], int] = {}
