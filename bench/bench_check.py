@@ -167,8 +167,8 @@ def bench(count: int, runs: int, compare: Path | None = None) -> dict[str, objec
         "lychee": [], "cold": [], "warm": [], "changed": []}
     before_env = dict(env, PYTHONPATH=str(compare), XDG_CACHE_HOME=str(tmp / "cache-before")) \
         if compare else None
-    if before_env is not None:  # another source tree (e.g. main), warm from its own cache
-        rows |= {"before-warm": [], "before-changed": []}
+    if before_env is not None:  # another source tree (e.g. main): cold, then warm from its cache
+        rows |= {"before-cold": [], "before-warm": [], "before-changed": []}
         timed(blog, before_env)
     time.sleep(2.1)  # files younger than cache.RACY_SLACK_NS are not trusted by their stat
     for n in range(runs):  # interleaved so that machine noise hits every tool alike
@@ -180,6 +180,8 @@ def bench(count: int, runs: int, compare: Path | None = None) -> dict[str, objec
         rows["cold"].append(timed(blog, env))
         rows["warm"].append(timed(blog, env))
         if before_env is not None:
+            shutil.rmtree(tmp / "cache-before", ignore_errors=True)
+            rows["before-cold"].append(timed(blog, before_env))
             rows["before-warm"].append(timed(blog, before_env))
         edit_one(root, 2 * n)
         rows["changed"].append(timed(blog, env))
@@ -214,7 +216,8 @@ def main() -> None:
     for count in args.sizes:
         result = bench(count, args.runs)
         print(json.dumps(result))
-        for name in ("lychee", "cold", "warm", "changed", "before-warm", "before-changed"):
+        for name in ("lychee", "cold", "warm", "changed", "before-cold", "before-warm",
+                     "before-changed"):
             row = result.get(name)
             if isinstance(row, dict):
                 print(f"{count:>6} posts  {name:<6} median {row['median_s']:.3f} s  "

@@ -118,16 +118,19 @@ def offline_check(sizes: list[int], runs: int, compare: Path | None) -> None:
             continue
         peer = [(lychee["median_s"], int(lychee["peak_rss_mb"] * 1024), 0,
                  lychee["cpu_median_s"])]
-        for name in ("cold", "warm", "changed", "before-warm", "before-changed"):
+        for name in ("cold", "before-cold", "warm", "changed", "before-warm", "before-changed"):
             data = result.get(name)
             if not isinstance(data, dict):
                 continue
             ours = [(data["median_s"], int(data["peak_rss_mb"] * 1024), 0,
                      data["cpu_median_s"])]
-            label = {"changed": "warm, one post changed", "before-warm": f"warm, {compare}",
+            label = {"changed": "warm, one post changed", "before-cold": f"cold, {compare}",
+                     "before-warm": f"warm, {compare}",
                      "before-changed": f"warm, one post changed, {compare}"}.get(name, name)
             row(f"check {count:,} posts ({label})", "blog check", "lychee --offline", ours,
-                peer, "; ".join(found) if name == "cold" else "")
+                peer, "; ".join(found) if name == "cold" else
+                f"missed {data['missed_count']}/{result['planted']} "
+                f"false+ {data['false_positive_count']}" if name == "before-cold" else "")
 
 
 def listing(count: int, runs: int, work: Path, real: Path | None = None,
@@ -302,8 +305,9 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="list: also time this other checkout "
                         "of blog in the same runs (before/after)")
     parser.add_argument("--compare", type=Path, metavar="SRC",
-                        help="also time check (warm), new and publish from another source "
-                             "tree in the same rounds, e.g. main: git archive main | tar -x -C SRC")
+                        help="also time check (cold, warm), new and publish from another "
+                             "source tree in the same rounds, e.g. main: git archive main | "
+                             "tar -x -C SRC")
     opts = parser.parse_args()
     lychee = lychee_path()
     if lychee:  # bench_check looks for it on PATH

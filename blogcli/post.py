@@ -153,12 +153,12 @@ def split_front_matter(text: str, rel: str,
                        lenient: bool = False) -> tuple[dict[str, Any], str, int, str | None]:
     """Return (meta, body, body_line, format) for YAML ``---``, TOML ``+++`` or JSON ``{``."""
     # Split on "\n" only: str.splitlines also breaks on form feeds and U+2028, which would
-    # make our line numbers disagree with every editor's.
-    lines = text.split("\n")
-    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
-    if not lines:
+    # make our line numbers disagree with every editor's. Lines are found with str.find, not
+    # split into a list: only the front matter's are looked at.
+    if not text:
         return {}, "", 1, None
-    first = lines[0].strip()
+    end = text.find("\n")
+    first = (text if end < 0 else text[:end]).strip()
     # "{{< shortcode >}}" or "{% tag %}" on line 1 is body text, not JSON front matter.
     if first == "{" or (first.startswith("{") and first.endswith("}")
                         and not first.startswith(("{{", "{%"))):
@@ -167,11 +167,15 @@ def split_front_matter(text: str, rel: str,
     if fm_format is None:
         return {}, text, 1, None
     closers = ("---", "...") if fm_format == "yaml" else ("+++",)
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in closers:
-            fm_text = "".join(lines[1:index])
-            meta = _parse_mapping(fm_text, fm_format, rel, first_line=2, lenient=lenient)
-            return meta, "".join(lines[index + 1:]), index + 2, fm_format
+    opened, index = end + 1, 1  # where line 2 starts; the 0-based number of the line at end + 1
+    while end >= 0:
+        start = end + 1
+        end = text.find("\n", start)
+        if (text[start:] if end < 0 else text[start:end]).rstrip() in closers:
+            meta = _parse_mapping(text[opened:start], fm_format, rel, first_line=2,
+                                  lenient=lenient)
+            return meta, text[end + 1:] if end >= 0 else "", index + 2, fm_format
+        index += 1
     raise PostError(rel, 1, f"front matter opened with {first} on line 1 is never closed "
                             f"(add a line {first} after the last key)")
 
@@ -197,8 +201,10 @@ def _split_json(text: str, rel: str) -> tuple[dict[str, Any], str, int, str | No
 def _parse_mapping(fm_text: str, fm_format: str, rel: str, first_line: int,
                    lenient: bool = False) -> dict[str, Any]:
     guard_front_matter(fm_text, fm_format, rel, first_line)
-    with _nesting_guard(rel, first_line):
+    try:  # _nesting_guard, without a context manager's cost on every post
         return _parse_checked(fm_text, fm_format, rel, first_line, lenient)
+    except RecursionError:
+        raise PostError(rel, first_line, "front matter is nested too deeply to read") from None
 
 
 def _parse_checked(fm_text: str, fm_format: str, rel: str, first_line: int,
@@ -622,6 +628,7 @@ def parse_date(value: Any) -> datetime | date | None:
                     micro, tzinfo=_zone(zone))
 
 
+@functools.lru_cache(maxsize=256)  # a site writes its dates in a few zones, post after post
 def _zone(text: str | None) -> timezone | None:
     if text is None:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 from blogcli.workers import POOL_MIN_FILES, cores, spread
 
@@ -25,3 +26,26 @@ def test_spread_below_the_threshold_stays_in_this_process() -> None:
     warmed: list[bool] = []
     out = spread(pids, list(range(POOL_MIN_FILES - 1)), warm_up=lambda: warmed.append(True))
     assert {pid for _, pid in out} == {os.getpid()} and warmed == []
+
+
+def test_fan_out_keeps_order_runs_meanwhile_once_and_shares_the_chunks() -> None:
+    from blogcli.workers import fan_out
+
+    ran: list[int] = []
+
+    def job(start: int, stop: int) -> list[tuple[int, int]]:
+        time.sleep(0.01)  # long enough for a forked worker to come up and take chunks too
+        return [(item, os.getpid()) for item in range(start, stop)]
+
+    out = fan_out(job, 1003, lambda: ran.append(os.getpid()))
+    assert [item for item, _ in out] == list(range(1003))
+    assert ran == [os.getpid()]
+    if cores() > 1:  # the chunks were taken by more than one process
+        assert len({pid for _, pid in out}) > 1
+
+
+def test_fan_out_of_nothing_and_of_fewer_items_than_chunks() -> None:
+    from blogcli.workers import fan_out
+
+    assert fan_out(lambda a, b: list(range(a, b)), 0, lambda: None) == []
+    assert fan_out(lambda a, b: list(range(a, b)), 3, lambda: None) == [0, 1, 2]

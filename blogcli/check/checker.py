@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +29,7 @@ if TYPE_CHECKING:  # external.py (and asyncio) load only for --external
 
 PARALLEL_LINKS = 10_000  # below this, forking a worker to resolve links costs more than it saves
 TEMPLATE_DIRS = ("scaffolds", "archetypes")
+_WINDOWS: dict[str, str] = {}  # windows_problem of each path part met ("" for none)
 
 
 def rule_settings(site: Site) -> dict[str, str]:
@@ -73,17 +76,21 @@ def check_site(site: Site, paths: list[Path] | None = None,
             result = kept.splice(fresh)
             reuse.save(site, kept, result, kept.counts(counts), None)
             return result
-    result, _, counts, facts = _check(site, None, None)
-    reuse.save(site, kept, result, counts, facts)
+    dates: list[Any] = []  # the pages' dates for the kept result, found while links resolve
+    result, _, counts, facts = _check(site, None, None, also=lambda read: dates.append(
+        reuse.dates_of(read)))
+    reuse.save(site, kept, result, counts, facts, *dates)
     return result
 
 
 def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | None,
-           signed: dict[str, list[int] | None] | None = None) -> tuple[
+           signed: dict[str, list[int] | None] | None = None,
+           also: Callable[[dict[str, dict[str, Any]]], None] | None = None) -> tuple[
         CheckResult, set[str], dict[str, int], dict[str, dict[str, Any]]]:
     """``check_site`` from the files; also the checked pages whose record in the site index
     changed (or that are not pages), the links of each file, and the facts read. ``signed``:
-    stat signatures by absolute path taken before this run read anything (reuse.tree)."""
+    stat signatures by absolute path taken before this run read anything (reuse.tree).
+    ``also`` is given the facts while the links resolve."""
     settings = rule_settings(site)
     required = required_keys(site)
     from blogcli.check.scan import collect_facts, open_cache
@@ -114,8 +121,6 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
         permalinks = site_urls(site, facts)
         duplicates = _duplicates(facts, {r: u for r, u in permalinks.items() if r in facts})
         moved: set[str] = set()
-        if external is None:  # the site index, for checks of a few files that follow
-            _fill_index(site, sigs, facts, permalinks)
     else:  # a few files: the rest of the site from its index (check/index.py)
         cache, facts, permalinks, duplicates, moved = _indexed(
             site, set(chosen) & page_rels, page_rels, signed or {}, signed is not None)
@@ -130,11 +135,13 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
                            f"({_why_unpublished(site, rel)}), so it was not checked")
                    for rel in chosen if rel not in page_rels]
 
+    moment = functools.cache(clock.now)  # read once, when a post's date is first weighed
+
     def findings(start: int, stop: int) -> list[Finding]:
         out: list[Finding] = []
         for rel in present[start:stop]:
             found = _file_findings(site, rel, facts[rel], site.page(rel) if rel in post_rels
-                                   else None, required, resolver)
+                                   else None, required, resolver, moment)
             # A rule's own severity may be lowered for one case (an engine that is lenient);
             # blog.toml's setting, where it differs from the default, still wins.
             out.extend(_regrade(f, settings[f.rule]) if settings[f.rule] != RULES[f.rule] else f
@@ -149,13 +156,21 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
     config_findings = [Finding("blog.toml", n.line, 1, "config-unknown",
                                settings["config-unknown"],
                                n.message) for n in site.config.notices]
-    if result.links < PARALLEL_LINKS:
+
+    def save() -> None:
         cache.save()
+        if paths is None and external is None:  # the site index, for checks of a few files
+            _fill_index(site, sigs, facts, permalinks)
+        if also is not None:
+            also(facts)
+
+    if result.links < PARALLEL_LINKS:
+        save()
         result.findings = findings(0, len(present))
-    else:  # resolving tens of thousands of links: on every core, saving the cache meanwhile
+    else:  # resolving tens of thousands of links: on every core, saving the caches meanwhile
         from blogcli.workers import fan_out
 
-        result.findings = fan_out(findings, len(present), cache.save)
+        result.findings = fan_out(findings, len(present), save)
     if external is not None:
         placed = [(rel, facts[rel].get("links", [])) for rel in present]
         result.external = _external(site, placed, facts, external)
@@ -422,7 +437,8 @@ def _scan_target(site: Site, path: Path) -> Target | None:
 
 
 def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None,
-                   required: list[str], resolver: Resolver | None) -> list[Finding]:
+                   required: list[str], resolver: Resolver | None,
+                   moment: Callable[[], datetime]) -> list[Finding]:
     out = _windows_name(rel)
     if fact.get("error"):
         rule, line, message = fact["error"]
@@ -432,7 +448,7 @@ def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None
                                                      _zoned(site, rule, msg)))
                    for rule, line, col, msg in fact["fm"])
         out.extend(_required(site, post, fact, required))
-        out.extend(_future(site, rel, fact))
+        out.extend(_future(site, rel, fact, moment))
     else:
         out.extend(Finding(rel, line, col, rule, RULES[rule], msg)
                    for rule, line, col, msg in fact["fm"] if rule == "key-typo")
@@ -462,8 +478,9 @@ def link_count(fact: dict[str, Any]) -> int:
 
 def _windows_name(rel: str) -> list[Finding]:
     """A path Windows cannot create: a clone there fails, or leaves the post out."""
-    for part in Path(rel).parts:
-        reason = windows_problem(part)
+    for part in rel.split("/"):  # a page's rel: relative, "/"-separated, normalized
+        reason = _WINDOWS.get(part, "") if part in _WINDOWS else \
+            _WINDOWS.setdefault(part, windows_problem(part) or "")
         if reason:
             return [Finding(rel, 1, 1, "path-windows", RULES["path-windows"],
                             f"{reason}: git cannot check this file out on Windows (rename "
@@ -558,7 +575,8 @@ def _zoned(site: Site, rule: str, message: str) -> str:
            "to say which zone you mean"
 
 
-def _future(site: Site, rel: str, fact: dict[str, Any]) -> list[Finding]:
+def _future(site: Site, rel: str, fact: dict[str, Any],
+            moment: Callable[[], datetime]) -> list[Finding]:
     """A published post dated ahead is *scheduled* where the engine waits for the date; it is
     a problem only where the build would show it at once (Hexo's default, Zola, plain)."""
     if fact["draft"] or not fact["date"]:
@@ -567,7 +585,7 @@ def _future(site: Site, rel: str, fact: dict[str, Any]) -> list[Finding]:
         when = parse_date(fact["date"])
     except ValueError:
         return []
-    now = clock.now()
+    now = moment()
     if isinstance(when, datetime):
         late = (when if when.tzinfo else when.replace(tzinfo=zone_of(site)[0])) > now
     else:

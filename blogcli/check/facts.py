@@ -93,7 +93,7 @@ def scan_bytes(site: Site, path: Path, rel: str, raw: bytes) -> dict[str, Any]:
         "date": iso_date(post.date),
         "draft": post.draft,
         "empty": not post.body.strip(),
-        "links": [[k.target, k.line, k.column, k.kind] for k in scan.links],
+        "links": [list(k) for k in scan.links],  # [target, line, column, kind]
         # past native.KEEP links to one target: the first of the rest, and how many there are
         "repeats": [[k.target, k.line, k.column, k.kind, count]
                     for k, count in scan.repeats.values()],

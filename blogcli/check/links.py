@@ -13,7 +13,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from blogcli.check import bareurls
 from blogcli.check.anchors import heading_ids
@@ -60,9 +60,9 @@ VERBATIM = (re.compile(r"\{%-?\s*(highlight|raw|comment)\b|\{\{[<%]\s*highlight\
 HTML_COMMENT = (re.compile("<!--"), {"": re.compile("-->")})
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
-    """One link as written in a post.
+class Link(NamedTuple):
+    """One link as written in a post (a named tuple: made twice as fast as a frozen
+    dataclass, and a cold check makes ten for each post).
 
     ``target`` is the destination as written (``../b.md#setup``, ``https://…``); ``line`` and
     ``column`` are 1-based in the source file, front matter counted. ``kind`` is ``link``,

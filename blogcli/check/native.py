@@ -14,6 +14,7 @@ import re
 from array import array
 from collections import Counter
 from functools import cache
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from blogcli.check import bareurls
@@ -103,7 +104,8 @@ def scan_post(post: Post, profile: str, linkify: bool | None = None) -> Scan:
     cut = blocks.pieces(source)
     if cut is None or (("{%" in source or "{{" in source) and verbatim_lines(source)):
         scan = _scan_whole(post, profile, linkify)
-        scan.links = _collapse(scan.links, {}, scan.repeats)
+        if len(scan.links) > KEEP:  # (at most KEEP links in all: none to collapse)
+            scan.links = _collapse(scan.links, {}, scan.repeats)
         return scan
     scan = Scan()
     kept: dict[tuple[str, str], int] = {}
@@ -223,7 +225,9 @@ class _Walker:
         of a long post's prose asks none), as machine integers (8 bytes a line, not 36)."""
         if self._starts is None:
             self._starts = array("q", [0])
-            self._starts.extend(m.end() for m in re.finditer(rb"\n", self.raw))
+            lines = self.raw.split(b"\n")
+            lines.pop()  # the last line's end starts nothing
+            self._starts.extend(accumulate(len(line) + 1 for line in lines))
         return self._starts
 
     def position(self, index: int) -> tuple[int, int]:

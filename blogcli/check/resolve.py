@@ -173,6 +173,8 @@ class Resolver:
         self._dirs: dict[str, bool] = {}
         self._same: dict[tuple[str, str], tuple[Problem | None, str | None]] = {}
         self._beside: dict[tuple[str, str], tuple[str | None, bool]] = {}
+        self._near: dict[tuple[str, str, str], tuple[Problem | None, str | None]] = {}
+        self._found_beside = False
 
     def check(self, link: Link, rel: str) -> Problem | None:
         """None when ``link`` (found in page ``rel``) is fine, else the problem with it."""
@@ -184,10 +186,17 @@ class Resolver:
         # answered once (on 2,000 posts, half the links are such repeats); whether the page
         # it leads to is published is still weighed against each linking page.
         same = SAME_EVERYWHERE.match(target) is not None
+        # A relative path found as a file beside the page means the same on every page of
+        # that folder (a post's neighbours and shared images are linked from many of them).
+        near = None if same or kind in ENGINE_KINDS or "{" in target else \
+            (rel.rpartition("/")[0], target, kind)
         if same and (target, kind) in self._same:
             problem, self._landed = self._same[target, kind]
+        elif near is not None and near in self._near:
+            problem, self._landed = self._near[near]
         else:
             self._landed = None
+            self._found_beside = False
             try:
                 problem = self._check_target(target.strip(), kind, rel)
             except OutsideSite:
@@ -196,6 +205,8 @@ class Resolver:
                                                   "published)")
             if same and kind not in ENGINE_KINDS and "{" not in target:
                 self._same[target, kind] = (problem, self._landed)
+            elif near is not None and self._found_beside:
+                self._near[near] = (problem, self._landed)
         if self._landed is not None and self._landed != rel and self.site.profile != "plain" \
                 and (problem is None or problem.rule in ("link-anchor", "link-uncertain")):
             # (A plain site publishes every page: GitHub Pages serves drafts' files too.)
@@ -404,6 +415,7 @@ class Resolver:
             self._beside[here, clean] = beside
         found, outside = beside
         if found and not self._isdir(found):
+            self._found_beside = True  # nothing of the page ``rel`` itself was asked
             return self._at_file(found, fragment, target)
         own = self.own.get(rel)
         if own is not None:  # as a browser does: against the page's own address

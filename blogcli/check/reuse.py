@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from blogcli import cache as blogcache
 from blogcli import clock
@@ -164,15 +164,18 @@ def load(site: Site) -> Kept:
 
 
 def save(site: Site, kept: Kept, result: CheckResult, counts: dict[str, int],
-         facts: dict[str, dict[str, Any]] | None) -> None:
+         facts: dict[str, dict[str, Any]] | None,
+         found: list[tuple[float, float]] | Literal[False] | None = False) -> None:
     """Keep ``result``, made from the tree ``kept.signed`` as it was at ``kept.started``
     (before any file was read: a tree that changed during the run is not matched next time);
-    ``facts`` of every page give its dates (None: the kept ones still hold)."""
+    ``facts`` of every page give its dates (None: the kept ones still hold), unless
+    ``dates_of`` them is ``found`` already."""
     signed = kept.signed
     if signed is None or result.notes or result.external is not None or \
             not _stable(signed, kept.started):
         return
-    dates = _dates(facts) if facts is not None else kept.stored.get("dates")
+    dates = found if found is not False else dates_of(facts) if facts is not None else \
+        kept.stored.get("dates")
     if dates is None:
         return
     with contextlib.suppress(Exception):
@@ -186,7 +189,7 @@ def save(site: Site, kept: Kept, result: CheckResult, counts: dict[str, int],
         atomic_write(path, json.dumps(document, separators=(",", ":")).encode(), durable=False)
 
 
-def _dates(facts: dict[str, dict[str, Any]]) -> list[tuple[float, float]] | None:
+def dates_of(facts: dict[str, dict[str, Any]]) -> list[tuple[float, float]] | None:
     """A window of moments around every date in the pages' front matter (any key, nested
     tables too: Hugo's cascade) and their file-name dates (post.parse_date reads only text
     starting YYYY-MM-DD); None when a window cannot be written (then nothing is kept)."""
@@ -199,7 +202,8 @@ def _dates(facts: dict[str, dict[str, Any]]) -> list[tuple[float, float]] | None
                 values.extend(value.values())
             elif isinstance(value, list):
                 values.extend(value)
-            elif isinstance(value, str):
+            # (re's \s and \d are str.isspace and str.isdecimal: nothing else can match)
+            elif isinstance(value, str) and (value[:1].isdecimal() or value[:1].isspace()):
                 match = DATE_TEXT.match(value)
                 if match is not None:
                     # Not a day of the calendar (2024-02-30): no engine reads it as a date.
