@@ -187,7 +187,7 @@ def analyse_file(site: Site, options: TextOptions, rel: str, data: bytes) -> dic
         post = parse_post(data, site.root / rel, rel, site)
     except PostError as err:
         return {"problem": str(err)}
-    stats = analyse(post.body, post.meta, options, source=post.text)
+    stats = analyse(post.body, post.meta, options, source=post.text, html_summary=False)
     meta = post.meta
     return {
         "path": rel, "slug": post.slug, "title": post.title, "date": iso_date(post.date),

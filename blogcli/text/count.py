@@ -36,6 +36,7 @@ def _cjk() -> re.Pattern[str]:
 
 _IMAGES = re.compile(r"!\[[^\]]*\]\s*[(\[]|<img\b|\{\{[<%]\s*figure\b|\{%\s*(?:asset_)?img\b")
 _SPACES = re.compile(r"\s+")
+_DEFINITION_LINE = re.compile(r"^[ ]{0,3}:", re.MULTILINE)
 _WORD_AFTER_SPACE = re.compile(r"(?<=\s)\S")
 _SLAB = 1 << 20
 _LINK_DEFINITION = re.compile(r"^ {0,3}(\[[^\]]+\])(:.+)$", re.M)
@@ -297,22 +298,30 @@ def _split_more(body: str, options: TextOptions) -> tuple[str, bool, bool]:
 
 
 def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions | None = None,
-            source: str | None = None) -> TextStats:
+            source: str | None = None, html_summary: bool = True) -> TextStats:
     """Count words, reading time and summary of a post body (``source``: the whole file, for
-    CJK detection)."""
+    CJK detection). ``html_summary=False``: the summary is wanted as text only (``summary``),
+    so a page with a divider may be cut in its plain text (``summary_html`` is then "")."""
     meta = meta or {}
     options = options or TextOptions()
     cjk = is_cjk_page(source if source is not None else body, meta, options)
     body, has_more, after_more = _split_more(body, options)
     expanded, placeholders = _expand(body, options)
     summary_html, truncated = "", False
+    summary_text = None
     # Most pages: the plain text straight from the Markdown (its white space not yet collapsed,
     # which changes no count); a long one's HTML made and stripped a piece at a time; with a
-    # divider, the HTML is cut at it first (as Hugo cuts it).
+    # divider, the HTML is cut at it first (as Hugo cuts it), or the plain text where that is
+    # the same cut.
     plain = None
     if not has_more:
         plain = _plain_in_pieces(expanded, placeholders, options) or \
             _plain(expanded, placeholders, options)
+    elif not html_summary:
+        cut = _plain_cut(expanded, placeholders, options)
+        if cut is not None:
+            summary_text, plain = cut
+            truncated = after_more
     if plain is None:
         html = _render(expanded, placeholders, options)
         if has_more:
@@ -326,7 +335,30 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
     if not has_more:
         summary_html, truncated = _summary(body, meta, plain, words, cjk, options)
     minutes = _minutes(body, meta, count, cjk, options)
-    return TextStats(count, minutes, present(summary_html), truncated, cjk, summary_html, plain)
+    summary = present(summary_html) if summary_text is None else \
+        _squeeze(htmllib.unescape(summary_text))
+    return TextStats(count, minutes, summary, truncated, cjk, summary_html, plain)
+
+
+def _plain_cut(body: str, placeholders: dict[str, str],
+               options: TextOptions) -> tuple[str, str] | None:
+    """(the summary's text, the page's text) of a page with the divider, from the plain pass:
+    what ``hugo.split_summary`` cuts from its HTML when the divider is a paragraph of its own
+    at the top level. None where it may not be (a footnote or a definition list could hold
+    it; code or raw HTML hides it) or the plain pass does not serve."""
+    marker = hugo.MORE_PLACEHOLDER
+    if "[^" in body or body.count(marker) != 1 or _DEFINITION_LINE.search(body):
+        return None
+    text = _plain(body, placeholders, options)
+    if text is None or text.count(marker) != 1:
+        return None
+    at = text.find(marker)
+    end = at + len(marker)
+    # A paragraph's text ends in a NUL, a newline in the end (the walk's own line ends are
+    # spaces by then): the marker alone in its paragraph, which starts after a blank line.
+    if text[end:end + 1] != "\n" or (at and text[at - 1] != " "):
+        return None
+    return text[:at], text[:at] + text[end:]
 
 
 def _summary(body: str, meta: dict[str, Any], plain: str, words: list[str], cjk: bool,
