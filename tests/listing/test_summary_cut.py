@@ -6,11 +6,19 @@ was truncated are the HTML path's, which tests/text holds to Hugo's own figures.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from blogcli.post import split_front_matter
-from blogcli.text.count import TextOptions, _expand, _plain_cut, _split_more, analyse
+from blogcli.text import hugo
+from blogcli.text.count import (
+    TextOptions,
+    _expand,
+    _plain_cut,
+    _split_more,
+    analyse,
+    summary_settled,
+)
 from tests.helpers import FIXTURES
 from tests.text.test_native import DOCS
 
@@ -66,3 +74,38 @@ def test_each_fixture_cut_at_a_divider_is_counted_as_through_the_html(post: obje
 def test_a_divider_anywhere_is_counted_as_through_the_html(before: str, after: str,
                                                             gap: str) -> None:
     assert_same_cut(before + gap + MORE + gap + after)
+
+
+TEXT = st.lists(st.sampled_from(["w", "ab", " ", "  ", "\n", "\t", "\u00a0", ".", "!", '"',
+                                 "&amp;", "x.y", "\u3000", "?"]), max_size=40).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT, TEXT, TEXT, st.integers(1, 8))
+@example("a b\n  ", "", "x", 1)  # a newline then only white space: its end is the text's
+@example("a b. ", "", "x", 1)
+def test_a_settled_head_settles_the_summary_of_any_text_after_it(
+        head: str, tail: str, other: str, length: int) -> None:
+    """What list's plain pass relies on to only count the text after a summary."""
+    if summary_settled(head, length):
+        cut = hugo.truncate_collapsed(head + tail, length)
+        assert cut == hugo.truncate_collapsed(head + other, length)
+        assert cut == hugo.truncate_to_sentence(hugo.collapse(head + tail), length)
+        assert cut[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(DOCS)
+def test_a_post_counted_after_its_summary_is_listed_as_one_written_out(body: str) -> None:
+    assert shown(body, False) == shown(body, True)
+
+
+@pytest.mark.parametrize("post", POSTS, ids=lambda p: p.name)
+def test_each_fixture_counted_after_its_summary_is_listed_as_written_out(post: object) -> None:
+    raw = (FIXTURES / "hugo_diff" / "content" / str(post)).read_bytes().decode("utf-8")
+    _, body, _, _ = split_front_matter(raw, str(post))
+    for length in (1, 5, 70):
+        options = TextOptions(syntax="hugo", summary_length=length)
+        fast, slow = (analyse(body, {}, options, html_summary=h) for h in (False, True))
+        assert (fast.words, fast.summary, fast.truncated) == \
+            (slow.words, slow.summary, slow.truncated)
