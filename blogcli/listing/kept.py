@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -41,6 +42,7 @@ VERSION = 1
 # Files whose text a listing may read: pages (Jekyll's may be HTML) and config files.
 READ_SUFFIXES = (*MARKDOWN_SUFFIXES, ".html", ".toml", ".yaml", ".yml", ".json")
 MAX_FOLDERS = 20_000  # a tree larger than this is not worth signing: no output kept
+MAX_KEPT = 4  # outputs kept per site (text at a width, JSON, with or without drafts)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -115,6 +117,8 @@ def load(site_dir: Path | None, variant: str) -> Kept | None:
         signed = sign(walk["folders"], str(root), set(walk["skip"]))
         if signed is None or signed[0] != stored["tree"]:
             return kept
+        if zlib.crc32(body) != stored["crc"]:
+            return kept  # a damaged output is never printed
         kept.output = body.decode("utf-8")
         kept.warnings = tuple(str(line) for line in stored["warnings"])
     except (OSError, ValueError, TypeError, KeyError, AttributeError, BlogError):
@@ -134,13 +138,19 @@ def save(site: Site, kept: Kept, listing: Listing, output: str,
     if signed is None or signed[1] >= kept.started - blogcache.RACY_SLACK_NS:
         return
     with contextlib.suppress(Exception):
+        body = output.encode("utf-8")
         head = {"key": _key(site.root, kept.variant), "tree": signed[0],
                 "now": microseconds(listing.now), "moments": sorted(set(listing.moments)),
-                "walk": {"folders": folders, "skip": sorted(skip)}, "warnings": warnings}
+                "walk": {"folders": folders, "skip": sorted(skip)}, "warnings": warnings,
+                "crc": zlib.crc32(body)}
         path = _path(site.root, kept.variant)
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps(head, separators=(",", ":")).encode() + b"\n" +
-                     output.encode("utf-8"), durable=False)
+        atomic_write(path, json.dumps(head, separators=(",", ":")).encode() + b"\n" + body,
+                     durable=False)
+        # One output per shape (each terminal width is one): the most recent few are kept.
+        others = sorted(path.parent.glob("list-*.kept"), key=lambda p: p.stat().st_mtime_ns)
+        for old in others[:-MAX_KEPT]:
+            old.unlink(missing_ok=True)
 
 
 def walk_of(site: Site) -> tuple[list[str], set[str]]:

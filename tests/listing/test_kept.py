@@ -23,10 +23,10 @@ SLACK_NS = 20_000_000  # the racy-write rule, shortened so that a test need not 
 SHAPES = (("text", True, 100), ("json", True, 0), ("text", False, 100))
 
 
-def run(root: Path, output: str, drafts: bool) -> tuple[int, str, str]:
+def run(root: Path, output: str, drafts: bool, width: int = 100) -> tuple[int, str, str]:
     args = ["--site", str(root), "list", "--format", output]
     result = CliRunner().invoke(app, [*args, "--drafts" if drafts else "--no-drafts"],
-                                env={"COLUMNS": "100"})
+                                env={"COLUMNS": str(width)})
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -149,8 +149,28 @@ def test_a_damaged_kept_output_is_listed_afresh(tmp_path: Path,
     shutil.copytree(SITES / "zola", root)
     settle()
     assert not listed(root)
-    for damage in (b"", b"{not json\n", b'{"key": 1}\n', b"\xff\xfe\n\xff"):
+    for damage in (b"", b"{not json\n", b'{"key": 1}\n', b"\xff\xfe\n\xff", None):
         for path in cache.site_cache_dir(root).glob("list-*.kept"):
-            path.write_bytes(damage)
+            data = path.read_bytes()
+            # None: a sound head, the output cut short
+            path.write_bytes(data[:-10] if damage is None else damage)
         assert not listed(root)
         assert listed(root)
+
+
+def test_a_few_outputs_are_kept_per_site(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "RACY_SLACK_NS", SLACK_NS)
+    root = tmp_path / "hugo"
+    shutil.copytree(SITES / "hugo-states", root)
+    settle()
+    widths = range(60, 60 + 2 * kept.MAX_KEPT)
+    for width in widths:
+        run(root, "text", True, width)
+    assert len(list(cache.site_cache_dir(root).glob("list-*.kept"))) == kept.MAX_KEPT
+
+    def reused(width: int) -> bool:
+        found = kept.load(root, kept.variant("text", True, width, False))
+        return found is not None and found.output is not None
+
+    assert [reused(width) for width in widths] == [False] * kept.MAX_KEPT + [True] * kept.MAX_KEPT
