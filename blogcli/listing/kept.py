@@ -2,14 +2,14 @@
 
 A listing reads the site's configuration, its Markdown (and, for Jekyll, HTML) files, the
 folders they are found in, and the clock. Its output is kept with a digest of the stat
-signature of all of that: every folder the site's page walk may enter (a file added, deleted
-or renamed changes its folder's) and every file whose text it may read (by suffix), along with
-the code, the time zone, the output's shape (format, drafts, width, bold) and the moment of
-every post's date, publication and expiry. It is printed again only when the digest is the
-same, every signature was clearly older than the run that made it (blogcli/cache.py's
-racy-write rule), and the clock has passed none of those moments since (a post's status would
-change). Everything here is cheap to import: a reused output needs neither the site's pages nor
-a parser, only a walk of its folders and one file read.
+signature of all of that: every folder the site's page walk may enter (a file added, deleted or
+renamed changes its folder's) and every file whose text it may read (by suffix), along with the
+code and the parsers' files, the time zone, the output's shape (format, drafts, width, bold)
+and the moment of every post's date, publication and expiry. It is printed again only when the
+digest is the same, every signature was clearly older than the run that made it
+(blogcli/cache.py's racy-write rule), and the clock has passed none of those moments since (a
+post's status would change). Everything here is cheap to import: a reused output needs neither
+the site's pages nor a parser, only a walk of its folders and one file read.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from __future__ import annotations
 import bisect
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
+import sys
 import time
 import zlib
 from dataclasses import dataclass
@@ -76,10 +78,26 @@ def _path(root: Path, variant: str) -> Path:
     return blogcache.site_cache_dir(root) / f"list-{name}.kept"
 
 
+@cache
+def _libraries() -> list[list[int] | None]:
+    """The stat signature of the parsers a listing's text comes from (an upgrade rewrites
+    them), found without importing them."""
+    out: list[list[int] | None] = []
+    for name in ("pyromark", "markdown_it", "yaml", "frontmatter"):
+        try:
+            spec = importlib.util.find_spec(name)
+            out.append(blogcache.signature(os.stat(spec.origin)) if spec and spec.origin
+                       else None)
+        except (ImportError, ValueError, OSError):
+            out.append(None)
+    return out
+
+
 def _key(root: Path, variant: str) -> str:
     # The local zone and its offset now: a post dated without a zone may be read in it.
     local = datetime.now().astimezone().utcoffset()
-    text = repr((_code(), str(root), variant, os.environ.get("TZ"), time.tzname, local))
+    text = repr((_code(), _libraries(), sys.version, str(root), variant, os.environ.get("TZ"),
+                 time.tzname, local))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
