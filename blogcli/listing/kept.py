@@ -66,6 +66,9 @@ class Kept:
     started: int  # the moment before anything was read, for the racy-write rule
     output: str | None = None
     warnings: tuple[str, ...] = ()
+    # The folders signed before anything was read, and what they signed (for ``save``).
+    walk: tuple[list[str], list[str]] | None = None
+    signed: tuple[str, int] | None = None
 
 
 def variant(output: str, drafts: bool, width: int, bold: bool) -> str:
@@ -133,6 +136,7 @@ def load(site_dir: Path | None, variant: str) -> Kept | None:
             return kept  # a post went live, expired or came due since
         walk = stored["walk"]
         signed = sign(walk["folders"], str(root), set(walk["skip"]))
+        kept.walk, kept.signed = (list(walk["folders"]), sorted(walk["skip"])), signed
         if signed is None or signed[0] != stored["tree"]:
             return kept
         if zlib.crc32(body) != stored["crc"]:
@@ -152,7 +156,10 @@ def save(site: Site, kept: Kept, listing: Listing, output: str,
     if listing.damaged or listing.now is None or kept.root != site.root:
         return
     folders, skip = walk_of(site)
-    signed = sign(folders, str(site.root), skip)
+    # The walk ``load`` made before anything was read serves when it signed the same folders
+    # (a file changed since is newer than ``started``, so never vouched for); else walk now.
+    same = kept.walk == (folders, sorted(skip))
+    signed = kept.signed if same else sign(folders, str(site.root), skip)
     if signed is None or signed[1] >= kept.started - blogcache.RACY_SLACK_NS:
         return
     with contextlib.suppress(Exception):
