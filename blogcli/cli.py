@@ -854,13 +854,16 @@ def _listing(ctx: typer.Context, drafts: bool = True) -> tuple["Site", Any]:
 
 def _echo_json(value: Any) -> None:
     """JSON for scripts; a list is written one item per line (fast, and still diffable)."""
+    typer.echo(_json_text(value))
+
+
+def _json_text(value: Any) -> str:
     import json
 
     if isinstance(value, list):
         items = ",\n".join(json.dumps(item, ensure_ascii=False) for item in value)
-        typer.echo(f"[\n{items}\n]" if value else "[]")
-    else:
-        typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+        return f"[\n{items}\n]" if value else "[]"
+    return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 @app.command("list")
@@ -877,14 +880,28 @@ def list_posts(
 
     Example: blog list --no-drafts --format json
     """
-    _, listing = _listing(ctx, drafts)
-    if output is ListFormat.json:
-        _echo_json([r.to_json() for r in listing.records])
-        return
-    from blogcli.listing.view import list_text
+    from blogcli.listing import kept
 
-    width, bold = _terminal()
-    typer.echo(list_text(listing.records, width, bold), nl=False)
+    width, bold = _terminal() if output is ListFormat.text else (0, False)
+    # The last output, while nothing it was made from has changed (-v says which site: open it).
+    last = None if flag("verbose") else kept.load((ctx.obj or {}).get("site_dir"),
+                                                  kept.variant(output.value, drafts, width, bold))
+    if last is not None and last.output is not None:
+        for line in last.warnings:
+            typer.echo(line, err=True)
+        typer.echo(last.output, nl=False)
+        return
+    site, listing = _listing(ctx, drafts)
+    if output is ListFormat.json:
+        text = _json_text([r.to_json() for r in listing.records]) + "\n"
+    else:
+        from blogcli.listing.view import list_text
+
+        text = list_text(listing.records, width, bold)
+    typer.echo(text, nl=False)
+    if last is not None and listing.records:
+        kept.save(site, last, listing, text, [f"Warning: {line}" for line in
+                                              (*site.config.notices, *listing.problems)])
 
 
 @app.command()

@@ -29,6 +29,8 @@ ROOT_ONLY = {"public", "_site", "resources", "vendor"}
 JEKYLL_EXCLUDE = {"Gemfile", "Gemfile.lock", "node_modules", "vendor", "gemfiles",
                   ".sass-cache", ".jekyll-cache", "_site"}
 TEMPLATES = ("scaffolds", "archetypes")  # blog's and Hugo's templates for new posts
+# Jekyll reads node_modules, vendor, public and resources like any other folder.
+JEKYLL_SKIP_DIRS = {".git", "_site", ".jekyll-cache", ".sass-cache", *TEMPLATES}
 DATED_NAME = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-")
 LANG_SUFFIX = re.compile(r"^(.+)\.([a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*)$")
 
@@ -384,7 +386,7 @@ def _jekyll(site: Site) -> list[Page]:
                 continue  # without front matter Jekyll copies the file as it is
             pages.append(Page(os.path.join(here, name), rel, "page"))
 
-    _walk(root, site.root, visit, {".git", "_site", ".jekyll-cache", ".sass-cache", *TEMPLATES})
+    _walk(root, site.root, visit, JEKYLL_SKIP_DIRS)
     return pages
 
 

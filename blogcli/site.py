@@ -141,6 +141,11 @@ class Site:
 
 def find_site(start: Path | None = None, site_dir: Path | None = None) -> Site:
     """Find the site containing ``start`` (walking up), or open ``site_dir`` as given."""
+    return open_site(find_root(start, site_dir))
+
+
+def find_root(start: Path | None = None, site_dir: Path | None = None) -> Path:
+    """The root of the site ``find_site`` opens, without reading its pages."""
     if site_dir is not None:
         root = site_dir.resolve()
         if not root.is_dir():
@@ -148,11 +153,11 @@ def find_site(start: Path | None = None, site_dir: Path | None = None) -> Site:
         if detect_profile(root) is None:
             raise UsageError(f"{root} is not a blog: no blog.toml and no Hugo, Jekyll, Hexo or "
                              "Zola site there (run `blog init` to make one)")
-        return open_site(root)
+        return root
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if detect_profile(folder) is not None:
-            return open_site(folder)
+            return folder
     raise UsageError(f"{here} is not inside a blog: no blog.toml and no Hugo, Jekyll, Hexo or "
                      "Zola site in it or above it (run `blog init`, or pass --site DIR)")
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from blogcli import __version__, clock
 from blogcli.errors import ContentError, UsageError
+from blogcli.listing.kept import microseconds
 from blogcli.permalinks import page_urls
 from blogcli.post import PostError, iso_date, parse_date, parse_post
 from blogcli.site import Site, engine_author, find_post_path, iter_post_files
@@ -70,6 +71,11 @@ class Listing:
 
     records: list[PostRecord]
     problems: list[str] = field(default_factory=list)
+    # The clock the statuses were decided by, and every moment (microseconds since 1970) at
+    # which one of them would change: a post's publication and expiry.
+    now: datetime | None = None
+    moments: list[int] = field(default_factory=list)
+    damaged: bool = False  # the cache was damaged (and rebuilt): said once, never kept
 
 
 def text_options(site: Site) -> TextOptions:
@@ -104,16 +110,25 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None,
     now = now or clock.now()
     zone = clock.site_zone(site)  # "scheduled" is decided in the zone the engine reads dates in
     records: list[PostRecord] = []
+    moments: list[int] = []
     for rel, _, _, _ in files:
         value = values[rel] or {}
         if "problem" in value:
             problems.append(str(value["problem"]))
         elif drafts or not value["draft"]:
             records.append(_record(value, now, zone))
+            if not value["draft"]:
+                moments += _moments(value, zone)
     if cache.damaged:
         problems.append(f"the listing cache {cache.path} was damaged; the posts were read "
                         "again and it was rebuilt")
-    return Listing(sort_newest_first(records), problems)
+    return Listing(sort_newest_first(records), problems, now, moments, cache.damaged)
+
+
+def _moments(value: dict[str, Any], zone: tzinfo | None) -> list[int]:
+    """The moments at which ``status_of`` of this value changes (see there)."""
+    found = (when(value.get("expiry"), zone), when(value.get("publish") or value["date"], zone))
+    return [microseconds(moment) for moment in found if moment is not None]
 
 
 def _read_all(site: Site, paths: Sequence[Path | str],
@@ -172,7 +187,7 @@ def analyse_file(site: Site, options: TextOptions, rel: str, data: bytes) -> dic
         post = parse_post(data, site.root / rel, rel, site)
     except PostError as err:
         return {"problem": str(err)}
-    stats = analyse(post.body, post.meta, options, source=post.text)
+    stats = analyse(post.body, post.meta, options, source=post.text, html_summary=False)
     meta = post.meta
     return {
         "path": rel, "slug": post.slug, "title": post.title, "date": iso_date(post.date),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import html as htmllib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,7 @@ def _cjk() -> re.Pattern[str]:
 
 _IMAGES = re.compile(r"!\[[^\]]*\]\s*[(\[]|<img\b|\{\{[<%]\s*figure\b|\{%\s*(?:asset_)?img\b")
 _SPACES = re.compile(r"\s+")
+_DEFINITION_LINE = re.compile(r"^[ ]{0,3}:", re.MULTILINE)
 _WORD_AFTER_SPACE = re.compile(r"(?<=\s)\S")
 _SLAB = 1 << 20
 _LINK_DEFINITION = re.compile(r"^ {0,3}(\[[^\]]+\])(:.+)$", re.M)
@@ -183,7 +184,8 @@ def _expand(body: str, options: TextOptions) -> tuple[str, dict[str, str]]:
     return body, {}
 
 
-def _plain(body: str, placeholders: dict[str, str], options: TextOptions) -> str | None:
+def _plain(body: str, placeholders: dict[str, str], options: TextOptions,
+           settled: Callable[[list[str]], bool] | None = None) -> str | None:
     """``hugo.strip_html(_render(...))`` written straight from the Markdown without the HTML,
     but for the white-space collapse (``hugo.collapse``); None where only the HTML gives it
     exactly: shortcode output that is not tidy HTML or could land in an attribute, raw HTML
@@ -192,7 +194,7 @@ def _plain(body: str, placeholders: dict[str, str], options: TextOptions) -> str
         return None
     from blogcli.text import native
 
-    text = native.render(body, options.unsafe_html, plain=True)
+    text = native.render(body, options.unsafe_html, plain=True, settled=settled)
     if text is None or ("\1" not in text and not placeholders):
         return text
     # Shortcode output goes in as the HTML path puts it in (replace_placeholders): a
@@ -297,22 +299,33 @@ def _split_more(body: str, options: TextOptions) -> tuple[str, bool, bool]:
 
 
 def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions | None = None,
-            source: str | None = None) -> TextStats:
+            source: str | None = None, html_summary: bool = True) -> TextStats:
     """Count words, reading time and summary of a post body (``source``: the whole file, for
-    CJK detection)."""
+    CJK detection). ``html_summary=False``: only what a listing shows is wanted (the words,
+    minutes and the summary as text), so a page with a divider may be cut in its plain text
+    (``summary_html`` is then ""), and the text after its summary only counted (``text``
+    is then not Hugo's .Plain there: its entities are left unescaped)."""
     meta = meta or {}
     options = options or TextOptions()
     cjk = is_cjk_page(source if source is not None else body, meta, options)
     body, has_more, after_more = _split_more(body, options)
     expanded, placeholders = _expand(body, options)
     summary_html, truncated = "", False
+    summary_text = None
     # Most pages: the plain text straight from the Markdown (its white space not yet collapsed,
     # which changes no count); a long one's HTML made and stripped a piece at a time; with a
-    # divider, the HTML is cut at it first (as Hugo cuts it).
+    # divider, the HTML is cut at it first (as Hugo cuts it), or the plain text where that is
+    # the same cut.
     plain = None
     if not has_more:
+        settled = None if html_summary or cjk or placeholders else _settled(meta, options)
         plain = _plain_in_pieces(expanded, placeholders, options) or \
-            _plain(expanded, placeholders, options)
+            _plain(expanded, placeholders, options, settled)
+    elif not html_summary:
+        cut = _plain_cut(expanded, placeholders, options)
+        if cut is not None:
+            summary_text, plain = cut
+            truncated = after_more
     if plain is None:
         html = _render(expanded, placeholders, options)
         if has_more:
@@ -326,7 +339,96 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
     if not has_more:
         summary_html, truncated = _summary(body, meta, plain, words, cjk, options)
     minutes = _minutes(body, meta, count, cjk, options)
-    return TextStats(count, minutes, present(summary_html), truncated, cjk, summary_html, plain)
+    summary = present(summary_html) if summary_text is None else \
+        _squeeze(htmllib.unescape(summary_text))
+    return TextStats(count, minutes, summary, truncated, cjk, summary_html, plain)
+
+
+def _settled(meta: dict[str, Any], options: TextOptions) -> Callable[[list[str]], bool] | None:
+    """For the plain pass of a page (no divider, not CJK, no shortcode output to put in):
+    whether the text written so far settles the summary ``_summary`` takes from it (then the
+    rest need only be counted). From the start when the summary is not taken from the text;
+    for Hugo's sentence rule once a sentence end follows the ``summary_length``-th space
+    before the end of the text so far (what ``hugo.truncate_collapsed`` finds in a head)."""
+    if _get(meta, "summary", None) or options.excerpt_separator is not None:
+        return lambda parts: True
+    if options.summary_mode == "paragraph":
+        return None
+    length = options.summary_length
+    head: list[str] = []  # the parts seen so far
+    # Parts taken in; the spaces, newlines and NULs in them (at least as many as the white
+    # space a look would count, so fewer means: not yet); the length at which to look again.
+    state = [0, 0, 0]
+
+    def settled(parts: list[str]) -> bool:
+        for part in parts[state[0]:]:
+            head.append(part)
+            state[1] += part.count(" ") + part.count("\n") + part.count("\0")
+        state[0] = len(parts)
+        if state[1] < length:
+            return False
+        text = "".join(head)
+        head[:] = [text]
+        if len(text) < state[2] or len(text) > _HEAD_MAX:
+            return False
+        state[2] = len(text) + _HEAD_STEP  # a failed look is not repeated for every block
+        return summary_settled(text.replace("\n", " ").replace("\0", "\n"), length)
+
+    return settled
+
+
+def summary_settled(head: str, length: int) -> bool:
+    """Whether ``hugo.truncate_collapsed`` of any text that starts with ``head`` is the same:
+    a sentence end follows its ``length``-th space before the end of ``head`` collapsed
+    (read here without collapsing it: a space there is a run of white space here, and a
+    newline a sentence end only where it starts its run)."""
+    if length < 1:
+        return False
+    words = _words_before(length).match(head)
+    if words is None:
+        return False
+    stop = _SENTENCE_END_RUN.search(head, words.end())
+    if stop is None:
+        return False
+    if stop.group() == "\n":  # the rest of its run goes in the collapse
+        return _NOT_SPACE.search(head, stop.end()) is not None
+    return stop.end() < len(head)
+
+
+@functools.lru_cache(maxsize=8)
+def _words_before(length: int) -> re.Pattern[str]:
+    """Up to the ``length``-th run of white space (possessive: a run is never split)."""
+    return re.compile(rf"(?:[^{hugo._WS}]*+[{hugo._WS}]++){{{length - 1}}}[^{hugo._WS}]*+"
+                      rf"(?=[{hugo._WS}])")
+
+
+_SENTENCE_END_RUN = re.compile(rf'[.?!"]|(?<![{hugo._WS}])\n')
+_NOT_SPACE = re.compile(rf"[^{hugo._WS}]")
+# A summary not settled by this much text is left to the whole pass; a look at the text so
+# far is taken again only this much later (both keep the looks linear in a page's length).
+_HEAD_MAX = 1 << 14
+_HEAD_STEP = 256
+
+
+def _plain_cut(body: str, placeholders: dict[str, str],
+               options: TextOptions) -> tuple[str, str] | None:
+    """(the summary's text, the page's text) of a page with the divider, from the plain pass:
+    what ``hugo.split_summary`` cuts from its HTML when the divider is a paragraph of its own
+    at the top level. None where it may not be (a footnote or a definition list could hold
+    it; code or raw HTML hides it) or the plain pass does not serve."""
+    marker = hugo.MORE_PLACEHOLDER
+    if "[^" in body or body.count(marker) != 1 or _DEFINITION_LINE.search(body):
+        return None
+    text = _plain(body, placeholders, options)
+    if text is None or text.count(marker) != 1:
+        return None
+    at = text.find(marker)
+    end = at + len(marker)
+    # A paragraph's text ends in a NUL, a newline in the end (the walk's own line ends are
+    # spaces by then): the marker alone in its paragraph, which starts after a blank line.
+    if text[end:end + 1] != "\n" or (at and text[at - 1] != " "):
+        return None
+    return text[:at], text[:at] + text[end:]
 
 
 def _summary(body: str, meta: dict[str, Any], plain: str, words: list[str], cjk: bool,

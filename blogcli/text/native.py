@@ -60,7 +60,8 @@ def _parser() -> Any:
 
 
 def render(markdown: str, unsafe: bool = False, plain: bool = False,
-           emit: Callable[[str], object] | None = None) -> str | None:
+           emit: Callable[[str], object] | None = None,
+           settled: Callable[[list[str]], bool] | None = None) -> str | None:
     """Goldmark-shaped HTML (raw HTML omitted unless ``unsafe``), or None where pulldown-cmark
     and Goldmark part ways (then ``goldmark.render`` is the one to use).
 
@@ -69,7 +70,10 @@ def render(markdown: str, unsafe: bool = False, plain: bool = False,
     but that a paragraph holding only a shortcode placeholder comes with a SOH before it, for
     count.py to put the shortcode's output there as Hugo does); None also where raw HTML is
     kept (``unsafe``), which only Go's tokenizer strips right. The plain pass is for bodies
-    up to blocks.SIZE; a longer one is never cut into pieces in it.
+    up to blocks.SIZE; a longer one is never cut into pieces in it. ``settled`` (plain only),
+    asked with the text so far after each top-level block: once it says yes, the rest is
+    written only to be counted, its words neither escaped nor typeset (which changes no
+    field: both replace characters with entities, never with white space or none).
 
     With ``emit``, the HTML is handed to it in pieces of whole elements, one after another
     (a long body's HTML is never whole), and "" is returned."""
@@ -77,7 +81,9 @@ def render(markdown: str, unsafe: bool = False, plain: bool = False,
         return None
     if plain:
         try:
-            return _Walk(markdown, unsafe, plain).run()
+            walk = _Walk(markdown, unsafe, plain)
+            walk.settled = settled
+            return walk.run()
         except _Fallback:
             return None
     cut = blocks.pieces(markdown)
@@ -174,9 +180,12 @@ class _Walk:
         self.refs: dict[str, int] = {}          # footnote label -> how many references
         self.spellings: dict[str, bytes] = {}
         self.tildes: list[int] = []             # ends of ``~one tilde~`` spans being read
+        self.settled: Callable[[list[str]], bool] | None = None  # see render
+        self.counted = False  # the text is now only counted: see render
+        self.top: list[str] = []
 
     def run(self) -> str:
-        out: list[str] = []
+        out = self.top
         self.blocks(0, out)
         if self.ids:
             out.append(self.footnotes())
@@ -200,6 +209,8 @@ class _Walk:
                 i = end
             elif key == "Start":
                 i = self.block(name, payload, start, stop, i, out)
+                if self.settled is not None and out is self.top and self.settled(out):
+                    self.settled, self.counted = None, True
             elif key == "End":
                 return i
             elif key == "Rule":
@@ -432,7 +443,9 @@ class _Walk:
             if skip:
                 skip += (kind == "open") - (kind == "close")
             elif kind == "text":
-                if autolink or (_CANDIDATE.search(text) is None and not (
+                if self.counted and not (first and depth == 0 and "[" in text):
+                    out.append(text)
+                elif autolink or (_CANDIDATE.search(text) is None and not (
                         first and depth == 0 and "[" in text)):
                     out.append(escape(text))
                 else:
