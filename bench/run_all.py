@@ -228,8 +228,11 @@ def new_post(runs: int, work: Path, compare: Path | None = None) -> None:
 def publish(posts: int, runs: int, work: Path, compare: Path | None) -> None:
     (work / "publish").mkdir()
     site = bench_publish.build(work / "publish", posts)
+    # Each source tree its own cache: another tree's code digest would throw this one's site
+    # index away on every round, timing two cold pre-flights instead of two warm ones.
     base = env_for(GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="b@e.x",
-                   GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="b@e.x")
+                   GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="b@e.x",
+                   XDG_CACHE_HOME=str(work / "publish-cache"))
     post = bench_publish.POST
 
     def ours(i: int) -> Sample:
@@ -249,7 +252,8 @@ def publish(posts: int, runs: int, work: Path, compare: Path | None) -> None:
         rel = f"posts/other-{i}.md"
         (site / rel).write_text(post.format(n=i, draft="true", body="O."), encoding="utf-8")
         return measure(blog("--site", str(site), "publish", rel),
-                       {**base, "PYTHONPATH": str(compare)})
+                       {**base, "PYTHONPATH": str(compare),
+                        "XDG_CACHE_HOME": str(work / "publish-cache-before")})
 
     ours(runs)  # warm-up: the first publish fills the check cache
     if compare is None:
