@@ -55,6 +55,42 @@ def signature(st: os.stat_result) -> Signature:
     return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
 
 
+MAX_FOLDERS = 20_000  # a tree larger than this (node_modules) is not worth signing
+
+
+def signed_tree(folders: list[str], enter: Callable[[str, str], bool],
+                reads: Callable[[str], bool]) -> dict[str, Signature | None] | None:
+    """The stat signature of every folder under ``folders`` that ``enter(folder, name)`` lets
+    a walk into and of every file in them whose name ``reads`` takes, by path (folders end in
+    "/", None where stat failed); None for a tree of more than ``MAX_FOLDERS`` folders. What
+    check's kept result and list's kept output are trusted by."""
+    out: dict[str, Signature | None] = {}
+    pending = list(folders)
+    count = 0
+    while pending:
+        here = pending.pop()
+        count += 1
+        if count > MAX_FOLDERS:
+            return None
+        try:
+            out[here + "/"] = signature(os.stat(here))
+            with os.scandir(here) as listing:
+                entries = list(listing)
+        except OSError:
+            out[here + "/"] = None
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if enter(here, entry.name):
+                        pending.append(entry.path)
+                elif reads(entry.name):
+                    out[entry.path] = signature(entry.stat())  # a link's target: what is read
+            except OSError:
+                out[entry.path] = None  # a dangling link: that it dangles is what counts
+    return out
+
+
 class FileCache:
     """A JSON map of ``relative path -> [content hash, value, stat signature, read time]``.
 

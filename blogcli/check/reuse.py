@@ -38,7 +38,6 @@ VERSION = 1
 READ_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 READ_NAMES = ("Gemfile",)
 MAX_CHANGED = 64  # more files changed than this: the whole site is checked again
-MAX_FOLDERS = 20_000  # a tree larger than this (node_modules) is not worth signing: no reuse
 DATE_TEXT = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 # A date without a zone is read in the site's zone, and a date-only value compared by day:
 # a window this wide around the date holds every moment it can stand for.
@@ -68,31 +67,10 @@ def _key(site: Site) -> str:
 def tree(root: Path) -> Tree | None:
     """Signatures of every folder under ``root`` (``.git`` aside) and every file whose text a
     check reads, by path; None for a tree too large to sign."""
-    out: Tree = {}
-    folders = [str(root)]
-    count = 0
-    while folders:
-        here = folders.pop()
-        count += 1
-        if count > MAX_FOLDERS:
-            return None
-        try:
-            out[here + "/"] = blogcache.signature(os.stat(here))
-            with os.scandir(here) as listing:
-                entries = list(listing)
-        except OSError:
-            out[here + "/"] = None
-            continue
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    if not (entry.name == ".git" and here == str(root)):
-                        folders.append(entry.path)
-                elif entry.name.endswith(READ_SUFFIXES) or entry.name in READ_NAMES:
-                    out[entry.path] = blogcache.signature(entry.stat())
-            except OSError:
-                out[entry.path] = None  # a dangling link: that it dangles is what counts
-    return out
+    top = str(root)
+    return blogcache.signed_tree(
+        [top], lambda here, name: not (name == ".git" and here == top),
+        lambda name: name.endswith(READ_SUFFIXES) or name in READ_NAMES)
 
 
 def _stable(signed: Tree, started: int) -> bool:

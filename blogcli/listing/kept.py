@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 VERSION = 1
 # Files whose text a listing may read: pages (Jekyll's may be HTML) and config files.
 READ_SUFFIXES = (*MARKDOWN_SUFFIXES, ".html", ".toml", ".yaml", ".yml", ".json")
-MAX_FOLDERS = 20_000  # a tree larger than this is not worth signing: no output kept
 MAX_KEPT = 4  # outputs kept per site (text at a width, JSON, with or without drafts)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -208,40 +207,16 @@ def sign(folders: list[str], root: str, skip: set[str]) -> tuple[str, int] | Non
     """A digest of the stat signatures of every folder under ``folders`` that the page walk
     may enter and of every file in them whose text may be read, and the newest change time
     among them; None for a tree too large to sign."""
-    lines: list[str] = []
-    newest = 0
-    pending = list(folders)
-    count = 0
-    while pending:
-        here = pending.pop()
-        count += 1
-        if count > MAX_FOLDERS:
-            return None
-        try:
-            st = os.stat(here)
-            with os.scandir(here) as listing:
-                entries = list(listing)
-        except OSError:
-            lines.append(f"{here}/ -")
-            continue
-        lines.append(f"{here}/ {st.st_size} {st.st_mtime_ns} {st.st_ino} {st.st_ctime_ns}")
-        newest = max(newest, st.st_ctime_ns, st.st_mtime_ns)
-        top = here == root
-        for entry in entries:
-            name = entry.name
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    if not (name.startswith(".") or (name in skip and
-                                                     (top or name not in ROOT_ONLY))):
-                        pending.append(entry.path)
-                elif name.lower().endswith(READ_SUFFIXES):
-                    st = entry.stat()  # a link's target: what a reader reads
-                    lines.append(f"{entry.path} {st.st_size} {st.st_mtime_ns} {st.st_ino} "
-                                 f"{st.st_ctime_ns}")
-                    newest = max(newest, st.st_ctime_ns, st.st_mtime_ns)
-            except OSError:
-                lines.append(f"{entry.path} -")  # a dangling link: that it dangles is what counts
-    lines.sort()  # the order a folder lists its entries in is no signature of it
+    signed = blogcache.signed_tree(
+        folders, lambda here, name: not (name.startswith(".") or (
+            name in skip and (here == root or name not in ROOT_ONLY))),
+        lambda name: name.lower().endswith(READ_SUFFIXES))
+    if signed is None:
+        return None
+    # The order a folder lists its entries in is no signature of it: sorted by path.
+    lines = [f"{path} {' '.join(map(str, sig)) if sig else '-'}"
+             for path, sig in sorted(signed.items())]
+    newest = max((max(sig[1], sig[3]) for sig in signed.values() if sig), default=0)
     digest = hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"),
                              digest_size=16).hexdigest()
     return digest, newest
