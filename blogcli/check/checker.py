@@ -29,7 +29,6 @@ if TYPE_CHECKING:  # external.py (and asyncio) load only for --external
 
 PARALLEL_LINKS = 10_000  # below this, forking a worker to resolve links costs more than it saves
 TEMPLATE_DIRS = ("scaffolds", "archetypes")
-_WINDOWS: dict[str, str] = {}  # windows_problem of each path part met ("" for none)
 
 
 def rule_settings(site: Site) -> dict[str, str]:
@@ -74,12 +73,12 @@ def check_site(site: Site, paths: list[Path] | None = None,
                                          kept.signed)
         if not moved and not fresh.notes:  # and nothing other pages' links find there moved
             result = kept.splice(fresh)
-            reuse.save(site, kept, result, kept.counts(counts), None)
+            reuse.save(site, kept, result, kept.counts(counts), kept.stored.get("dates"))
             return result
     dates: list[Any] = []  # the pages' dates for the kept result, found while links resolve
     result, _, counts, facts = _check(site, None, None, also=lambda read: dates.append(
         reuse.dates_of(read)))
-    reuse.save(site, kept, result, counts, facts, *dates)
+    reuse.save(site, kept, result, counts, dates[0] if dates else reuse.dates_of(facts))
     return result
 
 
@@ -476,11 +475,14 @@ def link_count(fact: dict[str, Any]) -> int:
     return len(fact.get("links", [])) + sum(int(r[4]) for r in fact.get("repeats") or [])
 
 
+# Each folder name comes back once for every page in it: asked once.
+_windows_problem = functools.cache(windows_problem)
+
+
 def _windows_name(rel: str) -> list[Finding]:
     """A path Windows cannot create: a clone there fails, or leaves the post out."""
     for part in rel.split("/"):  # a page's rel: relative, "/"-separated, normalized
-        reason = _WINDOWS.get(part, "") if part in _WINDOWS else \
-            _WINDOWS.setdefault(part, windows_problem(part) or "")
+        reason = _windows_problem(part)
         if reason:
             return [Finding(rel, 1, 1, "path-windows", RULES["path-windows"],
                             f"{reason}: git cannot check this file out on Windows (rename "

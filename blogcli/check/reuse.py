@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from blogcli import cache as blogcache
 from blogcli import clock
@@ -142,19 +142,13 @@ def load(site: Site) -> Kept:
 
 
 def save(site: Site, kept: Kept, result: CheckResult, counts: dict[str, int],
-         facts: dict[str, dict[str, Any]] | None,
-         found: list[tuple[float, float]] | Literal[False] | None = False) -> None:
+         dates: list[tuple[float, float]] | None) -> None:
     """Keep ``result``, made from the tree ``kept.signed`` as it was at ``kept.started``
     (before any file was read: a tree that changed during the run is not matched next time);
-    ``facts`` of every page give its dates (None: the kept ones still hold), unless
-    ``dates_of`` them is ``found`` already."""
+    ``dates``: the pages' ``dates_of`` (None: they cannot be written, nothing is kept)."""
     signed = kept.signed
-    if signed is None or result.notes or result.external is not None or \
+    if signed is None or dates is None or result.notes or result.external is not None or \
             not _stable(signed, kept.started):
-        return
-    dates = found if found is not False else dates_of(facts) if facts is not None else \
-        kept.stored.get("dates")
-    if dates is None:
         return
     with contextlib.suppress(Exception):
         document = {"key": _key(site), "now": clock.now(site).timestamp(), "tree": signed,
