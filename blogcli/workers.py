@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 # Below this many files, starting a second process costs more than it saves.
 POOL_MIN_FILES = 200
+CHUNKS = 8  # fan_out's chunks per process: small enough to even out, few enough to cost nothing
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -76,9 +77,6 @@ def fan_out(job: Callable[[int, int], list[T]], count: int,
     else:
         out += [chunk for part in parts for chunk in part]
     return [item for _, found in sorted(out, key=lambda chunk: chunk[0]) for item in found]
-
-
-CHUNKS = 8  # chunks per process: small enough to even out, few enough to cost nothing
 
 
 def _chunks(job: Callable[[int, int], list[T]], starts: list[int], size: int, count: int,
