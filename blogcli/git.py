@@ -217,8 +217,6 @@ class GitRepo:
         named, so unchanged or ignored files never make the commit fail (``changed``: those
         paths, when the caller has just asked `git status`).
         """
-        if changed is None:
-            changed = [path for _, path in self.status(paths) if path]
         made = self.commit_only_files(paths, message, changed)
         return made[0] if made else None
 

@@ -304,7 +304,7 @@ def _hugo(site: Site) -> list[Page]:
             prefix = os.path.join(here, "")
             inner_rel = _rel(site, prefix)
             for name in files:
-                if not name.lower().endswith(MARKDOWN_SUFFIXES) or name.startswith("."):
+                if not is_markdown(name) or name.startswith("."):
                     continue
                 base, own_lang = _base(name, languages)
                 if index and base != "index":
@@ -583,8 +583,8 @@ def _plain(site: Site) -> list[Page]:
         inner = _rel(site, folder)
         kind = "post" if folder.startswith(posts) else "page"
         for name in files:
-            if name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith((".", "_")) \
-                    and (not bundle or name == "index.md"):
+            if is_markdown(name) and not name.startswith((".", "_")) and \
+                    (not bundle or name == "index.md"):
                 pages.append(Page(folder + name, inner + name, kind, bundle=bundle))
         if bundle:
             dirs.clear()
