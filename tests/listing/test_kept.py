@@ -48,6 +48,15 @@ def settle() -> None:
     time.sleep(3 * SLACK_NS / 1e9)
 
 
+def settled_copy(site: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the fixture ``site``, old enough (under the shortened slack) to be kept."""
+    monkeypatch.setattr(cache, "RACY_SLACK_NS", SLACK_NS)
+    root = tmp_path / site
+    shutil.copytree(SITES / site, root)
+    settle()
+    return root
+
+
 def edit_front_matter(path: Path, key: str, value: str) -> None:
     text = path.read_text(encoding="utf-8")
     fence = "+++" if text.startswith("+++") else "---"
@@ -63,10 +72,7 @@ def edit_front_matter(path: Path, key: str, value: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_a_kept_listing_is_printed_only_while_a_fresh_one_prints_the_same(
         name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "RACY_SLACK_NS", SLACK_NS)
-    root = tmp_path / name
-    shutil.copytree(SITES / name, root)
-    settle()
+    root = settled_copy(name, tmp_path, monkeypatch)
     site = find_site(site_dir=root)
     posts = [p.rel for p in site.pages() if p.kind == "post" and not p.in_drafts]
     posts.sort(key=lambda rel: rel.rsplit("/", 1)[-1].startswith("index."))  # bundles last
@@ -144,10 +150,7 @@ def test_nothing_is_kept_from_files_written_just_before_the_listing(
 
 def test_a_damaged_kept_output_is_listed_afresh(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "RACY_SLACK_NS", SLACK_NS)
-    root = tmp_path / "zola"
-    shutil.copytree(SITES / "zola", root)
-    settle()
+    root = settled_copy("zola", tmp_path, monkeypatch)
     assert not listed(root)
     for damage in (b"", b"{not json\n", b'{"key": 1}\n', b"\xff\xfe\n\xff", None):
         for path in cache.site_cache_dir(root).glob("list-*.kept"):
@@ -160,10 +163,7 @@ def test_a_damaged_kept_output_is_listed_afresh(tmp_path: Path,
 
 def test_a_few_outputs_are_kept_per_site(tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "RACY_SLACK_NS", SLACK_NS)
-    root = tmp_path / "hugo"
-    shutil.copytree(SITES / "hugo-states", root)
-    settle()
+    root = settled_copy("hugo-states", tmp_path, monkeypatch)
     widths = range(60, 60 + 2 * kept.MAX_KEPT)
     for width in widths:
         run(root, "text", True, width)
