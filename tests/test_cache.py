@@ -155,7 +155,7 @@ def test_a_file_system_without_ctime_never_vouches_for_a_file(tmp_path: Path) ->
 
 
 def test_a_cache_of_the_wrong_shape_is_rebuilt_and_said_once(tmp_path: Path) -> None:
-    import json
+    import marshal
 
     from tests.conftest import run_blog
 
@@ -169,11 +169,12 @@ def test_a_cache_of_the_wrong_shape_is_rebuilt_and_said_once(tmp_path: Path) -> 
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
     first = [run_blog(cmd, cwd=site, env=env) for cmd in ("check", "list")]
     assert [done.returncode for done in first] == [0, 0]
-    for path in (tmp_path / "cache").rglob("*.json"):
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        for n, entry in enumerate(stored["entries"].values()):
+    for path in (tmp_path / "cache").rglob("*.cache"):
+        head, _, payload = path.read_bytes().partition(b"\n")
+        entries = marshal.loads(payload)
+        for n, entry in enumerate(entries.values()):
             entry[1] = [1, 2] if n == 0 else {"links": "x"} if n == 1 else entry[1]
-        path.write_text(json.dumps(stored), encoding="utf-8")
+        path.write_bytes(head + b"\n" + marshal.dumps(entries))  # edited: the seal fails
     check, listed = (run_blog(cmd, cwd=site, env=env) for cmd in ("check", "list"))
     assert (check.returncode, listed.returncode) == (0, 0)
     assert "check cache" in check.stderr and "was damaged" in check.stderr
@@ -193,3 +194,42 @@ def test_a_journal_line_of_the_wrong_shape_is_skipped(tmp_path: Path, line: str)
     again = FileCache(tmp_path, "t", 1)
     assert again.get("a.md", b"one") == {"n": 1}
     assert again.get("b.md", b"x") is None and "b.md" in again
+
+
+def test_a_cache_in_the_json_format_of_blog_0_1_is_ignored_and_removed(tmp_path: Path) -> None:
+    cache = FileCache(tmp_path, "t", 1)
+    old = cache.path.with_suffix(".json")
+    old.parent.mkdir(parents=True)
+    # As blog 0.1 wrote it, sealed: its entries are not taken, nor is it "damaged".
+    old.write_bytes(b'{"version":1,"seal":"%s","entries":{"a.md":["%s",{"n":1}]}}' % (
+        b"0" * 32, FileCache.digest(b"one").encode()))
+    again = FileCache(tmp_path, "t", 1)
+    assert again.get("a.md", b"one") is None and not again.damaged
+    again.put("a.md", b"one", {"n": 2})
+    again.save()
+    assert not old.exists() and FileCache(tmp_path, "t", 1).get("a.md", b"one") == {"n": 2}
+
+
+@pytest.mark.parametrize("cut", [1, 20, 100])
+def test_a_torn_cache_file_is_dropped_whole_and_said(tmp_path: Path, cut: int) -> None:
+    cache = FileCache(tmp_path, "t", 1)
+    for n in range(100):
+        cache.put(f"{n}.md", b"%d" % n, {"n": n, "links": [[f"{n}.md", 1, 2, "link"]]})
+    cache.save()
+    data = cache.path.read_bytes()
+    cache.path.write_bytes(data[:-cut])  # a disk full, a copy cut short
+    again = FileCache(tmp_path, "t", 1)
+    assert again.get("1.md", b"1") is None and again.damaged
+    again.put("1.md", b"1", {"n": 1})
+    again.save()
+    assert not FileCache(tmp_path, "t", 1).damaged
+
+
+def test_a_cache_written_by_another_python_is_ignored(tmp_path: Path) -> None:
+    cache = FileCache(tmp_path, "t", 1)
+    cache.put("a.md", b"one", {"n": 1})
+    cache.save()
+    head, rest = cache.path.read_bytes().split(b" version ", 1)
+    cache.path.write_bytes(head.replace(b"python 3.", b"python 9.") + b" version " + rest)
+    again = FileCache(tmp_path, "t", 1)
+    assert again.get("a.md", b"one") is None and not again.damaged
