@@ -354,8 +354,8 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str],
         for page in missing:
             found_now(page, again.get(page.rel))
     urls |= {rel: detail[1] for rel, detail in details.items()}
-    facts |= site_index.facts_of({rel: detail[0] for rel, detail in details.items()
-                                  if rel in page_rels and detail[0] is not None})
+    facts |= {rel: detail[0] for rel, detail in details.items()
+              if rel in page_rels and detail[0] is not None}
     facts = {rel: facts[rel] for rel in sorted(facts)}  # collect_facts' order: the resolver's
     permalinks = {page.rel: urls[page.rel] for page in pages if page.rel in urls}
     duplicates = _duplicates(facts, {rel: u for rel, u in permalinks.items()
