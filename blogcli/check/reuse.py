@@ -165,22 +165,26 @@ def dates_of(facts: dict[str, dict[str, Any]]) -> list[tuple[float, float]] | No
     """A window of moments around every date in the pages' front matter (any key, nested
     tables too: Hugo's cascade) and their file-name dates (post.parse_date reads only text
     starting YYYY-MM-DD); None when a window cannot be written (then nothing is kept)."""
-    found: set[date] = set()
-    for fact in facts.values():
-        values: list[Any] = [fact.get("date"), fact.get("meta")]
-        while values:
-            value = values.pop()
-            if isinstance(value, dict):
-                values.extend(value.values())
-            elif isinstance(value, list):
-                values.extend(value)
+    texts: set[str] = set()  # (a page's date is in its facts and its front matter alike)
+    values: list[Any] = [v for fact in facts.values() for v in (fact.get("date"),
+                                                                  fact.get("meta"))]
+    while values:
+        value = values.pop()
+        if isinstance(value, str):
             # (re's \s and \d are str.isspace and str.isdecimal: nothing else can match)
-            elif isinstance(value, str) and (value[:1].isdecimal() or value[:1].isspace()):
-                match = DATE_TEXT.match(value)
-                if match is not None:
-                    # Not a day of the calendar (2024-02-30): no engine reads it as a date.
-                    with contextlib.suppress(ValueError):
-                        found.add(date(*(int(g) for g in match.groups())))
+            if value[:1].isdecimal() or value[:1].isspace():
+                texts.add(value)
+        elif isinstance(value, dict):
+            values.extend(value.values())
+        elif isinstance(value, list):
+            values.extend(value)
+    found: set[date] = set()
+    for text in texts:
+        match = DATE_TEXT.match(text)
+        if match is not None:
+            # Not a day of the calendar (2024-02-30): no engine reads it as a date.
+            with contextlib.suppress(ValueError):
+                found.add(date(*(int(g) for g in match.groups())))
     out = []
     for day in sorted(found):
         try:
