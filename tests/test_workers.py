@@ -75,3 +75,21 @@ def test_the_collector_is_paused_only_while_the_work_runs() -> None:
             assert gc.isenabled() is before
         finally:
             gc.enable()
+
+
+def test_results_come_back_alike_whether_plain_values_or_objects() -> None:
+    """Plain values travel marshalled, anything else pickled: both arrive as they were made."""
+    from collections import OrderedDict
+
+    from blogcli.check.findings import Finding
+
+    def made(items: list[int]) -> list[object]:
+        return [{"n": n, "t": (n, "x"), "l": [None, 1.5, True, {"s"}]} if n % 3 == 0 else
+                Finding("a.md", n, 1, "link-missing", "error", "m", None) if n % 3 == 1 else
+                OrderedDict(k=n) for n in items]
+
+    plain = [n * 3 for n in range(POOL_MIN_FILES * 2)]
+    assert spread(made, plain) == made(plain)
+    mixed = list(range(POOL_MIN_FILES * 2))
+    assert spread(made, mixed) == made(mixed)
+    assert all(type(a) is type(b) for a, b in zip(spread(made, mixed), made(mixed), strict=True))
