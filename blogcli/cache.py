@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import json
 import marshal
 import os
 import sys
@@ -105,7 +104,9 @@ class FileCache:
     3.5 ms where JSON took 27, and reading is twice as fast. It is read only when the CRC of
     its text written in its first line holds: marshal is no parser for damaged data, and a
     file whose seal fails is dropped whole (``damaged``). Not pickle: loading one makes no
-    object but plain values, and runs no code. The journal stays JSON, a line per entry.
+    object but plain values, and runs no code. The journal's records are marshalled and
+    sealed alike, so that a value reads back as it was stored, tuples and all (JSON made
+    lists of them, and a record compared with a fresh one then differed).
     """
 
     def __init__(self, site_root: Path, name: str, version: int,
@@ -114,7 +115,7 @@ class FileCache:
         before that are kept, and saved by appending to the journal if it is never read)."""
         self.path = site_cache_dir(site_root) / f"{name}.cache"
         # A few changed entries are appended here instead of rewriting megabytes of JSON.
-        self.journal = self.path.with_suffix(".log")
+        self.journal = self.path.with_suffix(".journal")
         self.version = version
         # Taken before any file is read in this run: the stamp of every entry made now.
         self.started = time.time_ns()
@@ -128,8 +129,8 @@ class FileCache:
         self.valid = valid
         self.damaged = False
         # The file is read only under a seal that holds, so its entries are the ones ``save``
-        # wrote, as are journal lines whose seal holds: ``valid`` is not asked of them. It is
-        # of the others (a journal line hand-edited, or without its seal), when looked up.
+        # wrote: ``valid`` is not asked of them. It is of the journal's records (sealed too,
+        # but each written by whichever process ran), when first looked up.
         self._unsealed: set[str] = set()
         self._unread = lazy
         if not lazy:
@@ -164,24 +165,28 @@ class FileCache:
             self._unsealed -= mine.keys()
 
     def _replay(self) -> None:
-        """Apply the journal's lines; each is self-contained, so a torn last line is skipped."""
+        """Apply the journal's records; each is self-contained and sealed, and the first torn
+        or damaged one ends the journal (those after it are lost, which costs a re-read)."""
         try:
-            lines = self.journal.read_bytes().splitlines()
+            data = self.journal.read_bytes()
         except OSError:
             return
-        self._journal_lines = len(lines)
-        for line in lines:
-            sealed = _line_seal_holds(line)
+        start = count = 0
+        while start + 8 <= len(data):
+            size, seal = int.from_bytes(data[start:start + 4], "little"), data[start + 4:start + 8]
+            body = data[start + 8:start + 8 + size]
+            if len(body) < size or zlib.crc32(body).to_bytes(4, "little") != seal:
+                break
+            start += 8 + size
+            count += 1
             try:
-                version, rel, entry, *_ = json.loads(line)
-            except (ValueError, TypeError):  # a torn last line, or one of another shape
+                version, rel, entry = marshal.loads(body)
+            except (ValueError, EOFError, TypeError):  # a record of another shape
                 continue
             if version == self.version and isinstance(rel, str) and isinstance(entry, list):
                 self._entries[rel] = entry
-                if sealed:
-                    self._unsealed.discard(rel)
-                else:
-                    self._unsealed.add(rel)
+                self._unsealed.add(rel)
+        self._journal_lines = count
 
     @staticmethod
     def digest(data: bytes) -> str:
@@ -277,8 +282,9 @@ class FileCache:
         """Write the cache if anything changed; a cache that cannot be written is skipped.
 
         A few changes are appended to the journal; many, or a long journal, rewrite the file.
-        Every journal line is a complete entry that is true whenever it was written, so lines
-        lost or replayed by processes running at once only cost a re-read, never a stale value.
+        Every journal record is a complete entry that is true whenever it was written, so
+        records lost or replayed by processes running at once only cost a re-read, never a
+        stale value.
         """
         if not self._dirty:
             return
@@ -308,16 +314,18 @@ class FileCache:
             self._changed.clear()
             self.journal.unlink(missing_ok=True)
             self._journal_lines = 0
-            self.path.with_suffix(".json").unlink(missing_ok=True)  # the JSON of blog <= 0.1
+            for old in (".json", ".log"):  # the JSON file and journal of blog <= 0.1
+                self.path.with_suffix(old).unlink(missing_ok=True)
 
     def _append(self) -> None:
-        lines = b"".join(_sealed_line(json.dumps([self.version, rel, self._entries[rel]],
-                                                 separators=(",", ":")).encode()) + b"\n"
-                         for rel in sorted(self._changed))
-        # One write with O_APPEND: lines of processes saving at once do not interleave.
+        records = [marshal.dumps([self.version, rel, self._entries[rel]])
+                   for rel in sorted(self._changed)]
+        data = b"".join(len(body).to_bytes(4, "little") + zlib.crc32(body).to_bytes(4, "little")
+                        + body for body in records)
+        # One write with O_APPEND: records of processes saving at once do not interleave.
         fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            os.write(fd, lines)
+            os.write(fd, data)
         finally:
             os.close(fd)
         self._journal_lines += len(self._changed)
@@ -330,10 +338,6 @@ def _trusted(entry: list[Any], sig: Signature) -> bool:
     A file system that reports no ctime (0) cannot vouch for a file: it is read and hashed.
     """
     return len(entry) >= 4 and entry[2] == sig and 0 < sig[3] < entry[3] - RACY_SLACK_NS
-
-
-def _hash(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).hexdigest().encode()
 
 
 # The cache file's first line: its format (marshal's and Python's versions, since a file
@@ -360,13 +364,3 @@ def unsealed_file(data: bytes, version: int) -> bytes | None:
 
 def _head(version: int) -> bytes:
     return FILE_HEAD % (marshal.version, *sys.version_info[:2], version)
-
-
-def _sealed_line(line: bytes) -> bytes:
-    """A journal line ``[version, rel, entry]`` with a hash of that text as a fourth item."""
-    return line[:-1] + b',"' + _hash(line) + b'"]'
-
-
-def _line_seal_holds(line: bytes) -> bool:
-    return len(line) > 36 and line.endswith(b'"]') and line[-36:-34] == b',"' and \
-        _hash(line[:-36] + b"]") == line[-34:-2]

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from blogcli import cache
-from blogcli.check import reuse
+from blogcli.check import checker, reuse
 from blogcli.check.checker import check_site
 from blogcli.check.reuse import SLACK, dates_of
 from blogcli.site import find_site
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, make
 
 SITES = FIXTURES / "sites"
 
@@ -59,3 +59,28 @@ def test_a_damaged_or_old_kept_result_is_checked_afresh(tmp_path: Path, damage: 
     assert reuse.load(site).result is None
     assert check_site(find_site(site_dir=root)).findings == first.findings
     assert reuse.load(site).result is not None and not path.with_suffix(".json").exists()
+
+
+def test_a_page_edited_again_and_again_is_still_checked_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each in-place edit splices the page's findings into the kept result; the record the
+    site index keeps of it (read back from the journal after the first edit) compares equal
+    to the one made afresh, headings and all, so no edit falls back to a whole-site check."""
+    monkeypatch.setattr(cache, "RACY_SLACK_NS", 0)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = make(tmp_path / "site", {
+        "blog.toml": '[site]\ntitle = "T"\nprofile = "plain"\n',
+        **{f"posts/p{n}.md": f"---\ntitle: P{n}\ndate: 2024-01-0{n + 1}\n---\n# Part {n}\n\n"
+                             f"## Sub {{#own-{n}}}\n\n[next](p{(n + 1) % 3}.md#part-{n})\n"
+           for n in range(3)}})
+    whole: list[bool] = []
+    real = checker._check
+    monkeypatch.setattr(checker, "_check", lambda site, paths, *rest, **kw: (
+        whole.append(paths is None), real(site, paths, *rest, **kw))[1])
+    first = check_site(find_site(site_dir=root))
+    for n in range(3):
+        with (root / "posts" / "p1.md").open("a", encoding="utf-8") as post:
+            post.write(f"\nEdit {n}.\n")
+        again = check_site(find_site(site_dir=root))
+        assert again.findings == first.findings
+    assert whole == [True, False, False, False]

@@ -25,6 +25,7 @@ import tempfile
 import time
 import traceback
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -169,9 +170,12 @@ def damage_caches(folder: Path, how: str, value: object) -> int:
         entries = marshal.loads(payload)
         version = int(head.split(b" version ")[1].split()[0])
         if how == "journal":  # the file intact, so that its journal is read after it
-            lines = [json.dumps([version, rel, value], default=str) for rel in entries or
-                     ["posts/x.md"]] + ["{", "[1, 2]", "null"]
-            path.with_suffix(".log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            plain = json.loads(json.dumps(value, default=str))
+            bodies = [marshal.dumps([version, rel, plain]) for rel in entries or
+                      ["posts/x.md"]] + [marshal.dumps(x) for x in ([1, 2], None)] + [b"{"]
+            path.with_suffix(".journal").write_bytes(b"".join(
+                len(body).to_bytes(4, "little") + zlib.crc32(body).to_bytes(4, "little") + body
+                for body in bodies))
         else:  # the entries edited, the seal left as it was: the file no longer matches it
             path.write_bytes(head + b"\n" + marshal.dumps(
                 _damaged(entries, how, value) if isinstance(entries, dict) else entries))
