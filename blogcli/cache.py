@@ -290,7 +290,7 @@ class FileCache:
         if not self._dirty:
             return
         if self._unread:  # never read: what is there is left as it is, the values added to it
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, ValueError):  # (ValueError: see below)
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._append()
                 self._dirty = False
@@ -298,7 +298,7 @@ class FileCache:
         small = max(64, len(self._entries) // 20)
         if self._loaded and len(self._changed) <= small \
                 and self._journal_lines + len(self._changed) <= 4 * small:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, ValueError):
                 self._append()
                 self._dirty = False
                 return

@@ -259,3 +259,16 @@ def test_a_cache_written_by_another_python_is_ignored(tmp_path: Path) -> None:
     cache.path.write_bytes(head.replace(b"python 3.", b"python 9.") + b" version " + rest)
     again = FileCache(tmp_path, "t", 1)
     assert again.get("a.md", b"one") is None and not again.damaged
+
+
+def test_a_value_marshal_cannot_write_leaves_the_cache_as_it_was(tmp_path: Path) -> None:
+    cache = FileCache(tmp_path, "t", 1)
+    cache.put("a.md", b"one", {"n": 1})
+    cache.save()
+    for many in (1, 200):  # the journal, then the whole file
+        again = FileCache(tmp_path, "t", 1)
+        for n in range(many):
+            again.put(f"{n}.md", b"x", {"n": n})
+        again.put("odd.md", b"x", {"n": Path("odd")})  # no plain value
+        again.save()
+        assert FileCache(tmp_path, "t", 1).get("a.md", b"one") == {"n": 1}
