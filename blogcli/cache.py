@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import json
+import marshal
 import os
-import re
+import sys
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -41,8 +42,6 @@ def code_digest(sources: list[Path], seed: int) -> int:
     """A number that changes with any of the ``sources`` (the code a cached result depends
     on), so an entry made by other code is never trusted. Running from a zip there are no
     files: ``seed`` (a version number) alone has to do."""
-    import zlib
-
     digest = seed
     for path in sources:
         with contextlib.suppress(OSError):
@@ -92,23 +91,32 @@ def signed_tree(folders: list[str], enter: Callable[[str, str], bool],
 
 
 class FileCache:
-    """A JSON map of ``relative path -> [content hash, value, stat signature, read time]``.
+    """A map of ``relative path -> [content hash, value, stat signature, read time]``.
 
     A warm run asks ``lookup`` first: an entry whose file has the same size, mtime, inode and
     ctime as when it was read is served without reading the file. Any write to a file changes
     its ctime (which, unlike mtime, cannot be set back), so a changed file is read again; and
     an entry whose ctime is not clearly older than the moment it was read is "racy" (the file
     may have changed again within the clock's granularity) and is checked by content hash.
-    Values must be JSON-serialisable. JSON rather than pickle: a cache file is never code.
+    Values must be plain values marshal writes (lists, tuples, dicts, strings, numbers);
+    one it refuses leaves the file unwritten.
+
+    The file is marshalled (``sealed_file``): on 2,000 posts writing the facts cache takes
+    3.5 ms where JSON took 27, and reading is twice as fast. It is read only when the CRC of
+    its text written in its first line holds: marshal is no parser for damaged data, and a
+    file whose seal fails is dropped whole (``damaged``). Not pickle: loading one makes no
+    object but plain values, and runs no code. The journal's records are marshalled and
+    sealed alike, so that a value reads back as it was stored, tuples and all (JSON made
+    lists of them, and a record compared with a fresh one then differed).
     """
 
     def __init__(self, site_root: Path, name: str, version: int,
                  valid: Callable[[Any], bool] | None = None, lazy: bool = False) -> None:
         """``lazy``: the file is read only when a value is first asked for (values stored
         before that are kept, and saved by appending to the journal if it is never read)."""
-        self.path = site_cache_dir(site_root) / f"{name}.json"
-        # A few changed entries are appended here instead of rewriting megabytes of JSON.
-        self.journal = self.path.with_suffix(".log")
+        self.path = site_cache_dir(site_root) / f"{name}.cache"
+        # A few changed entries are appended here instead of rewriting megabytes.
+        self.journal = self.path.with_suffix(".journal")
         self.version = version
         # Taken before any file is read in this run: the stamp of every entry made now.
         self.started = time.time_ns()
@@ -121,25 +129,26 @@ class FileCache:
         # ``damaged`` tells the caller to say so once.
         self.valid = valid
         self.damaged = False
-        # Entries of a file whose seal (a hash of its text, written last) holds are the ones
-        # ``save`` wrote: ``valid`` is not asked of each again. Others (hand-edited, damaged,
-        # an older format, a journal line without its seal) are, when first looked up.
-        self._sealed = False
+        # The file is read only under a seal that holds, so its entries are the ones ``save``
+        # wrote: ``valid`` is not asked of them. It is of the journal's records (sealed too,
+        # but each written by whichever process ran), when first looked up.
         self._unsealed: set[str] = set()
         self._unread = lazy
         if not lazy:
             self._load()
 
     def _load(self) -> None:
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
             data = self.path.read_bytes()
-            sealed = _seal_holds(data)
-            stored = json.loads(data)
-            if isinstance(stored, dict) and stored.get("version") == self.version:
-                entries = stored.get("entries", {})
-                self.damaged = not isinstance(entries, dict)
-                self._entries = entries if isinstance(entries, dict) else {}
-                self._sealed = sealed and not self.damaged
+            payload = unsealed_file(data, self.version)
+            if payload is None:  # another version or format: not ours to read
+                return
+            # An entry map under a seal that holds, or damage (torn, hand-edited): then the
+            # whole file is dropped, since marshal is not meant to read what it did not write.
+            entries = marshal.loads(payload) if payload else None
+            self.damaged = not isinstance(entries, dict)
+            if isinstance(entries, dict):
+                self._entries = entries
                 self._loaded = True
                 self._replay()
         # Hundreds of thousands of loaded objects, none in a cycle: left in the collector's
@@ -157,24 +166,28 @@ class FileCache:
             self._unsealed -= mine.keys()
 
     def _replay(self) -> None:
-        """Apply the journal's lines; each is self-contained, so a torn last line is skipped."""
+        """Apply the journal's records; each is self-contained and sealed, and the first torn
+        or damaged one ends the journal (those after it are lost, which costs a re-read)."""
         try:
-            lines = self.journal.read_bytes().splitlines()
+            data = self.journal.read_bytes()
         except OSError:
             return
-        self._journal_lines = len(lines)
-        for line in lines:
-            sealed = _line_seal_holds(line)
+        start = count = 0
+        while start + 8 <= len(data):
+            size, seal = int.from_bytes(data[start:start + 4], "little"), data[start + 4:start + 8]
+            body = data[start + 8:start + 8 + size]
+            if len(body) < size or zlib.crc32(body).to_bytes(4, "little") != seal:
+                break
+            start += 8 + size
+            count += 1
             try:
-                version, rel, entry, *_ = json.loads(line)
-            except (ValueError, TypeError):  # a torn last line, or one of another shape
+                version, rel, entry = marshal.loads(body)
+            except (ValueError, EOFError, TypeError):  # a record of another shape
                 continue
             if version == self.version and isinstance(rel, str) and isinstance(entry, list):
                 self._entries[rel] = entry
-                if sealed:
-                    self._unsealed.discard(rel)
-                else:
-                    self._unsealed.add(rel)
+                self._unsealed.add(rel)
+        self._journal_lines = count
 
     @staticmethod
     def digest(data: bytes) -> str:
@@ -189,13 +202,12 @@ class FileCache:
         """The stored entry for ``rel`` if it has the shape this cache writes, else None."""
         self._ready()
         entry = self._entries.get(rel)
-        if entry is None or (self._sealed and rel not in self._unsealed):
-            return entry  # None, or as ``save`` wrote it
+        if entry is None or rel not in self._unsealed:
+            return entry  # None, or as ``save`` (or this run) wrote it
         if not isinstance(entry, list) or len(entry) < 2 or not isinstance(entry[0], str) \
                 or (len(entry) >= 4 and not (isinstance(entry[2], list)
                                              and isinstance(entry[3], int))) \
-                or (self.valid is not None and (not self._sealed or rel in self._unsealed)
-                    and not self.valid(entry[1])):
+                or (self.valid is not None and not self.valid(entry[1])):
             self.damaged = True
             del self._entries[rel]
             return None
@@ -209,9 +221,6 @@ class FileCache:
     def lookup_many(self, signed: Mapping[str, Signature | None]) -> dict[str, Any]:
         """``lookup`` for many files at once, by path: those whose value still holds."""
         self._ready()
-        if not self._sealed:
-            return {rel: value for rel, sig in signed.items() if sig is not None
-                    and (value := self.lookup(rel, sig)) is not None}
         entries, unsealed, out = self._entries, self._unsealed, {}
         for rel, sig in signed.items():
             entry = entries.get(rel)
@@ -266,6 +275,7 @@ class FileCache:
         if sig is not None:
             entry += [sig, self.started]
         self._entries[rel] = entry
+        self._unsealed.discard(rel)
         self._changed.add(rel)
         self._dirty = True
 
@@ -273,13 +283,14 @@ class FileCache:
         """Write the cache if anything changed; a cache that cannot be written is skipped.
 
         A few changes are appended to the journal; many, or a long journal, rewrite the file.
-        Every journal line is a complete entry that is true whenever it was written, so lines
-        lost or replayed by processes running at once only cost a re-read, never a stale value.
+        Every journal record is a complete entry that is true whenever it was written, so
+        records lost or replayed by processes running at once only cost a re-read, never a
+        stale value.
         """
         if not self._dirty:
             return
         if self._unread:  # never read: what is there is left as it is, the values added to it
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, ValueError):  # (ValueError: see below)
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._append()
                 self._dirty = False
@@ -287,30 +298,35 @@ class FileCache:
         small = max(64, len(self._entries) // 20)
         if self._loaded and len(self._changed) <= small \
                 and self._journal_lines + len(self._changed) <= 4 * small:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, ValueError):
                 self._append()
                 self._dirty = False
                 return
-        # Plain lists and dicts from JSON and the scanners: no cycles to look for.
-        entries = json.dumps(self._entries, separators=(",", ":"), check_circular=False).encode()
+        try:
+            entries = marshal.dumps(self._entries)
+        except ValueError:  # a value marshal cannot write (none of the scanners' make one)
+            return
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # No fsync: a cache lost in a crash is rebuilt, and syncing megabytes costs more
             # than the cache saves on a small run.
-            atomic_write(self.path, _sealed_file(self.version, entries), durable=False)
+            atomic_write(self.path, sealed_file(self.version, entries), durable=False)
             self._dirty = False
             self._changed.clear()
             self.journal.unlink(missing_ok=True)
             self._journal_lines = 0
+            for old in (".json", ".log"):  # the JSON file and journal of blog <= 0.1
+                self.path.with_suffix(old).unlink(missing_ok=True)
 
     def _append(self) -> None:
-        lines = b"".join(_sealed_line(json.dumps([self.version, rel, self._entries[rel]],
-                                                 separators=(",", ":")).encode()) + b"\n"
-                         for rel in sorted(self._changed))
-        # One write with O_APPEND: lines of processes saving at once do not interleave.
+        records = [marshal.dumps([self.version, rel, self._entries[rel]])
+                   for rel in sorted(self._changed)]
+        data = b"".join(len(body).to_bytes(4, "little") + zlib.crc32(body).to_bytes(4, "little")
+                        + body for body in records)
+        # One write with O_APPEND: records of processes saving at once do not interleave.
         fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            os.write(fd, lines)
+            os.write(fd, data)
         finally:
             os.close(fd)
         self._journal_lines += len(self._changed)
@@ -325,29 +341,27 @@ def _trusted(entry: list[Any], sig: Signature) -> bool:
     return len(entry) >= 4 and entry[2] == sig and 0 < sig[3] < entry[3] - RACY_SLACK_NS
 
 
-def _hash(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).hexdigest().encode()
+# The cache file's first line: its format (marshal's and Python's versions, since a file
+# marshalled by one Python need not load in another), the cache's version, and the seal: a
+# CRC-32 of the rest, which finds damage (what it is for) at a fifth of blake2b's cost.
+FILE_HEAD = b"blog-cache marshal %d python %d.%d version %d seal "
 
 
-SEALED_HEAD = re.compile(rb'\{"version":-?\d+,"seal":"([0-9a-f]{32})","entries":')
+def sealed_file(version: int, payload: bytes) -> bytes:
+    """A cache file: a head line whose seal vouches for the marshalled ``payload`` after it."""
+    return _head(version) + b"%08x\n" % zlib.crc32(payload) + payload
 
 
-def _sealed_file(version: int, entries: bytes) -> bytes:
-    """The cache file: plain JSON whose "seal" is a hash of the text of its entries."""
-    return b'{"version":%d,"seal":"%s","entries":%s}' % (version, _hash(entries), entries)
+def unsealed_file(data: bytes, version: int) -> bytes | None:
+    """The marshalled payload of a cache file of ``version`` whose seal holds; b"" for one
+    whose seal fails (damaged); None for a file of another version or format."""
+    head = _head(version)
+    if not data.startswith(head):
+        return None
+    payload = data[len(head) + 9:]
+    return payload if data[len(head):len(head) + 9] == b"%08x\n" % zlib.crc32(payload) \
+        else b""
 
 
-def _seal_holds(data: bytes) -> bool:
-    head = SEALED_HEAD.match(data)
-    return head is not None and data.endswith(b"}") and \
-        _hash(data[head.end():-1]) == head.group(1)
-
-
-def _sealed_line(line: bytes) -> bytes:
-    """A journal line ``[version, rel, entry]`` with a hash of that text as a fourth item."""
-    return line[:-1] + b',"' + _hash(line) + b'"]'
-
-
-def _line_seal_holds(line: bytes) -> bool:
-    return len(line) > 36 and line.endswith(b'"]') and line[-36:-34] == b',"' and \
-        _hash(line[:-36] + b"]") == line[-34:-2]
+def _head(version: int) -> bytes:
+    return FILE_HEAD % (marshal.version, *sys.version_info[:2], version)

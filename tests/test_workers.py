@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import time
 
-from blogcli.workers import POOL_MIN_FILES, cores, spread
+import pytest
+
+from blogcli.workers import POOL_MIN_FILES, cores, fan_out, spread
 
 
 def pids(items: list[int]) -> list[tuple[int, int]]:
@@ -49,3 +51,45 @@ def test_fan_out_of_nothing_and_of_fewer_items_than_chunks() -> None:
 
     assert fan_out(lambda a, b: list(range(a, b)), 0, lambda: None) == []
     assert fan_out(lambda a, b: list(range(a, b)), 3, lambda: None) == [0, 1, 2]
+
+
+def test_the_collector_is_paused_only_while_the_work_runs() -> None:
+    """This process's share runs with the cycle collector off (as the children do), and the
+    collector is as it was afterwards, on or off."""
+    import gc
+
+    if cores() < 2:
+        pytest.skip("one core: the work is not spread, nothing is paused")
+
+    def states(items: list[int]) -> list[bool]:
+        return [gc.isenabled() for _ in items]
+
+    items = list(range(POOL_MIN_FILES * 2))
+    for before in (True, False):
+        (gc.enable if before else gc.disable)()
+        try:
+            assert spread(states, items) == [False] * len(items)
+            assert gc.isenabled() is before
+            assert fan_out(lambda a, b: states(items[a:b]), len(items), lambda: None) == \
+                [False] * len(items)
+            assert gc.isenabled() is before
+        finally:
+            gc.enable()
+
+
+def test_results_come_back_alike_whether_plain_values_or_objects() -> None:
+    """Plain values travel marshalled, anything else pickled: both arrive as they were made."""
+    from collections import OrderedDict
+
+    from blogcli.check.findings import Finding
+
+    def made(items: list[int]) -> list[object]:
+        return [{"n": n, "t": (n, "x"), "l": [None, 1.5, True, {"s"}]} if n % 3 == 0 else
+                Finding("a.md", n, 1, "link-missing", "error", "m", None) if n % 3 == 1 else
+                OrderedDict(k=n) for n in items]
+
+    plain = [n * 3 for n in range(POOL_MIN_FILES * 2)]
+    assert spread(made, plain) == made(plain)
+    mixed = list(range(POOL_MIN_FILES * 2))
+    assert spread(made, mixed) == made(mixed)
+    assert all(type(a) is type(b) for a, b in zip(spread(made, mixed), made(mixed), strict=True))

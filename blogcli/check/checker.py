@@ -76,7 +76,7 @@ def check_site(site: Site, paths: list[Path] | None = None,
             reuse.save(site, kept, result, kept.counts(counts), kept.stored.get("dates"))
             return result
     dates: list[Any] = []  # the pages' dates for the kept result, found while links resolve
-    result, _, counts, facts = _check(site, None, None, also=lambda read: dates.append(
+    result, _, counts, facts = _check(site, None, None, kept.signed, also=lambda read: dates.append(
         reuse.dates_of(read)))
     reuse.save(site, kept, result, counts, dates[0] if dates else reuse.dates_of(facts))
     return result
@@ -113,8 +113,11 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
     cache: FileCache | SiteIndex
     if paths is None:
         root = str(site.root)
-        # Signed before they are read (a file changed meanwhile is not trusted next time).
-        sigs = {p.rel: _stat_signature(root + "/" + p.rel) for p in site.pages()}
+        # Signed before they are read (a file changed meanwhile is not trusted next time):
+        # reuse.tree signed them all a moment ago.
+        signed = signed or {}
+        sigs = {p.rel: signed[path] if (path := root + "/" + p.rel) in signed
+                else _stat_signature(path) for p in site.pages()}
         cache = open_cache(site)
         facts = collect_facts(site, sorted(page_rels), cache)
         permalinks = site_urls(site, facts)
@@ -354,8 +357,8 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str],
         for page in missing:
             found_now(page, again.get(page.rel))
     urls |= {rel: detail[1] for rel, detail in details.items()}
-    facts |= site_index.facts_of({rel: detail[0] for rel, detail in details.items()
-                                  if rel in page_rels and detail[0] is not None})
+    facts |= {rel: detail[0] for rel, detail in details.items()
+              if rel in page_rels and detail[0] is not None}
     facts = {rel: facts[rel] for rel in sorted(facts)}  # collect_facts' order: the resolver's
     permalinks = {page.rel: urls[page.rel] for page in pages if page.rel in urls}
     duplicates = _duplicates(facts, {rel: u for rel, u in permalinks.items()

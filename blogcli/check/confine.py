@@ -26,6 +26,7 @@ class Confined:
         self.root = root.rstrip("/") or "/"
         self._parts = [p for p in self.root.split("/") if p]
         self._real: set[str] = {self.root}
+        self._files: set[str] = set()  # regular files _link_of met (is_file asks them next)
 
     def inside(self, path: str) -> bool:
         """True when ``path`` (absolute), with every symlink followed, is the root or below it.
@@ -33,6 +34,9 @@ class Confined:
         A symlink loop inside the root counts as inside: opening it fails, which the caller
         reports as it would any unreadable file.
         """
+        folder, _, name = path.rpartition("/")
+        if folder in self._real and name not in ("", ".", "..") and self._link_of(path) is None:
+            return True  # in a folder proven real, and no link itself: the usual case, cheaply
         todo = self._below_root(path)
         if todo is None:
             return False
@@ -72,6 +76,8 @@ class Confined:
 
         Raises OutsideSite when ``path`` itself is a symlink leading out of the root.
         """
+        if path in self._files:
+            return True
         try:
             mode = os.lstat(path).st_mode
         except (OSError, ValueError):  # ValueError: a NUL byte (`a%00.md`) is no file
@@ -104,4 +110,10 @@ class Confined:
                 return None
         if stat.S_ISDIR(mode):
             self._real.add(path)
+        elif stat.S_ISREG(mode):
+            self._files.add(path)
         return None
+
+    def known_file(self, path: str) -> bool:
+        """True when ``path`` was seen to be a regular file (not a link) by ``inside``."""
+        return path in self._files

@@ -14,7 +14,6 @@ from its front matter on every run.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 import unicodedata
@@ -30,13 +29,13 @@ from blogcli.pages import Page
 from blogcli.permalinks import normalize
 from blogcli.site import Site
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 # What other pages' checks never read of a page's facts: left out of the index.
 HEAVY = ("links", "fm", "empty")
 # Kept per page, in two files trusted by the same stat signature: the small one, read on every
 # run, [the page as the walk made it, the key its first URL is compared by for duplicates];
 # the large one, read only when a checked file has links (or shares an address),
-# [light facts as JSON text (None for a page that is not Markdown), URLs].
+# [light facts (None for a page that is not Markdown), URLs].
 Record = list[Any]
 
 
@@ -92,19 +91,12 @@ def page_key(page: Page) -> list[Any]:
             page.in_drafts, page.dated]
 
 
-def light(fact: dict[str, Any] | None) -> str | None:
-    """``fact`` without what only the page's own check reads, as JSON text: decoded only when
-    a link of the checked files needs the other pages' facts (``facts_of``), all at once."""
+def light(fact: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``fact`` without what only the page's own check reads. Kept as it is: the index file
+    is marshalled, which reads these back faster than it read them as JSON text once."""
     if fact is None:
         return None
-    return json.dumps({k: v for k, v in fact.items() if k not in HEAVY}, separators=(",", ":"))
-
-
-def facts_of(texts: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """Light facts kept as JSON text, decoded, by path."""
-    # One parse for them all: a call per page costs more than the parsing.
-    values = json.loads("[" + ",".join(texts.values()) + "]")
-    return dict(zip(texts, values, strict=True))
+    return {k: v for k, v in fact.items() if k not in HEAVY}
 
 
 def dup_key(urls: list[str]) -> str | None:
@@ -120,13 +112,6 @@ def _valid_key(value: Any) -> bool:
 
 def _valid_page(value: Any) -> bool:
     return isinstance(value, list) and len(value) == 2 and \
-        (value[0] is None or (isinstance(value[0], str) and _valid_light(value[0]))) and \
+        (value[0] is None or (isinstance(value[0], dict) and
+                              valid_fact({**value[0], "links": [], "fm": []}))) and \
         isinstance(value[1], list) and all(isinstance(u, str) for u in value[1])
-
-
-def _valid_light(text: str) -> bool:
-    try:
-        fact = json.loads(text)
-    except ValueError:
-        return False
-    return isinstance(fact, dict) and valid_fact({**fact, "links": [], "fm": []})

@@ -5,6 +5,7 @@ other pages' links find there (each edit must reach the index)."""
 from __future__ import annotations
 
 import dataclasses
+import marshal
 import os
 import re
 import shutil
@@ -149,12 +150,14 @@ def test_a_damaged_index_is_read_again(part: str, tmp_path: Path,
     rel = next(rel for rel, fact in facts.items() if fact.get("links"))  # reads all of it
     expected = per_file(check_site(find_site(site_dir=root), [root / rel]))
     held = index.SiteIndex(find_site(site_dir=root))
-    # A duplicate key that is a number; light facts of the wrong shape.
-    path, old, new = (held.keys.path, '"],[', '"],7,[') if part == "keys" else \
-        (held.pages.path, '\\"slug\\":\\"', '\\"slug\\":0,\\"x\\":\\"')
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    # A duplicate key that is a number; light facts of the wrong shape; written over the
+    # marshalled entries, whose seal then fails.
+    path = held.keys.path if part == "keys" else held.pages.path
+    head, _, payload = path.read_bytes().partition(b"\n")
+    entries = marshal.loads(payload)
+    for entry in entries.values():
+        entry[1] = [entry[1][0], 7] if part == "keys" else [{"slug": 0}, entry[1][1]]
+    path.write_bytes(head + b"\n" + marshal.dumps(entries))
     result = check_site(find_site(site_dir=root), [root / rel])
     assert per_file(result) == expected
     assert any("was damaged" in note for note in result.notes)

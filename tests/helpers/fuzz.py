@@ -4,9 +4,10 @@ time and memory bound (a hang or a blow-up is a result, not a stuck test run).
 
 Each case is a plain or Hugo site with a few posts; the child runs `check`, `list --format
 json` and `new` through typer's CliRunner. In some cases the caches those runs wrote are then
-vandalised (valid JSON of the wrong shape, entry by entry) and `check` and `list` run again. A
-case is bad when any command raises (a traceback), exits with a code outside 0/1/2, or the
-child passes its time or memory bound (RLIMIT_AS); its peak RSS is measured (wait4).
+vandalised (values of the wrong shape, entry by entry, which a marshalled cache's seal then
+refuses) and `check` and `list` run again. A case is bad when any command raises (a
+traceback), exits with a code outside 0/1/2, or the child passes its time or memory bound
+(RLIMIT_AS); its peak RSS is measured (wait4).
 
 Hostile inputs the issue lists, each drawn often: NUL in targets, names and bodies; over-long
 targets and names; huge numbers and infinities in YAML, TOML and JSON; deep nesting; alias
@@ -16,6 +17,7 @@ bombs; a wrong-shape cache; NFC/NFD spellings; Windows device names and trailing
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import resource
 import signal
@@ -23,8 +25,10 @@ import tempfile
 import time
 import traceback
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -161,7 +165,33 @@ def damage_caches(folder: Path, how: str, value: object) -> int:
                     entry[1 if how == "value" else 2] = value
         path.write_text(json.dumps(stored, default=str), encoding="utf-8")
         count += 1
+    for path in folder.rglob("*.cache"):  # FileCache's: a head line, then marshal's bytes
+        head, _, payload = path.read_bytes().partition(b"\n")
+        entries = marshal.loads(payload)
+        version = int(head.split(b" version ")[1].split()[0])
+        if how == "journal":  # the file intact, so that its journal is read after it
+            plain = json.loads(json.dumps(value, default=str))
+            bodies = [marshal.dumps([version, rel, plain]) for rel in entries or
+                      ["posts/x.md"]] + [marshal.dumps(x) for x in ([1, 2], None)] + [b"{"]
+            path.with_suffix(".journal").write_bytes(b"".join(
+                len(body).to_bytes(4, "little") + zlib.crc32(body).to_bytes(4, "little") + body
+                for body in bodies))
+        else:  # the entries edited, the seal left as it was: the file no longer matches it
+            path.write_bytes(head + b"\n" + marshal.dumps(
+                _damaged(entries, how, value) if isinstance(entries, dict) else entries))
+        count += 1
     return count
+
+
+def _damaged(entries: dict[str, Any], how: str, value: object) -> object:
+    if how == "entries":
+        return json.loads(json.dumps(value, default=str))
+    for rel, entry in entries.items():
+        if how == "entry":
+            entries[rel] = json.loads(json.dumps(value, default=str))
+        elif isinstance(entry, list) and len(entry) > 2:
+            entry[1 if how == "value" else 2] = json.loads(json.dumps(value, default=str))
+    return entries
 
 
 @dataclass

@@ -220,7 +220,7 @@ def test_warm_run_uses_the_cache_and_sees_edits(plain: Path) -> None:
     site = open_site(plain)
     now = datetime(2026, 5, 1, tzinfo=UTC)
     first = collect(site, now=now)
-    assert list(Path.home().glob(".cache/blog/*/listing.json"))
+    assert list(Path.home().glob(".cache/blog/*/listing.cache"))
     assert collect(site, now=now).records == first.records
     (plain / "posts" / "old.md").write_text("---\ntitle: Edited\ndate: 2020-01-05\n---\nA B C D.\n",
                                             encoding="utf-8")
