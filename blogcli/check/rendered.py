@@ -1,0 +1,135 @@
+"""Links and headings of a plain post read from pulldown-cmark's HTML, which pyromark renders in
+Rust: six times faster than walking its events in Python, where most of a cold check went.
+
+Only a post in which the HTML cannot mean anything else is read so (``scan`` says None
+otherwise, and native.py walks the events as before; a differential test and
+bench/native_diff.py hold the two equal). Such a post has no raw HTML, entity, backslash
+escape, engine tag, reference definition, footnote, table or control character, so each
+``<a href>`` and ``<img src>`` is an inline link of its own, and each destination is written
+in the source as the link has it. The HTML says which ``](dest`` of the source are links; the
+source says where they are: a destination counted as often in the HTML as after a ``](`` of
+the source is at those places, and one counted otherwise sends the post to the walk.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+
+from blogcli.check.anchors import heading_ids
+from blogcli.check.links import Link, Scan
+
+# Anything that would let the HTML hold what the walk reads otherwise, or not hold what the
+# walk reads: raw HTML and autolinks, entities, escapes, engine tags and kramdown's {: },
+# reference and footnote definitions, tables, images in links, doubled "]((" links.
+# (The characters here, the pairs in ``eligible``.) Control characters end a destination.
+BLOCKED = re.compile(r"[<&\\{|\x00-\x08\x0b-\x1f\x7f]")
+HREF = re.compile(r'<a href="([^"]*)"')
+SRC = re.compile(r'<img src="([^"]*)"')
+# An image whose description may hold a link (``![a [b](c)](d)``), which the walk reads and
+# the HTML has as text, in ``alt``: its "[" comes before the first "](" after the "![" (a
+# "](" before it would close the image or belong to another "[").
+LINK_IN_IMAGE = re.compile(r"!\[(?:[^\[\]]|\](?!\())*\[")
+HEADING_TAG = re.compile(r"<h[1-6]>(.*?)</h[1-6]>", re.DOTALL)
+TAG = re.compile(r"<[^>]*>")
+# At each "](" of the source: the blanks, one line break and a quote's markers before the
+# destination (skipped as native._Walker._link skips them), and the destination as CommonMark
+# reads it where it holds no space and parentheses only one deep. A lookahead, so that every
+# "](" is matched, even one inside the destination before it.
+DESTINATION = re.compile(r"\]\((?=([ \t]*(?:\n[ \t>]*)?)"
+                         r"([^ \t\n()]*(?:\([^ \t\n()]*\)[^ \t\n()]*)*))")
+# The ASCII characters pulldown-cmark writes into an href as they are; the others and every
+# non-ASCII byte are percent-encoded, except & and ' (entities): escape_href in
+# pulldown-cmark-escape (a test holds this to pyromark's output).
+HREF_SAFE = frozenset("!#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ^_"
+                      "abcdefghijklmnopqrstuvwxyz~")
+UNSAFE = re.compile(r"[^!#$%()*+,\-./0-9:;=?@A-Z^_a-z~]")
+
+
+def eligible(source: str) -> bool:
+    """Could ``scan`` read ``source`` (the CR-free body) from its HTML?"""
+    return BLOCKED.search(source) is None and "]:" not in source and "[^" not in source \
+        and "[!" not in source and "]((" not in source and LINK_IN_IMAGE.search(source) is None
+
+
+def scan(source: str, rendered: str, offset: int, profile: str, bare: bool) -> Scan | None:
+    """What native.walk gives for an ``eligible`` ``source`` whose HTML is ``rendered``, or
+    None where the HTML and the source do not agree on every link.
+
+    ``offset`` is the file line before the body's first; ``bare`` when the engine links
+    bare addresses and the source may hold one (then each must be inside a link's
+    destination, where no engine links it, or None)."""
+    out = Scan()
+    links = HREF.findall(rendered)
+    images = SRC.findall(rendered)
+    if links or images:
+        counts = Counter(links)
+        if images:
+            if not counts.keys().isdisjoint(images):
+                return None  # a link and an image to one place: which is which, the order says
+            counts.update(images)
+        placed = _placed(source, counts, frozenset(images), offset)
+        if placed is None:
+            return None
+        out.links = placed
+    if bare and sum(link.target.count("http") + link.target.count("www.")
+                    for link in out.links) != source.count("http") + source.count("www."):
+        return None  # not every address is inside a link's destination: some are in text
+    out.headings = [(_text(m.group(1)), None) for m in HEADING_TAG.finditer(rendered)] \
+        if "<h" in rendered else []
+    out.anchors, out.anchors_certain = heading_ids(out.headings, profile)
+    return out
+
+
+def _placed(source: str, counts: Counter[str], images: frozenset[str],
+            offset: int) -> list[Link] | None:
+    """The links at each "](" of ``source`` whose destination is one of ``counts`` (as an
+    href), each with its 1-based file line and column; None unless each is found as many
+    times as ``counts`` says."""
+    out = []
+    at = -2
+    line, line_start, counted = offset + 1, 0, 0
+    for gap, dest in DESTINATION.findall(source):  # one for each "](", in order
+        at = source.find("](", at + 2)
+        # An href holds only safe characters (and entities, of no "&" here): a destination
+        # with others is looked for as pulldown-cmark writes it.
+        href = dest if dest in counts or UNSAFE.search(dest) is None else escape_href(dest)
+        count = counts.get(href)
+        if not count:
+            if count is not None:
+                return None  # more of them in the source than in the HTML
+            continue
+        counts[href] = count - 1
+        index = at + 2 + len(gap)
+        breaks = source.count("\n", counted, index)
+        if breaks:
+            line += breaks
+            line_start = source.rfind("\n", counted, index) + 1
+        counted = index
+        out.append(Link(dest, line, index - line_start + 1, "image" if href in images
+                        else "link"))
+    return None if any(counts.values()) else out
+
+
+def escape_href(dest: str) -> str:
+    """``dest`` as pulldown-cmark writes it into an ``href``."""
+    out = []
+    for char in dest:
+        if char in HREF_SAFE:
+            out.append(char)
+        elif char == "&":
+            out.append("&amp;")
+        elif char == "'":
+            out.append("&#x27;")
+        else:
+            out.extend(f"%{byte:02X}" for byte in char.encode())
+    return "".join(out)
+
+
+def _text(inner: str) -> str:
+    """A heading's text as the walk joins it: tags (and an image's alt) gone, each line
+    break (soft, or after <br />) one space, entities read."""
+    text = TAG.sub("", inner) if "<" in inner else inner
+    text = text.replace("\n", " ")
+    return html.unescape(text) if "&" in text else text
