@@ -61,54 +61,68 @@ def scan(source: str, rendered: str, offset: int, profile: str, bare: bool) -> S
     bare addresses and the source may hold one (then each must be inside a link's
     destination, where no engine links it, or None)."""
     out = Scan()
-    links = HREF.findall(rendered)
-    images = SRC.findall(rendered)
-    if links or images:
-        counts = Counter(links)
+    hrefs = HREF.findall(rendered)
+    srcs = SRC.findall(rendered)
+    if hrefs or srcs:
+        counts, images = _counted(hrefs), _counted(srcs)
         if images:
             if not counts.keys().isdisjoint(images):
                 return None  # a link and an image to one place: which is which, the order says
             counts.update(images)
-        placed = _placed(source, counts, frozenset(images), offset)
+        placed = _placed(source, counts, images, offset)
         if placed is None:
             return None
         out.links = placed
-    if bare and sum(link.target.count("http") + link.target.count("www.")
-                    for link in out.links) != source.count("http") + source.count("www."):
-        return None  # not every address is inside a link's destination: some are in text
-    out.headings = [(_text(m.group(1)), None) for m in HEADING_TAG.finditer(rendered)] \
-        if "<h" in rendered else []
+    if bare:  # (a line break joins the targets: no address runs across two of them)
+        targets = "\n".join([link.target for link in out.links])
+        if targets.count("http") + targets.count("www.") != \
+                source.count("http") + source.count("www."):
+            return None  # not every address is inside a link's destination: some are in text
+    if "<h" in rendered:
+        out.headings = [(_text(inner), None) for inner in HEADING_TAG.findall(rendered)]
     out.anchors, out.anchors_certain = heading_ids(out.headings, profile)
     return out
 
 
-def _placed(source: str, counts: Counter[str], images: frozenset[str],
+def _counted(items: list[str]) -> dict[str, int]:
+    """How many times each of ``items`` comes (most come once)."""
+    counts = dict.fromkeys(items, 1)
+    return counts if len(counts) == len(items) else dict(Counter(items))
+
+
+def _placed(source: str, counts: dict[str, int], images: dict[str, int],
             offset: int) -> list[Link] | None:
     """The links at each "](" of ``source`` whose destination is one of ``counts`` (as an
-    href), each with its 1-based file line and column; None unless each is found as many
-    times as ``counts`` says."""
+    href; the ``images`` ones are images), each with its 1-based file line and column; None
+    unless each is found as many times as ``counts`` says."""
     out = []
+    find, lines = source.find, source.count
     at = -2
     line, line_start, counted = offset + 1, 0, 0
     for gap, dest in DESTINATION.findall(source):  # one for each "](", in order
-        at = source.find("](", at + 2)
-        # An href holds only safe characters (and entities, of no "&" here): a destination
-        # with others is looked for as pulldown-cmark writes it.
-        href = dest if dest in counts or UNSAFE.search(dest) is None else escape_href(dest)
-        count = counts.get(href)
+        at = find("](", at + 2)
+        href = dest
+        count = counts.get(dest)
+        if count is None:
+            # An href holds only safe characters (and entities, of no "&" here): a
+            # destination with others is looked for as pulldown-cmark writes it.
+            if UNSAFE.search(dest) is None:
+                continue
+            href = escape_href(dest)
+            count = counts.get(href)
+            if count is None:
+                continue
         if not count:
-            if count is not None:
-                return None  # more of them in the source than in the HTML
-            continue
+            return None  # more of them in the source than in the HTML
         counts[href] = count - 1
         index = at + 2 + len(gap)
-        breaks = source.count("\n", counted, index)
+        breaks = lines("\n", counted, index)
         if breaks:
             line += breaks
             line_start = source.rfind("\n", counted, index) + 1
         counted = index
-        out.append(Link(dest, line, index - line_start + 1, "image" if href in images
-                        else "link"))
+        out.append(Link(dest, line, index - line_start + 1,
+                        "image" if href in images else "link"))
     return None if any(counts.values()) else out
 
 
