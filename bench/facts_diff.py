@@ -86,8 +86,9 @@ def main() -> None:
             html = json.loads(new.pop())[1]
             old.pop()
             differ = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
-            print(f"{profile} linkify {'on' if linkify else 'off'}: {len(differ)} of "
-                  f"{len(new)} files differ; {html} read from their HTML", flush=True)
+            setting = "as the engine defaults" if linkify else "off"
+            print(f"{profile} linkify {setting}: {len(differ)} of {len(new)} files differ; "
+                  f"{html} read from their HTML", flush=True)
             for a, b in differ[:opts.show]:
                 print(f"   old: {a[:300]}\n   new: {b[:300]}")
 
