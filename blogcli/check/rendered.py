@@ -1,5 +1,6 @@
 """Links and headings of a plain post read from pulldown-cmark's HTML, which pyromark renders in
-Rust: six times faster than walking its events in Python, where most of a cold check went.
+Rust: on the check bench's posts the HTML takes 8 us and reading it ~45 us, where building
+and walking the events in Python (native._Walker) took ~155 us, most of a cold check's scan.
 
 Only a post in which the HTML cannot mean anything else is read so (``scan`` says None
 otherwise, and native.py walks the events as before; a differential test and
