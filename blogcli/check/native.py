@@ -17,7 +17,7 @@ from functools import cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from blogcli.check import bareurls
+from blogcli.check import bareurls, rendered
 from blogcli.check.anchors import heading_ids
 from blogcli.check.links import (
     A_CLOSE,
@@ -164,12 +164,28 @@ def _collapse(links: list[Link], kept: dict[tuple[str, str], int],
 
 
 def _scan_whole(post: _Body, profile: str, linkify: bool | None) -> Scan:
-    """``scan_post`` of a body parsed whole."""
+    """``scan_post`` of a body parsed whole: read from its HTML where that is certain, else
+    from its events."""
+    if linkify is None:
+        linkify = bareurls.linkify_on(profile, {})
+    return scan_html(post, profile, linkify) or walk(post, profile, linkify)
+
+
+def scan_html(post: _Body, profile: str, linkify: bool) -> Scan | None:
+    """``walk(post, profile, linkify)`` read from the body's HTML (rendered.py), or None
+    where the HTML could hold something else."""
+    source = post.body.replace("\r\n", "\n").replace("\r", " ")
+    if not rendered.eligible(source) or _spaced(source, profile):
+        return None
+    return rendered.scan(source, parser(False, False, profile == "zola").html(source),
+                         post.body_line - 1, profile, linkify and bareurls.may_hold(source))
+
+
+def walk(post: _Body, profile: str, linkify: bool) -> Scan:
+    """``scan_post`` of a body parsed whole, from pulldown-cmark's events."""
     # A lone CR is a line break to CommonMark; editors and post.py do not break there.
     source = post.body.replace("\r\n", "\n").replace("\r", " ")
     raw = source.encode()
-    if linkify is None:
-        linkify = bareurls.linkify_on(profile, {})
     walker = _Walker(raw, post.body_line - 1, verbatim_lines(source),
                      profile if linkify and bareurls.may_hold(source) else None)
     # Zola's headings take {#id} as pulldown-cmark reads it; the others' as links.py reads it.
@@ -181,9 +197,7 @@ def _scan_whole(post: _Body, profile: str, linkify: bool | None) -> Scan:
     walker.place()
     scan = walker.scan
     # kramdown (Jekyll, GitHub Pages) also reads {: #id} lists and link targets with spaces.
-    kramdown = profile in ("jekyll", "plain") and (
-        "{:" in source or ("](" in source and SPACED_HINT.search(source) is not None
-                           and KRAMDOWN_SPACED.search(source) is not None))
+    kramdown = ("{:" in source and profile in ("jekyll", "plain")) or _spaced(source, profile)
     if "{" in source or kramdown or "]((" in source:
         lines = source.split("\n")
         if "{" in source:
@@ -202,6 +216,12 @@ def _scan_whole(post: _Body, profile: str, linkify: bool | None) -> Scan:
     scan.headings = walker.headings
     scan.anchors_certain = certain and "{{" not in source and "{%" not in source
     return scan
+
+
+def _spaced(source: str, profile: str) -> bool:
+    """Does kramdown read a link target with spaces in ``source``, where CommonMark reads text?"""
+    return profile in ("jekyll", "plain") and "](" in source \
+        and SPACED_HINT.search(source) is not None and KRAMDOWN_SPACED.search(source) is not None
 
 
 class _Walker:

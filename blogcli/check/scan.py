@@ -77,12 +77,13 @@ def collect_facts(site: Site, rels: list[str],
 def code_version() -> int:
     """A number that changes with the code that makes facts, so old caches are never trusted."""
     from blogcli import post
-    from blogcli.check import anchors, bareurls, links, native
+    from blogcli.check import anchors, bareurls, links, native, rendered
     from blogcli.check import facts as checkfacts
     from blogcli.text import blocks
 
     return code_digest([Path(str(module.__file__)) for module in
-                        (anchors, bareurls, blocks, checkfacts, links, native, post)], VERSION)
+                        (anchors, bareurls, blocks, checkfacts, links, native, post, rendered)],
+                       VERSION)
 
 
 def read_file(site: Site, rel: str) -> Read:
