@@ -9,8 +9,11 @@ caller renders that file with markdown-it-py (``goldmark.render``), whose rules 
 and the fuzz comparison hold to Hugo's figures. Each is detected on the way, at no extra pass:
 
 - a NUL character (markdown-it replaces it, pulldown-cmark keeps it);
-- a paragraph or a line that starts with ``:`` (a definition list: Goldmark's extension,
-  which pulldown-cmark nests otherwise);
+- a paragraph or a line that starts with ``:`` and a space or tab where pulldown-cmark
+  reads no definition (Goldmark's definition list, which pulldown-cmark nests otherwise), a
+  definition pulldown-cmark reads after ``:x`` or a lone ``:``, and a term of several lines
+  with a span or a hard break across them (Goldmark parses each line as a term of its own,
+  which the walk does too where nothing crosses a line);
 - a heading with ``{`` (Goldmark's ``{#id .class}`` attributes, see attributes.py);
 - a line right after a table that pulldown-cmark ends the table at (a lone ``|``);
 - a footnote label written in two spellings (pulldown-cmark folds case, markdown-it does not);
@@ -34,6 +37,9 @@ _CANDIDATE = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 _TASK_BOX = re.compile(r"\[([ \t\n\f\rxX])\][ \t\n\f\r]*")  # Go's \s is ASCII only
 _SETEXT = re.compile(rb"[ ]{0,3}(?:-+|=+)[ \t]*(?:\r?\n|\Z)")
 _BLANK_END = re.compile(rb"\n[ \t]*\r?\n\Z")
+# What follows a ``:`` that Goldmark reads as a definition: a space or a tab (``:x``, or a
+# ``:`` that ends its line, is text to it).
+_GAP = (b" ", b"\t")
 _INLINE_TAGS = {"Emphasis": "em", "Strong": "strong", "Strikethrough": "s"}
 _LEAVES = frozenset({"Text", "Code", "InlineHtml", "SoftBreak", "HardBreak",
                      "FootnoteReference"})
@@ -235,6 +241,31 @@ class _Walk:
             i += 1
         return i
 
+    def term_lines(self, i: int, end: int) -> list[tuple[int, int]]:
+        """The inline events ``i:end`` of a term, cut at its line breaks: Goldmark parses each
+        line of the paragraph before a ``:`` as a term of its own, so a span that runs on over
+        a line break, or a hard break (whose marks Goldmark trims as the line's end), is read
+        otherwise there (left to markdown-it)."""
+        events = self.events
+        lines = []
+        depth = 0
+        first = i
+        for k in range(i, end):
+            key = events[k][0]
+            if key == "SoftBreak":
+                if depth:
+                    raise _Fallback
+                lines.append((first, k))
+                first = k + 1
+            elif key == "Start":
+                depth += 1
+            elif key == "End":
+                depth -= 1
+            elif key == "HardBreak":
+                raise _Fallback
+        lines.append((first, end))
+        return lines
+
     def _end(self, i: int) -> int:
         """The index of the End event that closes the container whose content starts at i."""
         events = self.events
@@ -253,8 +284,8 @@ class _Walk:
               out: list[str]) -> int:
         src = self.src
         if name == "Paragraph":
-            if src[start] == 58:  # ':' a definition (Goldmark's definition list)
-                raise _Fallback
+            if src[start] == 58 and src[start + 1:start + 2] in _GAP:
+                raise _Fallback  # a definition (Goldmark's definition list)
             end = self._end(i + 1)
             first = i > 0 and self.events[i - 1][1] == "Item"
             text = self.inline(i + 1, end, start, first)
@@ -329,11 +360,12 @@ class _Walk:
                 raise _Fallback  # ``-`` or ``=`` under it: a heading to markdown-it
             return end + 1
         if name == "DefinitionListTitle":
-            if b"\n" in src[start:stop].rstrip():
-                raise _Fallback  # a term of several lines: Goldmark makes each line a term
             end = self._end(i + 1)
-            text = self.inline(i + 1, end, start, strip=True)
-            out.append(text + "\n" if self.plain else "<dt>" + text + "</dt>\n")
+            for head, tail in self.term_lines(i + 1, end):
+                # a term of several lines: Goldmark makes each line a term of its own
+                text = self.inline(head, tail, start if head == i + 1
+                                   else self.events[head][3], strip=True)
+                out.append(text + "\n" if self.plain else "<dt>" + text + "</dt>\n")
             return end + 1
         if name == "DefinitionListDefinition":
             return self.definition(i, start, out)
@@ -524,7 +556,8 @@ class _Walk:
                 elif out and out[-1][3] == begin and out[-1][0] == "text":
                     out[-1] = ("text", out[-1][1] + value, out[-1][2], stop)
                 else:
-                    if value[0] == ":" and out and out[-1][0] == "br":
+                    if value[0] == ":" and out and out[-1][0] == "br" \
+                            and src[begin + 1:begin + 2] in _GAP:
                         raise _Fallback  # a definition (Goldmark's definition list)
                     out.append(("text", value, begin, stop))
             elif key == "SoftBreak" or key == "HardBreak":
