@@ -10,11 +10,13 @@ and the fuzz comparison hold to Hugo's figures. Each is detected on the way, at 
 
 - a NUL character (markdown-it replaces it, pulldown-cmark keeps it);
 - a paragraph or a line that starts with ``:`` and a space or tab where pulldown-cmark
-  reads no definition (Goldmark's definition list, which pulldown-cmark nests otherwise), a
-  definition pulldown-cmark reads after ``:x`` or a lone ``:``, and a term of several lines
-  with a span or a hard break across them (Goldmark parses each line as a term of its own,
-  which the walk does too where nothing crosses a line);
-- a heading with ``{`` (Goldmark's ``{#id .class}`` attributes, see attributes.py);
+  reads no definition (Goldmark's definition list, which pulldown-cmark nests otherwise); a
+  definition pulldown-cmark reads after a lone ``:``, or after ``:x`` but for one term and
+  one inline definition (Goldmark's paragraph, which the walk writes); a term of several
+  lines with a span or a hard break across them (Goldmark parses each line as a term of its
+  own, which the walk does too where nothing crosses a line);
+- a heading whose line ends in ``{...}`` that may be Goldmark's ``{#id .class}`` attributes
+  (see attributes.py);
 - a line right after a table that pulldown-cmark ends the table at (a lone ``|``);
 - a footnote label written in two spellings (pulldown-cmark folds case, markdown-it does not);
 - an event this module does not know.
@@ -140,19 +142,21 @@ def events(markdown: str) -> list[Event]:
     out: list[Event] = []
     append = out.append
     spans, leaves = _SPANS, _LEAVES
+    # Each event dict has one key (and a Start or End's dict one name): popitem takes it
+    # without a loop (the dicts are fresh, made for this call).
     for event, span in _parser().events_with_range(markdown):
         if type(event) is str:  # SoftBreak, HardBreak, Rule
             append((event, "", None, span["start"], span["end"], event != "Rule"))
             continue
-        for key, value in event.items():
-            if key == "Start" or key == "End":
-                if type(value) is str:
-                    append((key, value, None, span["start"], span["end"], value in spans))
-                else:
-                    for name, payload in value.items():
-                        append((key, name, payload, span["start"], span["end"], name in spans))
+        key, value = event.popitem()
+        if key == "Start" or key == "End":
+            if type(value) is str:
+                append((key, value, None, span["start"], span["end"], value in spans))
             else:
-                append((key, "", value, span["start"], span["end"], key in leaves))
+                name, payload = value.popitem()
+                append((key, name, payload, span["start"], span["end"], name in spans))
+        else:
+            append((key, "", value, span["start"], span["end"], key in leaves))
     return out
 
 
@@ -241,6 +245,59 @@ class _Walk:
             i += 1
         return i
 
+    @staticmethod
+    def no_attributes(line: bytes) -> None:
+        """Raise _Fallback where Goldmark may read heading attributes (attributes.py): a
+        ``{...}`` that ends the heading's line. A ``{`` anywhere else is only text, and so is
+        one that ends a one-line ATX heading but does not parse as attributes."""
+        if not line.rstrip(b"#=- \t\r\n").endswith(b"}"):
+            return
+        if line.endswith(b"}") and b"\n" not in line and line.lstrip(b" ").startswith(b"#"):
+            from blogcli.text.attributes import heading_text
+
+            content = line.decode("utf-8", "replace").lstrip(" ").lstrip("#").strip(" \t")
+            if heading_text(content, True) == content:
+                return
+        raise _Fallback
+
+    def colon_line(self, i: int, out: list[str]) -> int | None:
+        """A definition list pulldown-cmark reads where Goldmark reads a paragraph: one term
+        and one definition after ``:x`` (no space after the colon), both inline only, as in
+        ``set it through the\\n:ssl_ca_cert option``. Written as that paragraph (its lines
+        and the colon as text); returns the index after the list, or None for another list."""
+        events, src = self.events, self.src
+        n = len(events)
+        if events[i + 1][1] != "DefinitionListTitle":
+            return None
+        title = self._end(i + 2)
+        if title + 1 >= n or events[title + 1][1] != "DefinitionListDefinition":
+            return None
+        colon = events[title + 1][3]
+        if src[colon] != 58 or src[colon + 1:colon + 2] in (b"", b" ", b"\t", b"\r", b"\n"):
+            return None
+        definition = self._end(title + 2)
+        if definition + 1 >= n or events[definition + 1][:2] != ("End", "DefinitionList") \
+                or self.inline_run(i + 2) != title or self.inline_run(title + 2) != definition:
+            return None
+        for stop in (events[definition][4], events[definition + 1][4]):
+            if _SETEXT.match(src, stop):
+                raise _Fallback  # ``-`` or ``=`` under it: a heading to Goldmark
+        nl = src.rfind(b"\n", events[i][3], colon)
+        if nl == -1:
+            raise _Fallback
+        tokens = self.tokens(i + 2, title)
+        self.line_break(tokens, nl, colon)
+        self.append_text(tokens, ":", colon, colon + 1)
+        for token in self.tokens(title + 2, definition):
+            if token[0] == "text":
+                self.append_text(tokens, token[1], token[2], token[3])
+            else:
+                tokens.append(token)
+        first = i > 0 and events[i - 1][1] == "Item"
+        text = self.inline(i + 2, title, events[i][3], first, tokens=tokens)
+        out.append(self.paragraph(text) if self.plain else "<p>" + text + "</p>\n")
+        return definition + 2
+
     def term_lines(self, i: int, end: int) -> list[tuple[int, int]]:
         """The inline events ``i:end`` of a term, cut at its line breaks: Goldmark parses each
         line of the paragraph before a ``:`` as a term of its own, so a span that runs on over
@@ -310,7 +367,7 @@ class _Walk:
             return end + 1
         if name == "Heading":
             if b"{" in src[start:stop]:
-                raise _Fallback  # Goldmark's heading attributes
+                self.no_attributes(src[start:stop].rstrip(b" \t\r\n"))
             level = payload["level"][1]
             end = self._end(i + 1)
             text = self.inline(i + 1, end, start, strip=True)
@@ -353,6 +410,9 @@ class _Walk:
             out.append(text + "\n" if self.plain else f"<{tag}>{text}</{tag}>\n")
             return end + 1
         if name == "DefinitionList":
+            colon = self.colon_line(i, out)
+            if colon is not None:
+                return colon
             out.append(self.tag("<dl>\n"))
             end = self.blocks(i + 1, out)
             out.append(self.tag("</dl>\n"))
@@ -457,11 +517,13 @@ class _Walk:
     # -- inline --------------------------------------------------------------------------
 
     def inline(self, i: int, end: int, start: int, first: bool = False, cell: int = 0,
-               strip: bool = False) -> str:
+               strip: bool = False, tokens: list[Token] | None = None) -> str:
         """The inline events ``i:end`` as Goldmark writes them (``start``: where their
         container starts; ``first``: a list item's first paragraph, where ``[ ]`` is a task
-        box; ``cell``: a table cell's end; ``strip``: a heading or cell, trimmed)."""
-        tokens = self.tokens(i, end)
+        box; ``cell``: a table cell's end; ``strip``: a heading or cell, trimmed; ``tokens``:
+        those of the events, when made already)."""
+        if tokens is None:
+            tokens = self.tokens(i, end)
         if strip and tokens:  # markdown-it strips a heading as Python does (NBSP too)
             if tokens[0][0] == "text":
                 tokens[0] = ("text", tokens[0][1].lstrip(), *tokens[0][2:])

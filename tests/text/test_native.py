@@ -41,7 +41,8 @@ def test_each_fixture_takes_the_pass_meant_for_it(post: object) -> None:
     "a \0 b",                                         # NUL: markdown-it replaces it
     "# Title {#id}\n",                                # Goldmark's heading attributes
     "Term *a\nb*\n: def\n",                            # a span over a term's lines
-    "x\n:smile: y\n",                                 # a colon line that is no definition
+    "x\n:smile: y\n: z\n",                           # two terms to Goldmark, one to pulldown
+    "x\n:\ny\n",                                      # a lone colon: no definition to Goldmark
     "| a |\n|---|\n|\nnext\n",                        # a lone pipe after a table
     "[^A] and [^a]\n\n[^a]: note\n",                  # footnote labels that fold together
     "* a\n  ```\n  code\n\n* b\n",                    # an item ending in an unclosed fence
@@ -61,6 +62,8 @@ def test_what_pulldown_cmark_reads_otherwise_goes_to_markdown_it(markdown: str) 
      '<ul>\n<li>\n<dl>\n<dt><a href="http://x">x</a></dt>\n<dt>SIZE <em>a</em></dt>\n'
      "<dd>7 bytes</dd>\n</dl>\n</li>\n</ul>\n"),
     ("# H\n\n:x y\n", "<h1>H</h1>\n<p>:x y</p>\n"),  # ``:x`` is no definition
+    ("x\n:smile: y\n", "<p>x\n:smile: y</p>\n"),   # nor after a line (Hugo's HTML, both)
+    ("# {:k=>42} a {b}\n", "<h1>{:k=&gt;42} a {b}</h1>\n"),  # braces that are no attributes
     ("x[^1]\n\n[^1]: n\n", '<p>x<sup id="fnref:1"><a href="#fn:1" class="footnote-ref" '
      'role="doc-noteref">1</a></sup></p>\n<div class="footnotes" role="doc-endnotes">\n<hr>\n'
      '<ol>\n<li id="fn:1">\n<p>n&#160;<a href="#fnref:1" class="footnote-backref" '
