@@ -322,7 +322,7 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
         plain = _plain_in_pieces(expanded, placeholders, options) or \
             _plain(expanded, placeholders, options, settled)
     elif not html_summary:
-        cut = _plain_cut(expanded, placeholders, options)
+        cut = _plain_cut(expanded, placeholders, options, counted=not (cjk or placeholders))
         if cut is not None:
             summary_text, plain = cut
             truncated = after_more
@@ -410,16 +410,26 @@ _HEAD_MAX = 1 << 14
 _HEAD_STEP = 256
 
 
-def _plain_cut(body: str, placeholders: dict[str, str],
-               options: TextOptions) -> tuple[str, str] | None:
+def _plain_cut(body: str, placeholders: dict[str, str], options: TextOptions,
+               counted: bool = False) -> tuple[str, str] | None:
     """(the summary's text, the page's text) of a page with the divider, from the plain pass:
     what ``hugo.split_summary`` cuts from its HTML when the divider is a paragraph of its own
     at the top level. None where it may not be (a footnote or a definition list could hold
-    it; code or raw HTML hides it) or the plain pass does not serve."""
+    it; code or raw HTML hides it) or the plain pass does not serve. ``counted``: the text
+    after the divider is only counted (see ``_settled``: not on a CJK page, whose count an
+    entity changes, nor with shortcode output to put in), so it is neither escaped nor
+    typeset."""
     marker = hugo.MORE_PLACEHOLDER
     if "[^" in body or body.count(marker) != 1 or _DEFINITION_LINE.search(body):
         return None
-    text = _plain(body, placeholders, options)
+    seen = [0]  # the top-level parts looked at so far
+
+    def past_marker(parts: list[str]) -> bool:
+        found = any(marker in part for part in parts[seen[0]:])
+        seen[0] = len(parts)
+        return found
+
+    text = _plain(body, placeholders, options, past_marker if counted else None)
     if text is None or text.count(marker) != 1:
         return None
     at = text.find(marker)
