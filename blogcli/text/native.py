@@ -522,6 +522,10 @@ class _Walk:
         container starts; ``first``: a list item's first paragraph, where ``[ ]`` is a task
         box; ``cell``: a table cell's end; ``strip``: a heading or cell, trimmed; ``tokens``:
         those of the events, when made already)."""
+        if self.counted and not first and tokens is None:
+            counted = self.counted_text(i, end)
+            if counted is not None:
+                return counted
         if tokens is None:
             tokens = self.tokens(i, end)
         if strip and tokens:  # markdown-it strips a heading as Python does (NBSP too)
@@ -574,6 +578,31 @@ class _Walk:
             elif kind == "note":
                 out.append(self.note(text, begin))
         return "".join(out)
+
+    def counted_text(self, i: int, end: int) -> str | None:
+        """Once the text is only counted: the inline events ``i:end`` as plain text with the
+        same words as ``inline`` writes (only white space may differ), where they are text,
+        code and line breaks alone; else None (``inline`` it is). Three times cheaper: no
+        tokens, nothing escaped or typeset."""
+        events, src = self.events, self.src
+        parts = []
+        broken = False
+        for k in range(i, end):
+            key, _, value, begin, _, _ = events[k]
+            if key == "Text":
+                if broken and value[:1] == ":" and src[begin + 1:begin + 2] in _GAP:
+                    return None  # perhaps a definition: see tokens
+                parts.append(value)
+                broken = False
+            elif key == "SoftBreak" or key == "HardBreak":
+                parts.append("\n")
+                broken = True
+            elif key == "Code":
+                parts.append(value)
+                broken = False
+            else:
+                return None
+        return "".join(parts)
 
     def open(self, info: tuple[str, Any], begin: int) -> str:
         name, payload = info
