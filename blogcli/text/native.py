@@ -582,13 +582,13 @@ class _Walk:
     def counted_text(self, i: int, end: int) -> str | None:
         """Once the text is only counted: the inline events ``i:end`` as plain text with the
         same words as ``inline`` writes (only white space may differ), where they are text,
-        code and line breaks alone; else None (``inline`` it is). Three times cheaper: no
-        tokens, nothing escaped or typeset."""
+        code, line breaks, emphasis and written links alone; else None (``inline`` it is).
+        No tokens made, nothing escaped or typeset."""
         events, src = self.events, self.src
         parts = []
         broken = False
         for k in range(i, end):
-            key, _, value, begin, _, _ = events[k]
+            key, name, value, begin, _, _ = events[k]
             if key == "Text":
                 if broken and value[:1] == ":" and src[begin + 1:begin + 2] in _GAP:
                     return None  # perhaps a definition: see tokens
@@ -600,6 +600,14 @@ class _Walk:
             elif key == "Code":
                 parts.append(value)
                 broken = False
+            elif key == "Start" or key == "End":
+                # emphasis, strong and a written link add only tags; an autolink, an image
+                # (its alt text is not shown) and ``~one tilde~`` are inline()'s to write
+                if name == "Link":
+                    if key == "Start" and value["link_type"] in ("Autolink", "Email"):
+                        return None
+                elif name != "Emphasis" and name != "Strong":
+                    return None
             else:
                 return None
         return "".join(parts)
