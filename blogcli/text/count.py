@@ -185,16 +185,18 @@ def _expand(body: str, options: TextOptions) -> tuple[str, dict[str, str]]:
 
 
 def _plain(body: str, placeholders: dict[str, str], options: TextOptions,
-           settled: Callable[[list[str]], bool] | None = None) -> str | None:
+           settled: Callable[[list[str]], bool] | None = None,
+           loose: bool = False) -> str | None:
     """``hugo.strip_html(_render(...))`` written straight from the Markdown without the HTML,
     but for the white-space collapse (``hugo.collapse``); None where only the HTML gives it
     exactly: shortcode output that is not tidy HTML or could land in an attribute, raw HTML
-    kept, or a page pulldown-cmark reads otherwise than Goldmark."""
+    kept, or a page pulldown-cmark reads otherwise than Goldmark. ``loose``: only its
+    words are wanted, its white space may differ (see native.render)."""
     if "\1" in body or not all(_in_text(body, key) for key in placeholders):
         return None
     from blogcli.text import native
 
-    text = native.render(body, options.unsafe_html, plain=True, settled=settled)
+    text = native.render(body, options.unsafe_html, plain=True, settled=settled, loose=loose)
     if text is None or ("\1" not in text and not placeholders):
         return text
     # Shortcode output goes in as the HTML path puts it in (replace_placeholders): a
@@ -319,8 +321,12 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
     plain = None
     if not has_more:
         settled = None if html_summary or cjk or placeholders else _settled(meta, options)
+        # A CJK page's count and summary are taken from its words (cjk_word_count,
+        # truncate_by_rune), whatever white space is between them.
+        loose = not html_summary and cjk and not placeholders \
+            and options.summary_mode == "sentence"
         plain = _plain_in_pieces(expanded, placeholders, options) or \
-            _plain(expanded, placeholders, options, settled)
+            _plain(expanded, placeholders, options, settled, loose)
     elif not html_summary:
         cut = _plain_cut(expanded, placeholders, options, counted=not (cjk or placeholders))
         if cut is not None:

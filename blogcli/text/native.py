@@ -42,6 +42,8 @@ _BLANK_END = re.compile(rb"\n[ \t]*\r?\n\Z")
 # What follows a ``:`` that Goldmark reads as a definition: a space or a tab (``:x``, or a
 # ``:`` that ends its line, is text to it).
 _GAP = (b" ", b"\t")
+# Characters escaping or the typographer change: text without them is written as it is.
+_CHANGED = re.compile(r"""[&<>"']|--|\.\.\.""")
 _INLINE_TAGS = {"Emphasis": "em", "Strong": "strong", "Strikethrough": "s"}
 _LEAVES = frozenset({"Text", "Code", "InlineHtml", "SoftBreak", "HardBreak",
                      "FootnoteReference"})
@@ -69,7 +71,8 @@ def _parser() -> Any:
 
 def render(markdown: str, unsafe: bool = False, plain: bool = False,
            emit: Callable[[str], object] | None = None,
-           settled: Callable[[list[str]], bool] | None = None) -> str | None:
+           settled: Callable[[list[str]], bool] | None = None,
+           loose: bool = False) -> str | None:
     """Goldmark-shaped HTML (raw HTML omitted unless ``unsafe``), or None where pulldown-cmark
     and Goldmark part ways (then ``goldmark.render`` is the one to use).
 
@@ -83,6 +86,9 @@ def render(markdown: str, unsafe: bool = False, plain: bool = False,
     written only to be counted, its words neither escaped nor typeset (which changes no
     field: both replace characters with entities, never with white space or none).
 
+    ``loose`` (plain only): only the words of the text are wanted, not its white space
+    (a run of text is then written as it is where escaping and typesetting leave it so).
+
     With ``emit``, the HTML is handed to it in pieces of whole elements, one after another
     (a long body's HTML is never whole), and "" is returned."""
     if "\0" in markdown:
@@ -91,6 +97,7 @@ def render(markdown: str, unsafe: bool = False, plain: bool = False,
         try:
             walk = _Walk(markdown, unsafe, plain)
             walk.settled = settled
+            walk.loose = loose
             return walk.run()
         except _Fallback:
             return None
@@ -192,6 +199,7 @@ class _Walk:
         self.tildes: list[int] = []             # ends of ``~one tilde~`` spans being read
         self.settled: Callable[[list[str]], bool] | None = None  # see render
         self.counted = False  # the text is now only counted: see render
+        self.loose = False  # only the words are wanted: see render
         self.top: list[str] = []
 
     def run(self) -> str:
@@ -522,9 +530,9 @@ class _Walk:
         container starts; ``first``: a list item's first paragraph, where ``[ ]`` is a task
         box; ``cell``: a table cell's end; ``strip``: a heading or cell, trimmed; ``tokens``:
         those of the events, when made already)."""
-        if self.counted and not first and tokens is None:
+        if (self.counted or self.loose) and not first and tokens is None:
             counted = self.counted_text(i, end)
-            if counted is not None:
+            if counted is not None and (self.counted or _CHANGED.search(counted) is None):
                 return counted
         if tokens is None:
             tokens = self.tokens(i, end)

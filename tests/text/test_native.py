@@ -128,6 +128,20 @@ def test_plain_pass_is_the_html_stripped(markdown: str, unsafe: bool) -> None:
         assert hugo.collapse(text) == hugo.strip_html(html)
 
 
+@settings(max_examples=300, deadline=None)
+@given(DOCS)
+def test_text_only_counted_or_loose_has_the_same_words(markdown: str) -> None:
+    """Counted (after the summary settles: nothing escaped or typeset) the text has as many
+    words as the plain pass's; loose (a CJK page's: white space may differ) the same words."""
+    text = native.render(markdown, plain=True)
+    counted = native.render(markdown, plain=True, settled=lambda parts: True)
+    loose = native.render(markdown, plain=True, loose=True)
+    assert (counted is None) == (loose is None) == (text is None)
+    if text is not None and counted is not None and loose is not None:
+        assert len(hugo.fields(counted)) == len(hugo.fields(text))
+        assert hugo.fields(loose) == hugo.fields(text)
+
+
 @pytest.mark.parametrize("post", POSTS, ids=lambda p: p.name)
 def test_plain_pass_of_each_fixture_is_its_html_stripped(post: object) -> None:
     from blogcli.text.count import TextOptions, _expand, _plain, _render
