@@ -306,7 +306,8 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
     CJK detection). ``html_summary=False``: only what a listing shows is wanted (the words,
     minutes and the summary as text), so a page with a divider may be cut in its plain text
     (``summary_html`` is then ""), and the text after its summary only counted (``text``
-    is then not Hugo's .Plain there: its entities are left unescaped)."""
+    is then not Hugo's .Plain there: its entities are left unescaped), a CJK page's text
+    with its words only (its white space may differ from .Plain's)."""
     meta = meta or {}
     options = options or TextOptions()
     cjk = is_cjk_page(source if source is not None else body, meta, options)
