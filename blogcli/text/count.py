@@ -185,16 +185,18 @@ def _expand(body: str, options: TextOptions) -> tuple[str, dict[str, str]]:
 
 
 def _plain(body: str, placeholders: dict[str, str], options: TextOptions,
-           settled: Callable[[list[str]], bool] | None = None) -> str | None:
+           settled: Callable[[list[str]], bool] | None = None,
+           loose: bool = False) -> str | None:
     """``hugo.strip_html(_render(...))`` written straight from the Markdown without the HTML,
     but for the white-space collapse (``hugo.collapse``); None where only the HTML gives it
     exactly: shortcode output that is not tidy HTML or could land in an attribute, raw HTML
-    kept, or a page pulldown-cmark reads otherwise than Goldmark."""
+    kept, or a page pulldown-cmark reads otherwise than Goldmark. ``loose``: only its
+    words are wanted, its white space may differ (see native.render)."""
     if "\1" in body or not all(_in_text(body, key) for key in placeholders):
         return None
     from blogcli.text import native
 
-    text = native.render(body, options.unsafe_html, plain=True, settled=settled)
+    text = native.render(body, options.unsafe_html, plain=True, settled=settled, loose=loose)
     if text is None or ("\1" not in text and not placeholders):
         return text
     # Shortcode output goes in as the HTML path puts it in (replace_placeholders): a
@@ -304,7 +306,8 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
     CJK detection). ``html_summary=False``: only what a listing shows is wanted (the words,
     minutes and the summary as text), so a page with a divider may be cut in its plain text
     (``summary_html`` is then ""), and the text after its summary only counted (``text``
-    is then not Hugo's .Plain there: its entities are left unescaped)."""
+    is then not Hugo's .Plain there: its entities are left unescaped), a CJK page's text
+    with its words only (its white space may differ from .Plain's)."""
     meta = meta or {}
     options = options or TextOptions()
     cjk = is_cjk_page(source if source is not None else body, meta, options)
@@ -319,10 +322,14 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
     plain = None
     if not has_more:
         settled = None if html_summary or cjk or placeholders else _settled(meta, options)
+        # A CJK page's count and summary are taken from its words (cjk_word_count,
+        # truncate_by_rune), whatever white space is between them.
+        loose = not html_summary and cjk and not placeholders \
+            and options.summary_mode == "sentence"
         plain = _plain_in_pieces(expanded, placeholders, options) or \
-            _plain(expanded, placeholders, options, settled)
+            _plain(expanded, placeholders, options, settled, loose)
     elif not html_summary:
-        cut = _plain_cut(expanded, placeholders, options)
+        cut = _plain_cut(expanded, placeholders, options, counted=not (cjk or placeholders))
         if cut is not None:
             summary_text, plain = cut
             truncated = after_more
@@ -410,16 +417,26 @@ _HEAD_MAX = 1 << 14
 _HEAD_STEP = 256
 
 
-def _plain_cut(body: str, placeholders: dict[str, str],
-               options: TextOptions) -> tuple[str, str] | None:
+def _plain_cut(body: str, placeholders: dict[str, str], options: TextOptions,
+               counted: bool = False) -> tuple[str, str] | None:
     """(the summary's text, the page's text) of a page with the divider, from the plain pass:
     what ``hugo.split_summary`` cuts from its HTML when the divider is a paragraph of its own
     at the top level. None where it may not be (a footnote or a definition list could hold
-    it; code or raw HTML hides it) or the plain pass does not serve."""
+    it; code or raw HTML hides it) or the plain pass does not serve. ``counted``: the text
+    after the divider is only counted (see ``_settled``: not on a CJK page, whose count an
+    entity changes, nor with shortcode output to put in), so it is neither escaped nor
+    typeset."""
     marker = hugo.MORE_PLACEHOLDER
     if "[^" in body or body.count(marker) != 1 or _DEFINITION_LINE.search(body):
         return None
-    text = _plain(body, placeholders, options)
+    seen = [0]  # the top-level parts looked at so far
+
+    def past_marker(parts: list[str]) -> bool:
+        found = any(marker in part for part in parts[seen[0]:])
+        seen[0] = len(parts)
+        return found
+
+    text = _plain(body, placeholders, options, past_marker if counted else None)
     if text is None or text.count(marker) != 1:
         return None
     at = text.find(marker)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from blogcli.text.typographer import Counter, substitute
+
+if TYPE_CHECKING:  # imported when first parsing (25 ms): most pages never reach markdown-it
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 # Block tags Goldmark follows with a newline (a plain space once tags are stripped).
 _BLOCK_NEWLINE = {"heading_close", "blockquote_open", "blockquote_close", "bullet_list_open",
@@ -34,6 +35,7 @@ _LINKIFY = re.compile(rf"(?:(?<=[\s*_~(])|^)(?:(?:https?|ftp)://|www\.){_URL_TAI
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
     from mdit_py_plugins.deflist import deflist_plugin
     from mdit_py_plugins.footnote import footnote_plugin
 
@@ -274,6 +276,8 @@ def _url_spans(text: str) -> dict[int, int]:
 
 def _merge_angles(children: Sequence[Token]) -> list[Token]:
     """``<<x>>``: Goldmark reads ``<<`` as a quote mark before it can see a tag or autolink."""
+    from markdown_it.token import Token
+
     out: list[Token] = []
     i = 0
     while i < len(children):

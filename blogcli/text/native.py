@@ -9,9 +9,14 @@ caller renders that file with markdown-it-py (``goldmark.render``), whose rules 
 and the fuzz comparison hold to Hugo's figures. Each is detected on the way, at no extra pass:
 
 - a NUL character (markdown-it replaces it, pulldown-cmark keeps it);
-- a paragraph or a line that starts with ``:`` (a definition list: Goldmark's extension,
-  which pulldown-cmark nests otherwise);
-- a heading with ``{`` (Goldmark's ``{#id .class}`` attributes, see attributes.py);
+- a paragraph or a line that starts with ``:`` and a space or tab where pulldown-cmark
+  reads no definition (Goldmark's definition list, which pulldown-cmark nests otherwise); a
+  definition pulldown-cmark reads after a lone ``:``, or after ``:x`` but for one term and
+  one inline definition (Goldmark's paragraph, which the walk writes); a term of several
+  lines with a span or a hard break across them (Goldmark parses each line as a term of its
+  own, which the walk does too where nothing crosses a line);
+- a heading whose line ends in ``{...}`` that may be Goldmark's ``{#id .class}`` attributes
+  (see attributes.py);
 - a line right after a table that pulldown-cmark ends the table at (a lone ``|``);
 - a footnote label written in two spellings (pulldown-cmark folds case, markdown-it does not);
 - an event this module does not know.
@@ -34,6 +39,11 @@ _CANDIDATE = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 _TASK_BOX = re.compile(r"\[([ \t\n\f\rxX])\][ \t\n\f\r]*")  # Go's \s is ASCII only
 _SETEXT = re.compile(rb"[ ]{0,3}(?:-+|=+)[ \t]*(?:\r?\n|\Z)")
 _BLANK_END = re.compile(rb"\n[ \t]*\r?\n\Z")
+# What follows a ``:`` that Goldmark reads as a definition: a space or a tab (``:x``, or a
+# ``:`` that ends its line, is text to it).
+_GAP = (b" ", b"\t")
+# Characters escaping or the typographer change: text without them is written as it is.
+_CHANGED = re.compile(r"""[&<>"']|--|\.\.\.""")
 _INLINE_TAGS = {"Emphasis": "em", "Strong": "strong", "Strikethrough": "s"}
 _LEAVES = frozenset({"Text", "Code", "InlineHtml", "SoftBreak", "HardBreak",
                      "FootnoteReference"})
@@ -61,7 +71,8 @@ def _parser() -> Any:
 
 def render(markdown: str, unsafe: bool = False, plain: bool = False,
            emit: Callable[[str], object] | None = None,
-           settled: Callable[[list[str]], bool] | None = None) -> str | None:
+           settled: Callable[[list[str]], bool] | None = None,
+           loose: bool = False) -> str | None:
     """Goldmark-shaped HTML (raw HTML omitted unless ``unsafe``), or None where pulldown-cmark
     and Goldmark part ways (then ``goldmark.render`` is the one to use).
 
@@ -75,6 +86,9 @@ def render(markdown: str, unsafe: bool = False, plain: bool = False,
     written only to be counted, its words neither escaped nor typeset (which changes no
     field: both replace characters with entities, never with white space or none).
 
+    ``loose`` (plain only): only the words of the text are wanted, not its white space
+    (a run of text is then written as it is where escaping and typesetting leave it so).
+
     With ``emit``, the HTML is handed to it in pieces of whole elements, one after another
     (a long body's HTML is never whole), and "" is returned."""
     if "\0" in markdown:
@@ -83,6 +97,7 @@ def render(markdown: str, unsafe: bool = False, plain: bool = False,
         try:
             walk = _Walk(markdown, unsafe, plain)
             walk.settled = settled
+            walk.loose = loose
             return walk.run()
         except _Fallback:
             return None
@@ -134,19 +149,21 @@ def events(markdown: str) -> list[Event]:
     out: list[Event] = []
     append = out.append
     spans, leaves = _SPANS, _LEAVES
+    # Each event dict has one key (and a Start or End's dict one name): popitem takes it
+    # without a loop (the dicts are fresh, made for this call).
     for event, span in _parser().events_with_range(markdown):
         if type(event) is str:  # SoftBreak, HardBreak, Rule
             append((event, "", None, span["start"], span["end"], event != "Rule"))
             continue
-        for key, value in event.items():
-            if key == "Start" or key == "End":
-                if type(value) is str:
-                    append((key, value, None, span["start"], span["end"], value in spans))
-                else:
-                    for name, payload in value.items():
-                        append((key, name, payload, span["start"], span["end"], name in spans))
+        key, value = event.popitem()
+        if key == "Start" or key == "End":
+            if type(value) is str:
+                append((key, value, None, span["start"], span["end"], value in spans))
             else:
-                append((key, "", value, span["start"], span["end"], key in leaves))
+                name, payload = value.popitem()
+                append((key, name, payload, span["start"], span["end"], name in spans))
+        else:
+            append((key, "", value, span["start"], span["end"], key in leaves))
     return out
 
 
@@ -182,6 +199,7 @@ class _Walk:
         self.tildes: list[int] = []             # ends of ``~one tilde~`` spans being read
         self.settled: Callable[[list[str]], bool] | None = None  # see render
         self.counted = False  # the text is now only counted: see render
+        self.loose = False  # only the words are wanted: see render
         self.top: list[str] = []
 
     def run(self) -> str:
@@ -235,6 +253,84 @@ class _Walk:
             i += 1
         return i
 
+    @staticmethod
+    def no_attributes(line: bytes) -> None:
+        """Raise _Fallback where Goldmark may read heading attributes (attributes.py): a
+        ``{...}`` that ends the heading's line. A ``{`` anywhere else is only text, and so is
+        one that ends a one-line ATX heading but does not parse as attributes."""
+        if not line.rstrip(b"#=- \t\r\n").endswith(b"}"):
+            return
+        if line.endswith(b"}") and b"\n" not in line and line.lstrip(b" ").startswith(b"#"):
+            from blogcli.text.attributes import heading_text
+
+            content = line.decode("utf-8", "replace").lstrip(" ").lstrip("#").strip(" \t")
+            if heading_text(content, True) == content:
+                return
+        raise _Fallback
+
+    def colon_line(self, i: int, out: list[str]) -> int | None:
+        """A definition list pulldown-cmark reads where Goldmark reads a paragraph: one term
+        and one definition after ``:x`` (no space after the colon), both inline only, as in
+        ``set it through the\\n:ssl_ca_cert option``. Written as that paragraph (its lines
+        and the colon as text); returns the index after the list, or None for another list."""
+        events, src = self.events, self.src
+        n = len(events)
+        if events[i + 1][1] != "DefinitionListTitle":
+            return None
+        title = self._end(i + 2)
+        if title + 1 >= n or events[title + 1][1] != "DefinitionListDefinition":
+            return None
+        colon = events[title + 1][3]
+        if src[colon] != 58 or src[colon + 1:colon + 2] in (b"", b" ", b"\t", b"\r", b"\n"):
+            return None
+        definition = self._end(title + 2)
+        if definition + 1 >= n or events[definition + 1][:2] != ("End", "DefinitionList") \
+                or self.inline_run(i + 2) != title or self.inline_run(title + 2) != definition:
+            return None
+        for stop in (events[definition][4], events[definition + 1][4]):
+            if _SETEXT.match(src, stop):
+                raise _Fallback  # ``-`` or ``=`` under it: a heading to Goldmark
+        nl = src.rfind(b"\n", events[i][3], colon)
+        if nl == -1:
+            raise _Fallback
+        tokens = self.tokens(i + 2, title)
+        self.line_break(tokens, nl, colon)
+        self.append_text(tokens, ":", colon, colon + 1)
+        for token in self.tokens(title + 2, definition):
+            if token[0] == "text":
+                self.append_text(tokens, token[1], token[2], token[3])
+            else:
+                tokens.append(token)
+        first = i > 0 and events[i - 1][1] == "Item"
+        text = self.inline(i + 2, title, events[i][3], first, tokens=tokens)
+        out.append(self.paragraph(text) if self.plain else "<p>" + text + "</p>\n")
+        return definition + 2
+
+    def term_lines(self, i: int, end: int) -> list[tuple[int, int]]:
+        """The inline events ``i:end`` of a term, cut at its line breaks: Goldmark parses each
+        line of the paragraph before a ``:`` as a term of its own, so a span that runs on over
+        a line break, or a hard break (whose marks Goldmark trims as the line's end), is read
+        otherwise there (left to markdown-it)."""
+        events = self.events
+        lines = []
+        depth = 0
+        first = i
+        for k in range(i, end):
+            key = events[k][0]
+            if key == "SoftBreak":
+                if depth:
+                    raise _Fallback
+                lines.append((first, k))
+                first = k + 1
+            elif key == "Start":
+                depth += 1
+            elif key == "End":
+                depth -= 1
+            elif key == "HardBreak":
+                raise _Fallback
+        lines.append((first, end))
+        return lines
+
     def _end(self, i: int) -> int:
         """The index of the End event that closes the container whose content starts at i."""
         events = self.events
@@ -253,8 +349,8 @@ class _Walk:
               out: list[str]) -> int:
         src = self.src
         if name == "Paragraph":
-            if src[start] == 58:  # ':' a definition (Goldmark's definition list)
-                raise _Fallback
+            if src[start] == 58 and src[start + 1:start + 2] in _GAP:
+                raise _Fallback  # a definition (Goldmark's definition list)
             end = self._end(i + 1)
             first = i > 0 and self.events[i - 1][1] == "Item"
             text = self.inline(i + 1, end, start, first)
@@ -279,7 +375,7 @@ class _Walk:
             return end + 1
         if name == "Heading":
             if b"{" in src[start:stop]:
-                raise _Fallback  # Goldmark's heading attributes
+                self.no_attributes(src[start:stop].rstrip(b" \t\r\n"))
             level = payload["level"][1]
             end = self._end(i + 1)
             text = self.inline(i + 1, end, start, strip=True)
@@ -322,6 +418,9 @@ class _Walk:
             out.append(text + "\n" if self.plain else f"<{tag}>{text}</{tag}>\n")
             return end + 1
         if name == "DefinitionList":
+            colon = self.colon_line(i, out)
+            if colon is not None:
+                return colon
             out.append(self.tag("<dl>\n"))
             end = self.blocks(i + 1, out)
             out.append(self.tag("</dl>\n"))
@@ -329,11 +428,12 @@ class _Walk:
                 raise _Fallback  # ``-`` or ``=`` under it: a heading to markdown-it
             return end + 1
         if name == "DefinitionListTitle":
-            if b"\n" in src[start:stop].rstrip():
-                raise _Fallback  # a term of several lines: Goldmark makes each line a term
             end = self._end(i + 1)
-            text = self.inline(i + 1, end, start, strip=True)
-            out.append(text + "\n" if self.plain else "<dt>" + text + "</dt>\n")
+            for head, tail in self.term_lines(i + 1, end):
+                # a term of several lines: Goldmark makes each line a term of its own
+                text = self.inline(head, tail, start if head == i + 1
+                                   else self.events[head][3], strip=True)
+                out.append(text + "\n" if self.plain else "<dt>" + text + "</dt>\n")
             return end + 1
         if name == "DefinitionListDefinition":
             return self.definition(i, start, out)
@@ -425,11 +525,17 @@ class _Walk:
     # -- inline --------------------------------------------------------------------------
 
     def inline(self, i: int, end: int, start: int, first: bool = False, cell: int = 0,
-               strip: bool = False) -> str:
+               strip: bool = False, tokens: list[Token] | None = None) -> str:
         """The inline events ``i:end`` as Goldmark writes them (``start``: where their
         container starts; ``first``: a list item's first paragraph, where ``[ ]`` is a task
-        box; ``cell``: a table cell's end; ``strip``: a heading or cell, trimmed)."""
-        tokens = self.tokens(i, end)
+        box; ``cell``: a table cell's end; ``strip``: a heading or cell, trimmed; ``tokens``:
+        those of the events, when made already)."""
+        if (self.counted or self.loose) and not first and tokens is None:
+            counted = self.counted_text(i, end)
+            if counted is not None and (self.counted or _CHANGED.search(counted) is None):
+                return counted
+        if tokens is None:
+            tokens = self.tokens(i, end)
         if strip and tokens:  # markdown-it strips a heading as Python does (NBSP too)
             if tokens[0][0] == "text":
                 tokens[0] = ("text", tokens[0][1].lstrip(), *tokens[0][2:])
@@ -481,6 +587,39 @@ class _Walk:
                 out.append(self.note(text, begin))
         return "".join(out)
 
+    def counted_text(self, i: int, end: int) -> str | None:
+        """Once the text is only counted: the inline events ``i:end`` as plain text with the
+        same words as ``inline`` writes (only white space may differ), where they are text,
+        code, line breaks, emphasis and written links alone; else None (``inline`` it is).
+        No tokens made, nothing escaped or typeset."""
+        events, src = self.events, self.src
+        parts = []
+        broken = False
+        for k in range(i, end):
+            key, name, value, begin, _, _ = events[k]
+            if key == "Text":
+                if broken and value[:1] == ":" and src[begin + 1:begin + 2] in _GAP:
+                    return None  # perhaps a definition: see tokens
+                parts.append(value)
+                broken = False
+            elif key == "SoftBreak" or key == "HardBreak":
+                parts.append("\n")
+                broken = True
+            elif key == "Code":
+                parts.append(value)
+                broken = False
+            elif key == "Start" or key == "End":
+                # emphasis, strong and a written link add only tags; an autolink, an image
+                # (its alt text is not shown) and ``~one tilde~`` are inline()'s to write
+                if name == "Link":
+                    if key == "Start" and value["link_type"] in ("Autolink", "Email"):
+                        return None
+                elif name != "Emphasis" and name != "Strong":
+                    return None
+            else:
+                return None
+        return "".join(parts)
+
     def open(self, info: tuple[str, Any], begin: int) -> str:
         name, payload = info
         if name == "Image":
@@ -524,7 +663,8 @@ class _Walk:
                 elif out and out[-1][3] == begin and out[-1][0] == "text":
                     out[-1] = ("text", out[-1][1] + value, out[-1][2], stop)
                 else:
-                    if value[0] == ":" and out and out[-1][0] == "br":
+                    if value[0] == ":" and out and out[-1][0] == "br" \
+                            and src[begin + 1:begin + 2] in _GAP:
                         raise _Fallback  # a definition (Goldmark's definition list)
                     out.append(("text", value, begin, stop))
             elif key == "SoftBreak" or key == "HardBreak":

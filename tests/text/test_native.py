@@ -40,8 +40,9 @@ def test_each_fixture_takes_the_pass_meant_for_it(post: object) -> None:
 @pytest.mark.parametrize("markdown", [
     "a \0 b",                                         # NUL: markdown-it replaces it
     "# Title {#id}\n",                                # Goldmark's heading attributes
-    "Term\nmore\n: def\n",                            # a term of two lines
-    "x\n:smile: y\n",                                 # a colon line that is no definition
+    "Term *a\nb*\n: def\n",                            # a span over a term's lines
+    "x\n:smile: y\n: z\n",                           # two terms to Goldmark, one to pulldown
+    "x\n:\ny\n",                                      # a lone colon: no definition to Goldmark
     "| a |\n|---|\n|\nnext\n",                        # a lone pipe after a table
     "[^A] and [^a]\n\n[^a]: note\n",                  # footnote labels that fold together
     "* a\n  ```\n  code\n\n* b\n",                    # an item ending in an unclosed fence
@@ -56,6 +57,13 @@ def test_what_pulldown_cmark_reads_otherwise_goes_to_markdown_it(markdown: str) 
     ("- [ ] a\n- b\n", '<ul>\n<li><input disabled="" type="checkbox"> a</li>\n<li>b</li>\n</ul>\n'),
     ("a ~b~ ~~c~~\n", "<p>a ~b~ <s>c</s></p>\n"),
     ("T\n: d\n", "<dl>\n<dt>T</dt>\n<dd>d</dd>\n</dl>\n"),
+    # each line of a term a term of its own (Hugo 0.111 and 0.168 write exactly this)
+    ("* [x][1]\n  SIZE *a*\n  : 7 bytes\n\n[1]: http://x\n",
+     '<ul>\n<li>\n<dl>\n<dt><a href="http://x">x</a></dt>\n<dt>SIZE <em>a</em></dt>\n'
+     "<dd>7 bytes</dd>\n</dl>\n</li>\n</ul>\n"),
+    ("# H\n\n:x y\n", "<h1>H</h1>\n<p>:x y</p>\n"),  # ``:x`` is no definition
+    ("x\n:smile: y\n", "<p>x\n:smile: y</p>\n"),   # nor after a line (Hugo's HTML, both)
+    ("# {:k=>42} a {b}\n", "<h1>{:k=&gt;42} a {b}</h1>\n"),  # braces that are no attributes
     ("x[^1]\n\n[^1]: n\n", '<p>x<sup id="fnref:1"><a href="#fn:1" class="footnote-ref" '
      'role="doc-noteref">1</a></sup></p>\n<div class="footnotes" role="doc-endnotes">\n<hr>\n'
      '<ol>\n<li id="fn:1">\n<p>n&#160;<a href="#fnref:1" class="footnote-backref" '
@@ -79,6 +87,16 @@ DOCS = st.lists(st.tuples(PREFIX, LINES, st.sampled_from(["\n", "\n\n", "\r\n"])
                 max_size=8).map(lambda parts: "".join(p + t + e for p, t, e in parts))
 
 
+def _several_line_term(markdown: str) -> bool:
+    term = False
+    for key, name, *_ in native.events(markdown):
+        if name == "DefinitionListTitle":
+            term = key == "Start"
+        elif term and key in ("SoftBreak", "HardBreak"):
+            return True
+    return False
+
+
 @settings(max_examples=300, deadline=None)
 @given(DOCS)
 def test_native_pass_counts_the_words_markdown_it_counts(markdown: str) -> None:
@@ -86,6 +104,11 @@ def test_native_pass_counts_the_words_markdown_it_counts(markdown: str) -> None:
     # no-break space); CommonMark, Goldmark and pulldown-cmark allow only ASCII white space
     # there. A known difference of the fallback, not of the native pass.
     assume(re.search(r"<[A-Za-z][^>]*\u00a0", markdown) is None)
+    # A term of several lines: Goldmark makes each line a term, as the native pass does (see
+    # test_native_pass_writes_goldmarks_shape); markdown-it keeps the lines before the last in
+    # a paragraph with the ``:`` line, so the two differ there by one word and Hugo agrees
+    # with the native pass (tests/fixtures/hugo_diff/content/posts/native-deflist-terms.md).
+    assume(not _several_line_term(markdown))
     fast = native.render(markdown)
     if fast is not None:
         slow = goldmark.render(markdown)
@@ -103,6 +126,20 @@ def test_plain_pass_is_the_html_stripped(markdown: str, unsafe: bool) -> None:
     else:
         assert html is not None
         assert hugo.collapse(text) == hugo.strip_html(html)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DOCS)
+def test_text_only_counted_or_loose_has_the_same_words(markdown: str) -> None:
+    """Counted (after the summary settles: nothing escaped or typeset) the text has as many
+    words as the plain pass's; loose (a CJK page's: white space may differ) the same words."""
+    text = native.render(markdown, plain=True)
+    counted = native.render(markdown, plain=True, settled=lambda parts: True)
+    loose = native.render(markdown, plain=True, loose=True)
+    assert (counted is None) == (loose is None) == (text is None)
+    if text is not None and counted is not None and loose is not None:
+        assert len(hugo.fields(counted)) == len(hugo.fields(text))
+        assert hugo.fields(loose) == hugo.fields(text)
 
 
 @pytest.mark.parametrize("post", POSTS, ids=lambda p: p.name)
