@@ -227,6 +227,11 @@ def _publish(opts: dict[str, object]) -> None:
         from blogcli.progress import PushProgress
         from blogcli.publish.flow import publish
         from blogcli.publish.report import outcome_lines
+    # Off for good: a publish keeps what it makes (the site's pages, the index entries) to
+    # its end and makes little garbage in cycles, so the collector's ~80 young collections
+    # on a 5,000-post site find nothing (3.4% of the instructions, callgrind). Python skips
+    # the collection at exit too while it is off.
+    gc.disable()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     code = 0
     try:
