@@ -5,8 +5,8 @@ import gc
 import os
 import signal
 import sys
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (~19 M instructions)
 if TYPE_CHECKING:
     from blogcli.site import Site
 
