@@ -255,6 +255,10 @@ def publish(posts: int, runs: int, work: Path, compare: Path | None) -> None:
                        {**base, "PYTHONPATH": str(compare),
                         "XDG_CACHE_HOME": str(work / "publish-cache-before")})
 
+    # Files written less than 2 s before a run are not trusted by their stat signature
+    # (cache.RACY_SLACK_NS): a warm-up right after the build would leave the first tree's
+    # first timed run reading the whole site again, and not the other's.
+    time.sleep(2.5)
     ours(runs)  # warm-up: the first publish fills the check cache
     if compare is None:
         mine, plain = interleaved(runs, ours, theirs)

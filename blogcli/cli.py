@@ -17,6 +17,7 @@ from typer.core import TyperCommand
 
 from blogcli import __version__
 from blogcli.errors import BlogError, UsageError, redact
+from blogcli.progress import PushProgress as _PushProgress
 
 if TYPE_CHECKING:
     from blogcli.site import Site
@@ -556,59 +557,11 @@ def _choose_drafts(site: "Site") -> list[str]:
     return chosen
 
 
-class _PushProgress:
-    """A Rich progress bar for the push on a terminal; nothing otherwise."""
-
-    def __init__(self, wanted: bool) -> None:
-        self.bar: Any = None
-        if wanted and sys.stderr.isatty():
-            from rich.progress import Progress
-
-            self.bar = Progress(transient=True)
-
-    def __enter__(self) -> Callable[[str, float | None, float | None], None] | None:
-        if self.bar is None:
-            return None
-        self.bar.start()
-        task = self.bar.add_task("push", total=None)
-
-        def update(stage: str, done: float | None, total: float | None) -> None:
-            self.bar.update(task, description=stage, completed=done or 0, total=total)
-
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
 def _render_outcome(outcome: Any, output: PublishFormat) -> None:
-    import json
+    from blogcli.publish.report import outcome_lines
 
-    if output == "json":
-        typer.echo(json.dumps(outcome.as_json(), indent=2, ensure_ascii=False))
-        return
-    for line in [*outcome.remote_lines, *outcome.notes]:
-        typer.echo(line, err=True)
-    verb = "Unpublished" if outcome.action == "unpublish" else "Published"
-    if outcome.dry_run and not outcome.nothing_to_do:
-        for diff in outcome.diffs:
-            typer.echo(diff, nl=False)
-        typer.echo("Would run:")
-        for step in outcome.steps:
-            typer.echo(f"  {step}")
-        return
-    if outcome.nothing_to_do:
-        pushed = " (--no-push: the remote was not checked)" if outcome.no_push else " and pushed"
-        typer.echo(f"Nothing to do: {', '.join(outcome.posts)} already {verb.lower()}{pushed}")
-        return
-    if outcome.committed:
-        typer.echo(f"{verb} {', '.join(outcome.posts)} in {outcome.commit[:12]} "
-                   f"({outcome.message})")
-    if outcome.pushed:
-        typer.echo(f"Pushed to {outcome.pushed}")
-    else:
-        typer.echo("Not pushed (--no-push); run `git push` when ready")
+    for text, err, nl in outcome_lines(outcome, output):
+        typer.echo(text, err=err, nl=nl)
 
 
 # publish and unpublish take the same options.

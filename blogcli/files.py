@@ -7,7 +7,6 @@ import os
 import re
 import signal
 import stat
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +26,7 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
 
 def _write_and_rename(path: Path, data: bytes, durable: bool) -> None:
     # A short prefix: a name near the 255-byte limit must not be refused for its temp file's.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:32]}.", suffix=".tmp")
+    fd, tmp = temp_file(path.parent, f".{path.name[:32]}.")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -46,6 +45,21 @@ def _write_and_rename(path: Path, data: bytes, durable: bool) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def temp_file(folder: Path, prefix: str, suffix: str = ".tmp") -> tuple[int, str]:
+    """A new file in ``folder`` as tempfile.mkstemp makes one (open for writing, only ours,
+    mode 0600, never through a link), and its path. Not tempfile itself: importing it loads
+    shutil, random, bz2 and lzma, ~3.5 ms of every `blog publish` and `blog new`."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | \
+        getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        name = os.path.join(folder, f"{prefix}{os.urandom(6).hex()}{suffix}")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {folder}")
 
 
 # Signals that end a command: held while a file is written, so that the temporary file is

@@ -187,11 +187,12 @@ class GitRepo:
         self._unpushed[tracking] = ahead
         return len(ahead), len(sides) - len(ahead)
 
-    def status(self, paths: list[str]) -> list[tuple[str, str]]:
+    def status(self, paths: list[str], ignored: bool = False) -> list[tuple[str, str]]:
         """(XY, path) for each file under ``paths`` that differs from HEAD or is untracked; a
-        rename's old path is its own ("D ", old) entry."""
-        done = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
-                        *paths)
+        rename's old path is its own ("D ", old) entry. ``ignored``: also ("!!", path) for
+        each untracked file git ignores."""
+        done = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all",
+                        *(["--ignored"] if ignored else []), "--", *paths)
         found: list[tuple[str, str]] = []
         fields = iter(done.stdout.split("\0"))
         for entry in fields:
@@ -392,8 +393,10 @@ class GitRepo:
         if done.returncode not in (0, 1):
             raise GitError(f"`git check-ignore` failed: {tail(done.stderr)}")
         parts = done.stdout.split("\0")
+        # -v also names a path whose last matching rule is a negation (`!keep.md`): that
+        # path is not ignored.
         return [(parts[i + 3], f"{parts[i]}:{parts[i + 1]}: {parts[i + 2]}")
-                for i in range(0, len(parts) - 3, 4)]
+                for i in range(0, len(parts) - 3, 4) if not parts[i + 2].startswith("!")]
 
     def tracked(self, paths: list[str]) -> set[str]:
         """Which of ``paths`` (or files under them) git tracks."""

@@ -35,7 +35,7 @@ DATED_NAME = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-")
 LANG_SUFFIX = re.compile(r"^(.+)\.([a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*)$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Page:
     """One Markdown page of the site, as the engine sees it.
 
@@ -54,6 +54,15 @@ class Page:
     bundle: bool = False
     in_drafts: bool = False
     dated: bool = False
+
+    def __init__(self, path: str, rel: str, kind: str, lang: str = "", root: str = "",
+                 group: str = "", categories: tuple[str, ...] = (), bundle: bool = False,
+                 in_drafts: bool = False, dated: bool = False) -> None:
+        # The frozen dataclass's own __init__ sets each field through object.__setattr__:
+        # 2.7 us a page against 1.2 here, 7 ms of a 5,000-post walk (every publish walks).
+        self.__dict__.update(path=path, rel=rel, kind=kind, lang=lang, root=root, group=group,
+                             categories=categories, bundle=bundle, in_drafts=in_drafts,
+                             dated=dated)
 
 
 @dataclass(frozen=True)

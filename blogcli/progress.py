@@ -1,11 +1,12 @@
-"""The progress bar `blog check --external` shows on a terminal (presentation, like report.py)."""
+"""The progress bars on a terminal: `blog check --external`'s and publish's push (presentation,
+like report.py)."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import Any, TextIO
 
 # (pages done, pages in all, failures so far): what web.checker reports as it goes.
 Progress = Callable[[int, int, int], None]
@@ -41,3 +42,30 @@ def url_progress(enabled: bool) -> Iterator[Progress | None]:
             bar.update(task, completed=done, total=total, failed=failed)
 
         yield update
+
+
+class PushProgress:
+    """A Rich progress bar for publish's push on a terminal; nothing otherwise (a class, not
+    a context manager function: the quick path of __main__ and the typer command share it)."""
+
+    def __init__(self, wanted: bool) -> None:
+        self.bar: Any = None
+        if wanted and sys.stderr.isatty():
+            from rich.progress import Progress as Bar
+
+            self.bar = Bar(transient=True)
+
+    def __enter__(self) -> Callable[[str, float | None, float | None], None] | None:
+        if self.bar is None:
+            return None
+        self.bar.start()
+        task = self.bar.add_task("push", total=None)
+
+        def update(stage: str, done: float | None, total: float | None) -> None:
+            self.bar.update(task, description=stage, completed=done or 0, total=total)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

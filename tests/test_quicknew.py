@@ -84,6 +84,7 @@ CASES = [
     ["new", "T", "--slug", "a", "--slug", "b"], ["new", "A", "B"], ["new", "T", "--tag"],
     ["new", "T", "--tag", "-x"], ["list", "new"], ["-C", "new", "new", "T", "-q"],
     ["new", "T", "--site", "{site}/blog.toml"], ["-Cx", "new", "T"], ["new", "--", "T"],
+    ["-C", "list", "new", "T", "-q"],
 ]
 
 

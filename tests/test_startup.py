@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, run_blog
+from tests.helpers.gitsite import DRAFT, make_blog
 
 NEVER = ("pydantic", "rich", "markdown_it", "pyromark", "httpx", "asyncio", "git",
          "concurrent.futures", "multiprocessing", "blogcli.check", "blogcli.listing",
@@ -47,11 +48,24 @@ def test_version_loads_neither_typer_nor_anything_of_blogs_features(tmp_path: Pa
     assert "blogcli" in modules
     assert heavy(modules, (*NEVER, "typer", "click", "jinja2", "yaml", "frontmatter", "tomllib",
                            "blogcli.cli", "blogcli.site", "blogcli.config",
-                           "blogcli.create")) == []
+                           "blogcli.create", "typing")) == []
 
 
 def test_version_with_more_arguments_goes_through_typer(tmp_path: Path) -> None:
     assert "typer" in loaded(tmp_path, "--version", "-q")
+
+
+def test_publish_loads_no_cli_framework_nor_what_it_does_not_use(tmp_path: Path) -> None:
+    """A plain publish runs without typer (__main__'s quick path), and its pre-flight of a
+    post without links, its edit, commit and push load nothing they do not use."""
+    blog = make_blog(tmp_path)
+    blog.write("posts/hello.md", DRAFT)
+    modules = loaded(blog.root, "publish", "posts/hello.md")
+    assert "blogcli.publish.flow" in modules and "blogcli.check.checker" in modules
+    assert blog.remote_head() == blog.head()
+    assert heavy(modules, ("typer", "click", "rich", "pydantic", "markdown_it", "jinja2", "yaml",
+                           "frontmatter", "httpx", "asyncio", "tempfile", "difflib",
+                           "blogcli.cli", "blogcli.web", "blogcli.listing")) == []
 
 
 @pytest.mark.parametrize("profile", ["plain", "hugo"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -223,6 +222,8 @@ def suggest_key(key: str) -> str | None:
     """The known key ``key`` is most likely a typo of (``tittle`` -> ``title``), or None."""
     if key in KNOWN_KEYS or key.lower() in KNOWN_LOWER or len(key) < 3:
         return None
+    from difflib import get_close_matches  # only for a key that looks like a typo
+
     close = get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.8)
     return close[0] if close else None
 

@@ -295,7 +295,17 @@ class _Survey:
         self.paths += [p for p in _left_by_a_move(site, repo) if p not in self.paths
                        and post_slug(Path(p), {}) in self.slugs]
         self._go_on()
-        _refuse_unsafe(site, repo, self.paths)
+        _refuse_in_submodule(repo, self.paths)
+        # Whether git ignores a file that is there, its status says (!!): one git process
+        # answers both. check-ignore is asked only of the rest (a folder, a move's new file)
+        # and, when a file is ignored, for the rule to name.
+        there = {p for p in self.paths if (repo.top / p).is_file()}
+        _refuse_ignored(repo, [p for p in self.paths if p not in there])
+        self._go_on()
+        asked = [*self.paths, *self.extra]
+        status = repo.status(asked, ignored=True)
+        _refuse_ignored(repo, self.paths, [p for xy, p in status if xy == "!!" and p in there])
+        self.status = [(xy, p) for xy, p in status if xy != "!!"]
         self._go_on()
         if self.need_config:
             from blogcli.create.site import untracked_config_message, untracked_site_config
@@ -304,9 +314,6 @@ class _Survey:
             missing = untracked_site_config(site.root, site.profile)
             if missing:
                 raise GitError(untracked_config_message(site.root, missing))
-        self._go_on()
-        asked = [*self.paths, *self.extra]
-        self.status = repo.status(asked)
         self._go_on()
         if self.need_tracked:
             self.tracked = repo.tracked(asked)
@@ -352,8 +359,8 @@ def _left_by_a_move(site: Site, repo: GitRepo) -> list[str]:
     return repo.deleted(folders)
 
 
-def _refuse_unsafe(site: Site, repo: GitRepo, paths: list[str]) -> None:
-    """Refuse (exit 3) paths git would not commit as asked: in a submodule, or ignored."""
+def _refuse_in_submodule(repo: GitRepo, paths: list[str]) -> None:
+    """Refuse (exit 3) paths in a submodule: a commit here would not hold the edit."""
     for rel in paths:
         path = repo.top / rel
         for folder in path.parents:
@@ -364,10 +371,21 @@ def _refuse_unsafe(site: Site, repo: GitRepo, paths: list[str]) -> None:
                                f"here would record only the submodule's commit, not this edit; "
                                f"nothing was changed. Publish from inside {repo.rel(folder)} "
                                "(commit and push there), then commit the submodule here")
+
+
+def _refuse_ignored(repo: GitRepo, paths: list[str], seen: list[str] | None = None) -> None:
+    """Refuse (exit 3) the first of ``paths`` git ignores, with its rule: it would never be
+    committed. ``seen``: those `git status` already showed ignored (refused even if
+    check-ignore then names no rule). Nothing is asked when neither is given."""
+    if not paths or (seen is not None and not seen):
+        return
     for rel, rule in repo.ignored(paths):
         raise GitError(f"{rel} is ignored by git ({rule}), so it would never be committed; "
                        "nothing was changed. Remove that rule (or add `!` + the path after "
                        "it), then publish again")
+    if seen:
+        raise GitError(f"{seen[0]} is ignored by git, so it would never be committed; nothing "
+                       "was changed. Remove the rule that ignores it, then publish again")
 
 
 def plan_index(site: Site, repo: GitRepo, edits: list[Edit],

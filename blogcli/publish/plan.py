@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from glob import escape as glob_escape
@@ -17,7 +16,7 @@ from urllib.parse import unquote
 
 from blogcli.clock import configured_zone
 from blogcli.errors import BlogError, ContentError, GitError, UsageError, WriteError
-from blogcli.files import is_within
+from blogcli.files import is_within, temp_file
 from blogcli.frontmatter_edit import FrontMatterEdit
 from blogcli.post import JEKYLL_NAME, Post, load_post, parse_date
 from blogcli.site import Site, find_post_path, iter_posts
@@ -265,7 +264,7 @@ def replace_if_unchanged(source: Path, expected: bytes | None, dest: Path,
     """``atomic_write`` of ``data`` to ``dest``, refusing (Changed) when ``source`` no longer
     holds ``expected`` (None: must not exist), compared just before the rename."""
     # A short temporary name: a post whose name is near the 255-byte limit still fits.
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".blog-", suffix=".tmp")
+    fd, tmp = temp_file(dest.parent, ".blog-")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -69,7 +69,7 @@ def test_edit_saved_while_publish_waits_on_git_is_kept(blog: Blog, tmp_path: Pat
     flags = tmp_path / "flags"
     flags.mkdir()
     proc = start_blog("publish", "hello-world", cwd=blog.root,
-                      env=held_env(flags, "check-ignore"))
+                      env=held_env(flags, "status"))
     try:
         wait_for(flags / "started")
         mine = DRAFT.replace("Hi.", "Hi, with the sentence I just saved.")
@@ -167,6 +167,53 @@ def test_post_that_gitignore_covers_is_refused(blog: Blog) -> None:
     assert snapshot(blog) == before
 
 
+def test_post_in_a_folder_gitignore_covers_is_refused_by_that_rule(blog: Blog) -> None:
+    blog.write(".gitignore", "/posts/\n")
+    blog.commit_all("ignore")
+    blog.push()
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 3, result.output
+    assert f"{POST} is ignored by git (.gitignore:1: /posts/)" in result.stderr
+    assert snapshot(blog) == before
+
+
+def test_post_a_negated_rule_keeps_is_published(blog: Blog) -> None:
+    """`!path` after a rule that covers it: git commits the post, so publish does too (git
+    check-ignore -v names the negation; it is not a reason to refuse)."""
+    blog.write(".gitignore", "posts/*.md\n!posts/hello-world.md\n")
+    git("add", ".gitignore", cwd=blog.root)
+    git("commit", "-q", "-m", "ignore the others", cwd=blog.root)
+    blog.push()
+    result = blog_cli(blog, "publish", "hello-world")
+    assert result.exit_code == 0, result.output
+    assert blog.committed_files() == [f"A\t{POST}"]
+    assert blog.remote_head() == blog.head()
+
+
+def test_jekyll_draft_whose_new_place_a_negated_rule_keeps_is_published(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path, "jekyll", {".gitignore": "_posts/*.md\n!_posts/*-hello.md\n"})
+    blog.write("_drafts/hello.md", "---\ntitle: Hello\n---\n\nHi.\n")
+    blog.commit_all("draft")
+    blog.push()
+    result = blog_cli(blog, "publish", "_drafts/hello.md")
+    assert result.exit_code == 0, result.output
+    assert blog.remote_head() == blog.head()
+
+
+def test_jekyll_draft_whose_new_place_is_ignored_is_refused(tmp_path: Path) -> None:
+    """A move's new file is not there yet: git check-ignore is asked about it by name."""
+    blog = make_blog(tmp_path, "jekyll", {".gitignore": "_posts/*-hello.md\n"})
+    blog.write("_drafts/hello.md", "---\ntitle: Hello\n---\n\nHi.\n")
+    blog.commit_all("draft")
+    blog.push()
+    before = snapshot(blog)
+    result = blog_cli(blog, "publish", "_drafts/hello.md")
+    assert result.exit_code == 3, result.output
+    assert "is ignored by git (.gitignore:1: _posts/*-hello.md)" in result.stderr
+    assert snapshot(blog) == before
+
+
 # --- hooks that change what is committed --------------------------------------------------------
 
 def test_hook_that_stages_unrelated_work_is_undone_and_not_pushed(blog: Blog) -> None:
@@ -242,7 +289,7 @@ def test_second_post_changed_meanwhile_puts_the_first_back(blog: Blog, tmp_path:
     flags = tmp_path / "flags"
     flags.mkdir()
     proc = start_blog("publish", "hello-world", "second", cwd=blog.root,
-                      env=held_env(flags, "check-ignore"))  # after both posts were read
+                      env=held_env(flags, "status"))  # after both posts were read
     try:
         wait_for(flags / "started")
         second.write_text("---\ntitle: Second\ndraft: true\n---\nRewritten.\n", encoding="utf-8")
