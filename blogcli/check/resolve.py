@@ -218,6 +218,11 @@ class Resolver:
                 problem = Problem("link-outside", f"{target.strip().split('#')[0]} leads outside "
                                                   "the site folder (not read: it would not be "
                                                   "published)")
+            except ValueError as error:
+                # urllib's only complaint about an address ("Invalid IPv6 URL" for
+                # ``http\t://[``: a browser drops the tab and cannot follow what is left)
+                problem = Problem("link-malformed", f"{target.strip()!r} is not an address a "
+                                                    f"browser can follow ({error})")
             if same and kind not in ENGINE_KINDS and "{" not in target:
                 self._same[target, kind] = (problem, self._landed)
             elif near is not None and self._found_beside:

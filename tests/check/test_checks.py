@@ -188,6 +188,7 @@ def link_post(body: str) -> str:
     ("[x](https//example.com)", "link-malformed"),
     ("[x](https://me@example.com)", "link-malformed"),
     ("[x](<https://example.com/a b>)", "link-malformed"),
+    ("[x](<http\t://[>)", "link-malformed"),  # urllib: "Invalid IPv6 URL", once a traceback
     ("[x](www.example.com)", "link-malformed"),
     ("[x](/some/page/)", "link-missing"),
     ("[x](/posts/my-firts-post/)", "link-missing"),
