@@ -304,16 +304,55 @@ def merged(base: Any, over: Any) -> Any:
 
 def load_engine_config(root: Path, profile: str) -> dict[str, Any]:
     """The engine's own configuration as the engine reads it (Hugo: every file, merged)."""
+    config: dict[str, Any] = {}
     if profile in ("jekyll", "hexo"):
         for name in ("_config.yml", "_config.yaml"):
             if (root / name).is_file():
-                return load_config_file(root / name)
-        return {}
-    if profile == "zola":
-        return load_config_file(root / "config.toml")
-    if profile == "hugo":
-        return hugo_config(root)
-    return {}
+                config = load_config_file(root / name)
+                break
+    elif profile == "zola":
+        config = load_config_file(root / "config.toml")
+    elif profile == "hugo":
+        config = hugo_config(root)
+    _check_site_addresses(root, config)
+    return config
+
+
+def _check_site_addresses(root: Path, config: dict[str, Any]) -> None:
+    """A site address urllib cannot split ("https://[bad/") stops here, naming the file and
+    line, as it stops the engine's own build (Hugo: "missing ']' in host"), instead of
+    failing later in whatever command first reads it."""
+    from urllib.parse import urlsplit
+
+    languages = config.get("languages")
+    tables = [config, *(languages.values() if isinstance(languages, dict) else ())]
+    for table in tables:
+        for key in ("baseURL", "baseurl", "url", "base_url"):
+            value = table.get(key) if isinstance(table, dict) else None
+            if not isinstance(value, str):
+                continue
+            try:
+                urlsplit(value)
+            except ValueError as err:
+                raise UsageError(f"{_where(root, value)}: {key} {value!r} is not a web "
+                                 f"address the engine can use ({err})") from None
+
+
+def _where(root: Path, value: str) -> str:
+    """``file:line`` of the config line that holds ``value`` (the site's root if none does)."""
+    names = [*HUGO_CONFIGS, "_config.yml", "_config.yaml", "config.toml"]
+    folders = [root / "config" / "_default", root / "config" / "production"]
+    paths = [root / name for name in names] + \
+        [p for folder in folders if folder.is_dir() for p in sorted(folder.iterdir())]
+    for path in paths:
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, 1):
+            if value in line:
+                return f"{path}:{number}"
+    return str(root)
 
 
 def hugo_config(root: Path) -> dict[str, Any]:

@@ -79,6 +79,25 @@ def test_invalid_blog_toml_is_exit_2_with_line(tmp_path: Path) -> None:
     assert done.stderr.startswith(f"Error: {tmp_path / 'blog.toml'}:1: not valid TOML")
 
 
+@pytest.mark.parametrize(("name", "text", "line"), [
+    ("hugo.toml", 'title = "T"\nbaseURL = "https://[bad/"\n', 2),
+    ("_config.yml", "title: T\nurl: http://[x\n", 2),
+    ("config.toml", 'base_url = "https://x]/"\ntitle = "T"\n', 1),
+])
+@pytest.mark.parametrize("command", [["check"], ["list"]])
+def test_a_site_address_urllib_refuses_is_exit_2_with_line(
+        tmp_path: Path, name: str, text: str, line: int, command: list[str]) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    posts = tmp_path / ("_posts" if name == "_config.yml" else "content/posts")
+    posts.mkdir(parents=True)
+    (posts / "2024-01-01-a.md").write_text("---\ntitle: A\ndate: 2024-01-01\n---\nA\n")
+    done = run_blog(*command, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(f"Error: {tmp_path / name}:{line}: ")
+    assert "is not a web address the engine can use" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_python_dash_m_and_no_colour_when_piped(tmp_path: Path) -> None:
     done = run_blog("--help", cwd=tmp_path, env={"NO_COLOR": ""})
     assert done.returncode == 0
