@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -586,11 +586,14 @@ def _future(site: Site, rel: str, fact: dict[str, Any],
     a problem only where the build would show it at once (Hexo's default, Zola, plain)."""
     if fact["draft"] or not fact["date"]:
         return []
+    now = moment()
+    text = fact["date"]  # (date.isoformat's: its first ten characters sort as the days do)
+    if text[4:5] == "-" and text[:10] < _days_before(now):
+        return []  # days before today, in any zone: not in the future (most posts), unparsed
     try:
-        when = parse_date(fact["date"])
+        when = parse_date(text)
     except ValueError:
         return []
-    now = moment()
     if isinstance(when, datetime):
         late = (when if when.tzinfo else when.replace(tzinfo=zone_of(site)[0])) > now
     else:
@@ -602,6 +605,13 @@ def _future(site: Site, rel: str, fact: dict[str, Any],
     return [Finding(rel, line, 1, "date-future", RULES["date-future"],
                     f"published post dated {fact['date']}, in the future, but {early}: it "
                     "shows now, not from that date (mark it draft until then, or fix the date)")]
+
+
+@functools.lru_cache(maxsize=4)
+def _days_before(now: datetime) -> str:
+    """The day two days before ``now``'s, as date.isoformat writes it: a moment on a day
+    before that one, in any zone (offsets are under a day), is before ``now``."""
+    return (now.date() - timedelta(days=2)).isoformat()
 
 
 def _duplicates(facts: dict[str, dict[str, Any]],
