@@ -121,7 +121,7 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
         cache = open_cache(site)
         facts = collect_facts(site, sorted(page_rels), cache)
         permalinks = site_urls(site, facts)
-        duplicates = _duplicates(facts, {r: u for r, u in permalinks.items() if r in facts})
+        duplicates: dict[str, list[Finding]] = {}  # the whole site's are found in save (below)
         moved: set[str] = set()
     else:  # a few files: the rest of the site from its index (check/index.py)
         cache, facts, permalinks, duplicates, moved = _indexed(
@@ -159,7 +159,11 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
                                settings["config-unknown"],
                                n.message) for n in site.config.notices]
 
+    apart: dict[str, list[Finding]] = {}  # the whole site's duplicates, added after the links'
+
     def save() -> None:
+        if paths is None:  # found here while other cores resolve links, not before they start
+            apart.update(_duplicates(facts, {r: u for r, u in permalinks.items() if r in facts}))
         cache.save()
         if paths is None and external is None:  # the site index, for checks of a few files
             _fill_index(site, sigs, facts, permalinks)
@@ -173,6 +177,9 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
         from blogcli.workers import fan_out
 
         result.findings = fan_out(findings, len(present), save)
+    result.findings.extend(_regrade(f, settings[f.rule]) if settings[f.rule] != RULES[f.rule]
+                           else f for rel in present for f in apart.get(rel, [])
+                           if settings[f.rule] != "off")
     if external is not None:
         placed = [(rel, facts[rel].get("links", [])) for rel in present]
         result.external = _external(site, placed, facts, external)
