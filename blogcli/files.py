@@ -132,11 +132,19 @@ def read_file(path: Path | str) -> tuple[bytes, os.stat_result]:
     O_NONBLOCK: a FIFO named *.md would otherwise block until something writes to it.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with open(fd, "rb") as handle:
+    try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise OSError(0, "not a regular file")
-        return handle.read(), st
+        # os.read to the end, not a file object: a cold check reads thousands of posts, and a
+        # buffered reader for each took 10 us a file where this takes 4. (The size is a hint:
+        # a file that grows meanwhile is read to its end all the same.)
+        chunks = [os.read(fd, st.st_size + 1)]
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 20))
+        return chunks[0] if len(chunks) == 2 else b"".join(chunks), st
+    finally:
+        os.close(fd)
 
 
 def write_file(path: Path, data: bytes, shown: str | None = None) -> None:

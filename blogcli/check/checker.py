@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,7 +121,7 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
         cache = open_cache(site)
         facts = collect_facts(site, sorted(page_rels), cache)
         permalinks = site_urls(site, facts)
-        duplicates = _duplicates(facts, {r: u for r, u in permalinks.items() if r in facts})
+        duplicates: dict[str, list[Finding]] = {}  # the whole site's are found in save (below)
         moved: set[str] = set()
     else:  # a few files: the rest of the site from its index (check/index.py)
         cache, facts, permalinks, duplicates, moved = _indexed(
@@ -159,7 +159,11 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
                                settings["config-unknown"],
                                n.message) for n in site.config.notices]
 
+    apart: dict[str, list[Finding]] = {}  # the whole site's duplicates, added after the links'
+
     def save() -> None:
+        if paths is None:  # found here while other cores resolve links, not before they start
+            apart.update(_duplicates(facts, {r: u for r, u in permalinks.items() if r in facts}))
         cache.save()
         if paths is None and external is None:  # the site index, for checks of a few files
             _fill_index(site, sigs, facts, permalinks)
@@ -173,6 +177,9 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
         from blogcli.workers import fan_out
 
         result.findings = fan_out(findings, len(present), save)
+    result.findings.extend(_regrade(f, settings[f.rule]) if settings[f.rule] != RULES[f.rule]
+                           else f for rel in present for f in apart.get(rel, [])
+                           if settings[f.rule] != "off")
     if external is not None:
         placed = [(rel, facts[rel].get("links", [])) for rel in present]
         result.external = _external(site, placed, facts, external)
@@ -586,11 +593,14 @@ def _future(site: Site, rel: str, fact: dict[str, Any],
     a problem only where the build would show it at once (Hexo's default, Zola, plain)."""
     if fact["draft"] or not fact["date"]:
         return []
+    now = moment()
+    text = fact["date"]  # (date.isoformat's: its first ten characters sort as the days do)
+    if text[4:5] == "-" and text[:10] < _days_before(now):
+        return []  # days before today, in any zone: not in the future (most posts), unparsed
     try:
-        when = parse_date(fact["date"])
+        when = parse_date(text)
     except ValueError:
         return []
-    now = moment()
     if isinstance(when, datetime):
         late = (when if when.tzinfo else when.replace(tzinfo=zone_of(site)[0])) > now
     else:
@@ -602,6 +612,13 @@ def _future(site: Site, rel: str, fact: dict[str, Any],
     return [Finding(rel, line, 1, "date-future", RULES["date-future"],
                     f"published post dated {fact['date']}, in the future, but {early}: it "
                     "shows now, not from that date (mark it draft until then, or fix the date)")]
+
+
+@functools.lru_cache(maxsize=4)
+def _days_before(now: datetime) -> str:
+    """The day two days before ``now``'s, as date.isoformat writes it: a moment on a day
+    before that one, in any zone (offsets are under a day), is before ``now``."""
+    return (now.date() - timedelta(days=2)).isoformat()
 
 
 def _duplicates(facts: dict[str, dict[str, Any]],

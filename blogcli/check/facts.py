@@ -83,15 +83,18 @@ def scan_bytes(site: Site, path: Path, rel: str, raw: bytes) -> dict[str, Any]:
     scan = scan_post(post, site.profile, linkify_on(site.profile, site.engine))
     repeats: list[tuple[str, int, int]] = []
     keys = key_lines(post, _found_keys(post, repeats))
+    meta = post.meta
     return {
         "error": None,
         "keys": keys,
         "fm": front_matter_findings(post, keys, repeats),
         "slug": post.slug,
-        "meta": {k: _jsonable(post.meta[k]) for k in PERMALINK_KEYS if k in post.meta},
+        # (a title or a slug, most values, is kept as it is without a call)
+        "meta": {k: value if type(value := meta[k]) is str else _jsonable(value)
+                 for k in PERMALINK_KEYS if k in meta},
         "date": iso_date(post.date),
         "draft": post.draft,
-        "empty": not post.body.strip(),
+        "empty": _blank(post.body),
         "links": [list(k) for k in scan.links],  # [target, line, column, kind]
         # past native.KEEP links to one target: the first of the rest, and how many there are
         "repeats": [[k.target, k.line, k.column, k.kind, count]
@@ -112,18 +115,27 @@ def key_lines(post: Post, found: dict[str, int] | None = None) -> dict[str, int]
         return {}
     if found is None:
         found = _found_keys(post)
-    folded: dict[str, int] = {}  # Hugo's keys are read lower-cased (post.fold_keys)
-    for key, number in found.items():
-        folded.setdefault(key.lower(), number)
-    top = {str(key): found.get(str(key), folded.get(str(key).lower(), 1)) for key in post.meta}
-    return top | {k: v for k, v in found.items() if "." in k}
+    folded: dict[str, int] | None = None  # made for the first key not found as written
+    top: dict[str, int] = {}
+    for key in post.meta:
+        name = str(key)
+        number = found.get(name)
+        if number is None:
+            if folded is None:  # Hugo's keys are read lower-cased (post.fold_keys)
+                folded = {}
+                for written, line in found.items():
+                    folded.setdefault(written.lower(), line)
+            number = folded.get(name.lower(), 1)
+        top[name] = number
+    dotted = [k for k in found if "." in k]
+    return top | {k: found[k] for k in dotted} if dotted else top
 
 
 def _found_keys(post: Post, repeats: list[tuple[str, int, int]] | None = None) -> dict[str, int]:
     """The first line of each key written at the start of a front-matter line; each key
     written again is added to ``repeats`` as (key, line, first line)."""
     found: dict[str, int] = {}
-    head = "\n".join(post.text.split("\n", post.body_line)[: post.body_line - 1])
+    head = _head(post.text, post.body_line - 1)
     if post.fm_format == "yaml":  # one search of the front matter, not a match per line
         number, at = 1, 0
         for match in YAML_KEYS.finditer(head):
@@ -148,6 +160,22 @@ def _found_keys(post: Post, repeats: list[tuple[str, int, int]] | None = None) -
     return found
 
 
+def _head(text: str, count: int) -> str:
+    """The first ``count`` lines of ``text`` (all of it if it has fewer), without the line
+    break after the last: ``"\n".join(text.split("\n")[:count])`` without splitting the body."""
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[:end] if count > 0 else ""
+
+
+def _blank(text: str) -> bool:
+    """``not text.strip()`` without copying the text."""
+    return not text or text.isspace()
+
+
 def front_matter_findings(post: Post, keys: dict[str, int],
                           repeats: list[tuple[str, int, int]] | None = None) -> list[list[Any]]:
     """Findings about front-matter values: [rule, line, column, message]; ``repeats`` as
@@ -168,9 +196,10 @@ def front_matter_findings(post: Post, keys: dict[str, int],
     for key, (value, line) in taxonomies.items():
         out.extend(_taxonomy_findings(key, value, line))
     for key in meta:
-        out.extend(_typo_findings(str(key), keys.get(str(key), 1)))
+        if key not in KNOWN_KEYS:  # (most keys: no call made for them)
+            out.extend(_typo_findings(str(key), keys.get(str(key), 1)))
     out.extend(_twice(post, repeats))
-    if not post.body.strip() and not post.draft:
+    if _blank(post.body) and not post.draft:
         out.append(["body-empty", post.body_line if post.body else max(post.body_line - 1, 1), 1,
                     "the post has no text after its front matter"])
     return out

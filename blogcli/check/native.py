@@ -59,7 +59,9 @@ INLINE_MARKS = frozenset(("Emphasis", "Strong", "Strikethrough"))
 GAP_STARTS = frozenset((b" ", b"\t", b"\r", b"\n", b"<"))
 # The tail of links.KRAMDOWN_SPACED from its "](" on, which the regex engine finds by that
 # literal: a file without a match has no spaced target, and most files are ruled out so.
-SPACED_HINT = re.compile(r"\]\([^()<>\n\s]*\s[^()<>\n]*?\)")
+# Possessive (``*+``): a destination's characters before its first blank are never given back
+# one by one to look for the blank among them (none is one): 5 -> ~1 us on a bench post.
+SPACED_HINT = re.compile(r"\]\([^()<>\n\s]*+\s[^()<>\n]*?\)")
 
 
 @cache

@@ -38,10 +38,9 @@ TAG = re.compile(r"<[^>]*>")
 # destination (GAP: skipped as native._Walker._link skips them), then the destination as
 # CommonMark reads it where it holds no space and parentheses only one deep. A lookahead, so
 # that every "](" is matched, even one inside the destination before it.
-DESTINATION = re.compile(r"\]\((?=([ \t]*(?:\n[ \t>]*)?"
-                         r"[^ \t\n()]*(?:\([^ \t\n()]*\)[^ \t\n()]*)*))")
-GAP = re.compile(r"[ \t]*(?:\n[ \t>]*)?")
-GAP_STARTS = (" ", "\t", "\n")
+# The gap and the destination in groups of their own, so that neither is looked for again.
+DESTINATION = re.compile(r"\]\((?=([ \t]*(?:\n[ \t>]*)?)"
+                         r"([^ \t\n()]*(?:\([^ \t\n()]*\)[^ \t\n()]*)*))")
 # The ASCII characters pulldown-cmark writes into an href as they are; the others and every
 # non-ASCII byte are percent-encoded, except & and ' (entities): escape_href in
 # pulldown-cmark-escape (a test holds this to pyromark's output).
@@ -99,31 +98,27 @@ def _placed(source: str, counts: dict[str, int], images: dict[str, int],
     href; the ``images`` ones are images), each with its 1-based file line and column; None
     unless each is found as many times as ``counts`` says."""
     out: list[Link] = []
-    find, lines = source.find, source.count
+    append, new = out.append, tuple.__new__
+    find, lines, get = source.find, source.count, counts.get
     at = -2
     line, line_start, counted = offset + 1, 0, 0
-    for dest in DESTINATION.findall(source):  # one for each "](", in order
+    for gap, dest in DESTINATION.findall(source):  # one for each "](", in order
         at = find("](", at + 2)
-        gap = 0
-        if dest[:1] in GAP_STARTS:  # (most destinations follow the "](" at once)
-            blanks = GAP.match(dest)
-            gap = blanks.end() if blanks else 0
-            dest = dest[gap:]
         href = dest
-        count = counts.get(dest)
+        count = get(dest)
         if count is None:
             # An href holds only safe characters (and entities, of no "&" here): a
             # destination with others is looked for as pulldown-cmark writes it.
             if UNSAFE.search(dest) is None:
                 continue
             href = escape_href(dest)
-            count = counts.get(href)
+            count = get(href)
             if count is None:
                 continue
         if not count:
             return None  # more of them in the source than in the HTML
         counts[href] = count - 1
-        index = at + 2 + gap
+        index = at + 2 + len(gap)
         breaks = lines("\n", counted, index)
         if breaks:
             line += breaks
@@ -131,8 +126,8 @@ def _placed(source: str, counts: dict[str, int], images: dict[str, int],
         counted = index
         # tuple.__new__, not Link(...): a C call, where the named tuple's own __new__ is a
         # Python function (a tenth of this loop's time)
-        out.append(tuple.__new__(Link, (dest, line, index - line_start + 1,
-                                        "image" if href in images else "link")))
+        append(new(Link, (dest, line, index - line_start + 1,
+                          "image" if href in images else "link")))
     return None if any(counts.values()) else out
 
 

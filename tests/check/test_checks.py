@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,30 @@ def test_bad_dates_are_reported_on_their_line(tmp_path: Path, date: str, rule: s
                                   "2024-01-02T10:00:00Z", "2024-01-02T10:00:00.5-05:00"])
 def test_good_dates_pass(tmp_path: Path, date: str) -> None:
     assert one_post(tmp_path, f"---\ntitle: x\ndate: {date}\n---\nx\n") == []
+
+
+@pytest.mark.parametrize("given", ["2026-06-15T12:00:00+00:00", "2026-06-15T00:30:00+14:00",
+                                   "2026-06-15T23:30:00-12:00"])
+def test_dates_days_around_now_are_future_exactly_when_after_now(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str) -> None:
+    # Days before today are ruled out by their text (checker._days_before): at the edges of
+    # that rule, in the zones furthest from UTC, a date is in the future when it is after now.
+    monkeypatch.setenv("BLOG_NOW", given)
+    now = datetime.fromisoformat(given)
+    posts: dict[str, str | bytes] = {}
+    late = set()
+    for days in range(-5, 5):
+        day = now.date() + timedelta(days=days)
+        for written in [f"{day}T{t}{z}" for t in ("00:00:00", "23:59:59")
+                        for z in ("-12:00", "+14:00", "Z")] + [str(day)]:
+            name = f"p{len(posts)}.md"
+            posts[name] = f"---\ntitle: x\ndate: {written}\n---\nx\n"
+            moment = datetime.fromisoformat(written.replace("Z", "+00:00"))
+            if (moment > now) if "T" in written else (moment.date() > now.date()):
+                late.add(name)
+    site = make_site(tmp_path, "plain", posts)
+    found = {Path(f.path).name for f in check_site(site).findings if f.rule == "date-future"}
+    assert found == late and 0 < len(late) < len(posts)
 
 
 def test_a_future_draft_is_fine(tmp_path: Path) -> None:
