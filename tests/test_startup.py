@@ -150,3 +150,61 @@ def test_plain_new_loads_no_typer(tmp_path: Path) -> None:
     assert heavy(quick, ("typer", "click", "blogcli.cli")) == []
     assert "typer" in loaded(site, "new", "Hello there", "--slug=x", "--dry-run")
     assert "typer" in loaded(site, "new", "--help")
+
+
+# `blog` as run by the console script, optionally with modules imported first.
+AS_SHIPPED = """
+import sys
+for name in sys.argv[1].split():
+    __import__(name)
+sys.argv = ["blog", *sys.argv[2:]]
+from blogcli.__main__ import run
+run()
+"""
+
+
+def shown(first: str, *args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    done = subprocess.run([sys.executable, "-c", AS_SHIPPED, first, *args],
+                          capture_output=True, text=True, check=False,
+                          env=dict(os.environ, PYTHONPATH=str(REPO), **env))
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["publish", "-h"],
+                                  ["list", "--help"], ["chek"], ["check", "--format", "x"]])
+@pytest.mark.parametrize("env", [{"COLUMNS": "80", "NO_COLOR": "1"},
+                                 {"COLUMNS": "150", "FORCE_COLOR": "1", "TERM": "xterm"}])
+def test_help_and_usage_errors_are_the_same_without_richs_markdown_and_tracebacks(
+        args: list[str], env: dict[str, str]) -> None:
+    """Help screens and usage errors load neither rich.markdown (markdown-it-py, pygments)
+    nor rich.traceback, which this app never uses, and print exactly what typer.rich_utils
+    prints with them loaded."""
+    light = shown("", *args, env=env)
+    assert light == shown("rich.markdown rich.traceback", *args, env=env)
+    assert light[0] == (0 if "--help" in args or "-h" in args else 2)
+    assert "Usage: blog" in light[1] + light[2]
+    probe = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True,
+                           text=True, check=False, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    modules = set(eval(probe.stderr.strip().splitlines()[-1]))
+    assert "typer.rich_utils" in modules
+    assert heavy(modules, ("rich.markdown", "rich.traceback", "rich.syntax", "markdown_it",
+                           "pygments")) == []
+
+
+def test_richs_stand_ins_hand_over_to_the_real_classes() -> None:
+    """Were typer to use them (markup mode "markdown", pretty tracebacks), the stand-ins
+    rich_utils was given make rich's own objects."""
+    done = subprocess.run([sys.executable, "-c", """
+import sys
+import blogcli.cli, typer.rich_utils as utils
+assert "markdown_it" not in sys.modules and "rich.markdown" not in sys.modules
+made = utils.Markdown("# Hi", style="dim")
+import rich.markdown, rich.traceback
+assert isinstance(made, rich.markdown.Markdown)
+try:
+    1 / 0
+except ZeroDivisionError as err:
+    shown = utils.Traceback.from_exception(type(err), err, err.__traceback__)
+assert isinstance(shown, rich.traceback.Traceback)
+"""], capture_output=True, text=True, check=False, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert done.returncode == 0, done.stderr
