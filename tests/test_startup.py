@@ -208,3 +208,20 @@ except ZeroDivisionError as err:
 assert isinstance(shown, rich.traceback.Traceback)
 """], capture_output=True, text=True, check=False, env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert done.returncode == 0, done.stderr
+
+
+def test_check_and_list_load_no_openssl_hashes(tmp_path: Path) -> None:
+    """The cache's digests come from CPython's own blake2b and sha1, without hashlib's OpenSSL
+    set-up, and are the same digests (the cache folder's name and entries stay valid)."""
+    import hashlib
+
+    from blogcli.cache import FileCache, site_cache_dir
+
+    site = tmp_path / "site"
+    init = run_blog("init", str(site), "--title", "T", "--author", "A", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    (site / "posts" / "a.md").write_text("---\ntitle: A\ndate: 2024-01-02\n---\n\n[b](/b)\n")
+    for command in ("check", "list", "list"):  # the second list: the kept output
+        assert heavy(loaded(site, command), ("hashlib", "_hashlib")) == []
+    assert site_cache_dir(site).name == hashlib.sha1(str(site.resolve()).encode()).hexdigest()[:16]
+    assert FileCache.digest(b"x") == hashlib.blake2b(b"x", digest_size=16).hexdigest()
