@@ -225,3 +225,16 @@ def test_check_and_list_load_no_openssl_hashes(tmp_path: Path) -> None:
         assert heavy(loaded(site, command), ("hashlib", "_hashlib")) == []
     assert site_cache_dir(site).name == hashlib.sha1(str(site.resolve()).encode()).hexdigest()[:16]
     assert FileCache.digest(b"x") == hashlib.blake2b(b"x", digest_size=16).hexdigest()
+
+
+def test_a_small_site_loads_no_pickle_and_a_text_report_no_json(tmp_path: Path) -> None:
+    """pickle is for the results of forked workers, which a site under POOL_MIN_FILES never
+    starts; json is for --format json (list keeps its output as JSON, so it loads it)."""
+    site = tmp_path / "site"
+    init = run_blog("init", str(site), "--title", "T", "--author", "A", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    (site / "posts" / "a.md").write_text("---\ntitle: A\ndate: 2024-01-02\n---\n\n[b](/b)\n")
+    assert heavy(loaded(site, "check"), ("json", "pickle")) == []
+    assert "json" in loaded(site, "check", "--format", "json")
+    for command in (["list"], ["show", "a"], ["stats"]):
+        assert heavy(loaded(site, *command), ("pickle",)) == []
