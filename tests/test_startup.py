@@ -238,3 +238,23 @@ def test_a_small_site_loads_no_pickle_and_a_text_report_no_json(tmp_path: Path) 
     assert "json" in loaded(site, "check", "--format", "json")
     for command in (["list"], ["show", "a"], ["stats"]):
         assert heavy(loaded(site, *command), ("pickle",)) == []
+
+
+def test_typers_subprocess_is_loaded_only_when_used(tmp_path: Path) -> None:
+    """typer imports subprocess for shell completion: while it loads, __main__ gives it a
+    stand-in that imports the real module on first use, so check, list and help do without
+    it (and locale, selectors); git's commands and completion get the real one."""
+    site = tmp_path / "site"
+    init = run_blog("init", str(site), "--title", "T", "--author", "A", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    (site / "posts" / "a.md").write_text("---\ntitle: A\ndate: 2024-01-02\n---\n\nHi.\n")
+    for command in (["check"], ["list"], ["show", "a"], ["--help"]):
+        assert heavy(loaded(site, *command), ("subprocess", "selectors")) == [], command
+    assert "subprocess" in loaded(site, "check", "--changed", "HEAD")  # git
+    done = subprocess.run([sys.executable, "-c", PROBE.replace(
+        "print(sorted(sys.modules)", "import subprocess, typer.main, typer._completion_shared\n"
+        "assert typer.main.subprocess.run is subprocess.run\n"
+        "assert typer._completion_shared.subprocess.PIPE == subprocess.PIPE\n"
+        "print(sorted(sys.modules)"), "list"], cwd=site, capture_output=True, text=True,
+        check=False, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert done.returncode == 0, done.stderr
