@@ -6,12 +6,13 @@ Usage: python bench/startup_instructions.py [--publish POSTS] [TREE ...]   (defa
 On a shared machine wall and CPU times of a ~100 ms command swing by 10-20% from round to
 round; the count of instructions a run executes does not (repeat runs agree to 0.1%), so two
 revisions can be told apart by a few percent. Each TREE is a checkout of blog, put first on
-PYTHONPATH for ``python -m blogcli`` (this venv's Python and packages). Jobs: ``blog new`` in
-a plain blog (built-in scaffold) and in a site ``hugo new site`` made (Hugo's archetype),
-both --dry-run; ``blog check`` and ``blog list`` in a plain blog of one post; ``blog
---version``; ``blog --help``; and ``python -c pass`` for the floor. With ``--publish POSTS``
-also ``blog publish`` of a new draft in bench_publish.py's repository of POSTS posts (each
-tree with its own cache, warmed by a publish first; the Python process only, not git's).
+PYTHONPATH for ``python -m blogcli`` (this venv's Python and packages). Jobs: ``blog new`` in a
+plain blog (built-in scaffold) and in a site ``hugo new site`` made (Hugo's archetype), both
+--dry-run; ``blog check`` and ``blog list`` in a plain blog of one post (check also cold: an
+empty cache, so it loads the scanner); ``blog --version``; ``blog --help``; and ``python -c
+pass`` for the floor. With ``--publish POSTS`` also ``blog publish`` of a new draft in
+bench_publish.py's repository of POSTS posts (each tree with its own cache, warmed by a publish
+first; the Python process only, not git's).
 Instructions are not time: compare revisions with this, and blog with hugo with run_all.
 """
 
@@ -31,13 +32,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_publish  # noqa: E402
 
 
-def instructions(cmd: list[str], cwd: Path, tree: str) -> float:
-    """Millions of instructions ``cmd`` executed (callgrind's "Collected")."""
+def instructions(cmd: list[str], cwd: Path, tree: str, cold: bool = False) -> float:
+    """Millions of instructions ``cmd`` executed (callgrind's "Collected"); ``cold``: with
+    an empty cache (XDG_CACHE_HOME), as a first run in a site."""
     env = dict(os.environ, PYTHONPATH=tree, NO_COLOR="1")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed wheel has its bytecode
     subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, check=True)  # bytecode written
-    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                           *cmd], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    with tempfile.TemporaryDirectory(prefix="startup-cold-") as empty:
+        if cold:
+            env["XDG_CACHE_HOME"] = empty
+        done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                               *cmd], cwd=cwd, env=env, capture_output=True, text=True,
+                              check=True)
     found = re.search(r"Collected : (\d+)", done.stderr)
     if found is None:
         raise SystemExit(f"no count from callgrind:\n{done.stderr}")
@@ -99,6 +105,7 @@ def main() -> None:
                 encoding="utf-8")
             for command in ("check", "list"):
                 jobs[f"{command} (one post) {n}"] = ([python, "-m", "blogcli", command], one, n)
+            jobs[f"check cold (one post) {n}"] = ([python, "-m", "blogcli", "check"], one, n)
             if hugo:
                 site = base / f"hugo{n}"
                 subprocess.run([hugo, "new", "site", str(site)], capture_output=True, check=True)
@@ -106,7 +113,8 @@ def main() -> None:
                     [python, "-m", "blogcli", "new", "Post number one", "--dry-run"], site, n)
             jobs[f"--version {n}"] = ([python, "-m", "blogcli", "--version"], base, n)
             jobs[f"--help {n}"] = ([python, "-m", "blogcli", "--help"], base, n)
-        counts = {name: instructions(cmd, cwd, trees[n]) for name, (cmd, cwd, n) in jobs.items()}
+        counts = {name: instructions(cmd, cwd, trees[n], cold=name.startswith("check cold"))
+                  for name, (cmd, cwd, n) in jobs.items()}
         if posts:
             (base / "publish").mkdir()
             repo = bench_publish.build(base / "publish", posts)

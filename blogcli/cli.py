@@ -22,6 +22,73 @@ from blogcli.progress import PushProgress as _PushProgress
 if TYPE_CHECKING:
     from blogcli.site import Site
 
+
+# typer.rich_utils (help screens and usage errors) imports rich.markdown (markdown-it-py,
+# pygments) and rich.traceback for the markdown markup mode and pretty tracebacks, neither of
+# which this app uses: ~160 M instructions of `blog --help`'s ~620 M. While it loads they are
+# stand-ins that load the real module when first used; output stays the same to the byte
+# (tests/test_startup.py compares it with rich_utils loaded as typer ships it).
+_DEFERRED = {"rich.markdown": ("Markdown",), "rich.traceback": ("Traceback",)}
+
+
+def _stand_in(module: str, name: str) -> type:
+    """A class standing for ``module.name``: calling it or reading an attribute of it (a
+    class method) imports the real module and hands over to the real class."""
+
+    def real() -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(module), name)
+
+    class Deferred(type):
+        def __getattr__(cls, attr: str) -> Any:
+            return getattr(real(), attr)
+
+    class StandIn(metaclass=Deferred):
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+            return real()(*args, **kwargs)
+
+    StandIn.__name__ = StandIn.__qualname__ = name
+    return StandIn
+
+
+class _RichUtilsFinder:
+    """Finds typer.rich_utils (once) and runs it with the stand-ins of _DEFERRED in
+    sys.modules, removed again as soon as it has run."""
+
+    @staticmethod
+    def find_spec(name: str, path: Any = None, target: Any = None) -> Any:
+        if name != "typer.rich_utils":
+            return None
+        from importlib.machinery import PathFinder
+        from types import ModuleType
+
+        if _RichUtilsFinder in sys.meta_path:
+            sys.meta_path.remove(_RichUtilsFinder)
+        spec = PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        run = spec.loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            added = [deferred for deferred in _DEFERRED if deferred not in sys.modules]
+            for deferred in added:
+                stand_in = sys.modules[deferred] = ModuleType(deferred)
+                for attr in _DEFERRED[deferred]:
+                    setattr(stand_in, attr, _stand_in(deferred, attr))
+            try:
+                run(module)
+            finally:
+                for deferred in added:
+                    del sys.modules[deferred]
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+if "typer.rich_utils" not in sys.modules:
+    sys.meta_path.insert(0, _RichUtilsFinder)
+
 # Global options a user may also write after the subcommand (`blog list --site DIR`, like
 # git's and hugo's), with whether each takes a value.
 GLOBAL_OPTIONS = {"--site": True, "-C": True, "--quiet": False, "-q": False,

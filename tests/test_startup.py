@@ -150,3 +150,111 @@ def test_plain_new_loads_no_typer(tmp_path: Path) -> None:
     assert heavy(quick, ("typer", "click", "blogcli.cli")) == []
     assert "typer" in loaded(site, "new", "Hello there", "--slug=x", "--dry-run")
     assert "typer" in loaded(site, "new", "--help")
+
+
+# `blog` as run by the console script, optionally with modules imported first.
+AS_SHIPPED = """
+import sys
+for name in sys.argv[1].split():
+    __import__(name)
+sys.argv = ["blog", *sys.argv[2:]]
+from blogcli.__main__ import run
+run()
+"""
+
+
+def shown(first: str, *args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    done = subprocess.run([sys.executable, "-c", AS_SHIPPED, first, *args],
+                          capture_output=True, text=True, check=False,
+                          env=dict(os.environ, PYTHONPATH=str(REPO), **env))
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["publish", "-h"],
+                                  ["list", "--help"], ["chek"], ["check", "--format", "x"]])
+@pytest.mark.parametrize("env", [{"COLUMNS": "80", "NO_COLOR": "1"},
+                                 {"COLUMNS": "150", "FORCE_COLOR": "1", "TERM": "xterm"}])
+def test_help_and_usage_errors_are_the_same_without_richs_markdown_and_tracebacks(
+        args: list[str], env: dict[str, str]) -> None:
+    """Help screens and usage errors load neither rich.markdown (markdown-it-py, pygments)
+    nor rich.traceback, which this app never uses, and print exactly what typer.rich_utils
+    prints with them loaded."""
+    light = shown("", *args, env=env)
+    assert light == shown("rich.markdown rich.traceback", *args, env=env)
+    assert light[0] == (0 if "--help" in args or "-h" in args else 2)
+    assert "Usage: blog" in light[1] + light[2]
+    probe = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True,
+                           text=True, check=False, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    modules = set(eval(probe.stderr.strip().splitlines()[-1]))
+    assert "typer.rich_utils" in modules
+    assert heavy(modules, ("rich.markdown", "rich.traceback", "rich.syntax", "markdown_it",
+                           "pygments")) == []
+
+
+def test_richs_stand_ins_hand_over_to_the_real_classes() -> None:
+    """Were typer to use them (markup mode "markdown", pretty tracebacks), the stand-ins
+    rich_utils was given make rich's own objects."""
+    done = subprocess.run([sys.executable, "-c", """
+import sys
+import blogcli.cli, typer.rich_utils as utils
+assert "markdown_it" not in sys.modules and "rich.markdown" not in sys.modules
+made = utils.Markdown("# Hi", style="dim")
+import rich.markdown, rich.traceback
+assert isinstance(made, rich.markdown.Markdown)
+try:
+    1 / 0
+except ZeroDivisionError as err:
+    shown = utils.Traceback.from_exception(type(err), err, err.__traceback__)
+assert isinstance(shown, rich.traceback.Traceback)
+"""], capture_output=True, text=True, check=False, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert done.returncode == 0, done.stderr
+
+
+def test_check_and_list_load_no_openssl_hashes(tmp_path: Path) -> None:
+    """The cache's digests come from CPython's own blake2b and sha1, without hashlib's OpenSSL
+    set-up, and are the same digests (the cache folder's name and entries stay valid)."""
+    import hashlib
+
+    from blogcli.cache import FileCache, site_cache_dir
+
+    site = tmp_path / "site"
+    init = run_blog("init", str(site), "--title", "T", "--author", "A", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    (site / "posts" / "a.md").write_text("---\ntitle: A\ndate: 2024-01-02\n---\n\n[b](/b)\n")
+    for command in ("check", "list", "list"):  # the second list: the kept output
+        assert heavy(loaded(site, command), ("hashlib", "_hashlib")) == []
+    assert site_cache_dir(site).name == hashlib.sha1(str(site.resolve()).encode()).hexdigest()[:16]
+    assert FileCache.digest(b"x") == hashlib.blake2b(b"x", digest_size=16).hexdigest()
+
+
+def test_a_small_site_loads_no_pickle_and_a_text_report_no_json(tmp_path: Path) -> None:
+    """pickle is for the results of forked workers, which a site under POOL_MIN_FILES never
+    starts; json is for --format json (list keeps its output as JSON, so it loads it)."""
+    site = tmp_path / "site"
+    init = run_blog("init", str(site), "--title", "T", "--author", "A", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    (site / "posts" / "a.md").write_text("---\ntitle: A\ndate: 2024-01-02\n---\n\n[b](/b)\n")
+    assert heavy(loaded(site, "check"), ("json", "pickle")) == []
+    assert "json" in loaded(site, "check", "--format", "json")
+    for command in (["list"], ["show", "a"], ["stats"]):
+        assert heavy(loaded(site, *command), ("pickle",)) == []
+
+
+def test_typers_subprocess_is_loaded_only_when_used(tmp_path: Path) -> None:
+    """typer imports subprocess for shell completion: while it loads, __main__ gives it a
+    stand-in that imports the real module on first use, so check, list and help do without
+    it (and locale, selectors); git's commands and completion get the real one."""
+    site = tmp_path / "site"
+    init = run_blog("init", str(site), "--title", "T", "--author", "A", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    (site / "posts" / "a.md").write_text("---\ntitle: A\ndate: 2024-01-02\n---\n\nHi.\n")
+    for command in (["check"], ["list"], ["show", "a"], ["--help"]):
+        assert heavy(loaded(site, *command), ("subprocess", "selectors")) == [], command
+    assert "subprocess" in loaded(site, "check", "--changed", "HEAD")  # git
+    done = subprocess.run([sys.executable, "-c", PROBE.replace(
+        "print(sorted(sys.modules)", "import subprocess, typer.main, typer._completion_shared\n"
+        "assert typer.main.subprocess.run is subprocess.run\n"
+        "assert typer._completion_shared.subprocess.PIPE == subprocess.PIPE\n"
+        "print(sorted(sys.modules)"), "list"], cwd=site, capture_output=True, text=True,
+        check=False, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert done.returncode == 0, done.stderr

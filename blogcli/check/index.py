@@ -13,7 +13,6 @@ from its front matter on every run.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 import unicodedata
@@ -21,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from blogcli.cache import FileCache, code_digest
+from blogcli.cache import FileCache, blake2b, code_digest
 from blogcli.check.bareurls import linkify_on
 from blogcli.check.facts import valid_fact
 from blogcli.check.scan import code_version
@@ -47,7 +46,7 @@ class SiteIndex:
         # repr(site): root, profile, blog.toml and the engine's config, folders, languages.
         key = repr((INDEX_VERSION, code_version(), _own_code(), repr(site),
                     os.environ.get("TZ"), time.tzname))
-        version = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
+        version = int.from_bytes(blake2b(key.encode(), digest_size=8).digest(), "big")
         name = f"index-{site.profile}{linkify}"
         self.keys = FileCache(site.root, name, version, valid=_valid_key)
         self.pages = FileCache(site.root, name + "-pages", version, valid=_valid_page, lazy=True)

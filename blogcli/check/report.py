@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -29,6 +28,8 @@ def render(result: CheckResult, fmt: str, color: bool = False, prefix: str = "")
 
 def as_json(result: CheckResult) -> str:
     """The fixed schema of DESIGN.md: version, findings, summary."""
+    import json  # here: a text report has no use for it (~5 M instructions)
+
     return json.dumps({
         "version": 1,
         "findings": [f.to_dict() for f in result.findings],

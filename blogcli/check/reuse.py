@@ -14,7 +14,6 @@ Everything here is cheap to import: a reused result needs neither the parser nor
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import re
@@ -27,6 +26,7 @@ from typing import Any
 
 from blogcli import cache as blogcache
 from blogcli import clock
+from blogcli.cache import blake2b
 from blogcli.check.findings import CheckResult, Finding
 from blogcli.errors import BlogError
 from blogcli.files import atomic_write
@@ -61,7 +61,7 @@ def _code() -> int:
 def _key(site: Site) -> str:
     # repr(site): root, profile, blog.toml (rules, required keys) and the engine's config.
     text = repr((_code(), repr(site), os.environ.get("TZ"), time.tzname))
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def tree(root: Path) -> Tree | None:

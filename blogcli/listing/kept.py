@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import hashlib
 import importlib.util
 import json
 import os
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from blogcli import cache as blogcache
 from blogcli import clock
+from blogcli.cache import blake2b
 from blogcli.errors import BlogError
 from blogcli.files import atomic_write
 from blogcli.pages import JEKYLL_SKIP_DIRS, MARKDOWN_SUFFIXES, ROOT_ONLY, SKIP_DIRS
@@ -76,7 +76,7 @@ def variant(output: str, drafts: bool, width: int, bold: bool) -> str:
 
 
 def _path(root: Path, variant: str) -> Path:
-    name = hashlib.blake2b(variant.encode(), digest_size=8).hexdigest()
+    name = blake2b(variant.encode(), digest_size=8).hexdigest()
     return blogcache.site_cache_dir(root) / f"list-{name}.kept"
 
 
@@ -100,7 +100,7 @@ def _key(root: Path, variant: str) -> str:
     local = datetime.now().astimezone().utcoffset()
     text = repr((_code(), _libraries(), sys.version, str(root), variant, os.environ.get("TZ"),
                  time.tzname, local))
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def microseconds(moment: datetime) -> int:
@@ -217,7 +217,7 @@ def sign(folders: list[str], root: str, skip: set[str]) -> tuple[str, int] | Non
     lines = [f"{path} {' '.join(map(str, sig)) if sig else '-'}"
              for path, sig in sorted(signed.items())]
     newest = max((max(sig[1], sig[3]) for sig in signed.values() if sig), default=0)
-    digest = hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"),
+    digest = blake2b("\n".join(lines).encode("utf-8", "surrogateescape"),
                              digest_size=16).hexdigest()
     return digest, newest
 
