@@ -109,3 +109,16 @@ def test_each_fixture_counted_after_its_summary_is_listed_as_written_out(post: o
         fast, slow = (analyse(body, {}, options, html_summary=h) for h in (False, True))
         assert (fast.words, fast.summary, fast.truncated) == \
             (slow.words, slow.summary, slow.truncated)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, TEXT, st.integers(0, 400), st.integers(1, 80))
+@example("w ", "a. b", 300, 70)  # the sentence end well past the first 1,024 characters
+@example("ab\u3000 \n", ".", 200, 70)
+def test_a_long_text_is_cut_as_collapsed_whole(unit: str, tail: str, times: int,
+                                               length: int) -> None:
+    """truncate_collapsed reads heads of 1,024 characters and more, four times longer each
+    time, and finds the length-th space in one match: the whole text's cut all the same."""
+    text = unit * times + tail
+    assert hugo.truncate_collapsed(text, length) == \
+        hugo.truncate_to_sentence(hugo.collapse(text), length)
