@@ -331,7 +331,7 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
     # the same cut.
     plain = None
     if not has_more:
-        settled = None if html_summary or cjk or placeholders else _settled(meta, options)
+        settled = None if html_summary or cjk else _settled(meta, options, placeholders)
         # A CJK page's count and summary are taken from its words (cjk_word_count,
         # truncate_by_rune), whatever white space is between them.
         loose = not html_summary and cjk and not placeholders \
@@ -361,16 +361,24 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
     return TextStats(count, minutes, summary, truncated, cjk, summary_html, plain)
 
 
-def _settled(meta: dict[str, Any], options: TextOptions) -> Callable[[list[str]], bool] | None:
-    """For the plain pass of a page (no divider, not CJK, no shortcode output to put in):
-    whether the text written so far settles the summary ``_summary`` takes from it (then the
-    rest need only be counted). From the start when the summary is not taken from the text;
-    for Hugo's sentence rule once a sentence end follows the ``summary_length``-th space
-    before the end of the text so far (what ``hugo.truncate_collapsed`` finds in a head)."""
+def _settled(meta: dict[str, Any], options: TextOptions,
+             placeholders: Mapping[str, str] | None = None
+             ) -> Callable[[list[str]], bool] | None:
+    """For the plain pass of a page (no divider, not CJK): whether the text written so far
+    settles the summary ``_summary`` takes from it (then the rest need only be counted).
+    From the start when the summary is not taken from the text; for Hugo's sentence rule
+    once a sentence end follows the ``summary_length``-th space before the end of the text
+    so far (what ``hugo.truncate_collapsed`` finds in a head), shortcode output put in as
+    ``_plain`` puts it in (the text so far is whole blocks, so it holds whole placeholders
+    and is the head of the page's text with them replaced)."""
     if _get(meta, "summary", None) or options.excerpt_separator is not None:
         return lambda parts: True
     if options.summary_mode == "paragraph":
         return None
+    pieces = [(key, hugo.strip_piece(html)) for key, html in (placeholders or {}).items()]
+    if any(piece is None or "HAHAHUGOSHORTCODE-" in html
+           for (_, piece), html in zip(pieces, (placeholders or {}).values(), strict=True)):
+        return None  # _plain does not serve such a page: no pass to shorten
     length = options.summary_length
     head: list[str] = []  # the parts seen so far
     # Parts taken in; the spaces, newlines and NULs in them (at least as many as the white
@@ -389,7 +397,12 @@ def _settled(meta: dict[str, Any], options: TextOptions) -> Callable[[list[str]]
         if len(text) < state[2] or len(text) > _HEAD_MAX:
             return False
         state[2] = len(text) + _HEAD_STEP  # a failed look is not repeated for every block
-        return summary_settled(text.replace("\n", " ").replace("\0", "\n"), length)
+        text = text.replace("\n", " ").replace("\0", "\n")
+        if pieces:
+            for key, piece in pieces:
+                text = text.replace(f"\1{key}\n", str(piece)).replace(key, str(piece))
+            text = text.replace("\1", "")
+        return summary_settled(text, length)
 
     return settled
 

@@ -122,3 +122,31 @@ def test_a_long_text_is_cut_as_collapsed_whole(unit: str, tail: str, times: int,
     text = unit * times + tail
     assert hugo.truncate_collapsed(text, length) == \
         hugo.truncate_to_sentence(hugo.collapse(text), length)
+
+
+SHORTCODE_WORDS = st.sampled_from([
+    "one", "two.", "three!", '"four"', "five?", "it's", "a -- b", "x...",
+    '{{< figure src="a.png" caption="Caption words. More" >}}', '{{< figure src="b.png" >}}',
+    '{{< ref "post.md" >}}', '{{< highlight go >}}x := 1{{< /highlight >}}', "{{< unknown >}}",
+])
+SHORTCODE_DOCS = st.lists(
+    st.tuples(st.sampled_from(["", "- ", "> ", "## "]),
+              st.lists(SHORTCODE_WORDS, min_size=1, max_size=8).map(" ".join),
+              st.sampled_from(["\n", "\n\n"])),
+    max_size=10).map(lambda parts: "".join(p + t + e for p, t, e in parts))
+
+
+@settings(max_examples=300, deadline=None)
+@given(SHORTCODE_DOCS, st.integers(1, 12))
+@example("{{< figure src=\"a.png\" caption=\"Caption words. More\" >}}\n\none two.\n\nthree\n", 2)
+@example("one {{< figure src=\"b.png\" >}} two. three\n\nfive?\n", 1)
+# a shortcode with no output, read as a word, would settle the summary one block early
+@example('one {{< unknown >}} two. {{< figure src="b.png" >}}\n\n"four"\n\nx...\n', 2)
+def test_a_post_with_shortcode_output_is_counted_after_its_summary_as_written_out(
+        body: str, length: int) -> None:
+    """The summary is settled with the shortcodes' output put in (as _plain puts it in):
+    then the rest is only counted, and the listing is the one the whole pass gives."""
+    options = TextOptions(syntax="hugo", summary_length=length)
+    fast, slow = (analyse(body, {}, options, html_summary=h) for h in (False, True))
+    assert (fast.words, fast.reading_time, fast.summary, fast.truncated) == \
+        (slow.words, slow.reading_time, slow.summary, slow.truncated)
