@@ -339,7 +339,7 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
         plain = _plain_in_pieces(expanded, placeholders, options) or \
             _plain(expanded, placeholders, options, settled, loose)
     elif not html_summary:
-        cut = _plain_cut(expanded, placeholders, options, counted=not (cjk or placeholders))
+        cut = _plain_cut(expanded, placeholders, options, counted=not cjk)
         if cut is not None:
             summary_text, plain = cut
             truncated = after_more
@@ -447,8 +447,8 @@ def _plain_cut(body: str, placeholders: dict[str, str], options: TextOptions,
     at the top level. None where it may not be (a footnote or a definition list could hold
     it; code or raw HTML hides it) or the plain pass does not serve. ``counted``: the text
     after the divider is only counted (see ``_settled``: not on a CJK page, whose count an
-    entity changes, nor with shortcode output to put in), so it is neither escaped nor
-    typeset."""
+    entity changes), so it is neither escaped nor typeset; shortcode output still goes in
+    after the pass, the summary before the divider being written out whole."""
     marker = hugo.MORE_PLACEHOLDER
     if "[^" in body or body.count(marker) != 1 or _DEFINITION_LINE.search(body):
         return None

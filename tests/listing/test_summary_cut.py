@@ -128,6 +128,7 @@ SHORTCODE_WORDS = st.sampled_from([
     "one", "two.", "three!", '"four"', "five?", "it's", "a -- b", "x...",
     '{{< figure src="a.png" caption="Caption words. More" >}}', '{{< figure src="b.png" >}}',
     '{{< ref "post.md" >}}', '{{< highlight go >}}x := 1{{< /highlight >}}', "{{< unknown >}}",
+    "\n\n<!--more-->\n\n",
 ])
 SHORTCODE_DOCS = st.lists(
     st.tuples(st.sampled_from(["", "- ", "> ", "## "]),
@@ -144,8 +145,9 @@ SHORTCODE_DOCS = st.lists(
 @example('one {{< unknown >}} two. {{< figure src="b.png" >}}\n\n"four"\n\nx...\n', 2)
 def test_a_post_with_shortcode_output_is_counted_after_its_summary_as_written_out(
         body: str, length: int) -> None:
-    """The summary is settled with the shortcodes' output put in (as _plain puts it in):
-    then the rest is only counted, and the listing is the one the whole pass gives."""
+    """The summary is settled with the shortcodes' output put in (as _plain puts it in), or
+    cut at the divider: then the rest is only counted, and the listing is the one the whole
+    pass gives."""
     options = TextOptions(syntax="hugo", summary_length=length)
     fast, slow = (analyse(body, {}, options, html_summary=h) for h in (False, True))
     assert (fast.words, fast.reading_time, fast.summary, fast.truncated) == \
