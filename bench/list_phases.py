@@ -10,6 +10,10 @@ of the workers' results (marshal both ways), the cache's write, the records and 
 and the table (``list_text``). On 2 cores the per-post phases are shared with a worker; the
 others run in the parent alone. ``--src``: time another checkout of blog (say
 /tmp/src-round5, the "before" tree) instead of this one.
+
+``--instructions N``: instead, the instructions (valgrind's callgrind, which the load does not
+move) ``analyse_file`` executes over the site's first N posts, less those of the same run over
+one post (start-up): for this tree, and for ``--src`` too when given, one line each.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import argparse
 import contextlib
 import marshal
 import os
+import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -101,12 +107,53 @@ def phases(root: Path) -> dict[str, float]:
     return out
 
 
+def analyse_first(root: Path, count: int) -> None:
+    """``analyse_file`` over the first ``count`` posts (what --instructions counts)."""
+    from blogcli.listing import records
+    from blogcli.site import find_site, iter_post_files
+
+    site = find_site(site_dir=root)
+    options = records.text_options(site)
+    for path in sorted(iter_post_files(site))[:count]:
+        rel = site.rel(Path(path))
+        records.analyse_file(site, options, rel, Path(path).read_bytes())
+
+
+def instructions(root: Path, count: int, tree: Path) -> float:
+    """Millions of instructions of ``analyse_first(root, count)`` in ``tree``, less one post's."""
+    found = []
+    for n in (count, 1):
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+             __file__, str(root), "--analyse", str(n), "--src", str(tree)],
+            env=env, capture_output=True, text=True, check=True)
+        match = re.search(r"Collected : (\d+)", done.stderr)
+        if match is None:
+            raise SystemExit(f"no count from callgrind:\n{done.stderr}")
+        found.append(int(match.group(1)))
+    return (found[0] - found[1]) / 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("sites", nargs="+", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--src", type=Path, help="another checkout of blog to time")
+    parser.add_argument("--instructions", type=int, metavar="N")
+    parser.add_argument("--analyse", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.analyse:
+        analyse_first(args.sites[0], args.analyse)
+        return
+    if args.instructions:
+        here = Path(__file__).resolve().parent.parent
+        for root in args.sites:
+            for tree in [here, *([args.src] if args.src else [])]:
+                millions = instructions(root, args.instructions, tree)
+                print(f"{root} with {tree}: {millions:,.0f} M instructions for "
+                      f"{args.instructions} posts", flush=True)
+        return
     t = _cpu()
     import blogcli.cli  # what `blog list` imports before it starts
     imports = _cpu() - t
