@@ -653,6 +653,8 @@ class _Walk:
             key, name, value, begin, stop, _ = events[i]
             i += 1
             if key == "Text":
+                if not value:
+                    continue  # pulldown-cmark's empty text (``### `x` ###``): nothing there
                 if begin and src[begin - 1] == 92 and src[begin] in _ASCII_PUNCT \
                         and last_end != begin:  # a backslash escape
                     out.append(("special", value[0], begin - 1, begin + 1))
