@@ -103,6 +103,12 @@ class Site:
         found: Page | None = self._memo["by_rel"].get(rel)
         return found
 
+    def remembered(self, key: str) -> dict[Any, Any]:
+        """A dict kept with this site under ``key``, for answers that depend only on its
+        settings (worked out once, not again for every post)."""
+        found: dict[Any, Any] = self._memo.setdefault(key, {})
+        return found
+
     def lang_prefix(self, lang: str) -> str:
         """The URL folder of a language ("/fr"), "" for the default one at the root."""
         if not lang or (lang == self.default_lang and not

@@ -530,9 +530,11 @@ class _Walk:
         container starts; ``first``: a list item's first paragraph, where ``[ ]`` is a task
         box; ``cell``: a table cell's end; ``strip``: a heading or cell, trimmed; ``tokens``:
         those of the events, when made already)."""
-        if (self.counted or self.loose) and not first and tokens is None:
+        if (self.counted or self.loose) and tokens is None:
+            # A list item's first paragraph too, where no ``[`` can make a task box.
             counted = self.counted_text(i, end)
-            if counted is not None and (self.counted or _CHANGED.search(counted) is None):
+            if counted is not None and (self.counted or _CHANGED.search(counted) is None) \
+                    and not (first and "[" in counted):
                 return counted
         if tokens is None:
             tokens = self.tokens(i, end)
@@ -651,6 +653,8 @@ class _Walk:
             key, name, value, begin, stop, _ = events[i]
             i += 1
             if key == "Text":
+                if not value:
+                    continue  # pulldown-cmark's empty text (``### `x` ###``): nothing there
                 if begin and src[begin - 1] == 92 and src[begin] in _ASCII_PUNCT \
                         and last_end != begin:  # a backslash escape
                     out.append(("special", value[0], begin - 1, begin + 1))

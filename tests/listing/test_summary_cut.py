@@ -19,6 +19,7 @@ from blogcli.text.count import (
     analyse,
     summary_settled,
 )
+from blogcli.text.typographer import GO_SPACES
 from tests.helpers import FIXTURES
 from tests.text.test_native import DOCS
 
@@ -109,3 +110,59 @@ def test_each_fixture_counted_after_its_summary_is_listed_as_written_out(post: o
         fast, slow = (analyse(body, {}, options, html_summary=h) for h in (False, True))
         assert (fast.words, fast.summary, fast.truncated) == \
             (slow.words, slow.summary, slow.truncated)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, TEXT, st.integers(0, 400), st.integers(1, 80))
+@example("w ", "a. b", 300, 70)  # the sentence end well past the first 1,024 characters
+@example("ab\u3000 \n", ".", 200, 70)
+def test_a_long_text_is_cut_as_collapsed_whole(unit: str, tail: str, times: int,
+                                               length: int) -> None:
+    """truncate_collapsed reads heads of 1,024 characters and more, four times longer each
+    time, and finds the length-th space in one match: the whole text's cut all the same."""
+    text = unit * times + tail
+    assert hugo.truncate_collapsed(text, length) == \
+        hugo.truncate_to_sentence(hugo.collapse(text), length)
+
+
+SHORTCODE_WORDS = st.sampled_from([
+    "one", "two.", "three!", '"four"', "five?", "it's", "a -- b", "x...",
+    '{{< figure src="a.png" caption="Caption words. More" >}}', '{{< figure src="b.png" >}}',
+    '{{< ref "post.md" >}}', '{{< highlight go >}}x := 1{{< /highlight >}}', "{{< unknown >}}",
+    "\n\n<!--more-->\n\n",
+])
+SHORTCODE_DOCS = st.lists(
+    st.tuples(st.sampled_from(["", "- ", "> ", "## "]),
+              st.lists(SHORTCODE_WORDS, min_size=1, max_size=8).map(" ".join),
+              st.sampled_from(["\n", "\n\n"])),
+    max_size=10).map(lambda parts: "".join(p + t + e for p, t, e in parts))
+
+
+@settings(max_examples=300, deadline=None)
+@given(SHORTCODE_DOCS, st.integers(1, 12))
+@example("{{< figure src=\"a.png\" caption=\"Caption words. More\" >}}\n\none two.\n\nthree\n", 2)
+@example("one {{< figure src=\"b.png\" >}} two. three\n\nfive?\n", 1)
+# a shortcode with no output, read as a word, would settle the summary one block early
+@example('one {{< unknown >}} two. {{< figure src="b.png" >}}\n\n"four"\n\nx...\n', 2)
+def test_a_post_with_shortcode_output_is_counted_after_its_summary_as_written_out(
+        body: str, length: int) -> None:
+    """The summary is settled with the shortcodes' output put in (as _plain puts it in), or
+    cut at the divider: then the rest is only counted, and the listing is the one the whole
+    pass gives."""
+    options = TextOptions(syntax="hugo", summary_length=length)
+    fast, slow = (analyse(body, {}, options, html_summary=h) for h in (False, True))
+    assert (fast.words, fast.reading_time, fast.summary, fast.truncated) == \
+        (slow.words, slow.reading_time, slow.summary, slow.truncated)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \t\n\r\v\f\x1c\x85\u00a0\u2028\u3000\u2009ab.", max_size=80))
+def test_a_run_of_white_space_collapses_to_its_first_character(text: str) -> None:
+    """StripHTML's collapse of Go's white space (not \\x1c, which str.isspace would take)."""
+    out, last = [], False
+    for ch in text:
+        space = ch in GO_SPACES
+        if not (space and last):
+            out.append(ch)
+        last = space
+    assert hugo.collapse(text) == "".join(out)

@@ -158,7 +158,8 @@ def test_the_bench_post_shape_is_cut_and_read_without_the_parser() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=" \t\n\u00a0\u3000ab.", max_size=60), st.integers(min_value=1, max_value=8))
+@given(st.text(alphabet=" \t\n\r\v\f\x1c\x85\u00a0\u2028\u3000ab.", max_size=60),
+       st.integers(min_value=1, max_value=80))
 def test_spaces_are_squeezed_a_slab_at_a_time_as_in_one_pass(text: str, slab: int) -> None:
     saved = count._SLAB
     count._SLAB = slab

@@ -69,6 +69,8 @@ def test_what_pulldown_cmark_reads_otherwise_goes_to_markdown_it(markdown: str) 
      '<ol>\n<li id="fn:1">\n<p>n&#160;<a href="#fnref:1" class="footnote-backref" '
      'role="doc-backlink">&#x21a9;&#xfe0e;</a></p>\n</li>\n</ol>\n</div>\n'),
     ("a \t\nb  \nc\n", "<p>a \t\nb<br>\nc</p>\n"),
+    # closing #s after a code span: pulldown-cmark gives an empty text (it crashed the walk)
+    ("### `from2(x)` ###\n", "<h3><code>from2(x)</code></h3>\n"),
 ])
 def test_native_pass_writes_goldmarks_shape(markdown: str, html: str) -> None:
     assert native.render(markdown) == html
