@@ -8,6 +8,8 @@ import sys
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (~19 M instructions)
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from blogcli.site import Site
 
 
@@ -227,9 +229,8 @@ def _new(opts: dict[str, object]) -> None:
     """`blog new`, as cli.new runs it under typer: the same calls, output and exit codes."""
     with _imports():
         from blogcli.create.post import new_post
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    code = 0
-    try:
+
+    def command() -> None:
         site = _site(opts)
         tags = opts["tag"]
         made = new_post(site, str(opts["title"]), scaffold=str(opts["scaffold"]),
@@ -244,12 +245,8 @@ def _new(opts: dict[str, object]) -> None:
             from blogcli.cli import _open_editor
 
             _open_editor(made.path)
-    except BaseException as err:
-        code = _ended(err)
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: as after any command
-    if code:
-        sys.exit(code)
+
+    _guarded(command)
 
 
 def _publish(opts: dict[str, object]) -> None:
@@ -265,9 +262,8 @@ def _publish(opts: dict[str, object]) -> None:
     # on a 5,000-post site find nothing (3.4% of the instructions, callgrind). Python skips
     # the collection at exit too while it is off.
     gc.disable()
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    code = 0
-    try:
+
+    def command() -> None:
         when, output = opts["at"], str(opts["output"])
         if when is not None and opts["keep_date"]:
             raise UsageError("--at dates the post WHEN; it cannot be used with --keep-date")
@@ -291,12 +287,8 @@ def _publish(opts: dict[str, object]) -> None:
                                    include_unpushed=unpushed)
         for text, err, nl in outcome_lines(outcome, output):
             _echo(text, err=err, nl=nl)
-    except BaseException as err:
-        code = _ended(err)
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: as after any command
-    if code:
-        sys.exit(code)
+
+    _guarded(command)
 
 
 def _site(opts: dict[str, object]) -> "Site":
@@ -313,6 +305,21 @@ def _site(opts: dict[str, object]) -> "Site":
     for notice in site.config.notices:
         _echo(f"Warning: {notice}", err=True)
     return site
+
+
+def _guarded(command: "Callable[[], None]") -> None:
+    """Run ``command`` as typer runs one: a Ctrl-C inside it raises, its end is said as
+    typer says it (_ended), and once it is over a Ctrl-C no longer changes the status."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    code = 0
+    try:
+        command()
+    except BaseException as err:
+        code = _ended(err)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: as after any command
+    if code:
+        sys.exit(code)
 
 
 def _ended(err: BaseException) -> int:
