@@ -8,25 +8,21 @@ site must be the same bytes.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from blogcli.__main__ import GLOBAL_FLAGS, NEW_DEFAULTS, NEW_FLAGS, NEW_VALUES, _plain_new
-from tests.conftest import REPO, run_blog
+from tests.conftest import run_blog
+from tests.helpers import quick
 
-TYPER = "import sys; sys.argv[0] = 'blog'; from blogcli.cli import main; main()"
 ENV = {"BLOG_NOW": "2026-03-04T05:06:07+01:00", "NO_COLOR": "1", "EDITOR": "true"}
 
 
 def typer_blog(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO), **ENV)
-    return subprocess.run([sys.executable, "-c", TYPER, *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return quick.typer_blog(*args, cwd=cwd, env=ENV)
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -110,29 +106,13 @@ def test_quick_new_is_the_typer_command(sites: dict[str, Path], tmp_path: Path, 
 
 def test_quick_new_knows_the_typer_commands_options() -> None:
     """The option table of the quick path is the typer command's: names, flags, defaults."""
-    import typer.main
-
-    from blogcli.cli import app
-
-    group = typer.main.get_command(app)
-    new = group.commands["new"]  # type: ignore[attr-defined]
-    flags, values, defaults = {}, {}, {}
-    for param in new.params:
-        if param.param_type_name == "argument":
-            assert param.name == "title" and param.required
-            continue
-        defaults[param.name] = param.default
-        if param.is_flag:
-            flags.update({name: (param.name, True) for name in param.opts})
-            flags.update({name: (param.name, False) for name in param.secondary_opts})
-        else:
-            values.update({name: param.name for name in param.opts})
+    _, new, flags, values, defaults, globals_ = quick.declared("new")
+    arguments = [p for p in new.params if p.param_type_name == "argument"]
+    assert [(p.name, p.required) for p in arguments] == [("title", True)]
     assert flags == NEW_FLAGS
     assert values == NEW_VALUES
     assert {k: ([] if v is None and k == "tag" else v) for k, v in defaults.items()} == \
         NEW_DEFAULTS
-    globals_ = {name: p.name for p in group.params if getattr(p, "is_flag", False)
-                and p.name in ("quiet", "verbose") for name in p.opts}
     assert globals_ == GLOBAL_FLAGS
 
 

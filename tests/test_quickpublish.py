@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,9 +25,9 @@ from blogcli.__main__ import (
     _plain_publish,
 )
 from tests.conftest import REPO, git, run_blog
+from tests.helpers import quick
 from tests.helpers.gitsite import DRAFT, make_blog
 
-TYPER = "import sys; sys.argv[0] = 'blog'; from blogcli.cli import main; main()"
 STAMP = "2026-03-04T05:06:07+01:00"
 ENV = {"BLOG_NOW": STAMP, "NO_COLOR": "1", "GIT_AUTHOR_DATE": STAMP,
        "GIT_COMMITTER_DATE": STAMP}
@@ -37,9 +36,7 @@ BROKEN = DRAFT.replace("Hi.", "See [the missing post](missing.md).").replace("He
 
 
 def typer_blog(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO), **ENV)
-    return subprocess.run([sys.executable, "-c", TYPER, *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return quick.typer_blog(*args, cwd=cwd, env=ENV)
 
 
 def state(base: Path) -> dict[str, object]:
@@ -160,31 +157,15 @@ def test_quick_publish_is_the_typer_command(repos: dict[str, Path], tmp_path: Pa
 def test_quick_publish_knows_the_typer_commands_options() -> None:
     """The option table of the quick path is the typer command's: names, flags, defaults;
     and its list of commands is the app's."""
-    import typer.main
-
-    from blogcli.cli import app
-
-    group = typer.main.get_command(app)
-    assert set(COMMANDS) == set(group.commands)  # type: ignore[attr-defined]
-    command = group.commands["publish"]  # type: ignore[attr-defined]
-    flags, values, defaults = {}, {}, {}
-    for param in command.params:
-        if param.param_type_name == "argument":
-            assert param.name == "posts" and not param.required and param.nargs == -1
-            continue
-        defaults[param.name] = param.default
-        if param.is_flag:
-            flags.update({name: (param.name, True) for name in param.opts})
-            flags.update({name: (param.name, False) for name in param.secondary_opts})
-        else:
-            values.update({name: param.name for name in param.opts})
+    group, command, flags, values, defaults, globals_ = quick.declared("publish")
+    assert set(COMMANDS) == set(group.commands)
+    arguments = [p for p in command.params if p.param_type_name == "argument"]
+    assert [(p.name, p.required, p.nargs) for p in arguments] == [("posts", False, -1)]
     assert flags == PUBLISH_FLAGS
     assert values == PUBLISH_VALUES
     assert {k: getattr(v, "value", v) for k, v in defaults.items()} == PUBLISH_DEFAULTS
     output = command.params[[p.name for p in command.params].index("output")].type
     assert list(output.choices) == ["text", "json"] and output.case_sensitive
-    globals_ = {name: p.name for p in group.params if getattr(p, "is_flag", False)
-                and p.name in ("quiet", "verbose") for name in p.opts}
     assert globals_ == GLOBAL_FLAGS
 
 
