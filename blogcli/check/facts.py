@@ -248,8 +248,11 @@ def _typo_findings(key: str, line: int) -> list[list[Any]]:
 
 
 def suggest_key(key: str) -> str | None:
-    """The known key ``key`` is most likely a typo of (``tittle`` -> ``title``), or None."""
-    if key in KNOWN_KEYS or key.lower() in KNOWN_LOWER or len(key) < 3:
+    """The known key ``key`` is most likely a typo of (``tittle`` -> ``title``), or None.
+
+    A key starting with ``_`` is kept out on purpose (``_comment``, ``_build``: a note, or a
+    key the engine reads in its own way), never a slip of the keyboard."""
+    if key in KNOWN_KEYS or key.lower() in KNOWN_LOWER or len(key) < 3 or key[0] == "_":
         return None
     from difflib import get_close_matches  # only for a key that looks like a typo
 

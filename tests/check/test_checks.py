@@ -164,7 +164,7 @@ def test_front_matter_value_rules(tmp_path: Path, line: str, rule: str) -> None:
 
 @pytest.mark.parametrize("line", ["draft: false", "tags: [a, b]", "tags: []", "tags:",
                                   "categories: [x]", "series: [s]", "my_custom_key: 1",
-                                  "Title2: x"])
+                                  "Title2: x", "_comment: a note for editors", "_tags: [a]"])
 def test_front_matter_values_that_pass(tmp_path: Path, line: str) -> None:
     assert one_post(tmp_path, f"---\ntitle: x\ndate: 2024-01-02\n{line}\n---\nx\n") == []
 
