@@ -192,17 +192,19 @@ def _expand(body: str, options: TextOptions) -> tuple[str, dict[str, str]]:
 
 def _plain(body: str, placeholders: dict[str, str], options: TextOptions,
            settled: Callable[[list[str]], bool] | None = None,
-           loose: bool = False) -> str | None:
+           loose: bool = False, runs: bool = False) -> str | None:
     """``hugo.strip_html(_render(...))`` written straight from the Markdown without the HTML,
     but for the white-space collapse (``hugo.collapse``); None where only the HTML gives it
     exactly: shortcode output that is not tidy HTML or could land in an attribute, raw HTML
     kept, or a page pulldown-cmark reads otherwise than Goldmark. ``loose``: only its
-    words are wanted, its white space may differ (see native.render)."""
+    words are wanted, its white space may differ; ``runs``: only its words and which of its
+    runs of white space start with a line break (see native.render)."""
     if "\1" in body or not all(_in_text(body, key) for key in placeholders):
         return None
     from blogcli.text import native
 
-    text = native.render(body, options.unsafe_html, plain=True, settled=settled, loose=loose)
+    text = native.render(body, options.unsafe_html, plain=True, settled=settled, loose=loose,
+                         runs=runs)
     if text is None or ("\1" not in text and not placeholders):
         return text
     # Shortcode output goes in as the HTML path puts it in (replace_placeholders): a
@@ -336,8 +338,12 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
         # truncate_by_rune), whatever white space is between them.
         loose = not html_summary and cjk and not placeholders \
             and options.summary_mode == "sentence"
+        # Another page's summary, by Hugo's sentence rule, reads only where its text's runs
+        # of white space are and which start with a line break.
+        runs = not html_summary and not cjk and not placeholders \
+            and options.summary_mode == "sentence"
         plain = _plain_in_pieces(expanded, placeholders, options) or \
-            _plain(expanded, placeholders, options, settled, loose)
+            _plain(expanded, placeholders, options, settled, loose, runs)
     elif not html_summary:
         cut = _plain_cut(expanded, placeholders, options, counted=not cjk)
         if cut is not None:

@@ -72,7 +72,7 @@ def _parser() -> Any:
 def render(markdown: str, unsafe: bool = False, plain: bool = False,
            emit: Callable[[str], object] | None = None,
            settled: Callable[[list[str]], bool] | None = None,
-           loose: bool = False) -> str | None:
+           loose: bool = False, runs: bool = False) -> str | None:
     """Goldmark-shaped HTML (raw HTML omitted unless ``unsafe``), or None where pulldown-cmark
     and Goldmark part ways (then ``goldmark.render`` is the one to use).
 
@@ -88,6 +88,9 @@ def render(markdown: str, unsafe: bool = False, plain: bool = False,
 
     ``loose`` (plain only): only the words of the text are wanted, not its white space
     (a run of text is then written as it is where escaping and typesetting leave it so).
+    ``runs`` (plain only): as ``loose``, but the white space may differ only in runs that do
+    not start with a line break, which a sentence summary reads as the same (see
+    ``counted_text``).
 
     With ``emit``, the HTML is handed to it in pieces of whole elements, one after another
     (a long body's HTML is never whole), and "" is returned."""
@@ -98,6 +101,7 @@ def render(markdown: str, unsafe: bool = False, plain: bool = False,
             walk = _Walk(markdown, unsafe, plain)
             walk.settled = settled
             walk.loose = loose
+            walk.runs = runs
             return walk.run()
         except _Fallback:
             return None
@@ -200,6 +204,7 @@ class _Walk:
         self.settled: Callable[[list[str]], bool] | None = None  # see render
         self.counted = False  # the text is now only counted: see render
         self.loose = False  # only the words are wanted: see render
+        self.runs = False  # the words and where a run of white space is a line: see render
         self.top: list[str] = []
 
     def run(self) -> str:
@@ -530,9 +535,9 @@ class _Walk:
         container starts; ``first``: a list item's first paragraph, where ``[ ]`` is a task
         box; ``cell``: a table cell's end; ``strip``: a heading or cell, trimmed; ``tokens``:
         those of the events, when made already)."""
-        if (self.counted or self.loose) and tokens is None:
+        if (self.counted or self.loose or self.runs) and tokens is None:
             # A list item's first paragraph too, where no ``[`` can make a task box.
-            counted = self.counted_text(i, end)
+            counted = self.counted_text(i, end, self.runs and not (self.counted or self.loose))
             if counted is not None and (self.counted or _CHANGED.search(counted) is None) \
                     and not (first and "[" in counted):
                 return counted
@@ -589,11 +594,16 @@ class _Walk:
                 out.append(self.note(text, begin))
         return "".join(out)
 
-    def counted_text(self, i: int, end: int) -> str | None:
+    def counted_text(self, i: int, end: int, breaks: bool = False) -> str | None:
         """Once the text is only counted: the inline events ``i:end`` as plain text with the
         same words as ``inline`` writes (only white space may differ), where they are text,
         code, line breaks, emphasis and written links alone; else None (``inline`` it is).
-        No tokens made, nothing escaped or typeset."""
+        No tokens made, nothing escaped or typeset. ``breaks``: where the white space may
+        differ only in runs that do not start with a line break (``render``'s ``runs``): None
+        for a hard break (``inline`` writes a NUL there, a sentence end once it is a line
+        break, after any tab kept before it), and for a soft break ``line_break`` reads as one
+        (after two spaces or a backslash); a soft break is a newline either way, and the rest
+        of the white space ``line_break`` keeps before it, tabs and spaces, starts no line."""
         events, src = self.events, self.src
         parts = []
         broken = False
@@ -605,6 +615,9 @@ class _Walk:
                 parts.append(value)
                 broken = False
             elif key == "SoftBreak" or key == "HardBreak":
+                if breaks and (key == "HardBreak" or src[begin - 1] == 92
+                               or src[begin - 2:begin] == b"  "):
+                    return None
                 parts.append("\n")
                 broken = True
             elif key == "Code":

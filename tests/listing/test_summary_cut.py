@@ -21,7 +21,7 @@ from blogcli.text.count import (
 )
 from blogcli.text.typographer import GO_SPACES
 from tests.helpers import FIXTURES
-from tests.text.test_native import DOCS
+from tests.text.test_native import DOCS, RUNS_DOCS
 
 MORE = "<!--more-->"
 OPTIONS = TextOptions(syntax="hugo")
@@ -99,6 +99,18 @@ def test_a_settled_head_settles_the_summary_of_any_text_after_it(
 @given(DOCS)
 def test_a_post_counted_after_its_summary_is_listed_as_one_written_out(body: str) -> None:
     assert shown(body, False) == shown(body, True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(RUNS_DOCS, st.integers(1, 12))
+def test_a_post_of_every_kind_of_line_break_is_listed_as_one_written_out(
+        body: str, length: int) -> None:
+    """Its head written as runs (a paragraph's text as it is where nothing in it is escaped
+    or typeset), the rest only counted: the words and summary of the HTML path."""
+    options = TextOptions(syntax="hugo", summary_length=length)
+    fast, slow = (analyse(body, {}, options, html_summary=h) for h in (False, True))
+    assert (fast.words, fast.reading_time, fast.summary, fast.truncated) == \
+        (slow.words, slow.reading_time, slow.summary, slow.truncated)
 
 
 @pytest.mark.parametrize("post", POSTS, ids=lambda p: p.name)

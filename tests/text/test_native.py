@@ -144,6 +144,54 @@ def test_text_only_counted_or_loose_has_the_same_words(markdown: str) -> None:
         assert hugo.fields(loose) == hugo.fields(text)
 
 
+def _runs(text: str) -> str:
+    """The text's words, each run of white space between them a newline where it starts with
+    one, else a space: all of its white space that a sentence summary reads."""
+    return re.sub(f"[{hugo._WS}]+", lambda m: "\n" if m[0][0] == "\n" else " ",
+                  text).strip(" ")
+
+
+# Mostly words that escaping and typesetting leave as they are (the runs pass writes those
+# straight), and lines that end in every kind of break.
+RUNS_WORDS = st.sampled_from(["w", "x.", "*em*", "`c`", "[l](u)", "中", "\u00a0", "\t", "\\",
+                              "I'm", "&amp;", "<b>", "--", "![i](a.png)", "<https://a.b>"])
+RUNS_LINES = st.lists(RUNS_WORDS, min_size=1, max_size=6).map(lambda ws: "w " + " ".join(ws))
+RUNS_ENDS = st.sampled_from(["\n", "\n\n", "\r\n", "  \n", "\\\n", "\t  \n", " \t\n", "\t\n"])
+RUNS_DOCS = st.lists(st.tuples(PREFIX, RUNS_LINES, RUNS_ENDS), max_size=8).map(
+    lambda parts: "".join(p + t + e for p, t, e in parts))
+
+
+@settings(max_examples=400, deadline=None)
+@given(RUNS_DOCS, st.integers(1, 12))
+def test_text_with_runs_reads_as_the_same_summary(markdown: str, length: int) -> None:
+    """``runs`` (a non-CJK page's plain pass when a sentence summary is wanted): the same
+    words, and the same runs of white space where one starts with a line break, so the same
+    summary by Hugo's sentence rule, and the same answer to whether a head settles it."""
+    from blogcli.text.count import present, summary_settled
+
+    text = native.render(markdown, plain=True)
+    runs = native.render(markdown, plain=True, runs=True)
+    assert (runs is None) == (text is None)
+    if text is not None and runs is not None:
+        assert _runs(runs) == _runs(text)
+        want = hugo.truncate_collapsed(text, length)
+        got = hugo.truncate_collapsed(runs, length)
+        assert (present(got[0]), got[1]) == (present(want[0]), want[1])
+        assert summary_settled(runs, length) == summary_settled(text, length)
+
+
+@pytest.mark.parametrize(("markdown", "plain"), [
+    ("a  \nb\n", "a\n b\n "),        # a hard break: a line
+    ("a\\\nb\n", "a\n b\n "),       # and after a backslash
+    ("a\t  \nb\n", "a\t\n b\n "),   # but after a tab, a run that starts with the tab
+    ("a \t\nb\n", "a \t b\n "),      # a soft break: a space, after what is kept
+    ("a\nb\n", "a b\n "),
+])
+def test_runs_writes_the_line_breaks_of_the_plain_pass(markdown: str, plain: str) -> None:
+    assert native.render(markdown, plain=True, runs=True) == plain
+    assert native.render(markdown, plain=True) == plain
+
+
 @pytest.mark.parametrize("post", POSTS, ids=lambda p: p.name)
 def test_plain_pass_of_each_fixture_is_its_html_stripped(post: object) -> None:
     from blogcli.text.count import TextOptions, _expand, _plain, _render
