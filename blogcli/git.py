@@ -135,13 +135,20 @@ class GitRepo:
                            "publish again")
         return head.removeprefix("ref: refs/heads/")
 
-    def check_identity(self) -> None:
-        """An author and committer must be configured; git's guess from the host name is not."""
+    IDENTS = ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
+
+    def identity_commands(self) -> list[list[str]]:
+        """The `git var` processes that ``check_identity`` judges, to start with others."""
+        return [["git", "-c", "user.useConfigOnly=true", "var", who] for who in self.IDENTS]
+
+    def check_identity(self, answers: list[subprocess.CompletedProcess[str]] | None = None,
+                       ) -> None:
+        """An author and committer must be configured; git's guess from the host name is not.
+        ``answers``: what ``identity_commands`` said, when they were run with others."""
         # Ask git itself, as the commit will (config, GIT_AUTHOR_*/GIT_COMMITTER_*, EMAIL).
-        whos = ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
-        answers = spawn_together([["git", "-c", "user.useConfigOnly=true", "var", who]
-                                  for who in whos], self.top, self.env)
-        for who, done in zip(whos, answers, strict=True):
+        if answers is None:
+            answers = spawn_together(self.identity_commands(), self.top, self.env)
+        for who, done in zip(self.IDENTS, answers, strict=True):
             if done.returncode:
                 role = who.split("_")[1].lower()
                 raise GitError(f"git does not know who you are (no {role} name and email): "
@@ -168,12 +175,23 @@ class GitRepo:
                            f"`git remote add {remote} URL` (or publish with --no-push)")
         return Target(branch, remote, remote_branch, redact(url))
 
-    def fetch_behind(self, target: Target) -> tuple[int, int]:
-        """Fetch the remote branch; (ahead, behind) of the local branch against it."""
+    def start_fetch(self, target: Target) -> tuple[subprocess.Popen[str], float]:
+        """Start ``fetch_behind``'s fetch, to do other things while it runs; with the moment
+        it started (its timeout counts from there)."""
         tracking = f"refs/remotes/{target.remote}/{target.remote_branch}"
-        done = self.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--",
-                        target.remote, f"+{target.ref}:{tracking}", check=False, network=True)
-        if done.returncode != 0:
+        args = ["git", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--",
+                target.remote, f"+{target.ref}:{tracking}"]
+        return _start(args, self.top, self.env, None), time.monotonic()
+
+    def fetch_behind(self, target: Target,
+                     started: tuple[subprocess.Popen[str], float] | None = None,
+                     ) -> tuple[int, int]:
+        """Fetch the remote branch (``started``: the fetch ``start_fetch`` began); (ahead,
+        behind) of the local branch against it."""
+        tracking = f"refs/remotes/{target.remote}/{target.remote_branch}"
+        proc, began = started or self.start_fetch(target)
+        done = _finish(proc, None, max(0.0, self.timeout - (time.monotonic() - began)))
+        if done.returncode != 0:  # a timeout too: its stderr says "timed out"
             if "couldn't find remote ref" in done.stderr:
                 return 1, 0  # the remote has no such branch yet: the first push makes it
             raise GitError(describe_remote_failure("fetch from", target, done.stderr))
@@ -333,10 +351,18 @@ class GitRepo:
         """Where `git push REMOTE` sends: every pushurl, else the url (insteadOf applied).
         Asked once per run: the answer is the config's, which the run does not change."""
         if remote not in self._push_urls:
-            done = self.run("remote", "get-url", "--push", "--all", remote, check=False)
-            self._push_urls[remote] = done.stdout.splitlines() if done.returncode == 0 \
-                else [remote]
+            self.remember_push_urls(remote, spawn(self.push_urls_command(remote), self.top,
+                                                  self.env, None))
         return self._push_urls[remote]
+
+    def push_urls_command(self, remote: str) -> list[str]:
+        """The git process ``push_urls`` asks, to start with others."""
+        return ["git", "remote", "get-url", "--push", "--all", remote]
+
+    def remember_push_urls(self, remote: str, done: subprocess.CompletedProcess[str]) -> None:
+        """Keep what ``push_urls_command`` said (a failure: the remote is a URL itself)."""
+        self._push_urls[remote] = done.stdout.splitlines() if done.returncode == 0 \
+            else [remote]
 
     def missing_on(self, target: Target, sha: str) -> list[tuple[str, str]]:
         """The push URLs whose branch is not ``sha``, each with what it holds instead."""

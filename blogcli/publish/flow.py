@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -34,9 +35,13 @@ from blogcli.publish.plan import (
 from blogcli.site import MARKDOWN_SUFFIXES, Site, iter_posts
 
 if TYPE_CHECKING:
+    import subprocess
+
     from blogcli.git import GitRepo, Progress, Target
 
 DUPLICATE_RULES = ("duplicate-slug", "duplicate-output")
+# The GIL's switch interval while git is asked in a thread (seconds; Python's is 0.005).
+SWITCH_INTERVAL = 0.0005
 DEFAULT_MESSAGES = {"publish": "Publish: {title}", "unpublish": "Unpublish: {title}"}
 __all__ = ["Outcome", "list_drafts", "publish", "select_posts"]
 
@@ -252,12 +257,19 @@ class _Survey:
         self.status: list[tuple[str, str]] = []
         self.tracked: set[str] = set()
         self.fetched: tuple[int, int] | None = None
+        self.fetch_failed: GitError | None = None  # raised after the local refusals
         self.unpushed: list[tuple[str, list[str]]] = []
         self.error: BaseException | None = failed
         self._asked = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(fetch,), name="blog-git")
+        self._interval: float | None = None  # the switch interval to put back
         if failed is None:  # nothing to ask git: its refusal is said after the check
+            # The check holds the GIL for tens of milliseconds: each time a git process of
+            # this thread ends, the thread waited up to the interval (5 ms) to take it back,
+            # several times a process. Handed over sooner, git's steps stay off the path.
+            self._interval = sys.getswitchinterval()
+            sys.setswitchinterval(SWITCH_INTERVAL)
             self._thread.start()
 
     def ask(self, paths: list[str], slugs: set[str], need_config: bool,
@@ -281,16 +293,10 @@ class _Survey:
 
     def _ask(self, fetch: bool) -> None:
         repo, target, site = self.repo, self.target, self.site
-        fetch_error: GitError | None = None
-        if fetch and target is not None:
-            try:  # first: the network is the slowest step
-                self.fetched = repo.fetch_behind(target)
-            except GitError as err:
-                fetch_error = err  # said after the local refusals, where the fetch used to be
-            repo.push_urls(target.remote)  # remembered for the checks after the push
+        identity = self._ask_at_once(target if fetch else None)
         self._asked.wait()
         self._go_on()
-        repo.check_identity()
+        repo.check_identity(identity)
         self._go_on()
         self.paths += [p for p in _left_by_a_move(site, repo) if p not in self.paths
                        and post_slug(Path(p), {}) in self.slugs]
@@ -319,10 +325,38 @@ class _Survey:
             self.tracked = repo.tracked(asked)
         else:  # not asked (one git process less): only a move's new file is looked up
             self.tracked = set()
-        if fetch_error is not None:
-            raise fetch_error
+        if self.fetch_failed is not None:  # said after the local refusals, as before
+            raise self.fetch_failed
         if target is not None:
             self.unpushed = repo.unpushed(target)
+
+    def _ask_at_once(self, target: Target | None) -> list[subprocess.CompletedProcess[str]]:
+        """What does not hang on the plan, asked side by side, first: the fetch (with
+        ``target``: the network is the slowest step), who commits, and where the push goes
+        (remembered for the checks after it); what `git var` said about who commits. Each
+        step waits for the one before it in git's time, not in the wait for the GIL between
+        them, which the check holds most of the time."""
+        from blogcli.git import spawn_together, stop
+
+        repo = self.repo
+        started = repo.start_fetch(target) if target is not None else None
+        try:
+            quick = repo.identity_commands()
+            if target is not None:
+                quick.append(repo.push_urls_command(target.remote))
+            answers = spawn_together(quick, repo.top, repo.env)
+            if target is not None and started is not None:
+                repo.remember_push_urls(target.remote, answers[-1])
+                try:
+                    self.fetched = repo.fetch_behind(target, started)
+                except GitError as err:
+                    self.fetch_failed = err
+        except BaseException:
+            if started is not None:  # git stopped gently, its pipes closed
+                with started[0] as proc:
+                    stop(proc)
+            raise
+        return answers[:2]
 
     def result(self) -> tuple[list[str], list[tuple[str, str]], set[str]]:
         """The paths the commit carries, their status and which are tracked; raises what git
@@ -335,6 +369,9 @@ class _Survey:
     def wait(self) -> None:
         if self._thread.is_alive():
             self._thread.join()
+        if self._interval is not None:
+            sys.setswitchinterval(self._interval)
+            self._interval = None
 
     def stop(self) -> None:
         """Let the git step under way finish (killing git may leave its locks) and start no

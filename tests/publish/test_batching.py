@@ -77,6 +77,76 @@ def test_a_branch_with_no_commit_yet(tmp_path: Path) -> None:
     assert repo.fetch_behind(target) == (1, 0)
 
 
+def test_a_fetch_started_first_answers_as_one_run_alone(tmp_path: Path) -> None:
+    """The survey starts the fetch, asks other things, then finishes it: the same answer
+    (ahead, behind, the commits the push would send) as fetch_behind on its own."""
+    blog, repo = _diverged(tmp_path)
+    target = repo.target("main", PublishTable())
+    started = repo.start_fetch(target)
+    others = spawn_together([*repo.identity_commands(), repo.push_urls_command("origin")],
+                            repo.top, repo.env)
+    assert repo.fetch_behind(target, started) == (2, 1)
+    early = repo.unpushed(target)
+    again = GitRepo(blog.root)
+    assert again.fetch_behind(target) == (2, 1) and again.unpushed(target) == early
+    # What `git var` and `git remote get-url` said side by side is what they say alone.
+    repo.check_identity(others[:2])
+    repo.remember_push_urls("origin", others[2])
+    assert repo.push_urls("origin") == again.push_urls("origin") == [str(blog.remote)]
+
+
+def test_a_fetch_started_first_fails_as_one_run_alone(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path)
+    git("remote", "set-url", "origin", str(tmp_path / "gone.git"), cwd=blog.root)
+    messages = []
+    for started in (True, False):
+        repo = GitRepo(blog.root)
+        target = repo.target("main", PublishTable())
+        with pytest.raises(git_module.GitError) as caught:
+            repo.fetch_behind(target, repo.start_fetch(target) if started else None)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] and "the remote is not reachable" in messages[0]
+
+
+def test_identity_asked_early_is_refused_as_when_asked_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blog = make_blog(tmp_path)
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME",
+                 "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    if "user.name" in git("config", "--global", "--list", cwd=blog.root):
+        git("config", "--global", "--unset-all", "user.name", cwd=blog.root)
+    repo = GitRepo(blog.root)
+    messages = []
+    for answers in (spawn_together(repo.identity_commands(), repo.top, repo.env), None):
+        with pytest.raises(git_module.GitError) as caught:
+            repo.check_identity(answers)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] and "git does not know who you are" in messages[0]
+
+
+@pytest.mark.parametrize("post", ["posts/new.md", "posts/broken.md"])
+def test_the_switch_interval_is_put_back(tmp_path: Path, post: str) -> None:
+    """The survey hands the GIL over sooner while it runs; after the plan, published or
+    refused, the interpreter's interval is what it was."""
+    from blogcli.errors import BlogError
+    from blogcli.publish.flow import publish
+    from blogcli.site import find_site
+
+    blog = make_blog(tmp_path)
+    blog.write("posts/new.md", DRAFT)
+    blog.write("posts/broken.md", DRAFT.replace("title:", "titel:"))
+    before = sys.getswitchinterval()
+    site = find_site(site_dir=blog.root)
+    try:
+        publish(site, [post], cwd=blog.root)
+    except BlogError:
+        assert post == "posts/broken.md"
+    else:
+        assert post == "posts/new.md" and blog.remote_head() == blog.head()
+    assert sys.getswitchinterval() == before
+
+
 def test_commit_only_files_is_the_new_head_and_its_files(tmp_path: Path) -> None:
     blog = make_blog(tmp_path)
     blog.write("posts/new.md", "new\n")
@@ -204,10 +274,10 @@ def test_git_processes_of_a_plain_publish(tmp_path: Path) -> None:
     blog.write("posts/new.md", DRAFT)
     names = [c.split()[1] if c.split()[1] != "-c" else c.split()[3]
              for c in _publish_traced(blog, "posts/new.md", tmp_path)]
-    # rev-parse and config, then the two `var`s, run side by side: their order may vary.
+    # rev-parse and config run side by side, and so do the fetch, the two `var`s and the
+    # push URLs (nothing of the plan is needed to ask them): their order may vary.
     assert sorted(names[:2]) == ["config", "rev-parse"]
-    assert names[2:4] == ["fetch", "log"]
-    assert sorted(names[5:7]) == ["var", "var"]
+    assert sorted(names[2:6]) == ["fetch", "remote", "var", "var"]
     # Whether git ignores the post, its status says: no check-ignore for a file that is there.
-    assert names[4:5] + names[7:] == ["remote", "status", "ls-tree", "add", "commit",
-                                      "diff-tree", "push", "ls-remote"]
+    assert names[6:] == ["log", "status", "ls-tree", "add", "commit", "diff-tree", "push",
+                         "ls-remote"]
