@@ -94,7 +94,12 @@ class GitRepo:
         leaves .git/index.lock behind.
         """
         done = spawn(["git", *args], self.top, self.env, self.timeout if network else None)
-        if check and done.returncode != 0:
+        return self._checked(args, done) if check else done
+
+    def _checked(self, args: tuple[str, ...] | list[str],
+                 done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+        """``run``'s verdict on a finished git process: a failure raises GitError."""
+        if done.returncode != 0:
             if done.returncode == TIMED_OUT:
                 raise GitError(f"`git {command_name(args)}` did not finish within "
                                f"{self.timeout:g} s (blog.toml [publish] timeout); check the "
@@ -205,12 +210,22 @@ class GitRepo:
         self._unpushed[tracking] = ahead
         return len(ahead), len(sides) - len(ahead)
 
-    def status(self, paths: list[str], ignored: bool = False) -> list[tuple[str, str]]:
+    def status_args(self, paths: list[str], ignored: bool = False) -> list[str]:
+        return ["status", "--porcelain=v1", "-z", "--untracked-files=all",
+                *(["--ignored"] if ignored else []), "--", *paths]
+
+    def start_status(self, paths: list[str], ignored: bool = False) -> subprocess.Popen[str]:
+        """Start ``status``'s git process, to do other things while it runs."""
+        return _start(["git", *self.status_args(paths, ignored)], self.top, self.env, None)
+
+    def status(self, paths: list[str], ignored: bool = False,
+               started: subprocess.Popen[str] | None = None) -> list[tuple[str, str]]:
         """(XY, path) for each file under ``paths`` that differs from HEAD or is untracked; a
         rename's old path is its own ("D ", old) entry. ``ignored``: also ("!!", path) for
-        each untracked file git ignores."""
-        done = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all",
-                        *(["--ignored"] if ignored else []), "--", *paths)
+        each untracked file git ignores. ``started``: the same question, begun by
+        ``start_status``."""
+        done = self.run(*self.status_args(paths, ignored)) if started is None else \
+            self._checked(self.status_args(paths, ignored), _finish(started, None, None))
         found: list[tuple[str, str]] = []
         fields = iter(done.stdout.split("\0"))
         for entry in fields:

@@ -309,22 +309,32 @@ class _Survey:
         _refuse_ignored(repo, [p for p in self.paths if p not in there])
         self._go_on()
         asked = [*self.paths, *self.extra]
-        status = repo.status(asked, ignored=True)
+        # The status runs while the config and the tracked files are asked (git's time, side
+        # by side); what each refuses is said in the order the steps used to meet them.
+        missing, started = [], repo.start_status(asked, ignored=True)
+        try:
+            if self.need_config:
+                from blogcli.create.site import untracked_site_config
+
+                # A host building what is pushed needs the engine's config.
+                missing = untracked_site_config(site.root, site.profile)
+            # Which are tracked matters only to a move's new file (else one git process less).
+            self.tracked = repo.tracked(asked) if self.need_tracked else set()
+        except BaseException:
+            from blogcli.git import stop
+
+            with started as proc:  # git stopped gently, its pipes closed
+                stop(proc)
+            raise
+        status = repo.status(asked, ignored=True, started=started)
         _refuse_ignored(repo, self.paths, [p for xy, p in status if xy == "!!" and p in there])
         self.status = [(xy, p) for xy, p in status if xy != "!!"]
         self._go_on()
-        if self.need_config:
-            from blogcli.create.site import untracked_config_message, untracked_site_config
+        if missing:  # refused before a write
+            from blogcli.create.site import untracked_config_message
 
-            # A host building what is pushed needs the engine's config: refuse before a write.
-            missing = untracked_site_config(site.root, site.profile)
-            if missing:
-                raise GitError(untracked_config_message(site.root, missing))
+            raise GitError(untracked_config_message(site.root, missing))
         self._go_on()
-        if self.need_tracked:
-            self.tracked = repo.tracked(asked)
-        else:  # not asked (one git process less): only a move's new file is looked up
-            self.tracked = set()
         if self.fetch_failed is not None:  # said after the local refusals, as before
             raise self.fetch_failed
         if target is not None:

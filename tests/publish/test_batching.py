@@ -125,6 +125,30 @@ def test_identity_asked_early_is_refused_as_when_asked_alone(
     assert messages[0] == messages[1] and "git does not know who you are" in messages[0]
 
 
+def test_a_status_started_first_answers_as_one_run_alone(tmp_path: Path) -> None:
+    """The survey starts the status, asks ls-tree and ls-files, then finishes it: the same
+    entries (untracked, ignored, changed, a rename's both sides) as status on its own."""
+    blog = make_blog(tmp_path, files={".gitignore": "*.tmp\n", "posts/kept.md": "kept\n",
+                                      "posts/old.md": "old\n"})
+    blog.write("posts/new.md", DRAFT)
+    blog.write("posts/x.tmp", "ignored\n")
+    blog.write("posts/kept.md", "changed\n")
+    git("mv", "posts/old.md", "posts/moved.md", cwd=blog.root)
+    repo = GitRepo(blog.root)
+    for ignored in (True, False):
+        started = repo.start_status(["posts"], ignored=ignored)
+        assert repo.tracked(["posts"])  # something else asked meanwhile
+        early = repo.status(["posts"], ignored=ignored, started=started)
+        assert early == repo.status(["posts"], ignored=ignored)
+        assert ("!!", "posts/x.tmp") in early if ignored else ("??", "posts/new.md") in early
+    # A failing status fails the same way begun early.
+    with pytest.raises(git_module.GitError) as early_failure:
+        repo.status(["../outside"], started=repo.start_status(["../outside"]))
+    with pytest.raises(git_module.GitError) as alone:
+        repo.status(["../outside"])
+    assert str(early_failure.value) == str(alone.value)
+
+
 @pytest.mark.parametrize("post", ["posts/new.md", "posts/broken.md"])
 def test_the_switch_interval_is_put_back(tmp_path: Path, post: str) -> None:
     """The survey hands the GIL over sooner while it runs; after the plan, published or
@@ -279,5 +303,6 @@ def test_git_processes_of_a_plain_publish(tmp_path: Path) -> None:
     assert sorted(names[:2]) == ["config", "rev-parse"]
     assert sorted(names[2:6]) == ["fetch", "remote", "var", "var"]
     # Whether git ignores the post, its status says: no check-ignore for a file that is there.
-    assert names[6:] == ["log", "status", "ls-tree", "add", "commit", "diff-tree", "push",
-                         "ls-remote"]
+    # The status runs while ls-tree asks whether the site's config is committed.
+    assert names[6] == "log" and sorted(names[7:9]) == ["ls-tree", "status"]
+    assert names[9:] == ["add", "commit", "diff-tree", "push", "ls-remote"]
