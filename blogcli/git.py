@@ -69,6 +69,7 @@ class GitRepo:
         self.top = root
         self._push_urls: dict[str, list[str]] = {}
         self._unpushed: dict[str, list[tuple[str, list[str]]]] = {}  # fetch_behind's answer
+        self.along_answers: list[subprocess.CompletedProcess[str]] = []  # fetch_behind's
         self.env = dict(os.environ, **no_prompt_env(None))
         # Side by side (one process's time): the config reads the same either way, and is
         # dropped when this is no repository.
@@ -180,29 +181,26 @@ class GitRepo:
                            f"`git remote add {remote} URL` (or publish with --no-push)")
         return Target(branch, remote, remote_branch, redact(url))
 
-    def start_fetch(self, target: Target) -> tuple[subprocess.Popen[str], float]:
-        """Start ``fetch_behind``'s fetch, to do other things while it runs; with the moment
-        it started (its timeout counts from there)."""
-        tracking = f"refs/remotes/{target.remote}/{target.remote_branch}"
-        args = ["git", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--",
-                target.remote, f"+{target.ref}:{tracking}"]
-        return _start(args, self.top, self.env, None), time.monotonic()
-
     def fetch_behind(self, target: Target,
-                     started: tuple[subprocess.Popen[str], float] | None = None,
-                     ) -> tuple[int, int]:
-        """Fetch the remote branch (``started``: the fetch ``start_fetch`` began); (ahead,
-        behind) of the local branch against it."""
+                     along: list[list[str]] | None = None) -> tuple[int, int]:
+        """Fetch the remote branch; (ahead, behind) of the local branch against it.
+        ``along``: local git commands that only read, run side by side with what follows the
+        fetch; their answers are left in ``along_answers`` (empty when the fetch failed)."""
+        self.along_answers = []
         tracking = f"refs/remotes/{target.remote}/{target.remote_branch}"
-        proc, began = started or self.start_fetch(target)
-        done = _finish(proc, None, max(0.0, self.timeout - (time.monotonic() - began)))
-        if done.returncode != 0:  # a timeout too: its stderr says "timed out"
+        done = self.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--",
+                        target.remote, f"+{target.ref}:{tracking}", check=False, network=True)
+        if done.returncode != 0:
             if "couldn't find remote ref" in done.stderr:
+                if along:
+                    self.along_answers = spawn_together(along, self.top, self.env)
                 return 1, 0  # the remote has no such branch yet: the first push makes it
             raise GitError(describe_remote_failure("fetch from", target, done.stderr))
         # One `git log` of both sides answers (ahead, behind) and which commits the push
         # would send (``unpushed``, asked next): one process instead of two.
-        done = self._log(f"HEAD...{tracking}", "--left-right")
+        done, *self.along_answers = spawn_together(
+            [["git", *self._log_args(f"HEAD...{tracking}", "--left-right")], *(along or [])],
+            self.top, self.env)
         if done.returncode != 0:  # no commit on this branch yet
             return 0, int(self.run("rev-list", "--count", tracking).stdout.strip())
         sides = _commits(done.stdout)
@@ -279,8 +277,10 @@ class GitRepo:
 
     def _log(self, revs: str, *options: str) -> subprocess.CompletedProcess[str]:
         """Each commit of ``revs`` with the files it touches, for ``_commits``."""
-        return self.run("log", "-z", "--format=%x01%m%h %s", "--name-only", "-M", *options,
-                        revs, "--", check=False)
+        return self.run(*self._log_args(revs, *options), check=False)
+
+    def _log_args(self, revs: str, *options: str) -> list[str]:
+        return ["log", "-z", "--format=%x01%m%h %s", "--name-only", "-M", *options, revs, "--"]
 
     def is_changed(self, path: str) -> bool:
         """True when ``path`` differs from HEAD in the index or the work tree, or is untracked."""

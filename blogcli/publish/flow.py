@@ -341,31 +341,24 @@ class _Survey:
             self.unpushed = repo.unpushed(target)
 
     def _ask_at_once(self, target: Target | None) -> list[subprocess.CompletedProcess[str]]:
-        """What does not hang on the plan, asked side by side, first: the fetch (with
-        ``target``: the network is the slowest step), who commits, and where the push goes
-        (remembered for the checks after it); what `git var` said about who commits. Each
-        step waits for the one before it in git's time, not in the wait for the GIL between
-        them, which the check holds most of the time."""
-        from blogcli.git import spawn_together, stop
+        """What does not hang on the plan: the fetch first (with ``target``: the network is
+        the slowest step), then side by side with the log that follows it, who commits and
+        where the push goes (remembered for the checks after it); what `git var` said about
+        who commits. Each step waits for the one before it in git's time, not in the wait
+        for the GIL between them, which the check holds most of the time."""
+        from blogcli.git import spawn_together
 
         repo = self.repo
-        started = repo.start_fetch(target) if target is not None else None
+        quick = repo.identity_commands()
+        if target is None:
+            return spawn_together(quick, repo.top, repo.env)
+        quick.append(repo.push_urls_command(target.remote))
         try:
-            quick = repo.identity_commands()
-            if target is not None:
-                quick.append(repo.push_urls_command(target.remote))
-            answers = spawn_together(quick, repo.top, repo.env)
-            if target is not None and started is not None:
-                repo.remember_push_urls(target.remote, answers[-1])
-                try:
-                    self.fetched = repo.fetch_behind(target, started)
-                except GitError as err:
-                    self.fetch_failed = err
-        except BaseException:
-            if started is not None:  # git stopped gently, its pipes closed
-                with started[0] as proc:
-                    stop(proc)
-            raise
+            self.fetched = repo.fetch_behind(target, along=quick)
+        except GitError as err:
+            self.fetch_failed = err
+        answers = repo.along_answers or spawn_together(quick, repo.top, repo.env)
+        repo.remember_push_urls(target.remote, answers[-1])
         return answers[:2]
 
     def result(self) -> tuple[list[str], list[tuple[str, str]], set[str]]:

@@ -77,33 +77,43 @@ def test_a_branch_with_no_commit_yet(tmp_path: Path) -> None:
     assert repo.fetch_behind(target) == (1, 0)
 
 
-def test_a_fetch_started_first_answers_as_one_run_alone(tmp_path: Path) -> None:
-    """The survey starts the fetch, asks other things, then finishes it: the same answer
-    (ahead, behind, the commits the push would send) as fetch_behind on its own."""
+def test_commands_asked_along_the_fetch_answer_as_alone(tmp_path: Path) -> None:
+    """The survey asks who commits and where the push goes side by side with the log that
+    follows the fetch: the same answers, and the same (ahead, behind, commits to send)."""
     blog, repo = _diverged(tmp_path)
     target = repo.target("main", PublishTable())
-    started = repo.start_fetch(target)
-    others = spawn_together([*repo.identity_commands(), repo.push_urls_command("origin")],
-                            repo.top, repo.env)
-    assert repo.fetch_behind(target, started) == (2, 1)
+    along = [*repo.identity_commands(), repo.push_urls_command("origin")]
+    assert repo.fetch_behind(target, along=along) == (2, 1)
     early = repo.unpushed(target)
     again = GitRepo(blog.root)
     assert again.fetch_behind(target) == (2, 1) and again.unpushed(target) == early
-    # What `git var` and `git remote get-url` said side by side is what they say alone.
-    repo.check_identity(others[:2])
-    repo.remember_push_urls("origin", others[2])
+    alone = spawn_together(along, repo.top, repo.env)
+    assert [(d.returncode, d.stdout) for d in repo.along_answers] == \
+        [(d.returncode, d.stdout) for d in alone]
+    repo.check_identity(repo.along_answers[:2])
+    repo.remember_push_urls("origin", repo.along_answers[2])
     assert repo.push_urls("origin") == again.push_urls("origin") == [str(blog.remote)]
 
 
-def test_a_fetch_started_first_fails_as_one_run_alone(tmp_path: Path) -> None:
+def test_commands_along_a_fetch_of_a_branch_the_remote_lacks(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path)
+    git("switch", "-q", "--orphan", "fresh", cwd=blog.root)
+    repo = GitRepo(blog.root)
+    target = repo.target("fresh", PublishTable(branch="fresh"))
+    assert repo.fetch_behind(target, along=repo.identity_commands()) == (1, 0)
+    assert [d.returncode for d in repo.along_answers] == [0, 0]
+
+
+def test_a_failed_fetch_asks_nothing_along(tmp_path: Path) -> None:
     blog = make_blog(tmp_path)
     git("remote", "set-url", "origin", str(tmp_path / "gone.git"), cwd=blog.root)
     messages = []
-    for started in (True, False):
+    for along in (GitRepo(blog.root).identity_commands(), None):
         repo = GitRepo(blog.root)
         target = repo.target("main", PublishTable())
         with pytest.raises(git_module.GitError) as caught:
-            repo.fetch_behind(target, repo.start_fetch(target) if started else None)
+            repo.fetch_behind(target, along=along)
+        assert repo.along_answers == []
         messages.append(str(caught.value))
     assert messages[0] == messages[1] and "the remote is not reachable" in messages[0]
 
@@ -298,11 +308,11 @@ def test_git_processes_of_a_plain_publish(tmp_path: Path) -> None:
     blog.write("posts/new.md", DRAFT)
     names = [c.split()[1] if c.split()[1] != "-c" else c.split()[3]
              for c in _publish_traced(blog, "posts/new.md", tmp_path)]
-    # rev-parse and config run side by side, and so do the fetch, the two `var`s and the
-    # push URLs (nothing of the plan is needed to ask them): their order may vary.
+    # rev-parse and config run side by side; after the fetch, so do its log, the two `var`s
+    # and the push URLs (nothing of the plan is needed to ask them): their order may vary.
     assert sorted(names[:2]) == ["config", "rev-parse"]
-    assert sorted(names[2:6]) == ["fetch", "remote", "var", "var"]
+    assert names[2] == "fetch" and sorted(names[3:7]) == ["log", "remote", "var", "var"]
     # Whether git ignores the post, its status says: no check-ignore for a file that is there.
     # The status runs while ls-tree asks whether the site's config is committed.
-    assert names[6] == "log" and sorted(names[7:9]) == ["ls-tree", "status"]
+    assert sorted(names[7:9]) == ["ls-tree", "status"]
     assert names[9:] == ["add", "commit", "diff-tree", "push", "ls-remote"]
