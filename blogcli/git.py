@@ -69,6 +69,7 @@ class GitRepo:
         self.top = root
         self._push_urls: dict[str, list[str]] = {}
         self._unpushed: dict[str, list[tuple[str, list[str]]]] = {}  # fetch_behind's answer
+        self.along_answers: list[subprocess.CompletedProcess[str]] = []  # fetch_behind's
         self.env = dict(os.environ, **no_prompt_env(None))
         # Side by side (one process's time): the config reads the same either way, and is
         # dropped when this is no repository.
@@ -94,7 +95,12 @@ class GitRepo:
         leaves .git/index.lock behind.
         """
         done = spawn(["git", *args], self.top, self.env, self.timeout if network else None)
-        if check and done.returncode != 0:
+        return self._checked(args, done) if check else done
+
+    def _checked(self, args: tuple[str, ...] | list[str],
+                 done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+        """``run``'s verdict on a finished git process: a failure raises GitError."""
+        if done.returncode != 0:
             if done.returncode == TIMED_OUT:
                 raise GitError(f"`git {command_name(args)}` did not finish within "
                                f"{self.timeout:g} s (blog.toml [publish] timeout); check the "
@@ -135,13 +141,20 @@ class GitRepo:
                            "publish again")
         return head.removeprefix("ref: refs/heads/")
 
-    def check_identity(self) -> None:
-        """An author and committer must be configured; git's guess from the host name is not."""
+    IDENTS = ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
+
+    def identity_commands(self) -> list[list[str]]:
+        """The `git var` processes that ``check_identity`` judges, to start with others."""
+        return [["git", "-c", "user.useConfigOnly=true", "var", who] for who in self.IDENTS]
+
+    def check_identity(self, answers: list[subprocess.CompletedProcess[str]] | None = None,
+                       ) -> None:
+        """An author and committer must be configured; git's guess from the host name is not.
+        ``answers``: what ``identity_commands`` said, when they were run with others."""
         # Ask git itself, as the commit will (config, GIT_AUTHOR_*/GIT_COMMITTER_*, EMAIL).
-        whos = ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
-        answers = spawn_together([["git", "-c", "user.useConfigOnly=true", "var", who]
-                                  for who in whos], self.top, self.env)
-        for who, done in zip(whos, answers, strict=True):
+        if answers is None:
+            answers = spawn_together(self.identity_commands(), self.top, self.env)
+        for who, done in zip(self.IDENTS, answers, strict=True):
             if done.returncode:
                 role = who.split("_")[1].lower()
                 raise GitError(f"git does not know who you are (no {role} name and email): "
@@ -168,18 +181,26 @@ class GitRepo:
                            f"`git remote add {remote} URL` (or publish with --no-push)")
         return Target(branch, remote, remote_branch, redact(url))
 
-    def fetch_behind(self, target: Target) -> tuple[int, int]:
-        """Fetch the remote branch; (ahead, behind) of the local branch against it."""
+    def fetch_behind(self, target: Target,
+                     along: list[list[str]] | None = None) -> tuple[int, int]:
+        """Fetch the remote branch; (ahead, behind) of the local branch against it.
+        ``along``: local git commands that only read, run side by side with what follows the
+        fetch; their answers are left in ``along_answers`` (empty when the fetch failed)."""
+        self.along_answers = []
         tracking = f"refs/remotes/{target.remote}/{target.remote_branch}"
         done = self.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--",
                         target.remote, f"+{target.ref}:{tracking}", check=False, network=True)
         if done.returncode != 0:
             if "couldn't find remote ref" in done.stderr:
+                if along:
+                    self.along_answers = spawn_together(along, self.top, self.env)
                 return 1, 0  # the remote has no such branch yet: the first push makes it
             raise GitError(describe_remote_failure("fetch from", target, done.stderr))
         # One `git log` of both sides answers (ahead, behind) and which commits the push
         # would send (``unpushed``, asked next): one process instead of two.
-        done = self._log(f"HEAD...{tracking}", "--left-right")
+        done, *self.along_answers = spawn_together(
+            [["git", *self._log_args(f"HEAD...{tracking}", "--left-right")], *(along or [])],
+            self.top, self.env)
         if done.returncode != 0:  # no commit on this branch yet
             return 0, int(self.run("rev-list", "--count", tracking).stdout.strip())
         sides = _commits(done.stdout)
@@ -187,12 +208,22 @@ class GitRepo:
         self._unpushed[tracking] = ahead
         return len(ahead), len(sides) - len(ahead)
 
-    def status(self, paths: list[str], ignored: bool = False) -> list[tuple[str, str]]:
+    def status_args(self, paths: list[str], ignored: bool = False) -> list[str]:
+        return ["status", "--porcelain=v1", "-z", "--untracked-files=all",
+                *(["--ignored"] if ignored else []), "--", *paths]
+
+    def start_status(self, paths: list[str], ignored: bool = False) -> subprocess.Popen[str]:
+        """Start ``status``'s git process, to do other things while it runs."""
+        return _start(["git", *self.status_args(paths, ignored)], self.top, self.env, None)
+
+    def status(self, paths: list[str], ignored: bool = False,
+               started: subprocess.Popen[str] | None = None) -> list[tuple[str, str]]:
         """(XY, path) for each file under ``paths`` that differs from HEAD or is untracked; a
         rename's old path is its own ("D ", old) entry. ``ignored``: also ("!!", path) for
-        each untracked file git ignores."""
-        done = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all",
-                        *(["--ignored"] if ignored else []), "--", *paths)
+        each untracked file git ignores. ``started``: the same question, begun by
+        ``start_status``."""
+        done = self.run(*self.status_args(paths, ignored)) if started is None else \
+            self._checked(self.status_args(paths, ignored), _finish(started, None, None))
         found: list[tuple[str, str]] = []
         fields = iter(done.stdout.split("\0"))
         for entry in fields:
@@ -246,8 +277,10 @@ class GitRepo:
 
     def _log(self, revs: str, *options: str) -> subprocess.CompletedProcess[str]:
         """Each commit of ``revs`` with the files it touches, for ``_commits``."""
-        return self.run("log", "-z", "--format=%x01%m%h %s", "--name-only", "-M", *options,
-                        revs, "--", check=False)
+        return self.run(*self._log_args(revs, *options), check=False)
+
+    def _log_args(self, revs: str, *options: str) -> list[str]:
+        return ["log", "-z", "--format=%x01%m%h %s", "--name-only", "-M", *options, revs, "--"]
 
     def is_changed(self, path: str) -> bool:
         """True when ``path`` differs from HEAD in the index or the work tree, or is untracked."""
@@ -333,10 +366,18 @@ class GitRepo:
         """Where `git push REMOTE` sends: every pushurl, else the url (insteadOf applied).
         Asked once per run: the answer is the config's, which the run does not change."""
         if remote not in self._push_urls:
-            done = self.run("remote", "get-url", "--push", "--all", remote, check=False)
-            self._push_urls[remote] = done.stdout.splitlines() if done.returncode == 0 \
-                else [remote]
+            self.remember_push_urls(remote, spawn(self.push_urls_command(remote), self.top,
+                                                  self.env, None))
         return self._push_urls[remote]
+
+    def push_urls_command(self, remote: str) -> list[str]:
+        """The git process ``push_urls`` asks, to start with others."""
+        return ["git", "remote", "get-url", "--push", "--all", remote]
+
+    def remember_push_urls(self, remote: str, done: subprocess.CompletedProcess[str]) -> None:
+        """Keep what ``push_urls_command`` said (a failure: the remote is a URL itself)."""
+        self._push_urls[remote] = done.stdout.splitlines() if done.returncode == 0 \
+            else [remote]
 
     def missing_on(self, target: Target, sha: str) -> list[tuple[str, str]]:
         """The push URLs whose branch is not ``sha``, each with what it holds instead."""

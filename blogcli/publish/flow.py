@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -34,9 +35,13 @@ from blogcli.publish.plan import (
 from blogcli.site import MARKDOWN_SUFFIXES, Site, iter_posts
 
 if TYPE_CHECKING:
+    import subprocess
+
     from blogcli.git import GitRepo, Progress, Target
 
 DUPLICATE_RULES = ("duplicate-slug", "duplicate-output")
+# The GIL's switch interval while git is asked in a thread (seconds; Python's is 0.005).
+SWITCH_INTERVAL = 0.0005
 DEFAULT_MESSAGES = {"publish": "Publish: {title}", "unpublish": "Unpublish: {title}"}
 __all__ = ["Outcome", "list_drafts", "publish", "select_posts"]
 
@@ -252,12 +257,19 @@ class _Survey:
         self.status: list[tuple[str, str]] = []
         self.tracked: set[str] = set()
         self.fetched: tuple[int, int] | None = None
+        self.fetch_failed: GitError | None = None  # raised after the local refusals
         self.unpushed: list[tuple[str, list[str]]] = []
         self.error: BaseException | None = failed
         self._asked = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(fetch,), name="blog-git")
+        self._interval: float | None = None  # the switch interval to put back
         if failed is None:  # nothing to ask git: its refusal is said after the check
+            # The check holds the GIL for tens of milliseconds: each time a git process of
+            # this thread ends, the thread waited up to the interval (5 ms) to take it back,
+            # several times a process. Handed over sooner, git's steps stay off the path.
+            self._interval = sys.getswitchinterval()
+            sys.setswitchinterval(SWITCH_INTERVAL)
             self._thread.start()
 
     def ask(self, paths: list[str], slugs: set[str], need_config: bool,
@@ -281,16 +293,10 @@ class _Survey:
 
     def _ask(self, fetch: bool) -> None:
         repo, target, site = self.repo, self.target, self.site
-        fetch_error: GitError | None = None
-        if fetch and target is not None:
-            try:  # first: the network is the slowest step
-                self.fetched = repo.fetch_behind(target)
-            except GitError as err:
-                fetch_error = err  # said after the local refusals, where the fetch used to be
-            repo.push_urls(target.remote)  # remembered for the checks after the push
+        identity = self._ask_at_once(target if fetch else None)
         self._asked.wait()
         self._go_on()
-        repo.check_identity()
+        repo.check_identity(identity)
         self._go_on()
         self.paths += [p for p in _left_by_a_move(site, repo) if p not in self.paths
                        and post_slug(Path(p), {}) in self.slugs]
@@ -303,26 +309,57 @@ class _Survey:
         _refuse_ignored(repo, [p for p in self.paths if p not in there])
         self._go_on()
         asked = [*self.paths, *self.extra]
-        status = repo.status(asked, ignored=True)
+        # The status runs while the config and the tracked files are asked (git's time, side
+        # by side); what each refuses is said in the order the steps used to meet them.
+        missing, started = [], repo.start_status(asked, ignored=True)
+        try:
+            if self.need_config:
+                from blogcli.create.site import untracked_site_config
+
+                # A host building what is pushed needs the engine's config.
+                missing = untracked_site_config(site.root, site.profile)
+            # Which are tracked matters only to a move's new file (else one git process less).
+            self.tracked = repo.tracked(asked) if self.need_tracked else set()
+        except BaseException:
+            from blogcli.git import stop
+
+            with started as proc:  # git stopped gently, its pipes closed
+                stop(proc)
+            raise
+        status = repo.status(asked, ignored=True, started=started)
         _refuse_ignored(repo, self.paths, [p for xy, p in status if xy == "!!" and p in there])
         self.status = [(xy, p) for xy, p in status if xy != "!!"]
         self._go_on()
-        if self.need_config:
-            from blogcli.create.site import untracked_config_message, untracked_site_config
+        if missing:  # refused before a write
+            from blogcli.create.site import untracked_config_message
 
-            # A host building what is pushed needs the engine's config: refuse before a write.
-            missing = untracked_site_config(site.root, site.profile)
-            if missing:
-                raise GitError(untracked_config_message(site.root, missing))
+            raise GitError(untracked_config_message(site.root, missing))
         self._go_on()
-        if self.need_tracked:
-            self.tracked = repo.tracked(asked)
-        else:  # not asked (one git process less): only a move's new file is looked up
-            self.tracked = set()
-        if fetch_error is not None:
-            raise fetch_error
+        if self.fetch_failed is not None:  # said after the local refusals, as before
+            raise self.fetch_failed
         if target is not None:
             self.unpushed = repo.unpushed(target)
+
+    def _ask_at_once(self, target: Target | None) -> list[subprocess.CompletedProcess[str]]:
+        """What does not hang on the plan: the fetch first (with ``target``: the network is
+        the slowest step), then side by side with the log that follows it, who commits and
+        where the push goes (remembered for the checks after it); what `git var` said about
+        who commits. Each step waits for the one before it in git's time, not in the wait
+        for the GIL between them, which the check holds most of the time."""
+        from blogcli.git import spawn_together
+
+        repo = self.repo
+        quick = repo.identity_commands()
+        if target is None:
+            return spawn_together(quick, repo.top, repo.env)
+        quick.append(repo.push_urls_command(target.remote))
+        try:
+            self.fetched = repo.fetch_behind(target, along=quick)
+        except GitError as err:
+            self.fetch_failed = err
+        answers = repo.along_answers or spawn_together(quick, repo.top, repo.env)
+        repo.remember_push_urls(target.remote, answers[-1])
+        return answers[:2]
 
     def result(self) -> tuple[list[str], list[tuple[str, str]], set[str]]:
         """The paths the commit carries, their status and which are tracked; raises what git
@@ -335,6 +372,9 @@ class _Survey:
     def wait(self) -> None:
         if self._thread.is_alive():
             self._thread.join()
+        if self._interval is not None:
+            sys.setswitchinterval(self._interval)
+            self._interval = None
 
     def stop(self) -> None:
         """Let the git step under way finish (killing git may leave its locks) and start no

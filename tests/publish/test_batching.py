@@ -77,6 +77,110 @@ def test_a_branch_with_no_commit_yet(tmp_path: Path) -> None:
     assert repo.fetch_behind(target) == (1, 0)
 
 
+def test_commands_asked_along_the_fetch_answer_as_alone(tmp_path: Path) -> None:
+    """The survey asks who commits and where the push goes side by side with the log that
+    follows the fetch: the same answers, and the same (ahead, behind, commits to send)."""
+    blog, repo = _diverged(tmp_path)
+    target = repo.target("main", PublishTable())
+    along = [*repo.identity_commands(), repo.push_urls_command("origin")]
+    assert repo.fetch_behind(target, along=along) == (2, 1)
+    early = repo.unpushed(target)
+    again = GitRepo(blog.root)
+    assert again.fetch_behind(target) == (2, 1) and again.unpushed(target) == early
+    alone = spawn_together(along, repo.top, repo.env)
+    assert [(d.returncode, d.stdout) for d in repo.along_answers] == \
+        [(d.returncode, d.stdout) for d in alone]
+    repo.check_identity(repo.along_answers[:2])
+    repo.remember_push_urls("origin", repo.along_answers[2])
+    assert repo.push_urls("origin") == again.push_urls("origin") == [str(blog.remote)]
+
+
+def test_commands_along_a_fetch_of_a_branch_the_remote_lacks(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path)
+    git("switch", "-q", "--orphan", "fresh", cwd=blog.root)
+    repo = GitRepo(blog.root)
+    target = repo.target("fresh", PublishTable(branch="fresh"))
+    assert repo.fetch_behind(target, along=repo.identity_commands()) == (1, 0)
+    assert [d.returncode for d in repo.along_answers] == [0, 0]
+
+
+def test_a_failed_fetch_asks_nothing_along(tmp_path: Path) -> None:
+    blog = make_blog(tmp_path)
+    git("remote", "set-url", "origin", str(tmp_path / "gone.git"), cwd=blog.root)
+    messages = []
+    for along in (GitRepo(blog.root).identity_commands(), None):
+        repo = GitRepo(blog.root)
+        target = repo.target("main", PublishTable())
+        with pytest.raises(git_module.GitError) as caught:
+            repo.fetch_behind(target, along=along)
+        assert repo.along_answers == []
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] and "the remote is not reachable" in messages[0]
+
+
+def test_identity_asked_early_is_refused_as_when_asked_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blog = make_blog(tmp_path)
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME",
+                 "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    if "user.name" in git("config", "--global", "--list", cwd=blog.root):
+        git("config", "--global", "--unset-all", "user.name", cwd=blog.root)
+    repo = GitRepo(blog.root)
+    messages = []
+    for answers in (spawn_together(repo.identity_commands(), repo.top, repo.env), None):
+        with pytest.raises(git_module.GitError) as caught:
+            repo.check_identity(answers)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] and "git does not know who you are" in messages[0]
+
+
+def test_a_status_started_first_answers_as_one_run_alone(tmp_path: Path) -> None:
+    """The survey starts the status, asks ls-tree and ls-files, then finishes it: the same
+    entries (untracked, ignored, changed, a rename's both sides) as status on its own."""
+    blog = make_blog(tmp_path, files={".gitignore": "*.tmp\n", "posts/kept.md": "kept\n",
+                                      "posts/old.md": "old\n"})
+    blog.write("posts/new.md", DRAFT)
+    blog.write("posts/x.tmp", "ignored\n")
+    blog.write("posts/kept.md", "changed\n")
+    git("mv", "posts/old.md", "posts/moved.md", cwd=blog.root)
+    repo = GitRepo(blog.root)
+    for ignored in (True, False):
+        started = repo.start_status(["posts"], ignored=ignored)
+        assert repo.tracked(["posts"])  # something else asked meanwhile
+        early = repo.status(["posts"], ignored=ignored, started=started)
+        assert early == repo.status(["posts"], ignored=ignored)
+        assert ("!!", "posts/x.tmp") in early if ignored else ("??", "posts/new.md") in early
+    # A failing status fails the same way begun early.
+    with pytest.raises(git_module.GitError) as early_failure:
+        repo.status(["../outside"], started=repo.start_status(["../outside"]))
+    with pytest.raises(git_module.GitError) as alone:
+        repo.status(["../outside"])
+    assert str(early_failure.value) == str(alone.value)
+
+
+@pytest.mark.parametrize("post", ["posts/new.md", "posts/broken.md"])
+def test_the_switch_interval_is_put_back(tmp_path: Path, post: str) -> None:
+    """The survey hands the GIL over sooner while it runs; after the plan, published or
+    refused, the interpreter's interval is what it was."""
+    from blogcli.errors import BlogError
+    from blogcli.publish.flow import publish
+    from blogcli.site import find_site
+
+    blog = make_blog(tmp_path)
+    blog.write("posts/new.md", DRAFT)
+    blog.write("posts/broken.md", DRAFT.replace("title:", "titel:"))
+    before = sys.getswitchinterval()
+    site = find_site(site_dir=blog.root)
+    try:
+        publish(site, [post], cwd=blog.root)
+    except BlogError:
+        assert post == "posts/broken.md"
+    else:
+        assert post == "posts/new.md" and blog.remote_head() == blog.head()
+    assert sys.getswitchinterval() == before
+
+
 def test_commit_only_files_is_the_new_head_and_its_files(tmp_path: Path) -> None:
     blog = make_blog(tmp_path)
     blog.write("posts/new.md", "new\n")
@@ -204,10 +308,11 @@ def test_git_processes_of_a_plain_publish(tmp_path: Path) -> None:
     blog.write("posts/new.md", DRAFT)
     names = [c.split()[1] if c.split()[1] != "-c" else c.split()[3]
              for c in _publish_traced(blog, "posts/new.md", tmp_path)]
-    # rev-parse and config, then the two `var`s, run side by side: their order may vary.
+    # rev-parse and config run side by side; after the fetch, so do its log, the two `var`s
+    # and the push URLs (nothing of the plan is needed to ask them): their order may vary.
     assert sorted(names[:2]) == ["config", "rev-parse"]
-    assert names[2:4] == ["fetch", "log"]
-    assert sorted(names[5:7]) == ["var", "var"]
+    assert names[2] == "fetch" and sorted(names[3:7]) == ["log", "remote", "var", "var"]
     # Whether git ignores the post, its status says: no check-ignore for a file that is there.
-    assert names[4:5] + names[7:] == ["remote", "status", "ls-tree", "add", "commit",
-                                      "diff-tree", "push", "ls-remote"]
+    # The status runs while ls-tree asks whether the site's config is committed.
+    assert sorted(names[7:9]) == ["ls-tree", "status"]
+    assert names[9:] == ["add", "commit", "diff-tree", "push", "ls-remote"]
