@@ -50,20 +50,21 @@ def spread(job: Callable[[list[T]], list[R]], items: list[T], *,
 
 
 def fan_out(job: Callable[[int, int], list[T]], count: int,
-            meanwhile: Callable[[], None]) -> list[T]:
+            meanwhile: Callable[[], None], chunks: int = CHUNKS) -> list[T]:
     """``job(0, count)`` split between this process and forked workers, which inherit the
     job's data instead of receiving it pickled; ``meanwhile`` runs here first.
 
     The range is cut into chunks that every process takes from one pipe as it comes free,
     so this one takes fewer while ``meanwhile`` runs, however long that is (a fixed share
     left a core idle for 50-100 ms of 350 on the 2,000-post bench when ``meanwhile`` grew).
+    ``chunks`` per process: more even out better, each costing a pipe read.
     """
     workers = cores()
     if workers < 2:
         with _collector_paused():
             meanwhile()
             return job(0, count)
-    size = max(1, -(-count // (workers * CHUNKS)))
+    size = max(1, -(-count // (workers * chunks)))
     starts = list(range(0, count, size))
     read, write = os.pipe()
     try:  # every chunk's number, 4 bytes each, written before anyone reads: reads never split

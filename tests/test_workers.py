@@ -46,6 +46,12 @@ def test_fan_out_keeps_order_runs_meanwhile_once_and_shares_the_chunks() -> None
         assert len({pid for _, pid in out}) > 1
 
 
+def test_fan_out_in_more_chunks_keeps_them_whole_and_in_order() -> None:
+    out = fan_out(lambda a, b: [(a, b)], 1000, lambda: None, chunks=64)
+    size = -(-1000 // (cores() * 64))
+    assert out == [(a, min(a + size, 1000)) for a in range(0, 1000, size)]
+
+
 def test_fan_out_of_nothing_and_of_fewer_items_than_chunks() -> None:
     from blogcli.workers import fan_out
 

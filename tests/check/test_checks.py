@@ -430,6 +430,23 @@ def test_many_files_go_through_the_worker_pool(tmp_path: Path) -> None:
     assert rules_of(site) == [("p319.md", 5, "link-missing")]
 
 
+def test_facts_scanned_in_chunks_over_the_cores_are_those_of_one_process(
+        tmp_path: Path) -> None:
+    """collect_facts hands the files out in small chunks (scan._scan); what comes back, in
+    order, is what this process scans alone, file by file."""
+    from blogcli.check.scan import scan_items
+
+    posts = {f"p{i:03}.md": link_post(f"[n](p{i + 1:03}.md) and ## H{i}\n\n# Head {i}")
+             for i in range(450)}
+    site = make_site(tmp_path, "plain", posts)
+    rels = [f"posts/p{i:03}.md" for i in range(450)]
+    alone = {rel: fact for rel, (_, fact, _) in zip(
+        rels, scan_items(site, [(rel, None, None) for rel in rels]), strict=True)}
+    found = collect_facts(site, rels)
+    assert list(found) == rels
+    assert found == alone
+
+
 front_matter = st.dictionaries(
     st.sampled_from(["title", "date", "tags", "draft", "slug", "tittle", "categories", "url",
                      "permalink", "aliases", "lastmod", "published"]),
