@@ -162,11 +162,16 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
     apart: dict[str, list[Finding]] = {}  # the whole site's duplicates, added after the links'
 
     def save() -> None:
+        dups = None
         if paths is None:  # found here while other cores resolve links, not before they start
-            apart.update(_duplicates(facts, {r: u for r, u in permalinks.items() if r in facts}))
+            from blogcli.check.index import dup_key
+
+            dups = {rel: dup_key(urls) for rel, urls in permalinks.items()}  # (made once)
+            apart.update(_duplicates(facts, {r: u for r, u in permalinks.items() if r in facts},
+                                     dups))
         cache.save()
         if paths is None and external is None:  # the site index, for checks of a few files
-            _fill_index(site, sigs, facts, permalinks)
+            _fill_index(site, sigs, facts, permalinks, dups)
         if also is not None:
             also(facts)
 
@@ -342,8 +347,8 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str],
         urls[page.rel] = _urls_of(site, page, fact)
         keys[page.rel] = site_index.dup_key(urls[page.rel])
         before = index.stored(page.rel) if want_moved and page.rel in chosen else None
-        if index.store(page, sigs.get(page.rel), fact, urls[page.rel]) != before and \
-                want_moved:
+        stored = index.store(page, sigs.get(page.rel), fact, urls[page.rel], keys[page.rel])
+        if stored != before and want_moved:
             moved.add(page.rel)
         if fact is not None and page.rel in page_rels:
             facts[page.rel] = fact
@@ -375,20 +380,24 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str],
 
 
 def _fill_index(site: Site, sigs: dict[str, list[int] | None],
-                facts: dict[str, dict[str, Any]], permalinks: dict[str, list[str]]) -> None:
+                facts: dict[str, dict[str, Any]], permalinks: dict[str, list[str]],
+                dups: dict[str, str | None] | None = None) -> None:
+    """Keep every page's record in the site index; ``dups``: each page's dup_key, when the
+    caller has them."""
     from blogcli.check import index as site_index
 
     index = site_index.SiteIndex(site)
     signed = {rel: sig for rel, sig in sigs.items() if sig is not None}
     keys, details = index.keys.lookup_many(signed), index.pages.lookup_many(signed)
+    if dups is None:
+        dups = {rel: site_index.dup_key(urls) for rel, urls in permalinks.items()}
     for page in site.pages():
         rel = page.rel
         if rel in signed and (rel not in keys or rel not in details or [
-                *keys[rel], *details[rel]] != [site_index.page_key(page),
-                                               site_index.dup_key(permalinks[rel]),
+                *keys[rel], *details[rel]] != [site_index.page_key(page), dups[rel],
                                                site_index.light(facts.get(rel)),
                                                permalinks[rel]]):
-            index.store(page, signed[rel], facts.get(rel), permalinks[rel])
+            index.store(page, signed[rel], facts.get(rel), permalinks[rel], dups[rel])
     index.save()
 
 
@@ -621,16 +630,19 @@ def _days_before(now: datetime) -> str:
     return (now.date() - timedelta(days=2)).isoformat()
 
 
-def _duplicates(facts: dict[str, dict[str, Any]],
-                permalinks: dict[str, list[str]]) -> dict[str, list[Finding]]:
-    """Pages that would publish to the same URL: each one named, with the others."""
+def _duplicates(facts: dict[str, dict[str, Any]], permalinks: dict[str, list[str]],
+                dups: dict[str, str | None] | None = None) -> dict[str, list[Finding]]:
+    """Pages that would publish to the same URL: each one named, with the others. ``dups``:
+    each page's index.dup_key, when the caller has them (the same value, made once)."""
     import unicodedata
 
     # NFC: "café" typed on one system and on another (NFD, as macOS names files) is one address
     # to a reader, and one file on a case- and form-folding host.
     by_url: dict[str, list[str]] = {}
     for rel in sorted(permalinks):
-        url = unicodedata.normalize("NFC", normalize(permalinks[rel][0]))
+        url = dups.get(rel) if dups is not None else None
+        if url is None:
+            url = unicodedata.normalize("NFC", normalize(permalinks[rel][0]))
         by_url.setdefault(url, []).append(rel)
     out: dict[str, list[Finding]] = {}
     for url, rels in by_url.items():
