@@ -70,26 +70,28 @@ def check_site(site: Site, paths: list[Path] | None = None,
         return kept.result
     if kept.changed:  # a few pages changed in place: those checked against the site index
         fresh, moved, counts, _ = _check(site, [site.root / rel for rel in kept.changed], None,
-                                         kept.signed)
+                                         kept.signed, regular=kept.regular)
         if not moved and not fresh.notes:  # and nothing other pages' links find there moved
             result = kept.splice(fresh)
             reuse.save(site, kept, result, kept.counts(counts), kept.stored.get("dates"))
             return result
     dates: list[Any] = []  # the pages' dates for the kept result, found while links resolve
     result, _, counts, facts = _check(site, None, None, kept.signed, also=lambda read: dates.append(
-        reuse.dates_of(read)))
+        reuse.dates_of(read)), regular=kept.regular)
     reuse.save(site, kept, result, counts, dates[0] if dates else reuse.dates_of(facts))
     return result
 
 
 def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | None,
            signed: dict[str, list[int] | None] | None = None,
-           also: Callable[[dict[str, dict[str, Any]]], None] | None = None) -> tuple[
+           also: Callable[[dict[str, dict[str, Any]]], None] | None = None,
+           regular: set[str] | None = None) -> tuple[
         CheckResult, set[str], dict[str, int], dict[str, dict[str, Any]]]:
     """``check_site`` from the files; also the checked pages whose record in the site index
     changed (or that are not pages), the links of each file, and the facts read. ``signed``:
-    stat signatures by absolute path taken before this run read anything (reuse.tree).
-    ``also`` is given the facts while the links resolve."""
+    stat signatures by absolute path taken before this run read anything (reuse.tree), and
+    ``regular`` the paths that walk found no symbolic link. ``also`` is given the facts while
+    the links resolve."""
     settings = rule_settings(site)
     required = required_keys(site)
     from blogcli.check.scan import collect_facts, open_cache
@@ -130,7 +132,7 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
     damaged = cache.damaged
     present = [rel for rel in chosen if rel in facts]  # others vanished while we looked
     # Made only for links to resolve (checking a post without links needs no other page).
-    resolver = _resolver(site, facts, permalinks) if paths is None or any(
+    resolver = _resolver(site, facts, permalinks, regular) if paths is None or any(
         facts[rel].get("links") for rel in present) else None
     unpublished = [Finding(rel, 1, 1, "not-published", RULES["not-published"],
                            f"{rel} is not a page this {site.profile} site publishes "
@@ -432,11 +434,11 @@ def _front_matter(path: str) -> dict[str, Any]:
 
 
 def _resolver(site: Site, facts: dict[str, dict[str, Any]],
-              permalinks: dict[str, list[str]]) -> Resolver:
+              permalinks: dict[str, list[str]], regular: set[str] | None = None) -> Resolver:
     from blogcli.check.resolve import Pages, Resolver
 
     return Resolver(site, Pages(facts, site), permalinks,
-                    lambda path: _scan_target(site, path))
+                    lambda path: _scan_target(site, path), regular)
 
 
 def _scan_target(site: Site, path: Path) -> Target | None:
