@@ -121,8 +121,9 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
         sigs = {p.rel: signed[path] if (path := root + "/" + p.rel) in signed
                 else _stat_signature(path) for p in site.pages()}
         cache = open_cache(site)
-        facts = collect_facts(site, sorted(page_rels), cache)
-        permalinks = site_urls(site, facts)
+        found: dict[str, list[str]] = {}  # the URLs of the pages read now, found beside
+        facts = collect_facts(site, sorted(page_rels), cache, found)
+        permalinks = site_urls(site, facts, found)
         duplicates: dict[str, list[Finding]] = {}  # the whole site's are found in save (below)
         moved: set[str] = set()
     else:  # a few files: the rest of the site from its index (check/index.py)
@@ -301,10 +302,14 @@ def _why_unpublished(site: Site, rel: str) -> str:
     return f"posts are in {site.posts_places()}"
 
 
-def site_urls(site: Site, facts: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+def site_urls(site: Site, facts: dict[str, dict[str, Any]],
+              found: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
     """Every page's URLs (permalink first), by source path: Markdown pages from their facts,
-    others (HTML pages, unreadable ones) from their path and front matter alone."""
-    return {page.rel: _urls_of(site, page, facts.get(page.rel)) for page in site.pages()}
+    others (HTML pages, unreadable ones) from their path and front matter alone. ``found``:
+    those already worked out from the same facts (scan.collect_facts' ``urls``)."""
+    found = found or {}
+    return {page.rel: urls if (urls := found.get(page.rel)) is not None
+            else _urls_of(site, page, facts.get(page.rel)) for page in site.pages()}
 
 
 def _urls_of(site: Site, page: Page, fact: dict[str, Any] | None) -> list[str]:

@@ -447,6 +447,23 @@ def test_facts_scanned_in_chunks_over_the_cores_are_those_of_one_process(
     assert found == alone
 
 
+@pytest.mark.parametrize("count", [5, 260])  # in this process, and over the worker pool
+def test_urls_found_beside_the_facts_are_those_worked_out_after(tmp_path: Path,
+                                                               count: int) -> None:
+    """The workers work out each scanned page's URLs beside its facts (collect_facts' urls);
+    site_urls takes them, and they are the URLs it works out from the facts itself."""
+    posts: dict[str, str | bytes] = {
+        f"p{i:03}.md": f"---\ntitle: P {i}\nslug: s{i % 7}\naliases: [/old/{i}/]\n---\nx\n"
+        for i in range(count)}
+    posts["bad.md"] = "---\ntitle: [\n---\n"  # no facts: its URLs from the path
+    site = make_site(tmp_path, "hugo", posts)
+    rels = sorted(p.rel for p in site.pages())
+    urls: dict[str, list[str]] = {}
+    facts = collect_facts(site, rels, urls=urls)
+    assert len(urls) == count and all(rel in facts for rel in urls)
+    assert checks.site_urls(site, facts, urls) == checks.site_urls(site, facts)
+
+
 front_matter = st.dictionaries(
     st.sampled_from(["title", "date", "tags", "draft", "slug", "tittle", "categories", "url",
                      "permalink", "aliases", "lastmod", "published"]),
