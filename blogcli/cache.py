@@ -65,11 +65,14 @@ MAX_FOLDERS = 20_000  # a tree larger than this (node_modules) is not worth sign
 
 
 def signed_tree(folders: list[str], enter: Callable[[str, str], bool],
-                reads: Callable[[str], bool]) -> dict[str, Signature | None] | None:
+                reads: Callable[[str], bool],
+                regular: set[str] | None = None) -> dict[str, Signature | None] | None:
     """The stat signature of every folder under ``folders`` that ``enter(folder, name)`` lets
     a walk into and of every file in them whose name ``reads`` takes, by path (folders end in
     "/", None where stat failed); None for a tree of more than ``MAX_FOLDERS`` folders. What
-    check's kept result and list's kept output are trusted by."""
+    check's kept result and list's kept output are trusted by. ``regular`` is given the paths
+    of the folders entered (ending in "/") and of the files signed that are no symbolic link,
+    as the listing says them (no call more)."""
     out: dict[str, Signature | None] = {}
     pending = list(folders)
     count = 0
@@ -90,8 +93,12 @@ def signed_tree(folders: list[str], enter: Callable[[str, str], bool],
                 if entry.is_dir(follow_symlinks=False):
                     if enter(here, entry.name):
                         pending.append(entry.path)
+                        if regular is not None:
+                            regular.add(entry.path + "/")
                 elif reads(entry.name):
                     out[entry.path] = signature(entry.stat())  # a link's target: what is read
+                    if regular is not None and entry.is_file(follow_symlinks=False):
+                        regular.add(entry.path)
             except OSError:
                 out[entry.path] = None  # a dangling link: that it dangles is what counts
     return out

@@ -46,6 +46,26 @@ def test_fan_out_keeps_order_runs_meanwhile_once_and_shares_the_chunks() -> None
         assert len({pid for _, pid in out}) > 1
 
 
+def test_fan_out_in_more_chunks_keeps_them_whole_and_in_order() -> None:
+    out = fan_out(lambda a, b: [(a, b)], 1000, lambda: None, chunks=64)
+    size = -(-1000 // (cores() * 64))
+    assert out == [(a, min(a + size, 1000)) for a in range(0, 1000, size)]
+
+
+def test_fan_out_brings_back_what_marshal_and_what_only_pickle_writes() -> None:
+    """A worker packs each chunk as it is made (marshal, else pickle): plain values and
+    objects come back equal, in order, of their own types."""
+    from fractions import Fraction
+
+    def job(start: int, stop: int) -> list[object]:
+        time.sleep(0.005)
+        return [(n, [str(n)], {"n": n}) if n % 3 else Fraction(n, 7) for n in range(start, stop)]
+
+    out = fan_out(job, 600, lambda: None, chunks=16)
+    assert out == job(0, 600)
+    assert [type(item) for item in out] == [type(item) for item in job(0, 600)]
+
+
 def test_fan_out_of_nothing_and_of_fewer_items_than_chunks() -> None:
     from blogcli.workers import fan_out
 

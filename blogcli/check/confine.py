@@ -22,11 +22,20 @@ class OutsideSite(Exception):  # a signal inside blog check, never shown to user
 class Confined:
     """Containment checks under one resolved root, remembering folders already proven real."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, regular: set[str] | None = None) -> None:
+        """``regular``: paths under the root already known to be no symbolic link, folders
+        ending in "/" (reuse.Kept's, from the walk that signed the site a moment ago)."""
         self.root = root.rstrip("/") or "/"
         self._parts = [p for p in self.root.split("/") if p]
         self._real: set[str] = {self.root}
         self._files: set[str] = set()  # regular files _link_of met (is_file asks them next)
+        prefix = self.root + "/"
+        for path in regular or ():
+            if path.startswith(prefix):
+                if path.endswith("/"):
+                    self._real.add(path[:-1])
+                else:
+                    self._files.add(path)
 
     def inside(self, path: str) -> bool:
         """True when ``path`` (absolute), with every symlink followed, is the root or below it.
@@ -35,7 +44,8 @@ class Confined:
         reports as it would any unreadable file.
         """
         folder, _, name = path.rpartition("/")
-        if folder in self._real and name not in ("", ".", "..") and self._link_of(path) is None:
+        if folder in self._real and name not in ("", ".", "..") and (
+                path in self._files or path in self._real or self._link_of(path) is None):
             return True  # in a folder proven real, and no link itself: the usual case, cheaply
         todo = self._below_root(path)
         if todo is None:

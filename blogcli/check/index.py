@@ -62,12 +62,13 @@ class SiteIndex:
         return None if keys is None or details is None else [*keys, *details]
 
     def store(self, page: Page, sig: list[int] | None, fact: dict[str, Any] | None,
-              urls: list[str]) -> list[Any] | None:
-        """Keep what was found for ``page`` (read from a file whose signature was ``sig``);
-        what ``stored`` will say (None for a file that could not be signed)."""
+              urls: list[str], dup: str | None) -> list[Any] | None:
+        """Keep what was found for ``page`` (read from a file whose signature was ``sig``),
+        its URLs and their ``dup_key``; what ``stored`` will say (None for a file that could
+        not be signed)."""
         if sig is None:
             return None  # unreadable: read again next time
-        keys, details = [page_key(page), dup_key(urls)], [light(fact), urls]
+        keys, details = [page_key(page), dup], [light(fact), urls]
         self.keys.put_digest(page.rel, "", keys, sig)
         self.pages.put_digest(page.rel, "", details, sig)
         return [*keys, *details]

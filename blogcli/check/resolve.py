@@ -127,7 +127,9 @@ class Resolver:
     """Checks internal links against the files on disk and the posts of the whole site."""
 
     def __init__(self, site: Site, pages: Pages, permalinks: dict[str, list[str]],
-                 scan_file: Callable[[Path], Target | None]) -> None:
+                 scan_file: Callable[[Path], Target | None],
+                 regular: set[str] | None = None) -> None:
+        """``regular``: paths known to be no symbolic link (confine.Confined's)."""
         self.site = site
         self.pages = pages
         self.own = {rel: urls[0] for rel, urls in permalinks.items() if urls}
@@ -148,7 +150,7 @@ class Resolver:
         self.scan_file = scan_file
         self.base = base_path(site)
         self.root = str(site.root)
-        self.confined = Confined(self.root)
+        self.confined = Confined(self.root, regular)
         self.static = [str(d) for d in (*site.static_dirs, *_theme_dirs(site))]
         if site.profile in ("hugo", "zola"):
             self.static += [str(f) for f, _ in site.content_roots]

@@ -64,13 +64,13 @@ def _key(site: Site) -> str:
     return blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def tree(root: Path) -> Tree | None:
+def tree(root: Path, regular: set[str] | None = None) -> Tree | None:
     """Signatures of every folder under ``root`` (``.git`` aside) and every file whose text a
-    check reads, by path; None for a tree too large to sign."""
+    check reads, by path; None for a tree too large to sign. ``regular``: as signed_tree's."""
     top = str(root)
     return blogcache.signed_tree(
         [top], lambda here, name: not (name == ".git" and here == top),
-        lambda name: name.endswith(READ_SUFFIXES) or name in READ_NAMES)
+        lambda name: name.endswith(READ_SUFFIXES) or name in READ_NAMES, regular)
 
 
 def _stable(signed: Tree, started: int) -> bool:
@@ -88,6 +88,9 @@ class Kept:
     result: CheckResult | None = None  # the kept result, when nothing changed
     changed: list[str] = field(default_factory=list)  # else: Markdown files changed in place
     stored: dict[str, Any] = field(default_factory=dict)
+    # Folders (ending in "/") and read files the signing walk found to be no symbolic link:
+    # the resolver need not lstat them again (confine.Confined).
+    regular: set[str] = field(default_factory=set)
 
     def splice(self, fresh: CheckResult) -> CheckResult:
         """The kept result with the findings of the ``changed`` files from ``fresh`` (those
@@ -114,7 +117,7 @@ def load(site: Site) -> Kept:
     """The last whole-site result of ``site`` if nothing it depends on has changed; else the
     Markdown files that alone changed (in place: no folder changed), if few."""
     kept = Kept(None, time.time_ns())
-    kept.signed = tree(site.root)
+    kept.signed = tree(site.root, kept.regular)
     try:
         payload = blogcache.unsealed_file(result_path(site).read_bytes(), VERSION)
         stored = marshal.loads(payload) if payload else None

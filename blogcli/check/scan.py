@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,9 @@ Scanned = tuple[str | None, dict[str, Any] | None, Signature | None]
 Read = tuple[bytes | None, dict[str, Any] | None, Signature | None]
 
 
+SCAN_CHUNKS = 64  # per process: ~16 files each on the 2,000-post bench (~1.5 ms of scan)
+
+
 def open_cache(site: Site) -> FileCache:
     """The cache of facts for this site's profile and this version of the code."""
     # Facts depend on whether the engine links bare addresses (Hugo's linkify can be off).
@@ -28,13 +31,15 @@ def open_cache(site: Site) -> FileCache:
                      valid=valid_fact)
 
 
-def collect_facts(site: Site, rels: list[str],
-                  cache: FileCache | None = None) -> dict[str, dict[str, Any]]:
+def collect_facts(site: Site, rels: list[str], cache: FileCache | None = None,
+                  urls: dict[str, list[str]] | None = None) -> dict[str, dict[str, Any]]:
     """Facts for each file in ``rels``; files that vanished meanwhile are left out.
 
     Files whose stat signature is unchanged since they were scanned are not read at all; the
     others are read, and scanned when their content hash is not in the cache either. A
-    ``cache`` given by the caller is left for it to save (when it has time to).
+    ``cache`` given by the caller is left for it to save (when it has time to). ``urls``, when
+    given, is filled with the URLs (permalinks.page_urls) of the pages scanned now, which the
+    workers find beside their facts (facts are cached; URLs depend on the site's settings).
     """
     own = cache is None
     cache = cache or open_cache(site)
@@ -61,9 +66,12 @@ def collect_facts(site: Site, rels: list[str],
             todo.append((rel, raw, sig))
         elif fact is not None:
             facts[rel] = fact
-    for (rel, _, _), (digest, fact, sig) in zip(todo, _scan(site, todo), strict=True):
+    for (rel, _, _), ((digest, fact, sig), found) in zip(
+            todo, _scan(site, todo, urls is not None), strict=True):
         if fact is not None:
             facts[rel] = fact
+        if found is not None and urls is not None:
+            urls[rel] = found
         if digest is not None and fact is not None:
             cache.put_digest(rel, digest, fact, sig)
     if own:
@@ -112,10 +120,33 @@ def scan_items(site: Site, items: list[Item]) -> list[Scanned]:
     return out
 
 
-def _scan(site: Site, todo: list[Item]) -> list[Scanned]:
-    from blogcli.workers import spread  # (pickle and the pool: not for a few files)
+def _scan(site: Site, todo: list[Item],
+          with_urls: bool) -> list[tuple[Scanned, list[str] | None]]:
+    from blogcli.workers import POOL_MIN_FILES, fan_out  # (pickle and the pool: not for a few)
 
-    return spread(partial(scan_items, site), todo, warm_up=_warm_up)
+    def job(start: int, stop: int) -> list[tuple[Scanned, list[str] | None]]:
+        chunk = todo[start:stop]
+        scanned = scan_items(site, chunk)
+        return [(done, _urls(site, rel, done[1]) if with_urls else None)
+                for (rel, _, _), done in zip(chunk, scanned, strict=True)]
+
+    if len(todo) < POOL_MIN_FILES:
+        return job(0, len(todo))
+    _warm_up()
+    # Small chunks taken as each process comes free, not every other file for each: a forked
+    # worker scans a few per cent slower (its first touch of each shared page copies it) and
+    # ends by sending its facts back, so with a fixed half this process waited for it.
+    return fan_out(job, len(todo), lambda: None, chunks=SCAN_CHUNKS)
+
+
+def _urls(site: Site, rel: str, fact: dict[str, Any] | None) -> list[str] | None:
+    """checker.site_urls' URLs of a page read now (None where its facts say nothing): found
+    in the workers, in parallel, instead of one after another here (18 ms on 10,000 posts)."""
+    if fact is None or fact.get("error"):
+        return None
+    from blogcli.permalinks import page_urls
+
+    return page_urls(site, rel, fact["meta"], fact["slug"])
 
 
 def _warm_up() -> None:

@@ -430,6 +430,40 @@ def test_many_files_go_through_the_worker_pool(tmp_path: Path) -> None:
     assert rules_of(site) == [("p319.md", 5, "link-missing")]
 
 
+def test_facts_scanned_in_chunks_over_the_cores_are_those_of_one_process(
+        tmp_path: Path) -> None:
+    """collect_facts hands the files out in small chunks (scan._scan); what comes back, in
+    order, is what this process scans alone, file by file."""
+    from blogcli.check.scan import scan_items
+
+    posts = {f"p{i:03}.md": link_post(f"[n](p{i + 1:03}.md) and ## H{i}\n\n# Head {i}")
+             for i in range(450)}
+    site = make_site(tmp_path, "plain", posts)
+    rels = [f"posts/p{i:03}.md" for i in range(450)]
+    alone = {rel: fact for rel, (_, fact, _) in zip(
+        rels, scan_items(site, [(rel, None, None) for rel in rels]), strict=True)}
+    found = collect_facts(site, rels)
+    assert list(found) == rels
+    assert found == alone
+
+
+@pytest.mark.parametrize("count", [5, 260])  # in this process, and over the worker pool
+def test_urls_found_beside_the_facts_are_those_worked_out_after(tmp_path: Path,
+                                                               count: int) -> None:
+    """The workers work out each scanned page's URLs beside its facts (collect_facts' urls);
+    site_urls takes them, and they are the URLs it works out from the facts itself."""
+    posts: dict[str, str | bytes] = {
+        f"p{i:03}.md": f"---\ntitle: P {i}\nslug: s{i % 7}\naliases: [/old/{i}/]\n---\nx\n"
+        for i in range(count)}
+    posts["bad.md"] = "---\ntitle: [\n---\n"  # no facts: its URLs from the path
+    site = make_site(tmp_path, "hugo", posts)
+    rels = sorted(p.rel for p in site.pages())
+    urls: dict[str, list[str]] = {}
+    facts = collect_facts(site, rels, urls=urls)
+    assert len(urls) == count and all(rel in facts for rel in urls)
+    assert checks.site_urls(site, facts, urls) == checks.site_urls(site, facts)
+
+
 front_matter = st.dictionaries(
     st.sampled_from(["title", "date", "tags", "draft", "slug", "tittle", "categories", "url",
                      "permalink", "aliases", "lastmod", "published"]),

@@ -79,3 +79,40 @@ def test_confined_answers_the_same_with_its_shortcut(tmp_path: Path) -> None:
     assert warm.is_file(str(root / "posts" / "a.md"))
     assert warm.known_file(str(root / "posts" / "a.md"))
     assert not warm.known_file(str(root / "posts" / "in.md"))  # a link is no known file
+
+
+def test_confined_told_what_the_signing_walk_saw_answers_the_same(tmp_path: Path) -> None:
+    """Seeded with the folders and files reuse.tree found to be no symbolic link (a whole-site
+    check does it, so that its resolver need not lstat them again), ``inside``, ``is_file``
+    and ``known_file`` answer as from the disk; links (to files, folders, outside) are not in
+    the seed and still take the full walk."""
+    from blogcli.check.reuse import tree
+
+    root = make(tmp_path / "site", {"posts/a.md": "a", "posts/sub/b.md": "b", "x.png": "p"})
+    (tmp_path / "outside.md").write_text("secret", encoding="utf-8")
+    os.symlink(tmp_path / "outside.md", root / "posts" / "out.md")
+    os.symlink("a.md", root / "posts" / "in.md")
+    os.symlink(tmp_path, root / "posts" / "up")
+    os.symlink("sub", root / "posts" / "down")
+    regular: set[str] = set()
+    tree(root, regular)
+    assert regular == {f"{root}/posts/", f"{root}/posts/sub/", f"{root}/posts/a.md",
+                       f"{root}/posts/sub/b.md"}
+    paths = [str(root / "posts" / name) for name in
+             ("a.md", "out.md", "in.md", "up", "up/outside.md", "sub", "sub/b.md", "nope.md",
+              "down", "down/b.md", "..", ".", "")] + [str(root / "x.png"), str(root)]
+    seeded = Confined(str(root), regular)
+    for path in paths:
+        fresh = Confined(str(root))
+        assert seeded.inside(path) == fresh.inside(path), path
+        try:
+            told = seeded.is_file(path)
+        except Exception as err:  # (the same exception from both)
+            told = type(err)
+        try:
+            found = fresh.is_file(path)
+        except Exception as err:
+            found = type(err)
+        assert told == found, path
+        assert seeded.known_file(path) == fresh.known_file(path), path
+    assert Confined(str(root), regular).known_file(str(root / "posts" / "a.md"))
