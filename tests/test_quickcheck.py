@@ -8,7 +8,6 @@ stdout, stderr, the exit status and every file of the site must be the same byte
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from blogcli.__main__ import CHECK_DEFAULTS, CHECK_FLAGS, CHECK_VALUES, GLOBAL_FLAGS, _plain_check
-from tests.conftest import REPO, run_blog
 from tests.helpers import quick
 
 ENV = {"BLOG_NOW": "2026-03-04T05:06:07+01:00", "NO_COLOR": "1"}
@@ -87,19 +85,15 @@ def test_quick_check_is_the_typer_command(sites: dict[str, Path], tmp_path: Path
     if kind != "plain" and _plain_check(case) is None:
         pytest.skip("one site is enough for a case typer reads")
     outcome = []
-    for name, run in (("quick", run_blog), ("typer", typer_blog)):
+    for name in ("quick", "typer"):
         # The same path for both copies: messages name the site, and the cache is keyed by it.
         site = tmp_path / "site"
         shutil.copytree(sites[kind], site)
         args = [a.replace("{site}", str(site)) for a in case]
         env = {**ENV, "XDG_CACHE_HOME": str(tmp_path / f"cache-{name}")}
-        if run is typer_blog or _plain_check(args) is None:
-            done = run(*args, cwd=site, env=env)
-        else:  # the quick path must not even import typer
-            poison = tmp_path / "poison"
-            (poison / "typer").mkdir(parents=True, exist_ok=True)
-            (poison / "typer" / "__init__.py").write_text("raise ImportError('typer loaded')\n")
-            done = run(*args, cwd=site, env={**env, "PYTHONPATH": f"{poison}{os.pathsep}{REPO}"})
+        done = quick.typer_blog(*args, cwd=site, env=env) if name == "typer" else \
+            quick.quick_blog(*args, cwd=site, env=env, taken=_plain_check(args) is not None,
+                             scratch=tmp_path)
         outcome.append((done.returncode, done.stdout, done.stderr, tree(site), name))
         shutil.rmtree(site)
     quick_run, slow = outcome

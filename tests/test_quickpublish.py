@@ -9,7 +9,6 @@ status, every file of the work tree, the index, every ref of the repository and 
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,7 +23,7 @@ from blogcli.__main__ import (
     PUBLISH_VALUES,
     _plain_publish,
 )
-from tests.conftest import REPO, git, run_blog
+from tests.conftest import git
 from tests.helpers import quick
 from tests.helpers.gitsite import DRAFT, make_blog
 
@@ -132,26 +131,20 @@ CASES = [("plain", case) for case in PLAIN] + [
 def test_quick_publish_is_the_typer_command(repos: dict[str, Path], tmp_path: Path, kind: str,
                                             case: list[str]) -> None:
     outcome = []
-    for name, run in (("quick", run_blog), ("typer", typer_blog)):
+    for name in ("quick", "typer"):
         # The same path for both copies: messages name the site, and the cache is keyed by it.
         base = tmp_path / "base"
         copy(repos["plain" if kind == "gone" else kind], base,
              remote="missing.git" if kind == "gone" else "")
         site = base / "site"
         args = [a.replace("{site}", str(site)) for a in case]
-        if run is typer_blog:
-            done = run(*args, cwd=site)
-        elif _plain_publish(args) is None:
-            done = run(*args, cwd=site, env=ENV)
-        else:  # the quick path must not even import typer
-            poison = tmp_path / "poison"
-            (poison / "typer").mkdir(parents=True, exist_ok=True)
-            (poison / "typer" / "__init__.py").write_text("raise ImportError('typer loaded')\n")
-            done = run(*args, cwd=site, env={**ENV, "PYTHONPATH": f"{poison}{os.pathsep}{REPO}"})
+        done = typer_blog(*args, cwd=site) if name == "typer" else \
+            quick.quick_blog(*args, cwd=site, env=ENV, taken=_plain_publish(args) is not None,
+                             scratch=tmp_path)
         outcome.append((done.returncode, done.stdout, done.stderr, state(base), name))
         shutil.rmtree(base)
-    quick, slow = outcome
-    assert quick[:4] == slow[:4], (quick[1:3], slow[1:3])
+    fast, slow = outcome
+    assert fast[:4] == slow[:4], (fast[1:3], slow[1:3])
 
 
 def test_quick_publish_knows_the_typer_commands_options() -> None:

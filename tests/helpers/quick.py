@@ -21,6 +21,20 @@ def typer_blog(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Complet
                           capture_output=True, text=True, timeout=60, check=False)
 
 
+def quick_blog(*args: str, cwd: Path, env: dict[str, str], taken: bool,
+               scratch: Path) -> subprocess.CompletedProcess[str]:
+    """``blog ARGS`` as a user runs it; where the quick path ``taken`` them, with typer made
+    unimportable (a package in ``scratch`` that raises), so that path must not even load it."""
+    from tests.conftest import run_blog
+
+    if not taken:
+        return run_blog(*args, cwd=cwd, env=env)
+    poison = scratch / "poison"
+    (poison / "typer").mkdir(parents=True, exist_ok=True)
+    (poison / "typer" / "__init__.py").write_text("raise ImportError('typer loaded')\n")
+    return run_blog(*args, cwd=cwd, env={**env, "PYTHONPATH": f"{poison}{os.pathsep}{REPO}"})
+
+
 def declared(command_name: str) -> tuple[Any, Any, dict[str, tuple[str, bool]],
                                          dict[str, str], dict[str, Any], dict[str, str]]:
     """The click group, the command, and what the command declares: flags (option ->
