@@ -108,14 +108,18 @@ def run(args: argparse.Namespace, where: Path) -> None:
           f"{time.perf_counter() - started:.1f} s at {where}")
     env = dict(os.environ, PYTHONPATH=str(REPO), GIT_AUTHOR_NAME="Bench",
                GIT_AUTHOR_EMAIL="b@e.x", GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="b@e.x",
-               NO_COLOR="1", PYTHONPYCACHEPREFIX=str(where / "pycache"))
+               NO_COLOR="1", PYTHONPYCACHEPREFIX=str(where / "pycache"),
+               XDG_CACHE_HOME=str(where / "cache"))
     # An installed wheel has compiled bytecode; without it every run compiles blogcli again.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     (site / "posts/warm-up.md").write_text(POST.format(n=0, draft="true", body="Warm."),
                                            encoding="utf-8")
     subprocess.run([sys.executable, "-m", "blogcli", "publish", "posts/warm-up.md"], cwd=site,
                    env=env, check=True, capture_output=True)
-    other = dict(env, PYTHONPATH=str(args.compare.resolve())) if args.compare else None
+    # Each tree its own cache: another tree's code digest would throw this one's site index
+    # away on every round, timing two cold pre-flights instead of two warm ones.
+    other = dict(env, PYTHONPATH=str(args.compare.resolve()),
+                 XDG_CACHE_HOME=str(where / "cache-other")) if args.compare else None
     if other is not None:
         (site / "posts/warm-other.md").write_text(POST.format(n=0, draft="true", body="W."),
                                                   encoding="utf-8")
