@@ -139,6 +139,46 @@ def test_the_index_keeps_every_field_of_a_page_but_its_path() -> None:
     assert all(index.page_key(c) != index.page_key(page) for c in changed)
 
 
+def test_equal_pages_share_one_key_that_marshal_keeps_once() -> None:
+    # page_key hands equal Pages one list, so the index file holds it once; it still says
+    # exactly what the Page's fields say, and a Page differing in any field gets another.
+    page = Page("/s/a.md", "a.md", "post", "fr", "content", "posts", ("x",), True, True, True)
+    twin = dataclasses.replace(page, path="/s/b.md", rel="b.md")
+    key = index.page_key(page)
+    assert key is index.page_key(twin)
+    assert key == ["post", "fr", "content", "posts", ["x"], True, True, True]
+    other = dataclasses.replace(page, categories=("y",))
+    assert index.page_key(other) == ["post", "fr", "content", "posts", ["y"], True, True, True]
+    entries = {f"p{n}.md": [index.page_key(page), f"p{n}"] for n in range(50)}
+    loaded = marshal.loads(marshal.dumps(entries))
+    assert loaded == entries and loaded["p0.md"][0] is loaded["p49.md"][0]
+
+
+def test_page_signatures_are_the_stat_signatures(tmp_path: Path) -> None:
+    # The few-files check signs every page in one loop: what _stat_signature says of each
+    # (a missing file: None; a link: its target's), and what ``signed`` holds where it has one.
+    from blogcli.check.checker import _page_signatures, _stat_signature
+
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "hugo-states", root)
+    site = find_site(site_dir=root)
+    listed = site.pages()
+    gone = Path(listed[0].path)
+    gone.unlink()
+    linked = Path(listed[-1].path)
+    target = root / "elsewhere.md"
+    target.write_bytes(linked.read_bytes())
+    linked.unlink()
+    linked.symlink_to(target)
+    prefix = str(site.root) + "/"
+    expected = {p.rel: _stat_signature(prefix + p.rel) for p in listed}
+    assert expected[listed[0].rel] is None and expected[listed[-1].rel] is not None
+    assert _page_signatures(str(site.root), listed, {}) == expected
+    given = {prefix + listed[1].rel: [1, 2, 3, 4]}
+    assert _page_signatures(str(site.root), listed, given) == {
+        **expected, listed[1].rel: [1, 2, 3, 4]}
+
+
 @pytest.mark.parametrize("part", ["keys", "pages"])
 def test_a_damaged_index_is_read_again(part: str, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
