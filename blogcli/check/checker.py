@@ -444,11 +444,9 @@ def _page_signatures(root: str, pages: list[Page],
             out[rel] = signed[path]
             continue
         try:
-            st = stat(path)
+            out[rel] = signature(stat(path))
         except OSError:
             out[rel] = None
-            continue
-        out[rel] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]  # cache.signature
     return out
 
 
