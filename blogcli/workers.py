@@ -76,7 +76,7 @@ def fan_out(job: Callable[[int, int], list[T]], count: int,
         os.close(write)
     streams = [_Stream() for _ in range(workers - 1)]
     take = partial(_chunks, job, starts, size, count, read)
-    started = Forked([partial(take, sent=stream.write) for stream in streams])
+    started = Forked([partial(_worker, take, stream, streams) for stream in streams])
     for stream in streams:
         stream.opened()
     out: list[tuple[int, Any]] = []
@@ -121,20 +121,33 @@ def _chunks(job: Callable[[int, int], list[T]], starts: list[int], size: int, co
     return out
 
 
+def _worker(take: Callable[..., list[tuple[int, Any]]], mine: _Stream,
+            streams: list[_Stream]) -> list[tuple[int, Any]]:
+    """A forked worker's chunks, each sent through ``mine``. The pipes' other ends are closed
+    here first: holding a read end, a worker whose parent died would wait on a full pipe
+    forever instead of ending; holding another worker's write end, it would keep this
+    process from seeing that worker end."""
+    for stream in streams:
+        os.close(stream.read)
+        if stream is not mine:
+            os.close(stream.fd)
+    return take(sent=mine.write)
+
+
 END = 0xFFFFFFFF  # a stream's last record: the worker sent every chunk it took
 
 
 class _Stream:
     """A worker's chunk results, sent through a pipe of their own as each is made: records
     of the chunk's number and size (4 bytes each) and its packed result, then ``END``.
-    The pipe is made before the fork; the worker writes, this process reads."""
+    The pipe is made before the fork; the worker writes (to ``fd``), this process reads."""
 
     def __init__(self) -> None:
-        self.read, self._write = os.pipe()
+        self.read, self.fd = os.pipe()
         with contextlib.suppress(OSError, AttributeError):  # Linux: room for a few chunks
             import fcntl
 
-            fcntl.fcntl(self._write, fcntl.F_SETPIPE_SZ, 1 << 20)
+            fcntl.fcntl(self.fd, fcntl.F_SETPIPE_SZ, 1 << 20)
         self.buffer = bytearray()
         self.complete = False
         self.closed = False
@@ -144,13 +157,13 @@ class _Stream:
         record = n.to_bytes(4, "little") + len(data).to_bytes(4, "little") + data
         view = memoryview(record)
         while view:
-            view = view[os.write(self._write, view):]
+            view = view[os.write(self.fd, view):]
 
     def opened(self) -> None:
         """This process's side, once the worker is started: the write end closed here, the
         read end made non-blocking for ``drain``. (A worker that was never started writes
         nothing, and the read end then ends at once.)"""
-        os.close(self._write)
+        os.close(self.fd)
         os.set_blocking(self.read, False)
 
     def drain(self, out: list[tuple[int, Any]]) -> None:
