@@ -113,3 +113,30 @@ def test_results_come_back_alike_whether_plain_values_or_objects() -> None:
     mixed = list(range(POOL_MIN_FILES * 2))
     assert spread(made, mixed) == made(mixed)
     assert all(type(a) is type(b) for a, b in zip(spread(made, mixed), made(mixed), strict=True))
+
+
+def test_fan_out_results_larger_than_a_pipe_holds_while_this_process_is_busy() -> None:
+    """A worker sends each chunk's result as it is made; while this process is busy with
+    ``meanwhile`` the pipe fills and the worker waits, and nothing is lost or reordered."""
+    def job(start: int, stop: int) -> list[str]:
+        return [f"{n}:" + "x" * 20_000 for n in range(start, stop)]
+
+    out = fan_out(job, 400, lambda: time.sleep(0.2), chunks=8)
+    assert out == job(0, 400)
+
+
+def test_fan_out_redoes_the_chunks_a_dying_worker_took_or_never_sent() -> None:
+    """A worker that ends without saying it is done (killed, or crashed in its job) costs
+    time, never a result: what it sent is kept, the rest done here, all in order."""
+    if cores() < 2:
+        pytest.skip("one core: no worker is forked")
+    here = os.getpid()
+
+    def job(start: int, stop: int) -> list[tuple[int, int]]:
+        time.sleep(0.005)
+        if os.getpid() != here and start >= 300:
+            os._exit(3)  # a worker's death, mid-way, after it sent its first chunks
+        return [(n, n * n) for n in range(start, stop)]
+
+    out = fan_out(job, 1000, lambda: None, chunks=16)
+    assert out == [(n, n * n) for n in range(1000)]
