@@ -15,7 +15,7 @@ from blogcli.check.confine import Confined
 from blogcli.check.findings import RULES, SEVERITIES, CheckResult, Finding
 from blogcli.errors import UsageError
 from blogcli.files import windows_problem
-from blogcli.permalinks import normalize, page_urls
+from blogcli.permalinks import page_urls
 from blogcli.post import JEKYLL_NAME, parse_date, post_slug
 from blogcli.site import MARKDOWN_SUFFIXES, Page, Site, engine_name, iter_post_files
 
@@ -165,13 +165,12 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
     apart: dict[str, list[Finding]] = {}  # the whole site's duplicates, added after the links'
 
     def save() -> None:
-        dups = None
+        dups: dict[str, str | None] = {}
         if paths is None:  # found here while other cores resolve links, not before they start
             from blogcli.check.index import dup_key
 
             dups = {rel: dup_key(urls) for rel, urls in permalinks.items()}  # (made once)
-            apart.update(_duplicates(facts, {r: u for r, u in permalinks.items() if r in facts},
-                                     dups))
+            apart.update(_duplicates(facts, {r: k for r, k in dups.items() if r in facts}))
         cache.save()
         if paths is None and external is None:  # the site index, for checks of a few files
             _fill_index(site, sigs, facts, permalinks, dups)
@@ -382,7 +381,7 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str],
               if rel in page_rels and detail[0] is not None}
     facts = {rel: facts[rel] for rel in sorted(facts)}  # collect_facts' order: the resolver's
     permalinks = {page.rel: urls[page.rel] for page in pages if page.rel in urls}
-    duplicates = _duplicates(facts, {rel: u for rel, u in permalinks.items()
+    duplicates = _duplicates(facts, {rel: keys[rel] for rel in permalinks
                                      if rel in facts and keys[rel] in wanted})
     index.pages.save()  # (the small file is saved by the caller, as the facts cache is)
     return index, facts, permalinks, duplicates, moved
@@ -390,16 +389,13 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str],
 
 def _fill_index(site: Site, sigs: dict[str, list[int] | None],
                 facts: dict[str, dict[str, Any]], permalinks: dict[str, list[str]],
-                dups: dict[str, str | None] | None = None) -> None:
-    """Keep every page's record in the site index; ``dups``: each page's dup_key, when the
-    caller has them."""
+                dups: dict[str, str | None]) -> None:
+    """Keep every page's record in the site index; ``dups``: each page's dup_key."""
     from blogcli.check import index as site_index
 
     index = site_index.SiteIndex(site)
     signed = {rel: sig for rel, sig in sigs.items() if sig is not None}
     keys, details = index.keys.lookup_many(signed), index.pages.lookup_many(signed)
-    if dups is None:
-        dups = {rel: site_index.dup_key(urls) for rel, urls in permalinks.items()}
     for page in site.pages():
         rel = page.rel
         if rel in signed and (rel not in keys or rel not in details or [
@@ -661,20 +657,18 @@ def _days_before(now: datetime) -> str:
     return (now.date() - timedelta(days=2)).isoformat()
 
 
-def _duplicates(facts: dict[str, dict[str, Any]], permalinks: dict[str, list[str]],
-                dups: dict[str, str | None] | None = None) -> dict[str, list[Finding]]:
+def _duplicates(facts: dict[str, dict[str, Any]],
+                dups: dict[str, str | None]) -> dict[str, list[Finding]]:
     """Pages that would publish to the same URL: each one named, with the others. ``dups``:
-    each page's index.dup_key, when the caller has them (the same value, made once)."""
+    each page's permalink as index.dup_key makes it (normalized and NFC: "café" typed on one
+    system and on another, NFD as macOS names files, is one address to a reader, and one file
+    on a case- and form-folding host)."""
     import unicodedata
 
-    # NFC: "café" typed on one system and on another (NFD, as macOS names files) is one address
-    # to a reader, and one file on a case- and form-folding host.
     by_url: dict[str, list[str]] = {}
-    for rel in sorted(permalinks):
-        url = dups.get(rel) if dups is not None else None
-        if url is None:
-            url = unicodedata.normalize("NFC", normalize(permalinks[rel][0]))
-        by_url.setdefault(url, []).append(rel)
+    for rel in sorted(dups):
+        if (url := dups[rel]) is not None:
+            by_url.setdefault(url, []).append(rel)
     out: dict[str, list[Finding]] = {}
     for url, rels in by_url.items():
         rels = [r for r in rels if not facts[r].get("error")] if len(rels) > 1 else []
