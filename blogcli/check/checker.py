@@ -486,15 +486,20 @@ def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None
     if fact.get("error"):
         rule, line, message = fact["error"]
         return [*out, Finding(rel, line, 1, rule, RULES[rule], message)]
+    front = fact["fm"]
+    if front and any(rule == "key-typo" for rule, *_ in front) and _taxonomy_keys(site):
+        declared = {line for key, line in fact["keys"].items()
+                    if key.lower() in _taxonomy_keys(site)}
+        front = [f for f in front if f[0] != "key-typo" or f[1] not in declared]
     if post is not None:
         out.extend(_lenient_date(site, fact, Finding(rel, line, col, rule, RULES[rule],
                                                      _zoned(site, rule, msg)))
-                   for rule, line, col, msg in fact["fm"])
+                   for rule, line, col, msg in front)
         out.extend(_required(site, post, fact, required))
         out.extend(_future(site, rel, fact, moment))
     else:
         out.extend(Finding(rel, line, col, rule, RULES[rule], msg)
-                   for rule, line, col, msg in fact["fm"] if rule == "key-typo")
+                   for rule, line, col, msg in front if rule == "key-typo")
     for target, line, column, kind in fact["links"]:
         assert resolver is not None  # made whenever a checked file has links
         problem = resolver.check_target(target, kind, rel)
@@ -512,6 +517,22 @@ def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None
                                f"{target} in this file, from here on: {problem.message}",
                                target))
     return out
+
+
+def _taxonomy_keys(site: Site) -> frozenset[str]:
+    """The front-matter keys of the taxonomies the engine's config declares, each language's
+    too (Hugo: ``taxonomies: {tag: FAtags}`` under ``languages.fa``), lower-cased as Hugo
+    reads keys: not typos of a known key (``fatags`` is not ``tags`` misspelt)."""
+    memo = site.remembered("taxonomy-keys")
+    if not memo:
+        languages = site.engine.get("languages")
+        tables = [site.engine.get("taxonomies"), *(
+            lang.get("taxonomies") for lang in languages.values() if isinstance(lang, dict)
+        )] if isinstance(languages, dict) else [site.engine.get("taxonomies")]
+        memo[None] = frozenset(str(name).lower() for table in tables
+                               if isinstance(table, dict) for name in table.values())
+    keys: frozenset[str] = memo[None]
+    return keys
 
 
 def link_count(fact: dict[str, Any]) -> int:

@@ -659,3 +659,17 @@ def test_nfc_and_nfd_spellings_of_one_slug_are_duplicates(tmp_path: Path) -> Non
     site = make_site(tmp_path, "plain", {f"{nfc}.md": post, f"{nfd}.md": post})
     rules = {(f.path, f.rule) for f in check_site(site).findings}
     assert rules == {(f"posts/{nfc}.md", "duplicate-slug"), (f"posts/{nfd}.md", "duplicate-slug")}
+
+
+def test_a_taxonomy_the_config_declares_is_no_key_typo(tmp_path: Path) -> None:
+    """PaperMod's exampleSite: a language's own taxonomy (FAtags) is a front-matter key Hugo
+    reads, not a misspelt tags; a key no taxonomy declares still is one."""
+    config = ('baseURL = "https://example.org/"\ntitle = "T"\n[taxonomies]\nserie = "serie"\n'
+              '[languages.en]\nweight = 1\n[languages.fa]\nweight = 2\n'
+              '[languages.fa.taxonomies]\ntag = "FAtags"\n')
+    text = "---\ntitle: x\ndate: 2024-01-02\nfatags: [a]\nserie: [b]\ntagz: [c]\n---\nx\n"
+    site = make_site(tmp_path, "hugo", {"a.md": text}, {"hugo.toml": config})
+    assert rules_of(site) == [("a.md", 6, "key-typo")]
+    plain = make_site(tmp_path / "plain", "hugo", {"a.md": text})
+    assert rules_of(plain) == [("a.md", 4, "key-typo"), ("a.md", 5, "key-typo"),
+                               ("a.md", 6, "key-typo")]
