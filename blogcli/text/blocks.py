@@ -101,11 +101,11 @@ def cuts(source: str, piece: int) -> list[int] | None:
             break
         if opener.group(1):
             return None  # maybe inside a list item: which block it opens is not certain here
-        line_end = _line_end(source, opener.start(1))
+        eol = line_end(source, opener.start(1))
         if opener.group(2):
-            pos = _after_fence(source, opener.group(2), opener.end(), line_end)
+            pos = after_fence(source, opener.group(2), opener.end(), eol)
         else:
-            pos = _after_html(source, opener.start(1), line_end)
+            pos = _after_html(source, opener.start(1), eol)
         if pos < 0:
             return None
     return found
@@ -155,24 +155,24 @@ def _in_line(source: str, start: int, stop: int, line: int) -> list[Piece]:
     return out
 
 
-def _line_end(source: str, at: int) -> int:
+def line_end(source: str, at: int) -> int:
     """The index just after the line holding ``at`` (its ``\\n`` included)."""
     newline = source.find("\n", at)
     return len(source) if newline < 0 else newline + 1
 
 
-def _after_fence(source: str, fence: str, info: int, line_end: int) -> int:
+def after_fence(source: str, fence: str, info: int, eol: int) -> int:
     """Where the fenced block opened by ``fence`` ends (the next line's start); the body's
     end when it is never closed. A ``` line with a backtick after it is text, not a fence."""
-    if fence[0] == "`" and "`" in source[info:line_end]:
-        return line_end
+    if fence[0] == "`" and "`" in source[info:eol]:
+        return eol
     closer = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*\r?$",
                         re.MULTILINE)
-    close = closer.search(source, line_end)
-    return len(source) if close is None else _line_end(source, close.start())
+    close = closer.search(source, eol)
+    return len(source) if close is None else line_end(source, close.start())
 
 
-def _after_html(source: str, start: int, line_end: int) -> int:
+def _after_html(source: str, start: int, eol: int) -> int:
     """Where the block that a line starting with ``<`` opens ends, or -1 when that is not
     certain (see the module's docstring)."""
     for opener, closer in _RUNS_TO_END:
@@ -182,9 +182,9 @@ def _after_html(source: str, start: int, line_end: int) -> int:
             early = closer.search(source, start + 1)
             if (close and close.start()) != (early and early.start()):
                 return -1  # "<!-->", "<?>": parsers differ on whether that ends the block
-            return len(source) if close is None else _line_end(source, close.start())
-    blank = _BLANK.search(source, line_end)
+            return len(source) if close is None else line_end(source, close.start())
+    blank = _BLANK.search(source, eol)
     stop = blank.start() if blank else len(source)
-    if _HAZARD.search(source, line_end, stop):
+    if _HAZARD.search(source, eol, stop):
         return -1
     return stop

@@ -367,6 +367,42 @@ def analyse(body: str, meta: dict[str, Any] | None = None, options: TextOptions 
     return TextStats(count, minutes, summary, truncated, cjk, summary_html, plain)
 
 
+def words_only(body: str, meta: dict[str, Any] | None = None,
+               options: TextOptions | None = None,
+               source: str | None = None) -> tuple[int, int, bool] | None:
+    """``analyse``'s words, minutes and CJK flag, without its summary, for a listing that does
+    not show summaries: the page's words counted, never written out for people (no escaping,
+    no typographer, in one Rust pass where pulldown-cmark's HTML has the same words, see
+    native.count_words). None where this takes no shorter way than ``analyse`` (a page with
+    a summary divider, or one the plain pass does not serve)."""
+    meta = meta or {}
+    options = options or TextOptions()
+    cjk = is_cjk_page(source if source is not None else body, meta, options)
+    text, has_more, _ = _split_more(body, options)
+    if has_more:
+        return None
+    expanded, placeholders = _expand(text, options)
+    count = None
+    if not placeholders:
+        from blogcli.text import native
+
+        count = native.count_words(expanded, cjk)
+    if count is None:
+        # Counted from the first block on (not CJK: see _settled); a CJK page's words as
+        # analyse takes them, whose characters count.
+        plain = _plain_in_pieces(expanded, placeholders, options) or _plain(
+            expanded, placeholders, options, None if cjk else _always,
+            loose=cjk and not placeholders)
+        if plain is None:
+            return None
+        count = hugo.field_count(plain, cjk)
+    return count, _minutes(text, meta, count, cjk, options), cjk
+
+
+def _always(parts: list[str]) -> bool:
+    return True
+
+
 def _settled(meta: dict[str, Any], options: TextOptions,
              placeholders: Mapping[str, str] | None = None
              ) -> Callable[[list[str]], bool] | None:

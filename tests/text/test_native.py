@@ -233,3 +233,66 @@ def test_shortcode_output_the_plain_pass_cannot_place_goes_through_the_html(body
 
     options = TextOptions.from_site("hugo", {}, {})
     assert _plain(*_expand(body, options), options) is None
+
+
+# count_words: a page's words from pulldown-cmark's own HTML, where that HTML has the walk's
+# words; else None (the walk counts it).
+PLAIN_PAGE = ("Intro with *em*, a [link](http://x.com \"t > u\"), `code` and 'quotes' -- "
+              "and... more.\n\n## A heading\n\n- item one\n- item [ref][r] two\n  - nested\n\n"
+              "> quoted text\n\n```ruby\nputs \"<b>\" if a && b | c\n: sym\n```\n\n"
+              "    indented code\n\nLast <https://a.b/c> &amp; &copy; ~one~ ~~two~~.\n\n"
+              "[r]: http://ref.example\n")
+
+
+def test_count_words_counts_a_plain_page_from_the_html() -> None:
+    counted = native.count_words(PLAIN_PAGE, False)
+    assert counted is not None
+    assert counted == len(hugo.fields(native.render(PLAIN_PAGE, plain=True) or ""))
+
+
+@pytest.mark.parametrize("extra", [
+    "<span>raw</span>", "<div>\nblock\n</div>", "| a | b |\n|---|---|\n| 1 | 2 |",
+    "- [ ] task", "Note[^1].\n\n[^1]: A footnote.", "Term\n: definition", "## Title {#id}",
+    "- item\n  ```\n  code\n\n- next", "a&nbsp;b", "a&#32;b", "a\rb", "x\0y",
+])
+def test_count_words_leaves_what_the_walk_reads_otherwise(extra: str) -> None:
+    assert native.count_words(PLAIN_PAGE + "\n" + extra + "\n", False) is None
+
+
+@pytest.mark.parametrize(("extra", "served"), [
+    ("中文 text", True), ("&lt;中文&gt;", True), ("\"中文\"", False), ("中文's", False),
+    ("中--文", False), ("中文...", False), ("&copy;中文", False),
+])
+def test_count_words_on_a_cjk_page_leaves_words_whose_length_may_differ(
+        extra: str, served: bool) -> None:
+    """On a CJK page a word counts one a character: a quote or a dash the typographer writes
+    as an entity, or an entity pulldown-cmark decodes, changes its length."""
+    page = "日本語の文章です。\n\n" + extra + "\n"
+    assert (native.count_words(page, True) is not None) == served
+
+
+COUNT_WORDS = st.sampled_from([
+    "word", "I'm", "'q'", '"d"', "--", "...", "*em*", "**st**", "`c`", "`<b>`", "[l](http://x)",
+    "[r][d]", "[d]", "![i](a.png)", "<https://a.b/c>", "<b>", "x<y", "&amp;", "&lt;", "&copy;",
+    "&nbsp;", "&#32;", "&x;", "\\*", "中文", "日本'語", '"中文"', "中--文", "中...", "~t~",
+    "~~d~~", "<<", ">>", "[ ]", "\u00a0", "\t", "a|b", ":", "{#id}", "}",
+])
+COUNT_LINES = st.lists(COUNT_WORDS, min_size=1, max_size=10).map(lambda ws: "w " + " ".join(ws))
+COUNT_PREFIX = st.sampled_from(["", "- ", "  - ", "1. ", "> ", "## ", "    ", "```\n", "~~~\n",
+                                "- ```\n", "[d]: http://d\n", ": ", "|---|---|\n", "---\n"])
+COUNT_DOCS = st.lists(st.tuples(COUNT_PREFIX, COUNT_LINES, st.sampled_from(["\n", "\n\n", "  \n"])),
+                      max_size=8).map(lambda parts: "".join(p + t + e for p, t, e in parts))
+
+
+@settings(max_examples=500, deadline=None)
+@given(COUNT_DOCS, st.booleans())
+def test_count_words_is_the_count_of_the_pass_it_stands_for(markdown: str, cjk: bool) -> None:
+    """Where it counts a page, the count is the walk's (or, where the walk hands the page to
+    markdown-it, markdown-it's): Hugo's count of the Goldmark-shaped text."""
+    counted = native.count_words(markdown, cjk)
+    if counted is None:
+        return
+    text = native.render(markdown, plain=True)
+    if text is None:
+        text = hugo.strip_html(goldmark.render(markdown))
+    assert counted == hugo.field_count(text, cjk)

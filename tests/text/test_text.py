@@ -21,7 +21,7 @@ from blogcli.errors import UsageError
 from blogcli.post import split_front_matter
 from blogcli.text import hugo as hugotext
 from blogcli.text.attributes import heading_text
-from blogcli.text.count import TextOptions, analyse, image_seconds, plain_text
+from blogcli.text.count import TextOptions, analyse, image_seconds, plain_text, words_only
 from tests.helpers import FIXTURES
 
 SITE = FIXTURES / "hugo_diff"
@@ -57,6 +57,27 @@ def test_counts_and_summary_equal_hugo(variant: str, rel: str) -> None:
     assert (got["words"], got["minutes"], got["truncated"]) == (
         want["words"], want["minutes"], want["truncated"])
     assert got["summary"] == want["summary"]
+
+
+@pytest.mark.parametrize(("variant", "rel"), CASES, ids=[f"{v}:{p}" for v, p in CASES])
+def test_words_only_equal_hugo(variant: str, rel: str) -> None:
+    """What `blog list` shows without summaries comes from its own, shorter pass."""
+    want = next(p for p in expected(variant) if p["path"] == rel)
+    raw = (SITE / "content" / rel).read_bytes().decode("utf-8")
+    meta, body, _, _ = split_front_matter(raw, rel)
+    counted = words_only(body, meta, options_for(variant), source=raw)
+    if counted is not None:  # None: a page with a summary divider, counted by analyse
+        assert counted[:2] == (want["words"], want["minutes"])
+
+
+def test_words_only_serves_most_fixture_pages() -> None:
+    """The check above looks at something: a page without a divider is counted by it."""
+    served = 0
+    for page in expected("hugo"):
+        raw = (SITE / "content" / page["path"]).read_bytes().decode("utf-8")
+        meta, body, _, _ = split_front_matter(raw, page["path"])
+        served += words_only(body, meta, options_for("hugo"), source=raw) is not None
+    assert served >= len(expected("hugo")) * 3 // 4
 
 
 @pytest.mark.parametrize(("variant", "rel"), CASES, ids=[f"{v}:{p}" for v, p in CASES])
@@ -151,6 +172,33 @@ def test_any_text_gives_counts_not_a_traceback(body: str) -> None:
         stats = analyse(body, {}, options)
         assert stats.words >= 0 and stats.reading_time >= 0
         assert isinstance(stats.summary, str)
+        counted = words_only(body, {}, options)
+        assert counted is None or counted == (stats.words, stats.reading_time, stats.cjk)
+
+
+SHORTCODE_DOCS = st.lists(st.sampled_from([
+    "word", "I'm", '"q"', "中文", "日本'語", "&amp;", "&nbsp;", "<b>x</b>", "`c`", "*e*",
+    "{{< figure src=\"a.png\" caption=\"Cap 'x'\" >}}", '{{< ref "a.md" >}}',
+    "{{% aside %}}a 'b'{{% /aside %}}", "<!--more-->", "{% raw %}x{% endraw %}",
+    "{% highlight ruby %}\nputs 'x'\n{% endhighlight %}", "<!-- more -->", "\n\n", "\n- ",
+    "\n```\n", "\n> ", "\n## ", "[l](u)", "x.", "--",
+]), max_size=30).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SHORTCODE_DOCS, st.sampled_from(["hugo", "variant", "jekyll", "hexo", "zola", "cjk"]))
+def test_words_only_equals_analyse(body: str, kind: str) -> None:
+    """The listing's count-only pass gives analyse's words, minutes and CJK flag, dividers,
+    shortcodes and Liquid tags included, on every kind of site."""
+    if kind in ("hugo", "variant"):
+        options = options_for(kind)
+    elif kind == "cjk":
+        options = TextOptions(has_cjk_language=True)
+    else:
+        options = TextOptions.from_site(kind, {}, {})
+    stats = analyse(body, {}, options, html_summary=False)
+    counted = words_only(body, {}, options)
+    assert counted is None or counted == (stats.words, stats.reading_time, stats.cjk)
 
 
 # Go's own table for html/template.stripTags (src/html/template/html_test.go, BSD licence).
