@@ -854,12 +854,14 @@ ListFormatOption = Annotated[ListFormat, typer.Option(
     "--format", help="text for people, json for scripts.")]
 
 
-def _listing(ctx: typer.Context, drafts: bool = True) -> tuple["Site", Any]:
-    """The site and its posts; unreadable posts are reported on stderr and left out."""
+def _listing(ctx: typer.Context, drafts: bool = True,
+             summaries: bool = True) -> tuple["Site", Any]:
+    """The site and its posts; unreadable posts are reported on stderr and left out.
+    ``summaries=False``: for output that shows none (see collect)."""
     from blogcli.listing.records import collect
 
     site = current_site(ctx)
-    listing = collect(site, drafts=drafts)
+    listing = collect(site, drafts=drafts, summaries=summaries)
     for problem in listing.problems:
         typer.echo(f"Warning: {problem}", err=True)
     if not listing.records and not listing.problems:
@@ -911,7 +913,8 @@ def list_posts(
             typer.echo(line, err=True)
         typer.echo(last.output, nl=False)
         return
-    site, listing = _listing(ctx, drafts)
+    # The table shows no summary: a post not yet cached is only counted, several times faster.
+    site, listing = _listing(ctx, drafts, summaries=output is ListFormat.json)
     if output is ListFormat.json:
         text = _json_text([r.to_json() for r in listing.records]) + "\n"
     else:
@@ -984,7 +987,7 @@ def stats(ctx: typer.Context, output: ListFormatOption = ListFormat.text) -> Non
     from blogcli.listing.view import stats as compute_stats
     from blogcli.listing.view import stats_json, stats_text
 
-    _, listing = _listing(ctx)
+    _, listing = _listing(ctx, summaries=False)  # no summary in either output
     result = compute_stats(listing)
     if output is ListFormat.json:
         _echo_json(stats_json(result))

@@ -26,7 +26,7 @@ from blogcli.site import Site, engine_author, find_post_path, iter_post_files
 
 if TYPE_CHECKING:
     from blogcli.cache import FileCache
-from blogcli.text.count import TextOptions, analyse
+from blogcli.text.count import TextOptions, analyse, words_only
 
 CACHE_VERSION = 5  # 4: Hugo keys case-insensitive; 5: Jekyll/Hexo ignore a draft: key
 # A post as read: relative path, bytes (None when the cache vouches for it), stat signature,
@@ -49,8 +49,8 @@ class PostRecord:
     status: str
     words: int
     reading_time: int
-    summary: str
-    truncated: bool
+    summary: str | None  # None where collect was asked for no summaries
+    truncated: bool | None
     tags: list[str]
     author: str
     url: str = ""
@@ -84,9 +84,11 @@ def text_options(site: Site) -> TextOptions:
 
 
 def collect(site: Site, drafts: bool = True, now: datetime | None = None,
-            only: list[Path] | None = None) -> Listing:
+            only: list[Path] | None = None, summaries: bool = True) -> Listing:
     """Read, count and sort every post of the site, or ``only`` these (cached by content
-    hash)."""
+    hash). ``summaries=False``, for what shows no summary: a post not in the cache is only
+    counted (its summary and ``truncated`` None), in a pass several times shorter
+    (count.words_only); with summaries, such a cached post is read and analysed again."""
     from blogcli.cache import FileCache
 
     options = text_options(site)
@@ -95,14 +97,14 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None,
     cache = FileCache(site.root, "listing", CACHE_VERSION * 1_000_000_000
                       + zlib.crc32(fingerprint.encode()) % 1_000_000_000, valid=valid_value)
     paths = only if only is not None else iter_post_files(site, drafts=drafts)
-    files, problems = _read_all(site, paths, cache)
+    files, problems = _read_all(site, paths, cache, summaries)
     # Each file's content hash once: looked up with it, and stored with it when missing.
     digests = {rel: cache.digest(data) for rel, data, _, _ in files if data is not None}
-    values = {rel: cache.get_digest(rel, digests[rel], sig) if data is not None else known
-              for rel, data, sig, known in files}
+    values = {rel: _usable(cache.get_digest(rel, digests[rel], sig), summaries)
+              if data is not None else known for rel, data, sig, known in files}
     missing = [(rel, data) for rel, data, _, _ in files if values[rel] is None and data is not None]
     sigs = {rel: sig for rel, _, sig, _ in files}
-    for rel, _, value in _analyse_all(site, options, missing):
+    for rel, _, value in _analyse_all(site, options, missing, summaries):
         values[rel] = value
         if "problem" not in value:
             cache.put_digest(rel, digests[rel], value, sigs[rel])
@@ -131,11 +133,18 @@ def _moments(value: dict[str, Any], zone: tzinfo | None) -> list[int]:
     return [microseconds(moment) for moment in found if moment is not None]
 
 
-def _read_all(site: Site, paths: Sequence[Path | str],
-              cache: FileCache) -> tuple[list[Read], list[str]]:
+def _usable(value: dict[str, Any] | None, summaries: bool) -> dict[str, Any] | None:
+    """A cached value, unless a summary is wanted and it has none (collect's summaries)."""
+    if value is None or (summaries and value.get("summary", "") is None):
+        return None
+    return value
+
+
+def _read_all(site: Site, paths: Sequence[Path | str], cache: FileCache,
+              summaries: bool = True) -> tuple[list[Read], list[str]]:
     """(relative path, bytes, stat signature, cached value) of each post, and messages for
     those that cannot be read; a post the cache knows unchanged by its signature is not read
-    (its bytes are None).
+    (its bytes are None), unless ``summaries`` are wanted and its value has none.
 
     Read as ``blog check`` reads: a FIFO or device named *.md is reported, never waited on.
     """
@@ -151,7 +160,7 @@ def _read_all(site: Site, paths: Sequence[Path | str],
         rel = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) \
             else site.rel(Path(path))
         try:
-            known = cache.lookup(rel, signature(os.stat(path)))
+            known = _usable(cache.lookup(rel, signature(os.stat(path))), summaries)
         except OSError:
             known = None  # read_file below says what is wrong with it
         if known is not None:
@@ -168,33 +177,44 @@ def _read_all(site: Site, paths: Sequence[Path | str],
     return files, problems
 
 
-def _analyse_all(site: Site, options: TextOptions,
-                 files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, dict[str, Any]]]:
+def _analyse_all(site: Site, options: TextOptions, files: list[tuple[str, bytes]],
+                 summaries: bool = True) -> list[tuple[str, bytes, dict[str, Any]]]:
     from blogcli.workers import spread
 
-    values = spread(partial(_analyse_files, site, options), files)
+    values = spread(partial(_analyse_files, site, options, summaries), files)
     return [(rel, data, value) for (rel, data), value in zip(files, values, strict=True)]
 
 
-def _analyse_files(site: Site, options: TextOptions,
+def _analyse_files(site: Site, options: TextOptions, summaries: bool,
                    files: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
-    return [analyse_file(site, options, rel, data) for rel, data in files]
+    return [analyse_file(site, options, rel, data, summaries) for rel, data in files]
 
 
-def analyse_file(site: Site, options: TextOptions, rel: str, data: bytes) -> dict[str, Any]:
-    """Everything about one post that depends only on its bytes (what the cache keeps)."""
+def analyse_file(site: Site, options: TextOptions, rel: str, data: bytes,
+                 summary: bool = True) -> dict[str, Any]:
+    """Everything about one post that depends only on its bytes (what the cache keeps);
+    without ``summary``, its summary and ``truncated`` None where leaving them out is
+    quicker (see collect)."""
     try:
         post = parse_post(data, site.root / rel, rel, site)
     except PostError as err:
         return {"problem": str(err)}
-    stats = analyse(post.body, post.meta, options, source=post.text, html_summary=False)
     meta = post.meta
+    counted = None if summary else words_only(post.body, meta, options, source=post.text)
+    if counted is not None:
+        words, minutes, _ = counted
+        text: str | None = None
+        truncated: bool | None = None
+    else:
+        stats = analyse(post.body, meta, options, source=post.text, html_summary=False)
+        words, minutes, text, truncated = (stats.words, stats.reading_time, stats.summary,
+                                           stats.truncated)
     return {
         "path": rel, "slug": post.slug, "title": post.title, "date": iso_date(post.date),
         "draft": post.draft, "expiry": iso_date(_date_or_none(_first(meta, EXPIRY_KEYS))),
         "publish": iso_date(_date_or_none(_first(meta, PUBLISH_KEYS))),
-        "words": stats.words, "reading_time": stats.reading_time, "summary": stats.summary,
-        "truncated": stats.truncated, "tags": post.tags, "author": _author(meta) or site.author,
+        "words": words, "reading_time": minutes, "summary": text, "truncated": truncated,
+        "tags": post.tags, "author": _author(meta) or site.author,
         "url": page_urls(site, rel, meta, post.slug)[0], "lang": _lang(site, rel, meta),
     }
 
@@ -287,7 +307,8 @@ def status_of(value: dict[str, Any], now: datetime, zone: tzinfo | None = None) 
 SHAPE: dict[str, type | tuple[type, ...]] = {
     "path": str, "slug": str, "title": str, "date": (str, type(None)), "draft": bool,
     "expiry": (str, type(None)), "publish": (str, type(None)), "words": int,
-    "reading_time": int, "summary": str, "truncated": bool, "tags": list, "author": str,
+    "reading_time": int, "summary": (str, type(None)), "truncated": (bool, type(None)),
+    "tags": list, "author": str,
     "url": str, "lang": str}
 
 

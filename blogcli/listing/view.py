@@ -80,7 +80,8 @@ def site_byline(site: Site, record: PostRecord) -> str:
 
 def summary_text(record: PostRecord) -> str:
     """The summary as the front page prints it: `...` when text was left out."""
-    return f"{record.summary} ..." if record.truncated else record.summary
+    summary = record.summary or ""
+    return f"{summary} ..." if record.truncated else summary
 
 
 def cells(text: str) -> int:

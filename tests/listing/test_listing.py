@@ -228,6 +228,38 @@ def test_warm_run_uses_the_cache_and_sees_edits(plain: Path) -> None:
     assert (edited.title, edited.words) == ("Edited", 4)
 
 
+def test_table_counts_without_summaries_and_json_still_gets_them(plain: Path) -> None:
+    """The table shows no summary, so its cold run only counts; a later JSON run, and `show`,
+    read the posts the table left without one and have their summaries all the same."""
+    site = open_site(plain)
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    table = collect(site, now=now, summaries=False).records
+    assert {r.slug: r.summary for r in table}["jepa"] is None
+    full = collect(site, now=now).records  # the same cache: summaries wanted now
+    jepa = next(r for r in full if r.slug == "jepa")
+    assert jepa.summary is not None and jepa.summary.startswith("I used to be very up to date")
+    assert jepa.truncated is True
+    assert [(r.slug, r.words, r.reading_time) for r in table] == \
+        [(r.slug, r.words, r.reading_time) for r in full]
+    # Kept with their summaries: a table run now takes them as they are.
+    assert collect(site, now=now, summaries=False).records == full
+
+
+def test_json_after_the_table_equals_json_alone(plain: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _, _ = invoke(plain, "list")
+    assert code == 0
+    _, after_table, _ = invoke(plain, "list", "--format", "json")
+    _, shown, _ = invoke(plain, "show", "jepa")
+    assert "I used to be very up to date" in shown
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(alone))  # a cold cache of its own
+    _, json_alone, _ = invoke(plain, "list", "--format", "json")
+    assert json.loads(after_table) == json.loads(json_alone)
+    assert all(isinstance(item["summary"], str) for item in json.loads(json_alone))
+
+
 def test_many_posts_are_counted_in_parallel_like_serially(tmp_path: Path) -> None:
     files = {"blog.toml": '[site]\ntitle = "Many"\n'}
     for i in range(220):
