@@ -141,9 +141,10 @@ class TextStats:
 
 def _get(mapping: dict[str, Any], key: str, default: Any) -> Any:
     """Hugo's config keys are case-insensitive."""
-    for k, v in mapping.items():
-        if k.lower() == key.lower():
-            return v
+    lowered = key.lower()
+    for k in mapping:
+        if k.lower() == lowered:
+            return mapping[k]
     return default
 
 

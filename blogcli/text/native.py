@@ -153,16 +153,11 @@ def count_words(markdown: str, cjk: bool) -> int | None:
     words = hugo.fields(_TAG.sub("", _parser().html(markdown)))
     if not cjk:
         return len(words)
-    total = 0
-    for word in words:
-        if word.isascii():
-            total += 1
-        elif "'" in word or '"' in word or "--" in word or "..." in word \
-                or "&lt;&lt;" in word or "&gt;&gt;" in word:
-            return None
-        else:
-            total += len(word)
-    return total
+    other = "\n".join(word for word in words if not word.isascii())
+    if "'" in other or '"' in other or "--" in other or "..." in other \
+            or "&lt;&lt;" in other or "&gt;&gt;" in other:
+        return None
+    return hugo.cjk_word_count(words)
 
 
 # What ``_counted_as_is`` looks for, each only where a character it needs is in the text
