@@ -32,7 +32,7 @@ from typing import Any
 
 from blogcli.text import blocks, hugo
 from blogcli.text.goldmark import _url_spans, code_block, escape, go_escape, typeset
-from blogcli.text.typographer import GO_SPACES, Counter
+from blogcli.text.typographer import Counter
 
 _ASCII_PUNCT = frozenset(b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _CANDIDATE = re.compile(r"['\"]|--|\.\.\.|<<|>>")
@@ -143,12 +143,11 @@ def count_words(markdown: str, cjk: bool) -> int | None:
     """Hugo's word count of the page (``hugo.field_count`` of its plain text), taken from
     pulldown-cmark's own HTML, made in Rust: most of a short post's time went into walking
     its events in Python. None where that HTML may hold other words than the walk writes
-    (``_counted_as_is``), or on a CJK page a word of other characters (where a CJK word
-    counts one a character, an entity, a typographer's quote or dash, or code escaped by
-    Go's rules is not the same length in both), and for a body the plain pass does not take
-    whole (blocks.SIZE). (An ``&`` in pulldown-cmark's text is ``&amp;``, ``&lt;`` or
-    ``&gt;``, as in Goldmark's: other entities do not come this far, see _other_entity.)"""
-    if len(markdown) > blocks.SIZE or "\0" in markdown or not _counted_as_is(markdown, cjk):
+    (``_counted_as_is``), or on a CJK page a word of other characters with a quote, a dash
+    or ``<<``/``>>`` in it (where a CJK word counts one a character, and the typographer's
+    entities, or code escaped by Go's rules, are not the length pulldown-cmark writes), and
+    for a body the plain pass does not take whole (blocks.SIZE)."""
+    if len(markdown) > blocks.SIZE or "\0" in markdown or not _counted_as_is(markdown):
         return None
     words = hugo.fields(_TAG.sub("", _parser().html(markdown)))
     if not cjk:
@@ -166,15 +165,14 @@ def count_words(markdown: str, cjk: bool) -> int | None:
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\x00-\x20<>]*>)")
 _BOX = re.compile(r"\[[ \t\n\f\rxX]\]")
 _LONE_CR = re.compile(r"\r(?!\n)")
-_COLON_LINE = re.compile(r"\n[ \t>]*:")
+_COLON_LINE = re.compile(r"\n[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*:")
 _DELIMITER_ROW = re.compile(r"\n[ \t>]*(?=[^\n]*\|)(?=[^\n]*-)[|:\- \t]+\r?(?=\n|\Z)")
 _ATTRIBUTES = re.compile(r"#[^\n]*\}[#=\- \t\r]*(?=\n|\Z)"
                          r"|\}[#=\- \t\r]*\n[ \t>]*(?:=+|-+)[ \t\r]*(?=\n|\Z)")
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]*);")
 _FENCE = re.compile(r"\n(`{3,}|~{3,})")
 
 
-def _counted_as_is(markdown: str, cjk: bool) -> bool:
+def _counted_as_is(markdown: str) -> bool:
     """Whether pulldown-cmark's HTML of the body, stripped of its tags, has the words the walk
     writes for it (``render(plain=True)``): nothing ``_not_plain`` outside fenced code blocks
     that start a line (inside them, code is text to both)."""
@@ -183,7 +181,7 @@ def _counted_as_is(markdown: str, cjk: bool) -> bool:
     while True:
         fence = _FENCE.search(text, pos)
         stop = len(text) if fence is None else fence.start()
-        if _not_plain(text[pos:stop], cjk):
+        if _not_plain(text[pos:stop]):
             return False
         if fence is None:
             return True
@@ -195,40 +193,23 @@ def _counted_as_is(markdown: str, cjk: bool) -> bool:
             return True  # code to the end
 
 
-def _not_plain(text: str, cjk: bool) -> bool:
+def _not_plain(text: str) -> bool:
     """Whether this stretch of the body (outside fenced code, after a newline) holds what may
     make the walk write other words than pulldown-cmark's HTML, or hand the page over to
     markdown-it (see the module's docstring): raw HTML (a ``<`` before a letter, ``/``, ``!``
     or ``?`` that does not start an autolink), a table, a task box, a footnote, a definition
-    list (a line that starts with ``:``), a heading that may end in attributes, a fence not
-    at the line's start (in a list item, where an unclosed one makes markdown-it's list
-    loose), a lone carriage return, a control character; an entity pulldown-cmark writes
-    otherwise (_other_entity). (Tildes are not among them: strikethrough only drops them,
-    and leaves the same words.)"""
+    list (a line that starts with ``:``, in a list item too), a heading that may end in
+    attributes, a fence not at the line's start (in a list item, where an unclosed one makes
+    markdown-it's list loose), a lone carriage return, a control character. (Not among them:
+    tildes, as strikethrough only drops them and leaves the same words; and entities, which
+    the walk decodes as pulldown-cmark does.)"""
     return ("\0" in text or "\1" in text or "[^" in text or "```" in text or "~~~" in text
             or ("<" in text and _TAG_OPEN.search(text) is not None)
             or ("\r" in text and _LONE_CR.search(text) is not None)
             or ("[" in text and _BOX.search(text) is not None)
             or (":" in text and _COLON_LINE.search(text) is not None)
             or ("|" in text and _DELIMITER_ROW.search(text) is not None)
-            or ("}" in text and _ATTRIBUTES.search(text) is not None)
-            or ("&" in text and any(_other_entity(entity.group(), cjk)
-                                    for entity in _ENTITY.finditer(text))))
-
-
-def _other_entity(entity: str, cjk: bool) -> bool:
-    """Whether pulldown-cmark's HTML has other words for this entity than Goldmark's, which
-    keeps it as written: where it reads it as (or with) white space; on a CJK page, where it
-    writes it otherwise (the length of a word counts there): all but ``&lt;``, ``&gt;`` and
-    ``&amp;``, which it writes back as they are. (Not an entity: text to both.)"""
-    import html
-
-    value = html.unescape(entity)
-    if value == entity:
-        return False
-    if cjk:
-        return entity not in ("&lt;", "&gt;", "&amp;")
-    return any(c in GO_SPACES or c == "\0" for c in value)
+            or ("}" in text and _ATTRIBUTES.search(text) is not None))
 
 
 def _plain_html(text: str) -> str:
