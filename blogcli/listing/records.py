@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blogcli import __version__, clock
+from blogcli.config import Folded
 from blogcli.errors import ContentError, UsageError
 from blogcli.listing.kept import microseconds
 from blogcli.permalinks import page_urls
@@ -212,11 +213,22 @@ def _lang(site: Site, rel: str, meta: dict[str, Any]) -> str:
 
 
 def _first(meta: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    get = meta.get
+    if type(meta) is Folded:
+        # Its keys as stored, each once, asked of dict's own get (Folded's lower-cases each
+        # key in a Python call: nine of them a post, for these two lists of aliases).
+        get, keys = dict.get.__get__(meta), _stored_keys(keys)
     for key in keys:
-        value = meta.get(key)
+        value = get(key)
         if value:
             return value
     return None
+
+
+@functools.cache
+def _stored_keys(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """``keys`` as a Folded mapping stores them (lower-cased), in order, each once."""
+    return tuple(dict.fromkeys(key.lower() for key in keys))
 
 
 def _date_or_none(value: Any) -> datetime | date | None:

@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from blogcli.cli import app
-from blogcli.listing.records import collect
+from blogcli.listing.records import EXPIRY_KEYS, PUBLISH_KEYS, _first, collect
 from blogcli.site import open_site
 from tests.conftest import run_blog
 
@@ -424,3 +426,22 @@ def test_a_zoneless_date_is_scheduled_in_the_sites_time_zone(tmp_path: Path) -> 
     env = {"BLOG_NOW": "2026-05-01T00:30:00+00:00"}  # 09:30 in Tokyo: not yet
     done = run_blog("list", "--format", "json", cwd=site, env=env)
     assert json.loads(done.stdout)[0]["status"] == "scheduled", done.stderr
+
+
+_ALIASES = [*EXPIRY_KEYS, *PUBLISH_KEYS, "ExpiryDate", "PUBLISHDATE", "Expires", "title"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(_ALIASES),
+                       st.sampled_from([None, "", 0, False, "2024-01-02", "2025-03-04", 7]),
+                       max_size=6),
+       st.sampled_from([EXPIRY_KEYS, PUBLISH_KEYS]))
+def test_first_of_folded_front_matter_asks_as_folded_get_does(meta: dict[str, object],
+                                                               keys: tuple[str, ...]) -> None:
+    """A Hugo page's first alias with a value, looked up by the keys as stored: the value that
+    asking Folded.get each alias in turn gives (and a plain mapping's own keys as written)."""
+    from blogcli.config import folded
+
+    for mapping in (folded(meta), meta):
+        expected = next((mapping.get(key) for key in keys if mapping.get(key)), None)
+        assert _first(mapping, keys) == expected
