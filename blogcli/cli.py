@@ -854,12 +854,15 @@ ListFormatOption = Annotated[ListFormat, typer.Option(
     "--format", help="text for people, json for scripts.")]
 
 
-def _listing(ctx: typer.Context, drafts: bool = True) -> tuple["Site", Any]:
-    """The site and its posts; unreadable posts are reported on stderr and left out."""
+def _listing(ctx: typer.Context, drafts: bool = True,
+             meanwhile: Callable[["Site"], None] | None = None) -> tuple["Site", Any]:
+    """The site and its posts; unreadable posts are reported on stderr and left out.
+    ``meanwhile(site)`` runs while the posts are counted (see records.collect)."""
     from blogcli.listing.records import collect
 
     site = current_site(ctx)
-    listing = collect(site, drafts=drafts)
+    listing = collect(site, drafts=drafts,
+                      meanwhile=None if meanwhile is None else functools.partial(meanwhile, site))
     for problem in listing.problems:
         typer.echo(f"Warning: {problem}", err=True)
     if not listing.records and not listing.problems:
@@ -911,7 +914,9 @@ def list_posts(
             typer.echo(line, err=True)
         typer.echo(last.output, nl=False)
         return
-    site, listing = _listing(ctx, drafts)
+    # The tree signed for the kept output while the posts are counted, not after.
+    site, listing = _listing(ctx, drafts, None if last is None
+                             else functools.partial(kept.sign_early, last))
     if output is ListFormat.json:
         text = _json_text([r.to_json() for r in listing.records]) + "\n"
     else:

@@ -10,7 +10,7 @@ import functools
 import os
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
@@ -88,9 +88,11 @@ def text_options(site: Site) -> TextOptions:
 
 
 def collect(site: Site, drafts: bool = True, now: datetime | None = None,
-            only: list[Path] | None = None) -> Listing:
+            only: list[Path] | None = None,
+            meanwhile: Callable[[], None] | None = None) -> Listing:
     """Read, count and sort every post of the site, or ``only`` these (cached by content
-    hash)."""
+    hash). ``meanwhile`` runs once while the posts are counted: where workers count them,
+    here as they start, so that the work is shared out instead of added after."""
     from blogcli.cache import FileCache
 
     options = text_options(site)
@@ -109,8 +111,8 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None,
             values[rel] = known
         elif rel not in unreadable:
             todo.append((rel, text, data, sig))
-    for (rel, _, _, _), (digest, sig, value) in zip(todo, _analyse_all(site, options, todo),
-                                                     strict=True):
+    analysed = _analyse_all(site, options, todo, meanwhile or (lambda: None))
+    for (rel, _, _, _), (digest, sig, value) in zip(todo, analysed, strict=True):
         if isinstance(value, str):
             unreadable[rel] = value
         elif value is not None:
@@ -202,20 +204,22 @@ def _read(rel: str, path: str) -> tuple[bytes, Signature] | str | None:
 CHUNKS = 64
 
 
-def _analyse_all(site: Site, options: TextOptions, todo: list[Todo]) -> list[Analysed]:
+def _analyse_all(site: Site, options: TextOptions, todo: list[Todo],
+                 meanwhile: Callable[[], None]) -> list[Analysed]:
     from blogcli.workers import POOL_MIN_FILES, fan_out
 
     def job(start: int, stop: int) -> list[Analysed]:
         return _analyse_files(site, options, todo[start:stop])
 
     if len(todo) < POOL_MIN_FILES:
+        meanwhile()
         return job(0, len(todo))
     # The counting's modules loaded before the fork, not in each process after it.
     analyse("x\n", {}, options, source="x\n", html_summary=False)
     # Read, hashed and counted where they are analysed, in chunks each process takes as it
     # comes free (this one read and hashed every post first while the other core waited,
     # then both took every other post).
-    return fan_out(job, len(todo), lambda: None, chunks=CHUNKS)
+    return fan_out(job, len(todo), meanwhile, chunks=CHUNKS)
 
 
 def _analyse_files(site: Site, options: TextOptions, todo: list[Todo]) -> list[Analysed]:
