@@ -180,10 +180,11 @@ def save(site: Site, kept: Kept, listing: Listing, output: str,
 def sign_early(kept: Kept, site: Site) -> None:
     """Sign the site's folders and files now for ``save``, unless ``load`` already did.
 
-    Any moment after ``kept.started`` serves: a file changed before the signing is newer
-    than ``started``, so the output is not kept; one changed after it no longer has the
-    signature kept. Done while the workers count the posts, it costs the listing half its
-    time after them (~20 ms of CPU at 5,000 posts).
+    Any moment after ``kept.started`` serves, as for ``load``'s signing: a file changed
+    between ``started`` and the signing is newer than ``started``, so the output is not
+    kept; one changed after the signing no longer matches the signature kept. Done while the
+    workers count the posts, it costs the listing half its time after them (~20 ms of CPU
+    at 5,000 posts).
     """
     if kept.root != site.root:
         return
