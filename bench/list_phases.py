@@ -14,6 +14,8 @@ others run in the parent alone. ``--src``: time another checkout of blog (say
 ``--instructions N``: instead, the instructions (valgrind's callgrind, which the load does not
 move) ``analyse_file`` executes over the site's first N posts, less those of the same run over
 one post (start-up): for this tree, and for ``--src`` too when given, one line each.
+``--without-text``: the same with ``analyse`` (the text pass, blogcli/text/) replaced by a stub,
+to count the rest of each post's work: front matter, URL, dates.
 """
 
 from __future__ import annotations
@@ -61,7 +63,11 @@ def phases(root: Path) -> dict[str, float]:
         options = records.text_options(site)
         cache = FileCache(site.root, "listing", 1, valid=records.valid_value)
         t = _cpu()
-        files, _ = records._read_all(site, paths, cache)
+        files = []  # (a cold cache: _read_all leaves every post to be read where it is counted)
+        for rel, text, *_ in records._read_all(site, paths, cache)[0]:
+            found = records._read(rel, text)
+            if isinstance(found, tuple):
+                files.append((rel, *found, None))
         out["read"] = _cpu() - t
         t = _cpu()
         digests = {rel: cache.digest(data) for rel, data, _, _ in files if data is not None}
@@ -107,26 +113,34 @@ def phases(root: Path) -> dict[str, float]:
     return out
 
 
-def analyse_first(root: Path, count: int) -> None:
-    """``analyse_file`` over the first ``count`` posts (what --instructions counts)."""
+def analyse_first(root: Path, count: int, text: bool = True) -> None:
+    """``analyse_file`` over the first ``count`` posts (what --instructions counts); without
+    its text pass unless ``text``."""
     from blogcli.listing import records
     from blogcli.site import find_site, iter_post_files
 
     site = find_site(site_dir=root)
     options = records.text_options(site)
+    if not text:  # what analyse_file reads of the text pass's answer, and nothing else
+        from types import SimpleNamespace
+
+        stub = SimpleNamespace(words=0, reading_time=0, summary="", truncated=False)
+        records.analyse = lambda *args, **kwargs: stub  # type: ignore[assignment]
     for path in sorted(iter_post_files(site))[:count]:
         rel = site.rel(Path(path))
         records.analyse_file(site, options, rel, Path(path).read_bytes())
 
 
-def instructions(root: Path, count: int, tree: Path) -> float:
-    """Millions of instructions of ``analyse_first(root, count)`` in ``tree``, less one post's."""
+def instructions(root: Path, count: int, tree: Path, text: bool = True) -> float:
+    """Millions of instructions of ``analyse_first(root, count, text)`` in ``tree``, less one
+    post's."""
     found = []
     for n in (count, 1):
         env = dict(os.environ, PYTHONHASHSEED="0")
         done = subprocess.run(
             ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
-             __file__, str(root), "--analyse", str(n), "--src", str(tree)],
+             __file__, str(root), "--analyse", str(n), "--src", str(tree),
+             *([] if text else ["--without-text"])],
             env=env, capture_output=True, text=True, check=True)
         match = re.search(r"Collected : (\d+)", done.stderr)
         if match is None:
@@ -141,18 +155,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--src", type=Path, help="another checkout of blog to time")
     parser.add_argument("--instructions", type=int, metavar="N")
+    parser.add_argument("--without-text", action="store_true")
     parser.add_argument("--analyse", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.analyse:
-        analyse_first(args.sites[0], args.analyse)
+        analyse_first(args.sites[0], args.analyse, not args.without_text)
         return
     if args.instructions:
         here = Path(__file__).resolve().parent.parent
         for root in args.sites:
             for tree in [here, *([args.src] if args.src else [])]:
-                millions = instructions(root, args.instructions, tree)
+                millions = instructions(root, args.instructions, tree, not args.without_text)
                 print(f"{root} with {tree}: {millions:,.0f} M instructions for "
-                      f"{args.instructions} posts", flush=True)
+                      f"{args.instructions} posts"
+                      + (" without the text pass" if args.without_text else ""), flush=True)
         return
     t = _cpu()
     import blogcli.cli  # what `blog list` imports before it starts

@@ -36,6 +36,10 @@ def run() -> None:
     if plain is not None:
         _check(plain)
         return
+    plain = _plain_list(sys.argv[1:])
+    if plain is not None:
+        _list(plain)
+        return
     with _imports(), _deferred("subprocess"):
         from blogcli.cli import main
 
@@ -140,6 +144,10 @@ PUBLISH_DEFAULTS: dict[str, object] = {"dry_run": False, "push": True, "message"
 CHECK_FLAGS = {"--strict": ("strict", True)}
 CHECK_VALUES = {"--format": "output"}
 CHECK_DEFAULTS: dict[str, object] = {"strict": False, "output": "text"}
+# `blog list`'s, the same way (tests/test_quicklist.py).
+LIST_FLAGS = {"--drafts": ("drafts", True), "--no-drafts": ("drafts", False)}
+LIST_VALUES = {"--format": "output"}
+LIST_DEFAULTS: dict[str, object] = {"drafts": True, "output": "text"}
 GLOBAL_FLAGS = {"-q": "quiet", "--quiet": "quiet", "-v": "verbose", "--verbose": "verbose"}
 # Every command of cli.app: a --site folder named like one would make cli's hoisting of
 # global options take it for the command (tests/test_quickpublish.py holds the list).
@@ -180,6 +188,15 @@ def _plain_check(args: list[str]) -> dict[str, object] | None:
     found, paths = read
     return {**CHECK_DEFAULTS, "quiet": False, "verbose": False, "site": None, **found,
             "paths": paths}
+
+
+def _plain_list(args: list[str]) -> dict[str, object] | None:
+    """A plain `blog list` (as _plain_new reads `new`): no argument, --format text or json.
+    Anything else, None."""
+    read = _plain_words(args, "list", LIST_FLAGS, LIST_VALUES)
+    if read is None or read[1] or read[0].get("output", "text") not in ("text", "json"):
+        return None
+    return {**LIST_DEFAULTS, "quiet": False, "verbose": False, "site": None, **read[0]}
 
 
 def _plain_words(args: list[str], command: str, flags: dict[str, tuple[str, bool]],
@@ -333,6 +350,22 @@ def _check(opts: dict[str, object]) -> None:
             _echo(note, err=True)
         if result.failed(bool(opts["strict"])):
             sys.exit(1)
+
+    _guarded(command)
+
+
+def _list(opts: dict[str, object]) -> None:
+    """`blog list`, as cli.list_posts runs it under typer (listing/command.py): the same
+    output and exit codes. Typer's share of start-up (~20 ms) is most of a warm list's."""
+    with _imports():
+        from pathlib import Path
+
+        from blogcli.listing.command import print_listing
+
+    def command() -> None:
+        site = Path(str(opts["site"])) if opts["site"] else None
+        print_listing(str(opts["output"]), bool(opts["drafts"]), site,
+                      bool(opts["verbose"]) and not opts["quiet"], lambda: _site(opts), _echo)
 
     _guarded(command)
 

@@ -858,34 +858,17 @@ def _listing(ctx: typer.Context, drafts: bool = True,
              summaries: bool = True) -> tuple["Site", Any]:
     """The site and its posts; unreadable posts are reported on stderr and left out.
     ``summaries=False``: for output that shows none (see collect)."""
-    from blogcli.listing.records import collect
+    from blogcli.listing.command import said_listing
 
     site = current_site(ctx)
-    listing = collect(site, drafts=drafts, summaries=summaries)
-    for problem in listing.problems:
-        typer.echo(f"Warning: {problem}", err=True)
-    if not listing.records and not listing.problems:
-        from blogcli.site import iter_post_files
-
-        if not iter_post_files(site):  # say where we looked, rather than show an empty table
-            typer.echo(f"Note: no posts found: {site.profile} site, looked in "
-                       f"{site.posts_places()}. If the posts live elsewhere, name their "
-                       'folders in blog.toml: [site] posts_dir = ["path/to/posts"]', err=True)
-    return site, listing
+    return site, said_listing(site, typer.echo, drafts, summaries=summaries)
 
 
 def _echo_json(value: Any) -> None:
     """JSON for scripts; a list is written one item per line (fast, and still diffable)."""
-    typer.echo(_json_text(value))
+    from blogcli.listing.command import json_text
 
-
-def _json_text(value: Any) -> str:
-    import json
-
-    if isinstance(value, list):
-        items = ",\n".join(json.dumps(item, ensure_ascii=False) for item in value)
-        return f"[\n{items}\n]" if value else "[]"
-    return json.dumps(value, ensure_ascii=False, indent=2)
+    typer.echo(json_text(value))
 
 
 @app.command("list")
@@ -902,29 +885,10 @@ def list_posts(
 
     Example: blog list --no-drafts --format json
     """
-    from blogcli.listing import kept
+    from blogcli.listing.command import print_listing
 
-    width, bold = _terminal() if output is ListFormat.text else (0, False)
-    # The last output, while nothing it was made from has changed (-v says which site: open it).
-    last = None if flag("verbose") else kept.load((ctx.obj or {}).get("site_dir"),
-                                                  kept.variant(output.value, drafts, width, bold))
-    if last is not None and last.output is not None:
-        for line in last.warnings:
-            typer.echo(line, err=True)
-        typer.echo(last.output, nl=False)
-        return
-    # The table shows no summary: a post not yet cached is only counted, several times faster.
-    site, listing = _listing(ctx, drafts, summaries=output is ListFormat.json)
-    if output is ListFormat.json:
-        text = _json_text([r.to_json() for r in listing.records]) + "\n"
-    else:
-        from blogcli.listing.view import list_text
-
-        text = list_text(listing.records, width, bold)
-    typer.echo(text, nl=False)
-    if last is not None and listing.records:
-        kept.save(site, last, listing, text, [f"Warning: {line}" for line in
-                                              (*site.config.notices, *listing.problems)])
+    print_listing(output.value, drafts, (ctx.obj or {}).get("site_dir"), bool(flag("verbose")),
+                  lambda: current_site(ctx), typer.echo)
 
 
 @app.command()
@@ -949,7 +913,9 @@ def show(
     if output is ListFormat.json:
         _echo_json(record.to_json())
     else:
-        width, _ = _terminal()
+        from blogcli.listing.command import terminal
+
+        width, _ = terminal()
         typer.echo(show_text(record, min(width, 100), site_byline(site, record)), nl=False)
 
 
@@ -992,14 +958,8 @@ def stats(ctx: typer.Context, output: ListFormatOption = ListFormat.text) -> Non
     if output is ListFormat.json:
         _echo_json(stats_json(result))
     else:
-        width, _ = _terminal()
+        from blogcli.listing.command import terminal
+
+        width, _ = terminal()
         typer.echo(stats_text(result, width), nl=False)
 
-
-def _terminal() -> tuple[int, bool]:
-    """Width and whether to use bold: a terminal's own, else $COLUMNS or 100 and plain."""
-    import shutil
-
-    if sys.stdout.isatty():
-        return shutil.get_terminal_size().columns, "NO_COLOR" not in os.environ
-    return int(os.environ.get("COLUMNS") or 100), False

@@ -285,7 +285,11 @@ def folded(value: Any) -> Any:
         out = Folded()
         for key, inner in value.items():
             name = key.lower() if isinstance(key, str) else key
-            out[name] = merged(out[name], folded(inner)) if name in out else folded(inner)
+            if isinstance(inner, dict | list):  # (no call for a scalar: most values are)
+                inner = folded(inner)
+            # dict's own ``in``: ``name`` is already as stored (lower() of a lower-cased
+            # text is that text), and Folded's is a Python call, for every key of every post.
+            out[name] = merged(out[name], inner) if dict.__contains__(out, name) else inner
         return out
     if isinstance(value, list):
         return [folded(item) for item in value]

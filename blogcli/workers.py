@@ -22,33 +22,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def spread(job: Callable[[list[T]], list[R]], items: list[T], *,
-           warm_up: Callable[[], None] | None = None) -> list[R]:
-    """``job(items)``, with every n-th item given to each of n processes, this one included.
-
-    Sizes even out over hundreds of files; ``warm_up`` runs here first so that the children
-    inherit what it builds. Where no process may be started (a sandbox) this one does it all.
-    """
-    workers = cores()
-    if len(items) < POOL_MIN_FILES:
-        return job(items)
-    if workers < 2:  # alone, with the collector paused all the same (_collector_paused)
-        with _collector_paused():
-            return job(items)
-    if warm_up is not None:
-        warm_up()
-    started = Forked([partial(job, items[n::workers]) for n in range(1, workers)])
-    with _collector_paused():
-        mine = job(items[::workers])
-    parts = started.results()
-    if parts is None:
-        parts = [job(items[n::workers]) for n in range(1, workers)]
-    out: list[Any] = [None] * len(items)
-    for n, part in enumerate([mine, *parts]):
-        out[n::workers] = part
-    return out
-
-
 def fan_out(job: Callable[[int, int], list[T]], count: int,
             meanwhile: Callable[[], None], chunks: int = CHUNKS) -> list[T]:
     """``job(0, count)`` split between this process and forked workers, which inherit the

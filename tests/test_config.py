@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from blogcli.config import load_blog_config
 from blogcli.errors import UsageError
@@ -84,3 +86,43 @@ def test_a_typo_is_a_warning_on_stderr_and_fails_only_check_strict(tmp_path: Pat
                         "severity": "warning", "message": "unknown table [publsh]; did you "
                         "mean 'publish'?"}]
     assert run_blog("check", "--strict", cwd=tmp_path).returncode == 1
+
+
+def _folded_one_call_a_value(value: object) -> object:
+    """folded as it was written first (Folded's own ``in``, a call for every value): the
+    reference its faster form is held to."""
+    from blogcli.config import Folded, merged
+
+    if isinstance(value, dict):
+        out = Folded()
+        for key, inner in value.items():
+            name = key.lower() if isinstance(key, str) else key
+            out[name] = merged(out[name], _folded_one_call_a_value(inner)) if name in out \
+                else _folded_one_call_a_value(inner)
+        return out
+    if isinstance(value, list):
+        return [_folded_one_call_a_value(item) for item in value]
+    return value
+
+
+_KEYS = st.sampled_from(["Date", "date", "DATE", "draft", "Params", "params", "ß", "İ", "Σ",
+                         "ΑΣ", "ας", 1, True, None])
+_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+                       lambda inner: st.lists(inner, max_size=3)
+                       | st.dictionaries(_KEYS, inner, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(_KEYS, _VALUES, max_size=6))
+def test_folded_is_the_reference_folding(meta: dict[object, object]) -> None:
+    """Keys lower-cased, tables given twice merged, the same types all the way down."""
+    from blogcli.config import folded
+
+    def shape(value: object) -> object:
+        if isinstance(value, dict):
+            return (type(value), [(k, shape(v)) for k, v in value.items()])
+        if isinstance(value, list):
+            return [shape(v) for v in value]
+        return (type(value), value)
+
+    assert shape(folded(meta)) == shape(_folded_one_call_a_value(meta))

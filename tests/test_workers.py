@@ -7,27 +7,7 @@ import time
 
 import pytest
 
-from blogcli.workers import POOL_MIN_FILES, cores, fan_out, spread
-
-
-def pids(items: list[int]) -> list[tuple[int, int]]:
-    return [(item, os.getpid()) for item in items]
-
-
-def test_spread_keeps_order_and_uses_every_core() -> None:
-    items = list(range(POOL_MIN_FILES * 3 + 7))
-    out = spread(pids, items)
-    assert [item for item, _ in out] == items
-    workers = {pid for _, pid in out}
-    assert len(workers) == min(cores(), len(items))
-    if cores() > 1:
-        assert os.getpid() in workers  # this process takes its share too
-
-
-def test_spread_below_the_threshold_stays_in_this_process() -> None:
-    warmed: list[bool] = []
-    out = spread(pids, list(range(POOL_MIN_FILES - 1)), warm_up=lambda: warmed.append(True))
-    assert {pid for _, pid in out} == {os.getpid()} and warmed == []
+from blogcli.workers import POOL_MIN_FILES, cores, fan_out
 
 
 def test_fan_out_keeps_order_runs_meanwhile_once_and_shares_the_chunks() -> None:
@@ -88,8 +68,6 @@ def test_the_collector_is_paused_only_while_the_work_runs() -> None:
     for before in (True, False):
         (gc.enable if before else gc.disable)()
         try:
-            assert spread(states, items) == [False] * len(items)
-            assert gc.isenabled() is before
             assert fan_out(lambda a, b: states(items[a:b]), len(items), lambda: None) == \
                 [False] * len(items)
             assert gc.isenabled() is before
@@ -109,10 +87,11 @@ def test_results_come_back_alike_whether_plain_values_or_objects() -> None:
                 OrderedDict(k=n) for n in items]
 
     plain = [n * 3 for n in range(POOL_MIN_FILES * 2)]
-    assert spread(made, plain) == made(plain)
+    assert fan_out(lambda a, b: made(plain[a:b]), len(plain), lambda: None) == made(plain)
     mixed = list(range(POOL_MIN_FILES * 2))
-    assert spread(made, mixed) == made(mixed)
-    assert all(type(a) is type(b) for a, b in zip(spread(made, mixed), made(mixed), strict=True))
+    back = fan_out(lambda a, b: made(mixed[a:b]), len(mixed), lambda: None)
+    assert back == made(mixed)
+    assert all(type(a) is type(b) for a, b in zip(back, made(mixed), strict=True))
 
 
 def test_fan_out_results_larger_than_a_pipe_holds_while_this_process_is_busy() -> None:

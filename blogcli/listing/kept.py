@@ -177,6 +177,22 @@ def save(site: Site, kept: Kept, listing: Listing, output: str,
             old.unlink(missing_ok=True)
 
 
+def sign_early(kept: Kept, site: Site) -> None:
+    """Sign the site's folders and files now for ``save``, unless ``load`` already did.
+
+    Any moment after ``kept.started`` serves, as for ``load``'s signing: a file changed
+    between ``started`` and the signing is newer than ``started``, so the output is not
+    kept; one changed after the signing no longer matches the signature kept. Done while the
+    workers count the posts, it costs the listing half its time after them (~20 ms of CPU
+    at 5,000 posts).
+    """
+    if kept.root != site.root:
+        return
+    folders, skip = walk_of(site)
+    if kept.walk != (folders, sorted(skip)):
+        kept.walk, kept.signed = (folders, sorted(skip)), sign(folders, str(site.root), skip)
+
+
 def walk_of(site: Site) -> tuple[list[str], set[str]]:
     """The folders to sign (the root, and any folder posts are read from that a walk of the
     root would not enter) and the folder names the site's page walk skips."""

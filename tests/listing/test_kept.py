@@ -174,3 +174,27 @@ def test_a_few_outputs_are_kept_per_site(tmp_path: Path,
         return found is not None and found.output is not None
 
     assert [reused(width) for width in widths] == [False] * kept.MAX_KEPT + [True] * kept.MAX_KEPT
+
+
+def test_a_listing_counted_by_workers_is_kept_and_seen_edited(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With enough posts for forked workers, the tree is signed while they count (not after):
+    the output is kept, printed again, and listed afresh after an edit."""
+    from blogcli.workers import POOL_MIN_FILES
+
+    monkeypatch.setattr(cache, "RACY_SLACK_NS", SLACK_NS)
+    root = tmp_path / "many"
+    (root / "posts").mkdir(parents=True)
+    (root / "blog.toml").write_text('[site]\ntitle = "Many"\n', encoding="utf-8")
+    for i in range(POOL_MIN_FILES + 20):
+        (root / "posts" / f"p{i:03}.md").write_text(
+            f"---\ntitle: P{i}\ndate: 2024-02-{i % 28 + 1:02}\n---\n" + "word " * i,
+            encoding="utf-8")
+    settle()
+    assert not listed(root)
+    assert listed(root)
+    post = root / "posts" / "p100.md"
+    post.write_text(post.read_text(encoding="utf-8") + "and more\n", encoding="utf-8")
+    settle()
+    assert not listed(root)
+    assert listed(root)

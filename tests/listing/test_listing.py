@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from blogcli.cli import app
-from blogcli.listing.records import collect
+from blogcli.listing.records import EXPIRY_KEYS, PUBLISH_KEYS, _first, collect
 from blogcli.site import open_site
 from tests.conftest import run_blog
 
@@ -270,6 +272,64 @@ def test_many_posts_are_counted_in_parallel_like_serially(tmp_path: Path) -> Non
     assert {r.slug: r.words for r in records}["p219"] == 219
 
 
+def _many(root: Path, count: int) -> Path:
+    """A plain site of ``count`` posts, every 40th with front matter that does not parse."""
+    files = {"blog.toml": '[site]\ntitle = "Many"\n'}
+    for i in range(count):
+        head = "title: [unclosed" if i % 40 == 7 else f"title: P{i}\ndate: 2024-01-{i % 28 + 1:02}"
+        files[f"posts/p{i:03}.md"] = f"---\n{head}\n---\n" + "word " * i + "\n"
+    return write(root, files)
+
+
+def _answers(site_root: Path) -> tuple[list[object], list[str]]:
+    listing = collect(open_site(site_root), now=datetime(2026, 5, 1, tzinfo=UTC))
+    return [r.to_json() for r in listing.records], listing.problems
+
+
+def test_many_posts_read_in_the_workers_list_as_each_on_its_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Posts no cache knows are read where they are counted (forked workers, in chunks); the
+    records, and the problems in order (those that cannot be read first, then those that do
+    not parse, each in path order), are those of each post listed alone, in this process."""
+    from blogcli.workers import POOL_MIN_FILES
+
+    root = _many(tmp_path / "many", POOL_MIN_FILES + 40)
+    for name in ("p150-pipe.md", "p005-pipe.md"):
+        os.mkfifo(root / "posts" / name)
+    site = open_site(root)
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    alone = [collect(site, now=now, only=[root / "posts" / p.name])
+             for p in sorted((root / "posts").iterdir())]
+    # newest first, then by path (every post here is dated)
+    by_path = sorted((r.to_json() for one in alone for r in one.records), key=lambda r: r["path"])
+    expected = sorted(by_path, key=lambda r: r["date"], reverse=True)
+    problems = [p for one in alone for p in one.problems]
+    assert [p for p in problems if "cannot read it" in p] == [
+        "posts/p005-pipe.md: cannot read it (not a regular file)",
+        "posts/p150-pipe.md: cannot read it (not a regular file)"]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cold"))
+    records, found = _answers(root)
+    assert records == expected
+    assert found == sorted(problems, key=lambda p: ("cannot read it" not in p, p))
+
+
+def test_posts_changed_since_cached_are_read_here_and_counted_like_new_ones(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm run after most posts were rewritten (the same text for some, new text for
+    others): what it reads itself and has the workers count answers as a cold run does."""
+    from blogcli.workers import POOL_MIN_FILES
+
+    root = _many(tmp_path / "many", POOL_MIN_FILES + 60)
+    _answers(root)
+    for i, path in enumerate(sorted((root / "posts").iterdir())):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text if i % 5 == 0 else text + "more words here\n", encoding="utf-8")
+    warm = _answers(root)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cold"))
+    assert warm == _answers(root)
+    assert any(r["words"] > 0 for r in warm[0])
+
+
 def test_list_in_a_subprocess(plain: Path) -> None:
     done = run_blog("list", "--no-drafts", cwd=plain / "posts", env={"COLUMNS": "100"})
     assert done.returncode == 0, done.stderr
@@ -456,3 +516,22 @@ def test_a_zoneless_date_is_scheduled_in_the_sites_time_zone(tmp_path: Path) -> 
     env = {"BLOG_NOW": "2026-05-01T00:30:00+00:00"}  # 09:30 in Tokyo: not yet
     done = run_blog("list", "--format", "json", cwd=site, env=env)
     assert json.loads(done.stdout)[0]["status"] == "scheduled", done.stderr
+
+
+_ALIASES = [*EXPIRY_KEYS, *PUBLISH_KEYS, "ExpiryDate", "PUBLISHDATE", "Expires", "title"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(_ALIASES),
+                       st.sampled_from([None, "", 0, False, "2024-01-02", "2025-03-04", 7]),
+                       max_size=6),
+       st.sampled_from([EXPIRY_KEYS, PUBLISH_KEYS]))
+def test_first_of_folded_front_matter_asks_as_folded_get_does(meta: dict[str, object],
+                                                               keys: tuple[str, ...]) -> None:
+    """A Hugo page's first alias with a value, looked up by the keys as stored: the value that
+    asking Folded.get each alias in turn gives (and a plain mapping's own keys as written)."""
+    from blogcli.config import folded
+
+    for mapping in (folded(meta), meta):
+        expected = next((mapping.get(key) for key in keys if mapping.get(key)), None)
+        assert _first(mapping, keys) == expected

@@ -203,3 +203,27 @@ def test_wrap_of_ascii_is_textwraps(text: str, width: int, hyphens: bool) -> Non
     fits = len(text) <= width and text.isprintable() and text == text.strip()
     assert wrap(text, width, hyphens) == (text if fits else textwrap.fill(
         text, width, break_on_hyphens=hyphens))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*"aé Ω-\t\n\u3000\xa0\u200b", "リリース", "릴리스",
+                                 "\uff52\uff55\uff42\uff59", "word", "x" * 30, "é" * 30]),
+                max_size=30).map("".join),
+       st.integers(5, 60), st.booleans())
+def test_wrap_of_a_text_that_fits_is_the_text_filled(text: str, width: int, hyphens: bool) -> None:
+    """wrap returns a non-ASCII text that fits as it is, as filling its words would give it."""
+    from blogcli.listing.view import _fill_words, wrap
+
+    assert wrap(text, width, hyphens) == _fill_words(text, width, hyphens)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_cells_counts_what_unicodedata_says(text: str) -> None:
+    """cells remembers each character's columns: the same as asking unicodedata every time."""
+    import unicodedata
+
+    from blogcli.listing.view import cells
+
+    assert cells(text) == sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1
+                              for ch in text)
