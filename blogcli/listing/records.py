@@ -57,7 +57,7 @@ class PostRecord:
     truncated: bool | None
     tags: list[str]
     author: str
-    url: str = ""
+    url: str | None = ""  # None with the summary (see collect)
     lang: str = ""
 
     def to_json(self) -> dict[str, Any]:
@@ -257,8 +257,8 @@ def _analyse_files(site: Site, options: TextOptions, todo: list[Todo],
 def analyse_file(site: Site, options: TextOptions, rel: str, data: bytes,
                  summary: bool = True) -> dict[str, Any]:
     """Everything about one post that depends only on its bytes (what the cache keeps);
-    without ``summary``, its summary and ``truncated`` None where leaving them out is
-    quicker (see collect)."""
+    without ``summary``, its summary, ``truncated`` and URL None where leaving them out is
+    quicker (see collect: the table shows none of them)."""
     try:
         post = parse_post(data, site.root / rel, rel, site)
     except PostError as err:
@@ -269,17 +269,19 @@ def analyse_file(site: Site, options: TextOptions, rel: str, data: bytes,
         words, minutes, _ = counted
         text: str | None = None
         truncated: bool | None = None
+        url: str | None = None
     else:
         stats = analyse(post.body, meta, options, source=post.text, html_summary=False)
         words, minutes, text, truncated = (stats.words, stats.reading_time, stats.summary,
                                            stats.truncated)
+        url = page_urls(site, rel, meta, post.slug)[0]
     return {
         "path": rel, "slug": post.slug, "title": post.title, "date": iso_date(post.date),
         "draft": post.draft, "expiry": iso_date(_date_or_none(_first(meta, EXPIRY_KEYS))),
         "publish": iso_date(_date_or_none(_first(meta, PUBLISH_KEYS))),
         "words": words, "reading_time": minutes, "summary": text, "truncated": truncated,
         "tags": post.tags, "author": _author(meta) or site.author,
-        "url": page_urls(site, rel, meta, post.slug)[0], "lang": _lang(site, rel, meta),
+        "url": url, "lang": _lang(site, rel, meta),
     }
 
 
@@ -384,7 +386,7 @@ SHAPE: dict[str, type | tuple[type, ...]] = {
     "expiry": (str, type(None)), "publish": (str, type(None)), "words": int,
     "reading_time": int, "summary": (str, type(None)), "truncated": (bool, type(None)),
     "tags": list, "author": str,
-    "url": str, "lang": str}
+    "url": (str, type(None)), "lang": str}
 
 
 _SHAPE_KEYS, _SHAPE_KINDS = tuple(SHAPE), tuple(SHAPE.values())
