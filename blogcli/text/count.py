@@ -387,7 +387,7 @@ def words_only(body: str, meta: dict[str, Any] | None = None,
     if not placeholders:
         from blogcli.text import native
 
-        count = native.count_words(expanded, cjk)
+        count = native.count_words(expanded, cjk, options.unsafe_html)
     if count is None:
         # Counted from the first block on (not CJK: see _settled); a CJK page's words as
         # analyse takes them, whose characters count.

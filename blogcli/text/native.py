@@ -139,15 +139,16 @@ def render(markdown: str, unsafe: bool = False, plain: bool = False,
         return None
 
 
-def count_words(markdown: str, cjk: bool) -> int | None:
+def count_words(markdown: str, cjk: bool, unsafe: bool = False) -> int | None:
     """Hugo's word count of the page (``hugo.field_count`` of its plain text), taken from
     pulldown-cmark's own HTML, made in Rust: most of a short post's time went into walking
     its events in Python. None where that HTML may hold other words than the walk writes
     (``_counted_as_is``), or on a CJK page a word of other characters with a quote, a dash
     or ``<<``/``>>`` in it (where a CJK word counts one a character, and the typographer's
     entities, or code escaped by Go's rules, are not the length pulldown-cmark writes), and
-    for a body the plain pass does not take whole (blocks.SIZE)."""
-    if len(markdown) > blocks.SIZE or "\0" in markdown or not _counted_as_is(markdown):
+    for a body the plain pass does not take whole (blocks.SIZE). ``unsafe``: raw HTML is
+    kept (else Goldmark leaves it out, see _not_plain)."""
+    if len(markdown) > blocks.SIZE or "\0" in markdown or not _counted_as_is(markdown, unsafe):
         return None
     words = hugo.fields(_TAG.sub("", _parser().html(markdown)))
     if not cjk:
@@ -172,7 +173,7 @@ _ATTRIBUTES = re.compile(r"#[^\n]*\}[#=\- \t\r]*(?=\n|\Z)"
 _FENCE = re.compile(r"\n(`{3,}|~{3,})")
 
 
-def _counted_as_is(markdown: str) -> bool:
+def _counted_as_is(markdown: str, unsafe: bool = False) -> bool:
     """Whether pulldown-cmark's HTML of the body, stripped of its tags, has the words the walk
     writes for it (``render(plain=True)``): nothing ``_not_plain`` outside fenced code blocks
     that start a line (inside them, code is text to both)."""
@@ -181,7 +182,7 @@ def _counted_as_is(markdown: str) -> bool:
     while True:
         fence = _FENCE.search(text, pos)
         stop = len(text) if fence is None else fence.start()
-        if _not_plain(text[pos:stop]):
+        if _not_plain(text[pos:stop], unsafe):
             return False
         if fence is None:
             return True
@@ -193,23 +194,48 @@ def _counted_as_is(markdown: str) -> bool:
             return True  # code to the end
 
 
-def _not_plain(text: str) -> bool:
+def _not_plain(text: str, unsafe: bool = False) -> bool:
     """Whether this stretch of the body (outside fenced code, after a newline) holds what may
     make the walk write other words than pulldown-cmark's HTML, or hand the page over to
     markdown-it (see the module's docstring): raw HTML (a ``<`` before a letter, ``/``, ``!``
-    or ``?`` that does not start an autolink), a table, a task box, a footnote, a definition
+    or ``?`` that does not start an autolink; but for inline tags Goldmark leaves out, see
+    _inline_tags_only), a table, a task box, a footnote, a definition
     list (a line that starts with ``:``, in a list item too), a heading that may end in
     attributes, a fence not at the line's start (in a list item, where an unclosed one makes
     markdown-it's list loose), a lone carriage return, a control character. (Not among them:
     tildes, as strikethrough only drops them and leaves the same words; and entities, which
     the walk decodes as pulldown-cmark does.)"""
     return ("\0" in text or "\1" in text or "[^" in text or "```" in text or "~~~" in text
-            or ("<" in text and _TAG_OPEN.search(text) is not None)
+            or ("<" in text and _TAG_OPEN.search(text) is not None
+                and (unsafe or not _inline_tags_only(text)))
             or ("\r" in text and _LONE_CR.search(text) is not None)
             or ("[" in text and _BOX.search(text) is not None)
             or (":" in text and _COLON_LINE.search(text) is not None)
             or ("|" in text and _DELIMITER_ROW.search(text) is not None)
             or ("}" in text and _ATTRIBUTES.search(text) is not None))
+
+
+# A line whose first character, after quote marks, list markers and indentation, is "<":
+# where an HTML block may start (or an indented code line holds one: not told apart here).
+_LINE_TAG = re.compile(r"\n[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*<")
+_INLINE_TAG = re.compile(r"<[^<>]*>?")
+
+
+def _inline_tags_only(text: str) -> bool:
+    """Whether every raw HTML tag in this stretch is inline and simple: Goldmark (its raw HTML
+    not kept) writes a comment in its place and keeps the text around it, as the walk does,
+    so pulldown-cmark's HTML with the tag itself stripped has the same words. Not where a
+    line starts with ``<`` (an HTML block, which Goldmark leaves out whole, text and all);
+    nor for a comment, a processing instruction or a declaration, a tag not closed on its
+    line, or one with a quote left open (a ``>`` inside it would end it early here)."""
+    if _LINE_TAG.search(text):
+        return False
+    for tag in _INLINE_TAG.finditer(text, text.find("<")):
+        found = tag.group()
+        if found[1:2] in ("!", "?") or not found.endswith(">") or "\n" in found \
+                or found.count('"') % 2 or found.count("'") % 2:
+            return False
+    return True
 
 
 def _plain_html(text: str) -> str:

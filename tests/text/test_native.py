@@ -250,10 +250,20 @@ def test_count_words_counts_a_plain_page_from_the_html() -> None:
     assert counted == len(hugo.fields(native.render(PLAIN_PAGE, plain=True) or ""))
 
 
+def test_count_words_takes_inline_tags_goldmark_leaves_out() -> None:
+    """Goldmark (raw HTML not kept) writes a comment for an inline tag and keeps the text
+    around it; kept raw HTML is the walk's to hand on (Go's tokenizer strips it)."""
+    page = PLAIN_PAGE + "\nSome <i>inline</i> HTML, a<br>b.\n"
+    counted = native.count_words(page, False)
+    assert counted == len(hugo.fields(native.render(page, plain=True) or ""))
+    assert native.count_words(page, False, unsafe=True) is None
+
+
 @pytest.mark.parametrize("extra", [
     "<span>raw</span>", "<div>\nblock\n</div>", "| a | b |\n|---|---|\n| 1 | 2 |",
     "- [ ] task", "Note[^1].\n\n[^1]: A footnote.", "Term\n: definition", "## Title {#id}",
-    "- item\n  ```\n  code\n\n- next", "- : x", "a\rb", "x\0y",
+    "- item\n  ```\n  code\n\n- next", "- : x", "a\rb", "x\0y", "<p>\nan HTML block\n</p>",
+    "- <i>item</i>", '<span title="a>b">x</span>', "a <!-- c --> b",
 ])
 def test_count_words_leaves_what_the_walk_reads_otherwise(extra: str) -> None:
     assert native.count_words(PLAIN_PAGE + "\n" + extra + "\n", False) is None
@@ -276,23 +286,26 @@ COUNT_WORDS = st.sampled_from([
     "[r][d]", "[d]", "![i](a.png)", "<https://a.b/c>", "<b>", "x<y", "&amp;", "&lt;", "&copy;",
     "&nbsp;", "&#32;", "&#133;", "&quot;", "&x;", "\\*", "中文", "日本'語", '"中文"', "中--文",
     "中...", "~t~", "~~d~~", "<<", ">>", "[ ]", "\u00a0", "\t", "a|b", ":", "{#id}", "}",
+    "<i>", "</i>", '<span title="a>b">', "<!-- c -->", "<br>", "a<br>b",
 ])
 COUNT_LINES = st.lists(COUNT_WORDS, min_size=1, max_size=10).map(lambda ws: "w " + " ".join(ws))
 COUNT_PREFIX = st.sampled_from(["", "- ", "  - ", "1. ", "> ", "## ", "    ", "```\n", "~~~\n",
-                                "- ```\n", "[d]: http://d\n", ": ", "|---|---|\n", "---\n"])
+                                "- ```\n", "[d]: http://d\n", ": ", "|---|---|\n", "---\n",
+                                "<div>\n", "- <i>"])
 COUNT_DOCS = st.lists(st.tuples(COUNT_PREFIX, COUNT_LINES, st.sampled_from(["\n", "\n\n", "  \n"])),
                       max_size=8).map(lambda parts: "".join(p + t + e for p, t, e in parts))
 
 
 @settings(max_examples=500, deadline=None)
-@given(COUNT_DOCS, st.booleans())
-def test_count_words_is_the_count_of_the_pass_it_stands_for(markdown: str, cjk: bool) -> None:
+@given(COUNT_DOCS, st.booleans(), st.booleans())
+def test_count_words_is_the_count_of_the_pass_it_stands_for(markdown: str, cjk: bool,
+                                                            unsafe: bool) -> None:
     """Where it counts a page, the count is the walk's (or, where the walk hands the page to
     markdown-it, markdown-it's): Hugo's count of the Goldmark-shaped text."""
-    counted = native.count_words(markdown, cjk)
+    counted = native.count_words(markdown, cjk, unsafe)
     if counted is None:
         return
-    text = native.render(markdown, plain=True)
+    text = native.render(markdown, unsafe, plain=True)
     if text is None:
-        text = hugo.strip_html(goldmark.render(markdown))
+        text = hugo.strip_html(goldmark.render(markdown, unsafe))
     assert counted == hugo.field_count(text, cjk)
