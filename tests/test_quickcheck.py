@@ -8,7 +8,6 @@ stdout, stderr, the exit status and every file of the site must be the same byte
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -23,11 +22,6 @@ POST = "---\ntitle: {title}\ndate: 2024-01-02T03:04:05+00:00\n---\n# {title}\n\n
 
 def typer_blog(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return quick.typer_blog(*args, cwd=cwd, env=env)
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -84,19 +78,7 @@ def test_quick_check_is_the_typer_command(sites: dict[str, Path], tmp_path: Path
                                           case: list[str]) -> None:
     if kind != "plain" and _plain_check(case) is None:
         pytest.skip("one site is enough for a case typer reads")
-    outcome = []
-    for name in ("quick", "typer"):
-        # The same path for both copies: messages name the site, and the cache is keyed by it.
-        site = tmp_path / "site"
-        shutil.copytree(sites[kind], site)
-        args = [a.replace("{site}", str(site)) for a in case]
-        env = {**ENV, "XDG_CACHE_HOME": str(tmp_path / f"cache-{name}")}
-        done = quick.typer_blog(*args, cwd=site, env=env) if name == "typer" else \
-            quick.quick_blog(*args, cwd=site, env=env, taken=_plain_check(args) is not None,
-                             scratch=tmp_path)
-        outcome.append((done.returncode, done.stdout, done.stderr, tree(site), name))
-        shutil.rmtree(site)
-    quick_run, slow = outcome
+    quick_run, slow = quick.both_ways(sites[kind], tmp_path, case, ENV, _plain_check)
     assert quick_run[:4] == slow[:4], (quick_run[1:3], slow[1:3])
 
 

@@ -9,7 +9,6 @@ must the output kept for the next run.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,6 @@ from tests.helpers import quick
 
 ENV = {"BLOG_NOW": "2026-03-04T05:06:07+01:00", "NO_COLOR": "1", "COLUMNS": "80"}
 POST = "---\ntitle: {title}\ndate: {date}\n{extra}---\n# {title}\n\n{body}\n"
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -76,21 +70,10 @@ def test_quick_list_is_the_typer_command(sites: dict[str, Path], tmp_path: Path,
                                          case: list[str]) -> None:
     if kind != "plain" and _plain_list(case) is None:
         pytest.skip("one site is enough for a case typer reads")
-    outcome = []
-    for name in ("quick", "typer"):
-        # The same path for both copies: messages name the site, and the cache is keyed by it.
-        site = tmp_path / "site"
-        shutil.copytree(sites[kind], site)
-        args = [a.replace("{site}", str(site)) for a in case]
-        cache = tmp_path / f"cache-{name}"
-        env = {**ENV, "XDG_CACHE_HOME": str(cache)}
-        done = quick.typer_blog(*args, cwd=site, env=env) if name == "typer" else \
-            quick.quick_blog(*args, cwd=site, env=env, taken=_plain_list(args) is not None,
-                             scratch=tmp_path)
-        kept = sorted(p.read_bytes().split(b"\n", 1)[1] for p in cache.rglob("list-*.kept"))
-        outcome.append((done.returncode, done.stdout, done.stderr, tree(site), kept, name))
-        shutil.rmtree(site)
-    quick_run, slow = outcome
+    quick_run, slow = quick.both_ways(
+        sites[kind], tmp_path, case, ENV, _plain_list,
+        also=lambda cache: sorted(p.read_bytes().split(b"\n", 1)[1]
+                                  for p in cache.rglob("list-*.kept")))
     assert quick_run[:5] == slow[:5], (quick_run[1:3], slow[1:3])
 
 

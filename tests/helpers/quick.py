@@ -4,8 +4,10 @@ table the typer command declares (which the quick path's own table must equal)."
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,35 @@ def quick_blog(*args: str, cwd: Path, env: dict[str, str], taken: bool,
     (poison / "typer").mkdir(parents=True, exist_ok=True)
     (poison / "typer" / "__init__.py").write_text("raise ImportError('typer loaded')\n")
     return run_blog(*args, cwd=cwd, env={**env, "PYTHONPATH": f"{poison}{os.pathsep}{REPO}"})
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` by its relative path, with its bytes."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def both_ways(source: Path, tmp_path: Path, case: list[str], env: dict[str, str],
+              taken: Callable[[list[str]], object],
+              also: Callable[[Path], object] = lambda cache: None) -> list[tuple[Any, ...]]:
+    """``blog CASE`` on a copy of the site ``source``, the quick way and through typer: for
+    each, the status, stdout, stderr, the site's files after, and ``also`` of its cache
+    folder. The copy has the same path both times: messages name the site, and the cache is
+    keyed by it. ``taken``: the quick path's parse of the arguments (None where it leaves
+    them to typer)."""
+    outcome = []
+    for name in ("quick", "typer"):
+        site = tmp_path / "site"
+        shutil.copytree(source, site)
+        args = [a.replace("{site}", str(site)) for a in case]
+        cache = tmp_path / f"cache-{name}"
+        run_env = {**env, "XDG_CACHE_HOME": str(cache)}
+        done = typer_blog(*args, cwd=site, env=run_env) if name == "typer" else \
+            quick_blog(*args, cwd=site, env=run_env, taken=taken(args) is not None,
+                       scratch=tmp_path)
+        outcome.append((done.returncode, done.stdout, done.stderr, tree(site), also(cache)))
+        shutil.rmtree(site)
+    return outcome
 
 
 def declared(command_name: str) -> tuple[Any, Any, dict[str, tuple[str, bool]],
