@@ -20,6 +20,9 @@ and the fuzz comparison hold to Hugo's figures. Each is detected on the way, at 
 - a line right after a table that pulldown-cmark ends the table at (a lone ``|``);
 - a footnote label written in two spellings (pulldown-cmark folds case, markdown-it does not);
 - an event this module does not know.
+
+Where only a page's words are wanted (a listing's table), ``count_words`` counts them from
+pulldown-cmark's own HTML instead, wherever that HTML has the words the walk would write.
 """
 
 from __future__ import annotations
