@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from blogcli.cache import FileCache, Signature
 from blogcli.text.count import TextOptions, analyse, words_only
 
-CACHE_VERSION = 5  # 4: Hugo keys case-insensitive; 5: Jekyll/Hexo ignore a draft: key
+CACHE_VERSION = 6  # 4: Hugo keys case-insensitive; 5: Jekyll/Hexo ignore a draft: key;
+# 6: summary, truncated and url may be None (a table run counts only): an older blog that
+# shared the cache would take such a value for a whole one (JSON with "summary": null)
 # A post as found: relative path, path, bytes and stat signature (None when the cache vouches
 # for it or it is read where it is analysed), and the cached value when there is one.
 Read = tuple[str, str, bytes | None, "Signature | None", dict[str, Any] | None]
