@@ -24,22 +24,13 @@ def run() -> None:
     if sys.argv[1:] == ["--version"]:
         _version()
         return
-    plain = _plain_new(sys.argv[1:])
-    if plain is not None:
-        _new(plain)
-        return
-    plain = _plain_publish(sys.argv[1:])
-    if plain is not None:
-        _publish(plain)
-        return
-    plain = _plain_check(sys.argv[1:])
-    if plain is not None:
-        _check(plain)
-        return
-    plain = _plain_list(sys.argv[1:])
-    if plain is not None:
-        _list(plain)
-        return
+    # The commands with a typer-free path: each reads the arguments it takes, or says None.
+    for read, command in ((_plain_new, _new), (_plain_publish, _publish),
+                          (_plain_check, _check), (_plain_list, _list)):
+        plain = read(sys.argv[1:])
+        if plain is not None:
+            command(plain)
+            return
     with _imports(), _deferred("subprocess"):
         from blogcli.cli import main
 
