@@ -117,9 +117,7 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
         root = str(site.root)
         # Signed before they are read (a file changed meanwhile is not trusted next time):
         # reuse.tree signed them all a moment ago.
-        signed = signed or {}
-        sigs = {p.rel: signed[path] if (path := root + "/" + p.rel) in signed
-                else _stat_signature(path) for p in site.pages()}
+        sigs = _page_signatures(root, site.pages(), signed or {})
         cache = open_cache(site)
         found: dict[str, list[str]] = {}  # the URLs of the pages read now, found beside
         facts = collect_facts(site, sorted(page_rels), cache, found)
