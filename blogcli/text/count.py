@@ -415,7 +415,7 @@ def _settled(meta: dict[str, Any], options: TextOptions,
     ``_plain`` puts it in (the text so far is whole blocks, so it holds whole placeholders
     and is the head of the page's text with them replaced)."""
     if _get(meta, "summary", None) or options.excerpt_separator is not None:
-        return lambda parts: True
+        return _always
     if options.summary_mode == "paragraph":
         return None
     pieces = [(key, hugo.strip_piece(html)) for key, html in (placeholders or {}).items()]
