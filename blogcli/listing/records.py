@@ -228,8 +228,10 @@ def _analyse_all(site: Site, options: TextOptions, todo: list[Todo],
         meanwhile()
         return job(0, len(todo))
     # The counting's modules loaded before the fork, not in each process after it.
-    analyse("x\n", {}, options, source="x\n", html_summary=False)
-    words_only("x\n", {}, options, source="x\n")
+    if summaries:
+        analyse("x\n", {}, options, source="x\n", html_summary=False)
+    else:
+        words_only("x\n", {}, options, source="x\n")
     # Read, hashed and counted where they are analysed, in chunks each process takes as it
     # comes free (this one read and hashed every post first while the other core waited,
     # then both took every other post).
@@ -387,8 +389,7 @@ SHAPE: dict[str, type | tuple[type, ...]] = {
     "path": str, "slug": str, "title": str, "date": (str, type(None)), "draft": bool,
     "expiry": (str, type(None)), "publish": (str, type(None)), "words": int,
     "reading_time": int, "summary": (str, type(None)), "truncated": (bool, type(None)),
-    "tags": list, "author": str,
-    "url": (str, type(None)), "lang": str}
+    "tags": list, "author": str, "url": (str, type(None)), "lang": str}
 
 
 _SHAPE_KEYS, _SHAPE_KINDS = tuple(SHAPE), tuple(SHAPE.values())
