@@ -146,14 +146,20 @@ def count_words(markdown: str, cjk: bool, unsafe: bool = False) -> int | None:
     """Hugo's word count of the page (``hugo.field_count`` of its plain text), taken from
     pulldown-cmark's own HTML, made in Rust: most of a short post's time went into walking
     its events in Python. None where that HTML may hold other words than the walk writes
-    (``_counted_as_is``), or on a CJK page a word of other characters with a quote, a dash
-    or ``<<``/``>>`` in it (where a CJK word counts one a character, and the typographer's
-    entities, or code escaped by Go's rules, are not the length pulldown-cmark writes), and
-    for a body the plain pass does not take whole (blocks.SIZE). ``unsafe``: raw HTML is
-    kept (else Goldmark leaves it out, see _not_plain)."""
+    (``_counted_as_is``; in the HTML, a definition pulldown-cmark did not read, or read
+    otherwise than Goldmark, see _odd_list), or on a CJK page a word of other characters
+    with a quote, a dash or ``<<``/``>>`` in it (where a CJK word counts one a character,
+    and the typographer's entities, or code escaped by Go's rules, are not the length
+    pulldown-cmark writes), and for a body the plain pass does not take whole (blocks.SIZE).
+    ``unsafe``: raw HTML is kept (else Goldmark leaves it out, see _not_plain)."""
     if len(markdown) > blocks.SIZE or "\0" in markdown or not _counted_as_is(markdown, unsafe):
         return None
-    words = hugo.fields(_TAG.sub("", _parser().html(markdown)))
+    html = _parser().html(markdown)
+    if (_AFTER_TAG_OR_LINE.search(html) is not None
+            and _HTML_COLON.search(_CODE.sub("", html)) is not None) \
+            or ("<dl>" in html and _odd_list(html)):
+        return None
+    words = hugo.fields(_TAG.sub("", html))
     if not cjk:
         return len(words)
     other = "\n".join(word for word in words if not word.isascii())
@@ -171,8 +177,14 @@ _BOX = re.compile(r"\[[ \t\n\f\rxX]\]")
 _LONE_CR = re.compile(r"\r(?!\n)")
 _COLON_LINE = re.compile(r"\n[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*:")
 _DELIMITER_ROW = re.compile(r"\n[ \t>]*(?=[^\n]*\|)(?=[^\n]*-)[|:\- \t]+\r?(?=\n|\Z)")
-_ATTRIBUTES = re.compile(r"#[^\n]*\}[#=\- \t\r]*(?=\n|\Z)"
+# A heading whose line ends in ``}``: an ATX one (its ``#`` first on the line, after quote
+# marks, list markers and indentation), or a setext one's text.
+_ATTRIBUTES = re.compile(r"\n[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*#[^\n]*\}"
+                         r"[#=\- \t\r]*(?=\n|\Z)"
                          r"|\}[#=\- \t\r]*\n[ \t>]*(?:=+|-+)[ \t\r]*(?=\n|\Z)")
+# A line that ends in ``}`` after a ``#``: _ATTRIBUTES's first part found anywhere on the
+# line, searched ten times faster.
+_CLOSING_BRACE = re.compile(r"#[^\n]*\}[#=\- \t\r]*(?=\n|\Z)|\}[#=\- \t\r]*\n[ \t>]*[=-]")
 _FENCE = re.compile(r"\n(`{3,}|~{3,})")
 
 
@@ -202,8 +214,8 @@ def _not_plain(text: str, unsafe: bool = False) -> bool:
     make the walk write other words than pulldown-cmark's HTML, or hand the page over to
     markdown-it (see the module's docstring): raw HTML (a ``<`` before a letter, ``/``, ``!``
     or ``?`` that does not start an autolink; but for inline tags Goldmark leaves out, see
-    _inline_tags_only), a table, a task box, a footnote, a definition list (a line that
-    starts with ``:``, in a list item too), a heading that may end in attributes, a fence not
+    _inline_tags_only), a table, a task box, a footnote, a definition the two may read
+    otherwise (_odd_colons), a heading that may end in attributes, a fence not
     at the line's start (in a list item, where an unclosed one makes markdown-it's list
     loose), a lone carriage return, a control character. (Not among them: tildes, as
     strikethrough only drops them and leaves the same words; and entities, which the walk
@@ -213,9 +225,10 @@ def _not_plain(text: str, unsafe: bool = False) -> bool:
                 and (unsafe or not _inline_tags_only(text)))
             or ("\r" in text and _LONE_CR.search(text) is not None)
             or ("[" in text and _BOX.search(text) is not None)
-            or (":" in text and _COLON_LINE.search(text) is not None)
+            or (":" in text and _COLON_LINE.search(text) is not None and _odd_colons(text))
             or ("|" in text and _DELIMITER_ROW.search(text) is not None)
-            or ("}" in text and _ATTRIBUTES.search(text) is not None))
+            or ("}" in text and _CLOSING_BRACE.search(text) is not None
+                and _ATTRIBUTES.search(text) is not None))
 
 
 # A line whose first character, after quote marks, list markers and indentation, is "<":
@@ -271,6 +284,88 @@ def events(markdown: str) -> list[Event]:
         else:
             append((key, "", value, span["start"], span["end"], key in leaves))
     return out
+
+
+def _odd_colons(text: str) -> bool:
+    """Whether a line of this stretch that starts with ``:`` may be read otherwise by Goldmark
+    and pulldown-cmark. Not where both read a definition the same way: a ``:``, a space or a
+    tab and more, first on a line outside any container, or in a list item at its content's
+    indent (``* SIZE`` then ``  : 9043825 bytes``), after its term or another definition
+    (the HTML is checked too, see _odd_list). Elsewhere, and a ``:`` in a quote, after a list
+    marker, or indented otherwise, Goldmark's definition list and pulldown-cmark's differ."""
+    for found in _COLON_LINE.finditer(text):
+        indent = found.end() - found.start() - 2
+        if text[found.start() + 1:found.end() - 1] != " " * indent or indent > 3 \
+                or _DEFINITION.match(text, found.end()) is None:
+            return True
+        if _colon_context(text, found.start(), indent):
+            return True
+    return False
+
+
+def _colon_context(text: str, end: int, indent: int) -> bool:
+    """Whether the lines before a definition's ``:`` (indented ``indent``, its line starting
+    after ``end``) may put it elsewhere than in a definition list of the document, or of the
+    list item whose marker line (first on its line, its content at ``indent``) holds it: any
+    line before it up to a blank one (or that marker line) that starts a block, or a line
+    indented less than the definition but for that marker line."""
+    seen_text = seen = False
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        end = start - 1
+        if not line.strip():
+            if not indent and seen:
+                return not seen_text
+            continue
+        seen = True
+        lead = len(line) - len(line.lstrip(" "))
+        if lead < indent:
+            marker = _MARKER.match(line)
+            return marker is None or marker.end() != indent or "\t" in line
+        if "\t" in line[:lead + 1]:
+            return True
+        content = line[lead:]
+        if lead == indent:
+            if content[0] == ":":
+                if _DEFINITION.match(content, 1) is None:
+                    return True
+            elif _BLOCK_START.match(content):
+                return True
+            seen_text = True
+    return bool(indent) or not seen_text
+
+
+# What follows a definition's ``:``; a list item's marker line; a line that starts a block.
+_DEFINITION = re.compile(r"[ \t]+[^ \t\r\n]")
+_MARKER = re.compile(r"(?:[-+*]|[0-9]{1,9}[.)]) +(?=[^ \t\r\n])")
+_BLOCK_START = re.compile(r"[>#|<`~=_]|[-+*](?:[ \t]|$)|[0-9]{1,9}[.)](?:[ \t]|$)"
+                          r"|[-*_](?:[ \t]*[-*_]){2}|\[[^\]]*\]:")
+
+
+def _odd_list(html: str) -> bool:
+    """Whether pulldown-cmark's definition list may hold other words than the walk writes:
+    a term of several lines with a span or a hard break across them (Goldmark reads each
+    line as a term of its own, see _Walk.term_lines), or a list followed by a line of ``-`` or
+    ``=`` (a setext heading to Goldmark)."""
+    for term in _TERM.findall(html):
+        if "\n" in term and "<" in term:
+            if "<br" in term:
+                return True
+            for line in term.split("\n"):
+                if len(_OPENED.findall(line)) != line.count("</"):
+                    return True  # a span runs on over the line break
+    return _AFTER_LIST.search(html) is not None
+
+
+# A ``:`` and a space first on a line of the HTML or of a block: a definition pulldown-cmark
+# did not read (Goldmark may have), left to the walk.
+_HTML_COLON = re.compile(r"(?:\n|<(?:p|li|dd|dt|h[1-6]|td|th)>):[ \t]")
+_AFTER_TAG_OR_LINE = re.compile(r":(?<=[\n>]:)[ \t]")  # the same, searched ten times faster
+_CODE = re.compile(r"<pre><code[^>]*>.*?</code></pre>", re.DOTALL)  # code, as both read it
+_TERM = re.compile(r"<dt>(.*?)</dt>", re.DOTALL)
+_OPENED = re.compile(r"<(?!/|img )[a-z]")  # a tag that opens a span (an image's is void)
+_AFTER_LIST = re.compile(r"</dl>\n(?:</[a-z]+>\n)*(?:<hr|<ul|<p>[-=])")
 
 
 @functools.lru_cache(maxsize=256)
