@@ -297,14 +297,18 @@ def is_markdown(name: str) -> bool:
 
 
 def _hugo(site: Site) -> list[Page]:
-    pages: list[Page] = []
+    # Each page's fields first, its Page made once its kind is known (the main sections are
+    # counted over all of them): making every post twice was a third of a 5,000-post walk.
+    found: list[tuple[str, str, str, str, str, str, bool]] = []
     languages = set(site.languages)
     for folder, lang in site.content_roots:
         root_rel = site.rel(folder)
 
         def visit(here: str, files: list[str], dirs: list[str], folder: Path = folder,
                   lang: str = lang, root_rel: str = root_rel) -> None:
-            index = [n for n in files if is_markdown(n) and _base(n, languages)[0] == "index"]
+            named = [(name, *_base(name, languages)) for name in files
+                     if is_markdown(name) and not name.startswith(".")]
+            index = any(base == "index" for _, base, _ in named)
             inner = os.path.relpath(here, folder)
             parts = [] if inner == "." else inner.split(os.sep)
             group = parts[0] if parts else ""
@@ -312,24 +316,23 @@ def _hugo(site: Site) -> list[Page]:
             # were a third of the walk).
             prefix = os.path.join(here, "")
             inner_rel = _rel(site, prefix)
-            for name in files:
-                if not is_markdown(name) or name.startswith("."):
-                    continue
-                base, own_lang = _base(name, languages)
+            for name, base, own_lang in named:
                 if index and base != "index":
                     continue  # a leaf bundle's other Markdown files are its resources
                 kind = "section" if base == "_index" else "page"
                 page_group = group if (parts and kind == "page") or kind == "section" else ""
                 if kind == "page" and base == "index" and len(parts) == 1:
                     page_group = ""  # content/about/index.md is a page of the home section
-                pages.append(Page(prefix + name, inner_rel + name, kind, own_lang or lang,
-                                  root_rel, page_group, bundle=base in ("index", "_index")))
+                found.append((prefix + name, inner_rel + name, kind, own_lang or lang,
+                              root_rel, page_group, base in ("index", "_index")))
             if index:
                 dirs.clear()  # nothing under a leaf bundle is a page
 
         _walk(str(folder), site.root, visit)
-    main = _hugo_main_sections(site, pages)
-    return [_as(p, "post") if p.kind == "page" and p.group in main else p for p in pages]
+    main = _hugo_main_sections(site, [(kind, group, lang)
+                                      for _, _, kind, lang, _, group, _ in found])
+    return [Page(path, rel, "post" if kind == "page" and group in main else kind, lang, root,
+                 group, bundle=bundle) for path, rel, kind, lang, root, group, bundle in found]
 
 
 def _base(name: str, languages: set[str]) -> tuple[str, str]:
@@ -341,8 +344,9 @@ def _base(name: str, languages: set[str]) -> tuple[str, str]:
     return stem, ""
 
 
-def _hugo_main_sections(site: Site, pages: list[Page]) -> set[str]:
-    """``params.mainSections`` (or the top-level key), else the section with most pages."""
+def _hugo_main_sections(site: Site, pages: list[tuple[str, str, str]]) -> set[str]:
+    """``params.mainSections`` (or the top-level key), else the section with most pages (of
+    ``pages``' kind, group and language)."""
     params = site.engine.get("params")
     for value in ((params.get("mainSections") if isinstance(params, dict) else None),
                   site.engine.get("mainSections")):
@@ -350,8 +354,8 @@ def _hugo_main_sections(site: Site, pages: list[Page]) -> set[str]:
             value = [value]
         if isinstance(value, list) and value:
             return {str(v).lower() for v in value}
-    counts = Counter(p.group for p in pages if p.kind == "page" and p.group
-                     and p.lang in ("", site.default_lang))
+    counts = Counter(group for kind, group, lang in pages if kind == "page" and group
+                     and lang in ("", site.default_lang))
     return {counts.most_common(1)[0][0]} if counts else set()
 
 
