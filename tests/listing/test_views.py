@@ -227,3 +227,21 @@ def test_cells_counts_what_unicodedata_says(text: str) -> None:
 
     assert cells(text) == sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1
                               for ch in text)
+
+
+def test_cells_takes_a_narrow_text_as_long_as_it_is() -> None:
+    """cells reads a text of the characters _NARROW names as one column each, unasked: every
+    one of them is one column to unicodedata (and an unassigned character is not among them)."""
+    import re
+    import unicodedata
+
+    from blogcli.listing.view import _NARROW, cells
+
+    ranges = re.findall(r"(.)(?:-(.))?", _NARROW.pattern[1:-2], re.DOTALL)
+    chars = "".join(chr(code) for low, high in ranges
+                    for code in range(ord(low), ord(high or low) + 1))
+    assert len(chars) > 1500
+    assert all(unicodedata.east_asian_width(ch) not in "WF"
+               and unicodedata.category(ch) != "Cn" for ch in chars)
+    assert cells(chars) == len(chars)
+    assert cells("Tiếng Việt — bài viết 日本") == len("Tiếng Việt — bài viết 日本") + 2
