@@ -185,13 +185,14 @@ _ATTRIBUTES = re.compile(r"\n[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*#[
 # A line that ends in ``}`` after a ``#``: _ATTRIBUTES's first part found anywhere on the
 # line, searched ten times faster.
 _CLOSING_BRACE = re.compile(r"#[^\n]*\}[#=\- \t\r]*(?=\n|\Z)|\}[#=\- \t\r]*\n[ \t>]*[=-]")
-_FENCE = re.compile(r"\n(`{3,}|~{3,})")
+_FENCE = re.compile(r"\n( *)(`{3,}|~{3,})")
 
 
 def _counted_as_is(markdown: str, unsafe: bool = False) -> bool:
     """Whether pulldown-cmark's HTML of the body, stripped of its tags, has the words the walk
     writes for it (``render(plain=True)``): nothing ``_not_plain`` outside fenced code blocks
-    that start a line (inside them, code is text to both)."""
+    that start a line, or that are indented (in a list item) and closed at their own indent
+    with every line between indented as far (inside them, code is text to both)."""
     text = "\n" + markdown
     pos = 0
     while True:
@@ -202,11 +203,32 @@ def _counted_as_is(markdown: str, unsafe: bool = False) -> bool:
         if fence is None:
             return True
         eol = blocks.line_end(text, fence.start() + 1)
-        if fence.group(1)[0] == "`" and "`" in text[fence.end():eol]:
+        indent, marks = fence.groups()
+        if marks[0] == "`" and "`" in text[fence.end():eol]:
             return False  # not a fence: a line of text with backticks, left to the walk
-        pos = blocks.after_fence(text, fence.group(1), fence.end(), eol) - 1
+        if indent:
+            pos = _after_indented_fence(text, indent, marks, eol)
+            if pos < 0:
+                return False
+            continue
+        pos = blocks.after_fence(text, marks, fence.end(), eol) - 1
         if pos >= len(text) - 1:
             return True  # code to the end
+
+
+def _after_indented_fence(text: str, indent: str, marks: str, eol: int) -> int:
+    """Where an indented fenced block (a list item's, or indented code) that opens on the line
+    ending at ``eol`` is closed: the ``\n`` before the line after its closing line, which
+    has the same indent and marks (and nothing else but spaces). -1 where it is not closed
+    so, or a line between is indented less: where the list item, and with it the block,
+    may end before it (an unclosed fence in a list item makes markdown-it's list loose)."""
+    close = re.compile(rf"\n{indent}{re.escape(marks)}[ ]*(?=\r?\n|\Z)").search(text, eol - 1)
+    if close is None:
+        return -1
+    for line in text[eol:close.start()].split("\n"):
+        if line.strip() and not line.startswith(indent):
+            return -1
+    return blocks.line_end(text, close.start() + 1) - 1
 
 
 def _not_plain(text: str, unsafe: bool = False) -> bool:
@@ -233,7 +255,8 @@ def _not_plain(text: str, unsafe: bool = False) -> bool:
 
 # A line whose first character, after quote marks, list markers and indentation, is "<":
 # where an HTML block may start (or an indented code line holds one: not told apart here).
-_LINE_TAG = re.compile(r"\n[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*<")
+_LINE_TAG = re.compile(r"\n[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*"
+                       + _TAG_OPEN.pattern)  # (an autolink first on a line is inline text)
 _INLINE_TAG = re.compile(r"<[^<>]*>?")
 
 

@@ -264,6 +264,7 @@ def test_count_words_takes_inline_tags_goldmark_leaves_out() -> None:
     "- [ ] task", "Note[^1].\n\n[^1]: A footnote.", "Term\n:definition", "## Title {#id}",
     "Term\n:", "- x\n  Term\n   : indented past its item", "> Term\n> : quoted", "## H\n: after",
     "Term\n   : indented", "Term\n: a\n---", "*a\nb*\n: across lines",
+    "- item\n  ```\n  code\nlazy\n  ```", "- item\n  ```\n  never closed\n- next",
     "- item\n  ```\n  code\n\n- next", "- : x", "a\rb", "x\0y", "<p>\nan HTML block\n</p>",
     "- <i>item</i>", '<span title="a>b">x</span>', "a <!-- c --> b",
 ])
@@ -287,10 +288,14 @@ def test_count_words_on_a_cjk_page_leaves_words_whose_length_may_differ(
     "Term\n: its definition\n: another\n\nTerm two\n\n: after a blank line\n\n  more of it\n",
     "* [a link](http://x.com)\n  SIZE\n  : 9043825 bytes\n\n  MD5\n  : 515bfd96\n",
     "```\nputs 1\n: sym\n```\n\nTerm\n: def\n",
+    "1. Install it:\n\n    ```sh\n    gem install <name> | tee log\n\n    : done\n    ```\n\n"
+    "2. Run it.\n",
+    "- <https://bugs.example.org/issues/1>\n- <https://example.com/a_b>\n",
 ])
-def test_count_words_counts_definition_lists_both_read_alike(page: str) -> None:
-    """A definition first on its line, or at its list item's content, after its term: Goldmark
-    and pulldown-cmark read the same list (the kramdown posts of ruby-lang.org)."""
+def test_count_words_counts_what_both_read_alike(page: str) -> None:
+    """A definition first on its line, or at its list item's content, after its term (the
+    kramdown posts of ruby-lang.org); a fence closed at its list item's indent (code to both);
+    an autolink first on a line (no HTML block): Goldmark and pulldown-cmark read the same."""
     counted = native.count_words(PLAIN_PAGE + "\n" + page, False)
     assert counted is not None
     assert counted == len(hugo.fields(native.render(PLAIN_PAGE + "\n" + page, plain=True) or ""))
@@ -305,8 +310,8 @@ COUNT_WORDS = st.sampled_from([
 ])
 COUNT_LINES = st.lists(COUNT_WORDS, min_size=1, max_size=10).map(lambda ws: "w " + " ".join(ws))
 COUNT_PREFIX = st.sampled_from(["", "- ", "  - ", "1. ", "> ", "## ", "    ", "```\n", "~~~\n",
-                                "- ```\n", "[d]: http://d\n", ": ", "  : ", "   : ", "* ",
-                                "Term\n: ", "|---|---|\n", "---\n", "<div>\n", "- <i>"])
+                                "- ```\n", "  ```\n", "[d]: http://d\n", ": ", "  : ", "   : ",
+                                "* ", "Term\n: ", "|---|---|\n", "---\n", "<div>\n", "- <i>"])
 COUNT_DOCS = st.lists(st.tuples(COUNT_PREFIX, COUNT_LINES, st.sampled_from(["\n", "\n\n", "  \n"])),
                       max_size=8).map(lambda parts: "".join(p + t + e for p, t, e in parts))
 
