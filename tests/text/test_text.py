@@ -324,3 +324,19 @@ def test_engines_without_liquid_keep_every_brace(profile: str) -> None:
     body = "Use `{{ x }}` and {% y %}.\n\n```\n{{ z }}\n```\n\nText {{ w }} here.\n"
     plain = analyse(body, {}, TextOptions.from_site(profile, {}, {})).plain
     assert _BRACES.findall(plain) == ["{{ x }}", "{% y %}", "{{ z }}", "{{ w }}"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["word ", "é", "Ж", "—", "\u2019", "“", "…", "日", "ᄀ", "ᇿ",
+                                 "\u1200", "⺀", "한", "ｱ", "\U00020000", "\U0001b000", "🙂",
+                                 "ไทย", "\u2e7f", "\n"]), max_size=30).map("".join))
+def test_a_page_is_cjk_for_one_cjk_character(text: str) -> None:
+    """With hasCJKLanguage a page is CJK for any one character of the CJK class, however
+    many dashes, quotes and other letters come first (is_cjk_page looks at the first few
+    alone before scanning with the class)."""
+    from blogcli.text.count import _CJK_CHARS, is_cjk_page
+
+    options = TextOptions(has_cjk_language=True)
+    assert is_cjk_page(text, {}, options) == (re.search(_CJK_CHARS, text) is not None)
+    assert is_cjk_page("— \u2019 “ …" * 5 + text, {}, options) == (
+        re.search(_CJK_CHARS, text) is not None)
