@@ -586,9 +586,11 @@ class _Walk:
             out.append(self.tag("<li>" if tight else "<li>\n"))
             end = self.blocks(i + 1, out)
             if tight and end + 1 < len(self.events) and self.events[end + 1][1] == "Item" \
+                    and not (self.counted or self.loose) \
                     and _BLANK_END.search(src, max(start, stop - 16), stop):
                 # an item that ends in a blank line (an unclosed fence's) makes the list
-                # loose to markdown-it and Goldmark, not to pulldown-cmark
+                # loose to markdown-it and Goldmark, not to pulldown-cmark (which changes
+                # where paragraphs end, not a word: counted, it is read on)
                 raise _Fallback
             out.append(self.tag("</li>\n"))
             return end + 1
