@@ -352,6 +352,10 @@ def _list(opts: dict[str, object]) -> None:
         from pathlib import Path
 
         from blogcli.listing.command import print_listing
+    # Off for good, as for publish: a listing makes records, counts and strings, no garbage in
+    # cycles, and the collector's runs over the parsers' modules and the posts' values found
+    # nothing (the collection at exit is skipped too while it is off).
+    gc.disable()
 
     def command() -> None:
         site = Path(str(opts["site"])) if opts["site"] else None
