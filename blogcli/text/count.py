@@ -181,8 +181,8 @@ def is_cjk_page(source: str, meta: dict[str, Any], options: TextOptions) -> bool
             return False
     if not options.cjk_mostly:
         return True
-    cjk = len(_cjk().findall(source))
-    return cjk > len(source.split()) - cjk
+    count = len(cjk.findall(source))
+    return count > len(source.split()) - count
 
 
 def to_html(body: str, options: TextOptions) -> str:
