@@ -115,9 +115,11 @@ def parse_post(raw: bytes, path: Path, rel: str, site: Site | None = None) -> Po
         meta = fold_keys(meta)
     drafts_dir = site.drafts_dir if site is not None else None
     in_drafts = drafts_dir is not None and path.is_relative_to(drafts_dir)
+    # (No CR byte, no CRLF: most files are asked in one memchr, not a scan of their text.)
+    crlf = b"\r" in raw and "\r\n" in text[:4096]
     return Post(
         path=path, rel=rel, text=text, meta=meta, body=body, body_line=body_line,
-        fm_format=fm_format, bom=bom, crlf="\r\n" in text[:4096], slug=post_slug(path, meta),
+        fm_format=fm_format, bom=bom, crlf=crlf, slug=post_slug(path, meta),
         in_drafts_dir=in_drafts,
         reads_draft_key=site is None or site.profile not in ("jekyll", "hexo"),
     )

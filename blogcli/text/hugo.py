@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import filterfalse
 
 from blogcli.text.typographer import GO_SPACES
 
@@ -258,7 +259,7 @@ def head_fields(s: str, count: int) -> list[str]:
 
 def cjk_word_count(words: list[str]) -> int:
     """On a CJK page an all-ASCII token is one word, any other token one word per character."""
-    other = [w for w in words if not w.isascii()]  # twice as fast as a sum over them all
+    other = list(filterfalse(str.isascii, words))  # no Python call a word
     return len(words) - len(other) + sum(map(len, other))
 
 

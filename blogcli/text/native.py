@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from itertools import repeat
+from itertools import filterfalse, repeat
 from typing import Any
 
 from blogcli.text import blocks, hugo
@@ -162,7 +162,7 @@ def count_words(markdown: str, cjk: bool, unsafe: bool = False) -> int | None:
     words = hugo.fields(_TAG.sub("", html))
     if not cjk:
         return len(words)
-    other = "\n".join(word for word in words if not word.isascii())
+    other = "\n".join(filterfalse(str.isascii, words))  # (no Python call a word)
     if "'" in other or '"' in other or "--" in other or "..." in other \
             or "&lt;&lt;" in other or "&gt;&gt;" in other:
         return None
