@@ -15,6 +15,7 @@ from blogcli.errors import UsageError
 from blogcli.listing.records import Listing, PostRecord, when
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
 
     from blogcli.site import Site
 
@@ -202,7 +203,8 @@ def list_text(records: list[PostRecord], width: int = WIDTH, bold: bool = False)
     head = ("date", "status", "title", "words", "min", "tags")
     rows = [((r.date or "")[:10], r.status, r.title or r.slug, f"{r.words:,}",
              f"{r.reading_time:,}", ", ".join(r.tags)) for r in records]
-    widths = [_widest([h, *(row[i] for row in rows)]) for i, h in enumerate(head)]
+    columns = list(zip(head, *rows, strict=True))  # each column, its heading first
+    widths = [_widest(column) for column in columns]
     gaps = 2 * (len(head) - 1)
     room = max(width - gaps - sum(widths[i] for i in (0, 1, 3, 4)), 20)
     # Tags take a third of the room, or their longest tag; titles the rest, and never less
@@ -210,7 +212,7 @@ def list_text(records: list[PostRecord], width: int = WIDTH, bold: bool = False)
     longest_tag = _widest([t for r in records for t in r.tags]) + 1 if any(
         r.tags for r in records) else 0
     # Each word once: titles repeat theirs ("Ruby", "released"), measured a character at a time.
-    title_words = list(set(" ".join(row[2] for row in rows).split()))
+    title_words = list(set(" ".join(columns[2][1:]).split()))
     longest_word = _widest(title_words) if title_words else 10
     widths[5] = min(widths[5], max(room // 3, longest_tag))
     widths[2] = min(widths[2], max(10, longest_word, room - widths[5]))
@@ -222,7 +224,7 @@ def list_text(records: list[PostRecord], width: int = WIDTH, bold: bool = False)
     return "\n".join(lines) + "\n"
 
 
-def _widest(values: list[str]) -> int:
+def _widest(values: Sequence[str]) -> int:
     """The columns the widest of ``values`` takes (0 for none)."""
     if not values:
         return 0
