@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from blogcli.errors import ContentError
 
@@ -232,6 +232,10 @@ def _parse_checked(fm_text: str, fm_format: str, rel: str, first_line: int,
 
 def _load_yaml(fm_text: str, rel: str, first_line: int, lenient: bool = False) -> Any:
     simple = _simple_yaml(fm_text, lenient)
+    if isinstance(simple, Twice):  # as the except below words PyYAML's error
+        line = first_line + simple.line
+        raise PostError(rel, line, f"YAML front matter does not parse at line {line}, "
+                                   f"column 1: {given_twice(simple.key)}")
     if simple is not None:
         return simple
     import yaml
@@ -255,7 +259,7 @@ def _load_yaml(fm_text: str, rel: str, first_line: int, lenient: bool = False) -
                     "it on the same line")
         elif "mapping values are not allowed" in problem:
             hint = "a value with ': ' in it must be quoted, e.g. title: \"Part 1: the plan\""
-        elif "tab" in problem or "'\\t'" in problem:
+        elif "tab character" in problem or "'\\t'" in problem:  # (not a key named "tabs")
             hint = "YAML does not allow tabs before a key: indent with spaces"
         else:
             hint = f"{context} " if context else ""
@@ -279,7 +283,10 @@ _FIRST = r"(?:[^-?:,\[\]{}#&*!|>'\"%@`\s]|-[0-9])"
 # by one repeat instead of an alternation each.)
 _PLAIN = re.compile(rf"{_FIRST}[^:#\[\]{{}}\t]*(?:(?::(?=[^ ])|(?<! )#)[^:#\[\]{{}}\t]*)*")
 _ITEM = re.compile(r"( *)-(?: +(.*?))? *")  # an item of a block list: "- value", "  - value"
-_QUOTED = re.compile(r"\"([^\"\\]*)\"|'([^']*)'")
+# A one-line quoted scalar: double-quoted with no escape but \" \\ and \/, or single-quoted
+# ('' for a quote mark).
+_QUOTED = re.compile(r"\"((?:[^\"\\]|\\[\"\\/])*)\"|'((?:[^']|'')*)'")
+_ESCAPE = re.compile(r"\\(.)")
 _FLOW_ITEM = rf"(?:\"[^\"\\,]*\"|'[^',]*'|{_FIRST}[^:#\[\]{{}},'\"\t]*?)"
 _FLOW = re.compile(rf"\[ *(?:{_FLOW_ITEM}(?: *, *{_FLOW_ITEM})*)? *\]")
 _FLOW_ITEMS = re.compile(rf"{_FLOW_ITEM}(?= *[,\]])")
@@ -289,16 +296,30 @@ _FLOW_ITEMS = re.compile(rf"{_FLOW_ITEM}(?= *[,\]])")
 _NOT_SIMPLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
-def _simple_yaml(fm_text: str, lenient: bool) -> dict[str, Any] | None:
+class Twice(NamedTuple):
+    """A key given twice in front matter that is otherwise read, and its line (from 0)."""
+
+    key: str
+    line: int
+
+
+def given_twice(key: object) -> str:
+    return (f"key {key!r} is given twice (Hugo since 0.152 and Zola refuse the page; older "
+            "Hugo kept the last value)")
+
+
+def _simple_yaml(fm_text: str, lenient: bool) -> dict[str, Any] | Twice | None:
     """What PyYAML with ``_yaml_loader(lenient)`` gives ``fm_text``, when the text is one of
-    the simple shapes above; None for any other text (a property test holds the two equal)."""
+    the simple shapes above; None for any other text (a property test holds the two equal).
+    Not ``lenient``, a key given twice in such a text is ``Twice``: PyYAML's error there."""
     if _NOT_SIMPLE.search(fm_text):
         return None
     out: dict[str, Any] = {}
     key = ""
     items: list[Any] | None = None  # the block list under ``key``, once an item is read
     indent = -1                     # its items' indent; -1 where no list may follow
-    for line in fm_text.split("\n"):
+    twice: Twice | None = None
+    for number, line in enumerate(fm_text.split("\n")):
         if not line:
             indent = -1  # a list after a blank line is left to PyYAML
             continue
@@ -318,13 +339,18 @@ def _simple_yaml(fm_text: str, lenient: bool) -> dict[str, Any] | None:
         if match is None:
             return None
         key, text = match.group(1), match.group(2)
-        if key in out or _scalar(key, True) != key:
-            return None  # a repeated key (refused or kept last), a key like "yes" or "null"
-        out[key] = _value(text, lenient)
-        if out[key] is _NO:
+        if _scalar(key, True) != key:
+            return None  # a key like "yes" or "null"
+        if key in out and not lenient and twice is None:
+            # Refused (current Hugo, Zola) once the rest has been read as PyYAML reads it
+            # all before it builds the mapping: a later line it refuses is the error then.
+            twice = Twice(key, number)
+        value = _value(text, lenient)
+        if value is _NO:
             return None
+        out[key] = value  # given twice (Jekyll, Hexo): the last value, where the first was
         items, indent = None, -1 if text else 0
-    return out
+    return twice or out
 
 
 def _value(text: str | None, lenient: bool) -> Any:
@@ -333,7 +359,10 @@ def _value(text: str | None, lenient: bool) -> Any:
         return None
     quoted = _QUOTED.fullmatch(text)
     if quoted is not None:
-        return quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+        double, single = quoted.groups()
+        if double is not None:
+            return _ESCAPE.sub(r"\1", double) if "\\" in double else double
+        return single.replace("''", "'")
     if text[0] == "[":
         if _FLOW.fullmatch(text) is None:
             return _NO
@@ -397,6 +426,10 @@ def _known_scalar(text: str) -> Any:
         return int(text)  # neither float (no dot) nor octal, binary, hex or sexagesimal
     if text[0] in "0123456789" and re.fullmatch(_TIMESTAMP, text):
         return _timestamp(text)
+    if " " in text or "\t" in text:
+        # Of the resolvers, only the timestamp's takes white space (no number, bool or null
+        # has any): "2009-12-25 10:41:06 +0000", which that one refuses, is text.
+        return text
     return _NO
 
 
@@ -479,8 +512,7 @@ def _yaml_loader(lenient: bool = False) -> Any:
                     continue  # unhashable keys are PyYAML's own error to report
                 if key in seen and not lenient:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"key {key!r} is given twice (Hugo since 0.152 and Zola "
-                        "refuse the page; older Hugo kept the last value)", key_node.start_mark)
+                        None, None, given_twice(key), key_node.start_mark)
                 seen.add(key)
         return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 

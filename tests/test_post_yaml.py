@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,11 @@ from blogcli.post import (
     _RESOLVED_FIRST,
     _WORDS,
     PostError,
+    Twice,
     _known_scalar,
     _simple_yaml,
     _yaml_loader,
+    given_twice,
     parse_post,
 )
 
@@ -35,7 +38,9 @@ VALUES = ["", " ", "Post number 7", "2024-01-01", "2024-01-01T10:00:00+00:00",
           "{}", "|", ">", "&a x", "*a", "!!str 1", "%x", "@x", "`x`", "=", "<<", "?x", "? x",
           ":x", ",x", "x,y", "x]", "x}", "Über", "日本語のタイトル", "\u00a0x", "x\u00a0",
           "a  b", "trailing   ", "(paren)", "$x", "/path/x.png", "./rel", "http://x.org/a?b=c#d",
-          "a\tb", "x\r", "tab\t"]
+          "a\tb", "x\r", "tab\t",
+          '"a \\"b\\""', '"C:\\\\x"', '"a\\/b"', '"\\\\"', '"a\\"', '"a\\tb"', "''''", "''",
+          "'a''", '2009-12-25 10:41:06 +0000', '1 2', '-1 x', '.5 x', '+ 1', '~ x', '0x 1']
 SEPARATORS = [": ", ":", ":  ", " : ", ":\t", ": \t"]
 
 
@@ -59,10 +64,19 @@ def typed(value: Any) -> Any:
 
 
 def assert_as_pyyaml(text: str, lenient: bool) -> bool:
-    """_simple_yaml either declines or gives exactly what PyYAML gives; True if it read it."""
+    """_simple_yaml either declines or gives exactly what PyYAML gives (a key given twice:
+    PyYAML's error, on that key's line); True if it read it."""
     fast = _simple_yaml(text, lenient)
     if fast is None:
         return False
+    if isinstance(fast, Twice):
+        with pytest.raises(yaml.constructor.ConstructorError) as refused:
+            yaml.load(text, Loader=_yaml_loader(lenient))
+        assert refused.value.problem == given_twice(fast.key), text
+        assert refused.value.problem_mark is not None
+        assert (refused.value.problem_mark.line, refused.value.problem_mark.column) == (
+            fast.line, 0), text
+        return True
     status, slow = pyyaml(text, lenient)
     assert status == "ok", f"PyYAML refuses {text!r}, _simple_yaml read {fast!r}"
     assert typed(fast) == typed(slow or {}), text
@@ -123,12 +137,31 @@ def test_common_front_matter_is_read_without_pyyaml() -> None:
         "tags": ["bench", "post7"]}
 
 
-def test_repeated_key_is_left_to_pyyaml(tmp_path: Path) -> None:
-    """A key given twice is an error (Hugo, Zola) or the last value wins (Jekyll, Hexo)."""
-    text = "---\ntitle: a\ntitle: b\n---\nbody\n"
-    assert _simple_yaml("title: a\ntitle: b\n", False) is None
-    with pytest.raises(PostError, match="given twice"):
-        parse_post(text.encode(), tmp_path / "a.md", "a.md")
+def test_repeated_key_is_read_as_pyyaml_reads_it(tmp_path: Path) -> None:
+    """A key given twice is an error (Hugo, Zola) or the last value wins (Jekyll, Hexo), in
+    its first place; the error is PyYAML's, word for word, however the front matter is read
+    (a block scalar after it sends it to PyYAML)."""
+    assert _simple_yaml("title: a\ntitle: b\n", False) == Twice("title", 1)
+    assert list(_simple_yaml("title: a\ndate: 2024-01-01\ntitle: b\n", True).items()) == [
+        ("title", "b"), ("date", date(2024, 1, 1))]
+    said = []
+    for rest in ("", "more: |\n  a block\n"):
+        text = f"---\ndraft: true\ntitle: a\ntitle: 'b'\n{rest}---\nbody\n"
+        with pytest.raises(PostError) as refused:
+            parse_post(text.encode(), tmp_path / "a.md", "a.md")
+        said.append(str(refused.value))
+    assert said[0] == said[1] == ("a.md:4: YAML front matter does not parse at line 4, column 1: "
+                                  + given_twice("title"))
+    # A line PyYAML refuses after the repeated key is the error it reports.
+    assert _simple_yaml("title: a\ntitle: b\nx: [a\n", False) is None
+
+
+def test_quoted_values_with_escapes_are_read_without_pyyaml() -> None:
+    for text in ('title: "The \\"Ruby Hacking Guide\\" is out"\n', "title: 'It''s out'\n",
+                 'path: "C:\\\\x\\/y"\n'):
+        assert assert_as_pyyaml(text, False), text
+    assert _simple_yaml('title: "a \\"b\\""\n', False) == {"title": 'a "b"'}
+    assert _simple_yaml('title: "a\\nb"\n', False) is None  # other escapes: PyYAML's
 
 
 def pyyaml_scalar(text: str) -> Any:
@@ -189,5 +222,6 @@ def test_scalars_known_without_pyyaml_are_what_pyyaml_makes(text: str) -> None:
 
 def test_the_usual_scalars_are_known_without_pyyaml() -> None:
     for text in ("title", "Post One", "true", "false", "null", "2026-12-04T03:01:02Z", "-0",
-                 "2024-01-01", "2024-01-01 10:00:00 +01:00", "-3", "2024-13-45", "tags", "draft"):
+                 "2024-01-01", "2024-01-01 10:00:00 +01:00", "-3", "2024-13-45", "tags", "draft",
+                 "2009-12-25 10:41:06 +0000"):
         assert _known_scalar(text) is not _NO, text
