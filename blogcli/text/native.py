@@ -258,6 +258,18 @@ def _not_plain(text: str, unsafe: bool = False) -> bool:
 _LINE_TAG = re.compile(r"\n[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*"
                        + _TAG_OPEN.pattern)  # (an autolink first on a line is inline text)
 _INLINE_TAG = re.compile(r"<[^<>]*>?")
+# What starts an HTML block (CommonMark 0.31, Goldmark's and pulldown-cmark's lists, with
+# "source" and "meta" that only some read so): a comment, declaration or processing
+# instruction, one of the raw tags, or a block-level tag name, opening or closing.
+_BLOCK_TAG = re.compile(
+    r"<(?:[!?]|(?:script|pre|style|textarea)(?![A-Za-z0-9-])|/?(?:address|article|aside|"
+    r"base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|"
+    r"dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|"
+    r"html|iframe|legend|li|link|main|menu|menuitem|meta|nav|noframes|ol|optgroup|option|"
+    r"p|param|search|section|source|summary|table|tbody|td|tfoot|th|thead|title|tr|track|"
+    r"ul)(?=[ \t\r\n>]|/>|\Z))", re.IGNORECASE)
+# A tag alone on its line (CommonMark's 7th kind of HTML block, where not in a paragraph).
+_ALONE = re.compile(r"<[^<>\n]*>[ \t]*\r?(?=\n|\Z)")
 
 
 def _inline_tags_only(text: str) -> bool:
@@ -266,9 +278,15 @@ def _inline_tags_only(text: str) -> bool:
     so pulldown-cmark's HTML with the tag itself stripped has the same words. Not where a
     line starts with ``<`` (an HTML block, which Goldmark leaves out whole, text and all);
     nor for a comment, a processing instruction or a declaration, a tag not closed on its
-    line, or one with a quote left open (a ``>`` inside it would end it early here)."""
-    if _LINE_TAG.search(text):
-        return False
+    line, or one with a quote left open (a ``>`` inside it would end it early here).
+
+    A tag first on its line starts an HTML block (CommonMark's rules, which both parsers
+    follow) only as a block-level tag, or alone on its line; any other, with text after
+    it on the line (``<abbr title="...">15:30 JST</abbr> ...``), starts a paragraph."""
+    for line in _LINE_TAG.finditer(text):
+        at = line.end() - 1
+        if _BLOCK_TAG.match(text, at) or _ALONE.match(text, at):
+            return False
     for tag in _INLINE_TAG.finditer(text, text.find("<")):
         found = tag.group()
         if found[1:2] in ("!", "?") or not found.endswith(">") or "\n" in found \

@@ -261,13 +261,14 @@ def test_count_words_takes_inline_tags_goldmark_leaves_out() -> None:
 
 
 @pytest.mark.parametrize("extra", [
-    "<span>raw</span>", "<div>\nblock\n</div>", "| a | b |\n|---|---|\n| 1 | 2 |",
+    "<span>\nalone\n</span>", "<div>\nblock\n</div>", "| a | b |\n|---|---|\n| 1 | 2 |",
     "- [ ] task", "Note[^1].\n\n[^1]: A footnote.", "Term\n:definition", "## Title {#id}",
     "Term\n:", "- x\n  Term\n   : indented past its item", "> Term\n> : quoted", "## H\n: after",
     "Term\n   : indented", "Term\n: a\n---", "*a\nb*\n: across lines",
     "- item\n  ```\n  code\nlazy\n  ```", "- item\n  ```\n  never closed\n- next",
     "- item\n  ```\n  code\n\n- next", "- : x", "a\rb", "x\0y", "<p>\nan HTML block\n</p>",
-    "- <i>item</i>", '<span title="a>b">x</span>', "a <!-- c --> b",
+    "<video controls>\nits text\n</video>", "</span>\nafter", "<Section>x</section>",
+    '<span title="a>b">x</span>', "a <!-- c --> b",
 ])
 def test_count_words_leaves_what_the_walk_reads_otherwise(extra: str) -> None:
     assert native.count_words(PLAIN_PAGE + "\n" + extra + "\n", False) is None
@@ -292,11 +293,14 @@ def test_count_words_on_a_cjk_page_leaves_words_whose_length_may_differ(
     "1. Install it:\n\n    ```sh\n    gem install <name> | tee log\n\n    : done\n    ```\n\n"
     "2. Run it.\n",
     "- <https://bugs.example.org/issues/1>\n- <https://example.com/a_b>\n",
+    "<span>raw</span> and\n<abbr title=\"2004-07-05 06:30 UTC\">15:30 JST</abbr> text\n",
+    "- <i>item</i>\n> <b>quoted</b> text\n",
 ])
 def test_count_words_counts_what_both_read_alike(page: str) -> None:
     """A definition first on its line, or at its list item's content, after its term (the
     kramdown posts of ruby-lang.org); a fence closed at its list item's indent (code to both);
-    an autolink first on a line (no HTML block): Goldmark and pulldown-cmark read the same."""
+    an autolink, or an inline tag with text after it, first on a line (no HTML block):
+    Goldmark and pulldown-cmark read the same."""
     counted = native.count_words(PLAIN_PAGE + "\n" + page, False)
     assert counted is not None
     assert counted == len(hugo.fields(native.render(PLAIN_PAGE + "\n" + page, plain=True) or ""))
