@@ -268,6 +268,8 @@ _BLOCK_TAG = re.compile(
     r"html|iframe|legend|li|link|main|menu|menuitem|meta|nav|noframes|ol|optgroup|option|"
     r"p|param|search|section|source|summary|table|tbody|td|tfoot|th|thead|title|tr|track|"
     r"ul)(?=[ \t\r\n>]|/>|\Z))", re.IGNORECASE)
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+_RAW_TAG = re.compile(r"<(?:script|pre|style|textarea)(?![A-Za-z0-9-])", re.IGNORECASE)
 # A tag alone on its line (CommonMark's 7th kind of HTML block, where not in a paragraph).
 _ALONE = re.compile(r"<[^<>\n]*>[ \t]*\r?(?=\n|\Z)")
 
@@ -282,11 +284,24 @@ def _inline_tags_only(text: str) -> bool:
 
     A tag first on its line starts an HTML block (CommonMark's rules, which both parsers
     follow) only as a block-level tag, or alone on its line; any other, with text after
-    it on the line (``<abbr title="...">15:30 JST</abbr> ...``), starts a paragraph."""
+    it on the line (``<abbr title="...">15:30 JST</abbr> ...``), starts a paragraph. A
+    block of tags alone, first on its line up to a blank one (a release post's
+    ``<video ...>`` with its ``<source ...>``), has no word to either: pulldown-cmark writes
+    it as it is and its tags are stripped, Goldmark leaves it out."""
+    skip = 0  # the end of the last block of tags alone
     for line in _LINE_TAG.finditer(text):
         at = line.end() - 1
-        if _BLOCK_TAG.match(text, at) or _ALONE.match(text, at):
+        if at < skip or not (_BLOCK_TAG.match(text, at) or _ALONE.match(text, at)):
+            continue
+        blank = _BLANK_LINE.search(text, at)
+        block = text[at:blank.start()] if blank is not None else "x"
+        if at != line.start() + 1 or "<!" in block or "<?" in block \
+                or _RAW_TAG.search(block) or _TAG.sub("", block).strip():
+            # in a container; a comment, declaration or raw tag in it (whose block runs on
+            # past blank lines, and may start in it: a lone tag after a paragraph's line is
+            # no block); text in it; or it runs on past this stretch
             return False
+        skip = blank.start()
     for tag in _INLINE_TAG.finditer(text, text.find("<")):
         found = tag.group()
         if found[1:2] in ("!", "?") or not found.endswith(">") or "\n" in found \

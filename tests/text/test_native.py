@@ -268,6 +268,8 @@ def test_count_words_takes_inline_tags_goldmark_leaves_out() -> None:
     "- item\n  ```\n  code\nlazy\n  ```", "- item\n  ```\n  never closed\n- next",
     "- item\n  ```\n  code\n\n- next", "- : x", "a\rb", "x\0y", "<p>\nan HTML block\n</p>",
     "<video controls>\nits text\n</video>", "</span>\nafter", "<Section>x</section>",
+    "<pre>\n\nhidden past a blank line\n</pre>\n", "<div>\n```\ncode\n```\n</div>\n",
+    "> <div>\n> </div>\n", '<div title="a>b">\n</div>\n', "word\n<video a>\n<pre>\n\nword",
     '<span title="a>b">x</span>', "a <!-- c --> b",
 ])
 def test_count_words_leaves_what_the_walk_reads_otherwise(extra: str) -> None:
@@ -295,12 +297,14 @@ def test_count_words_on_a_cjk_page_leaves_words_whose_length_may_differ(
     "- <https://bugs.example.org/issues/1>\n- <https://example.com/a_b>\n",
     "<span>raw</span> and\n<abbr title=\"2004-07-05 06:30 UTC\">15:30 JST</abbr> text\n",
     "- <i>item</i>\n> <b>quoted</b> text\n",
+    '<video autoplay="autoplay" width="764">\n  <source src="demo.mp4" type="video/mp4">\n'
+    "</video>\n\nAfter the video.\n",
 ])
 def test_count_words_counts_what_both_read_alike(page: str) -> None:
     """A definition first on its line, or at its list item's content, after its term (the
     kramdown posts of ruby-lang.org); a fence closed at its list item's indent (code to both);
-    an autolink, or an inline tag with text after it, first on a line (no HTML block):
-    Goldmark and pulldown-cmark read the same."""
+    an autolink, or an inline tag with text after it, first on a line (no HTML block); a
+    block of tags alone (no word to either): Goldmark and pulldown-cmark read the same."""
     counted = native.count_words(PLAIN_PAGE + "\n" + page, False)
     assert counted is not None
     assert counted == len(hugo.fields(native.render(PLAIN_PAGE + "\n" + page, plain=True) or ""))
