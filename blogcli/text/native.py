@@ -287,22 +287,48 @@ def _inline_tags_only(text: str) -> bool:
     it on the line (``<abbr title="...">15:30 JST</abbr> ...``), starts a paragraph. A
     block of tags alone, first on its line up to a blank one (a release post's
     ``<video ...>`` with its ``<source ...>``), has no word to either: pulldown-cmark writes
-    it as it is and its tags are stripped, Goldmark leaves it out."""
+    it as it is and its tags are stripped, Goldmark leaves it out. So has a comment first on
+    its line, up to the end of the line it closes on, where nothing but tags follows it and
+    no ``>`` is in it (which would end it early here)."""
     skip = 0  # the end of the last block of tags alone
+    comments: list[tuple[int, int]] = []  # the comment blocks, not inline comments
     for line in _LINE_TAG.finditer(text):
         at = line.end() - 1
-        if at < skip or not (_BLOCK_TAG.match(text, at) or _ALONE.match(text, at)):
+        if at < skip:
+            continue
+        if text.startswith("<!--", at) and at == line.start() + 1:
+            close = text.find("-->", at + 4)
+            if close < 0 or text.startswith(("<!-->", "<!--->"), at):
+                return False  # open to the stretch's end; one the parsers end otherwise
+            skip = blocks.line_end(text, close) - 1
+            if _TAG.sub("", text[at:skip]).strip():
+                return False
+            comments.append((at, skip))
+            continue
+        if not (_BLOCK_TAG.match(text, at) or _ALONE.match(text, at)):
             continue
         blank = _BLANK_LINE.search(text, at)
-        block = text[at:blank.start()] if blank is not None else "x"
+        if blank is None:
+            return False  # it runs on past this stretch
+        block = text[at:blank.start()]
         if at != line.start() + 1 or "<!" in block or "<?" in block \
                 or _RAW_TAG.search(block) or _TAG.sub("", block).strip():
             # in a container; a comment, declaration or raw tag in it (whose block runs on
             # past blank lines, and may start in it: a lone tag after a paragraph's line is
-            # no block); text in it; or it runs on past this stretch
+            # no block); text in it
             return False
         skip = blank.start()
-    for tag in _INLINE_TAG.finditer(text, text.find("<")):
+    start = text.find("<")
+    for at, end in comments:  # the tags between them, and after the last
+        if not _inline_only(text, start, at):
+            return False
+        start = end
+    return _inline_only(text, start, len(text))
+
+
+def _inline_only(text: str, start: int, end: int) -> bool:
+    """Whether every tag in ``text[start:end]`` is inline and simple (see _inline_tags_only)."""
+    for tag in _INLINE_TAG.finditer(text, start, end):
         found = tag.group()
         if found[1:2] in ("!", "?") or not found.endswith(">") or "\n" in found \
                 or found.count('"') % 2 or found.count("'") % 2:

@@ -270,6 +270,7 @@ def test_count_words_takes_inline_tags_goldmark_leaves_out() -> None:
     "<video controls>\nits text\n</video>", "</span>\nafter", "<Section>x</section>",
     "<pre>\n\nhidden past a blank line\n</pre>\n", "<div>\n```\ncode\n```\n</div>\n",
     "> <div>\n> </div>\n", '<div title="a>b">\n</div>\n', "word\n<video a>\n<pre>\n\nword",
+    "<!-- a > b -->", "<!-- c --> tail", "<!-->\nx\n-->", "<!-- never closed\n\nx",
     '<span title="a>b">x</span>', "a <!-- c --> b",
 ])
 def test_count_words_leaves_what_the_walk_reads_otherwise(extra: str) -> None:
@@ -299,12 +300,15 @@ def test_count_words_on_a_cjk_page_leaves_words_whose_length_may_differ(
     "- <i>item</i>\n> <b>quoted</b> text\n",
     '<video autoplay="autoplay" width="764">\n  <source src="demo.mp4" type="video/mp4">\n'
     "</video>\n\nAfter the video.\n",
+    "<!-- the post will be published on 2025-12-24 -->\n\n<!--\nAn old version,\n\nleft out\n"
+    "-->\nAfter it.\n",
 ])
 def test_count_words_counts_what_both_read_alike(page: str) -> None:
     """A definition first on its line, or at its list item's content, after its term (the
     kramdown posts of ruby-lang.org); a fence closed at its list item's indent (code to both);
     an autolink, or an inline tag with text after it, first on a line (no HTML block); a
-    block of tags alone (no word to either): Goldmark and pulldown-cmark read the same."""
+    block of tags alone, or a comment alone (no word to either): Goldmark and pulldown-cmark
+    read the same."""
     counted = native.count_words(PLAIN_PAGE + "\n" + page, False)
     assert counted is not None
     assert counted == len(hugo.fields(native.render(PLAIN_PAGE + "\n" + page, plain=True) or ""))
