@@ -148,9 +148,10 @@ def count_words(markdown: str, cjk: bool, unsafe: bool = False) -> int | None:
     its events in Python. None where that HTML may hold other words than the walk writes
     (``_counted_as_is``; in the HTML, a definition pulldown-cmark did not read, or read
     otherwise than Goldmark, see _odd_list), or on a CJK page a word of other characters
-    with a quote, a dash or ``<<``/``>>`` in it (where a CJK word counts one a character,
-    and the typographer's entities, or code escaped by Go's rules, are not the length
-    pulldown-cmark writes), and for a body the plain pass does not take whole (blocks.SIZE).
+    with a quote or ``<<``/``>>`` in it (where a CJK word counts one a character, and the
+    typographer's entities, or code escaped by Go's rules, are not the length pulldown-cmark
+    writes; dashes and ellipses are written as the typographer writes them, see
+    _dashes_typeset), and for a body the plain pass does not take whole (blocks.SIZE).
     ``unsafe``: raw HTML is kept (else Goldmark leaves it out, see _not_plain)."""
     if len(markdown) > blocks.SIZE or "\0" in markdown or not _counted_as_is(markdown, unsafe):
         return None
@@ -163,10 +164,57 @@ def count_words(markdown: str, cjk: bool, unsafe: bool = False) -> int | None:
     if not cjk:
         return len(words)
     other = "\n".join(filterfalse(str.isascii, words))  # (no Python call a word)
-    if "'" in other or '"' in other or "--" in other or "..." in other \
-            or "&lt;&lt;" in other or "&gt;&gt;" in other:
+    if "'" in other or '"' in other or "&lt;&lt;" in other or "&gt;&gt;" in other:
         return None
+    if "--" in other or "..." in other:
+        typeset = _dashes_typeset(html, markdown)
+        if typeset is None:
+            return None
+        words = typeset
     return hugo.cjk_word_count(words)
+
+
+def _dashes_typeset(html: str, markdown: str) -> list[str] | None:
+    """The words of pulldown-cmark's HTML with Goldmark's typographer's dashes and ellipses
+    (``--``, ``---``, ``...``: the same wherever they stand in text, unlike quotes) written
+    as its entities, outside code; None where one may not be typeset so: from an entity or
+    an escape, in a word with a URL or an address (Goldmark's linkify makes a link of it,
+    which keeps them), or raw ``<code>`` in the source (its text is typeset, not code)."""
+    if "&#" in markdown or "&period;" in markdown or "\\-" in markdown \
+            or "\\." in markdown or "<code" in markdown:
+        return None
+    parts = _CODE_ELEMENT.split(html)  # text, code, text, ...
+    for i in range(len(parts)):
+        if i % 2 or ("--" not in parts[i] and "..." not in parts[i]):
+            parts[i] = _TAG.sub("", parts[i])
+            continue
+        tokens = _SPACES.split(_TAG.sub("", parts[i]))  # words and the white space between
+        last = len(tokens) - 1
+        for k, token in enumerate(tokens):
+            if ("--" in token or "..." in token) \
+                    and ("://" in token or "www." in token or "@" in token) \
+                    and (not token.isascii() or k in (0, last)):
+                # Perhaps in a URL Goldmark's linkify makes a link, which keeps them (a URL
+                # never runs on past white space). A word of ASCII on its own, not next to
+                # code, is one word, entities or not.
+                return None
+        # Typeset where the marks stand together in one run of text (Goldmark reads them
+        # from the source line: split by a tag, ``*a-*-b``, they are no dash).
+        pieces = _TAG_SPLIT.split(parts[i])  # text, tag, text, ...
+        parts[i] = "".join(_DASHES.sub(_dash_entity, piece) for piece in pieces[0::2])
+    return hugo.fields("".join(parts))
+
+
+def _dash_entity(found: re.Match[str]) -> str:
+    return _ENTITIES[found.group()]
+
+
+# Left to right, the longer first, as Goldmark's typographer takes them.
+_DASHES = re.compile(r"---|--|\.\.\.")
+_ENTITIES = {"---": "&mdash;", "--": "&ndash;", "...": "&hellip;"}
+_CODE_ELEMENT = re.compile(r"(<code[^>]*>.*?</code>)", re.DOTALL)
+_SPACES = re.compile(r"(\s+)")
+_TAG_SPLIT = re.compile(r"(<[^>]*>)")  # _TAG's tags, kept apart
 
 
 # What ``_counted_as_is`` looks for, each only where a character it needs is in the text
