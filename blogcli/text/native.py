@@ -285,11 +285,11 @@ def _not_plain(text: str, unsafe: bool = False) -> bool:
     markdown-it (see the module's docstring): raw HTML (a ``<`` before a letter, ``/``, ``!``
     or ``?`` that does not start an autolink; but for inline tags Goldmark leaves out, see
     _inline_tags_only), a table, a task box, a footnote, a definition the two may read
-    otherwise (_odd_colons), a heading that may end in attributes, a fence not
-    at the line's start (in a list item, where an unclosed one makes markdown-it's list
-    loose), a lone carriage return, a control character. (Not among them: tildes, as
-    strikethrough only drops them and leaves the same words; and entities, which the walk
-    decodes as pulldown-cmark does.)"""
+    otherwise (_odd_colons), a heading that may end in attributes, a fence neither at the
+    line's start nor closed at its list item's indent (see _counted_as_is: an unclosed one
+    makes markdown-it's list loose), a lone carriage return, a control character. (Not
+    among them: tildes, as strikethrough only drops them and leaves the same words; and
+    entities, which the walk decodes as pulldown-cmark does.)"""
     return ("\0" in text or "\1" in text or "[^" in text or "```" in text or "~~~" in text
             or ("<" in text and _TAG_OPEN.search(text) is not None
                 and (unsafe or not _inline_tags_only(text)))
