@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import FrozenInstanceError
@@ -179,7 +180,7 @@ def _engine_profile(root: Path) -> str | None:
     if (root / "_config.yml").is_file() or (root / "_config.yaml").is_file():
         if (root / "source").is_dir():
             return "hexo"
-        if (root / "_posts").is_dir() or (root / "_drafts").is_dir():
+        if _jekyll_site(root):
             return "jekyll"
     has_content = (root / "content").is_dir()
     if (root / "config.toml").is_file() and has_content and _is_zola_config(root / "config.toml"):
@@ -188,6 +189,36 @@ def _engine_profile(root: Path) -> str | None:
     if has_content and (hugo_dir or any((root / name).is_file() for name in HUGO_CONFIGS)):
         return "hugo"
     return None
+
+
+def _jekyll_site(root: Path) -> bool:
+    """Whether a folder with a ``_config.yml`` (not Hexo's) is a Jekyll site, by Jekyll's own
+    folders or Gemfile: posts or drafts at its root or in a folder below (Jekyll reads
+    ``en/news/_posts`` as posts in categories en and news: www.ruby-lang.org keeps them so),
+    layouts or includes, or a Gemfile naming jekyll or github-pages. (Other tools keep a
+    ``_config.yml`` too: Jupyter Book.)"""
+    if any((root / name).is_dir() for name in ("_posts", "_drafts", "_layouts", "_includes")):
+        return True
+    try:
+        gemfile = (root / "Gemfile").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        gemfile = ""
+    if re.search(r"""['"](?:jekyll|github-pages)['"]""", gemfile[:100_000]):
+        return True
+    return _posts_below(str(root), 2)
+
+
+def _posts_below(folder: str, depth: int) -> bool:
+    """Whether a ``_posts`` folder is in a folder under ``folder``, ``depth`` levels down at
+    most (hidden folders and those of installed packages and build output left out)."""
+    try:
+        with os.scandir(folder) as listing:
+            below = [entry.path for entry in listing if entry.is_dir(follow_symlinks=False)
+                     and not entry.name.startswith((".", "_")) and entry.name not in SKIP_DIRS]
+    except OSError:
+        return False
+    return any(os.path.isdir(os.path.join(path, "_posts")) for path in below) or (
+        depth > 1 and any(_posts_below(path, depth - 1) for path in below))
 
 
 def _is_zola_config(path: Path) -> bool:

@@ -196,3 +196,25 @@ def test_blog_toml_posts_dir_is_a_list_of_folders(tmp_path: Path) -> None:
     site = find_site(start=tmp_path)
     assert [Path(p).name for p in iter_post_paths(site)] == ["b.md", "a.md"]
     assert {p.rel: p.kind for p in site.pages()}["about.md"] == "page"
+
+
+def test_a_jekyll_site_with_its_posts_in_folders_below_is_found(tmp_path: Path) -> None:
+    """www.ruby-lang.org keeps its posts in en/news/_posts, ja/news/_posts ...: no _posts
+    at its root. Jekyll's own folders or Gemfile say it is a Jekyll site; a _config.yml
+    alone does not (Jupyter Book keeps one too)."""
+    post = "---\ntitle: Released\ndate: 2024-04-05\n---\nText.\n"
+    below = make(tmp_path / "below", {"_config.yml": "title: Ruby\n",
+                                      "en/news/_posts/2024-04-05-release.md": post})
+    site = find_site(site_dir=below)
+    assert site.profile == "jekyll"
+    assert [p.rel for p in site.pages() if p.kind == "post"] == [
+        "en/news/_posts/2024-04-05-release.md"]
+    for evidence in ({"_layouts/post.html": "{{ content }}"},
+                     {"Gemfile": 'source "https://rubygems.org"\ngem "github-pages"\n'}):
+        root = make(tmp_path / str(len(evidence)) / next(iter(evidence)).split("/")[0],
+                    {"_config.yml": "title: T\n", "index.md": "# Home\n", **evidence})
+        assert find_site(site_dir=root).profile == "jekyll"
+    book = make(tmp_path / "book", {"_config.yml": "title: Book\n", "_toc.yml": "root: intro\n",
+                                    "intro.md": "# Intro\n"})
+    with pytest.raises(UsageError, match="is not a blog"):
+        find_site(site_dir=book)
