@@ -105,7 +105,7 @@ def cuts(source: str, piece: int) -> list[int] | None:
         if opener.group(2):
             pos = after_fence(source, opener.group(2), opener.end(), eol)
         else:
-            pos = _after_html(source, opener.start(1), eol)
+            pos = after_html(source, opener.start(1), eol)
         if pos < 0:
             return None
     return found
@@ -172,7 +172,7 @@ def after_fence(source: str, fence: str, info: int, eol: int) -> int:
     return len(source) if close is None else line_end(source, close.start())
 
 
-def _after_html(source: str, start: int, eol: int) -> int:
+def after_html(source: str, start: int, eol: int) -> int:
     """Where the block that a line starting with ``<`` opens ends, or -1 when that is not
     certain (see the module's docstring)."""
     for opener, closer in _RUNS_TO_END:

@@ -316,8 +316,6 @@ _BLOCK_TAG = re.compile(
     r"html|iframe|legend|li|link|main|menu|menuitem|meta|nav|noframes|ol|optgroup|option|"
     r"p|param|search|section|source|summary|table|tbody|td|tfoot|th|thead|title|tr|track|"
     r"ul)(?=[ \t\r\n>]|/>|\Z))", re.IGNORECASE)
-_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
-_RAW_TAG = re.compile(r"<(?:script|pre|style|textarea)(?![A-Za-z0-9-])", re.IGNORECASE)
 # A tag alone on its line (CommonMark's 7th kind of HTML block, where not in a paragraph).
 _ALONE = re.compile(r"<[^<>\n]*>[ \t]*\r?(?=\n|\Z)")
 
@@ -335,39 +333,23 @@ def _inline_tags_only(text: str) -> bool:
     it on the line (``<abbr title="...">15:30 JST</abbr> ...``), starts a paragraph. A
     block of tags alone, first on its line up to a blank one (a release post's
     ``<video ...>`` with its ``<source ...>``), has no word to either: pulldown-cmark writes
-    it as it is and its tags are stripped, Goldmark leaves it out. So has a comment first on
-    its line, up to the end of the line it closes on, where nothing but tags follows it and
-    no ``>`` is in it (which would end it early here)."""
-    skip = 0  # the end of the last block of tags alone
-    comments: list[tuple[int, int]] = []  # the comment blocks, not inline comments
+    it as it is and its tags are stripped, Goldmark leaves it out. So has any other HTML
+    block first on its line (a comment, ``<!DOCTYPE html>``) that holds tags alone, up to
+    where blocks.after_html finds it ends, within this stretch."""
+    skip = 0  # the end of the last HTML block
+    spans: list[tuple[int, int]] = []  # the HTML blocks, whose tags are not inline
     for line in _LINE_TAG.finditer(text):
         at = line.end() - 1
-        if at < skip:
+        if at < skip or not (_BLOCK_TAG.match(text, at) or _ALONE.match(text, at)):
             continue
-        if text.startswith("<!--", at) and at == line.start() + 1:
-            close = text.find("-->", at + 4)
-            if close < 0 or text.startswith(("<!-->", "<!--->"), at):
-                return False  # open to the stretch's end; one the parsers end otherwise
-            skip = blocks.line_end(text, close) - 1
-            if _TAG.sub("", text[at:skip]).strip():
-                return False
-            comments.append((at, skip))
-            continue
-        if not (_BLOCK_TAG.match(text, at) or _ALONE.match(text, at)):
-            continue
-        blank = _BLANK_LINE.search(text, at)
-        if blank is None:
-            return False  # it runs on past this stretch
-        block = text[at:blank.start()]
-        if at != line.start() + 1 or "<!" in block or "<?" in block \
-                or _RAW_TAG.search(block) or _TAG.sub("", block).strip():
-            # in a container; a comment, declaration or raw tag in it (whose block runs on
-            # past blank lines, and may start in it: a lone tag after a paragraph's line is
-            # no block); text in it
-            return False
-        skip = blank.start()
+        if at != line.start() + 1:
+            return False  # in a container
+        skip = blocks.after_html(text, at, blocks.line_end(text, at))
+        if skip < 0 or skip >= len(text) or _TAG.sub("", text[at:skip]).strip():
+            return False  # uncertain, on past this stretch, or text in it
+        spans.append((at, skip))
     start = text.find("<")
-    for at, end in comments:  # the tags between them, and after the last
+    for at, end in spans:  # the tags between them, and after the last
         if not _inline_only(text, start, at):
             return False
         start = end
