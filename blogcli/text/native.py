@@ -188,7 +188,8 @@ def _dashes_typeset(html: str, markdown: str) -> list[str] | None:
         if i % 2 or ("--" not in parts[i] and "..." not in parts[i]):
             parts[i] = _TAG.sub("", parts[i])
             continue
-        tokens = _SPACES.split(_TAG.sub("", parts[i]))  # words and the white space between
+        runs = _TAG_SPLIT.split(parts[i])[0::2]  # the runs of text between its tags
+        tokens = _SPACES.split("".join(runs))  # words and the white space between them
         last = len(tokens) - 1
         for k, token in enumerate(tokens):
             if ("--" in token or "..." in token) \
@@ -200,8 +201,7 @@ def _dashes_typeset(html: str, markdown: str) -> list[str] | None:
                 return None
         # Typeset where the marks stand together in one run of text (Goldmark reads them
         # from the source line: split by a tag, ``*a-*-b``, they are no dash).
-        pieces = _TAG_SPLIT.split(parts[i])  # text, tag, text, ...
-        parts[i] = "".join(_DASHES.sub(_dash_entity, piece) for piece in pieces[0::2])
+        parts[i] = "".join(_DASHES.sub(_dash_entity, run) for run in runs)
     return hugo.fields("".join(parts))
 
 
@@ -214,7 +214,6 @@ _DASHES = re.compile(r"---|--|\.\.\.")
 _ENTITIES = {"---": "&mdash;", "--": "&ndash;", "...": "&hellip;"}
 _CODE_ELEMENT = re.compile(r"(<code[^>]*>.*?</code>)", re.DOTALL)
 _SPACES = re.compile(r"(\s+)")
-_TAG_SPLIT = re.compile(r"(<[^>]*>)")  # _TAG's tags, kept apart
 
 
 # What ``_counted_as_is`` looks for, each only where a character it needs is in the text
@@ -488,6 +487,7 @@ def _stripped(html: str) -> str:
 
 
 _TAG = re.compile(r"<[^>]*>")
+_TAG_SPLIT = re.compile(f"({_TAG.pattern})")  # the text between tags, and the tags
 # A shortcode's placeholder (shortcodes.PLACEHOLDER) alone in a paragraph: Hugo puts the
 # shortcode's output there without the <p>, so the plain walk marks such a paragraph (SOH).
 _PLACEHOLDER = re.compile(r"HAHAHUGOSHORTCODE-s[0-9]+-HBHB")
