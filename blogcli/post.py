@@ -232,10 +232,8 @@ def _parse_checked(fm_text: str, fm_format: str, rel: str, first_line: int,
 
 def _load_yaml(fm_text: str, rel: str, first_line: int, lenient: bool = False) -> Any:
     simple = _simple_yaml(fm_text, lenient)
-    if isinstance(simple, Twice):  # as the except below words PyYAML's error
-        line = first_line + simple.line
-        raise PostError(rel, line, f"YAML front matter does not parse at line {line}, "
-                                   f"column 1: {given_twice(simple.key)}")
+    if isinstance(simple, Twice):  # PyYAML's error, as the except below words it
+        raise _yaml_error(rel, first_line + simple.line, 1, given_twice(simple.key))
     if simple is not None:
         return simple
     import yaml
@@ -262,12 +260,13 @@ def _load_yaml(fm_text: str, rel: str, first_line: int, lenient: bool = False) -
         elif "tab character" in problem or "'\\t'" in problem:  # (not a key named "tabs")
             hint = "YAML does not allow tabs before a key: indent with spaces"
         else:
-            hint = f"{context} " if context else ""
-            hint = f"{hint}{problem}".strip()
-            raise PostError(rel, line, f"YAML front matter does not parse at line {line}, "
-                                       f"column {column}: {hint}") from None
-        raise PostError(rel, line, f"YAML front matter does not parse at line {line}, column "
-                                   f"{column}: {problem}; {hint}") from None
+            raise _yaml_error(rel, line, column, f"{context} {problem}".strip()) from None
+        raise _yaml_error(rel, line, column, f"{problem}; {hint}") from None
+
+
+def _yaml_error(rel: str, line: int, column: int, what: str) -> PostError:
+    return PostError(rel, line, f"YAML front matter does not parse at line {line}, column "
+                                f"{column}: {what}")
 
 
 # The front matter most posts have: top-level ``key: value`` lines whose values are one-line
