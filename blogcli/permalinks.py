@@ -181,8 +181,12 @@ def _hugo(site: Site, page: Page, meta: dict[str, Any], slug: str) -> str:
     if prefix is None:
         prefix = prefixes[page.lang] = site.lang_prefix(page.lang)
     url_value = meta.get("url")
-    if isinstance(url_value, str) and url_value.strip():  # as written: no language folder
-        return _hugo_case(site, "/" + url_value.strip().lstrip("/"))
+    if isinstance(url_value, str) and url_value.strip():
+        # As written: no language folder, its case kept (Hugo 0.111 and 0.168 alike write
+        # url: Adapter to /Adapter/, where they lower-case a slug's or a folder's), and a
+        # folder unless it has a dot anywhere (then it is the file: foo.html, v1.2, a.b/c).
+        url = "/" + url_value.strip().lstrip("/")
+        return url if url.endswith("/") or "." in url else url + "/"
     own_slug = meta.get("slug") if isinstance(meta.get("slug"), str) and meta["slug"].strip() \
         else None
     kind = "section" if name == "_index" else "page"

@@ -31,6 +31,13 @@ def site_of(profile: str, engine: dict[str, Any], root: Path = Path("/s")) -> Si
     ("hugo", {"permalinks": {"page": {"posts": "/:section/:filename/"}}},
      "content/posts/a.md", {}, "a", "/posts/a/"),
     ("hugo", {}, "content/posts/a.md", {"url": "/custom/"}, "a", "/custom/"),
+    # Hugo 0.111 and 0.168 both wrote these (a url keeps its case; one with a dot anywhere
+    # is a file): /Adapter/index.html, /foo.html, /notes/v1.2, /a.b/c. The golden of
+    # sites/hugo-suffix holds the first; regen.py lists HTML files only.
+    ("hugo", {}, "content/posts/a.md", {"url": "Adapter"}, "a", "/Adapter/"),
+    ("hugo", {}, "content/posts/a.md", {"url": "foo.html"}, "a", "/foo.html"),
+    ("hugo", {}, "content/posts/a.md", {"url": "notes/v1.2"}, "a", "/notes/v1.2"),
+    ("hugo", {}, "content/posts/a.md", {"url": "a.b/c"}, "a", "/a.b/c"),
     ("jekyll", {}, "_posts/2024-01-02-hello.md", {"categories": "x y"}, "hello",
      "/x/y/2024/01/02/hello.html"),
     ("jekyll", {"permalink": "pretty"}, "_posts/2024-01-02-hello.md", {}, "hello",
