@@ -167,6 +167,7 @@ class Resolver:
                                          [f.get("meta", {}) for f in pages.facts.values()])
         self._archives: Callable[[str], str | None] | None = None
         self.hook = link_hook(site)
+        self._names: dict[str, list[str]] | None = None  # see _named
         self._exists: dict[str, str | None] = {}
         self._posts: dict[str, str] | None = None
         self._landed: str | None = None  # the page the link being checked leads to
@@ -468,7 +469,9 @@ class Resolver:
 
     def _by_page_path(self, here: str, clean: str, fragment: str, target: str) -> bool:
         """True when ``clean`` names a page as Hugo's GetPage finds one (render hooks use it):
-        a content file beside the source, or a page from the site's root."""
+        a content file beside the source, a page from the site's root, or a bare file name
+        that one page of the site has (GetPage's last resort, by name: ``./x.md`` from a
+        leaf bundle finds the x.md beside the bundle, or the bundle x/)."""
         try:
             beside = self._find(os.path.normpath(os.path.join(here, clean)), PAGE_FILES)
             if beside and not os.path.isdir(beside):
@@ -476,7 +479,21 @@ class Resolver:
             problem = self._at_url("/" + clean.lstrip("./"), fragment, target)
         except OutsideSite:
             return False
-        return problem is None or problem.rule not in ("link-missing", "link-outside")
+        if problem is None or problem.rule not in ("link-missing", "link-outside"):
+            return True
+        name = clean[2:] if clean.startswith("./") else clean
+        return "/" not in name and len(self._named(name)) == 1
+
+    def _named(self, name: str) -> list[str]:
+        """The site's pages whose file, or leaf bundle, is called ``name`` (suffix or not)."""
+        stem = name.rsplit(".", 1)[0] if name.lower().endswith(MARKDOWN_SUFFIXES) else name
+        if self._names is None:
+            self._names = {}
+            for rel in self.sources:
+                path = PurePosixPath(rel)
+                key = path.parent.name if path.stem in ("index", "_index") else path.stem
+                self._names.setdefault(key, []).append(rel)
+        return self._names.get(stem, [])
 
     def _unfound(self, key: str, clean: str, target: str) -> Problem | None:
         name = PurePosixPath(clean).name
@@ -634,7 +651,21 @@ def link_hook(site: Site) -> str:
             rel = f"{base}{place}/render-link.html"
             if (site.root / rel).is_file():
                 return rel
+    # Hugo's own (0.123 on), where the config asks for it: it looks every link up by GetPage.
+    use = _get_in(site.engine, "markup", "goldmark", "renderHooks", "link", "useEmbedded")
+    if isinstance(use, str) and use.lower() in ("always", "fallback"):
+        return f"(Hugo's embedded one: markup.goldmark.renderHooks.link.useEmbedded = {use})"
     return ""
+
+
+def _get_in(table: Any, *keys: str) -> Any:
+    """``table[k1][k2]...`` through nested config tables (Hugo's keys, any case), or None."""
+    for key in keys:
+        if not isinstance(table, dict):
+            return None
+        table = next((value for name, value in table.items() if name.lower() == key.lower()),
+                     None)
+    return table
 
 
 def _theme_dirs(site: Site) -> list[Path]:

@@ -89,3 +89,22 @@ def test_disable_aliases_leaves_an_alias_to_the_host(tmp_path: Path) -> None:
     files["hugo.toml"] = CONFIG + "disableAliases = true\n"
     assert links(make(tmp_path / "without", files)) == [
         ("link-uncertain", "warning", "/old/b/")]
+
+
+@pytest.mark.parametrize("use", ["always", "never"])
+def test_hugos_embedded_hook_finds_a_page_by_its_file_name(tmp_path: Path, use: str) -> None:
+    """wiloon/blog (Hugo 0.168, useEmbedded = "always"): from a leaf bundle, ./x.md found
+    x.md beside the bundle, and ./bundle.md the bundle; the built site links both. Hugo's
+    embedded hook looks them up by GetPage, as a site's own hook would: uncertain, not
+    missing. A path that names no page's file stays an error; so does all of it without
+    the hook."""
+    embedded = f'[markup.goldmark.renderHooks.link]\nuseEmbedded = "{use}"\n'
+    root = make(tmp_path / "s", {
+        "hugo.toml": CONFIG + embedded,
+        "content/post/cloud/node/index.md": post("[d](./descheduler.md) [typo](./deschedler.md)"),
+        "content/post/cloud/descheduler.md": post("[back](./node.md)"),
+    })
+    rules = {target: rule for rule, _, target in links(root)}
+    expected = "link-uncertain" if use == "always" else "link-missing"
+    assert rules == {"./descheduler.md": expected, "./deschedler.md": "link-missing",
+                     "./node.md": expected}
