@@ -168,7 +168,7 @@ def _fill(pattern: str, values: dict[str, str]) -> str:
 
 def _hugo(site: Site, page: Page, meta: dict[str, Any], slug: str) -> str:
     source = _inner(page)
-    name = _hugo_base(source.name)
+    name = _hugo_base(site, source.name)
     bundle = name in ("index", "_index")
     stem = source.parent.name if bundle else name
     folder = source.parent.parent if bundle and name == "index" else source.parent
@@ -181,6 +181,8 @@ def _hugo(site: Site, page: Page, meta: dict[str, Any], slug: str) -> str:
     if prefix is None:
         prefix = prefixes[page.lang] = site.lang_prefix(page.lang)
     url_value = meta.get("url")
+    if isinstance(url_value, int) and not isinstance(url_value, bool):
+        url_value = str(url_value)  # url: 14943 (YAML reads a number): Hugo writes /14943/
     if isinstance(url_value, str) and url_value.strip():
         # As written: no language folder, its case kept (Hugo 0.111 and 0.168 alike write
         # url: Adapter to /Adapter/, where they lower-case a slug's or a folder's), and a
@@ -234,10 +236,12 @@ def _hugo_case(site: Site, url: str) -> str:
     return url if keep else url.lower()
 
 
-def _hugo_base(name: str) -> str:
-    """``a.fr`` -> ``a`` (a language suffix is not part of the page's name)."""
+def _hugo_base(site: Site, name: str) -> str:
+    """``a.fr`` -> ``a`` (a language suffix is not part of the page's name), where fr is one
+    of the site's languages, as pages._base reads it: golang-sync.map is a page's name."""
     stem, dot, lang = name.rpartition(".")
-    return stem if dot and _LANG_SUFFIX.fullmatch(lang) else name
+    return stem if dot and _LANG_SUFFIX.fullmatch(lang) and lang.lower() in site.languages \
+        else name
 
 
 _LANG_SUFFIX = re.compile(r"[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*")
@@ -409,7 +413,7 @@ def _hexo_slug(text: str) -> str:
 
 def _zola(site: Site, page: Page, meta: dict[str, Any], slug: str) -> str:
     inner = _inner(page)
-    name = _hugo_base(inner.name)
+    name = _hugo_base(site, inner.name)
     prefix = site.lang_prefix(page.lang) if page.lang != site.default_lang else ""
     if name == "_index":
         folder = inner.parent.as_posix()

@@ -38,6 +38,11 @@ def site_of(profile: str, engine: dict[str, Any], root: Path = Path("/s")) -> Si
     ("hugo", {}, "content/posts/a.md", {"url": "foo.html"}, "a", "/foo.html"),
     ("hugo", {}, "content/posts/a.md", {"url": "notes/v1.2"}, "a", "/notes/v1.2"),
     ("hugo", {}, "content/posts/a.md", {"url": "a.b/c"}, "a", "/a.b/c"),
+    # wiloon/blog built by Hugo 0.168: url: 14943 (a number to YAML) is /14943/, and a
+    # file named golang-sync.map.md (map is no language of the site) keeps its whole name.
+    ("hugo", {}, "content/posts/a.md", {"url": 14943}, "a", "/14943/"),
+    ("hugo", {}, "content/posts/golang-sync.map.md", {}, "golang-sync.map",
+     "/posts/golang-sync.map/"),
     ("jekyll", {}, "_posts/2024-01-02-hello.md", {"categories": "x y"}, "hello",
      "/x/y/2024/01/02/hello.html"),
     ("jekyll", {"permalink": "pretty"}, "_posts/2024-01-02-hello.md", {}, "hello",
