@@ -40,6 +40,9 @@ from blogcli.text.typographer import Counter
 _ASCII_PUNCT = frozenset(b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _CANDIDATE = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 _TASK_BOX = re.compile(r"\[([ \t\n\f\rxX])\][ \t\n\f\r]*")  # Go's \s is ASCII only
+# A ``:`` alone on the last line of a paragraph (Goldmark needs a space after it for a
+# definition: to it this is the paragraph's text).
+_LONE_COLON = re.compile(rb":(?:\Z|\r?\n[ \t]*(?:\r?\n|\Z))")
 _SETEXT = re.compile(rb"[ ]{0,3}(?:-+|=+)[ \t]*(?:\r?\n|\Z)")
 _BLANK_END = re.compile(rb"\n[ \t]*\r?\n\Z")
 # What follows a ``:`` that Goldmark reads as a definition: a space or a tab (``:x``, or a
@@ -585,7 +588,9 @@ class _Walk:
     def colon_line(self, i: int, out: list[str]) -> int | None:
         """A definition list pulldown-cmark reads where Goldmark reads a paragraph: one term
         and one definition after ``:x`` (no space after the colon), both inline only, as in
-        ``set it through the\\n:ssl_ca_cert option``. Written as that paragraph (its lines
+        ``set it through the\\n:ssl_ca_cert option``; or an empty one, a ``:`` alone on the
+        last line of a paragraph (French puts a space before a colon, and a line wrapped
+        there leaves it alone: ``comme celui-ci\\n:``). Written as that paragraph (its lines
         and the colon as text); returns the index after the list, or None for another list."""
         events, src = self.events, self.src
         n = len(events)
@@ -595,7 +600,11 @@ class _Walk:
         if title + 1 >= n or events[title + 1][1] != "DefinitionListDefinition":
             return None
         colon = events[title + 1][3]
-        if src[colon] != 58 or src[colon + 1:colon + 2] in (b"", b" ", b"\t", b"\r", b"\n"):
+        if src[colon] != 58:
+            return None
+        if src[colon + 1:colon + 2] in (b"", b" ", b"\t", b"\r", b"\n") and not (
+                events[title + 2][:2] == ("End", "DefinitionListDefinition")
+                and _LONE_COLON.match(src, colon)):
             return None
         definition = self._end(title + 2)
         if definition + 1 >= n or events[definition + 1][:2] != ("End", "DefinitionList") \

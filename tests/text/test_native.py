@@ -63,6 +63,8 @@ def test_what_pulldown_cmark_reads_otherwise_goes_to_markdown_it(markdown: str) 
      '<ul>\n<li>\n<dl>\n<dt><a href="http://x">x</a></dt>\n<dt>SIZE <em>a</em></dt>\n'
      "<dd>7 bytes</dd>\n</dl>\n</li>\n</ul>\n"),
     ("# H\n\n:x y\n", "<h1>H</h1>\n<p>:x y</p>\n"),  # ``:x`` is no definition
+    ("comme ceci\n:\n\n    code\n", "<p>comme ceci\n:</p>\n<pre><code>code\n</code></pre>\n"),
+    ("a *b\nc*\n:\n", "<p>a <em>b\nc</em>\n:</p>\n"),  # nor a lone ``:`` (Hugo: the same)
     ("x\n:smile: y\n", "<p>x\n:smile: y</p>\n"),   # nor after a line (Hugo's HTML, both)
     ("# {:k=>42} a {b}\n", "<h1>{:k=&gt;42} a {b}</h1>\n"),  # braces that are no attributes
     ("x[^1]\n\n[^1]: n\n", '<p>x<sup id="fnref:1"><a href="#fn:1" class="footnote-ref" '
