@@ -318,7 +318,11 @@ def _simple_yaml(fm_text: str, lenient: bool) -> dict[str, Any] | Twice | None:
     items: list[Any] | None = None  # the block list under ``key``, once an item is read
     indent = -1                     # its items' indent; -1 where no list may follow
     twice: Twice | None = None
-    for number, line in enumerate(fm_text.split("\n")):
+    lines = fm_text.split("\n")
+    folded = 0  # the lines up to here that a quoted value over several lines took
+    for number, line in enumerate(lines):
+        if number < folded:
+            continue
         if not line:
             indent = -1  # a list after a blank line is left to PyYAML
             continue
@@ -346,10 +350,49 @@ def _simple_yaml(fm_text: str, lenient: bool) -> dict[str, Any] | Twice | None:
             twice = Twice(key, number)
         value = _value(text, lenient)
         if value is _NO:
-            return None
+            if text is None or text[0] not in "\"'":
+                return None
+            value, folded = _folded(text, lines, number + 1)
+            if value is None:
+                return None
         out[key] = value  # given twice (Jekyll, Hexo): the last value, where the first was
         items, indent = None, -1 if text else 0
     return twice or out
+
+
+def _folded(text: str, lines: list[str], at: int) -> tuple[str | None, int]:
+    """A quoted value that opens in ``text`` (a quote mark and the rest of its line) and
+    closes, with only spaces after it, on one of ``lines`` from ``at``: folded as YAML folds
+    a flow scalar (a line break and the spaces around it one space, or a newline for each
+    blank line), and the number of the line after it. (None, 0) where any line holds more
+    than this reads: an escape, a quote mark that is not the closing one (but ``''``), or a
+    line that may end the document."""
+    quote = text[0]
+    middle, last = _FOLD_LINE[quote], _FOLD_LAST[quote]
+    if middle.fullmatch(text, 1) is None:
+        return None, 0
+    out, blank = text[1:].rstrip(" "), 0
+    for number in range(at, len(lines)):
+        line = lines[number]
+        if line[:3] in ("---", "...") and line[3:4] in ("", " "):
+            return None, 0
+        closed = last.fullmatch(line)
+        if closed is None and middle.fullmatch(line) is None:
+            return None, 0
+        part = (closed.group(1) if closed is not None else line).lstrip(" ")
+        if closed is None and not part.strip(" "):
+            blank += 1
+            continue
+        out += ("\n" * blank if blank else " ") + (part if closed else part.rstrip(" "))
+        blank = 0
+        if closed is not None:
+            return (out.replace("''", "'") if quote == "'" else out), number + 1
+    return None, 0
+
+
+# A line inside a quoted value (after the opening mark), and its closing line (then spaces).
+_FOLD_LINE = {'"': re.compile(r'[^"\\]*'), "'": re.compile(r"(?:[^']|'')*")}
+_FOLD_LAST = {'"': re.compile(r'([^"\\]*)" *'), "'": re.compile(r"((?:[^']|'')*)' *")}
 
 
 def _value(text: str | None, lenient: bool) -> Any:
@@ -419,6 +462,8 @@ def _known_scalar(text: str) -> Any:
         return _WORDS[text]
     if text[0] in "FNOTYfnoty":
         return text  # only the bool and null resolvers start from these letters
+    if _NO_NUMBER.search(text):
+        return text  # a character no number, timestamp or ``<<`` has ("7riatsu", "3rd")
     if "." in text or "_" in text or (":" not in text and len(text) > 18):
         return _NO  # floats, digit separators, long numbers: PyYAML's own rules
     if re.fullmatch(_DECIMAL, text):
@@ -432,6 +477,9 @@ def _known_scalar(text: str) -> Any:
     return _NO
 
 
+# What the int, float and timestamp resolvers (the others start from letters, ``~``, ``<<``
+# and ``=``) never take: any character but these.
+_NO_NUMBER = re.compile(r"[^0-9_.:+\-a-fA-FxXtTZinIN \t<=~]")
 # Patterns, compiled by re on first use (most commands that import this module read no YAML).
 _DECIMAL = r"[-+]?(?:0|[1-9][0-9]*)"
 # PyYAML's timestamp resolver (what is a timestamp), then its constructor's parts.

@@ -164,6 +164,39 @@ def test_quoted_values_with_escapes_are_read_without_pyyaml() -> None:
     assert _simple_yaml('title: "a\\nb"\n', False) is None  # other escapes: PyYAML's
 
 
+# The lines of a quoted value over several lines: text, spaces, the other quote mark,
+# escapes, blank lines, what may end a document, a comment's mark, a key's shape.
+FOLD_PARTS = ["a", "b c", " ", "  x", "y  ", "", "'", "''", '"', '\\"', "\\", "---", "...",
+              "--- z", "... z", "-- -", "#c", "k: v", "- i", "é", "\t", "'q' r", '"q" r']
+folded_value = st.builds(
+    lambda q, parts, after: q + "\n".join(parts) + q + after,
+    st.sampled_from(['"', "'"]), st.lists(st.sampled_from(FOLD_PARTS), min_size=2, max_size=5),
+    st.sampled_from(["", "  ", " # c", "x", "\t"]))
+folded_line = st.builds(lambda k, v: f"{k}: {v}", st.sampled_from(KEYS[:6]), folded_value)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(line | item | folded_line | folded_line, min_size=1, max_size=5), st.booleans())
+def test_quoted_values_over_lines_are_read_as_pyyaml_reads_them(lines: list[str],
+                                                                 lenient: bool) -> None:
+    assert_as_pyyaml("\n".join(lines) + "\n", lenient)
+
+
+def test_a_title_over_two_lines_is_read_without_pyyaml() -> None:
+    """Editors fold long titles (ruby-lang.org's news has them); PyYAML cost each process of a
+    cold list ~10 ms to import for one such post."""
+    text = ('title: "Concurso Galardón Ruby Fukuoka 2022 - Los programas participantes serán\n'
+            'juzgados por Matz"\nauthor: "Fukuoka Ruby"\n')
+    assert _simple_yaml(text, False) == {
+        "title": "Concurso Galardón Ruby Fukuoka 2022 - Los programas participantes serán "
+                 "juzgados por Matz", "author": "Fukuoka Ruby"}
+    for text in ("t: 'it''s\n  out'\n", 't: "a  \n\n   b "\nx: 1\n', 't: "a\n---"\n',
+                 "t: \"a\n  b\"\ntags:\n- x\n"):
+        assert assert_as_pyyaml(text, False), text
+    for text in ('t: "a\n--- b"\n', 't: "a\n b" # c\n', 't: "a\n \\"b\\""\n', 't: "a\n b\n'):
+        assert _simple_yaml(text, False) is None, text
+
+
 def pyyaml_scalar(text: str) -> Any:
     """A plain scalar resolved and constructed by PyYAML itself with blog's loader."""
     loader = _yaml_loader(False)
@@ -206,6 +239,7 @@ stamp = st.builds(lambda y, m, d, sep, h, mi, s, frac, zone: f"{y}-{m}-{d}{sep}{
                   st.sampled_from(["", "Z", " Z", "+01:00", "-05:30", "-0530", "-5", "+23:59",
                                    "+24:00", "\tZ", "z", "-1", "+9:30", "-08:00", "+0:45"]))
 scalar = (stamp | st.text("0123456789-+:._ eETtZxbo~nNulyYsf", min_size=1, max_size=24)
+          | st.text("0123456789-+:._ eETtZxb~nNIiafFrgs<=", min_size=1, max_size=12)
           | st.builds(lambda y, m, d: f"{y}-{m}-{d}", digits, digits, digits)
           | st.sampled_from([v for v in VALUES if v.strip()] + KEYS + ["-0", "+0", "00", "-01"]))
 
@@ -218,6 +252,16 @@ def test_scalars_known_without_pyyaml_are_what_pyyaml_makes(text: str) -> None:
         expected = pyyaml_scalar(text)
         # PyYAML's error on an impossible date: blog's loader keeps the text
         assert typed(known) == typed(text if expected == ("refused",) else expected), text
+
+
+def test_a_text_no_number_resolver_takes_is_known_without_pyyaml() -> None:
+    """A value such as a translator's name "7riatsu" made each process of a cold list of
+    ruby-lang.org's news import PyYAML (~10 ms) to be sure it was no number."""
+    table = _yaml_loader(False).yaml_implicit_resolvers
+    for text in ("7riatsu", "3rd", "-p0", "1.9.3-p551", "2024-01-01 noon", "+ x", ".5 r"):
+        assert _known_scalar(text) == text == pyyaml_scalar(text)
+        assert not any(regexp.match(text) for first in (text[0], None)
+                       for _, regexp in table.get(first, []))
 
 
 def test_the_usual_scalars_are_known_without_pyyaml() -> None:
