@@ -359,9 +359,11 @@ def _inline_tags_only(text: str) -> bool:
 
 
 def _inline_only(text: str, start: int, end: int) -> bool:
-    """Whether every tag in ``text[start:end]`` is inline and simple (see _inline_tags_only)."""
-    for tag in _INLINE_TAG.finditer(text, start, end):
-        found = tag.group()
+    """Whether every tag in ``text[start:end]`` is inline and simple (see _inline_tags_only).
+    A ``<`` that opens no tag (``<= 0.1.5``, ``a < b``) is text to both, escaped alike."""
+    for opened in _TAG_OPEN.finditer(text, start, end):
+        tag = _INLINE_TAG.match(text, opened.start(), end)
+        found = "<" if tag is None else tag.group()  # (never None: it takes a "<" alone)
         if found[1:2] in ("!", "?") or not found.endswith(">") or "\n" in found \
                 or found.count('"') % 2 or found.count("'") % 2:
             return False

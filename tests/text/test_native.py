@@ -312,13 +312,14 @@ def test_count_words_on_a_cjk_page_leaves_words_whose_length_may_differ(
     "</video>\n\nAfter the video.\n",
     "<!-- the post will be published on 2025-12-24 -->\n\n<!--\nAn old version,\n\nleft out\n"
     "-->\nAfter it.\n",
+    "libyaml `<= 0.1.5`, a < b, <3 and <- with <i>a tag</i>\n",
 ])
 def test_count_words_counts_what_both_read_alike(page: str) -> None:
     """A definition first on its line, or at its list item's content, after its term (the
     kramdown posts of ruby-lang.org); a fence closed at its list item's indent (code to both);
     an autolink, or an inline tag with text after it, first on a line (no HTML block); a
-    block of tags alone, or a comment alone (no word to either): Goldmark and pulldown-cmark
-    read the same."""
+    block of tags alone, or a comment alone (no word to either); a ``<`` that opens no tag
+    (text to both): Goldmark and pulldown-cmark read the same."""
     counted = native.count_words(PLAIN_PAGE + "\n" + page, False)
     assert counted is not None
     assert counted == len(hugo.fields(native.render(PLAIN_PAGE + "\n" + page, plain=True) or ""))
@@ -329,7 +330,7 @@ COUNT_WORDS = st.sampled_from([
     "[r][d]", "[d]", "![i](a.png)", "<https://a.b/c>", "<b>", "x<y", "&amp;", "&lt;", "&copy;",
     "&nbsp;", "&#32;", "&#133;", "&quot;", "&x;", "\\*", "中文", "日本'語", '"中文"', "中--文",
     "中...", "~t~", "~~d~~", "<<", ">>", "[ ]", "\u00a0", "\t", "a|b", ":", "{#id}", "}",
-    "<i>", "</i>", '<span title="a>b">', "<!-- c -->", "<br>", "a<br>b",
+    "<i>", "</i>", '<span title="a>b">', "<!-- c -->", "<br>", "a<br>b", "<=", "a < b", "<3",
 ])
 COUNT_LINES = st.lists(COUNT_WORDS, min_size=1, max_size=10).map(lambda ws: "w " + " ".join(ws))
 COUNT_PREFIX = st.sampled_from(["", "- ", "  - ", "1. ", "> ", "## ", "    ", "```\n", "~~~\n",
