@@ -225,8 +225,13 @@ _SPACES = re.compile(r"(\s+)")
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\x00-\x20<>]*>)")
 _BOX = re.compile(r"\[[ \t\n\f\rxX]\]")
 _LONE_CR = re.compile(r"\r(?!\n)")
+# Any line whose first character but for those a _COLON_LINE may have before its ":" is
+# one: found four times faster, in a class of its own, and only a few posts have one.
+_COLON_START = re.compile(r"\n[ \t>\-+*0-9.)]*:")
 _COLON_LINE = re.compile(r"\n[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*:")
-_DELIMITER_ROW = re.compile(r"\n[ \t>]*(?=[^\n]*\|)(?=[^\n]*-)[|:\- \t]+\r?(?=\n|\Z)")
+# (Its lookaheads look only as far as the row's own characters go: over the whole line at
+# every newline, they took half as long again as the rest of _not_plain.)
+_DELIMITER_ROW = re.compile(r"\n[ \t>]*(?=[|:\- \t]*\|)(?=[|:\- \t]*-)[|:\- \t]+\r?(?=\n|\Z)")
 # A heading whose line ends in ``}``: an ATX one (its ``#`` first on the line, after quote
 # marks, list markers and indentation), or a setext one's text.
 _ATTRIBUTES = re.compile(r"\n[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*#[^\n]*\}"
@@ -297,7 +302,7 @@ def _not_plain(text: str, unsafe: bool = False) -> bool:
                 and (unsafe or not _inline_tags_only(text)))
             or ("\r" in text and _LONE_CR.search(text) is not None)
             or ("[" in text and _BOX.search(text) is not None)
-            or (":" in text and _COLON_LINE.search(text) is not None and _odd_colons(text))
+            or (":" in text and _COLON_START.search(text) is not None and _odd_colons(text))
             or ("|" in text and _DELIMITER_ROW.search(text) is not None)
             or ("}" in text and _CLOSING_BRACE.search(text) is not None
                 and _ATTRIBUTES.search(text) is not None))

@@ -367,3 +367,11 @@ def test_a_list_loose_only_to_goldmark_is_counted_by_the_walk(page: str) -> None
     assert hugo.field_count(counted, False) == hugo.field_count(
         hugo.strip_html(goldmark.render(page, False)), False)
     assert words_only(page, {}, TextOptions(), source=page) is not None
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="\n \t>-+*0123456789.):|xé", max_size=24))
+def test_the_colon_prefilter_finds_every_colon_line(text: str) -> None:
+    """_not_plain asks the cheap _COLON_START before _odd_colons walks _COLON_LINE's lines."""
+    if native._COLON_LINE.search(text) is not None:
+        assert native._COLON_START.search(text) is not None
