@@ -23,9 +23,11 @@ R = TypeVar("R")
 
 
 def fan_out(job: Callable[[int, int], list[T]], count: int,
-            meanwhile: Callable[[], None], chunks: int = CHUNKS) -> list[T]:
+            meanwhile: Callable[[], None], chunks: int = CHUNKS,
+            objects: bool = False) -> list[T]:
     """``job(0, count)`` split between this process and forked workers, which inherit the
-    job's data instead of receiving it pickled; ``meanwhile`` runs here first.
+    job's data instead of receiving it pickled; ``meanwhile`` runs here first. ``objects``:
+    the results are objects marshal refuses (see Forked).
 
     The range is cut into chunks that every process takes from one pipe as it comes free,
     so this one takes fewer while ``meanwhile`` runs, however long that is (a fixed share
@@ -49,7 +51,7 @@ def fan_out(job: Callable[[int, int], list[T]], count: int,
         os.close(write)
     streams = [_Stream() for _ in range(workers - 1)]
     take = partial(_chunks, job, starts, size, count, read)
-    started = Forked([partial(_worker, take, stream, streams) for stream in streams])
+    started = Forked([partial(_worker, take, stream, streams) for stream in streams], objects)
     for stream in streams:
         stream.opened()
     out: list[tuple[int, Any]] = []
@@ -192,16 +194,17 @@ class Forked:
     """Jobs running in forked children, which inherit everything they need in memory (no
     pickling of the input) and send back one pickled result each through a pipe."""
 
-    def __init__(self, jobs: list[Callable[[], list[Any]]]) -> None:
+    def __init__(self, jobs: list[Callable[[], list[Any]]], objects: bool = True) -> None:
         self.children: list[tuple[int, int]] = []
         self.failed = not hasattr(os, "fork")
         # Frozen objects are left alone by the collector, so children share their pages
         # instead of copying them. They stay frozen: unfrozen, the next full collection would
         # walk them all again (they are acyclic, so reference counting still frees them).
         gc.freeze()
-        if not self.failed:
+        if objects and not self.failed:
             # Loaded here, not by every command (~6 M instructions), and before the fork,
-            # so that children inherit it rather than each import it for _packed.
+            # so that children inherit it rather than each import it for _packed. (Not for
+            # plain values, which marshal sends: a cold list's 3 ms before its fork.)
             import pickle  # noqa: F401
         for job in [] if self.failed else jobs:
             try:
@@ -237,11 +240,13 @@ def _packed(result: list[Any]) -> bytes:
 
 
 def _unpickled(data: bytes) -> Any:
-    import pickle
-
     with _collector_paused():
         body = memoryview(data)[1:]
-        return marshal.loads(body) if data[:1] == b"m" else pickle.loads(body)
+        if data[:1] == b"m":
+            return marshal.loads(body)
+        import pickle
+
+        return pickle.loads(body)
 
 
 @contextlib.contextmanager

@@ -119,3 +119,18 @@ def test_fan_out_redoes_the_chunks_a_dying_worker_took_or_never_sent() -> None:
 
     out = fan_out(job, 1000, lambda: None, chunks=16)
     assert out == [(n, n * n) for n in range(1000)]
+
+
+def test_pickle_is_loaded_only_for_results_marshal_refuses() -> None:
+    """Plain values (a cold list's counts) go through marshal: pickle, 3 ms to import, is
+    loaded before the fork only where the results are objects (check's findings)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from blogcli.workers import fan_out\n"
+            "fan_out(lambda a, b: [(a, b)], 1000, lambda: None, objects={})\n"
+            "print('pickle' in sys.modules)")
+    for objects in (False, True):
+        found = subprocess.run([sys.executable, "-c", code.format(objects)], check=True,
+                               capture_output=True, text=True).stdout.strip()
+        assert found == str(objects and cores() > 1)  # (one core: no fork, no pickle)

@@ -181,7 +181,7 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
     else:  # resolving tens of thousands of links: on every core, saving the caches meanwhile
         from blogcli.workers import fan_out
 
-        result.findings = fan_out(findings, len(present), save)
+        result.findings = fan_out(findings, len(present), save, objects=True)
     result.findings.extend(_regrade(f, settings[f.rule]) if settings[f.rule] != RULES[f.rule]
                            else f for rel in present for f in apart.get(rel, [])
                            if settings[f.rule] != "off")
