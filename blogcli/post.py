@@ -108,9 +108,11 @@ def parse_post(raw: bytes, path: Path, rel: str, site: Site | None = None) -> Po
     """Build a Post from the file's bytes."""
     guard_size(raw, rel, site)
     text, bom = decode(raw, rel)
-    # Jekyll and Hexo (and GitHub Pages, for plain sites) keep the last of a key given twice.
-    lenient = site is not None and site.profile in ("jekyll", "hexo", "plain")
-    meta, body, body_line, fm_format = split_front_matter(text, rel, lenient)
+    # Jekyll and Hexo (and GitHub Pages, for plain sites) keep the last of a key given twice;
+    # so does Hugo before 0.152 (Site.keeps_last_key).
+    lenient = site is not None and site.keeps_last_key()
+    meta, body, body_line, fm_format = split_front_matter(
+        text, rel, lenient, site is not None and site.profile == "hugo")
     if site is not None and site.profile == "hugo":
         meta = fold_keys(meta)
     drafts_dir = site.drafts_dir if site is not None else None
@@ -149,9 +151,11 @@ def decode(raw: bytes, rel: str) -> tuple[str, bool]:
                                    f"on line {line}); save it as UTF-8") from None
 
 
-def split_front_matter(text: str, rel: str,
-                       lenient: bool = False) -> tuple[dict[str, Any], str, int, str | None]:
-    """Return (meta, body, body_line, format) for YAML ``---``, TOML ``+++`` or JSON ``{``."""
+def split_front_matter(text: str, rel: str, lenient: bool = False,
+                       hugo: bool = False) -> tuple[dict[str, Any], str, int, str | None]:
+    """Return (meta, body, body_line, format) for YAML ``---``, TOML ``+++`` or JSON ``{``.
+    ``hugo``: as Hugo's page lexer splits it, the front matter ends at the first line that
+    starts with its delimiter, whatever follows on that line (which is the body's start)."""
     # Split on "\n" only: str.splitlines also breaks on form feeds and U+2028, which would
     # make our line numbers disagree with every editor's. Lines are found with str.find, not
     # split into a list: only the front matter's are looked at.
@@ -171,10 +175,15 @@ def split_front_matter(text: str, rel: str,
     while end >= 0:
         start = end + 1
         end = text.find("\n", start)
-        if (text[start:] if end < 0 else text[start:end]).rstrip() in closers:
+        line = text[start:] if end < 0 else text[start:end]
+        if line.rstrip() in closers:
             meta = _parse_mapping(text[opened:start], fm_format, rel, first_line=2,
                                   lenient=lenient)
             return meta, text[end + 1:] if end >= 0 else "", index + 2, fm_format
+        if hugo and line.startswith(first):
+            meta = _parse_mapping(text[opened:start], fm_format, rel, first_line=2,
+                                  lenient=lenient)
+            return meta, text[start + 3:], index + 1, fm_format
         index += 1
     raise PostError(rel, 1, f"front matter opened with {first} on line 1 is never closed "
                             f"(add a line {first} after the last key)")

@@ -31,6 +31,33 @@ _FIELDS = ("root", "profile", "config", "engine", "posts_dir", "drafts_dir", "st
            "timezone", "posts_override")
 
 
+# The Hugo release from which a front-matter key given twice is an error: its new YAML
+# library refuses it; before, the last value was kept (gohugoio/hugo v0.152.0's notes).
+HUGO_REFUSES_TWICE = (0, 152)
+# Where a site pins the Hugo its host builds with: GitHub's Hugo workflow and peaceiris/
+# actions-hugo, Netlify's and GitLab's settings (Cloudflare Pages keeps it in its dashboard).
+_PIN_FILES = (".github/workflows/*.yml", ".github/workflows/*.yaml", "netlify.toml",
+              ".gitlab-ci.yml")
+_PIN = re.compile(r"""(?:HUGO_VERSION|hugo-version)['"]?\s*[:=]\s*['"]?v?([0-9]+)\.([0-9]+)"""
+                  r"(?:\.([0-9]+))?")
+
+
+def hugo_pin(root: Path) -> tuple[tuple[int, ...], str] | None:
+    """The Hugo version the site's build files pin, and the file that pins it; None where none
+    does, or they pin different ones."""
+    found: dict[tuple[int, ...], str] = {}
+    for pattern in _PIN_FILES:
+        for path in sorted(root.glob(pattern)):
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for match in _PIN.finditer(text):
+                version = tuple(int(part) for part in match.groups() if part is not None)
+                found.setdefault(version, path.relative_to(root).as_posix())
+    return next(iter(found.items())) if len(found) == 1 else None
+
+
 class Site:
     """A blog on disk. Paths are absolute; ``config`` is blog.toml, ``engine`` its engine's."""
 
@@ -109,6 +136,22 @@ class Site:
         settings (worked out once, not again for every post)."""
         found: dict[Any, Any] = self._memo.setdefault(key, {})
         return found
+
+    def keeps_last_key(self) -> bool:
+        """Whether the engine reads a front-matter key given twice as its last value (Jekyll,
+        Hexo; Hugo before 0.152) rather than refusing the page (Zola, Hugo 0.152 and later).
+        For Hugo, by the version the site pins for its build (``hugo_pin``); a site that pins
+        none may be built by any (a host's default Hugo is old), so the page is read, and
+        ``blog check`` warns (key-duplicate) instead of calling it an error the build may not
+        confirm."""
+        if self.profile == "zola":
+            return False
+        if self.profile != "hugo":
+            return True
+        if "pin" not in self._memo:
+            self._memo["pin"] = hugo_pin(self.root)
+        pin: tuple[tuple[int, ...], str] | None = self._memo["pin"]
+        return pin is None or pin[0] < HUGO_REFUSES_TWICE
 
     def lang_prefix(self, lang: str) -> str:
         """The URL folder of a language ("/fr"), "" for the default one at the root."""

@@ -46,7 +46,7 @@ class SiteIndex:
         linkify = "" if linkify_on(site.profile, site.engine) else "-nolinkify"
         # repr(site): root, profile, blog.toml and the engine's config, folders, languages.
         key = repr((INDEX_VERSION, code_version(), _own_code(), repr(site),
-                    os.environ.get("TZ"), time.tzname))
+                    site.keeps_last_key(), os.environ.get("TZ"), time.tzname))
         version = int.from_bytes(blake2b(key.encode(), digest_size=8).digest(), "big")
         name = f"index-{site.profile}{linkify}"
         self.keys = FileCache(site.root, name, version, valid=_valid_key)

@@ -27,7 +27,9 @@ def open_cache(site: Site) -> FileCache:
     """The cache of facts for this site's profile and this version of the code."""
     # Facts depend on whether the engine links bare addresses (Hugo's linkify can be off).
     linkify = "" if linkify_on(site.profile, site.engine) else "-nolinkify"
-    return FileCache(site.root, f"check-{site.profile}{linkify}", code_version(),
+    # And on whether a key given twice is read (the Hugo version the site pins).
+    twice = "" if site.keeps_last_key() else "-twice"
+    return FileCache(site.root, f"check-{site.profile}{linkify}{twice}", code_version(),
                      valid=valid_fact)
 
 

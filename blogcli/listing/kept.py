@@ -34,7 +34,7 @@ from blogcli.cache import blake2b
 from blogcli.errors import BlogError
 from blogcli.files import atomic_write
 from blogcli.pages import JEKYLL_SKIP_DIRS, MARKDOWN_SUFFIXES, ROOT_ONLY, SKIP_DIRS
-from blogcli.site import find_root
+from blogcli.site import find_root, hugo_pin
 
 if TYPE_CHECKING:
     from blogcli.listing.records import Listing
@@ -98,8 +98,9 @@ def _libraries() -> list[list[int] | None]:
 def _key(root: Path, variant: str) -> str:
     # The local zone and its offset now: a post dated without a zone may be read in it.
     local = datetime.now().astimezone().utcoffset()
+    # (The Hugo the site pins decides whether a post with a key given twice is listed.)
     text = repr((_code(), _libraries(), sys.version, str(root), variant, os.environ.get("TZ"),
-                 time.tzname, local))
+                 time.tzname, local, hugo_pin(root)))
     return blake2b(text.encode(), digest_size=16).hexdigest()
 
 

@@ -113,7 +113,8 @@ def collect(site: Site, drafts: bool = True, now: datetime | None = None,
 
     options = text_options(site)
     # Counts depend on the site's settings and on this version's rules, not only on the file.
-    fingerprint = repr((__version__, options, site.author, site.profile, str(site.drafts_dir)))
+    fingerprint = repr((__version__, options, site.author, site.profile, str(site.drafts_dir),
+                        site.keeps_last_key()))
     cache = FileCache(site.root, "listing", CACHE_VERSION * 1_000_000_000
                       + zlib.crc32(fingerprint.encode()) % 1_000_000_000, valid=valid_value)
     paths = only if only is not None else iter_post_files(site, drafts=drafts)

@@ -642,7 +642,13 @@ def test_a_key_given_twice_is_a_warning_where_the_engine_keeps_the_last(tmp_path
     jekyll = make_site(tmp_path / "j", "jekyll", {"2024-01-02-a.md": text})
     assert rules_of(jekyll) == [("2024-01-02-a.md", 5, "key-duplicate")]
     hugo = make_site(tmp_path / "h", "hugo", {"a.md": text})
+    # No Hugo pinned: the build's may keep the last value (before 0.152), so no error.
     assert [(f.line, f.rule, f.severity) for f in check_site(hugo).findings] == [
+        (5, "key-duplicate", "warning")]
+    (hugo.root / "netlify.toml").write_text('[build.environment]\nHUGO_VERSION = "0.152.0"\n',
+                                            encoding="utf-8")
+    pinned = find_site(site_dir=hugo.root)
+    assert [(f.line, f.rule, f.severity) for f in check_site(pinned).findings] == [
         (5, "front-matter-invalid", "error")]
 
 

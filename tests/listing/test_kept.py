@@ -198,3 +198,25 @@ def test_a_listing_counted_by_workers_is_kept_and_seen_edited(
     settle()
     assert not listed(root)
     assert listed(root)
+
+
+def test_a_pinned_hugo_decides_whether_a_post_with_a_key_given_twice_is_listed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hugo before 0.152 (or a site that pins none) keeps the last value: the post is listed.
+    Pinning a later Hugo makes it a page the build refuses: listed no more, said so, and
+    neither the kept output nor the listing cache may answer for the old pin."""
+    root = settled_copy("hugo-states", tmp_path, monkeypatch)
+    post = root / "content/posts/live.md"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("\ntitle:", "\ntitle: First\ntitle:", 1), encoding="utf-8")
+    settle()
+    code, before, _ = run(root, "json", True)
+    assert code == 0 and post.relative_to(root).as_posix() in before
+    assert run(root, "json", True)[1] == before  # (kept)
+    (root / ".github/workflows").mkdir(parents=True)
+    (root / ".github/workflows/hugo.yml").write_text("env:\n  HUGO_VERSION: 0.152.2\n",
+                                                     encoding="utf-8")
+    settle()
+    code, after, err = run(root, "json", True)
+    assert post.relative_to(root).as_posix() not in after
+    assert "is given twice" in err
