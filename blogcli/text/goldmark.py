@@ -178,21 +178,22 @@ class _Renderer:
         children = _merge_angles(children)
         flat = [_source(t, self.newline) for t in children]
         out: list[str] = []
-        in_autolink = False
+        in_autolink = in_label = False
         depth = 0  # inside emphasis, a link...: Goldmark's task box needs the paragraph itself
         for k, tok in enumerate(children):
             if tok.type == "text" and not in_autolink:
                 if task and depth == 0 and _TASK_BOX.search(tok.content):
                     out.append(self.task_text(tok.content, flat, k))
                 else:
-                    out.append(self.text(tok.content, flat, k))
+                    out.append(self.text(tok.content, flat, k, linkify=not in_label))
                 continue
             depth += tok.nesting
             if tok.type == "link_open":
                 in_autolink = tok.markup == "autolink"
+                in_label = not in_autolink
                 out.append(_link_open(tok))
             elif tok.type == "link_close":
-                in_autolink = False
+                in_autolink = in_label = False
                 out.append("</a>")
             else:
                 out.append(self.other(tok))
@@ -211,11 +212,15 @@ class _Renderer:
         out.append(self.text(text[done:], flat, k, text[done - 1] if done else None))
         return "".join(out)
 
-    def text(self, text: str, flat: list[str], k: int, lead: str | None = None) -> str:
-        """Text with Goldmark's typography (``lead``: the source character before it)."""
+    def text(self, text: str, flat: list[str], k: int, lead: str | None = None,
+             linkify: bool = True) -> str:
+        """Text with Goldmark's typography (``lead``: the source character before it).
+        ``linkify``: not in a link's text, where Goldmark's linkify never looks (so an address
+        written there is typeset: ``[spider--panel](...)`` has an en dash)."""
         if _CANDIDATE.search(text) is None:
             return escape(text)
-        return typeset(text, _url_spans(text), lambda: lead or _last_char(flat, k),
+        return typeset(text, _url_spans(text) if linkify else None,
+                       lambda: lead or _last_char(flat, k),
                        lambda: _line_tail(flat, k), self.counter)
 
     def other(self, tok: Token) -> str:

@@ -876,7 +876,7 @@ class _Walk:
             if tokens[-1][0] == "text":
                 tokens[-1] = ("text", tokens[-1][1].rstrip(), *tokens[-1][2:])
         out: list[str] = []
-        depth = 0
+        depth = label = 0  # label: inside a link's text (not an autolink's)
         autolink = False
         skip = 0
         for k, (kind, text, begin, stop) in enumerate(tokens):
@@ -894,11 +894,12 @@ class _Walk:
                     if first and depth == 0 and _TASK_BOX.search(text):
                         out.append(self.task_text(text, before, tail))
                     else:
-                        out.append(self.text(text, before, tail))
+                        out.append(self.text(text, before, tail, linkify=not label))
             elif kind == "br" or kind == "close":
                 out.append(self.tag(text))
                 if kind == "close":
                     depth -= 1
+                    label -= text == "</a>" and label > 0
                     autolink = False
             elif kind == "special":
                 out.append(escape(text))
@@ -917,6 +918,7 @@ class _Walk:
                     depth += 1
                     autolink = text[1] is not None and text[1]["link_type"] in (
                         "Autolink", "Email")
+                    label += text[0] == "Link" and not autolink
             elif kind == "note":
                 out.append(self.note(text, begin))
         return "".join(out)
@@ -1110,11 +1112,13 @@ class _Walk:
             chunk = chunk.rstrip(b" \t\r\n")
         return chunk.decode("utf-8", "ignore")
 
-    def text(self, text: str, before: str, tail: str, lead: str | None = None) -> str:
-        """Text with Goldmark's typography (``before``: the source character before it)."""
+    def text(self, text: str, before: str, tail: str, lead: str | None = None,
+             linkify: bool = True) -> str:
+        """Text with Goldmark's typography (``before``: the source character before it);
+        ``linkify``: not in a link's text (see goldmark.Renderer.text)."""
         if _CANDIDATE.search(text) is None:
             return escape(text)
-        urls = _url_spans(text) if "://" in text or "www." in text else None
+        urls = _url_spans(text) if linkify and ("://" in text or "www." in text) else None
         return typeset(text, urls, lambda: lead or before, lambda: tail, self.counter)
 
     def task_text(self, text: str, before: str, tail: str) -> str:
