@@ -496,8 +496,9 @@ def _file_findings(site: Site, rel: str, fact: dict[str, Any], post: Page | None
         out.extend(_required(site, post, fact, required))
         out.extend(_future(site, rel, fact, moment))
     else:
+        # (A key given twice: the page a build of the site's Hugo reads, refused by later ones.)
         out.extend(Finding(rel, line, col, rule, RULES[rule], msg)
-                   for rule, line, col, msg in front if rule == "key-typo")
+                   for rule, line, col, msg in front if rule in ("key-typo", "key-duplicate"))
     for target, line, column, kind in fact["links"]:
         assert resolver is not None  # made whenever a checked file has links
         problem = resolver.check_target(target, kind, rel)

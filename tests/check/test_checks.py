@@ -650,6 +650,11 @@ def test_a_key_given_twice_is_a_warning_where_the_engine_keeps_the_last(tmp_path
     pinned = find_site(site_dir=hugo.root)
     assert [(f.line, f.rule, f.severity) for f in check_site(pinned).findings] == [
         (5, "front-matter-invalid", "error")]
+    # A page that is no post says so too (zzo's exampleSite: gallery/photo/index.md).
+    page = make_site(tmp_path / "p", "hugo", {"b.md": text.replace("author: y\n", "")},
+                     {"content/about.md": text})
+    assert [(f.path, f.line, f.rule) for f in check_site(page).findings] == [
+        ("content/about.md", 5, "key-duplicate")]
 
 
 @pytest.mark.parametrize("target", ["((https://example.com/a))", "http\uff1a//example.com/",
