@@ -38,8 +38,9 @@ HUGO_REFUSES_TWICE = (0, 152)
 # actions-hugo, Netlify's and GitLab's settings (Cloudflare Pages keeps it in its dashboard).
 _PIN_FILES = (".github/workflows/*.yml", ".github/workflows/*.yaml", "netlify.toml",
               ".gitlab-ci.yml")
-_PIN = re.compile(r"""(?:HUGO_VERSION|hugo-version)['"]?\s*[:=]\s*['"]?v?([0-9]+)\.([0-9]+)"""
-                  r"(?:\.([0-9]+))?")
+_PIN = re.compile(r"""(?:HUGO_VERSION|hugo-version)['"]?\s*[:=]\s*['"]?v?(?:([0-9]+)\.([0-9]+)"""
+                  r"(?:\.([0-9]+))?|(latest))")
+_LATEST = (1 << 30,)  # ``hugo-version: latest`` (peaceiris/actions-hugo): the current release
 
 
 def hugo_pin(root: Path) -> tuple[tuple[int, ...], str] | None:
@@ -53,7 +54,8 @@ def hugo_pin(root: Path) -> tuple[tuple[int, ...], str] | None:
             except OSError:
                 continue
             for match in _PIN.finditer(text):
-                version = tuple(int(part) for part in match.groups() if part is not None)
+                version = _LATEST if match[4] else tuple(
+                    int(part) for part in match.groups() if part is not None)
                 found.setdefault(version, path.relative_to(root).as_posix())
     return next(iter(found.items())) if len(found) == 1 else None
 

@@ -173,6 +173,7 @@ def test_fifo_is_refused_not_waited_on(site) -> None:
     ({".github/workflows/hugo.yml": "env:\n  HUGO_VERSION: 0.152.2\n"}, True),
     ({"netlify.toml": '[build.environment]\n  HUGO_VERSION = "0.160.0"\n'}, True),
     ({".github/workflows/gh-pages.yml": "with:\n  hugo-version: '0.128.0'\n"}, False),
+    ({".github/workflows/gh-pages.yml": "with:\n  hugo-version: 'latest'\n"}, True),
     ({}, False),  # no pin: a host's default Hugo is old, so the build may well keep the last
     ({".github/workflows/a.yml": "HUGO_VERSION: 0.160.0",
       "netlify.toml": "HUGO_VERSION = '0.111.3'"}, False),  # two pins: which builds it?
