@@ -29,13 +29,16 @@ SEPARATOR = {"yaml": ":", "toml": "="}
 class FrontMatterEdit:
     """A post's bytes opened for line edits; ``result()`` checks them and returns new bytes."""
 
-    def __init__(self, raw: bytes, rel: str, fold_case: bool = False) -> None:
+    def __init__(self, raw: bytes, rel: str, fold_case: bool = False, *,
+                 lenient: bool = False, hugo: bool = False) -> None:
         self.rel = rel
         self.fold_case = fold_case  # Hugo reads `Draft:` as `draft:`
+        # Read as the site reads it (post.parse_post): a key given twice, the closing line.
+        self.lenient, self.hugo = lenient, hugo
         self.bom = raw.startswith(BOM)
         text, _ = decode(raw, rel)
         self.original = text
-        self.meta, self.body, _, fm = split_front_matter(text, rel)
+        self.meta, self.body, _, fm = split_front_matter(text, rel, lenient, hugo)
         self.fm_format = fm
         self.lines = re.findall(r"[^\n]*\n|[^\n]+\Z", text)
         self.newline = "\r\n" if "\r\n" in text[:4096] else "\n"
@@ -49,7 +52,8 @@ class FrontMatterEdit:
             return 0, 0
         opener = self.lines[0].strip()
         closers = ("---", "...") if opener == "---" else ("+++",)
-        end = next(i for i in range(1, len(self.lines)) if self.lines[i].rstrip() in closers)
+        end = next(i for i in range(1, len(self.lines)) if self.lines[i].rstrip() in closers
+                   or (self.hugo and self.lines[i].startswith(opener)))
         if self.fm_format == "toml":
             # Keys after the first [table] header belong to that table, not to the page.
             end = next((i for i in range(1, end) if TOML_TABLE.match(self.lines[i])), end)
@@ -237,7 +241,8 @@ class FrontMatterEdit:
 
     def _verify(self, text: str) -> None:
         try:
-            meta, body, _, fm_format = split_front_matter(text, self.rel)
+            meta, body, _, fm_format = split_front_matter(text, self.rel, self.lenient,
+                                                          self.hugo)
         except PostError as err:
             raise ContentError(f"{self.rel}: the edited front matter would not parse "
                                f"({err.detail}); nothing was changed") from None

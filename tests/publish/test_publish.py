@@ -1036,3 +1036,22 @@ def test_publish_refuses_while_the_engines_config_is_not_committed(tmp_path: Pat
     assert "add -- hugo.toml" in result.stderr
     assert (blog.root / "content/posts/hello.md").read_text(encoding="utf-8") == draft
     assert (blog.head(), blog.remote_head()) == before
+
+
+@pytest.mark.parametrize("draft", [
+    # A key given twice, on a site that pins no Hugo (one before 0.152 keeps the last value)
+    "---\ntitle: Hello\nhide: false\ndate: 2024-01-02T10:00:00Z\ndraft: true\nhide: true\n---\n"
+    "\nHi.\n",
+    # Text after the closing delimiter, which Hugo's lexer reads as the body's start
+    "---\ntitle: Hello\ndate: 2024-01-02T10:00:00Z\ndraft: true\n---pasted text\n\nHi.\n\n---\n"
+    "\nmore: text\n",
+])
+def test_publish_edits_front_matter_as_the_site_reads_it(tmp_path: Path, draft: str) -> None:
+    """What list and check read (Site.keeps_last_key, Hugo's closing line), publish edits:
+    before, such a post was listed but publish said its front matter did not parse."""
+    blog = make_blog(tmp_path, "hugo", {"content/posts/hello.md": draft})
+    result = blog_cli(blog, "publish", "hello")
+    assert result.exit_code == 0, result.output
+    text = (blog.root / "content/posts/hello.md").read_text(encoding="utf-8")
+    assert text == draft.replace("draft: true", "draft: false")
+    assert blog.remote_head() == blog.head()
