@@ -43,10 +43,11 @@ PERMALINK_KEYS = ("title", "slug", "url", "permalink", "path", "date", "categori
                   # whether the engine publishes the page (pages.availability)
                   "draft", "published", "publishdate", "pubdate", "expirydate", "unpublishdate",
                   "build", "_build", "headless", "cascade")
-# KEY_PATTERNS["yaml"] for every line at once: nothing it matches crosses a line break.
-YAML_KEYS = re.compile(r"^['\"]?([^\s:'\"#][^:'\"\n]*?)['\"]?[^\S\n]*:", re.MULTILINE)
+# KEY_PATTERNS["yaml"] for every line at once: nothing it matches crosses a line break. (A
+# line that starts "- " is an item of a list, which YAML allows at its key's indent: no key.)
+YAML_KEYS = re.compile(r"^(?!-\s)['\"]?([^\s:'\"#][^:'\"\n]*?)['\"]?[^\S\n]*:", re.MULTILINE)
 KEY_PATTERNS = {
-    "yaml": re.compile(r"^['\"]?([^\s:'\"#][^:'\"]*?)['\"]?\s*:"),
+    "yaml": re.compile(r"^(?!-\s)['\"]?([^\s:'\"#][^:'\"]*?)['\"]?\s*:"),
     "toml": re.compile(r"^([A-Za-z0-9_\-]+)\s*="),
     "json": re.compile(r"^\s*\"([^\"]+)\"\s*:"),
 }

@@ -650,6 +650,11 @@ def test_a_key_given_twice_is_a_warning_where_the_engine_keeps_the_last(tmp_path
     pinned = find_site(site_dir=hugo.root)
     assert [(f.line, f.rule, f.severity) for f in check_site(pinned).findings] == [
         (5, "front-matter-invalid", "error")]
+    # A list of tables at its key's indent repeats no key (WoojinJeonkr's _pages/tools.md).
+    items = "---\ntitle: T\ntools:\n- title: A\n  link: x\n- title: B\n  link: y\n---\nx\n"
+    listed = make_site(tmp_path / "l", "hugo", {"b.md": text.replace("author: y\n", "")},
+                       {"content/tools.md": items})
+    assert check_site(listed).findings == []
     # A page that is no post says so too (zzo's exampleSite: gallery/photo/index.md).
     page = make_site(tmp_path / "p", "hugo", {"b.md": text.replace("author: y\n", "")},
                      {"content/about.md": text})
