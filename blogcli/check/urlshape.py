@@ -51,8 +51,10 @@ def _web_shape(url: str) -> str | None:
         return f"{url!r} has no host name"
     if "@" in host and ":" not in host.split("@", 1)[0]:
         return f"{url!r} looks like an email address written as a web link; use mailto:"
-    if SPACE.search(url):
-        return "a web address cannot contain spaces"
+    if SPACE.search(host):
+        # (One elsewhere is sent as %20: the engine writes a Markdown destination so, and a
+        # browser an HTML attribute's, e.g. <img src="…/ag grid.gif">, which loads.)
+        return "a host name cannot contain spaces"
     if host.isascii() and ":" not in host and "[" not in url and "]" not in url:
         return None  # no port, no IPv6 bracket, nothing NFKC could change: urlsplit would pass
     try:
