@@ -279,6 +279,18 @@ class Folded(dict[str, Any]):
         return super().__contains__(key.lower() if isinstance(key, str) else key)
 
 
+def lookup(table: Any, *keys: str) -> Any:
+    """``table[k1][k2]...`` through nested config tables, each key matched in any case (Hugo's
+    rule, also where a table is not Folded); None where one is missing or not a table."""
+    for key in keys:
+        if not isinstance(table, dict):
+            return None
+        lowered = key.lower()
+        table = next((value for name, value in table.items()
+                      if isinstance(name, str) and name.lower() == lowered), None)
+    return table
+
+
 def folded(value: Any) -> Any:
     """``value`` with every mapping in it made a Folded one (lists are walked too)."""
     if isinstance(value, dict):

@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blogcli.errors import ContentError
-from blogcli.post import PostError, decode, parse_date, split_front_matter
+from blogcli.post import PostError, decode, parse_date, reading_rules, split_front_matter
+
+if TYPE_CHECKING:
+    from blogcli.site import Site
 
 BOM = b"\xef\xbb\xbf"
 # YAML 1.1 booleans as PyYAML reads them, each with its opposite in the same spelling style.
@@ -29,16 +32,17 @@ SEPARATOR = {"yaml": ":", "toml": "="}
 class FrontMatterEdit:
     """A post's bytes opened for line edits; ``result()`` checks them and returns new bytes."""
 
-    def __init__(self, raw: bytes, rel: str, fold_case: bool = False, *,
-                 lenient: bool = False, hugo: bool = False) -> None:
+    def __init__(self, raw: bytes, rel: str, fold_case: bool = False,
+                 site: Site | None = None) -> None:
         self.rel = rel
         self.fold_case = fold_case  # Hugo reads `Draft:` as `draft:`
-        # Read as the site reads it (post.parse_post): a key given twice, the closing line.
-        self.lenient, self.hugo = lenient, hugo
+        # Read as the site's engine reads it, as parse_post does (a key given twice, Hugo's
+        # closing line): a post the listing reads is one that can be edited.
+        self.lenient, self.hugo = reading_rules(site)
         self.bom = raw.startswith(BOM)
         text, _ = decode(raw, rel)
         self.original = text
-        self.meta, self.body, _, fm = split_front_matter(text, rel, lenient, hugo)
+        self.meta, self.body, _, fm = split_front_matter(text, rel, self.lenient, self.hugo)
         self.fm_format = fm
         self.lines = re.findall(r"[^\n]*\n|[^\n]+\Z", text)
         self.newline = "\r\n" if "\r\n" in text[:4096] else "\n"

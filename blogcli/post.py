@@ -108,11 +108,7 @@ def parse_post(raw: bytes, path: Path, rel: str, site: Site | None = None) -> Po
     """Build a Post from the file's bytes."""
     guard_size(raw, rel, site)
     text, bom = decode(raw, rel)
-    # Jekyll and Hexo (and GitHub Pages, for plain sites) keep the last of a key given twice;
-    # so does Hugo before 0.152 (Site.keeps_last_key).
-    lenient = site is not None and site.keeps_last_key()
-    meta, body, body_line, fm_format = split_front_matter(
-        text, rel, lenient, site is not None and site.profile == "hugo")
+    meta, body, body_line, fm_format = split_front_matter(text, rel, *reading_rules(site))
     if site is not None and site.profile == "hugo":
         meta = fold_keys(meta)
     drafts_dir = site.drafts_dir if site is not None else None
@@ -125,6 +121,16 @@ def parse_post(raw: bytes, path: Path, rel: str, site: Site | None = None) -> Po
         in_drafts_dir=in_drafts,
         reads_draft_key=site is None or site.profile not in ("jekyll", "hexo"),
     )
+
+
+def reading_rules(site: Site | None) -> tuple[bool, bool]:
+    """``split_front_matter``'s ``lenient`` and ``hugo`` as the site's engine reads front
+    matter: Jekyll and Hexo (and GitHub Pages, for plain sites) keep the last of a key given
+    twice, and so does Hugo before 0.152 (Site.keeps_last_key); Hugo ends it at a line that
+    starts with its delimiter."""
+    if site is None:
+        return False, False
+    return site.keeps_last_key(), site.profile == "hugo"
 
 
 def fold_keys(meta: dict[str, Any]) -> dict[str, Any]:
@@ -176,14 +182,13 @@ def split_front_matter(text: str, rel: str, lenient: bool = False,
         start = end + 1
         end = text.find("\n", start)
         line = text[start:] if end < 0 else text[start:end]
-        if line.rstrip() in closers:
+        alone = line.rstrip() in closers
+        if alone or (hugo and line.startswith(first)):
             meta = _parse_mapping(text[opened:start], fm_format, rel, first_line=2,
                                   lenient=lenient)
+            if not alone:  # Hugo's: the rest of the closing line starts the body
+                return meta, text[start + 3:], index + 1, fm_format
             return meta, text[end + 1:] if end >= 0 else "", index + 2, fm_format
-        if hugo and line.startswith(first):
-            meta = _parse_mapping(text[opened:start], fm_format, rel, first_line=2,
-                                  lenient=lenient)
-            return meta, text[start + 3:], index + 1, fm_format
         index += 1
     raise PostError(rel, 1, f"front matter opened with {first} on line 1 is never closed "
                             f"(add a line {first} after the last key)")

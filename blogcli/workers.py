@@ -194,7 +194,7 @@ class Forked:
     """Jobs running in forked children, which inherit everything they need in memory (no
     pickling of the input) and send back one pickled result each through a pipe."""
 
-    def __init__(self, jobs: list[Callable[[], list[Any]]], objects: bool = True) -> None:
+    def __init__(self, jobs: list[Callable[[], list[Any]]], objects: bool = False) -> None:
         self.children: list[tuple[int, int]] = []
         self.failed = not hasattr(os, "fork")
         # Frozen objects are left alone by the collector, so children share their pages

@@ -325,8 +325,7 @@ def _edit_front_matter(site: Site, rel: str, raw: bytes, finding: Finding,
     """One front-matter fix for ``finding``, through the byte-exact edit path."""
     try:
         post = parse_post(raw, site.root / rel, rel, site)
-        edit = FrontMatterEdit(raw, rel, lenient=site.keeps_last_key(),
-                               hugo=site.profile == "hugo")
+        edit = FrontMatterEdit(raw, rel, site=site)
         what = _front_matter_change(site, post.meta, edit, finding)
         if what is None:
             return raw

@@ -15,6 +15,7 @@ from blogcli.check.anchors import other_ids
 from blogcli.check.confine import Confined, OutsideSite
 from blogcli.check.links import HTML_ATTR, Link
 from blogcli.check.urlshape import address_problem
+from blogcli.config import lookup
 from blogcli.pages import LIVE, Availability, availability, cascade_of, hugo_cascade
 from blogcli.permalinks import base_path, normalize
 from blogcli.site import MARKDOWN_SUFFIXES, Site, engine_name
@@ -652,20 +653,10 @@ def link_hook(site: Site) -> str:
             if (site.root / rel).is_file():
                 return rel
     # Hugo's own (0.123 on), where the config asks for it: it looks every link up by GetPage.
-    use = _get_in(site.engine, "markup", "goldmark", "renderHooks", "link", "useEmbedded")
+    use = lookup(site.engine, "markup", "goldmark", "renderHooks", "link", "useEmbedded")
     if isinstance(use, str) and use.lower() in ("always", "fallback"):
         return f"(Hugo's embedded one: markup.goldmark.renderHooks.link.useEmbedded = {use})"
     return ""
-
-
-def _get_in(table: Any, *keys: str) -> Any:
-    """``table[k1][k2]...`` through nested config tables (Hugo's keys, any case), or None."""
-    for key in keys:
-        if not isinstance(table, dict):
-            return None
-        table = next((value for name, value in table.items() if name.lower() == key.lower()),
-                     None)
-    return table
 
 
 def _theme_dirs(site: Site) -> list[Path]:

@@ -117,8 +117,7 @@ def _publish_edit(site: Site, post: Post, now: datetime | date, set_date: bool,
                   dated: bool) -> Edit | None:
     """Publishing's edit as of ``now``; ``dated``: the publish moment is the post's date."""
     before = post.path.read_bytes()
-    fm = FrontMatterEdit(before, post.rel, fold_case=site.profile == "hugo",
-                         lenient=site.keeps_last_key(), hugo=site.profile == "hugo")
+    fm = FrontMatterEdit(before, post.rel, fold_case=site.profile == "hugo", site=site)
     was_draft = is_draft(site, post)
     fm.set_bool("draft", False)
     fm.set_bool("published", True)
@@ -201,8 +200,7 @@ def plan_unpublish(site: Site, post: Post) -> Edit | None:
     if is_draft(site, post):
         return None
     before = post.path.read_bytes()
-    fm = FrontMatterEdit(before, post.rel, fold_case=site.profile == "hugo",
-                         lenient=site.keeps_last_key(), hugo=site.profile == "hugo")
+    fm = FrontMatterEdit(before, post.rel, fold_case=site.profile == "hugo", site=site)
     dest = post.path
     if site.profile in ("jekyll", "hexo") and site.drafts_dir is not None:
         match = JEKYLL_NAME.match(post.path.stem)

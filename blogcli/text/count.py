@@ -77,12 +77,14 @@ class TextOptions:
         base: dict[str, Any] = {"has_cjk_language": profile != "hugo",
                                 "cjk_mostly": profile != "hugo", "unsafe_html": True}
         if profile == "hugo":
+            from blogcli.config import lookup  # (loaded already: the engine's config is read)
+
             length = _get(engine, "summaryLength", 70)
             base.update(has_cjk_language=_get(engine, "hasCJKLanguage", False) is True,
                         base_url=str(_get(engine, "baseURL", "") or ""),
                         summary_length=length if _positive(length) else 70,
-                        unsafe_html=_nested(engine, "markup", "goldmark", "renderer",
-                                            "unsafe") is True)
+                        unsafe_html=lookup(engine, "markup", "goldmark", "renderer",
+                                           "unsafe") is True)
         elif profile in ("hexo", "zola"):
             base.update(more=HEXO_MORE, syntax="nunjucks" if profile == "hexo" else "none")
         elif profile == "jekyll":
@@ -149,13 +151,6 @@ def _get(mapping: dict[str, Any], key: str, default: Any) -> Any:
         if k.lower() == lowered:
             return mapping[k]
     return default
-
-
-def _nested(mapping: dict[str, Any], *keys: str) -> Any:
-    value: Any = mapping
-    for key in keys:
-        value = _get(value, key, None) if isinstance(value, dict) else None
-    return value
 
 
 def is_cjk_page(source: str, meta: dict[str, Any], options: TextOptions) -> bool:

@@ -312,7 +312,8 @@ def _not_plain(text: str, unsafe: bool = False) -> bool:
 # where an HTML block may start (or an indented code line holds one: not told apart here).
 _LINE_TAG = re.compile(r"\n[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*"
                        + _TAG_OPEN.pattern)  # (an autolink first on a line is inline text)
-_INLINE_TAG = re.compile(r"<[^<>]*>?")
+# A tag as far as it goes on from a "<" that can open one (up to its ">", or the next "<").
+_OPENED_TAG = re.compile(_TAG_OPEN.pattern + r"[^<>]*>?")
 # What starts an HTML block (CommonMark 0.31, Goldmark's and pulldown-cmark's lists, with
 # "source" and "meta" that only some read so): a comment, declaration or processing
 # instruction, one of the raw tags, or a block-level tag name, opening or closing.
@@ -366,9 +367,8 @@ def _inline_tags_only(text: str) -> bool:
 def _inline_only(text: str, start: int, end: int) -> bool:
     """Whether every tag in ``text[start:end]`` is inline and simple (see _inline_tags_only).
     A ``<`` that opens no tag (``<= 0.1.5``, ``a < b``) is text to both, escaped alike."""
-    for opened in _TAG_OPEN.finditer(text, start, end):
-        tag = _INLINE_TAG.match(text, opened.start(), end)
-        found = "<" if tag is None else tag.group()  # (never None: it takes a "<" alone)
+    for tag in _OPENED_TAG.finditer(text, start, end):
+        found = tag.group()
         if found[1:2] in ("!", "?") or not found.endswith(">") or "\n" in found \
                 or found.count('"') % 2 or found.count("'") % 2:
             return False
