@@ -235,32 +235,53 @@ class GitRepo:
         return found
 
     def add(self, paths: list[str]) -> None:
-        """Make untracked ``paths`` known to git (a commit cannot name a path it does not
-        know)."""
+        """Stage ``paths`` as the work tree has them (a commit cannot name a path git does
+        not know)."""
         if paths:
             self.run("add", "--", *paths)
 
     def commit_only(self, paths: list[str], message: str,
-                    changed: list[str] | None = None) -> str | None:
+                    status: list[tuple[str, str]] | None = None) -> str | None:
         """Commit the work-tree state of ``paths`` and nothing else; the new commit or None.
 
-        `git commit --only` builds the commit from HEAD plus these paths, so whatever else the
-        user has staged stays staged and uncommitted. Only paths git reports as changed are
-        named, so unchanged or ignored files never make the commit fail (``changed``: those
-        paths, when the caller has just asked `git status`).
+        Whatever else the user has staged stays staged and uncommitted. Only paths git reports
+        as changed are named, so unchanged or ignored files never make the commit fail
+        (``status``: ``self.status(paths)``, when the caller has just asked it).
         """
-        made = self.commit_only_files(paths, message, changed)
+        made = self.commit_only_files(paths, message, status)
         return made[0] if made else None
 
     def commit_only_files(self, paths: list[str], message: str,
-                          changed: list[str] | None = None) -> tuple[str, list[str]] | None:
+                          status: list[tuple[str, str]] | None = None,
+                          ) -> tuple[str, list[str]] | None:
         """``commit_only``, and the files the new commit changes against its parent."""
-        if changed is None:
-            changed = [path for _, path in self.status(paths) if path]
+        if status is None:
+            status = self.status(paths)
+        changed = [path for _, path in status if path]
         if not changed:
             return None
-        self.run("-c", "user.useConfigOnly=true", "commit", "--only", "--quiet",
-                 "--message", message, "--", *changed)
+        untracked = [path for xy, path in status if xy == "??"]
+        only = ["--only"]
+        if all(xy[1] in " ?M" for xy, _ in status):
+            # What else is staged, asked while the paths are added (diff-index only reads
+            # the index; the add replaces it whole and changes only these paths). With nothing
+            # else staged, the index after the add is HEAD plus these paths: a plain commit of
+            # it is the commit `--only` makes, without building a second index from HEAD's
+            # tree (17 ms against 37 on a 5,000-post repository). A path deleted from the work
+            # tree (a move's old place) is left to --only, unstaged, as an interrupted run's
+            # rerun finds it.
+            asked = _start(["git", "diff-index", "--cached", "--name-only", "-z", "HEAD", "--"],
+                           self.top, self.env, None)
+            try:
+                self.add([path for xy, path in status if xy[1] in "?M"])
+            finally:
+                staged = _finish(asked, None, None)
+            if staged.returncode == 0 and not set(staged.stdout.split("\0")) - {"", *changed}:
+                only = []
+        else:
+            self.add(untracked)
+        self.run("-c", "user.useConfigOnly=true", "commit", *only, "--quiet", "--message",
+                 message, *(["--", *changed] if only else []))
         # The commit and its files in one process (rev-parse, then diff-tree, took two);
         # --always prints the commit even when it changes nothing.
         done = self.run("diff-tree", "-r", "--always", "--name-only", "-z", "--root", "HEAD")

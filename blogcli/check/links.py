@@ -336,6 +336,8 @@ def verbatim_lines(source: str) -> set[int]:
 
 @dataclass
 class _Context:
+    """One file's scan as it goes: its lines, where the front matter ends, its code lines."""
+
     lines: list[str]
     offset: int
     code: set[int]

@@ -534,11 +534,9 @@ def _commit(repo: GitRepo, plan: Plan, outcome: Outcome) -> None:
     index = repo.read_index()
     try:
         status = _status_now(repo, plan)
-        repo.add([p for xy, p in status if xy == "??"])
         if plan.untracked:
             outcome.steps.append("git add -- " + " ".join(plan.untracked))
-        # What differs from HEAD is the same after the add: one status serves both.
-        made = repo.commit_only_files(plan.paths, plan.message, [p for _, p in status if p])
+        made = repo.commit_only_files(plan.paths, plan.message, status)
     except GitError as err:
         raise GitError(f"{err}\nThe edited files are kept in the work tree, not committed. "
                        f"Fix the problem, then run `{plan.again}` again.") from None

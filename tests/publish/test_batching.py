@@ -315,4 +315,51 @@ def test_git_processes_of_a_plain_publish(tmp_path: Path) -> None:
     # Whether git ignores the post, its status says: no check-ignore for a file that is there.
     # The status runs while ls-tree asks whether the site's config is committed.
     assert sorted(names[7:9]) == ["ls-tree", "status"]
-    assert names[9:] == ["add", "commit", "diff-tree", "push", "ls-remote"]
+    # What else is staged is asked while the post is added.
+    assert sorted(names[9:11]) == ["add", "diff-index"]
+    assert names[11:] == ["commit", "diff-tree", "push", "ls-remote"]
+
+
+def _commits_made(commands: list[str]) -> list[str]:
+    return [c for c in commands if " commit " in f"{c} "]
+
+
+def test_with_nothing_else_staged_the_index_is_committed_as_it_is(tmp_path: Path) -> None:
+    """Nothing else staged: the index after the add is HEAD plus the post, and is committed
+    without `--only` (which builds a second index from HEAD's tree)."""
+    blog = make_blog(tmp_path)
+    blog.write("posts/known.md", DRAFT)
+    blog.write("posts/other.md", "---\ntitle: Other\n---\n\nUnrelated work.\n")
+    git("add", "posts/known.md", cwd=blog.root)
+    git("commit", "-q", "-m", "draft", cwd=blog.root)
+    blog.write("notes.md", "unstaged, untracked\n")
+    commands = _publish_traced(blog, "posts/known.md", tmp_path)
+    assert [c for c in _commits_made(commands) if "--only" in c] == []
+    assert blog.committed_files() == ["M\tposts/known.md"]
+    assert "draft: false" in git("show", "HEAD:posts/known.md", cwd=blog.root)
+    assert blog.status() == "?? notes.md\n?? posts/other.md\n" and blog.staged() == ""
+    assert blog.remote_head() == blog.head()
+
+
+def test_with_other_work_staged_only_the_post_is_committed_and_the_rest_stays(
+        tmp_path: Path) -> None:
+    blog = make_blog(tmp_path)
+    blog.write("posts/new.md", DRAFT)
+    blog.write("notes.md", "staged, not for this commit\n")
+    git("add", "notes.md", cwd=blog.root)
+    commands = _publish_traced(blog, "posts/new.md", tmp_path)
+    assert ["--only" in c for c in _commits_made(commands)] == [True]
+    assert blog.committed_files() == ["A\tposts/new.md"]
+    assert "+staged, not for this commit" in blog.staged()
+    assert blog.remote_head() == blog.head()
+
+
+def test_the_post_staged_before_is_committed_as_the_work_tree_has_it(tmp_path: Path) -> None:
+    """The draft staged by hand, then edited by publish: what is committed is the edit."""
+    blog = make_blog(tmp_path)
+    blog.write("posts/new.md", DRAFT)
+    git("add", "posts/new.md", cwd=blog.root)
+    commands = _publish_traced(blog, "posts/new.md", tmp_path)
+    assert [c for c in _commits_made(commands) if "--only" in c] == []
+    assert "draft: false" in git("show", "HEAD:posts/new.md", cwd=blog.root)
+    assert blog.status() == "" and blog.staged() == ""
