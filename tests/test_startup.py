@@ -258,3 +258,24 @@ def test_typers_subprocess_is_loaded_only_when_used(tmp_path: Path) -> None:
         "print(sorted(sys.modules)"), "list"], cwd=site, capture_output=True, text=True,
         check=False, env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert done.returncode == 0, done.stderr
+
+
+def test_the_quick_commands_load_no_inspect(tmp_path: Path) -> None:
+    """dataclasses imports inspect (with ast, dis and tokenize) only to give a class without
+    a docstring a signature: the quick paths give it a stand-in, and every class of blog's
+    has a docstring, so none of them loads it. A class without one loads the real module."""
+    blog = make_blog(tmp_path)
+    blog.write("posts/hello.md", DRAFT)
+    for command in (["check"], ["list"], ["list"], ["new", "Another", "--dry-run"],
+                    ["publish", "posts/hello.md"]):
+        assert "inspect" not in loaded(blog.root, *command), command
+    probe = ("import sys, blogcli.__main__ as m\n"
+             "with m._deferred('inspect'):\n"
+             "    import dataclasses\n"
+             "@dataclasses.dataclass\n"
+             "class Bare:\n"
+             "    x: int\n"
+             "assert 'inspect' in sys.modules and Bare.__doc__ == 'Bare(x: int)'\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert done.returncode == 0, done.stderr

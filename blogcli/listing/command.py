@@ -14,6 +14,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from blogcli.listing import kept
+
 if TYPE_CHECKING:
     from blogcli.listing.records import Listing
     from blogcli.site import Site
@@ -29,8 +31,6 @@ def print_listing(output: str, drafts: bool, site_dir: Path | None, verbose: boo
                   open_site: Callable[[], Site], echo: Echo) -> None:
     """Print the listing in ``output`` (text or json): the kept one while it holds (not with
     ``verbose``: that says which site, so the site is opened), else a fresh one, kept."""
-    from blogcli.listing import kept
-
     width, bold = terminal() if output == "text" else (0, False)
     last = None if verbose else kept.load(site_dir, kept.variant(output, drafts, width, bold))
     if last is not None and last.output is not None:
