@@ -3,7 +3,8 @@
 A repository of 5,000 posts with 5,000 commits of history (built with `git fast-import`),
 pushing to a local bare remote. Each round publishes a new draft with `blog publish` and commits
 and pushes another new post with plain git; the two alternate so that machine noise hits both.
-Prints the medians and their ratio (target: blog <= 1.5x raw).
+Prints the medians and their ratio (target: blog <= 1.5x raw). Each round also publishes a
+draft with links to two other posts: its pre-flight resolves them against every page's address.
 
 Run from the repository root:
 
@@ -26,6 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 POST = "---\ntitle: Post {n}\ndate: 2024-01-01T00:00:00+00:00\ndraft: {draft}\n---\n\n{body}\n"
+LINKED = "Links to [post 3](post-00003.md) and [post {n}](/posts/post-{n:05d}/)."
 
 
 def git(*args: str, cwd: Path, data: bytes | None = None) -> None:
@@ -126,6 +128,7 @@ def run(args: argparse.Namespace, where: Path) -> None:
         subprocess.run([sys.executable, "-m", "blogcli", "publish", "posts/warm-other.md"],
                        cwd=site, env=other, check=True, capture_output=True)
     other_times: list[float] = []
+    linked_times: list[float] = []
     blog_times: list[float] = []
     raw_times: list[float] = []
     start_times: list[float] = []
@@ -138,6 +141,11 @@ def run(args: argparse.Namespace, where: Path) -> None:
                                    f"posts/draft-{n}.md"]], site, env))
         blog_times.append(timed([[sys.executable, "-m", "blogcli", "publish",
                                   f"posts/draft-{n}.md"]], site, env))
+        linked = site / f"posts/linked-{n}.md"
+        linked.write_text(POST.format(n=n, draft="true", body=LINKED.format(n=n + 10)),
+                          encoding="utf-8")
+        linked_times.append(timed([[sys.executable, "-m", "blogcli", "publish",
+                                    f"posts/linked-{n}.md"]], site, env))
         if other is not None:
             (site / f"posts/other-{n}.md").write_text(POST.format(n=n, draft="true", body="O."),
                                                       encoding="utf-8")
@@ -165,6 +173,9 @@ def run(args: argparse.Namespace, where: Path) -> None:
         print(f"blog publish ({args.compare})  median {before * 1000:7.1f} ms  "
               f"(ratio to safe git {before / safe_raw:.2f}x, +{(before - safe_raw) * 1000:.0f} ms)")
     print(f"blog publish - safe git  {(blog - safe_raw) * 1000:+.0f} ms  (target <= +100 ms)")
+    with_links = statistics.median(linked_times)
+    print(f"blog publish, a post with 2 links  median {with_links * 1000:7.1f} ms  "
+          f"(safe git +{(with_links - safe_raw) * 1000:.0f} ms)")
     print(f"ratio blog/raw        {blog / raw:.2f}x  (target <= 1.5x)")
     print(f"ratio blog/safe git   {blog / safe_raw:.2f}x")
     print(f"ratio (blog - start-up)/raw  {(blog - start) / raw:.2f}x")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # external.py (and asyncio) load only for --external
 
     # The parser and the resolver load only when files are read: a reused result
     # (check/reuse.py) needs neither.
+    from blogcli.check.facts import Facts
     from blogcli.check.index import SiteIndex
     from blogcli.check.resolve import Resolver, Target
 
@@ -84,9 +85,9 @@ def check_site(site: Site, paths: list[Path] | None = None,
 
 def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | None,
            signed: dict[str, list[int] | None] | None = None,
-           also: Callable[[dict[str, dict[str, Any]]], None] | None = None,
+           also: Callable[[Mapping[str, dict[str, Any]]], None] | None = None,
            regular: set[str] | None = None) -> tuple[
-        CheckResult, set[str], dict[str, int], dict[str, dict[str, Any]]]:
+        CheckResult, set[str], dict[str, int], Mapping[str, dict[str, Any]]]:
     """``check_site`` from the files; also the checked pages whose record in the site index
     changed (or that are not pages), the links of each file, and the facts read. ``signed``:
     stat signatures by absolute path taken before this run read anything (reuse.tree), and
@@ -113,6 +114,7 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
         page_rels |= {rel for rel in chosen if os.path.islink(site.root / rel)
                       and not os.path.exists(site.root / rel)}
     cache: FileCache | SiteIndex
+    facts: Mapping[str, dict[str, Any]]
     if paths is None:
         root = str(site.root)
         # Signed before they are read (a file changed meanwhile is not trusted next time):
@@ -198,7 +200,7 @@ def _check(site: Site, paths: list[Path] | None, external: ExternalOptions | Non
     return result, moved, counts, facts
 
 
-def _external(site: Site, placed: list[tuple[str, list[Any]]], facts: dict[str, dict[str, Any]],
+def _external(site: Site, placed: list[tuple[str, list[Any]]], facts: Mapping[str, dict[str, Any]],
               options: ExternalOptions) -> ExternalReport:
     """Fetch the web links of the checked files (blogcli/external.py), each address once.
 
@@ -318,8 +320,7 @@ def _urls_of(site: Site, page: Page, fact: dict[str, Any] | None) -> list[str]:
 
 def _indexed(site: Site, chosen: set[str], page_rels: set[str],
              signed: dict[str, list[int] | None], want_moved: bool) -> tuple[
-        SiteIndex, dict[str, dict[str, Any]], dict[str, list[str]], dict[str, list[Finding]],
-        set[str]]:
+        SiteIndex, Facts, dict[str, list[str]], dict[str, list[Finding]], set[str]]:
     """What ``check_site`` needs to check the ``chosen`` files, the other pages taken from the
     site index where their files and places are unchanged: their facts without links, their
     URLs, and the duplicates of the chosen pages' addresses. The same values a whole-site
@@ -327,6 +328,7 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str],
     also the chosen pages whose record differs from the one the index held: what other
     pages' links find there."""
     from blogcli.check import index as site_index
+    from blogcli.check.facts import Facts
 
     index = site_index.SiteIndex(site)
     root = str(site.root)
@@ -344,7 +346,7 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str],
     # A named link leading nowhere is read too, to say it is unreadable.
     read = _read_facts(site, [rel for rel in sigs if rel not in held and rel in page_rels] +
                        sorted(chosen - listed))
-    facts: dict[str, dict[str, Any]] = {}
+    facts: dict[str, dict[str, Any] | bytes] = {}
     urls: dict[str, list[str]] = {}
     keys: dict[str, str | None] = dict(held)
     moved: set[str] = chosen - listed
@@ -377,19 +379,21 @@ def _indexed(site: Site, chosen: set[str], page_rels: set[str],
     urls |= {rel: detail[1] for rel, detail in details.items()}
     facts |= {rel: detail[0] for rel, detail in details.items()
               if rel in page_rels and detail[0] is not None}
-    facts = {rel: facts[rel] for rel in sorted(facts)}  # collect_facts' order: the resolver's
+    # collect_facts' order (the resolver's); the index's facts packed until read.
+    read_facts = Facts({rel: facts[rel] for rel in sorted(facts)})
     permalinks = {page.rel: urls[page.rel] for page in pages if page.rel in urls}
-    duplicates = _duplicates(facts, {rel: keys[rel] for rel in permalinks
-                                     if rel in facts and keys[rel] in wanted})
+    duplicates = _duplicates(read_facts, {rel: keys[rel] for rel in permalinks
+                                          if rel in facts and keys[rel] in wanted})
     index.pages.save()  # (the small file is saved by the caller, as the facts cache is)
-    return index, facts, permalinks, duplicates, moved
+    return index, read_facts, permalinks, duplicates, moved
 
 
 def _fill_index(site: Site, sigs: dict[str, list[int] | None],
-                facts: dict[str, dict[str, Any]], permalinks: dict[str, list[str]],
+                facts: Mapping[str, dict[str, Any]], permalinks: dict[str, list[str]],
                 dups: dict[str, str | None]) -> None:
     """Keep every page's record in the site index; ``dups``: each page's dup_key."""
     from blogcli.check import index as site_index
+    from blogcli.check.facts import unpacked
 
     index = site_index.SiteIndex(site)
     signed = {rel: sig for rel, sig in sigs.items() if sig is not None}
@@ -397,9 +401,9 @@ def _fill_index(site: Site, sigs: dict[str, list[int] | None],
     for page in site.pages():
         rel = page.rel
         if rel in signed and (rel not in keys or rel not in details or [
-                *keys[rel], *details[rel]] != [site_index.page_key(page), dups[rel],
-                                               site_index.light(facts.get(rel)),
-                                               permalinks[rel]]):
+                *keys[rel], unpacked(details[rel][0]), details[rel][1]] != [
+                site_index.page_key(page), dups[rel], site_index.light(facts.get(rel)),
+                permalinks[rel]]):
             index.store(page, signed[rel], facts.get(rel), permalinks[rel], dups[rel])
     index.save()
 
@@ -454,7 +458,7 @@ def _front_matter(path: str) -> dict[str, Any]:
         return {}
 
 
-def _resolver(site: Site, facts: dict[str, dict[str, Any]],
+def _resolver(site: Site, facts: Mapping[str, dict[str, Any]],
               permalinks: dict[str, list[str]], regular: set[str] | None = None) -> Resolver:
     from blogcli.check.resolve import Pages, Resolver
 
@@ -677,7 +681,7 @@ def _days_before(now: datetime) -> str:
     return (now.date() - timedelta(days=2)).isoformat()
 
 
-def _duplicates(facts: dict[str, dict[str, Any]],
+def _duplicates(facts: Mapping[str, dict[str, Any]],
                 dups: dict[str, str | None]) -> dict[str, list[Finding]]:
     """Pages that would publish to the same URL: each one named, with the others. ``dups``:
     each page's permalink as index.dup_key makes it (normalized and NFC: "café" typed on one

@@ -7,7 +7,9 @@ result stays true while the file is unchanged. Rules that need the whole site or
 
 from __future__ import annotations
 
+import marshal
 import re
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -72,6 +74,46 @@ def valid_fact(value: Any) -> bool:
     return all(isinstance(value.get(key), kind) for key, kind in FACT_SHAPE.items()) and all(
         isinstance(item, list) and len(item) == 4 for item in [*value["links"], *value["fm"]]) \
         and all(isinstance(item, list) and len(item) == 5 for item in value["repeats"])
+
+
+def packed(fact: dict[str, Any] | None) -> dict[str, Any] | bytes | None:
+    """``fact`` as the site index keeps it: marshalled, to be read only where a check needs
+    it (``Facts``); an unreadable page's as it is, which ``Facts.readable`` must see."""
+    return marshal.dumps(fact) if fact is not None and not fact.get("error") else fact
+
+
+def unpacked(value: dict[str, Any] | bytes | None) -> dict[str, Any] | None:
+    """The fact ``packed`` made ``value`` of."""
+    return marshal.loads(value) if type(value) is bytes else value  # type: ignore[return-value]
+
+
+class Facts(Mapping[str, dict[str, Any]]):
+    """Pages' facts by path, those of the site index unpacked when first read: a post's
+    links lead to a few pages, whose facts are all its check reads of the site's thousands
+    (unpacking all of 5,000 pages took 14 ms, a tenth of a publish)."""
+
+    def __init__(self, values: dict[str, dict[str, Any] | bytes]) -> None:
+        self._values = values
+
+    def __getitem__(self, rel: str) -> dict[str, Any]:
+        value = self._values[rel]
+        if type(value) is bytes:
+            value = self._values[rel] = marshal.loads(value)
+        return value  # type: ignore[return-value]
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def readable(self) -> Facts:
+        """These facts but the unreadable pages' (found without unpacking: see ``packed``)."""
+        return Facts({rel: value for rel, value in self._values.items()
+                      if isinstance(value, bytes) or not value.get("error")})
 
 
 def scan_bytes(site: Site, path: Path, rel: str, raw: bytes) -> dict[str, Any]:

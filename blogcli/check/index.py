@@ -23,19 +23,19 @@ from typing import Any
 
 from blogcli.cache import FileCache, blake2b, code_digest
 from blogcli.check.bareurls import linkify_on
-from blogcli.check.facts import valid_fact
+from blogcli.check.facts import packed, unpacked, valid_fact
 from blogcli.check.scan import code_version
 from blogcli.pages import Page
 from blogcli.permalinks import normalize
 from blogcli.site import Site
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 # What other pages' checks never read of a page's facts: left out of the index.
 HEAVY = ("links", "fm", "empty")
 # Kept per page, in two files trusted by the same stat signature: the small one, read on every
 # run, [the page as the walk made it, the key its first URL is compared by for duplicates];
 # the large one, read only when a checked file has links (or shares an address),
-# [light facts (None for a page that is not Markdown), URLs].
+# [light facts (None for a page that is not Markdown), packed (facts.packed), URLs].
 Record = list[Any]
 
 
@@ -60,7 +60,8 @@ class SiteIndex:
     def stored(self, rel: str) -> list[Any] | None:
         """What is kept for ``rel``, current or not (to compare with what is found now)."""
         keys, details = self.keys.stored(rel), self.pages.stored(rel)
-        return None if keys is None or details is None else [*keys, *details]
+        return None if keys is None or details is None else [*keys, unpacked(details[0]),
+                                                             details[1]]
 
     def store(self, page: Page, sig: list[int] | None, fact: dict[str, Any] | None,
               urls: list[str], dup: str | None) -> list[Any] | None:
@@ -69,10 +70,10 @@ class SiteIndex:
         not be signed)."""
         if sig is None:
             return None  # unreadable: read again next time
-        keys, details = [page_key(page), dup], [light(fact), urls]
+        keys, details = [page_key(page), dup], light(fact)
         self.keys.put_digest(page.rel, "", keys, sig)
-        self.pages.put_digest(page.rel, "", details, sig)
-        return [*keys, *details]
+        self.pages.put_digest(page.rel, "", [packed(details), urls], sig)
+        return [*keys, details, urls]
 
     def save(self) -> None:
         self.keys.save()
@@ -126,7 +127,12 @@ def _valid_key(value: Any) -> bool:
 
 
 def _valid_page(value: Any) -> bool:
-    return isinstance(value, list) and len(value) == 2 and \
-        (value[0] is None or (isinstance(value[0], dict) and
-                              valid_fact({**value[0], "links": [], "fm": []}))) and \
-        isinstance(value[1], list) and all(isinstance(u, str) for u in value[1])
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[1], list) and
+            all(isinstance(u, str) for u in value[1])):
+        return False
+    try:
+        fact = unpacked(value[0])
+    except (ValueError, EOFError, TypeError):  # a record marshal did not write
+        return False
+    return fact is None or (isinstance(fact, dict) and
+                            valid_fact({**fact, "links": [], "fm": []}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path, PurePosixPath
@@ -13,6 +13,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from blogcli.check.anchors import other_ids
 from blogcli.check.confine import Confined, OutsideSite
+from blogcli.check.facts import Facts
 from blogcli.check.links import HTML_ATTR, Link
 from blogcli.check.urlshape import address_problem
 from blogcli.config import lookup
@@ -68,8 +69,9 @@ class Target:
 class Pages:
     """Targets of the site's pages by relative path, each made from its facts when first asked."""
 
-    def __init__(self, facts: dict[str, dict[str, Any]], site: Site) -> None:
-        self.facts = {rel: fact for rel, fact in facts.items() if not fact.get("error")}
+    def __init__(self, facts: Mapping[str, dict[str, Any]], site: Site) -> None:
+        self.facts: Mapping[str, dict[str, Any]] = facts.readable() if isinstance(
+            facts, Facts) else {rel: fact for rel, fact in facts.items() if not fact.get("error")}
         self.site = site
         self._made: dict[str, Target] = {}
 
@@ -164,8 +166,8 @@ class Resolver:
             self.bundles.update({normalize(self.own[p.rel]): os.path.splitext(p.path)[0]
                                  for p in site.pages() if p.kind == "post" and p.rel in self.own})
         self.host = own_host(site)
-        self.generated = generated_pages(site, permalinks,
-                                         [f.get("meta", {}) for f in pages.facts.values()])
+        self.permalinks = permalinks
+        self._generated: Callable[[str], str | None] | None = None  # see _unfound
         self._archives: Callable[[str], str | None] | None = None
         self.hook = link_hook(site)
         self._names: dict[str, list[str]] | None = None  # see _named
@@ -257,9 +259,11 @@ class Resolver:
     def _cascade(self, rel: str) -> tuple[dict[str, Any], ...]:
         if self.site.profile != "hugo":
             return ()
-        if self._cascades is None:
+        if self._cascades is None:  # (a cascade is a section's: only theirs are read)
+            facts = self.pages.facts
             self._cascades = hugo_cascade(self.site.pages(), {
-                r: f.get("meta", {}) for r, f in self.pages.facts.items()})
+                p.rel: facts[p.rel].get("meta", {}) for p in self.site.pages()
+                if p.kind == "section" and p.rel in facts})
         return cascade_of(rel, self._cascades)
 
     def _unpublished(self, rel: str, target: str, kind: str, link: str) -> Problem | None:
@@ -502,7 +506,10 @@ class Resolver:
         shown = target.split("#")[0]
         if name.lower() in FEEDS or not key:
             return None  # feeds, sitemaps and the home page come from the engine
-        made = self.generated(key)
+        if self._generated is None:  # every page's taxonomies, read for the first such link
+            self._generated = generated_pages(self.site, self.permalinks, [
+                f.get("meta", {}) for f in self.pages.facts.values()])
+        made = self._generated(key)
         if made is None and self.site.profile == "jekyll":
             if self._archives is None:
                 self._archives = jekyll_archives(self.site, self.pages.facts, self.state)
@@ -754,7 +761,7 @@ ARCHIVE_ENABLED = {"year": "year", "month": "month", "day": "day", "tag": "tags"
                    "category": "categories"}
 
 
-def jekyll_archives(site: Site, facts: dict[str, dict[str, Any]],
+def jekyll_archives(site: Site, facts: Mapping[str, dict[str, Any]],
                     state: Callable[[str], Availability]) -> Callable[[str], str | None]:
     """The archive pages the jekyll-archives plugin makes from the published posts (by
     year, month, day, tag, category, as ``enabled``), as a test like ``generated_pages``:

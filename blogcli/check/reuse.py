@@ -18,6 +18,7 @@ import marshal
 import os
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -169,7 +170,7 @@ def save(site: Site, kept: Kept, result: CheckResult, counts: dict[str, int],
         path.with_suffix(".json").unlink(missing_ok=True)  # as blog 0.1 kept it
 
 
-def dates_of(facts: dict[str, dict[str, Any]]) -> list[tuple[float, float]] | None:
+def dates_of(facts: Mapping[str, dict[str, Any]]) -> list[tuple[float, float]] | None:
     """A window of moments around every date in the pages' front matter (any key, nested
     tables too: Hugo's cascade) and their file-name dates (post.parse_date reads only text
     starting YYYY-MM-DD); None when a window cannot be written (then nothing is kept)."""
