@@ -268,3 +268,50 @@ def test_a_whole_site_result_is_reused_only_while_nothing_it_read_changed(
     assert assert_reused_right(root)
     monkeypatch.setenv("BLOG_NOW", "3000-02-01T00:00:00+00:00")  # no date in between
     assert assert_reused_right(root)
+
+
+def test_facts_are_unpacked_when_first_read_and_read_as_they_were() -> None:
+    from blogcli.check.facts import Facts, packed, unpacked
+
+    readable = {"slug": "a", "meta": {"title": "A", "tags": ["x"]}, "anchors": ["top"],
+                "headings": [["Top", None]], "certain": True}
+    broken = {"error": ["file-unreadable", 1, "cannot read"]}
+    assert unpacked(packed(readable)) == readable and packed(broken) is broken
+    assert packed(None) is None and isinstance(packed(readable), bytes)
+    plain = {"a.md": readable, "b.md": broken, "c.md": dict(readable, slug="c")}
+    facts = Facts({rel: packed(fact) for rel, fact in plain.items()})  # type: ignore[misc]
+    assert facts["c.md"] == plain["c.md"] and "b.md" in facts and len(facts) == 3
+    assert [type(v) for v in facts._values.values()] == [bytes, dict, dict]  # c.md read
+    assert dict(facts.items()) == plain and facts.get("z.md") is None
+    assert dict(facts.readable()) == {"a.md": readable, "c.md": plain["c.md"]}
+
+
+def test_a_post_checked_against_the_index_unpacks_only_the_pages_it_links_to(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from blogcli.check import facts as facts_module
+
+    monkeypatch.setattr(cache, "RACY_SLACK_NS", 0)  # so that the index is used
+    root = tmp_path / "site"
+    (root / "posts").mkdir(parents=True)
+    (root / "blog.toml").write_text('[site]\ntitle = "T"\nprofile = "plain"\n')
+    for n in range(20):
+        (root / f"posts/p{n}.md").write_text(f"---\ntitle: P{n}\ndate: 2024-01-02\n---\n\n"
+                                             f"## Part {n}\n\nText.\n", encoding="utf-8")
+    check_site(find_site(site_dir=root))  # fills the index
+    (root / "posts/new.md").write_text("---\ntitle: New\ndate: 2024-01-03\n---\n\n"
+                                       "[three](p3.md#part-3), [four](p4.md#nowhere).\n")
+    unpacked: list[str] = []  # the slug of each page whose facts were unpacked
+
+    class Seen:
+        dumps = staticmethod(marshal.dumps)
+
+        @staticmethod
+        def loads(data: bytes) -> object:
+            value = marshal.loads(data)
+            unpacked.append(value["slug"])
+            return value
+
+    monkeypatch.setattr(facts_module, "marshal", Seen)
+    result = check_site(find_site(site_dir=root), [root / "posts/new.md"])
+    assert [(f.rule, f.target) for f in result.findings] == [("link-anchor", "p4.md#nowhere")]
+    assert sorted(unpacked) == ["p3", "p4"]
