@@ -9,6 +9,10 @@ draft with links to two other posts: its pre-flight resolves them against every 
 Run from the repository root:
 
     python bench/bench_publish.py [--posts 5000] [--rounds 9] [--keep DIR] [--compare SRC]
+                                  [--hugo]
+
+``--hugo`` makes the repository a Hugo site (hugo.toml, posts in content/posts/) instead of a
+plain one, the same posts otherwise.
 
 ``--compare SRC`` also times `blog publish` from another source tree (say, main unpacked with
 `git archive main | tar -x -C SRC`) in every round, for a before/after from the same run.
@@ -28,21 +32,25 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 POST = "---\ntitle: Post {n}\ndate: 2024-01-01T00:00:00+00:00\ndraft: {draft}\n---\n\n{body}\n"
 LINKED = "Links to [post 3](post-00003.md) and [post {n}](/posts/post-{n:05d}/)."
+HUGO_LINKED = "Links to [post 3](/posts/post-00003/) and [post {n}](/posts/post-{n:05d}/)."
+PLAIN_CONFIG = ("blog.toml", '[site]\ntitle = "Bench"\nprofile = "plain"\n')
+HUGO_CONFIG = ("hugo.toml", 'baseURL = "https://example.org/"\ntitle = "Bench"\n')
 
 
 def git(*args: str, cwd: Path, data: bytes | None = None) -> None:
     subprocess.run(["git", *args], cwd=cwd, input=data, check=True, capture_output=True)
 
 
-def fast_import_stream(posts: int) -> bytes:
+def fast_import_stream(posts: int, folder: str = "posts",
+                       config: tuple[str, str] = PLAIN_CONFIG) -> bytes:
     """One commit per post: 5,000 posts and 5,000 commits in one fast-import stream."""
     out: list[bytes] = []
     stamp = 1_700_000_000
     for n in range(1, posts + 1):
-        files = [(f"posts/post-{n:05d}.md",
+        files = [(f"{folder}/post-{n:05d}.md",
                   POST.format(n=n, draft="false", body=f"Words of post {n}. " * 40))]
         if n == 1:
-            files.append(("blog.toml", '[site]\ntitle = "Bench"\nprofile = "plain"\n'))
+            files.append(config)
         message = f"Add post {n}".encode()
         out.append(b"commit refs/heads/main\n")
         out.append(f"mark :{n}\ncommitter Bench <b@e.x> {stamp + n} +0000\n".encode())
@@ -56,10 +64,11 @@ def fast_import_stream(posts: int) -> bytes:
     return b"".join(out)
 
 
-def build(where: Path, posts: int) -> Path:
+def build(where: Path, posts: int, hugo: bool = False) -> Path:
     site = where / "site"
     git("init", "-q", "-b", "main", str(site), cwd=where)
-    git("fast-import", "--quiet", cwd=site, data=fast_import_stream(posts))
+    git("fast-import", "--quiet", cwd=site, data=fast_import_stream(
+        posts, *(("content/posts", HUGO_CONFIG) if hugo else ("posts", PLAIN_CONFIG))))
     git("reset", "-q", "--hard", "main", cwd=site)
     git("clone", "-q", "--bare", str(site), str(where / "remote.git"), cwd=where)
     git("remote", "add", "origin", str(where / "remote.git"), cwd=site)
@@ -92,6 +101,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--keep", type=Path, help="build the repository here and keep it")
+    parser.add_argument("--hugo", action="store_true", help="a Hugo site, not a plain one")
     parser.add_argument("--compare", type=Path,
                         help="another blog source tree to time in the same rounds")
     args = parser.parse_args()
@@ -105,7 +115,9 @@ def main() -> None:
 
 def run(args: argparse.Namespace, where: Path) -> None:
     started = time.perf_counter()
-    site = build(where, args.posts)
+    site = build(where, args.posts, args.hugo)
+    posts = "content/posts" if args.hugo else "posts"
+    linked_body = HUGO_LINKED if args.hugo else LINKED
     print(f"built {args.posts} posts / {args.posts} commits in "
           f"{time.perf_counter() - started:.1f} s at {where}")
     env = dict(os.environ, PYTHONPATH=str(REPO), GIT_AUTHOR_NAME="Bench",
@@ -114,18 +126,18 @@ def run(args: argparse.Namespace, where: Path) -> None:
                XDG_CACHE_HOME=str(where / "cache"))
     # An installed wheel has compiled bytecode; without it every run compiles blogcli again.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    (site / "posts/warm-up.md").write_text(POST.format(n=0, draft="true", body="Warm."),
+    (site / f"{posts}/warm-up.md").write_text(POST.format(n=0, draft="true", body="Warm."),
                                            encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "blogcli", "publish", "posts/warm-up.md"], cwd=site,
+    subprocess.run([sys.executable, "-m", "blogcli", "publish", f"{posts}/warm-up.md"], cwd=site,
                    env=env, check=True, capture_output=True)
     # Each tree its own cache: another tree's code digest would throw this one's site index
     # away on every round, timing two cold pre-flights instead of two warm ones.
     other = dict(env, PYTHONPATH=str(args.compare.resolve()),
                  XDG_CACHE_HOME=str(where / "cache-other")) if args.compare else None
     if other is not None:
-        (site / "posts/warm-other.md").write_text(POST.format(n=0, draft="true", body="W."),
+        (site / f"{posts}/warm-other.md").write_text(POST.format(n=0, draft="true", body="W."),
                                                   encoding="utf-8")
-        subprocess.run([sys.executable, "-m", "blogcli", "publish", "posts/warm-other.md"],
+        subprocess.run([sys.executable, "-m", "blogcli", "publish", f"{posts}/warm-other.md"],
                        cwd=site, env=other, check=True, capture_output=True)
     other_times: list[float] = []
     linked_times: list[float] = []
@@ -135,28 +147,28 @@ def run(args: argparse.Namespace, where: Path) -> None:
     safe_times: list[float] = []
     check_times: list[float] = []
     for n in range(args.rounds):
-        draft = site / f"posts/draft-{n}.md"
+        draft = site / f"{posts}/draft-{n}.md"
         draft.write_text(POST.format(n=n, draft="true", body="New."), encoding="utf-8")
         check_times.append(timed([[sys.executable, "-m", "blogcli", "check",
-                                   f"posts/draft-{n}.md"]], site, env))
+                                   f"{posts}/draft-{n}.md"]], site, env))
         blog_times.append(timed([[sys.executable, "-m", "blogcli", "publish",
-                                  f"posts/draft-{n}.md"]], site, env))
-        linked = site / f"posts/linked-{n}.md"
-        linked.write_text(POST.format(n=n, draft="true", body=LINKED.format(n=n + 10)),
+                                  f"{posts}/draft-{n}.md"]], site, env))
+        linked = site / f"{posts}/linked-{n}.md"
+        linked.write_text(POST.format(n=n, draft="true", body=linked_body.format(n=n + 10)),
                           encoding="utf-8")
         linked_times.append(timed([[sys.executable, "-m", "blogcli", "publish",
-                                    f"posts/linked-{n}.md"]], site, env))
+                                    f"{posts}/linked-{n}.md"]], site, env))
         if other is not None:
-            (site / f"posts/other-{n}.md").write_text(POST.format(n=n, draft="true", body="O."),
+            (site / f"{posts}/other-{n}.md").write_text(POST.format(n=n, draft="true", body="O."),
                                                       encoding="utf-8")
             other_times.append(timed([[sys.executable, "-m", "blogcli", "publish",
-                                       f"posts/other-{n}.md"]], site, other))
-        raw = f"posts/raw-{n}.md"
+                                       f"{posts}/other-{n}.md"]], site, other))
+        raw = f"{posts}/raw-{n}.md"
         (site / raw).write_text(POST.format(n=n, draft="false", body="New."), encoding="utf-8")
         raw_times.append(timed([["git", "add", raw], ["git", "commit", "-q", "-m", f"Add {n}"],
                                 ["git", "push", "-q", "origin", "main"]], site, env))
         start_times.append(timed([[sys.executable, "-m", "blogcli", "--version"]], site, env))
-        safe = f"posts/safe-{n}.md"
+        safe = f"{posts}/safe-{n}.md"
         (site / safe).write_text(POST.format(n=n, draft="false", body="New."), encoding="utf-8")
         safe_times.append(timed(safe_git(safe, n), site, env))
     blog, raw, start, safe_raw, check = (
