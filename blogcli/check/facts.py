@@ -19,7 +19,7 @@ from blogcli.check.native import scan_post
 from blogcli.post import Post, PostError, iso_date, parse_date, parse_post
 from blogcli.site import Site
 
-VERSION = 7
+VERSION = 8
 DATE_KEYS = ("date", "lastmod", "publishDate", "publishdate", "expiryDate", "expirydate",
              "updated", "modified")
 TAXONOMIES = ("tags", "categories")
@@ -277,8 +277,14 @@ def _taxonomy_findings(key: str, value: Any, line: int) -> list[list[Any]]:
             for item in value)):  # an empty entry (``tags: [""]``, ``- ``) is skipped by engines
         return []
     if isinstance(value, str):
-        return [["tags-string", line, 1, f"{key} is a single string {value!r}; write a list "
-                                         f"({key}: [a, b]) so every engine reads the same terms"]]
+        # One word is one term to Jekyll, Hugo and Hexo alike; words apart (Jekyll splits
+        # them, the others keep one term) or a comma are read differently. Zola refuses any
+        # string in [taxonomies].
+        if key.startswith("taxonomies.") or "," in value or any(c.isspace() for c in value):
+            return [["tags-string", line, 1, f"{key} is a single string {value!r}; write a "
+                                             f"list ({key}: [a, b]) so every engine reads the "
+                                             "same terms"]]
+        return []
     return [["tags-invalid", line, 1, f"{key} must be a list of words, not "
                                       f"{type(value).__name__} {value!r}"[:200]]]
 

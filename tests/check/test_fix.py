@@ -96,7 +96,7 @@ def test_dry_run_prints_the_diff_that_the_fix_would_make(tmp_path: Path, server:
     code, diff, err = result.exit_code, result.stdout_bytes, result.stderr  # CRLF kept
     assert {p: p.read_bytes() for p in root.rglob("*.md")} == untouched
     assert err.endswith("15 fixes in 4 files (dry run: nothing written)\n")
-    assert "Would fix content/posts/toml.md:4: tags: 'x' -> ['x']" in err
+    assert "Would fix content/posts/toml.md:4: tags: 'x y' -> ['x y']" in err
     assert code == 1  # the findings no fix removes
     # The diff is a real patch: applied, it gives the expected bytes.
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
