@@ -35,7 +35,7 @@ HEAVY = ("links", "fm", "empty")
 # Kept per page, in two files trusted by the same stat signature: the small one, read on every
 # run, [the page as the walk made it, the key its first URL is compared by for duplicates];
 # the large one, read only when a checked file has links (or shares an address),
-# [light facts (None for a page that is not Markdown), packed (facts.packed), URLs].
+# [light facts packed by facts.packed (None for a page that is not Markdown), URLs].
 Record = list[Any]
 
 
