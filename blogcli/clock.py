@@ -4,7 +4,8 @@ site's engine builds posts dated in the future (which decides what "scheduled" m
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, tzinfo
+import re
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
 from blogcli.errors import UsageError
@@ -46,8 +47,34 @@ def configured_zone(site: Site) -> tzinfo | None:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
+        if site.profile == "jekyll":
+            return _posix_zone(name)
         raise UsageError(f"the site's config names the time zone {name!r}, which is not "
                          "an IANA zone (e.g. Europe/Oslo)") from None
+
+
+# A POSIX TZ string without daylight saving: a name of three letters or more (or <quoted>),
+# then the hours (and minutes, seconds) to add to local time to get UTC.
+POSIX_FIXED = re.compile(r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)([+-]?)(\d{1,2})"
+                         r"(?::(\d{1,2})(?::(\d{1,2}))?)?")
+POSIX_DST = re.compile(r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)[+-]?\d{1,2}(?::\d{1,2}){0,2}"
+                       r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)")
+
+
+def _posix_zone(name: str) -> tzinfo:
+    """The zone Jekyll reads dates in when ``timezone`` names no IANA zone: it sets TZ to the
+    value, which the C library on the Linux machines that build sites (GitHub Pages') reads as
+    a POSIX TZ string, and as UTC when it is not one (``+0100``: UTC, as Jekyll builds it)."""
+    fixed = POSIX_FIXED.fullmatch(name)
+    if fixed is not None:
+        sign, hours, minutes, seconds = fixed.groups()
+        west = timedelta(hours=int(hours), minutes=int(minutes or 0), seconds=int(seconds or 0))
+        return timezone(west if sign == "-" else -west, name)
+    if POSIX_DST.match(name):
+        raise UsageError(f"the site's config names the time zone {name!r}, a POSIX rule with "
+                         "daylight saving time, which blog does not read; name the IANA zone "
+                         "it stands for (e.g. Europe/Oslo)")
+    return UTC
 
 
 def site_zone(site: Site) -> tzinfo:

@@ -166,6 +166,7 @@ class Resolver:
             self.bundles.update({normalize(self.own[p.rel]): os.path.splitext(p.path)[0]
                                  for p in site.pages() if p.kind == "post" and p.rel in self.own})
         self.host = own_host(site)
+        self.served, self.url_path = served_at(site)
         self.permalinks = permalinks
         self._generated: Callable[[str], str | None] | None = None  # see _unfound
         self._archives: Callable[[str], str | None] | None = None
@@ -315,9 +316,15 @@ class Resolver:
             return self._zola(target)
         if self.host and target[:4].lower() == "http" and \
                 target[:len(self.host[0]) + 1].lower().startswith(self.host):
-            # A full address on the site's own host is a page of this site: resolved here.
+            # A full address on the site's own host, under the path the site is served at, is
+            # a page of this site: resolved here. Elsewhere on the host it is another site's
+            # (GitHub Pages serves a user's other repositories at /REPO/ on the same host): a
+            # web link, as --external checks them.
             split = urlsplit(target)
-            return self._absolute(split.path or "/", split.fragment, target)
+            path = split.path or "/"
+            if not (unquote(path).rstrip("/") + "/").lower().startswith(self.served):
+                return None
+            return self._absolute(path[len(self.url_path):] or "/", split.fragment, target)
         handled, complaint = address_problem(target)
         if handled:
             return Problem("link-malformed", complaint) if complaint else _scheme_problem(target)
@@ -715,6 +722,20 @@ def own_host(site: Site) -> tuple[str, ...]:
         return ()
     host = parts.netloc.lower()
     return (f"https://{host}/", f"http://{host}/")
+
+
+def served_at(site: Site) -> tuple[str, str]:
+    """The path the site is served at on its host ("/" at the root; lower case, ending in
+    "/"), and the part of it that its URLs' paths leave out: Jekyll's ``url`` may hold a path
+    (an archive moved to /old-blog), to which Jekyll adds ``baseurl`` and the page's URL;
+    the other engines' base path is the path of their address."""
+    engine = site.engine
+    url = str(engine.get("baseURL") or engine.get("url") or engine.get("base_url") or "")
+    path = urlsplit(url).path.rstrip("/") if "://" in url else ""
+    if site.profile != "jekyll":
+        return (path.lower() + "/", "")
+    base = str(engine.get("baseurl") or "").strip("/")
+    return ((path + "/" + base).rstrip("/").lower() + "/", path)
 
 
 def generated_pages(site: Site, permalinks: dict[str, list[str]],
