@@ -243,3 +243,30 @@ def test_yaml_errors_say_the_parsers_line_column_and_a_hint(tmp_path: Path, fron
     assert where in line and hint in line, line
     shown = run_blog("show", "a", cwd=site)
     assert shown.returncode == 1 and where in shown.stderr and hint in shown.stderr
+
+
+def test_an_interrupt_caught_inside_an_exec_still_ends_with_the_status_blog_chose(
+        tmp_path: Path) -> None:
+    """CPython sets its "unhandled KeyboardInterrupt" flag when an interrupt leaves any
+    exec() of a string (dataclasses and namedtuple make their methods so while a module
+    loads: a SIGTERM in publish's pre-flight landed there one run in seven), caught or not;
+    `python -m` then ends the process by SIGINT, whatever its status. blog's own status
+    (130, said as "interrupted") must be the one the shell sees."""
+    (tmp_path / "probe.py").write_text(
+        "import sys\n"
+        "from blogcli import __main__ as blog\n"
+        "from blogcli.errors import Interrupted\n"
+        "def list_posts(opts):\n"
+        "    def command():\n"
+        "        try:\n"
+        "            exec('raise KeyboardInterrupt')  # as a SIGTERM inside a dataclass\n"
+        "        except KeyboardInterrupt:\n"
+        "            raise Interrupted('interrupted before anything was changed') from None\n"
+        "    blog._guarded(command)\n"
+        "blog._list = list_posts\n"
+        "sys.argv = ['blog', 'list']\n"
+        "blog.run()\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "probe"], cwd=tmp_path, capture_output=True,
+                          text=True, env=dict(os.environ, PYTHONPATH=f"{REPO}{os.pathsep}."))
+    assert (done.returncode, done.stderr) == (
+        130, "Error: interrupted before anything was changed\n")
