@@ -15,8 +15,8 @@ CONFIG = 'baseURL = "https://docs.example.net/"\ntitle = "t"\n'
 HOOK = "layouts/_markup/render-link.html"
 
 
-def post(body: str, extra: str = "") -> str:
-    return f"---\ntitle: A\ndate: 2024-01-02\n{extra}---\n{body}\n"
+def post(body: str, extra: str = "", date: str = "2024-01-02") -> str:
+    return f"---\ntitle: A\ndate: {date}\n{extra}---\n{body}\n"
 
 
 def links(root: Path) -> list[tuple[str, str, str | None]]:

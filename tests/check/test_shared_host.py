@@ -11,21 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from blogcli.check.checker import check_site
 from blogcli.clock import site_zone
 from blogcli.errors import UsageError
 from blogcli.site import find_site
+from tests.check.test_hugo_links import links, post
 from tests.conftest import run_blog
 from tests.helpers import make
-
-
-def post(body: str, date: str = "2020-01-02") -> str:
-    return f"---\ntitle: A\ndate: {date}\n---\n{body}\n"
-
-
-def links(root: Path) -> list[tuple[str, str, str | None]]:
-    return [(f.rule, f.severity, f.target) for f in check_site(find_site(site_dir=root)).findings
-            if f.target]
 
 
 def test_a_full_address_elsewhere_on_the_host_is_another_sites(tmp_path: Path) -> None:
@@ -36,7 +27,8 @@ def test_a_full_address_elsewhere_on_the_host_is_another_sites(tmp_path: Path) -
         "_posts/2020-01-02-a.md": post(
             "[other project](http://p.example.net/tagoverflow/) "
             "[this post](https://p.example.net/old-blog/2020/01/02/a.html) "
-            "[typo](https://p.example.net/old-blog/2020/01/02/b.html) [root](/2020/01/02/a.html)"),
+            "[typo](https://p.example.net/old-blog/2020/01/02/b.html) [root](/2020/01/02/a.html)",
+            date="2020-01-02"),
     })
     assert links(root) == [
         ("link-missing", "error", "https://p.example.net/old-blog/2020/01/02/b.html")]
@@ -63,7 +55,7 @@ def test_a_hugo_site_under_a_base_path_owns_only_that_path(tmp_path: Path) -> No
 def test_a_jekyll_timezone_is_read_as_jekyll_on_linux_reads_it(tmp_path: Path, name: str,
                                                                offset: timedelta) -> None:
     root = make(tmp_path / "s", {"_config.yml": f'timezone: "{name}"\n',
-                                 "_posts/2020-01-02-a.md": post("x", "2020-01-02 00:30:00")})
+                                 "_posts/2020-01-02-a.md": post("x", date="2020-01-02 00:30:00")})
     from datetime import datetime
 
     zone = site_zone(find_site(site_dir=root))
