@@ -54,23 +54,23 @@ def configured_zone(site: Site) -> tzinfo | None:
 
 
 # A POSIX TZ string without daylight saving: a name of three letters or more (or <quoted>),
-# then the hours (and minutes, seconds) to add to local time to get UTC.
-POSIX_FIXED = re.compile(r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)([+-]?)(\d{1,2})"
-                         r"(?::(\d{1,2})(?::(\d{1,2}))?)?")
-POSIX_DST = re.compile(r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)[+-]?\d{1,2}(?::\d{1,2}){0,2}"
-                       r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)")
+# then the hours (and minutes, seconds) to add to local time to get UTC; and one with a
+# daylight-saving zone's name after that. (Strings: re compiles them only for such a zone.)
+_POSIX_NAME = r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)"
+_POSIX_FIXED = _POSIX_NAME + r"([+-]?)(\d{1,2})(?::(\d{1,2})(?::(\d{1,2}))?)?"
+_POSIX_DST = _POSIX_NAME + r"[+-]?\d{1,2}(?::\d{1,2}){0,2}" + _POSIX_NAME
 
 
 def _posix_zone(name: str) -> tzinfo:
     """The zone Jekyll reads dates in when ``timezone`` names no IANA zone: it sets TZ to the
     value, which the C library on the Linux machines that build sites (GitHub Pages') reads as
     a POSIX TZ string, and as UTC when it is not one (``+0100``: UTC, as Jekyll builds it)."""
-    fixed = POSIX_FIXED.fullmatch(name)
+    fixed = re.fullmatch(_POSIX_FIXED, name)
     if fixed is not None:
         sign, hours, minutes, seconds = fixed.groups()
         west = timedelta(hours=int(hours), minutes=int(minutes or 0), seconds=int(seconds or 0))
         return timezone(west if sign == "-" else -west, name)
-    if POSIX_DST.match(name):
+    if re.match(_POSIX_DST, name):
         raise UsageError(f"the site's config names the time zone {name!r}, a POSIX rule with "
                          "daylight saving time, which blog does not read; name the IANA zone "
                          "it stands for (e.g. Europe/Oslo)")

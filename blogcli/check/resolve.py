@@ -726,16 +726,15 @@ def own_host(site: Site) -> tuple[str, ...]:
 
 def served_at(site: Site) -> tuple[str, str]:
     """The path the site is served at on its host ("/" at the root; lower case, ending in
-    "/"), and the part of it that its URLs' paths leave out: Jekyll's ``url`` may hold a path
-    (an archive moved to /old-blog), to which Jekyll adds ``baseurl`` and the page's URL;
-    the other engines' base path is the path of their address."""
-    engine = site.engine
-    url = str(engine.get("baseURL") or engine.get("url") or engine.get("base_url") or "")
-    path = urlsplit(url).path.rstrip("/") if "://" in url else ""
-    if site.profile != "jekyll":
-        return (path.lower() + "/", "")
-    base = str(engine.get("baseurl") or "").strip("/")
-    return ((path + "/" + base).rstrip("/").lower() + "/", path)
+    "/"): its base path (permalinks.base_path), after the path of Jekyll's ``url`` where it
+    has one (an archive moved to /old-blog), which Jekyll puts before ``baseurl`` and which
+    its pages' URLs leave out; and that path of ``url``."""
+    url_path = ""
+    if site.profile == "jekyll":
+        url = str(site.engine.get("url") or "")
+        url_path = urlsplit(url).path.rstrip("/") if "://" in url else ""
+    served = "/".join(part for part in (url_path.strip("/"), base_path(site)) if part)
+    return (f"/{served}/" if served else "/").lower(), url_path
 
 
 def generated_pages(site: Site, permalinks: dict[str, list[str]],
